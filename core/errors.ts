@@ -1,0 +1,94 @@
+/**
+ * One error class with stable codes. Every layer throws `NexoraError`; each front door
+ * maps it to its own wire format (problem+json, OperationOutcome, OIP `{error}`, gRPC status).
+ * Messages name fields and codes, never values, so no PHI can leak through an error.
+ */
+
+interface CodeInfo {
+  status: number
+  title: string
+}
+
+/** The code table: one place to read every error Nexora can raise, and its HTTP status. */
+export const ERROR_CODES = {
+  'request.invalid': { status: 400, title: 'The request does not match its schema' },
+  'request.malformed_json': { status: 400, title: 'The request body is not valid JSON' },
+  'request.too_large': { status: 413, title: 'The request body exceeds the size limit' },
+  'route.not_found': { status: 404, title: 'No such route' },
+  'batch.empty': { status: 400, title: 'The batch has no rows' },
+  'batch.too_large': { status: 400, title: 'The batch has too many rows' },
+  'features.unknown': { status: 422, title: 'The row has features the model does not accept' },
+  'features.missing': { status: 422, title: 'The row lacks features the model requires' },
+  'features.invalid': { status: 422, title: 'A feature has a value of the wrong type or range' },
+  'model.not_found': { status: 404, title: 'No such model' },
+  'model.version_not_found': { status: 404, title: 'No such model version' },
+  'model.alias_not_found': { status: 404, title: 'The alias points at no version' },
+  'model.version_archived': { status: 409, title: 'The model version is archived' },
+  'model.version_exists': { status: 409, title: 'The model version is already registered' },
+  'model.invalid_manifest': { status: 400, title: 'The model manifest is invalid' },
+  'model.kind_unknown': { status: 400, title: 'No model plugin handles this kind' },
+  'model.artifact_corrupt': { status: 500, title: 'A model artifact failed its integrity check' },
+  'model.load_failed': { status: 503, title: 'The model could not be loaded' },
+  'model.train_failed': { status: 422, title: 'The model could not be trained on this data' },
+  'auth.unauthenticated': { status: 401, title: 'Authentication is required' },
+  'auth.forbidden': { status: 403, title: 'The caller lacks the required scope' },
+  'rate.limited': { status: 429, title: 'Too many requests' },
+  'audit.write_failed': { status: 503, title: 'The audit trail could not be written' },
+  'storage.unavailable': { status: 503, title: 'The storage backend is unavailable' },
+  'engine.load_failed': { status: 503, title: 'A runtime engine failed to load' },
+  'plugin.invalid': { status: 500, title: 'A plugin definition is invalid' },
+  'plugin.duplicate': { status: 500, title: 'Two plugins share a name' },
+  'plugin.missing_requirement': { status: 500, title: 'A plugin requires a port that nothing provides' },
+  'plugin.ambiguous': { status: 500, title: 'Several plugins provide the same port at the same priority' },
+  'plugin.cycle': { status: 500, title: 'Plugin requirements form a cycle' },
+  'plugin.setup_failed': { status: 500, title: 'Every provider of a port failed to start' },
+  'nexora.closed': { status: 503, title: 'Nexora is shutting down' },
+  internal: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, CodeInfo>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** A field-level problem: the path of the field and what is wrong with it, never its value. */
+export interface FieldIssue {
+  path: string
+  message: string
+}
+
+export interface NexoraErrorOptions {
+  detail?: string
+  issues?: FieldIssue[]
+  cause?: unknown
+  /** Extra response headers, e.g. `Retry-After` for `rate.limited`. */
+  headers?: Record<string, string>
+}
+
+/**
+ * @example
+ * throw new NexoraError('model.not_found', { detail: 'model "sepsis" is not registered' })
+ */
+export class NexoraError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly title: string
+  readonly detail?: string
+  readonly issues?: FieldIssue[]
+  readonly headers?: Record<string, string>
+
+  constructor(code: ErrorCode, options: NexoraErrorOptions = {}) {
+    const info: CodeInfo = ERROR_CODES[code]
+    super(options.detail ? `${code}: ${options.detail}` : code, { cause: options.cause })
+    this.name = 'NexoraError'
+    this.code = code
+    this.status = info.status
+    this.title = info.title
+    this.detail = options.detail
+    this.issues = options.issues
+    this.headers = options.headers
+  }
+}
+
+/** Narrow an unknown throwable; anything that is not a NexoraError becomes `internal`. */
+export function toNexoraError(error: unknown): NexoraError {
+  if (error instanceof NexoraError) return error
+  return new NexoraError('internal', { cause: error })
+}

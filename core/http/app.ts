@@ -1,0 +1,60 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { HTTPException } from 'hono/http-exception'
+import { bodyLimit } from 'hono/body-limit'
+import { requestId } from 'hono/request-id'
+import { NexoraError, toNexoraError } from '../errors.ts'
+import type { AppEnv, HttpDeps } from './env.ts'
+import { problemResponse } from './problem.ts'
+import { docsRoutes } from './routes/docs.ts'
+import { healthRoutes } from './routes/health.ts'
+import { modelRoutes } from './routes/models.ts'
+import { predictRoutes } from './routes/predict.ts'
+
+/** Map Hono's own exceptions (malformed JSON, oversized body) onto stable codes. */
+function fromHttpException(error: HTTPException): NexoraError {
+  if (error.status === 400 && /malformed json/i.test(error.message)) return new NexoraError('request.malformed_json')
+  if (error.status === 413) return new NexoraError('request.too_large')
+  if (error.status === 404) return new NexoraError('route.not_found')
+  return new NexoraError(error.status < 500 ? 'request.invalid' : 'internal', { cause: error })
+}
+
+/**
+ * The Hono app behind every server adapter: request ids, body limit, problem+json errors,
+ * and every route declared with zod schemas so `/openapi.json` documents it.
+ */
+export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        // zod messages describe the expectation, not the received value, so they are PHI-safe.
+        throw new NexoraError('request.invalid', { issues: result.error.issues.slice(0, 50).map((i) => ({ path: i.path.join('.'), message: i.message })) })
+      }
+    },
+  })
+
+  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }))
+  app.use('*', bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => { throw new NexoraError('request.too_large', { detail: `limit is ${deps.bodyLimitBytes} bytes` }) } }))
+  app.use('*', async (c, next) => {
+    c.set('caller', await deps.resolveCaller(c))
+    await next()
+  })
+
+  app.onError((thrown, c) => {
+    const error = thrown instanceof HTTPException ? fromHttpException(thrown) : toNexoraError(thrown)
+    // Log only the code and the error's class: a message or stack could carry request data.
+    if (error.status >= 500) deps.logger.error('http.error', { requestId: c.get('requestId'), code: error.code, route: c.req.routePath, status: error.status })
+    return problemResponse(error, c.get('requestId'))
+  })
+  app.notFound((c) => problemResponse(new NexoraError('route.not_found'), c.get('requestId')))
+
+  healthRoutes(app, deps)
+  modelRoutes(app, deps)
+  predictRoutes(app, deps)
+  docsRoutes(app, deps)
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: deps.title, version: deps.version, description: 'Clinical machine learning: score, explain, audit.' },
+    tags: [{ name: 'predict' }, { name: 'models' }, { name: 'system' }],
+  })
+  return app
+}

@@ -1,0 +1,52 @@
+import { z } from '@hono/zod-openapi'
+import { ERROR_CODES } from '../errors.ts'
+
+export const ProblemSchema = z.object({
+  type: z.string().openapi({ example: 'urn:nexora:problem:model.not_found' }),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES, ...(keyof typeof ERROR_CODES)[]]),
+  detail: z.string().optional(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  requestId: z.string().optional(),
+}).openapi('Problem')
+
+/** A problem+json response entry for `createRoute({ responses })`. */
+export const problem = (description: string) => ({
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+  description,
+})
+
+export const FeatureValueSchema = z.union([z.number(), z.string().max(1024), z.boolean(), z.null()])
+
+export const PredictRowSchema = z.object({
+  patientId: z.string().min(1).max(256).optional().openapi({ description: 'A patient reference; audited, never logged', example: 'Patient/demo-1' }),
+  features: z.record(z.string().max(128), FeatureValueSchema),
+}).openapi('PredictRow')
+
+export const PredictRequestSchema = z.object({
+  model: z.string().min(1).max(128).openapi({ example: 'readmission-risk' }),
+  version: z.string().max(64).optional().openapi({ description: 'An exact semver version' }),
+  alias: z.enum(['production', 'staging', 'latest']).optional(),
+  rows: z.array(PredictRowSchema).openapi({ description: 'One to 1000 rows (the limit is configurable)' }),
+  explain: z.boolean().optional(),
+  purpose: z.string().max(64).optional().openapi({ description: 'Purpose of use, recorded in the audit trail', example: 'TREAT' }),
+}).refine((r) => !(r.version && r.alias), { message: 'give version or alias, not both', path: ['alias'] }).openapi('PredictRequest')
+
+export const ContributionSchema = z.object({
+  feature: z.string(),
+  value: FeatureValueSchema.optional(),
+  contribution: z.number(),
+}).openapi('Contribution')
+
+export const PredictionSchema = z.object({
+  score: z.number().openapi({ description: 'A probability in [0, 1] for classifiers' }),
+  label: z.string().optional(),
+  explanation: z.array(ContributionSchema).optional(),
+}).openapi('Prediction')
+
+export const PredictResponseSchema = z.object({
+  model: z.object({ name: z.string(), version: z.string() }),
+  predictions: z.array(PredictionSchema),
+  requestId: z.string(),
+}).openapi('PredictResponse')

@@ -1,0 +1,19 @@
+/**
+ * Nexora core: ports, the plugin API, the model registry, the prediction pipeline and the
+ * HTTP app. Web standards only: nothing here imports a runtime or a heavy engine.
+ */
+export { createNexora, type Nexora, type NexoraConfig, type NexoraOptions } from './nexora.ts'
+export { definePlugin, type Plugin, type PluginContext, type PluginDefinition } from './plugin/define-plugin.ts'
+export { PORT_NAMES, type PortMap, type PortName } from './plugin/port-map.ts'
+export { NexoraError, ERROR_CODES, toNexoraError, type ErrorCode, type FieldIssue } from './errors.ts'
+export { lazy } from './lazy.ts'
+export { createRegistry, parseModelRef, ModelManifestSchema, sha256Hex, hashFiles, type ModelRegistry, type ModelSummary } from './registry/index.ts'
+export { runPrediction, type PipelineContext, type PipelineDeps } from './pipeline/run-prediction.ts'
+export { validateRows } from './pipeline/validate-rows.ts'
+export { createAuditWriter, type AuditWriter } from './audit/group-commit.ts'
+export { sealEvents, verifyChain, hashEvent, GENESIS_HASH, EMPTY_HEAD, type ChainHead } from './audit/hash-chain.ts'
+export { problemResponse, toProblem, problemType } from './http/problem.ts'
+export type { AssetLoader, HealthReport } from './http/env.ts'
+export { SCOPES, hasScope, requireScope } from './security/scopes.ts'
+export * from './memory/index.ts'
+export type * from './ports/index.ts'

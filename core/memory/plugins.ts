@@ -1,0 +1,17 @@
+import { definePlugin } from '../plugin/define-plugin.ts'
+import { memoryAuditSink } from './audit-sink.ts'
+import { memoryModelStore } from './model-store.ts'
+
+/**
+ * ModelStore and AuditSink in memory, as plugins: for tests and throwaway embeds.
+ * Nothing survives the process; use `plugins/storage-sql` for anything real.
+ * @example
+ * await createNexora({ plugins: [memoryStorage(), linearModel()] })
+ */
+export function memoryStorage(options: { priority?: number } = {}) {
+  const priority = options.priority ?? -10
+  return [
+    definePlugin({ name: 'memory-model-store', provides: 'modelStore', priority, setup: () => memoryModelStore() }),
+    definePlugin({ name: 'memory-audit-sink', provides: 'auditSink', priority, setup: () => memoryAuditSink() }),
+  ]
+}

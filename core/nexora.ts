@@ -1,0 +1,142 @@
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import { createAuditWriter } from './audit/group-commit.ts'
+import { NexoraError } from './errors.ts'
+import { createHttpApp } from './http/app.ts'
+import type { AppEnv, AssetLoader, HealthReport } from './http/env.ts'
+import { createMetricsRegistry } from './memory/metrics.ts'
+import { memoryFeatureStore } from './memory/feature-store.ts'
+import { memoryRateLimitStore } from './memory/rate-limit-store.ts'
+import { createLogger, seededRandom, systemClock } from './memory/runtime.ts'
+import type { Plugin } from './plugin/define-plugin.ts'
+import type { SinglePort } from './plugin/port-map.ts'
+import { resolvePlugins, type ResolvedPorts } from './plugin/resolve-plugins.ts'
+import { runPrediction, type PipelineDeps } from './pipeline/run-prediction.ts'
+import type { Caller, PredictionRequest, PredictionResult } from './ports/values.ts'
+import { createRegistry, type ModelRegistry } from './registry/registry.ts'
+import { SCOPES } from './security/scopes.ts'
+import type { Context } from 'hono'
+
+export interface NexoraConfig {
+  /** Rows per prediction request. Default 1000. */
+  maxRows?: number
+  /** Request body limit in bytes. Default 1 MB. */
+  bodyLimitBytes?: number
+  /** Loaded models kept in memory. Default 16. */
+  modelCacheSize?: number
+  /** See RegistryOptions.resolveTtlMs. */
+  resolveTtlMs?: number
+  /** Contributions per explanation. Default 10. */
+  maxContributions?: number
+  /** The client address, from the adapter (e.g. `getConnInfo` on Node). */
+  getClientIp?: (c: Context) => string | undefined
+  /** Static files for /docs (and later the web UI), from the adapter. */
+  assets?: AssetLoader
+  /** Who an unauthenticated HTTP caller is until the security plugin is installed. */
+  devCaller?: Omit<Caller, 'via' | 'ip'>
+  title?: string
+  [key: string]: unknown
+}
+
+export interface NexoraOptions {
+  plugins: (Plugin | Plugin[])[]
+  config?: NexoraConfig
+}
+
+/** An embedded Nexora: call it in-process, or hand `fetch` to any server adapter. */
+export interface Nexora {
+  fetch(request: Request, env?: unknown, executionCtx?: unknown): Response | Promise<Response>
+  /** Score in-process, with the same audit and checks as HTTP. */
+  predict(request: PredictionRequest, caller?: Caller): Promise<PredictionResult>
+  health(): Promise<HealthReport>
+  registry: ModelRegistry
+  ports: ResolvedPorts
+  app: OpenAPIHono<AppEnv>
+  /** Refuse new work, flush the audit trail, release models and close storage. */
+  close(): Promise<void>
+}
+
+const REQUIRED: SinglePort[] = ['modelStore', 'auditSink']
+const DEFAULT_DEV_CALLER = { subject: 'dev', scopes: [SCOPES.admin], roles: ['dev'] }
+const IN_PROCESS_CALLER: Caller = { subject: 'in-process', scopes: [SCOPES.predict], roles: [], via: 'in-process' }
+
+/**
+ * Resolve the plugins and assemble the registry, the pipeline and the HTTP app.
+ * @example
+ * const nexora = await createNexora({ plugins: [memoryStorage(), linearModel()] })
+ * const result = await nexora.predict({ model: 'readmission-risk', rows: [{ features: { age: 70 } }] })
+ */
+export async function createNexora(options: NexoraOptions): Promise<Nexora> {
+  const config = options.config ?? {}
+  const ports = await resolvePlugins(options.plugins.flat(), config, {
+    clock: () => systemClock,
+    random: () => seededRandom(Date.now()),
+    logger: () => createLogger(),
+    metrics: () => createMetricsRegistry(),
+    rateLimitStore: () => memoryRateLimitStore(),
+    featureStore: () => memoryFeatureStore(),
+  }, REQUIRED)
+
+  const clock = ports.get('clock')
+  const logger = ports.get('logger')
+  const metrics = ports.get('metrics')
+  const registry = createRegistry({
+    store: ports.get('modelStore'), plugins: () => ports.getAll('model'), clock, metrics,
+    cacheSize: config.modelCacheSize, resolveTtlMs: config.resolveTtlMs,
+  })
+  const audit = createAuditWriter(ports.get('auditSink'))
+  const deps: PipelineDeps = {
+    registry, audit, clock, logger, metrics, stages: ports.getAll('complianceStage'),
+    maxRows: config.maxRows ?? 1000, maxContributions: config.maxContributions ?? 10,
+  }
+  let closed = false
+  const inFlight = new Set<Promise<unknown>>()
+
+  function predict(request: PredictionRequest, caller: Caller, requestId: string) {
+    if (closed) return Promise.reject(new NexoraError('nexora.closed'))
+    const run = runPrediction(deps, { caller, requestId, route: 'predict' }, request)
+    inFlight.add(run)
+    run.finally(() => inFlight.delete(run)).catch(() => {})
+    return run
+  }
+
+  async function health(): Promise<HealthReport> {
+    const report: HealthReport = { status: 'ok', ports: {} }
+    for (const port of ['modelStore', 'auditSink', 'fhirSource', 'rateLimitStore', 'featureStore'] as const) {
+      if (!ports.has(port)) continue
+      const impl = ports.get(port) as { health?: () => Promise<{ ok: boolean; detail?: string }> }
+      const state = await (impl.health?.() ?? Promise.resolve({ ok: true })).catch(() => ({ ok: false, detail: 'health check failed' }))
+      const required = REQUIRED.includes(port)
+      report.ports[port] = { ...state, provider: ports.providers[port] ?? 'core', required }
+      if (required && !state.ok) report.status = 'down'
+    }
+    return report
+  }
+
+  const devCaller = config.devCaller ?? DEFAULT_DEV_CALLER
+  const app = createHttpApp({
+    registry, health, logger,
+    predict,
+    resolveCaller: (c) => ({ ...devCaller, via: 'http', ip: config.getClientIp?.(c) }),
+    bodyLimitBytes: config.bodyLimitBytes ?? 1024 * 1024,
+    assets: config.assets,
+    title: config.title ?? 'Nexora',
+    version: '0.1.0',
+  })
+
+  return {
+    fetch: (request, env, executionCtx) => app.fetch(request, env, executionCtx as never),
+    predict: (request, caller = IN_PROCESS_CALLER) => predict(request, caller, request.requestId ?? crypto.randomUUID()),
+    health,
+    registry,
+    ports,
+    app,
+    async close() {
+      if (closed) return
+      closed = true
+      await Promise.allSettled([...inFlight])
+      await audit.drain()
+      await registry.close()
+      for (const port of ['modelStore', 'auditSink'] as const) await ports.get(port).close?.()
+    },
+  }
+}

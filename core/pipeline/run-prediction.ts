@@ -1,0 +1,117 @@
+import canonicalize from 'canonicalize'
+import { NexoraError, toNexoraError } from '../errors.ts'
+import type { AuditWriter } from '../audit/group-commit.ts'
+import type { AuditEventInput } from '../ports/audit.ts'
+import type { ComplianceStage } from '../ports/compliance.ts'
+import type { Clock, Logger, MetricsRegistry } from '../ports/runtime.ts'
+import type { Caller, Contribution, Prediction, PredictionRequest, PredictionResult, Row } from '../ports/values.ts'
+import type { ModelRegistry } from '../registry/registry.ts'
+import { sha256Hex } from '../registry/integrity.ts'
+import { requireScope, SCOPES } from '../security/scopes.ts'
+import { validateRows } from './validate-rows.ts'
+
+/** Everything the pipeline needs, resolved once by createNexora. */
+export interface PipelineDeps {
+  registry: ModelRegistry
+  audit: AuditWriter
+  clock: Clock
+  logger: Logger
+  metrics: MetricsRegistry
+  stages: ComplianceStage[]
+  maxRows: number
+  /** How many contributions an explanation returns, largest magnitude first. */
+  maxContributions: number
+}
+
+export interface PipelineContext {
+  caller: Caller
+  requestId: string
+  /** The front door's route name, e.g. `predict`; stages use it to decide if they apply. */
+  route: string
+}
+
+const encoder = new TextEncoder()
+
+function distinctPatients(rows: Row[]): string[] {
+  return [...new Set(rows.map((r) => r.patientRef).filter((p): p is string => typeof p === 'string'))]
+}
+
+function topContributions(contributions: Contribution[], max: number): Contribution[] {
+  return [...contributions].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, max)
+}
+
+async function runStages(deps: PipelineDeps, ctx: PipelineContext, order: 'pre' | 'post', payload: unknown) {
+  let current = payload
+  for (const stage of deps.stages) {
+    if (stage.order === order && (stage.appliesTo?.(ctx.route) ?? true)) current = await stage.process({ ...ctx }, current)
+  }
+  return current
+}
+
+/**
+ * The one prediction pipeline behind every front door: authorise → audit request →
+ * 'pre' stages → resolve (cached) → validate → predict/explain → 'post' stages →
+ * audit response → metrics. It returns only after both audit events are committed,
+ * and on failure it still commits the response event (with the error code) before throwing.
+ */
+export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, request: PredictionRequest): Promise<PredictionResult> {
+  const started = deps.clock.now()
+  requireScope(ctx.caller, SCOPES.predict)
+  const patients = distinctPatients(request.rows)
+  const base = {
+    actor: ctx.caller.subject,
+    patientRef: patients.length === 1 ? patients[0] : null,
+    requestId: ctx.requestId,
+    ip: ctx.caller.ip ?? null,
+    model: request.model,
+  }
+  const context = { via: ctx.caller.via, rows: request.rows.length, purpose: request.purpose ?? null, ...(patients.length > 1 ? { patients } : {}) }
+  const requestEvent: AuditEventInput = { ...base, ts: new Date(started).toISOString(), action: 'predict.request', outcome: 'success', version: request.version ?? request.alias ?? null, context }
+  // Commit the request event while the model works; nothing leaves until both are durable.
+  const requestReceipt = deps.audit.write([requestEvent])
+  requestReceipt.catch(() => {})
+
+  let version: string | null = null
+  try {
+    if (request.rows.length === 0) throw new NexoraError('batch.empty')
+    if (request.rows.length > deps.maxRows) throw new NexoraError('batch.too_large', { detail: `at most ${deps.maxRows} rows per request` })
+    const rows = (await runStages(deps, ctx, 'pre', request.rows)) as Row[]
+    const stored = await deps.registry.resolve(request.model, { version: request.version, alias: request.alias })
+    version = stored.version
+    const model = await deps.registry.load(stored)
+    validateRows(rows, model.describe().inputs)
+    const scores = await model.predict(rows)
+    const explanations = request.explain ? await model.explain(rows) : undefined
+    const { threshold, labels = ['negative', 'positive'] } = stored.manifest
+    const predictions: Prediction[] = scores.map((p, i) => ({
+      score: p.score,
+      ...(threshold !== undefined ? { label: p.score >= threshold ? labels[1] : labels[0] } : {}),
+      ...(explanations ? { explanation: topContributions(explanations[i]!, deps.maxContributions) } : {}),
+    }))
+    const released = (await runStages(deps, ctx, 'post', predictions)) as Prediction[]
+    const inputHash = await sha256Hex(encoder.encode(canonicalize(rows.map((r) => r.features)) ?? ''))
+    const responseEvent: AuditEventInput = {
+      ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'success', version,
+      context: { ...context, inputHash, explain: Boolean(request.explain) },
+    }
+    const [[req], [res]] = await Promise.all([requestReceipt, deps.audit.write([responseEvent])])
+    record(deps, request.model, version, released, started, 'success')
+    return { model: { name: stored.name, version }, predictions: released, requestId: ctx.requestId, auditIds: [req!.seq, res!.seq] }
+  } catch (thrown) {
+    const error = toNexoraError(thrown)
+    if (error.code === 'audit.write_failed') throw error
+    const failure: AuditEventInput = {
+      ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'failure', version, reason: error.code, context,
+    }
+    await Promise.all([requestReceipt, deps.audit.write([failure])])
+    record(deps, request.model, version ?? 'unknown', [], started, error.code)
+    if (error.code === 'internal') deps.logger.error('predict.failed', { requestId: ctx.requestId, code: error.code })
+    throw error
+  }
+}
+
+function record(deps: PipelineDeps, model: string, version: string, predictions: Prediction[], started: number, outcome: string) {
+  deps.metrics.histogram('nexora_predict_seconds', 'Pipeline time per prediction request').observe({ outcome }, (deps.clock.now() - started) / 1000)
+  const counter = deps.metrics.counter('nexora_predictions_total', 'Predictions made, per model, version and label')
+  for (const p of predictions) counter.inc({ model, version, label: p.label ?? 'none' })
+}

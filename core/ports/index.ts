@@ -1,0 +1,10 @@
+/** The port contracts. Interfaces only: implementations live in core/memory and plugins/. */
+export type * from './values.ts'
+export type * from './model.ts'
+export type * from './model-store.ts'
+export type * from './audit.ts'
+export type * from './fhir.ts'
+export type * from './feature-store.ts'
+export type * from './rate-limit.ts'
+export type * from './runtime.ts'
+export type * from './compliance.ts'

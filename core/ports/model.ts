@@ -1,0 +1,105 @@
+import type { Contribution, Prediction, Row } from './values.ts'
+
+/** One model input, as declared in the manifest and checked by the pipeline. */
+export interface FeatureDef {
+  name: string
+  type: 'number' | 'boolean' | 'category'
+  /** Defaults to true; an optional feature may be absent or null. */
+  required?: boolean
+  /** The allowed values of a `category` feature. */
+  categories?: string[]
+  min?: number
+  max?: number
+  unit?: string
+  description?: string
+}
+
+export interface OutputDef {
+  name: string
+  type: 'probability' | 'score' | 'risk'
+  description?: string
+}
+
+/** `models/<id>/manifest.json`: everything needed to serve, audit and explain a version. */
+export interface ModelManifest {
+  name: string
+  /** Semantic version, e.g. `1.2.0`. */
+  version: string
+  /** The ModelPlugin kind that loads it, e.g. `linear`. */
+  kind: string
+  description?: string
+  inputs: FeatureDef[]
+  outputs: OutputDef[]
+  /** A score at or above the threshold gets `labels[1]`, below it `labels[0]`. */
+  threshold?: number
+  labels?: [string, string]
+  explanationMethod?: string
+  training?: Record<string, unknown>
+  metrics?: Record<string, number>
+  /** sha256 (hex) of each artifact file, filled in by the registry. */
+  files?: Record<string, string>
+  /** The FHIR feature spec (ETL plugin), when the model reads FHIR. */
+  featureSpec?: unknown
+  /** The model card (Markdown). */
+  card?: string
+}
+
+/** A manifest plus its artifact files, as a plugin saves and loads them. */
+export interface ModelArtifact {
+  manifest: ModelManifest
+  files: Record<string, Uint8Array>
+}
+
+export interface Dataset {
+  rows: Row[]
+  /** Binary outcomes (0/1) for classifiers. */
+  labels: number[]
+}
+
+export interface ModelDescription {
+  inputs: FeatureDef[]
+  outputs: OutputDef[]
+  explanationMethod: string
+  /** What the contributions add up to, when the method promises additivity. */
+  additivity?: 'logit' | 'output' | 'none'
+  card?: string
+  featureSpec?: unknown
+}
+
+export interface EvaluationMetrics {
+  [metric: string]: number
+}
+
+/** A model ready to score. `predict` and `explain` take rows already validated by the pipeline. */
+export interface LoadedModel {
+  describe(): ModelDescription
+  predict(rows: Row[]): Promise<Prediction[]>
+  explain(rows: Row[]): Promise<Contribution[][]>
+  evaluate(dataset: Dataset): Promise<EvaluationMetrics>
+  dispose?(): void | Promise<void>
+}
+
+export interface TrainProgress {
+  epoch: number
+  epochs: number
+  loss: number
+}
+
+export interface TrainOptions {
+  name: string
+  version: string
+  inputs: FeatureDef[]
+  seed?: number
+  [option: string]: unknown
+}
+
+/**
+ * The ModelPlugin port: a model family (`kind`) that can load artifacts and, optionally, train.
+ * @example
+ * const plugin: ModelPlugin = { kind: 'linear', load: async (a) => fromArtifact(a) }
+ */
+export interface ModelPlugin {
+  kind: string
+  load(artifact: ModelArtifact): Promise<LoadedModel>
+  train?(dataset: Dataset, options: TrainOptions, onProgress?: (p: TrainProgress) => void): Promise<ModelArtifact>
+}

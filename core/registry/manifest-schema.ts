@@ -1,0 +1,36 @@
+import { z } from '@hono/zod-openapi'
+
+/** The manifest as zod sees it: used to validate registrations and to document the API. */
+export const FeatureDefSchema = z.object({
+  name: z.string().min(1).max(128).regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/),
+  type: z.enum(['number', 'boolean', 'category']),
+  required: z.boolean().optional(),
+  categories: z.array(z.string()).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  unit: z.string().optional(),
+  description: z.string().optional(),
+}).openapi('FeatureDef')
+
+export const OutputDefSchema = z.object({
+  name: z.string(),
+  type: z.enum(['probability', 'score', 'risk']),
+  description: z.string().optional(),
+}).openapi('OutputDef')
+
+export const ModelManifestSchema = z.object({
+  name: z.string().min(1).max(128).regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"'),
+  version: z.string().min(1).max(64),
+  kind: z.string().min(1),
+  description: z.string().optional(),
+  inputs: z.array(FeatureDefSchema),
+  outputs: z.array(OutputDefSchema).min(1),
+  threshold: z.number().min(0).max(1).optional(),
+  labels: z.tuple([z.string(), z.string()]).optional(),
+  explanationMethod: z.string().optional(),
+  training: z.record(z.string(), z.unknown()).optional(),
+  metrics: z.record(z.string(), z.number()).optional(),
+  files: z.record(z.string(), z.string()).optional(),
+  featureSpec: z.unknown().optional(),
+  card: z.string().optional(),
+}).openapi('ModelManifest')

@@ -1,0 +1,192 @@
+import { LRUCache } from 'lru-cache'
+import semver from 'semver'
+import { NexoraError } from '../errors.ts'
+import type { LoadedModel, ModelManifest, ModelPlugin } from '../ports/model.ts'
+import type { ModelStore, StoredVersion } from '../ports/model-store.ts'
+import type { Clock, MetricsRegistry } from '../ports/runtime.ts'
+import { checkFiles, hashFiles } from './integrity.ts'
+import { ModelManifestSchema } from './manifest-schema.ts'
+
+/** Aliases a caller may name. `latest` is derived (highest non-archived semver), the others are stored. */
+export const ALIASES = ['production', 'staging', 'latest'] as const
+export type Alias = (typeof ALIASES)[number]
+
+export interface ModelSummary {
+  name: string
+  versions: { version: string; stage: StoredVersion['stage']; createdAt: string; kind: string }[]
+  aliases: Partial<Record<Alias, string>>
+}
+
+export interface VersionRef {
+  version?: string
+  alias?: string
+}
+
+export interface ModelRegistry {
+  /** Register a version: validate the manifest, hash the files and store both atomically. */
+  register(manifest: ModelManifest, files: Record<string, Uint8Array>): Promise<StoredVersion>
+  list(): Promise<ModelSummary[]>
+  get(name: string): Promise<ModelSummary>
+  getVersion(name: string, version: string): Promise<StoredVersion>
+  /** `name@version`, or an alias; with neither, `production` if set, else `latest`. */
+  resolve(name: string, ref?: VersionRef): Promise<StoredVersion>
+  promote(name: string, version: string, stage: 'staging' | 'production'): Promise<void>
+  archive(name: string, version: string): Promise<void>
+  /** The cached LoadedModel for a resolved version; concurrent first loads share one load. */
+  load(stored: StoredVersion): Promise<LoadedModel>
+  close(): Promise<void>
+}
+
+export interface RegistryOptions {
+  store: ModelStore
+  plugins: () => ModelPlugin[]
+  clock: Clock
+  metrics?: MetricsRegistry
+  /** How many loaded models stay in memory (LRU). Default 16. */
+  cacheSize?: number
+  /**
+   * How long a resolved `name@ref` is reused before the store is asked again (ms). Keeps
+   * storage off the /predict hot path; a promotion made by another replica is seen within it.
+   * Default 2000.
+   */
+  resolveTtlMs?: number
+}
+
+/** Parse `name@version` into its parts (the version may also come separately). */
+export function parseModelRef(ref: string): { name: string; version?: string } {
+  const at = ref.lastIndexOf('@')
+  return at > 0 ? { name: ref.slice(0, at), version: ref.slice(at + 1) } : { name: ref }
+}
+
+/**
+ * The model registry (the seed's ModelRegistry: get_model, register_model, list_models),
+ * on top of the ModelStore port, with an LRU of loaded models.
+ * @example
+ * const registry = createRegistry({ store: memoryModelStore(), plugins: () => [linearModelPlugin], clock: systemClock })
+ */
+export function createRegistry(options: RegistryOptions): ModelRegistry {
+  const { store, clock } = options
+  const loadSeconds = options.metrics?.histogram('nexora_model_load_seconds', 'Time to load a model version into memory')
+
+  const pluginFor = (kind: string) => {
+    const plugin = options.plugins().find((p) => p.kind === kind)
+    if (!plugin) throw new NexoraError('model.kind_unknown', { detail: `no model plugin of kind "${kind}" is installed` })
+    return plugin
+  }
+
+  const cache = new LRUCache<string, LoadedModel, StoredVersion>({
+    max: options.cacheSize ?? 16,
+    dispose: (model) => { void model.dispose?.() },
+    fetchMethod: async (_key, _stale, { context: stored }) => {
+      const started = clock.now()
+      const files = await store.getFiles(stored.name, stored.version)
+      if (!files) throw new NexoraError('model.version_not_found', { detail: `${stored.name}@${stored.version}` })
+      await checkFiles(`${stored.name}@${stored.version}`, stored.manifest.files, files)
+      try {
+        const model = await pluginFor(stored.manifest.kind).load({ manifest: stored.manifest, files })
+        loadSeconds?.observe({ model: stored.name, version: stored.version }, (clock.now() - started) / 1000)
+        return model
+      } catch (cause) {
+        if (cause instanceof NexoraError) throw cause
+        throw new NexoraError('model.load_failed', { detail: `${stored.name}@${stored.version}`, cause })
+      }
+    },
+  })
+
+  const resolved = new Map<string, { stored: StoredVersion; expires: number }>()
+  const ttl = options.resolveTtlMs ?? 2000
+
+  async function versionsOf(name: string) {
+    const versions = await store.listVersions(name)
+    if (versions.length === 0) throw new NexoraError('model.not_found', { detail: `model "${name}" is not registered` })
+    return versions
+  }
+
+  async function aliasesOf(name: string, versions: StoredVersion[]): Promise<Partial<Record<Alias, string>>> {
+    const stored = await store.getAliases(name)
+    const live = versions.filter((v) => v.stage !== 'archived').map((v) => v.version).sort(semver.rcompare)
+    return { ...stored, ...(live[0] ? { latest: live[0] } : {}) }
+  }
+
+  async function summary(name: string): Promise<ModelSummary> {
+    const versions = await versionsOf(name)
+    return {
+      name,
+      versions: versions.sort((a, b) => semver.compare(a.version, b.version))
+        .map((v) => ({ version: v.version, stage: v.stage, createdAt: v.createdAt, kind: v.manifest.kind })),
+      aliases: await aliasesOf(name, versions),
+    }
+  }
+
+  async function getVersion(name: string, version: string) {
+    const found = await store.getVersion(name, version)
+    if (found) return found
+    await versionsOf(name)
+    throw new NexoraError('model.version_not_found', { detail: `model "${name}" has no version "${version}"` })
+  }
+
+  async function resolveUncached(name: string, ref: VersionRef): Promise<StoredVersion> {
+    if (ref.version) return getVersion(name, ref.version)
+    const aliases = await aliasesOf(name, await versionsOf(name))
+    const alias = ref.alias ?? (aliases.production ? 'production' : 'latest')
+    if (!(ALIASES as readonly string[]).includes(alias)) throw new NexoraError('request.invalid', { detail: `alias must be one of ${ALIASES.join(', ')}` })
+    const version = aliases[alias as Alias]
+    if (!version) throw new NexoraError('model.alias_not_found', { detail: `model "${name}" has no "${alias}" version` })
+    return getVersion(name, version)
+  }
+
+  return {
+    async register(manifest, files) {
+      resolved.clear()
+      const parsed = ModelManifestSchema.safeParse(manifest)
+      if (!parsed.success) {
+        throw new NexoraError('model.invalid_manifest', { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) })
+      }
+      if (!semver.valid(manifest.version)) throw new NexoraError('model.invalid_manifest', { detail: `version "${manifest.version}" is not semver` })
+      pluginFor(manifest.kind)
+      const withHashes: ModelManifest = { ...manifest, files: await hashFiles(files) }
+      await store.putVersion(withHashes, files, new Date(clock.now()).toISOString())
+      return getVersion(manifest.name, manifest.version)
+    },
+    async list() {
+      return Promise.all((await store.listModels()).map(summary))
+    },
+    get: summary,
+    getVersion,
+    async resolve(name, ref = {}) {
+      const key = `${name}\u0000${ref.version ?? ''}\u0000${ref.alias ?? ''}`
+      const hit = resolved.get(key)
+      if (hit && hit.expires > clock.now()) return hit.stored
+      const stored = await resolveUncached(name, ref)
+      resolved.set(key, { stored, expires: clock.now() + ttl })
+      return stored
+    },
+    async promote(name, version, stage) {
+      resolved.clear()
+      const target = await getVersion(name, version)
+      if (target.stage === 'archived') throw new NexoraError('model.version_archived', { detail: `${name}@${version}` })
+      const previous = (await store.getAliases(name))[stage]
+      if (previous && previous !== version) await store.setStage(name, previous, 'none')
+      await store.setAlias(name, stage, version)
+      await store.setStage(name, version, stage)
+    },
+    async archive(name, version) {
+      resolved.clear()
+      await getVersion(name, version)
+      for (const [alias, pointed] of Object.entries(await store.getAliases(name))) {
+        if (pointed === version) await store.setAlias(name, alias, null)
+      }
+      await store.setStage(name, version, 'archived')
+      cache.delete(`${name}@${version}`)
+    },
+    async load(stored) {
+      if (stored.stage === 'archived') throw new NexoraError('model.version_archived', { detail: `${stored.name}@${stored.version}` })
+      const model = await cache.fetch(`${stored.name}@${stored.version}`, { context: stored })
+      if (!model) throw new NexoraError('model.load_failed', { detail: `${stored.name}@${stored.version}` })
+      return model
+    },
+    async close() {
+      cache.clear()
+    },
+  }
+}
