@@ -7,6 +7,7 @@ export { definePlugin, type Plugin, type PluginContext, type PluginDefinition } 
 export { PORT_NAMES, type PortMap, type PortName } from './plugin/port-map.ts'
 export { NexoraError, ERROR_CODES, toNexoraError, type ErrorCode, type FieldIssue } from './errors.ts'
 export { lazy } from './lazy.ts'
+export { serial } from './serial.ts'
 export { createRegistry, parseModelRef, ModelManifestSchema, sha256Hex, hashFiles, type ModelRegistry, type ModelSummary } from './registry/index.ts'
 export { runPrediction, type PipelineContext, type PipelineDeps } from './pipeline/run-prediction.ts'
 export { validateRows } from './pipeline/validate-rows.ts'

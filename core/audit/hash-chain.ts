@@ -62,10 +62,10 @@ export async function sealEvents(head: ChainHead, inputs: AuditEventInput[]): Pr
  * field (hash mismatch), a deleted or inserted row (seq gap or prevHash mismatch) or a reorder.
  * `start` is the head just before the first event (genesis for a full check).
  */
-export async function verifyChain(events: Iterable<AuditEvent>, start: ChainHead = EMPTY_HEAD): Promise<VerifyResult> {
+export async function verifyChain(events: Iterable<AuditEvent> | AsyncIterable<AuditEvent>, start: ChainHead = EMPTY_HEAD): Promise<VerifyResult> {
   let expected = start
   let count = 0
-  for (const event of events) {
+  for await (const event of events) {
     count += 1
     if (event.seq !== expected.seq + 1) return { ok: false, events: count, firstBadSeq: expected.seq + 1, reason: 'sequence_gap' }
     if (event.prevHash !== expected.hash) return { ok: false, events: count, firstBadSeq: event.seq, reason: 'broken_link' }

@@ -1,5 +1,6 @@
 import { EMPTY_HEAD, sealEvents, verifyChain } from '../audit/hash-chain.ts'
 import type { AuditEvent, AuditFilter, AuditSink } from '../ports/audit.ts'
+import { serial } from '../serial.ts'
 
 /** True when an event passes every set field of the filter (shared by the memory and SQL sinks' tests). */
 export function matchesFilter(event: AuditEvent, filter: AuditFilter): boolean {
@@ -22,15 +23,16 @@ export function matchesFilter(event: AuditEvent, filter: AuditFilter): boolean {
 export function memoryAuditSink(): AuditSink & { events: AuditEvent[] } {
   const events: AuditEvent[] = []
   let head = EMPTY_HEAD
+  const inOrder = serial()
   return {
     events,
-    async append(inputs) {
+    append: (inputs) => inOrder(async () => {
       const sealed = await sealEvents(head, inputs)
       events.push(...sealed)
       const last = sealed.at(-1)
       if (last) head = { seq: last.seq, hash: last.hash }
       return sealed.map(({ seq, hash }) => ({ seq, hash }))
-    },
+    }),
     async query(filter, page) {
       const matched = events.filter((e) => e.seq > (page.afterSeq ?? 0) && matchesFilter(e, filter)).slice(0, page.limit + 1)
       const more = matched.length > page.limit

@@ -19,6 +19,7 @@ export interface AuditEventInput {
 
 /** A committed event: sequenced and hash-chained (`hash = sha256(prevHash + canonical(event))`). */
 export interface AuditEvent extends AuditEventInput {
+  context: Record<string, unknown>
   seq: number
   prevHash: string
   hash: string

@@ -1,0 +1,48 @@
+import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+
+/** Model versions: the manifest as JSON, the stage, and when it was registered. */
+export const modelVersions = sqliteTable('model_versions', {
+  name: text('name').notNull(),
+  version: text('version').notNull(),
+  kind: text('kind').notNull(),
+  manifest: text('manifest', { mode: 'json' }).notNull(),
+  stage: text('stage').notNull().default('none'),
+  createdAt: text('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.name, t.version] })])
+
+/** Artifact files of a version, written in the same batch as the version row. */
+export const modelFiles = sqliteTable('model_files', {
+  name: text('name').notNull(),
+  version: text('version').notNull(),
+  path: text('path').notNull(),
+  bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+}, (t) => [primaryKey({ columns: [t.name, t.version, t.path] })])
+
+export const modelAliases = sqliteTable('model_aliases', {
+  name: text('name').notNull(),
+  alias: text('alias').notNull(),
+  version: text('version').notNull(),
+}, (t) => [primaryKey({ columns: [t.name, t.alias] })])
+
+/** The hash-chained audit trail. `seq` is the chain position; a duplicate seq fails the batch. */
+export const auditEvents = sqliteTable('audit_events', {
+  seq: integer('seq').primaryKey(),
+  ts: text('ts').notNull(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  outcome: text('outcome').notNull(),
+  patientRef: text('patient_ref'),
+  model: text('model'),
+  version: text('version'),
+  reason: text('reason'),
+  requestId: text('request_id'),
+  ip: text('ip'),
+  context: text('context', { mode: 'json' }).notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+}, (t) => [
+  index('audit_events_ts').on(t.ts),
+  index('audit_events_patient').on(t.patientRef),
+  index('audit_events_actor').on(t.actor),
+  index('audit_events_request').on(t.requestId),
+])
