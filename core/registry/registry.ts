@@ -144,6 +144,8 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
       }
       if (!semver.valid(manifest.version)) throw new NexoraError('model.invalid_manifest', { detail: `version "${manifest.version}" is not semver` })
       pluginFor(manifest.kind)
+      // A manifest that declares its files' hashes (as models/<id>/manifest.json does) must match them.
+      if (manifest.files) await checkFiles(`${manifest.name}@${manifest.version}`, manifest.files, files)
       const withHashes: ModelManifest = { ...manifest, files: await hashFiles(files) }
       await store.putVersion(withHashes, files, new Date(clock.now()).toISOString())
       return getVersion(manifest.name, manifest.version)

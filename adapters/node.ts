@@ -1,0 +1,89 @@
+/**
+ * Node adapter: `@hono/node-server` in front of `nexora.fetch`, the libSQL file for storage,
+ * the client address from the socket, local assets for /docs, and a graceful shutdown.
+ */
+import { readFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { createRequire } from 'node:module'
+import { dirname, join, normalize } from 'node:path'
+import { serve, type ServerType } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { createNexora, type Nexora, type NexoraConfig, type Plugin } from '../core/index.ts'
+import { linearModel } from '../plugins/model-linear/index.ts'
+import { sqlStorage } from '../plugins/storage-sql/index.ts'
+
+export interface NodeServerOptions {
+  port?: number
+  /** Default 127.0.0.1: a PHI service is not exposed beyond the host unless asked to. */
+  host?: string
+  /** libSQL URL. Default `file:./data/nexora.db`. */
+  db?: string
+  /** Plugins beyond the defaults (storage-sql and model-linear). */
+  plugins?: Plugin[]
+  config?: NexoraConfig
+  /** Called after start-up, before listening (e.g. to import demo models). */
+  prepare?: (nexora: Nexora) => Promise<void>
+  /** Install SIGTERM/SIGINT handlers that drain and exit. Default true. */
+  handleSignals?: boolean
+}
+
+export interface RunningNodeServer {
+  nexora: Nexora
+  server: ServerType
+  url: string
+  /** Stop accepting, let in-flight requests finish, flush the audit log and close the DB. */
+  close(): Promise<void>
+}
+
+const MIME: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.html': 'text/html; charset=utf-8' }
+
+/** Serve `docs/<file>` from the swagger-ui-dist package, read once per file. */
+function nodeAssets(): NexoraConfig['assets'] {
+  const root = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+  const cache = new Map<string, Uint8Array>()
+  return async (path) => {
+    const file = normalize(path.replace(/^docs\//, ''))
+    if (file.startsWith('..') || file.includes('/')) return undefined
+    const bytes = cache.get(file) ?? await readFile(join(root, file)).catch(() => undefined)
+    if (!bytes) return undefined
+    cache.set(file, bytes)
+    const type = MIME[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream'
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type, 'cache-control': 'public, max-age=86400' } })
+  }
+}
+
+/**
+ * @example
+ * const { url, close } = await serveNode({ port: 8000 })
+ */
+export async function serveNode(options: NodeServerOptions = {}): Promise<RunningNodeServer> {
+  const nexora = await createNexora({
+    plugins: [sqlStorage({ url: options.db }), linearModel(), ...(options.plugins ?? [])],
+    config: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), ...options.config },
+  })
+  await options.prepare?.(nexora)
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: nexora.fetch, port: options.port ?? 8000, hostname: options.host ?? '127.0.0.1' }, () => resolve(s))
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  let closing: Promise<void> | undefined
+  const close = () => closing ??= (async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
+      if ('closeIdleConnections' in server) server.closeIdleConnections()
+    })
+    await nexora.close()
+  })()
+
+  if (options.handleSignals !== false) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      nexora.ports.get('logger').info('server.stopping', { signal })
+      close().then(() => process.exit(0), () => process.exit(1))
+    }
+    process.once('SIGTERM', onSignal)
+    process.once('SIGINT', onSignal)
+  }
+  return { nexora, server, url: `http://${host}:${address.port}`, close }
+}

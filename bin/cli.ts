@@ -1,0 +1,44 @@
+import { UsageError, type Command, type Io } from './args.ts'
+import { modelsCommand } from './commands/models.ts'
+import { predictCommand } from './commands/predict.ts'
+import { serveCommand } from './commands/serve.ts'
+
+const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand]
+
+const overview = () => `Nexora: clinical machine learning — score, explain, audit.
+
+Usage: nexora <command> [flags]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Run "nexora <command> --help" for a command's flags.`
+
+const stdio: Io = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') }
+
+/** Run the CLI; returns the exit code (0 ok, 1 failure, 2 usage error). */
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(overview())
+    return name ? 0 : 2
+  }
+  const command = COMMANDS.find((c) => c.name === name)
+  if (!command) {
+    io.err(`nexora: unknown command "${name}"\n\n${overview()}`)
+    return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${command.summary}\n\nUsage: ${command.usage}`)
+    return 0
+  }
+  try {
+    return await command.run(rest, io)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`nexora ${command.name}: ${error.message}\n\nUsage: ${command.usage}`)
+      return 2
+    }
+    throw error
+  }
+}
