@@ -7,7 +7,7 @@ import type { Clock, MetricsRegistry } from '../ports/runtime.ts'
 import { checkFiles, hashFiles } from './integrity.ts'
 import { ModelManifestSchema } from './manifest-schema.ts'
 
-/** Aliases a caller may name. `latest` is derived (highest non-archived semver), the others are stored. */
+/** Aliases a caller may name. `latest` is derived (highest non-archived release), the others are stored. */
 export const ALIASES = ['production', 'staging', 'latest'] as const
 export type Alias = (typeof ALIASES)[number]
 
@@ -105,7 +105,9 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
   async function aliasesOf(name: string, versions: StoredVersion[]): Promise<Partial<Record<Alias, string>>> {
     const stored = await store.getAliases(name)
     const live = versions.filter((v) => v.stage !== 'archived').map((v) => v.version).sort(semver.rcompare)
-    return { ...stored, ...(live[0] ? { latest: live[0] } : {}) }
+    // A release outranks a pre-release for `latest`; a model with only pre-releases gets its highest.
+    const latest = live.find((v) => !semver.prerelease(v)) ?? live[0]
+    return { ...stored, ...(latest ? { latest } : {}) }
   }
 
   async function summary(name: string): Promise<ModelSummary> {

@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const root = new URL('..', import.meta.url).pathname
+const json = (file: string) => JSON.parse(readFileSync(join(root, file), 'utf8'))
+const pkg = json('package.json')
+const deno = json('deno.json')
+
+function walk(dir: string): string[] {
+  return readdirSync(join(root, dir)).flatMap((name) => {
+    const rel = join(dir, name)
+    return statSync(join(root, rel)).isDirectory() ? walk(rel) : [rel]
+  })
+}
+
+describe('package layout (ARCHITECTURE.md §9-10)', () => {
+  it('package.json and deno.json export the same keys and targets', () => {
+    expect(deno.exports).toEqual(pkg.exports)
+  })
+
+  it('exports core, every plugin and every adapter, and nothing that does not exist', () => {
+    const plugins = readdirSync(join(root, 'plugins')).filter((d) => readdirSync(join(root, 'plugins', d)).includes('index.ts'))
+    const adapters = readdirSync(join(root, 'adapters')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''))
+    const expected = ['.', ...plugins.map((p) => `./plugins/${p}`), ...adapters.map((a) => `./adapters/${a}`)].sort()
+    expect(Object.keys(pkg.exports).sort()).toEqual(expected)
+    for (const target of Object.values(pkg.exports) as string[]) expect(statSync(join(root, target)).isFile()).toBe(true)
+  })
+
+  it('is an ES module package with no side effects, for Node 20 and later', () => {
+    expect(pkg).toMatchObject({ name: 'nexora', type: 'module', sideEffects: false, engines: { node: '>=20' } })
+    expect(pkg.bin.nexora).toBe('./bin/nexora.mjs')
+  })
+
+  it('keeps core free of runtime-specific and heavy imports', () => {
+    const forbidden = /from ['"](node:|fs['"]|path['"]|@tensorflow|onnxruntime|@libsql|libsql|pg['"]|postgres|drizzle-orm|@hono\/node-server)/
+    const offenders = walk('core').filter((f) => f.endsWith('.ts'))
+      .filter((f) => readFileSync(join(root, f), 'utf8').split('\n').some((line) => !line.trim().startsWith('import type') && forbidden.test(line)))
+    expect(offenders).toEqual([])
+  })
+
+  it('keeps every adapter a single file under 150 lines', () => {
+    for (const file of readdirSync(join(root, 'adapters')).filter((f) => f.endsWith('.ts'))) {
+      expect(readFileSync(join(root, 'adapters', file), 'utf8').split('\n').length, file).toBeLessThan(150)
+    }
+  })
+
+  it('imports with explicit .ts extensions everywhere', () => {
+    const bad = ['core', 'plugins', 'adapters', 'bin'].flatMap(walk).filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => readFileSync(join(root, f), 'utf8').split('\n').filter((l) => /from '\.\.?\/[^']*(?<!\.ts)'/.test(l)).map((l) => `${f}: ${l}`))
+    expect(bad).toEqual([])
+  })
+})
