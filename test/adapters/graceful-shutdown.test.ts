@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openLibsql, sqlAuditSink } from '../../plugins/storage-sql/index.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'nexora-sigterm-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }
+
+describe('nexora serve shutdown', () => {
+  it('on SIGTERM drains in-flight requests, commits their audit events and exits 0', async () => {
+    const db = `file:${join(dir, 'sigterm.db')}`
+    const child = spawn(process.execPath, [new URL('../../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const url = await new Promise<string>((resolve, reject) => {
+      let text = ''
+      child.stderr.on('data', (chunk) => {
+        text += chunk
+        const match = /listening on (http:\/\/localhost:\d+)/.exec(text)
+        if (match) resolve(match[1]!.replace('localhost', '127.0.0.1'))
+      })
+      child.once('exit', (code) => reject(new Error(`server exited early with ${code}: ${text}`)))
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    const send = (i: number) => fetch(`${url}/predict`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}` },
+      body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }),
+    }).then((r) => r.status, () => 'refused' as const)
+    const inFlight = Array.from({ length: 100 }, (_, i) => send(i))
+    await new Promise((r) => setTimeout(r, 5))
+    child.kill('SIGTERM')
+    const statuses = await Promise.all(inFlight)
+    expect(await exited).toBe(0)
+    expect(statuses.every((s) => s === 200 || s === 'refused')).toBe(true)
+    const ok = statuses.map((s, i) => (s === 200 ? `drain-${i}` : undefined)).filter(Boolean)
+    expect(ok.length).toBeGreaterThan(0)
+    expect(await send(999)).toBe('refused')
+    const reader = await openLibsql(db, 'normal')
+    const sink = sqlAuditSink(reader.db)
+    const { events } = await sink.query({}, { limit: 10_000 })
+    for (const id of ok) expect(events.filter((e) => e.requestId === id), id).toHaveLength(2)
+    expect(await sink.verify()).toMatchObject({ ok: true })
+    reader.close()
+  })
+})

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const bin = new URL('../../bin/nexora.mjs', import.meta.url).pathname
+const dir = mkdtempSync(join(tmpdir(), 'nexora-cli-'))
+const db = `file:${join(dir, 'cli.db')}`
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+async function nexora(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, NEXORA_DB: db } })
+    return { code: 0, stdout, stderr }
+  } catch (e) {
+    const error = e as { code: number; stdout: string; stderr: string }
+    return { code: error.code, stdout: error.stdout, stderr: error.stderr }
+  }
+}
+
+describe('nexora CLI', () => {
+  it('prints help for the tool and for every command', async () => {
+    const top = await nexora('--help')
+    expect(top.code).toBe(0)
+    expect(top.stdout).toMatch(/serve[\s\S]*models[\s\S]*predict/)
+    for (const command of ['serve', 'models', 'predict']) {
+      const help = await nexora(command, '--help')
+      expect(help.code, command).toBe(0)
+      expect(help.stdout).toContain(`nexora ${command}`)
+    }
+  })
+
+  it('rejects a wrong flag or command with a clear message and exit code 2', async () => {
+    const flag = await nexora('models', 'list', '--colour')
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toContain("Unknown option '--colour'")
+    const command = await nexora('fly')
+    expect([command.code, command.stderr.includes('unknown command "fly"')]).toEqual([2, true])
+    const port = await nexora('serve', '--port', 'eighty')
+    expect([port.code, port.stderr.includes('--port must be')]).toEqual([2, true])
+  })
+
+  it('lists models and predicts in-process as JSON', async () => {
+    const list = JSON.parse((await nexora('models', 'list')).stdout)
+    expect(list.models[0]).toMatchObject({ name: 'readmission-risk', aliases: { production: '1.0.0' } })
+    const features = JSON.stringify({ age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true })
+    const out = await nexora('predict', '--model', 'readmission-risk', '--features', features, '--explain')
+    expect(out.code).toBe(0)
+    const result = JSON.parse(out.stdout)
+    expect(result.predictions[0]).toMatchObject({ label: 'high' })
+    expect(result.auditIds).toHaveLength(2)
+  })
+
+  it('exits 1 with a coded error for a bad prediction, without echoing values', async () => {
+    const out = await nexora('predict', '--model', 'readmission-risk', '--features', '{"age":"seventy-secret"}')
+    expect(out.code).toBe(1)
+    expect(JSON.parse(out.stderr)).toMatchObject({ code: 'features.missing' })
+    expect(out.stderr).not.toContain('seventy-secret')
+    expect((await nexora('predict', '--model', 'x', '--features', 'not json')).code).toBe(2)
+  })
+})
