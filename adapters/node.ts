@@ -2,6 +2,7 @@
  * Node adapter: `@hono/node-server` in front of `nexora.fetch`, the libSQL file for storage,
  * the client address from the socket, local assets for /docs, and a graceful shutdown.
  */
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
@@ -18,11 +19,15 @@ export interface NodeServerOptions {
   host?: string
   /** libSQL URL. Default `file:./data/nexora.db`. */
   db?: string
+  /** See storage-sql's Durability. Default `full`. */
+  durability?: 'full' | 'normal'
   /** Plugins beyond the defaults (storage-sql and model-linear). */
   plugins?: Plugin[]
   config?: NexoraConfig
   /** Called after start-up, before listening (e.g. to import demo models). */
   prepare?: (nexora: Nexora) => Promise<void>
+  /** Put Nexora inside a larger app: given Nexora, return the server's fetch handler. */
+  handler?: (nexora: Nexora) => (request: Request) => Response | Promise<Response>
   /** Install SIGTERM/SIGINT handlers that drain and exit. Default true. */
   handleSignals?: boolean
 }
@@ -34,6 +39,9 @@ export interface RunningNodeServer {
   /** Stop accepting, let in-flight requests finish, flush the audit log and close the DB. */
   close(): Promise<void>
 }
+
+/** node:crypto's synchronous SHA-256: the same digest as WebCrypto without a thread-pool hop. */
+const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest())
 
 const MIME: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.html': 'text/html; charset=utf-8' }
 
@@ -58,12 +66,12 @@ function nodeAssets(): NexoraConfig['assets'] {
  */
 export async function serveNode(options: NodeServerOptions = {}): Promise<RunningNodeServer> {
   const nexora = await createNexora({
-    plugins: [sqlStorage({ url: options.db }), linearModel(), ...(options.plugins ?? [])],
-    config: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), ...options.config },
+    plugins: [sqlStorage({ url: options.db, durability: options.durability, sha256 }), linearModel(), ...(options.plugins ?? [])],
+    config: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), sha256, scheduleCommit: setImmediate, ...options.config },
   })
   await options.prepare?.(nexora)
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: nexora.fetch, port: options.port ?? 8000, hostname: options.host ?? '127.0.0.1' }, () => resolve(s))
+    const s = serve({ fetch: options.handler?.(nexora) ?? nexora.fetch, port: options.port ?? 8000, hostname: options.host ?? '127.0.0.1' }, () => resolve(s))
   })
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address

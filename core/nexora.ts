@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { createAuditWriter } from './audit/group-commit.ts'
+import type { Sha256 } from './digest.ts'
 import { NexoraError } from './errors.ts'
 import { createHttpApp } from './http/app.ts'
 import type { AppEnv, AssetLoader, HealthReport } from './http/env.ts'
@@ -31,6 +32,10 @@ export interface NexoraConfig {
   getClientIp?: (c: Context) => string | undefined
   /** Static files for /docs (and later the web UI), from the adapter. */
   assets?: AssetLoader
+  /** How the audit writer waits a turn of the event loop before a group commit (see AuditWriterOptions). */
+  scheduleCommit?: (run: () => void) => void
+  /** SHA-256 for input hashes (default WebCrypto); see core/digest.ts. */
+  sha256?: Sha256
   /** Who an unauthenticated HTTP caller is until the security plugin is installed. */
   devCaller?: Omit<Caller, 'via' | 'ip'>
   title?: string
@@ -83,10 +88,10 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     store: ports.get('modelStore'), plugins: () => ports.getAll('model'), clock, metrics,
     cacheSize: config.modelCacheSize, resolveTtlMs: config.resolveTtlMs,
   })
-  const audit = createAuditWriter(ports.get('auditSink'))
+  const audit = createAuditWriter(ports.get('auditSink'), { schedule: config.scheduleCommit })
   const deps: PipelineDeps = {
     registry, audit, clock, logger, metrics, stages: ports.getAll('complianceStage'),
-    maxRows: config.maxRows ?? 1000, maxContributions: config.maxContributions ?? 10,
+    maxRows: config.maxRows ?? 1000, maxContributions: config.maxContributions ?? 10, sha256: config.sha256,
   }
   let closed = false
   const inFlight = new Set<Promise<unknown>>()

@@ -14,17 +14,35 @@ export interface AuditWriter {
   drain(): Promise<void>
 }
 
+export interface AuditWriterOptions {
+  /** Events per `append` at most. Default 4096. */
+  maxBatch?: number
+  /**
+   * Runs the next commit after pending I/O has had its turn, so the events of requests that
+   * arrived meanwhile (and a request's own response event) join the batch. Default
+   * `setTimeout(run, 0)`; the Node adapter passes `setImmediate`, which skips the 1 ms clamp.
+   */
+  schedule?: (run: () => void) => void
+}
+
+const defaultSchedule = (run: () => void) => { setTimeout(run, 0) }
+
 /**
- * Group commit: while one batch is being committed, later writes queue up and go out
- * together in the next `append`, so durability costs one commit per batch, not per request.
- * No timer is involved: an idle writer commits at once, a busy one batches by itself.
+ * Group commit: writes queue up and go out together in one `append`, so durability costs
+ * one commit per batch, not per request. Each commit waits one macrotask first: with a
+ * synchronous engine (libSQL) the event loop is blocked during a commit, so only a turn of
+ * the loop lets the requests that arrived meanwhile enqueue their events.
  */
-export function createAuditWriter(sink: AuditSink, maxBatch = 4096): AuditWriter {
+export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions = {}): AuditWriter {
+  const maxBatch = options.maxBatch ?? 4096
+  const schedule = options.schedule ?? defaultSchedule
+  const nextTurn = () => new Promise<void>((resolve) => schedule(resolve))
   let queue: Waiter[] = []
   let running: Promise<void> | undefined
 
   async function commitLoop() {
     while (queue.length > 0) {
+      await nextTurn()
       const batch: Waiter[] = []
       let size = 0
       while (queue.length > 0 && (batch.length === 0 || size + queue[0]!.events.length <= maxBatch)) {
@@ -48,7 +66,7 @@ export function createAuditWriter(sink: AuditSink, maxBatch = 4096): AuditWriter
 
   function kick() {
     if (!running) {
-      running = Promise.resolve().then(commitLoop).finally(() => {
+      running = commitLoop().finally(() => {
         running = undefined
         if (queue.length > 0) kick()
       })

@@ -1,4 +1,5 @@
-import canonicalize from 'canonicalize'
+import { canonicalJson } from '../canonical-json.ts'
+import { sha256Hex, webCryptoSha256, type Sha256 } from '../digest.ts'
 import type { AuditEvent, AuditEventInput, VerifyResult } from '../ports/audit.ts'
 
 /** The `prevHash` of the first event. */
@@ -30,27 +31,18 @@ function body(event: AuditEventInput, seq: number, prevHash: string) {
   }
 }
 
-const encoder = new TextEncoder()
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)))
-  let hex = ''
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0')
-  return hex
-}
-
-/** SHA-256 over `prevHash` + the RFC 8785 canonical JSON of the event (WebCrypto, every runtime). */
-export function hashEvent(event: AuditEventInput, seq: number, prevHash: string): Promise<string> {
-  return sha256Hex(prevHash + canonicalize(body(event, seq, prevHash)))
+/** SHA-256 over `prevHash` + the RFC 8785 canonical JSON of the event (WebCrypto by default). */
+export async function hashEvent(event: AuditEventInput, seq: number, prevHash: string, sha256: Sha256 = webCryptoSha256): Promise<string> {
+  return sha256Hex(prevHash + canonicalJson(body(event, seq, prevHash)), sha256)
 }
 
 /** Give a batch its sequence numbers and chain hashes, continuing from `head`. */
-export async function sealEvents(head: ChainHead, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
+export async function sealEvents(head: ChainHead, inputs: AuditEventInput[], sha256: Sha256 = webCryptoSha256): Promise<AuditEvent[]> {
   const sealed: AuditEvent[] = []
   let { seq, hash } = head
   for (const input of inputs) {
     seq += 1
-    const next = await hashEvent(input, seq, hash)
+    const next = await hashEvent(input, seq, hash, sha256)
     sealed.push({ ...body(input, seq, hash), hash: next })
     hash = next
   }
@@ -62,14 +54,14 @@ export async function sealEvents(head: ChainHead, inputs: AuditEventInput[]): Pr
  * field (hash mismatch), a deleted or inserted row (seq gap or prevHash mismatch) or a reorder.
  * `start` is the head just before the first event (genesis for a full check).
  */
-export async function verifyChain(events: Iterable<AuditEvent> | AsyncIterable<AuditEvent>, start: ChainHead = EMPTY_HEAD): Promise<VerifyResult> {
+export async function verifyChain(events: Iterable<AuditEvent> | AsyncIterable<AuditEvent>, start: ChainHead = EMPTY_HEAD, sha256: Sha256 = webCryptoSha256): Promise<VerifyResult> {
   let expected = start
   let count = 0
   for await (const event of events) {
     count += 1
     if (event.seq !== expected.seq + 1) return { ok: false, events: count, firstBadSeq: expected.seq + 1, reason: 'sequence_gap' }
     if (event.prevHash !== expected.hash) return { ok: false, events: count, firstBadSeq: event.seq, reason: 'broken_link' }
-    const recomputed = await hashEvent(event, event.seq, event.prevHash)
+    const recomputed = await hashEvent(event, event.seq, event.prevHash, sha256)
     if (recomputed !== event.hash) return { ok: false, events: count, firstBadSeq: event.seq, reason: 'hash_mismatch' }
     expected = { seq: event.seq, hash: event.hash }
   }

@@ -33,7 +33,15 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   })
 
   app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }))
-  app.use('*', bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => { throw new NexoraError('request.too_large', { detail: `limit is ${deps.bodyLimitBytes} bytes` }) } }))
+  const tooLarge = () => { throw new NexoraError('request.too_large', { detail: `limit is ${deps.bodyLimitBytes} bytes` }) }
+  const streamingLimit = bodyLimit({ maxSize: deps.bodyLimitBytes, onError: tooLarge })
+  app.use('*', async (c, next) => {
+    // A declared length is checked from the header alone: touching the body stream would make
+    // some adapters (node-server) build a full Request per call. Chunked bodies are counted.
+    const declared = c.req.header('content-length')
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) return Number(declared) > deps.bodyLimitBytes ? tooLarge() : next()
+    return streamingLimit(c, next)
+  })
   app.use('*', async (c, next) => {
     c.set('caller', await deps.resolveCaller(c))
     await next()

@@ -1,4 +1,5 @@
 import { EMPTY_HEAD, sealEvents, verifyChain } from '../audit/hash-chain.ts'
+import type { Sha256 } from '../digest.ts'
 import type { AuditEvent, AuditFilter, AuditSink } from '../ports/audit.ts'
 import { serial } from '../serial.ts'
 
@@ -20,14 +21,14 @@ export function matchesFilter(event: AuditEvent, filter: AuditFilter): boolean {
  * @example
  * const audit = memoryAuditSink()
  */
-export function memoryAuditSink(): AuditSink & { events: AuditEvent[] } {
+export function memoryAuditSink(options: { sha256?: Sha256 } = {}): AuditSink & { events: AuditEvent[] } {
   const events: AuditEvent[] = []
   let head = EMPTY_HEAD
   const inOrder = serial()
   return {
     events,
     append: (inputs) => inOrder(async () => {
-      const sealed = await sealEvents(head, inputs)
+      const sealed = await sealEvents(head, inputs, options.sha256)
       events.push(...sealed)
       const last = sealed.at(-1)
       if (last) head = { seq: last.seq, hash: last.hash }
@@ -43,7 +44,7 @@ export function memoryAuditSink(): AuditSink & { events: AuditEvent[] } {
       const from = range.fromSeq ?? 1
       const selected = events.filter((e) => e.seq >= from && e.seq <= (range.toSeq ?? Infinity))
       const before = events.find((e) => e.seq === from - 1)
-      return verifyChain(selected, before ? { seq: before.seq, hash: before.hash } : { ...EMPTY_HEAD, seq: from - 1 })
+      return verifyChain(selected, before ? { seq: before.seq, hash: before.hash } : { ...EMPTY_HEAD, seq: from - 1 }, options.sha256)
     },
     async health() {
       return { ok: true }

@@ -1,3 +1,4 @@
+import type { Sha256 } from '../digest.ts'
 import { definePlugin } from '../plugin/define-plugin.ts'
 import { memoryAuditSink } from './audit-sink.ts'
 import { memoryModelStore } from './model-store.ts'
@@ -8,10 +9,10 @@ import { memoryModelStore } from './model-store.ts'
  * @example
  * await createNexora({ plugins: [memoryStorage(), linearModel()] })
  */
-export function memoryStorage(options: { priority?: number } = {}) {
+export function memoryStorage(options: { priority?: number; sha256?: Sha256 } = {}) {
   const priority = options.priority ?? -10
   return [
     definePlugin({ name: 'memory-model-store', provides: 'modelStore', priority, setup: () => memoryModelStore() }),
-    definePlugin({ name: 'memory-audit-sink', provides: 'auditSink', priority, setup: () => memoryAuditSink() }),
+    definePlugin({ name: 'memory-audit-sink', provides: 'auditSink', priority, setup: () => memoryAuditSink({ sha256: options.sha256 }) }),
   ]
 }

@@ -1,4 +1,4 @@
-import canonicalize from 'canonicalize'
+import { canonicalJson } from '../canonical-json.ts'
 import { NexoraError, toNexoraError } from '../errors.ts'
 import type { AuditWriter } from '../audit/group-commit.ts'
 import type { AuditEventInput } from '../ports/audit.ts'
@@ -6,7 +6,7 @@ import type { ComplianceStage } from '../ports/compliance.ts'
 import type { Clock, Logger, MetricsRegistry } from '../ports/runtime.ts'
 import type { Caller, Contribution, Prediction, PredictionRequest, PredictionResult, Row } from '../ports/values.ts'
 import type { ModelRegistry } from '../registry/registry.ts'
-import { sha256Hex } from '../registry/integrity.ts'
+import { sha256Hex, type Sha256 } from '../digest.ts'
 import { requireScope, SCOPES } from '../security/scopes.ts'
 import { validateRows } from './validate-rows.ts'
 
@@ -21,6 +21,7 @@ export interface PipelineDeps {
   maxRows: number
   /** How many contributions an explanation returns, largest magnitude first. */
   maxContributions: number
+  sha256?: Sha256
 }
 
 export interface PipelineContext {
@@ -29,8 +30,6 @@ export interface PipelineContext {
   /** The front door's route name, e.g. `predict`; stages use it to decide if they apply. */
   route: string
 }
-
-const encoder = new TextEncoder()
 
 function distinctPatients(rows: Row[]): string[] {
   return [...new Set(rows.map((r) => r.patientRef).filter((p): p is string => typeof p === 'string'))]
@@ -89,7 +88,7 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
       ...(explanations ? { explanation: topContributions(explanations[i]!, deps.maxContributions) } : {}),
     }))
     const released = (await runStages(deps, ctx, 'post', predictions)) as Prediction[]
-    const inputHash = await sha256Hex(encoder.encode(canonicalize(rows.map((r) => r.features)) ?? ''))
+    const inputHash = await sha256Hex(canonicalJson(rows.map((r) => r.features)), deps.sha256)
     const responseEvent: AuditEventInput = {
       ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'success', version,
       context: { ...context, inputHash, explain: Boolean(request.explain) },

@@ -1,3 +1,3 @@
 export { createRegistry, parseModelRef, ALIASES, type Alias, type ModelRegistry, type ModelSummary, type RegistryOptions, type VersionRef } from './registry.ts'
 export { ModelManifestSchema, FeatureDefSchema, OutputDefSchema } from './manifest-schema.ts'
-export { sha256Hex, hashFiles } from './integrity.ts'
+export { hashFiles } from './integrity.ts'

@@ -1,10 +1,5 @@
+import { sha256Hex } from '../digest.ts'
 import { NexoraError } from '../errors.ts'
-
-/** sha256 (hex) of some bytes, with WebCrypto so it runs on every runtime. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 export async function hashFiles(files: Record<string, Uint8Array>): Promise<Record<string, string>> {
   const entries = await Promise.all(Object.entries(files).map(async ([path, bytes]) => [path, await sha256Hex(bytes)] as const))

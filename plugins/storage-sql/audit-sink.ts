@@ -1,11 +1,30 @@
 import { and, asc, desc, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm'
-import { serial, sealEvents, verifyChain, EMPTY_HEAD, type AuditEvent, type AuditFilter, type AuditSink, type ChainHead } from '../../core/index.ts'
+import { serial, sealEvents, verifyChain, EMPTY_HEAD, type AuditEvent, type AuditFilter, type AuditSink, type ChainHead, type Sha256 } from '../../core/index.ts'
 import type { SqlDb } from './connection.ts'
 import { isConstraint } from './model-store.ts'
 import { auditEvents } from './schema.ts'
 
 const CHUNK = 500
 const MAX_RETRIES = 8
+const COLUMNS = ['seq', 'ts', 'actor', 'action', 'outcome', 'patient_ref', 'model', 'version', 'reason', 'request_id', 'ip', 'context', 'prev_hash', 'hash']
+const ROW = `(${COLUMNS.map(() => '?').join(',')})`
+
+/**
+ * One multi-row INSERT per chunk, with positional arguments: the audit append is on every
+ * prediction's path, and building it through the query builder cost more than the insert itself.
+ */
+function insertStatements(sealed: AuditEvent[]) {
+  const statements = []
+  for (let i = 0; i < sealed.length; i += CHUNK) {
+    const chunk = sealed.slice(i, i + CHUNK)
+    statements.push({
+      sql: `INSERT INTO audit_events (${COLUMNS.join(',')}) VALUES ${chunk.map(() => ROW).join(',')}`,
+      args: chunk.flatMap((e) => [e.seq, e.ts, e.actor, e.action, e.outcome, e.patientRef ?? null, e.model ?? null, e.version ?? null,
+        e.reason ?? null, e.requestId ?? null, e.ip ?? null, JSON.stringify(e.context), e.prevHash, e.hash]),
+    })
+  }
+  return statements
+}
 
 const toEvent = (row: typeof auditEvents.$inferSelect): AuditEvent => ({ ...row, outcome: row.outcome as AuditEvent['outcome'], context: row.context as Record<string, unknown> })
 
@@ -28,7 +47,7 @@ function conditions(filter: AuditFilter): SQL[] {
  * primary key rejects the batch and it is re-sealed against the new head (optimistic
  * serialisation on the chain head, safe across processes sharing one database file).
  */
-export function sqlAuditSink(db: SqlDb): AuditSink {
+export function sqlAuditSink(db: SqlDb, options: { sha256?: Sha256 } = {}): AuditSink {
   let head: ChainHead | undefined
   const inOrder = serial()
 
@@ -52,11 +71,9 @@ export function sqlAuditSink(db: SqlDb): AuditSink {
       if (inputs.length === 0) return []
       for (let attempt = 0; ; attempt++) {
         head ??= await readHead()
-        const sealed = await sealEvents(head, inputs)
-        const inserts = []
-        for (let i = 0; i < sealed.length; i += CHUNK) inserts.push(db.insert(auditEvents).values(sealed.slice(i, i + CHUNK)))
+        const sealed = await sealEvents(head, inputs, options.sha256)
         try {
-          await db.batch(inserts as [typeof inserts[0], ...typeof inserts])
+          await db.$client.batch(insertStatements(sealed), 'write')
         } catch (error) {
           head = undefined
           if (isConstraint(error) && attempt < MAX_RETRIES) continue
@@ -77,7 +94,7 @@ export function sqlAuditSink(db: SqlDb): AuditSink {
     async verify(range = {}) {
       const from = range.fromSeq ?? 1
       const [before] = from > 1 ? await db.select().from(auditEvents).where(eq(auditEvents.seq, from - 1)) : []
-      return verifyChain(scan(from, range.toSeq ?? Number.MAX_SAFE_INTEGER), before ? { seq: before.seq, hash: before.hash } : { ...EMPTY_HEAD, seq: from - 1 })
+      return verifyChain(scan(from, range.toSeq ?? Number.MAX_SAFE_INTEGER), before ? { seq: before.seq, hash: before.hash } : { ...EMPTY_HEAD, seq: from - 1 }, options.sha256)
     },
   }
 }

@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Client } from '@libsql/client'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
 import { lazy } from '../../core/index.ts'
 import * as schema from './schema.ts'
 
-export type SqlDb = LibSQLDatabase<typeof schema>
+export type SqlDb = LibSQLDatabase<typeof schema> & { $client: Client }
 
 export interface SqlConnection {
   db: SqlDb

@@ -1,4 +1,4 @@
-import { definePlugin, type PortHealth } from '../../core/index.ts'
+import { definePlugin, type PortHealth, type Sha256 } from '../../core/index.ts'
 import { sqlAuditSink } from './audit-sink.ts'
 import { openLibsql, type Durability, type SqlConnection } from './connection.ts'
 import { sqlModelStore } from './model-store.ts'
@@ -8,6 +8,8 @@ export interface SqlStorageOptions {
   url?: string
   /** See Durability. Default `full`. */
   durability?: Durability
+  /** The hash for the audit chain (default WebCrypto); the Node adapter passes node:crypto's. */
+  sha256?: Sha256
   priority?: number
 }
 
@@ -55,7 +57,7 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       name: 'sql-audit-sink', provides: 'auditSink', priority,
       async setup() {
         const connection = await acquire()
-        return { ...sqlAuditSink(connection.db), health: health(connection), close: release }
+        return { ...sqlAuditSink(connection.db, { sha256: options.sha256 }), health: health(connection), close: release }
       },
     }),
   ]

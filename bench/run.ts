@@ -1,0 +1,13 @@
+/** `npm run bench`: every benchmark, each reported as a ratio against a baseline from the same run. */
+import { predictVsBare } from './predict-vs-bare.ts'
+
+const benches: Record<string, () => Promise<Record<string, unknown>>> = {
+  'predict-vs-bare': predictVsBare,
+}
+
+const only = process.argv.slice(2)
+for (const [name, bench] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue
+  const result = await bench()
+  console.log(JSON.stringify({ bench: name, ...result }))
+}
