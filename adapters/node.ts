@@ -28,6 +28,8 @@ export interface NodeServerOptions {
   prepare?: (nexora: Nexora) => Promise<void>
   /** Put Nexora inside a larger app: given Nexora, return the server's fetch handler. */
   handler?: (nexora: Nexora) => (request: Request) => Response | Promise<Response>
+  /** How long shutdown waits for in-flight requests before closing their sockets. Default 10 s. */
+  drainMs?: number
   /** Install SIGTERM/SIGINT handlers that drain and exit. Default true. */
   handleSignals?: boolean
 }
@@ -79,7 +81,11 @@ export async function serveNode(options: NodeServerOptions = {}): Promise<Runnin
   const close = () => closing ??= (async () => {
     await new Promise<void>((resolve) => {
       server.close(() => resolve())
-      // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
+      // Keep-alive sockets hold close() open: shut each one as soon as it is idle (a busy one
+      // finishes its response first), and every one after the drain deadline.
+      const sweep = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 25)
+      const deadline = setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), options.drainMs ?? 10_000)
+      server.once('close', () => { clearInterval(sweep); clearTimeout(deadline) })
       if ('closeIdleConnections' in server) server.closeIdleConnections()
     })
     await nexora.close()

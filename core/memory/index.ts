@@ -7,3 +7,5 @@ export { memoryRateLimitStore, takeFromBucket, type BucketState } from './rate-l
 export { systemClock, manualClock, seededRandom, createLogger, LOG_FIELD_ALLOWLIST, type LoggerOptions } from './runtime.ts'
 export { createMetricsRegistry } from './metrics.ts'
 export { memoryStorage } from './plugins.ts'
+export { memoryModelPlugin, encodeWeights, type WeightsArtifact } from './model-plugin.ts'
+export { recordingStage } from './compliance-stage.ts'

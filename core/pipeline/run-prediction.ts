@@ -5,7 +5,7 @@ import type { AuditEventInput } from '../ports/audit.ts'
 import type { ComplianceStage } from '../ports/compliance.ts'
 import type { Clock, Logger, MetricsRegistry } from '../ports/runtime.ts'
 import type { Caller, Contribution, Prediction, PredictionRequest, PredictionResult, Row } from '../ports/values.ts'
-import type { ModelRegistry } from '../registry/registry.ts'
+import { parseModelRef, type ModelRegistry } from '../registry/registry.ts'
 import { sha256Hex, type Sha256 } from '../digest.ts'
 import { requireScope, SCOPES } from '../security/scopes.ts'
 import { validateRows } from './validate-rows.ts'
@@ -57,15 +57,16 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
   const started = deps.clock.now()
   requireScope(ctx.caller, SCOPES.predict)
   const patients = distinctPatients(request.rows)
+  const ref = parseModelRef(request.model)
   const base = {
     actor: ctx.caller.subject,
     patientRef: patients.length === 1 ? patients[0] : null,
     requestId: ctx.requestId,
     ip: ctx.caller.ip ?? null,
-    model: request.model,
+    model: ref.name,
   }
   const context = { via: ctx.caller.via, rows: request.rows.length, purpose: request.purpose ?? null, ...(patients.length > 1 ? { patients } : {}) }
-  const requestEvent: AuditEventInput = { ...base, ts: new Date(started).toISOString(), action: 'predict.request', outcome: 'success', version: request.version ?? request.alias ?? null, context }
+  const requestEvent: AuditEventInput = { ...base, ts: new Date(started).toISOString(), action: 'predict.request', outcome: 'success', version: ref.version ?? request.version ?? request.alias ?? null, context }
   // Commit the request event while the model works; nothing leaves until both are durable.
   const requestReceipt = deps.audit.write([requestEvent])
   requestReceipt.catch(() => {})
@@ -75,7 +76,8 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     if (request.rows.length === 0) throw new NexoraError('batch.empty')
     if (request.rows.length > deps.maxRows) throw new NexoraError('batch.too_large', { detail: `at most ${deps.maxRows} rows per request` })
     const rows = (await runStages(deps, ctx, 'pre', request.rows)) as Row[]
-    const stored = await deps.registry.resolve(request.model, { version: request.version, alias: request.alias })
+    if (ref.version && (request.version || request.alias)) throw new NexoraError('request.invalid', { detail: 'give the version in "name@version" or in version/alias, not both' })
+    const stored = await deps.registry.resolve(ref.name, { version: ref.version ?? request.version, alias: request.alias })
     version = stored.version
     const model = await deps.registry.load(stored)
     validateRows(rows, model.describe().inputs)
@@ -94,7 +96,7 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
       context: { ...context, inputHash, explain: Boolean(request.explain) },
     }
     const [[req], [res]] = await Promise.all([requestReceipt, deps.audit.write([responseEvent])])
-    record(deps, request.model, version, released, started, 'success')
+    record(deps, ref.name, version, released, started, 'success')
     return { model: { name: stored.name, version }, predictions: released, requestId: ctx.requestId, auditIds: [req!.seq, res!.seq] }
   } catch (thrown) {
     const error = toNexoraError(thrown)
@@ -103,7 +105,7 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
       ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'failure', version, reason: error.code, context,
     }
     await Promise.all([requestReceipt, deps.audit.write([failure])])
-    record(deps, request.model, version ?? 'unknown', [], started, error.code)
+    record(deps, ref.name, version ?? 'unknown', [], started, error.code)
     if (error.code === 'internal') deps.logger.error('predict.failed', { requestId: ctx.requestId, code: error.code })
     throw error
   }

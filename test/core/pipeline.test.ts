@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { NexoraError, type ComplianceStage, type Prediction, type Row } from '../../core/index.ts'
+import { NexoraError, recordingStage, type ComplianceStage, type Prediction, type Row } from '../../core/index.ts'
 import { toyNexora } from '../helpers/nexora.ts'
 
 const caller = { subject: 'ehr-app', scopes: ['nexora/predict'], roles: [], via: 'in-process' as const }
@@ -28,19 +28,14 @@ describe('in-process prediction (nexora.predict)', () => {
     expect(audit.events[0]).toMatchObject({ patientRef: null, context: { patients: ['Patient/a', 'Patient/b'] } })
   })
 
-  it("runs 'pre' stages before the model and 'post' stages on the result, in order", async () => {
-    const log: string[] = []
-    const pre: ComplianceStage = {
-      name: 'strip', order: 'pre',
-      async process(ctx, rows) { log.push(`pre:${ctx.route}`); return (rows as Row[]).map((r) => ({ ...r, features: { ...r.features, age: 0 } })) as never },
-    }
-    const post: ComplianceStage = {
-      name: 'round', order: 'post',
-      async process(_ctx, predictions) { log.push('post'); return (predictions as Prediction[]).map((p) => ({ ...p, score: Math.round(p.score * 100) / 100 })) as never },
-    }
+  it("runs 'pre' stages before the model and 'post' stages on the result", async () => {
+    const pre = recordingStage('zero-age', 'pre', (rows) => (rows as Row[]).map((r) => ({ ...r, features: { ...r.features, age: 0 } })))
+    const post = recordingStage('round', 'post', (predictions) => (predictions as Prediction[]).map((p) => ({ ...p, score: Math.round(p.score * 100) / 100 })))
     const { nexora } = await toyNexora({}, [post, pre])
-    const result = await nexora.predict({ model: 'toy', rows: [{ features: { age: 100 } }] }, caller)
-    expect(log).toEqual(['pre:predict', 'post'])
+    const result = await nexora.predict({ model: 'toy', rows: [{ features: { age: 100 } }], requestId: 'stages-1' }, caller)
+    expect(pre.calls).toEqual([{ route: 'predict', requestId: 'stages-1' }])
+    expect(post.calls).toHaveLength(1)
+    // The model saw age 0 (the pre stage ran first), and the post stage rounded its score.
     expect(result.predictions[0]!.score).toBe(Math.round(100 / (1 + Math.exp(3))) / 100)
   })
 

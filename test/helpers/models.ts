@@ -1,6 +1,6 @@
-import type { LoadedModel, ModelManifest, ModelPlugin } from '../../core/index.ts'
+import { encodeWeights, memoryModelPlugin, type ModelManifest, type ModelPlugin } from '../../core/index.ts'
 
-/** A tiny model for core tests: score = sigmoid(w·x) over number inputs, explain = w·x per feature. */
+/** The toy model for core tests: score = sigmoid(−3 + w·age + smoker), explained per feature. */
 export function toyManifest(version = '1.0.0', over: Partial<ModelManifest> = {}): ModelManifest {
   return {
     name: 'toy', version, kind: 'toy', outputs: [{ name: 'p', type: 'probability' }], threshold: 0.5, labels: ['low', 'high'],
@@ -13,27 +13,17 @@ export function toyManifest(version = '1.0.0', over: Partial<ModelManifest> = {}
   }
 }
 
-export const toyFiles = (weight = 0.05) => ({ 'weights.json': new TextEncoder().encode(JSON.stringify({ age: weight, offset: -3 })) })
+export const toyFiles = (weight = 0.05) => encodeWeights({ weights: { age: weight, smoker: 1 }, bias: -3 })
 
+/** The in-memory model plugin under kind `toy`, counting loads and disposals, optionally slow to load. */
 export function toyPlugin(counters: { loads: number; disposed: number } = { loads: 0, disposed: 0 }, delayMs = 0): ModelPlugin {
+  const inner = memoryModelPlugin('toy')
   return {
     kind: 'toy',
     async load(artifact) {
       counters.loads++
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs))
-      const w = JSON.parse(new TextDecoder().decode(artifact.files['weights.json'])) as { age: number; offset: number }
-      const logit = (f: Record<string, unknown>) => w.offset + w.age * Number(f.age) + (f.smoker ? 1 : 0)
-      const model: LoadedModel = {
-        describe: () => ({ inputs: artifact.manifest.inputs, outputs: artifact.manifest.outputs, explanationMethod: 'exact', additivity: 'logit' }),
-        predict: async (rows) => rows.map((r) => ({ score: 1 / (1 + Math.exp(-logit(r.features))) })),
-        explain: async (rows) => rows.map((r) => [
-          { feature: 'age', value: r.features.age ?? null, contribution: w.age * Number(r.features.age) },
-          { feature: 'smoker', value: r.features.smoker ?? null, contribution: r.features.smoker ? 1 : 0 },
-        ]),
-        evaluate: async () => ({}),
-        dispose: () => { counters.disposed++ },
-      }
-      return model
+      return { ...(await inner.load(artifact)), dispose: () => { counters.disposed++ } }
     },
   }
 }

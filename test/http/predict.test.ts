@@ -56,7 +56,10 @@ describe('POST /predict', () => {
     const byAlias = await (await nexora.app.request('/predict', post('', { ...good, alias: 'staging' }))).json()
     const byVersion = await (await nexora.app.request('/predict', post('', { ...good, version: '1.0.0' }))).json()
     const byDefault = await (await nexora.app.request('/predict', post('', good))).json()
-    expect([byAlias.model.version, byVersion.model.version, byDefault.model.version]).toEqual(['2.0.0', '1.0.0', '1.0.0'])
+    const byRef = await (await nexora.app.request('/predict', post('', { ...good, model: 'toy@2.0.0' }))).json()
+    expect([byAlias.model.version, byVersion.model.version, byDefault.model.version, byRef.model.version]).toEqual(['2.0.0', '1.0.0', '1.0.0', '2.0.0'])
+    const both = await nexora.app.request('/predict', post('', { ...good, model: 'toy@2.0.0', version: '1.0.0' }))
+    expect([both.status, (await both.json()).code]).toEqual([400, 'request.invalid'])
   })
 
   describe('bad input gets a coded 4xx problem+json that never echoes values', () => {
