@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, normalize } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
-import { createNexora, type Nexora, type NexoraConfig, type Plugin } from '../core/index.ts'
+import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type Plugin } from '../core/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { sqlStorage } from '../plugins/storage-sql/index.ts'
 
@@ -42,6 +42,9 @@ export interface RunningNodeServer {
   close(): Promise<void>
 }
 
+/** JSON lines on stderr at info level: access log and lifecycle, PHI-free by allowlist. */
+const stderrLogger = definePlugin({ name: 'stderr-logger', provides: 'logger', priority: -1, setup: () => createLogger({ write: (line) => process.stderr.write(line + '\n'), level: (process.env.NEXORA_LOG_LEVEL as 'info' | undefined) ?? 'info' }) })
+
 /** node:crypto's synchronous SHA-256: the same digest as WebCrypto without a thread-pool hop. */
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest())
 
@@ -68,7 +71,7 @@ function nodeAssets(): NexoraConfig['assets'] {
  */
 export async function serveNode(options: NodeServerOptions = {}): Promise<RunningNodeServer> {
   const nexora = await createNexora({
-    plugins: [sqlStorage({ url: options.db, durability: options.durability, sha256 }), linearModel(), ...(options.plugins ?? [])],
+    plugins: [sqlStorage({ url: options.db, durability: options.durability, sha256 }), linearModel(), stderrLogger, ...(options.plugins ?? [])],
     config: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), sha256, scheduleCommit: setImmediate, ...options.config },
   })
   await options.prepare?.(nexora)

@@ -15,8 +15,8 @@ const body = JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: 'be
 
 export interface Figures { rps: number; p50: number; p99: number; non2xx: number; errors: number }
 
-async function load(url: string): Promise<Figures> {
-  const r = await autocannon({ url, method: 'POST', connections: 32, duration: seconds, headers: { 'content-type': 'application/json' }, body })
+async function load(url: string, token: string): Promise<Figures> {
+  const r = await autocannon({ url, method: 'POST', connections: 32, duration: seconds, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body })
   // A fast error is not a fast answer: any non-2xx makes the figures meaningless.
   if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx responses and ${r.errors} errors`)
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors }
@@ -26,20 +26,20 @@ const mean = (xs: Figures[], k: keyof Figures) => xs.reduce((s, x) => s + x[k], 
 
 export async function predictVsBare() {
   const dir = mkdtempSync(join(tmpdir(), 'nexora-bench-'))
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./predict-server.ts', import.meta.url).pathname, `file:${join(dir, 'bench.db')}`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./predict-server.ts', import.meta.url).pathname, `file:${join(dir, 'bench.db')}`], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NEXORA_LOG_LEVEL: 'warn' } })
   try {
-    const base = await new Promise<string>((resolve, reject) => {
-      child.stdout.once('data', (d) => resolve(String(d).trim()))
+    const [base, token] = await new Promise<string[]>((resolve, reject) => {
+      child.stdout.once('data', (d) => resolve(String(d).trim().split(' ')))
       child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
     })
-    await load(`${base}/predict`) // warm-up: JIT, model cache, WAL
+    await load(`${base}/predict`, token!) // warm-up: JIT, model cache, WAL
     const bare: Figures[] = []
     const echo: Figures[] = []
     const predict: Figures[] = []
     for (let i = 0; i < rounds; i++) {
-      bare.push(await load(`${base}/bench/bare`))
-      echo.push(await load(`${base}/bench/echo`))
-      predict.push(await load(`${base}/predict`))
+      bare.push(await load(`${base}/bench/bare`, token!))
+      echo.push(await load(`${base}/bench/echo`, token!))
+      predict.push(await load(`${base}/predict`, token!))
     }
     const summary = (xs: Figures[]) => ({ rps: Math.round(mean(xs, 'rps')), p50: mean(xs, 'p50'), p99: mean(xs, 'p99') })
     return {

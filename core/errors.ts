@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   'request.malformed_json': { status: 400, title: 'The request body is not valid JSON' },
   'request.too_large': { status: 413, title: 'The request body exceeds the size limit' },
   'route.not_found': { status: 404, title: 'No such route' },
+  'request.timeout': { status: 503, title: 'The request took longer than the server allows' },
+  'request.cors_denied': { status: 403, title: 'The origin is not allowed' },
   'batch.empty': { status: 400, title: 'The batch has no rows' },
   'batch.too_large': { status: 400, title: 'The batch has too many rows' },
   'features.unknown': { status: 422, title: 'The row has features the model does not accept' },

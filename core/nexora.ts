@@ -14,7 +14,10 @@ import { resolvePlugins, type ResolvedPorts } from './plugin/resolve-plugins.ts'
 import { runPrediction, type PipelineDeps } from './pipeline/run-prediction.ts'
 import type { Caller, PredictionRequest, PredictionResult } from './ports/values.ts'
 import { createRegistry, type ModelRegistry } from './registry/registry.ts'
+import { securityMiddleware } from './security/middleware.ts'
+import { DEFAULT_RATE_LIMITS, ROUTE_POLICIES, type RateClass, type RoutePolicy } from './security/route-policy.ts'
 import { SCOPES } from './security/scopes.ts'
+import type { RateLimitRule } from './ports/rate-limit.ts'
 import type { Context } from 'hono'
 
 export interface NexoraConfig {
@@ -36,8 +39,16 @@ export interface NexoraConfig {
   scheduleCommit?: (run: () => void) => void
   /** SHA-256 for input hashes (default WebCrypto); see core/digest.ts. */
   sha256?: Sha256
-  /** Who an unauthenticated HTTP caller is until the security plugin is installed. */
+  /** Who an HTTP caller is when no authenticator plugin is installed (embedded use, tests). */
   devCaller?: Omit<Caller, 'via' | 'ip'>
+  /** Token buckets per rate class (merged over the defaults), or false to turn limiting off. */
+  rateLimits?: Partial<Record<RateClass, RateLimitRule>> | false
+  /** Access policies for routes an embedding app adds to `nexora.app`, merged over ROUTE_POLICIES. */
+  routePolicies?: Record<string, RoutePolicy>
+  /** Origins allowed to call cross-origin. Default none: same origin only. */
+  corsOrigins?: string[]
+  /** Per-request time limit in ms. Default 30 000. */
+  requestTimeoutMs?: number
   title?: string
   [key: string]: unknown
 }
@@ -75,7 +86,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
   const ports = await resolvePlugins(options.plugins.flat(), config, {
     clock: () => systemClock,
     random: () => seededRandom(Date.now()),
-    logger: () => createLogger(),
+    logger: () => createLogger({ level: 'warn' }),
     metrics: () => createMetricsRegistry(),
     rateLimitStore: () => memoryRateLimitStore(),
     featureStore: () => memoryFeatureStore(),
@@ -117,11 +128,16 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     return report
   }
 
-  const devCaller = config.devCaller ?? DEFAULT_DEV_CALLER
+  const authenticator = ports.has('authenticator') ? ports.get('authenticator') : undefined
+  const security = securityMiddleware({
+    policies: { ...ROUTE_POLICIES, ...config.routePolicies }, authenticator, devCaller: config.devCaller ?? DEFAULT_DEV_CALLER,
+    rateLimitStore: ports.get('rateLimitStore'), audit, clock, logger, getClientIp: config.getClientIp,
+    rateLimits: config.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
+  })
   const app = createHttpApp({
-    registry, health, logger,
-    predict,
-    resolveCaller: (c) => ({ ...devCaller, via: 'http', ip: config.getClientIp?.(c) }),
+    registry, health, logger, predict, security,
+    timeoutMs: config.requestTimeoutMs ?? 30_000,
+    corsOrigins: config.corsOrigins ?? [],
     bodyLimitBytes: config.bodyLimitBytes ?? 1024 * 1024,
     assets: config.assets,
     title: config.title ?? 'Nexora',

@@ -14,6 +14,7 @@ describe('docs stay true', () => {
   it("the README's curl example matches the demo model's inputs", () => {
     const readme = read('README.md')
     const body = JSON.parse(/-d '(\{.*\})'/.exec(readme)![1]!)
+    expect(readme).toContain('-H "authorization: Bearer $(cat data/dev-token)"')
     const manifest = JSON.parse(read('models/readmission-risk/manifest.json'))
     expect(Object.keys(body.rows[0].features).sort()).toEqual(manifest.inputs.map((i: { name: string }) => i.name).sort())
     expect(readme).toContain('npm install && npm start')

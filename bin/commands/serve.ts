@@ -1,31 +1,61 @@
+import { readFile } from 'node:fs/promises'
+import type { JSONWebKeySet } from 'jose'
 import { serveNode } from '../../adapters/node.ts'
+import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
+import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevIdentity } from '../dev-identity.ts'
 import { importModels } from '../demo-models.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
+
+const env = process.env
+
+/** Production needs a configured key set; dev mode makes its own. */
+async function authPlugin(production: boolean, dataDir: string) {
+  if (production) {
+    const issuers = env.NEXORA_JWT_ISSUERS?.split(',').map((s) => s.trim()).filter(Boolean) ?? []
+    const audience = env.NEXORA_JWT_AUDIENCE
+    const jwks = env.NEXORA_JWKS_URL ? { url: env.NEXORA_JWKS_URL } : env.NEXORA_JWKS_FILE ? JSON.parse(await readFile(env.NEXORA_JWKS_FILE, 'utf8')) as JSONWebKeySet : undefined
+    if (!jwks || issuers.length === 0 || !audience) {
+      throw new UsageError('production mode needs NEXORA_JWKS_URL or NEXORA_JWKS_FILE, NEXORA_JWT_ISSUERS and NEXORA_JWT_AUDIENCE; refusing to start without authentication')
+    }
+    return { plugin: jwtAuth({ jwks, issuers, audience }), token: undefined }
+  }
+  const dev = await loadOrCreateDevIdentity(dataDir)
+  return { plugin: jwtAuth({ jwks: dev.jwks, issuers: [DEV_ISSUER], audience: DEV_AUDIENCE }), token: dev }
+}
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the HTTP server with the committed demo models',
-  usage: `nexora serve [--port 8000] [--host 127.0.0.1] [--db file:./data/nexora.db]
+  usage: `nexora serve [--port 8000] [--host 127.0.0.1] [--db file:./data/nexora.db] [--production]
 
-  --port   TCP port (default 8000)
-  --host   interface to bind (default 127.0.0.1; use 0.0.0.0 in a container)
-  --db     libSQL URL of the embedded database (default file:./data/nexora.db)`,
+  --port        TCP port (default 8000)
+  --host        interface to bind (default 127.0.0.1; use 0.0.0.0 in a container)
+  --db          libSQL URL of the embedded database (default file:./data/nexora.db)
+  --production  require a configured JWKS (also when NODE_ENV=production):
+                NEXORA_JWKS_URL or NEXORA_JWKS_FILE, NEXORA_JWT_ISSUERS, NEXORA_JWT_AUDIENCE
+  Dev mode (the default) makes an ES384 key pair and a dev token in ./data/.`,
   async run(argv, io) {
-    const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' } })
-    const port = Number(values.port ?? process.env.PORT ?? 8000)
+    const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, production: { type: 'boolean' } })
+    const port = Number(values.port ?? env.PORT ?? 8000)
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535`)
+    const production = Boolean(values.production) || env.NODE_ENV === 'production'
+    const auth = await authPlugin(production, env.NEXORA_DATA_DIR ?? './data')
     const running = await serveNode({
-      port, host: values.host, db: values.db ?? process.env.NEXORA_DB,
+      port, host: values.host, db: values.db ?? env.NEXORA_DB, plugins: [auth.plugin],
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
         if (imported.length) io.err(`registered demo models: ${imported.join(', ')}`)
       },
     })
     const base = running.url.replace('127.0.0.1', 'localhost')
-    io.err(`Nexora is listening on ${base}
-  API docs: ${base}/docs
-  Try:      curl -X POST ${base}/predict -H 'content-type: application/json' \\
+    io.err(`Nexora is listening on ${base} (${production ? 'production' : 'dev mode'})
+  API docs: ${base}/docs`)
+    if (auth.token) {
+      io.err(`  Dev token (also in ${auth.token.tokenFile}; valid 30 days):
+    ${auth.token.token}
+  Try:      curl -X POST ${base}/predict -H 'content-type: application/json' -H "authorization: Bearer $(cat ${auth.token.tokenFile})" \\
               -d '{"model":"readmission-risk","rows":[{"patientId":"demo-1","features":{"age":71,"sex":"F","systolic_bp":150,"hba1c":8.1,"egfr":48,"prior_admissions":2,"length_of_stay":6,"on_anticoagulant":true}}],"explain":true}'`)
+    }
     await new Promise(() => {})
     return 0
   },

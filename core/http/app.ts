@@ -1,7 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { HTTPException } from 'hono/http-exception'
 import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import { timeout } from 'hono/timeout'
+import { matchedRoute } from '../security/middleware.ts'
 import { NexoraError, toNexoraError } from '../errors.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { problemResponse } from './problem.ts'
@@ -15,6 +19,7 @@ function fromHttpException(error: HTTPException): NexoraError {
   if (error.status === 400 && /malformed json/i.test(error.message)) return new NexoraError('request.malformed_json')
   if (error.status === 413) return new NexoraError('request.too_large')
   if (error.status === 404) return new NexoraError('route.not_found')
+  if (error.status === 503 && error.message === 'timeout') return new NexoraError('request.timeout')
   return new NexoraError(error.status < 500 ? 'request.invalid' : 'internal', { cause: error })
 }
 
@@ -33,6 +38,17 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   })
 
   app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }))
+  app.use('*', async (c, next) => {
+    const started = performance.now()
+    await next()
+    // The route pattern, never the path: a path can carry a patient id.
+    deps.logger.info('http.request', { requestId: c.get('requestId'), method: c.req.method, route: matchedRoute(c) ?? 'unmatched', status: c.res.status, durationMs: Math.round((performance.now() - started) * 10) / 10 })
+  })
+  app.use('*', secureHeaders({
+    contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], frameAncestors: ["'none'"] },
+  }))
+  if (deps.corsOrigins.length > 0) app.use('*', cors({ origin: deps.corsOrigins, allowHeaders: ['authorization', 'content-type', 'x-request-id'], exposeHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'] }))
+  app.use('*', timeout(deps.timeoutMs, () => new HTTPException(503, { message: 'timeout' })))
   const tooLarge = () => { throw new NexoraError('request.too_large', { detail: `limit is ${deps.bodyLimitBytes} bytes` }) }
   const streamingLimit = bodyLimit({ maxSize: deps.bodyLimitBytes, onError: tooLarge })
   app.use('*', async (c, next) => {
@@ -42,10 +58,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) return Number(declared) > deps.bodyLimitBytes ? tooLarge() : next()
     return streamingLimit(c, next)
   })
-  app.use('*', async (c, next) => {
-    c.set('caller', await deps.resolveCaller(c))
-    await next()
-  })
+  app.use('*', deps.security)
 
   app.onError((thrown, c) => {
     const error = thrown instanceof HTTPException ? fromHttpException(thrown) : toNexoraError(thrown)
@@ -59,10 +72,13 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   modelRoutes(app, deps)
   predictRoutes(app, deps)
   docsRoutes(app, deps)
+  for (const add of deps.routes ?? []) add(app)
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: deps.title, version: deps.version, description: 'Clinical machine learning: score, explain, audit.' },
-    tags: [{ name: 'predict' }, { name: 'models' }, { name: 'system' }],
+    tags: [{ name: 'predict' }, { name: 'models' }, { name: 'audit' }, { name: 'system' }],
+    security: [{ bearer: [] }],
   })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
   return app
 }

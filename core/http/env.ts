@@ -1,4 +1,4 @@
-import type { Context } from 'hono'
+import type { MiddlewareHandler } from 'hono'
 import type { PortHealth } from '../ports/values.ts'
 import type { Caller, PredictionRequest, PredictionResult } from '../ports/values.ts'
 import type { Logger } from '../ports/runtime.ts'
@@ -25,9 +25,15 @@ export interface HttpDeps {
   registry: ModelRegistry
   predict(request: PredictionRequest, caller: Caller, requestId: string): Promise<PredictionResult>
   health(): Promise<HealthReport>
-  /** Who is calling; the security layer replaces the dev default. */
-  resolveCaller(c: Context<AppEnv>): Caller | Promise<Caller>
+  /** Authentication, authorisation, rate limiting and decision audit (core/security). */
+  security: MiddlewareHandler<AppEnv>
   bodyLimitBytes: number
+  /** Per-request time limit in ms. */
+  timeoutMs: number
+  /** Origins allowed cross-origin; empty means same origin only. */
+  corsOrigins: string[]
+  /** Extra routes (e.g. the audit API), added after the core ones. */
+  routes?: ((app: import('@hono/zod-openapi').OpenAPIHono<AppEnv>) => void)[]
   logger: Logger
   assets?: AssetLoader
   title: string

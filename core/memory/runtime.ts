@@ -33,7 +33,7 @@ export const LOG_FIELD_ALLOWLIST = new Set([
 ])
 
 export interface LoggerOptions {
-  /** Where JSON lines go (default: console). Adapters pass stderr writers. */
+  /** Where JSON lines go (default: `console.error`, i.e. stderr: stdout stays for program output). */
   write?: (line: string) => void
   level?: 'info' | 'warn' | 'error' | 'silent'
   /** Extra allowed field names. */
@@ -49,7 +49,7 @@ const LEVELS = { info: 0, warn: 1, error: 2, silent: 3 } as const
  * createLogger().info('server.listening', { port: 8000 })
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const write = options.write ?? ((line: string) => console.log(line))
+  const write = options.write ?? ((line: string) => console.error(line))
   const threshold = LEVELS[options.level ?? 'info']
   const allow = new Set([...LOG_FIELD_ALLOWLIST, ...(options.allow ?? [])])
   const clock = options.clock ?? systemClock

@@ -7,7 +7,7 @@ import type { Clock, Logger, MetricsRegistry } from '../ports/runtime.ts'
 import type { Caller, Contribution, Prediction, PredictionRequest, PredictionResult, Row } from '../ports/values.ts'
 import { parseModelRef, type ModelRegistry } from '../registry/registry.ts'
 import { sha256Hex, type Sha256 } from '../digest.ts'
-import { requireScope, SCOPES } from '../security/scopes.ts'
+import { PREDICT_ACCESS, requireAny } from '../security/scopes.ts'
 import { validateRows } from './validate-rows.ts'
 
 /** Everything the pipeline needs, resolved once by createNexora. */
@@ -55,7 +55,7 @@ async function runStages(deps: PipelineDeps, ctx: PipelineContext, order: 'pre' 
  */
 export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, request: PredictionRequest): Promise<PredictionResult> {
   const started = deps.clock.now()
-  requireScope(ctx.caller, SCOPES.predict)
+  requireAny(ctx.caller, PREDICT_ACCESS)
   const patients = distinctPatients(request.rows)
   const ref = parseModelRef(request.model)
   const base = {

@@ -1,4 +1,5 @@
 import type { AuditSink } from '../ports/audit.ts'
+import type { Authenticator } from '../ports/authenticator.ts'
 import type { ComplianceStage } from '../ports/compliance.ts'
 import type { FeatureStore } from '../ports/feature-store.ts'
 import type { FhirSource } from '../ports/fhir.ts'
@@ -20,6 +21,7 @@ export interface PortMap {
   metrics: MetricsRegistry
   model: ModelPlugin
   complianceStage: ComplianceStage
+  authenticator: Authenticator
 }
 
 export type PortName = keyof PortMap
@@ -30,7 +32,7 @@ export type MultiPort = (typeof MULTI_PORTS)[number]
 export type SinglePort = Exclude<PortName, MultiPort>
 
 export const PORT_NAMES: readonly PortName[] = [
-  'modelStore', 'auditSink', 'fhirSource', 'featureStore', 'rateLimitStore', 'clock', 'random', 'logger', 'metrics', 'model', 'complianceStage',
+  'modelStore', 'auditSink', 'fhirSource', 'featureStore', 'rateLimitStore', 'clock', 'random', 'logger', 'metrics', 'model', 'complianceStage', 'authenticator',
 ]
 
 export const isMultiPort = (port: PortName): port is MultiPort => (MULTI_PORTS as readonly string[]).includes(port)

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -12,7 +12,7 @@ const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, pr
 describe('nexora serve shutdown', () => {
   it('on SIGTERM drains in-flight requests, commits their audit events and exits 0', { timeout: 60_000 }, async () => {
     const db = `file:${join(dir, 'sigterm.db')}`
-    const child = spawn(process.execPath, [new URL('../../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [new URL('../../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXORA_DATA_DIR: dir, NEXORA_LOG_LEVEL: 'warn' } })
     const url = await new Promise<string>((resolve, reject) => {
       let text = ''
       child.stderr.on('data', (chunk) => {
@@ -23,8 +23,9 @@ describe('nexora serve shutdown', () => {
       child.once('exit', (code) => reject(new Error(`server exited early with ${code}: ${text}`)))
     })
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    const token = readFileSync(join(dir, 'dev-token'), 'utf8').trim()
     const send = (i: number) => fetch(`${url}/predict`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}` },
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}`, authorization: `Bearer ${token}` },
       body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }),
     }).then((r) => r.status, () => 'refused' as const)
     const inFlight = Array.from({ length: 100 }, (_, i) => send(i))

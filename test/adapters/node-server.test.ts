@@ -12,7 +12,7 @@ const db = `file:${join(dir, 'nexora.db')}`
 let server: RunningNodeServer
 
 beforeAll(async () => {
-  server = await serveNode({ port: 0, db, handleSignals: false, prepare: async (n) => { await importModels(n) }, config: { title: 'test' } })
+  server = await serveNode({ port: 0, db, handleSignals: false, prepare: async (n) => { await importModels(n) }, config: { title: 'test', rateLimits: { predict: { capacity: 1000, refillPerSecond: 1000 } } } })
 })
 afterAll(async () => {
   await server?.close()

@@ -1,0 +1,52 @@
+import type { RateLimitRule } from '../ports/rate-limit.ts'
+import { PREDICT_ACCESS, SCOPES, type ScopeRequirement } from './scopes.ts'
+
+/** Rate-limit classes: each route belongs to one, and each class has its own bucket per principal. */
+export type RateClass = 'predict' | 'read' | 'write' | 'audit' | 'public'
+
+export interface RoutePolicy {
+  /** `public`: no authentication. Otherwise the caller needs any one of `anyOf` (`nexora/admin` always passes). */
+  access: 'public' | { anyOf: readonly ScopeRequirement[] }
+  rate: RateClass
+  /**
+   * `middleware`: the security layer records an `access` event for each allowed call.
+   * `handler`: the handler writes its own audit events (the prediction pipeline does).
+   */
+  audit: 'middleware' | 'handler'
+  /** The path parameter that names a patient, recorded as the event's patient. */
+  patientParam?: string
+}
+
+const read = { anyOf: [SCOPES.modelsRead, SCOPES.predict, SCOPES.modelsWrite] }
+
+/**
+ * The one table of who may call what. Keys are `METHOD path` with Hono's `:param` syntax.
+ * A test walks `/openapi.json` and fails if a route is missing here; at run time a route
+ * without an entry is refused (fail closed).
+ */
+export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
+  'GET /health': { access: 'public', rate: 'public', audit: 'handler' },
+  'GET /openapi.json': { access: 'public', rate: 'public', audit: 'handler' },
+  'GET /docs': { access: 'public', rate: 'public', audit: 'handler' },
+  'GET /docs/assets/init.js': { access: 'public', rate: 'public', audit: 'handler' },
+  'GET /docs/assets/:file': { access: 'public', rate: 'public', audit: 'handler' },
+  'GET /models': { access: read, rate: 'read', audit: 'middleware' },
+  'GET /models/:name': { access: read, rate: 'read', audit: 'middleware' },
+  'GET /models/:name/versions/:version': { access: read, rate: 'read', audit: 'middleware' },
+  'POST /models/:name/versions/:version/promote': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware' },
+  'POST /models/:name/versions/:version/archive': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware' },
+  'POST /predict': { access: { anyOf: PREDICT_ACCESS }, rate: 'predict', audit: 'handler' },
+  'GET /audit/events': { access: { anyOf: [SCOPES.auditRead] }, rate: 'audit', audit: 'middleware' },
+  'GET /audit/report': { access: { anyOf: [SCOPES.auditRead] }, rate: 'audit', audit: 'middleware' },
+  'POST /audit/verify': { access: { anyOf: [SCOPES.auditRead] }, rate: 'audit', audit: 'middleware' },
+  'POST /audit/checkpoint': { access: { anyOf: [SCOPES.admin] }, rate: 'write', audit: 'middleware' },
+}
+
+/** Default buckets per principal: capacity (burst) and refill per second. */
+export const DEFAULT_RATE_LIMITS: Record<RateClass, RateLimitRule> = {
+  predict: { capacity: 200, refillPerSecond: 100 },
+  read: { capacity: 100, refillPerSecond: 50 },
+  write: { capacity: 20, refillPerSecond: 2 },
+  audit: { capacity: 30, refillPerSecond: 5 },
+  public: { capacity: 120, refillPerSecond: 60 },
+}
