@@ -72,7 +72,7 @@ function nodeAssets(): NexoraConfig['assets'] {
 export async function serveNode(options: NodeServerOptions = {}): Promise<RunningNodeServer> {
   const nexora = await createNexora({
     plugins: [sqlStorage({ url: options.db, durability: options.durability, sha256 }), linearModel(), stderrLogger, ...(options.plugins ?? [])],
-    config: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), sha256, scheduleCommit: setImmediate, ...options.config },
+    config: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), sha256, scheduleCommit: setImmediate, checkpointIntervalMs: 300_000, ...options.config },
   })
   await options.prepare?.(nexora)
   const server = await new Promise<ServerType>((resolve) => {

@@ -13,7 +13,7 @@ export { createRegistry, parseModelRef, ModelManifestSchema, hashFiles, type Mod
 export { runPrediction, type PipelineContext, type PipelineDeps } from './pipeline/run-prediction.ts'
 export { validateRows } from './pipeline/validate-rows.ts'
 export { createAuditWriter, type AuditWriter } from './audit/group-commit.ts'
-export { sealEvents, verifyChain, hashEvent, GENESIS_HASH, EMPTY_HEAD, type ChainHead } from './audit/hash-chain.ts'
+export { sealEvents, verifyChain, checkAgainstCheckpoint, hashEvent, GENESIS_HASH, EMPTY_HEAD, type ChainHead } from './audit/hash-chain.ts'
 export { problemResponse, toProblem, problemType } from './http/problem.ts'
 export type { AssetLoader, HealthReport } from './http/env.ts'
 export { SCOPES, hasScope, requireScope } from './security/scopes.ts'

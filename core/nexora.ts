@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
+import { createAuditLogger, type AuditLogger } from './audit/audit-logger.ts'
 import { createAuditWriter } from './audit/group-commit.ts'
 import type { Sha256 } from './digest.ts'
 import { NexoraError } from './errors.ts'
@@ -49,6 +50,8 @@ export interface NexoraConfig {
   corsOrigins?: string[]
   /** Per-request time limit in ms. Default 30 000. */
   requestTimeoutMs?: number
+  /** Record an audit checkpoint this often (ms), and once more on close. Default off. */
+  checkpointIntervalMs?: number
   title?: string
   [key: string]: unknown
 }
@@ -65,6 +68,8 @@ export interface Nexora {
   predict(request: PredictionRequest, caller?: Caller): Promise<PredictionResult>
   health(): Promise<HealthReport>
   registry: ModelRegistry
+  /** The audit trail: log, query, report, verify, checkpoint. */
+  audit: AuditLogger
   ports: ResolvedPorts
   app: OpenAPIHono<AppEnv>
   /** Refuse new work, flush the audit trail, release models and close storage. */
@@ -100,10 +105,14 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     cacheSize: config.modelCacheSize, resolveTtlMs: config.resolveTtlMs,
   })
   const audit = createAuditWriter(ports.get('auditSink'), { schedule: config.scheduleCommit })
+  const auditLogger = createAuditLogger(ports.get('auditSink'), audit, clock)
   const deps: PipelineDeps = {
     registry, audit, clock, logger, metrics, stages: ports.getAll('complianceStage'),
     maxRows: config.maxRows ?? 1000, maxContributions: config.maxContributions ?? 10, sha256: config.sha256,
   }
+  const checkpointTimer = config.checkpointIntervalMs
+    ? setInterval(() => { auditLogger.checkpoint().catch(() => logger.error('audit.checkpoint_failed', {})) }, config.checkpointIntervalMs)
+    : undefined
   let closed = false
   const inFlight = new Set<Promise<unknown>>()
 
@@ -135,7 +144,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     rateLimits: config.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
   })
   const app = createHttpApp({
-    registry, health, logger, predict, security,
+    registry, audit: auditLogger, now: () => clock.now(), health, logger, predict, security,
     timeoutMs: config.requestTimeoutMs ?? 30_000,
     corsOrigins: config.corsOrigins ?? [],
     bodyLimitBytes: config.bodyLimitBytes ?? 1024 * 1024,
@@ -149,6 +158,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     predict: (request, caller = IN_PROCESS_CALLER) => predict(request, caller, request.requestId ?? crypto.randomUUID()),
     health,
     registry,
+    audit: auditLogger,
     ports,
     app,
     async close() {
@@ -156,6 +166,10 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
       closed = true
       await Promise.allSettled([...inFlight])
       await audit.drain()
+      if (checkpointTimer !== undefined) {
+        clearInterval(checkpointTimer)
+        await auditLogger.checkpoint()
+      }
       await registry.close()
       for (const port of ['modelStore', 'auditSink'] as const) await ports.get(port).close?.()
     },

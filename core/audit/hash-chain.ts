@@ -1,6 +1,6 @@
 import { canonicalJson } from '../canonical-json.ts'
 import { sha256Hex, webCryptoSha256, type Sha256 } from '../digest.ts'
-import type { AuditEvent, AuditEventInput, VerifyResult } from '../ports/audit.ts'
+import type { AuditCheckpoint, AuditEvent, AuditEventInput, VerifyResult } from '../ports/audit.ts'
 
 /** The `prevHash` of the first event. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -66,4 +66,15 @@ export async function verifyChain(events: Iterable<AuditEvent> | AsyncIterable<A
     expected = { seq: event.seq, hash: event.hash }
   }
   return { ok: true, events: count }
+}
+
+/**
+ * Hold a verified chain against the latest checkpoint: its seq must still exist (else the tail
+ * was truncated) and carry the same hash (else the tail was rewritten and re-chained).
+ */
+export function checkAgainstCheckpoint(result: VerifyResult, checkpoint: AuditCheckpoint | undefined, hashAt: string | undefined): VerifyResult {
+  if (!result.ok || !checkpoint) return checkpoint ? { ...result, checkpoint } : result
+  if (hashAt === undefined) return { ok: false, events: result.events, firstBadSeq: result.events + 1, reason: 'truncated', checkpoint }
+  if (hashAt !== checkpoint.hash) return { ok: false, events: result.events, firstBadSeq: checkpoint.seq, reason: 'checkpoint_mismatch', checkpoint }
+  return { ...result, checkpoint }
 }

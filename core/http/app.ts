@@ -9,6 +9,7 @@ import { matchedRoute } from '../security/middleware.ts'
 import { NexoraError, toNexoraError } from '../errors.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { problemResponse } from './problem.ts'
+import { auditRoutes } from './routes/audit.ts'
 import { docsRoutes } from './routes/docs.ts'
 import { healthRoutes } from './routes/health.ts'
 import { modelRoutes } from './routes/models.ts'
@@ -71,6 +72,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   healthRoutes(app, deps)
   modelRoutes(app, deps)
   predictRoutes(app, deps)
+  auditRoutes(app, deps)
   docsRoutes(app, deps)
   for (const add of deps.routes ?? []) add(app)
   app.doc31('/openapi.json', {

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { PortHealth } from '../ports/values.ts'
 import type { Caller, PredictionRequest, PredictionResult } from '../ports/values.ts'
+import type { AuditLogger } from '../audit/audit-logger.ts'
 import type { Logger } from '../ports/runtime.ts'
 import type { ModelRegistry } from '../registry/registry.ts'
 
@@ -23,6 +24,8 @@ export type AssetLoader = (path: string) => Promise<Response | undefined>
 /** What the HTTP layer needs from createNexora. */
 export interface HttpDeps {
   registry: ModelRegistry
+  audit: AuditLogger
+  now(): number
   predict(request: PredictionRequest, caller: Caller, requestId: string): Promise<PredictionResult>
   health(): Promise<HealthReport>
   /** Authentication, authorisation, rate limiting and decision audit (core/security). */

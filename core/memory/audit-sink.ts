@@ -1,6 +1,6 @@
-import { EMPTY_HEAD, sealEvents, verifyChain } from '../audit/hash-chain.ts'
+import { checkAgainstCheckpoint, EMPTY_HEAD, sealEvents, verifyChain } from '../audit/hash-chain.ts'
 import type { Sha256 } from '../digest.ts'
-import type { AuditEvent, AuditFilter, AuditSink } from '../ports/audit.ts'
+import type { AuditCheckpoint, AuditEvent, AuditFilter, AuditSink } from '../ports/audit.ts'
 import { serial } from '../serial.ts'
 
 /** True when an event passes every set field of the filter (shared by the memory and SQL sinks' tests). */
@@ -21,12 +21,14 @@ export function matchesFilter(event: AuditEvent, filter: AuditFilter): boolean {
  * @example
  * const audit = memoryAuditSink()
  */
-export function memoryAuditSink(options: { sha256?: Sha256 } = {}): AuditSink & { events: AuditEvent[] } {
+export function memoryAuditSink(options: { sha256?: Sha256 } = {}): AuditSink & { events: AuditEvent[]; checkpoints: AuditCheckpoint[] } {
   const events: AuditEvent[] = []
+  const checkpoints: AuditCheckpoint[] = []
   let head = EMPTY_HEAD
   const inOrder = serial()
   return {
     events,
+    checkpoints,
     append: (inputs) => inOrder(async () => {
       const sealed = await sealEvents(head, inputs, options.sha256)
       events.push(...sealed)
@@ -44,8 +46,17 @@ export function memoryAuditSink(options: { sha256?: Sha256 } = {}): AuditSink & 
       const from = range.fromSeq ?? 1
       const selected = events.filter((e) => e.seq >= from && e.seq <= (range.toSeq ?? Infinity))
       const before = events.find((e) => e.seq === from - 1)
-      return verifyChain(selected, before ? { seq: before.seq, hash: before.hash } : { ...EMPTY_HEAD, seq: from - 1 }, options.sha256)
+      const result = await verifyChain(selected, before ? { seq: before.seq, hash: before.hash } : { ...EMPTY_HEAD, seq: from - 1 }, options.sha256)
+      if (range.fromSeq !== undefined || range.toSeq !== undefined) return result
+      const checkpoint = checkpoints.at(-1)
+      return checkAgainstCheckpoint(result, checkpoint, checkpoint && events.find((e) => e.seq === checkpoint.seq)?.hash)
     },
+    checkpoint: (ts) => inOrder(async () => {
+      if (head.seq === 0) return undefined
+      const checkpoint = { seq: head.seq, hash: head.hash, ts }
+      checkpoints.push(checkpoint)
+      return checkpoint
+    }),
     async health() {
       return { ok: true }
     },

@@ -51,7 +51,17 @@ export interface VerifyResult {
   ok: boolean
   events: number
   firstBadSeq?: number
+  /** `sequence_gap`, `broken_link`, `hash_mismatch`, `truncated` or `checkpoint_mismatch`. */
   reason?: string
+  /** The latest checkpoint the stored chain was held against, on a full verification. */
+  checkpoint?: AuditCheckpoint
+}
+
+/** A recorded chain head: a later truncation of the tail, or a rewrite of it, no longer matches. */
+export interface AuditCheckpoint {
+  seq: number
+  hash: string
+  ts: string
 }
 
 /**
@@ -61,7 +71,10 @@ export interface VerifyResult {
 export interface AuditSink {
   append(events: AuditEventInput[]): Promise<AuditReceipt[]>
   query(filter: AuditFilter, page: AuditPage): Promise<{ events: AuditEvent[]; nextAfterSeq?: number }>
+  /** Verify the chain; without a range, also against the latest checkpoint. */
   verify(range?: { fromSeq?: number; toSeq?: number }): Promise<VerifyResult>
+  /** Record the current head (nothing when the trail is empty). */
+  checkpoint(ts: string): Promise<AuditCheckpoint | undefined>
   health?(): Promise<PortHealth>
   close?(): Promise<void>
 }

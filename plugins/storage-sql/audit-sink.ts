@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm'
-import { serial, sealEvents, verifyChain, EMPTY_HEAD, type AuditEvent, type AuditFilter, type AuditSink, type ChainHead, type Sha256 } from '../../core/index.ts'
+import { checkAgainstCheckpoint, serial, sealEvents, verifyChain, EMPTY_HEAD, type AuditEvent, type AuditFilter, type AuditSink, type ChainHead, type Sha256 } from '../../core/index.ts'
 import type { SqlDb } from './connection.ts'
 import { isConstraint } from './model-store.ts'
-import { auditEvents } from './schema.ts'
+import { auditCheckpoints, auditEvents } from './schema.ts'
 
 const CHUNK = 500
 const MAX_RETRIES = 8
@@ -94,7 +94,17 @@ export function sqlAuditSink(db: SqlDb, options: { sha256?: Sha256 } = {}): Audi
     async verify(range = {}) {
       const from = range.fromSeq ?? 1
       const [before] = from > 1 ? await db.select().from(auditEvents).where(eq(auditEvents.seq, from - 1)) : []
-      return verifyChain(scan(from, range.toSeq ?? Number.MAX_SAFE_INTEGER), before ? { seq: before.seq, hash: before.hash } : { ...EMPTY_HEAD, seq: from - 1 }, options.sha256)
+      const result = await verifyChain(scan(from, range.toSeq ?? Number.MAX_SAFE_INTEGER), before ? { seq: before.seq, hash: before.hash } : { ...EMPTY_HEAD, seq: from - 1 }, options.sha256)
+      if (range.fromSeq !== undefined || range.toSeq !== undefined) return result
+      const [checkpoint] = await db.select({ seq: auditCheckpoints.seq, hash: auditCheckpoints.hash, ts: auditCheckpoints.ts }).from(auditCheckpoints).orderBy(desc(auditCheckpoints.id)).limit(1)
+      const [at] = checkpoint ? await db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, checkpoint.seq)) : []
+      return checkAgainstCheckpoint(result, checkpoint, at?.hash)
     },
+    checkpoint: (ts) => inOrder(async () => {
+      const current = await readHead()
+      if (current.seq === 0) return undefined
+      await db.insert(auditCheckpoints).values({ seq: current.seq, hash: current.hash, ts })
+      return { seq: current.seq, hash: current.hash, ts }
+    }),
   }
 }

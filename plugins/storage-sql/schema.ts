@@ -46,3 +46,11 @@ export const auditEvents = sqliteTable('audit_events', {
   index('audit_events_actor').on(t.actor),
   index('audit_events_request').on(t.requestId),
 ])
+
+/** Recorded chain heads: `verify` holds the stored chain against the latest one. */
+export const auditCheckpoints = sqliteTable('audit_checkpoints', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  seq: integer('seq').notNull(),
+  hash: text('hash').notNull(),
+  ts: text('ts').notNull(),
+})

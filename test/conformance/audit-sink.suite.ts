@@ -10,7 +10,7 @@ export const auditEvent = (i: number, over: Partial<AuditEventInput> = {}): Audi
 export interface AuditHarness {
   sink: AuditSink
   /** Run raw SQL (or a memory mutation) to tamper with stored events. */
-  tamper?: { editActor(seq: number, actor: string): Promise<void>; remove(seq: number): Promise<void> }
+  tamper?: { editActor(seq: number, actor: string): Promise<void>; remove(seq: number): Promise<void>; truncateFrom(seq: number): Promise<void> }
   close(): Promise<void>
 }
 
@@ -66,6 +66,22 @@ export function auditSinkConformance(label: string, open: () => Promise<AuditHar
       await harness.tamper.remove(7)
       expect(await harness.sink.verify()).toMatchObject({ ok: false, firstBadSeq: 7 })
       expect(await harness.sink.verify({ fromSeq: 1, toSeq: 6 })).toMatchObject({ ok: true, events: 6 })
+      await harness.close()
+    })
+
+    it('detects a truncated or rewritten tail against the latest checkpoint', async () => {
+      const harness = await open()
+      if (!harness.tamper) return harness.close()
+      const { sink, tamper } = harness
+      expect(await sink.checkpoint('2026-01-01T00:00:00.000Z')).toBeUndefined()
+      await sink.append(Array.from({ length: 10 }, (_, i) => auditEvent(i)))
+      const checkpoint = await sink.checkpoint('2026-01-02T00:00:00.000Z')
+      expect(checkpoint).toMatchObject({ seq: 10, hash: expect.stringMatching(/^[0-9a-f]{64}$/) })
+      expect(await sink.verify()).toMatchObject({ ok: true, events: 10, checkpoint })
+      await tamper.truncateFrom(9)
+      // The remaining chain is internally valid; only the checkpoint reveals the cut.
+      expect(await sink.verify({ fromSeq: 1, toSeq: 100 })).toMatchObject({ ok: true, events: 8 })
+      expect(await sink.verify()).toMatchObject({ ok: false, reason: 'truncated', firstBadSeq: 9 })
       await harness.close()
     })
 

@@ -29,6 +29,7 @@ auditSinkConformance('memory', async () => {
     tamper: {
       editActor: async (seq, actor) => { sink.events.find((e) => e.seq === seq)!.actor = actor },
       remove: async (seq) => { sink.events.splice(sink.events.findIndex((e) => e.seq === seq), 1) },
+      truncateFrom: async (seq) => { sink.events.splice(sink.events.findIndex((e) => e.seq === seq)) },
     },
     close: async () => {},
   }
@@ -41,6 +42,7 @@ for (const [label, url] of [['libSQL :memory:', () => ':memory:'], ['libSQL file
       tamper: {
         editActor: async (seq, actor) => { await c.db.run(`update audit_events set actor = '${actor}' where seq = ${seq}`) },
         remove: async (seq) => { await c.db.run(`delete from audit_events where seq = ${seq}`) },
+        truncateFrom: async (seq) => { await c.db.run(`delete from audit_events where seq >= ${seq}`) },
       },
       close: async () => c.close(),
     }
