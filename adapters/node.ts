@@ -97,6 +97,8 @@ export async function serveNode(options: NodeServerOptions = {}): Promise<Runnin
   if (options.handleSignals !== false) {
     const onSignal = (signal: NodeJS.Signals) => {
       nexora.ports.get('logger').info('server.stopping', { signal })
+      // Never hang on the way out: past the drain deadline and a margin for the audit flush, exit anyway.
+      setTimeout(() => { nexora.ports.get('logger').error('server.stop_timeout', { signal }); process.exit(1) }, (options.drainMs ?? 10_000) + 5_000).unref()
       close().then(() => process.exit(0), () => process.exit(1))
     }
     process.once('SIGTERM', onSignal)

@@ -13,8 +13,10 @@ describe('nexora serve shutdown', () => {
   it('on SIGTERM drains in-flight requests, commits their audit events and exits 0', { timeout: 60_000 }, async () => {
     const db = `file:${join(dir, 'sigterm.db')}`
     const child = spawn(process.execPath, [new URL('../../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXORA_DATA_DIR: dir, NEXORA_LOG_LEVEL: 'warn' } })
+    let text = ''
+    child.stdout.resume()
     const url = await new Promise<string>((resolve, reject) => {
-      let text = ''
+      setTimeout(() => reject(new Error(`no "listening" line within 30 s: ${text}`)), 30_000).unref()
       child.stderr.on('data', (chunk) => {
         text += chunk
         const match = /listening on (http:\/\/localhost:\d+)/.exec(text)
@@ -32,7 +34,8 @@ describe('nexora serve shutdown', () => {
     await new Promise((r) => setTimeout(r, 5))
     child.kill('SIGTERM')
     const statuses = await Promise.all(inFlight)
-    expect(await exited).toBe(0)
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r(`still running 20 s after SIGTERM: ${text}`), 20_000).unref())])
+    expect(code).toBe(0)
     expect(statuses.every((s) => s === 200 || s === 'refused')).toBe(true)
     const ok = statuses.map((s, i) => (s === 200 ? `drain-${i}` : undefined)).filter(Boolean)
     expect(ok.length).toBeGreaterThan(0)

@@ -68,7 +68,7 @@ describe('audit API', () => {
     expect(res.headers.get('content-type')).toBe('application/fhir+json')
     const bundle = await res.json()
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'searchset' })
-    const predict = bundle.entry.map((e: { resource: { subtype: { code: string }[] } }) => e.resource).find((r: { subtype: { code: string }[] }) => r.subtype[0].code === 'predict.response')
+    const predict = bundle.entry.map((e: { resource: { subtype: { code: string }[] } }) => e.resource).find((r: { subtype: { code: string }[] }) => r.subtype[0]?.code === 'predict.response')
     expect(predict).toMatchObject({
       resourceType: 'AuditEvent', action: 'E', outcome: '0',
       type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110110' },
