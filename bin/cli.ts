@@ -1,9 +1,10 @@
 import { UsageError, type Command, type Io } from './args.ts'
+import { auditCommand } from './commands/audit.ts'
 import { modelsCommand } from './commands/models.ts'
 import { predictCommand } from './commands/predict.ts'
 import { serveCommand } from './commands/serve.ts'
 
-const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand]
+const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand, auditCommand]
 
 const overview = () => `Nexora: clinical machine learning — score, explain, audit.
 

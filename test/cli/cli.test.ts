@@ -26,7 +26,7 @@ describe('nexora CLI', () => {
     const top = await nexora('--help')
     expect(top.code).toBe(0)
     expect(top.stdout).toMatch(/serve[\s\S]*models[\s\S]*predict/)
-    for (const command of ['serve', 'models', 'predict']) {
+    for (const command of ['serve', 'models', 'predict', 'audit']) {
       const help = await nexora(command, '--help')
       expect(help.code, command).toBe(0)
       expect(help.stdout).toContain(`nexora ${command}`)
@@ -52,6 +52,24 @@ describe('nexora CLI', () => {
     const result = JSON.parse(out.stdout)
     expect(result.predictions[0]).toMatchObject({ label: 'high' })
     expect(result.auditIds).toHaveLength(2)
+  })
+
+  it('verifies the audit chain (exit 0), reports, and exits 1 with the first bad seq after tampering', async () => {
+    const ok = await nexora('audit', 'verify')
+    expect(ok.code).toBe(0)
+    const result = JSON.parse(ok.stdout)
+    expect(result).toMatchObject({ ok: true })
+    expect(result.events).toBeGreaterThanOrEqual(2)
+    const report = JSON.parse((await nexora('audit', 'report', '--from', '2000-01-01')).stdout)
+    expect(report.byAction['predict.request']).toBeGreaterThanOrEqual(1)
+    expect((await nexora('audit', 'report', '--from', 'yesterday-ish')).code).toBe(2)
+    const { openLibsql } = await import('../../plugins/storage-sql/index.ts')
+    const c = await openLibsql(db, 'full')
+    await c.db.run("update audit_events set actor = 'mallory' where seq = 2")
+    c.close()
+    const bad = await nexora('audit', 'verify')
+    expect(bad.code).toBe(1)
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, firstBadSeq: 2 })
   })
 
   it('exits 1 with a coded error for a bad prediction, without echoing values', async () => {
