@@ -1,44 +1,59 @@
 import { definePlugin, type PortHealth, type Sha256 } from '../../core/index.ts'
+import { sql } from 'drizzle-orm'
 import { sqlAuditSink } from './audit-sink.ts'
-import { openLibsql, type Durability, type SqlConnection } from './connection.ts'
+import type { SqlExecutor } from './executor.ts'
+import { openLibsql, type Durability } from './libsql.ts'
 import { sqlModelStore } from './model-store.ts'
 
 export interface SqlStorageOptions {
-  /** A libSQL URL: `file:./data/nexora.db` (the default) or `:memory:`. */
+  /**
+   * `file:./data/nexora.db` (the default) or `:memory:` for libSQL;
+   * `postgres://user@host:port/db` for PostgreSQL.
+   */
   url?: string
-  /** See Durability. Default `full`. */
+  /** libSQL only; see Durability. Default `full`. */
   durability?: Durability
   /** The hash for the audit chain (default WebCrypto); the Node adapter passes node:crypto's. */
   sha256?: Sha256
   priority?: number
 }
 
+/** Open the database a URL names: PostgreSQL for postgres:// and postgresql://, libSQL otherwise. */
+export async function openSql(url: string, durability: Durability = 'full'): Promise<SqlExecutor> {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const { openPostgres } = await import('./postgres.ts')
+    return openPostgres(url)
+  }
+  return openLibsql(url, durability)
+}
+
 /**
- * ModelStore and AuditSink on drizzle-orm + libSQL: an embedded SQLite file by default.
- * The two plugins share one connection, opened lazily on first setup and closed when both close.
+ * ModelStore and AuditSink on drizzle-orm: an embedded libSQL file by default, PostgreSQL
+ * for scale-out. The two plugins share one connection (pool), opened on first setup and
+ * closed when both have closed.
  * @example
- * await createNexora({ plugins: [sqlStorage({ url: 'file:./data/nexora.db' }), linearModel()] })
+ * await createNexora({ plugins: [sqlStorage({ url: 'postgres://nexora@db:5432/nexora' }), linearModel()] })
  */
 export function sqlStorage(options: SqlStorageOptions = {}) {
   const url = options.url ?? 'file:./data/nexora.db'
-  let opening: Promise<SqlConnection> | undefined
+  let opening: Promise<SqlExecutor> | undefined
   let users = 0
   const acquire = () => {
     users += 1
-    opening ??= openLibsql(url, options.durability ?? 'full')
+    opening ??= openSql(url, options.durability)
     return opening
   }
   const release = async () => {
     users -= 1
     if (users === 0 && opening) {
-      const connection = await opening
+      const db = await opening
       opening = undefined
-      connection.close()
+      await db.close()
     }
   }
-  const health = (connection: SqlConnection) => async (): Promise<PortHealth> => {
+  const health = (db: SqlExecutor) => async (): Promise<PortHealth> => {
     try {
-      await connection.db.run('select 1')
+      await db.all(sql`SELECT 1 AS ok`)
       return { ok: true }
     } catch {
       return { ok: false, detail: 'database unreachable' }
@@ -49,15 +64,15 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
     definePlugin({
       name: 'sql-model-store', provides: 'modelStore', priority,
       async setup() {
-        const connection = await acquire()
-        return { ...sqlModelStore(connection.db), health: health(connection), close: release }
+        const db = await acquire()
+        return { ...sqlModelStore(db), health: health(db), close: release }
       },
     }),
     definePlugin({
       name: 'sql-audit-sink', provides: 'auditSink', priority,
       async setup() {
-        const connection = await acquire()
-        return { ...sqlAuditSink(connection.db, { sha256: options.sha256 }), health: health(connection), close: release }
+        const db = await acquire()
+        return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: health(db), close: release }
       },
     }),
   ]
@@ -65,4 +80,5 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
 
 export { sqlModelStore } from './model-store.ts'
 export { sqlAuditSink } from './audit-sink.ts'
-export { openLibsql, type Durability } from './connection.ts'
+export { openLibsql, type Durability } from './libsql.ts'
+export type { SqlExecutor } from './executor.ts'

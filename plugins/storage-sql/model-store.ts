@@ -1,58 +1,66 @@
-import { and, eq } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { NexoraError, type ModelManifest, type ModelStore, type Stage, type StoredVersion } from '../../core/index.ts'
-import type { SqlDb } from './connection.ts'
-import { modelAliases, modelFiles, modelVersions } from './schema.ts'
+import type { SqlExecutor } from './executor.ts'
 
-const toStored = (row: typeof modelVersions.$inferSelect): StoredVersion => ({
-  name: row.name, version: row.version, manifest: row.manifest as ModelManifest, stage: row.stage as Stage, createdAt: row.createdAt,
+interface VersionRow {
+  name: string
+  version: string
+  manifest: string
+  stage: string
+  created_at: string
+}
+
+const toStored = (row: VersionRow): StoredVersion => ({
+  name: row.name, version: row.version, manifest: JSON.parse(row.manifest) as ModelManifest, stage: row.stage as Stage, createdAt: row.created_at,
 })
 
-const isConstraint = (e: unknown) => /constraint/i.test(String((e as { code?: string })?.code ?? '') + String((e as Error)?.message ?? '') + String((e as { cause?: Error })?.cause?.message ?? ''))
+/** A unique or primary-key violation, in either dialect's words. */
+export const isConstraint = (e: unknown) => {
+  const text = [e, (e as { cause?: unknown })?.cause].map((x) => `${(x as { code?: string })?.code ?? ''} ${(x as Error)?.message ?? ''}`).join(' ')
+  return /constraint|23505|duplicate key/i.test(text)
+}
 
-/** ModelStore on drizzle: a version and its files are written in one batch (one transaction). */
-export function sqlModelStore(db: SqlDb): ModelStore {
-  const where = (name: string, version: string) => and(eq(modelVersions.name, name), eq(modelVersions.version, version))
+/** ModelStore in SQL: a version and its files are written in one transaction. */
+export function sqlModelStore(db: SqlExecutor): ModelStore {
+  const getVersion = async (name: string, version: string) => {
+    const [row] = await db.all<VersionRow>(sql`SELECT name, version, manifest, stage, created_at FROM model_versions WHERE name = ${name} AND version = ${version}`)
+    return row && toStored(row)
+  }
   return {
     async putVersion(manifest, files, createdAt) {
       try {
         await db.batch([
-          db.insert(modelVersions).values({ name: manifest.name, version: manifest.version, kind: manifest.kind, manifest, createdAt }),
-          ...Object.entries(files).map(([path, bytes]) => db.insert(modelFiles).values({ name: manifest.name, version: manifest.version, path, bytes: Buffer.from(bytes) })),
+          sql`INSERT INTO model_versions (name, version, kind, manifest, stage, created_at) VALUES (${manifest.name}, ${manifest.version}, ${manifest.kind}, ${JSON.stringify(manifest)}, 'none', ${createdAt})`,
+          ...Object.entries(files).map(([path, bytes]) => sql`INSERT INTO model_files (name, version, path, bytes) VALUES (${manifest.name}, ${manifest.version}, ${path}, ${Buffer.from(bytes)})`),
         ])
       } catch (error) {
         if (isConstraint(error)) throw new NexoraError('model.version_exists', { detail: `${manifest.name}@${manifest.version}` })
         throw error
       }
     },
-    async getVersion(name, version) {
-      const [row] = await db.select().from(modelVersions).where(where(name, version))
-      return row && toStored(row)
-    },
+    getVersion,
     async getFiles(name, version) {
-      const rows = await db.select().from(modelFiles).where(and(eq(modelFiles.name, name), eq(modelFiles.version, version)))
-      if (rows.length === 0 && !(await this.getVersion(name, version))) return undefined
+      const rows = await db.all<{ path: string; bytes: Uint8Array }>(sql`SELECT path, bytes FROM model_files WHERE name = ${name} AND version = ${version}`)
+      if (rows.length === 0 && !(await getVersion(name, version))) return undefined
       return Object.fromEntries(rows.map((r) => [r.path, new Uint8Array(r.bytes)]))
     },
     async listModels() {
-      const rows = await db.selectDistinct({ name: modelVersions.name }).from(modelVersions).orderBy(modelVersions.name)
-      return rows.map((r) => r.name)
+      return (await db.all<{ name: string }>(sql`SELECT DISTINCT name FROM model_versions ORDER BY name`)).map((r) => r.name)
     },
     async listVersions(name) {
-      return (await db.select().from(modelVersions).where(eq(modelVersions.name, name))).map(toStored)
+      return (await db.all<VersionRow>(sql`SELECT name, version, manifest, stage, created_at FROM model_versions WHERE name = ${name}`)).map(toStored)
     },
     async setAlias(name, alias, version) {
-      if (version === null) await db.delete(modelAliases).where(and(eq(modelAliases.name, name), eq(modelAliases.alias, alias)))
-      else await db.insert(modelAliases).values({ name, alias, version }).onConflictDoUpdate({ target: [modelAliases.name, modelAliases.alias], set: { version } })
+      if (version === null) await db.run(sql`DELETE FROM model_aliases WHERE name = ${name} AND alias = ${alias}`)
+      else await db.run(sql`INSERT INTO model_aliases (name, alias, version) VALUES (${name}, ${alias}, ${version}) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version`)
     },
     async getAliases(name) {
-      const rows = await db.select().from(modelAliases).where(eq(modelAliases.name, name))
+      const rows = await db.all<{ alias: string; version: string }>(sql`SELECT alias, version FROM model_aliases WHERE name = ${name}`)
       return Object.fromEntries(rows.map((r) => [r.alias, r.version]))
     },
     async setStage(name, version, stage) {
-      const updated = await db.update(modelVersions).set({ stage }).where(where(name, version)).returning({ name: modelVersions.name })
-      if (updated.length === 0) throw new NexoraError('model.version_not_found', { detail: `${name}@${version}` })
+      const updated = await db.run(sql`UPDATE model_versions SET stage = ${stage} WHERE name = ${name} AND version = ${version}`)
+      if (updated === 0) throw new NexoraError('model.version_not_found', { detail: `${name}@${version}` })
     },
   }
 }
-
-export { isConstraint }

@@ -49,14 +49,14 @@ describe('Node adapter over real TCP', () => {
     // Read through a separate connection to the same file: what is there is what was committed.
     const reader = await openLibsql(db, 'normal')
     try {
-      const sink = sqlAuditSink(reader.db)
+      const sink = sqlAuditSink(reader)
       const { events } = await sink.query({ action: undefined }, { limit: 10_000 })
       for (const id of ids) {
         expect(events.filter((e) => e.requestId === id).map((e) => e.action).sort(), id).toEqual(['predict.request', 'predict.response'])
       }
       expect(await sink.verify()).toMatchObject({ ok: true })
     } finally {
-      reader.close()
+      await reader.close()
     }
   })
 })

@@ -66,7 +66,7 @@ describe('nexora CLI', () => {
     const { openLibsql } = await import('../../plugins/storage-sql/index.ts')
     const c = await openLibsql(db, 'full')
     await c.db.run("update audit_events set actor = 'mallory' where seq = 2")
-    c.close()
+    await c.close()
     const bad = await nexora('audit', 'verify')
     expect(bad.code).toBe(1)
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, firstBadSeq: 2 })

@@ -15,11 +15,11 @@ const fileUrl = () => `file:${join(dir, `t${n++}.db`)}`
 modelStoreConformance('memory', async () => ({ store: memoryModelStore(), close: async () => {} }))
 modelStoreConformance('libSQL :memory:', async () => {
   const c = await openLibsql(':memory:', 'normal')
-  return { store: sqlModelStore(c.db), close: async () => c.close() }
+  return { store: sqlModelStore(c), close: () => c.close() }
 })
 modelStoreConformance('libSQL file', async () => {
   const c = await openLibsql(fileUrl(), 'full')
-  return { store: sqlModelStore(c.db), close: async () => c.close() }
+  return { store: sqlModelStore(c), close: () => c.close() }
 })
 
 auditSinkConformance('memory', async () => {
@@ -38,13 +38,13 @@ for (const [label, url] of [['libSQL :memory:', () => ':memory:'], ['libSQL file
   auditSinkConformance(label, async () => {
     const c = await openLibsql(url(), 'full')
     return {
-      sink: sqlAuditSink(c.db),
+      sink: sqlAuditSink(c),
       tamper: {
         editActor: async (seq, actor) => { await c.db.run(`update audit_events set actor = '${actor}' where seq = ${seq}`) },
         remove: async (seq) => { await c.db.run(`delete from audit_events where seq = ${seq}`) },
         truncateFrom: async (seq) => { await c.db.run(`delete from audit_events where seq >= ${seq}`) },
       },
-      close: async () => c.close(),
+      close: () => c.close(),
     }
   })
 }

@@ -2,16 +2,12 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Client } from '@libsql/client'
+import type { SQL } from 'drizzle-orm'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
 import { lazy } from '../../core/index.ts'
-import * as schema from './schema.ts'
+import { chunked, type SqlExecutor } from './executor.ts'
 
-export type SqlDb = LibSQLDatabase<typeof schema> & { $client: Client }
-
-export interface SqlConnection {
-  db: SqlDb
-  close(): void
-}
+export type LibsqlDb = LibSQLDatabase & { $client: Client }
 
 /**
  * `full` fsyncs every commit (survives power loss); `normal` relies on the WAL and survives
@@ -28,8 +24,8 @@ const loadLibsql = lazy(async () => {
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/sqlite', import.meta.url))
 
-/** Open (creating the folder for) a libSQL database and apply the committed migrations. */
-export async function openLibsql(url: string, durability: Durability): Promise<SqlConnection> {
+/** Open (creating the folder for) a libSQL database, apply the committed migrations, and wrap it. */
+export async function openLibsql(url: string, durability: Durability): Promise<SqlExecutor & { db: LibsqlDb }> {
   const { createClient, drizzle, migrate } = await loadLibsql()
   if (url.startsWith('file:') && url !== 'file::memory:') {
     await mkdir(dirname(fileURLToPath(new URL(url, `file://${process.cwd()}/`))), { recursive: true })
@@ -39,7 +35,21 @@ export async function openLibsql(url: string, durability: Durability): Promise<S
   if (url !== ':memory:' && url !== 'file::memory:') await client.execute('PRAGMA journal_mode = WAL')
   await client.execute(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
   await client.execute('PRAGMA busy_timeout = 5000')
-  const db = drizzle(client, { schema })
+  const db = drizzle(client) as LibsqlDb
   await migrate(db, { migrationsFolder: MIGRATIONS })
-  return { db, close: () => client.close() }
+  return {
+    dialect: 'sqlite',
+    db,
+    all: <T>(query: SQL) => db.all<T>(query),
+    run: async (query) => (await db.run(query)).rowsAffected,
+    batch: async (queries) => { if (queries.length) await db.batch(queries.map((q) => db.run(q)) as [ReturnType<typeof db.run>]) },
+    async insertRows(table, columns, rows) {
+      const row = `(${columns.map(() => '?').join(',')})`
+      await client.batch(chunked(rows, columns.length).map((chunk) => ({
+        sql: `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => row).join(',')}`,
+        args: chunk.flat() as never,
+      })), 'write')
+    },
+    close: async () => client.close(),
+  }
 }

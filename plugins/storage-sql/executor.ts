@@ -1,0 +1,31 @@
+import type { SQL } from 'drizzle-orm'
+
+/** What the stores need from a SQL database, the same for libSQL and PostgreSQL. */
+export interface SqlRunner {
+  /** Rows as objects keyed by column name. */
+  all<T>(query: SQL): Promise<T[]>
+  /** Rows affected. */
+  run(query: SQL): Promise<number>
+  /** A multi-row INSERT with positional arguments: the fast path for the audit trail. */
+  insertRows(table: string, columns: readonly string[], rows: unknown[][]): Promise<void>
+}
+
+export interface SqlExecutor extends SqlRunner {
+  dialect: 'sqlite' | 'postgres'
+  /** Every statement commits, or none does. */
+  batch(queries: SQL[]): Promise<void>
+  /**
+   * Run `fn` in a transaction that holds the audit chain lock, so concurrent writers from any
+   * process serialise on the chain head. Undefined where the dialect appends optimistically.
+   */
+  withChainLock?<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+/** Split rows into chunks that keep under both dialects' bound-parameter limits. */
+export function chunked<T>(rows: T[], width: number, maxParams = 30_000): T[][] {
+  const size = Math.max(1, Math.floor(maxParams / width))
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
+  return out
+}
