@@ -18,9 +18,9 @@ function runner(db: Pick<NodePgDatabase, 'execute'>): SqlRunner {
     all: async <T>(query: SQL) => (await db.execute(query)).rows as T[],
     run: async (query) => (await db.execute(query)).rowCount ?? 0,
     async insertRows(table, columns, rows) {
+      const head = sql.raw(`INSERT INTO ${table} (${columns.join(', ')}) VALUES `)
       for (const chunk of chunked(rows, columns.length)) {
-        const values = chunk.map((row, r) => `(${row.map((_, c) => `$${r * columns.length + c + 1}`).join(',')})`).join(',')
-        await db.execute({ sql: `INSERT INTO ${table} (${columns.join(',')}) VALUES ${values}`, params: chunk.flat() } as never)
+        await db.execute(sql`${head}${sql.join(chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${v}`), sql`, `)})`), sql`, `)}`)
       }
     },
   }
@@ -31,6 +31,8 @@ export async function openPostgres(url: string): Promise<SqlExecutor & { db: Nod
   const { Pool, types, drizzle, migrate } = await loadPg()
   // bigint (int8) arrives as a string by default; our sequence numbers fit a double exactly.
   const pool = new Pool({ connectionString: url, max: 8, types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : types.getTypeParser(oid, format as 'text')) } as never })
+  // An idle pooled connection dropped by the server (restart, failover) must not crash the process.
+  pool.on('error', () => {})
   const db = drizzle(pool)
   // Two processes starting together must not both create the tables.
   await db.transaction(async (tx) => {

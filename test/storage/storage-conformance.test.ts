@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll } from 'vitest'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
 import { memoryAuditSink, memoryModelStore } from '../../core/index.ts'
 import { openLibsql, sqlAuditSink, sqlModelStore } from '../../plugins/storage-sql/index.ts'
 import { auditSinkConformance } from '../conformance/audit-sink.suite.ts'
@@ -48,3 +50,16 @@ for (const [label, url] of [['libSQL :memory:', () => ':memory:'], ['libSQL file
     }
   })
 }
+
+describe('libSQL file with several writers', () => {
+  it('stays one valid chain when two Nexora processes append to one file at once', { timeout: 60_000 }, async () => {
+    const url = fileUrl()
+    const script = new URL('../helpers/audit-writer-process.ts', import.meta.url).pathname
+    const run = (name: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', script, url, name, '300'])
+    await Promise.all([run('replica-a'), run('replica-b')])
+    const db = await openLibsql(url, 'full')
+    const sink = sqlAuditSink(db)
+    expect(await sink.verify()).toEqual({ ok: true, events: 600 })
+    await db.close()
+  })
+})

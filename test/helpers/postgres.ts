@@ -1,0 +1,62 @@
+import { execFileSync, spawn } from 'node:child_process'
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+
+/** Debian's PostgreSQL binaries (initdb, pg_ctl), or a clear error naming the missing package. */
+function binDir(): string {
+  const root = '/usr/lib/postgresql'
+  const version = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a))[0] : undefined
+  const dir = version && join(root, version, 'bin')
+  if (!dir || !existsSync(join(dir, 'initdb'))) throw new Error('PostgreSQL server binaries not found: install Debian\'s "postgresql" package (.ci/run does)')
+  return dir
+}
+
+const freePort = () => new Promise<number>((resolve) => {
+  const server = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number }
+    server.close(() => resolve(port))
+  })
+})
+
+/** initdb refuses to run as root: run the server binaries as the postgres user when we are root. */
+const asServerUser = (cmd: string, args: string[]) => (process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const : [cmd, args] as const)
+
+export interface PostgresServer {
+  port: number
+  /** A fresh, empty database, and its URL. */
+  createDatabase(): Promise<string>
+  stop(): Promise<void>
+}
+
+/** Start a throwaway PostgreSQL server on a free port in a temporary directory (initdb + pg_ctl). */
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = binDir()
+  const dir = mkdtempSync(join(tmpdir(), 'nexora-pg-'))
+  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()))
+  const data = join(dir, 'data')
+  const port = await freePort()
+  const [initCmd, initArgs] = asServerUser(join(bin, 'initdb'), ['-D', data, '-U', 'nexora', '--auth=trust', '--no-sync', '-E', 'UTF8'])
+  execFileSync(initCmd, initArgs, { stdio: 'ignore' })
+  const [ctlCmd, ctlArgs] = asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start'])
+  execFileSync(ctlCmd, ctlArgs, { stdio: 'ignore' })
+  let n = 0
+  return {
+    port,
+    async createDatabase() {
+      const name = `t${process.pid}_${n++}`
+      const client = new pg.Client({ host: '127.0.0.1', port, user: 'nexora', database: 'postgres' })
+      await client.connect()
+      await client.query(`CREATE DATABASE ${name}`)
+      await client.end()
+      return `postgres://nexora@127.0.0.1:${port}/${name}`
+    },
+    async stop() {
+      const [cmd, args] = asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'])
+      await new Promise((resolve) => spawn(cmd, args, { stdio: 'ignore' }).once('exit', resolve))
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
