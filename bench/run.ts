@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark, each reported as a ratio against a baseline from the same run. */
+import { auditAppend } from './audit-append.ts'
 import { predictVsBare } from './predict-vs-bare.ts'
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'predict-vs-bare': predictVsBare,
+  'audit-append': auditAppend,
 }
 
 const only = process.argv.slice(2)

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openLibsql, sqlAuditSink } from '../../plugins/storage-sql/index.ts'
+import { startServe } from '../helpers/serve-process.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'nexora-kill-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }
+
+describe('audit durability under kill -9', () => {
+  it('keeps both audit events of every prediction that got a 200 when the server is SIGKILLed under load', { timeout: 90_000 }, async () => {
+    const server = await startServe(dir, { NEXORA_LOG_LEVEL: 'warn' })
+    const ok: string[] = []
+    let stop = false
+    let n = 0
+    const client = async () => {
+      while (!stop) {
+        const id = `kill-${n++}`
+        const status = await fetch(`${server.url}/predict`, {
+          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}`, 'x-request-id': id },
+          body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${n % 50}`, features }] }),
+        }).then(async (r) => { await r.arrayBuffer(); return r.status }, () => 0)
+        if (status === 200) ok.push(id)
+        else if (status === 0) return
+      }
+    }
+    const load = Array.from({ length: 24 }, client)
+    await new Promise((r) => setTimeout(r, 1500))
+    server.child.kill('SIGKILL')
+    await server.exited
+    stop = true
+    await Promise.all(load)
+    expect(ok.length).toBeGreaterThan(50)
+
+    // Restart on the same file: it must open, recover the WAL and serve again.
+    const again = await startServe(dir, { NEXORA_LOG_LEVEL: 'warn' })
+    expect((await fetch(`${again.url}/health`)).status).toBe(200)
+    again.child.kill('SIGTERM')
+    expect(await again.exited).toBe(0)
+
+    const db = await openLibsql(`file:${join(dir, 'nexora.db')}`, 'full')
+    const { events } = await sqlAuditSink(db).query({}, { limit: 1_000_000 })
+    await db.close()
+    const byRequest = new Map<string, string[]>()
+    for (const e of events) byRequest.set(e.requestId ?? '', [...(byRequest.get(e.requestId ?? '') ?? []), e.action])
+    const lost = ok.filter((id) => (byRequest.get(id) ?? []).sort().join() !== 'predict.request,predict.response')
+    expect(lost).toEqual([])
+    const verify = await promisify(execFile)(process.execPath, [new URL('../../bin/nexora.mjs', import.meta.url).pathname, 'audit', 'verify', '--db', `file:${join(dir, 'nexora.db')}`])
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true })
+    console.info(`kill -9 durability: ${ok.length} predictions answered 200, ${lost.length} lost audit events, ${events.length} events verified`)
+  })
+})
