@@ -171,7 +171,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
         await auditLogger.checkpoint()
       }
       await registry.close()
-      for (const port of ['modelStore', 'auditSink'] as const) await ports.get(port).close?.()
+      for (const port of ['modelStore', 'auditSink', 'rateLimitStore'] as const) await ports.get(port).close?.()
     },
   }
 }

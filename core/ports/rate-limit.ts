@@ -14,4 +14,5 @@ export interface RateLimitDecision {
 /** Bucket state, shared by replicas when the store is SQL-backed. */
 export interface RateLimitStore {
   take(key: string, cost: number, rule: RateLimitRule, now: number): Promise<RateLimitDecision>
+  close?(): Promise<void>
 }

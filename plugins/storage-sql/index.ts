@@ -4,6 +4,7 @@ import { sqlAuditSink } from './audit-sink.ts'
 import type { SqlExecutor } from './executor.ts'
 import { openLibsql, type Durability } from './libsql.ts'
 import { sqlModelStore } from './model-store.ts'
+import { sqlRateLimitStore } from './rate-limit-store.ts'
 
 export interface SqlStorageOptions {
   /**
@@ -15,6 +16,11 @@ export interface SqlStorageOptions {
   durability?: Durability
   /** The hash for the audit chain (default WebCrypto); the Node adapter passes node:crypto's. */
   sha256?: Sha256
+  /**
+   * Keep rate-limit buckets in the database so replicas share them (one UPSERT per request).
+   * Default false: a single process keeps them in memory, off the database.
+   */
+  sharedRateLimits?: boolean
   priority?: number
 }
 
@@ -75,10 +81,17 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
         return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: health(db), close: release }
       },
     }),
+    ...(options.sharedRateLimits ? [definePlugin({
+      name: 'sql-rate-limit-store', provides: 'rateLimitStore', priority,
+      async setup() {
+        return { ...sqlRateLimitStore(await acquire()), close: release }
+      },
+    })] : []),
   ]
 }
 
 export { sqlModelStore } from './model-store.ts'
+export { sqlRateLimitStore } from './rate-limit-store.ts'
 export { sqlAuditSink } from './audit-sink.ts'
 export { openLibsql, type Durability } from './libsql.ts'
 export type { SqlExecutor } from './executor.ts'

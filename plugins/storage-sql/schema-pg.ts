@@ -1,4 +1,4 @@
-import { bigint, customType, index, pgTable, primaryKey, serial, text } from 'drizzle-orm/pg-core'
+import { bigint, customType, doublePrecision, index, integer, pgTable, primaryKey, serial, text } from 'drizzle-orm/pg-core'
 
 // The same tables as schema.ts, for PostgreSQL. JSON stays text so both dialects read it alike.
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' })
@@ -52,4 +52,11 @@ export const auditCheckpoints = pgTable('audit_checkpoints', {
   seq: bigint('seq', { mode: 'number' }).notNull(),
   hash: text('hash').notNull(),
   ts: text('ts').notNull(),
+})
+
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  tokens: doublePrecision('tokens').notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  allowed: integer('allowed').notNull(),
 })

@@ -1,4 +1,4 @@
-import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /** Model versions: the manifest as JSON, the stage, and when it was registered. */
 export const modelVersions = sqliteTable('model_versions', {
@@ -53,4 +53,12 @@ export const auditCheckpoints = sqliteTable('audit_checkpoints', {
   seq: integer('seq').notNull(),
   hash: text('hash').notNull(),
   ts: text('ts').notNull(),
+})
+
+/** Token buckets shared by replicas (opt-in: `sqlStorage({ sharedRateLimits: true })`). */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  tokens: real('tokens').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  allowed: integer('allowed').notNull(),
 })

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openLibsql, sqlAuditSink } from '../../plugins/storage-sql/index.ts'
+import { startServe } from '../helpers/serve-process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-sigterm-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -11,30 +11,18 @@ const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, pr
 
 describe('nexora serve shutdown', () => {
   it('on SIGTERM drains in-flight requests, commits their audit events and exits 0', { timeout: 60_000 }, async () => {
-    const db = `file:${join(dir, 'sigterm.db')}`
-    const child = spawn(process.execPath, [new URL('../../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXORA_DATA_DIR: dir, NEXORA_LOG_LEVEL: 'warn' } })
-    let text = ''
-    child.stdout.resume()
-    const url = await new Promise<string>((resolve, reject) => {
-      setTimeout(() => reject(new Error(`no "listening" line within 30 s: ${text}`)), 30_000).unref()
-      child.stderr.on('data', (chunk) => {
-        text += chunk
-        const match = /listening on (http:\/\/localhost:\d+)/.exec(text)
-        if (match) resolve(match[1]!.replace('localhost', '127.0.0.1'))
-      })
-      child.once('exit', (code) => reject(new Error(`server exited early with ${code}: ${text}`)))
-    })
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-    const token = readFileSync(join(dir, 'dev-token'), 'utf8').trim()
+    const server = await startServe(dir, { NEXORA_LOG_LEVEL: 'warn' })
+    const { url, token, exited } = server
+    const db = `file:${join(dir, 'nexora.db')}`
     const send = (i: number) => fetch(`${url}/predict`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}`, authorization: `Bearer ${token}` },
       body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }),
     }).then((r) => r.status, () => 'refused' as const)
     const inFlight = Array.from({ length: 100 }, (_, i) => send(i))
     await new Promise((r) => setTimeout(r, 5))
-    child.kill('SIGTERM')
+    server.child.kill('SIGTERM')
     const statuses = await Promise.all(inFlight)
-    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r(`still running 20 s after SIGTERM: ${text}`), 20_000).unref())])
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r(`still running 20 s after SIGTERM: ${server.stderr()}`), 20_000).unref())])
     expect(code).toBe(0)
     expect(statuses.every((s) => s === 200 || s === 'refused')).toBe(true)
     const ok = statuses.map((s, i) => (s === 200 ? `drain-${i}` : undefined)).filter(Boolean)

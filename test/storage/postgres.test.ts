@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openSql, sqlAuditSink, sqlModelStore } from '../../plugins/storage-sql/index.ts'
+import { openSql, sqlAuditSink, sqlModelStore, sqlRateLimitStore } from '../../plugins/storage-sql/index.ts'
+import { rateLimitConformance } from '../conformance/rate-limit.suite.ts'
 import { auditEvent, auditSinkConformance } from '../conformance/audit-sink.suite.ts'
 import { modelStoreConformance } from '../conformance/model-store.suite.ts'
 import { startPostgres, type PostgresServer } from '../helpers/postgres.ts'
@@ -14,6 +15,11 @@ afterAll(async () => { await server?.stop() })
 modelStoreConformance('PostgreSQL', async () => {
   const db = await openSql(await server.createDatabase())
   return { store: sqlModelStore(db), close: () => db.close() }
+})
+
+rateLimitConformance('PostgreSQL', async () => {
+  const db = await openSql(await server.createDatabase())
+  return { store: sqlRateLimitStore(db), close: () => db.close() }
 })
 
 auditSinkConformance('PostgreSQL', async () => {

@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { memoryAuditSink, memoryModelStore } from '../../core/index.ts'
-import { openLibsql, sqlAuditSink, sqlModelStore } from '../../plugins/storage-sql/index.ts'
+import { memoryAuditSink, memoryModelStore, memoryRateLimitStore } from '../../core/index.ts'
+import { openLibsql, sqlAuditSink, sqlModelStore, sqlRateLimitStore } from '../../plugins/storage-sql/index.ts'
+import { rateLimitConformance } from '../conformance/rate-limit.suite.ts'
 import { auditSinkConformance } from '../conformance/audit-sink.suite.ts'
 import { modelStoreConformance } from '../conformance/model-store.suite.ts'
 
@@ -22,6 +23,12 @@ modelStoreConformance('libSQL :memory:', async () => {
 modelStoreConformance('libSQL file', async () => {
   const c = await openLibsql(fileUrl(), 'full')
   return { store: sqlModelStore(c), close: () => c.close() }
+})
+
+rateLimitConformance('memory', async () => ({ store: memoryRateLimitStore(), close: async () => {} }))
+rateLimitConformance('libSQL file', async () => {
+  const c = await openLibsql(fileUrl(), 'full')
+  return { store: sqlRateLimitStore(c), close: () => c.close() }
 })
 
 auditSinkConformance('memory', async () => {
