@@ -1,0 +1,20 @@
+import { definePlugin } from '../../core/index.ts'
+import { createFhirClient, type FhirClientOptions } from './client.ts'
+
+/**
+ * The `fhirSource` port backed by a FHIR R4 server.
+ * @example
+ * await createNexora({ plugins: [sqlStorage(), linearModel(), fhirServer({ baseUrl: 'https://ehr.example/fhir', auth: { type: 'static', token } })] })
+ */
+export function fhirServer(options: FhirClientOptions) {
+  return definePlugin({
+    name: 'fhir-client', provides: 'fhirSource', requires: ['clock'],
+    setup: (ctx) => createFhirClient({ clock: ctx.get('clock'), ...options }),
+  })
+}
+
+export { createFhirClient, type FhirClient, type FhirClientOptions } from './client.ts'
+export { parseResource } from './parse.ts'
+export { bundleResources, resolveBundleReferences, patientIdOf } from './bundle.ts'
+export { smartBackendAuth, type SmartBackendOptions } from './smart-backend.ts'
+export { fhirError } from './outcome.ts'
