@@ -13,6 +13,7 @@ import type { Plugin } from './plugin/define-plugin.ts'
 import type { SinglePort } from './plugin/port-map.ts'
 import { resolvePlugins, type ResolvedPorts } from './plugin/resolve-plugins.ts'
 import { runPrediction, type PipelineDeps } from './pipeline/run-prediction.ts'
+import type { FrontDoorContext } from './ports/front-door.ts'
 import type { Caller, PredictionRequest, PredictionResult } from './ports/values.ts'
 import { createRegistry, type ModelRegistry } from './registry/registry.ts'
 import { securityMiddleware } from './security/middleware.ts'
@@ -116,9 +117,9 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
   let closed = false
   const inFlight = new Set<Promise<unknown>>()
 
-  function predict(request: PredictionRequest, caller: Caller, requestId: string) {
+  const predict: FrontDoorContext['predict'] = (request, caller, requestId, options = {}) => {
     if (closed) return Promise.reject(new NexoraError('nexora.closed'))
-    const run = runPrediction(deps, { caller, requestId, route: 'predict' }, request)
+    const run = runPrediction(deps, { caller, requestId, route: options.route ?? 'predict', loadRows: options.loadRows }, request)
     inFlight.add(run)
     run.finally(() => inFlight.delete(run)).catch(() => {})
     return run
@@ -138,13 +139,14 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
   }
 
   const authenticator = ports.has('authenticator') ? ports.get('authenticator') : undefined
+  const frontDoors = ports.getAll('frontDoor')
   const security = securityMiddleware({
-    policies: { ...ROUTE_POLICIES, ...config.routePolicies }, authenticator, devCaller: config.devCaller ?? DEFAULT_DEV_CALLER,
+    policies: { ...ROUTE_POLICIES, ...Object.assign({}, ...frontDoors.map((d) => d.policies)), ...config.routePolicies }, authenticator, devCaller: config.devCaller ?? DEFAULT_DEV_CALLER,
     rateLimitStore: ports.get('rateLimitStore'), audit, clock, logger, getClientIp: config.getClientIp,
     rateLimits: config.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
   })
   const app = createHttpApp({
-    registry, audit: auditLogger, now: () => clock.now(), health, logger, predict, security,
+    registry, audit: auditLogger, now: () => clock.now(), health, logger, predict, security, frontDoors,
     timeoutMs: config.requestTimeoutMs ?? 30_000,
     corsOrigins: config.corsOrigins ?? [],
     bodyLimitBytes: config.bodyLimitBytes ?? 1024 * 1024,

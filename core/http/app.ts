@@ -63,9 +63,10 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
 
   app.onError((thrown, c) => {
     const error = thrown instanceof HTTPException ? fromHttpException(thrown) : toNexoraError(thrown)
+    const format = deps.frontDoors.find((d) => d.errors && c.req.path.startsWith(d.errors.prefix))?.errors
     // Log only the code and the error's class: a message or stack could carry request data.
     if (error.status >= 500) deps.logger.error('http.error', { requestId: c.get('requestId'), code: error.code, route: c.req.routePath, status: error.status })
-    return problemResponse(error, c.get('requestId'))
+    return format ? format.render(error, c.get('requestId')) : problemResponse(error, c.get('requestId'))
   })
   app.notFound((c) => problemResponse(new NexoraError('route.not_found'), c.get('requestId')))
 
@@ -74,7 +75,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   predictRoutes(app, deps)
   auditRoutes(app, deps)
   docsRoutes(app, deps)
-  for (const add of deps.routes ?? []) add(app)
+  for (const door of deps.frontDoors) door.register(app, { predict: deps.predict, registry: deps.registry, audit: deps.audit, clock: { now: deps.now } })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: deps.title, version: deps.version, description: 'Clinical machine learning: score, explain, audit.' },

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { PortHealth } from '../ports/values.ts'
 import type { Caller, PredictionRequest, PredictionResult } from '../ports/values.ts'
 import type { AuditLogger } from '../audit/audit-logger.ts'
+import type { FrontDoor, FrontDoorContext } from '../ports/front-door.ts'
 import type { Logger } from '../ports/runtime.ts'
 import type { ModelRegistry } from '../registry/registry.ts'
 
@@ -26,7 +27,7 @@ export interface HttpDeps {
   registry: ModelRegistry
   audit: AuditLogger
   now(): number
-  predict(request: PredictionRequest, caller: Caller, requestId: string): Promise<PredictionResult>
+  predict: FrontDoorContext['predict']
   health(): Promise<HealthReport>
   /** Authentication, authorisation, rate limiting and decision audit (core/security). */
   security: MiddlewareHandler<AppEnv>
@@ -35,8 +36,8 @@ export interface HttpDeps {
   timeoutMs: number
   /** Origins allowed cross-origin; empty means same origin only. */
   corsOrigins: string[]
-  /** Extra routes (e.g. the audit API), added after the core ones. */
-  routes?: ((app: import('@hono/zod-openapi').OpenAPIHono<AppEnv>) => void)[]
+  /** Front doors from plugins (FHIR, CDS Hooks, OIP…), registered after the core routes. */
+  frontDoors: FrontDoor[]
   logger: Logger
   assets?: AssetLoader
   title: string

@@ -29,6 +29,11 @@ export interface PipelineContext {
   requestId: string
   /** The front door's route name, e.g. `predict`; stages use it to decide if they apply. */
   route: string
+  /**
+   * Fetch the rows after the request event is enqueued (the FHIR front doors read the EHR
+   * here), so the data access is audited and its failures are recorded like any other.
+   */
+  loadRows?: () => Promise<{ rows: Row[]; context?: Record<string, unknown> }>
 }
 
 function distinctPatients(rows: Row[]): string[] {
@@ -72,10 +77,13 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
   requestReceipt.catch(() => {})
 
   let version: string | null = null
+  let loadedContext: Record<string, unknown> = {}
   try {
-    if (request.rows.length === 0) throw new NexoraError('batch.empty')
-    if (request.rows.length > deps.maxRows) throw new NexoraError('batch.too_large', { detail: `at most ${deps.maxRows} rows per request` })
-    const rows = (await runStages(deps, ctx, 'pre', request.rows)) as Row[]
+    const loaded = ctx.loadRows ? await ctx.loadRows() : { rows: request.rows }
+    loadedContext = loaded.context ?? {}
+    if (loaded.rows.length === 0) throw new NexoraError('batch.empty')
+    if (loaded.rows.length > deps.maxRows) throw new NexoraError('batch.too_large', { detail: `at most ${deps.maxRows} rows per request` })
+    const rows = (await runStages(deps, ctx, 'pre', loaded.rows)) as Row[]
     if (ref.version && (request.version || request.alias)) throw new NexoraError('request.invalid', { detail: 'give the version in "name@version" or in version/alias, not both' })
     const stored = await deps.registry.resolve(ref.name, { version: ref.version ?? request.version, alias: request.alias })
     version = stored.version
@@ -93,7 +101,7 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     const inputHash = await sha256Hex(canonicalJson(rows.map((r) => r.features)), deps.sha256)
     const responseEvent: AuditEventInput = {
       ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'success', version,
-      context: { ...context, inputHash, explain: Boolean(request.explain) },
+      context: { ...context, ...loadedContext, inputHash, explain: Boolean(request.explain) },
     }
     const [[req], [res]] = await Promise.all([requestReceipt, deps.audit.write([responseEvent])])
     record(deps, ref.name, version, released, started, 'success')
@@ -102,7 +110,7 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     const error = toNexoraError(thrown)
     if (error.code === 'audit.write_failed') throw error
     const failure: AuditEventInput = {
-      ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'failure', version, reason: error.code, context,
+      ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'failure', version, reason: error.code, context: { ...context, ...loadedContext },
     }
     await Promise.all([requestReceipt, deps.audit.write([failure])])
     record(deps, ref.name, version ?? 'unknown', [], started, error.code)

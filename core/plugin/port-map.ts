@@ -3,6 +3,7 @@ import type { Authenticator } from '../ports/authenticator.ts'
 import type { ComplianceStage } from '../ports/compliance.ts'
 import type { FeatureStore } from '../ports/feature-store.ts'
 import type { FhirSource } from '../ports/fhir.ts'
+import type { FrontDoor } from '../ports/front-door.ts'
 import type { ModelPlugin } from '../ports/model.ts'
 import type { ModelStore } from '../ports/model-store.ts'
 import type { RateLimitStore } from '../ports/rate-limit.ts'
@@ -22,17 +23,18 @@ export interface PortMap {
   model: ModelPlugin
   complianceStage: ComplianceStage
   authenticator: Authenticator
+  frontDoor: FrontDoor
 }
 
 export type PortName = keyof PortMap
 
 /** Ports that many plugins provide side by side (one per model kind, one per stage). */
-export const MULTI_PORTS = ['model', 'complianceStage'] as const satisfies readonly PortName[]
+export const MULTI_PORTS = ['model', 'complianceStage', 'frontDoor'] as const satisfies readonly PortName[]
 export type MultiPort = (typeof MULTI_PORTS)[number]
 export type SinglePort = Exclude<PortName, MultiPort>
 
 export const PORT_NAMES: readonly PortName[] = [
-  'modelStore', 'auditSink', 'fhirSource', 'featureStore', 'rateLimitStore', 'clock', 'random', 'logger', 'metrics', 'model', 'complianceStage', 'authenticator',
+  'modelStore', 'auditSink', 'fhirSource', 'featureStore', 'rateLimitStore', 'clock', 'random', 'logger', 'metrics', 'model', 'complianceStage', 'authenticator', 'frontDoor',
 ]
 
 export const isMultiPort = (port: PortName): port is MultiPort => (MULTI_PORTS as readonly string[]).includes(port)

@@ -1,0 +1,119 @@
+import type { FeatureValue, FhirResource } from '../../core/index.ts'
+import { aggregate, type Point } from './aggregate.ts'
+import { conditionCodes } from './codes.ts'
+import { compilePath, type Compiled } from './fhirpath.ts'
+import { charlson, elixhauser } from './icd10/index.ts'
+import { skip, type EtlReport } from './report.ts'
+import type { Feature, FeatureSpec } from './spec.ts'
+import { defaultTime, fhirTime } from './time.ts'
+
+const DAY = 86_400_000
+const YEAR = 365.2425 * DAY
+
+interface CompiledFeature {
+  feature: Feature
+  filter?: Compiled
+  value?: Compiled
+  time?: Compiled
+  unit?: Compiled
+}
+
+export interface CompiledSpec {
+  spec: FeatureSpec
+  features: CompiledFeature[]
+}
+
+/** Compile every FHIRPath of a spec once; the result is reused for every patient. */
+export function compileSpec(spec: FeatureSpec): CompiledSpec {
+  return {
+    spec,
+    features: spec.features.map((feature) => feature.kind === 'resource'
+      ? {
+        feature,
+        filter: feature.filter ? compilePath(feature.filter) : undefined,
+        value: ['count', 'exists', 'time-since'].includes(feature.aggregate) ? undefined : compilePath(feature.value ?? 'valueQuantity.value'),
+        time: feature.time ? compilePath(feature.time) : undefined,
+        unit: feature.unit ? compilePath(feature.unit.path ?? 'valueQuantity.code | valueQuantity.unit') : undefined,
+      }
+      : { feature }),
+  }
+}
+
+export interface PatientContext {
+  /** The index time (ms): features look back from it and never past it. */
+  indexTime: number
+  /** When extraction runs (ms): anything dated later is a data error. */
+  now: number
+}
+
+/**
+ * The features of one patient's record, by the documented rules: resources after the index
+ * time are excluded (no leakage), as are those dated in the future or after death, values
+ * without a number or in an unconvertible unit; each exclusion is counted in the report.
+ */
+export function extractPatient(compiled: CompiledSpec, resources: FhirResource[], ctx: PatientContext, report: EtlReport, used?: Set<string>): Record<string, FeatureValue> {
+  const use = (r: FhirResource | Record<string, any> | undefined) => { if (used && r?.id) used.add(`${r.resourceType}/${r.id}`) }
+  const patient = resources.find((r) => r.resourceType === 'Patient') as Record<string, any> | undefined
+  const death = fhirTime(patient?.deceasedDateTime)
+  const usable = (time: number, windowDays?: number): boolean => {
+    if (Number.isNaN(time)) return skip(report, 'bad_date'), false
+    if (time > ctx.now) return skip(report, 'future_date'), false
+    if (!Number.isNaN(death) && time > death) return skip(report, 'after_death'), false
+    if (time > ctx.indexTime) return skip(report, 'after_index'), false
+    if (windowDays !== undefined && time < ctx.indexTime - windowDays * DAY) return skip(report, 'outside_window'), false
+    return true
+  }
+  const conditionCodesIn = (windowDays?: number) => resources
+    .filter((r) => r.resourceType === 'Condition' && usable(fhirTime(defaultTime(r)), windowDays))
+    .flatMap((r) => { use(r); return conditionCodes(r).icd10 })
+
+  const row: Record<string, FeatureValue> = {}
+  for (const { feature, filter, value, time, unit } of compiled.features) {
+    let result: FeatureValue = null
+    if (feature.kind === 'age') {
+      const born = fhirTime(patient?.birthDate)
+      if (Number.isNaN(born)) skip(report, 'missing_birth_date')
+      else { result = Math.floor(((ctx.indexTime - born) / YEAR) * 100) / 100; use(patient) }
+    } else if (feature.kind === 'sex') {
+      result = typeof patient?.gender === 'string' ? patient.gender : null
+      if (result !== null) use(patient)
+    } else if (feature.kind === 'charlson' || feature.kind === 'elixhauser') {
+      const codes = conditionCodesIn(feature.windowDays)
+      result = feature.kind === 'charlson' ? charlson(codes).index : elixhauser(codes).count
+    } else if (feature.kind === 'resource') {
+      const points: Point[] = []
+      for (const resource of resources) {
+        if (resource.resourceType !== feature.resourceType) continue
+        if (filter && filter(resource)[0] !== true) continue
+        const at = fhirTime(time ? time(resource)[0] : defaultTime(resource))
+        if (!usable(at, feature.windowDays)) continue
+        let v = 1
+        if (value) {
+          const raw = value(resource)[0]
+          if (typeof raw !== 'number' || !Number.isFinite(raw)) { skip(report, 'missing_value'); continue }
+          v = raw
+          if (feature.unit && unit) {
+            const given = unit(resource)[0]
+            if (given !== feature.unit.expect) {
+              const factor = typeof given === 'string' ? feature.unit.convert?.[given] : undefined
+              if (factor === undefined) { skip(report, 'unit_mismatch'); continue }
+              v *= factor
+              report.conversions++
+            }
+          }
+        }
+        points.push({ time: at, value: v })
+        use(resource)
+      }
+      points.sort((a, b) => a.time - b.time)
+      result = aggregate(feature.aggregate, points, ctx.indexTime) ?? feature.default ?? null
+    }
+    row[feature.name] = result
+    const tally = (report.features[feature.name] ??= { present: 0, missing: 0 })
+    if (result === null) tally.missing++
+    else tally.present++
+  }
+  report.patients++
+  report.resources += resources.length
+  return row
+}
