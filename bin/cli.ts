@@ -1,10 +1,11 @@
 import { UsageError, type Command, type Io } from './args.ts'
 import { auditCommand } from './commands/audit.ts'
+import { fhirCommand } from './commands/fhir.ts'
 import { modelsCommand } from './commands/models.ts'
 import { predictCommand } from './commands/predict.ts'
 import { serveCommand } from './commands/serve.ts'
 
-const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand, auditCommand]
+const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand, auditCommand, fhirCommand]
 
 const overview = () => `Nexora: clinical machine learning — score, explain, audit.
 

@@ -65,7 +65,11 @@ export function extractPatient(compiled: CompiledSpec, resources: FhirResource[]
   }
   const conditionCodesIn = (windowDays?: number) => resources
     .filter((r) => r.resourceType === 'Condition' && usable(fhirTime(defaultTime(r)), windowDays))
-    .flatMap((r) => { use(r); return conditionCodes(r).icd10 })
+    .flatMap((r) => {
+      const { icd10 } = conditionCodes(r)
+      if (icd10.length) use(r)
+      return icd10
+    })
 
   const row: Record<string, FeatureValue> = {}
   for (const { feature, filter, value, time, unit } of compiled.features) {
