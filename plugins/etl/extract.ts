@@ -16,7 +16,52 @@ interface CompiledFeature {
   value?: Compiled
   time?: Compiled
   unit?: Compiled
+  /** Exact `system|code` keys, and `system|prefix` keys for codes ending in `*`. */
+  exact?: Set<string>
+  prefixes?: string[]
 }
+
+/** The record indexed once per patient: by type, and by each `system|code` its resources carry. */
+interface RecordIndex {
+  byType: Map<string, FhirResource[]>
+  byCode: Map<string, FhirResource[]>
+}
+
+const CODED_ELEMENTS = ['code', 'medicationCodeableConcept'] as const
+
+function indexRecord(resources: FhirResource[]): RecordIndex {
+  const byType = new Map<string, FhirResource[]>()
+  const byCode = new Map<string, FhirResource[]>()
+  const add = (key: string, r: FhirResource) => {
+    const list = byCode.get(key)
+    if (list) { if (list.at(-1) !== r) list.push(r) } else byCode.set(key, [r])
+  }
+  for (const r of resources) {
+    const list = byType.get(r.resourceType)
+    if (list) list.push(r)
+    else byType.set(r.resourceType, [r])
+    for (const element of CODED_ELEMENTS) {
+      for (const c of (r[element] as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? []) if (c.code) add(`${c.system ?? ''}|${c.code}`, r)
+    }
+    const cls = r.class as { system?: string; code?: string } | undefined
+    if (cls?.code) add(`${cls.system ?? ''}|${cls.code}`, r)
+  }
+  return { byType, byCode }
+}
+
+function candidates(index: RecordIndex, f: CompiledFeature, type: string): FhirResource[] {
+  if (!f.exact && !f.prefixes) return index.byType.get(type) ?? []
+  const found = new Set<FhirResource>()
+  for (const key of f.exact ?? []) for (const r of index.byCode.get(key) ?? []) found.add(r)
+  if (f.prefixes?.length) {
+    for (const [key, list] of index.byCode) if (f.prefixes.some((p) => key.startsWith(p))) for (const r of list) found.add(r)
+  }
+  // Keep record order so ties in time resolve the same way every run.
+  return (index.byType.get(type) ?? []).filter((r) => found.has(r))
+}
+
+const DEFAULT_VALUE = 'valueQuantity.value'
+const quantity = (r: FhirResource) => r.valueQuantity as { value?: unknown; code?: string; unit?: string } | undefined
 
 export interface CompiledSpec {
   spec: FeatureSpec
@@ -31,9 +76,12 @@ export function compileSpec(spec: FeatureSpec): CompiledSpec {
       ? {
         feature,
         filter: feature.filter ? compilePath(feature.filter) : undefined,
-        value: ['count', 'exists', 'time-since'].includes(feature.aggregate) ? undefined : compilePath(feature.value ?? 'valueQuantity.value'),
+        // The default value and unit are read directly: no FHIRPath on the hot path.
+        value: ['count', 'exists', 'time-since'].includes(feature.aggregate) || (feature.value ?? DEFAULT_VALUE) === DEFAULT_VALUE ? undefined : compilePath(feature.value!),
         time: feature.time ? compilePath(feature.time) : undefined,
-        unit: feature.unit ? compilePath(feature.unit.path ?? 'valueQuantity.code | valueQuantity.unit') : undefined,
+        unit: feature.unit?.path ? compilePath(feature.unit.path) : undefined,
+        exact: feature.codes ? new Set(feature.codes.filter((c) => !c.endsWith('*'))) : undefined,
+        prefixes: feature.codes?.filter((c) => c.endsWith('*')).map((c) => c.slice(0, -1)),
       }
       : { feature }),
   }
@@ -71,8 +119,10 @@ export function extractPatient(compiled: CompiledSpec, resources: FhirResource[]
       return icd10
     })
 
+  const index = indexRecord(resources)
   const row: Record<string, FeatureValue> = {}
-  for (const { feature, filter, value, time, unit } of compiled.features) {
+  for (const compiledFeature of compiled.features) {
+    const { feature, filter, value, time, unit } = compiledFeature
     let result: FeatureValue = null
     if (feature.kind === 'age') {
       const born = fhirTime(patient?.birthDate)
@@ -86,18 +136,18 @@ export function extractPatient(compiled: CompiledSpec, resources: FhirResource[]
       result = feature.kind === 'charlson' ? charlson(codes).index : elixhauser(codes).count
     } else if (feature.kind === 'resource') {
       const points: Point[] = []
-      for (const resource of resources) {
-        if (resource.resourceType !== feature.resourceType) continue
+      const readsValue = !['count', 'exists', 'time-since'].includes(feature.aggregate)
+      for (const resource of candidates(index, compiledFeature, feature.resourceType)) {
         if (filter && filter(resource)[0] !== true) continue
         const at = fhirTime(time ? time(resource)[0] : defaultTime(resource))
         if (!usable(at, feature.windowDays)) continue
         let v = 1
-        if (value) {
-          const raw = value(resource)[0]
+        if (readsValue) {
+          const raw = value ? value(resource)[0] : quantity(resource)?.value
           if (typeof raw !== 'number' || !Number.isFinite(raw)) { skip(report, 'missing_value'); continue }
           v = raw
-          if (feature.unit && unit) {
-            const given = unit(resource)[0]
+          if (feature.unit) {
+            const given = unit ? unit(resource)[0] : quantity(resource)?.code ?? quantity(resource)?.unit
             if (given !== feature.unit.expect) {
               const factor = typeof given === 'string' ? feature.unit.convert?.[given] : undefined
               if (factor === undefined) { skip(report, 'unit_mismatch'); continue }

@@ -10,6 +10,12 @@ const ResourceFeature = z.object({
   description: z.string().optional(),
   /** Which resources: the type, and a FHIRPath boolean filter such as a LOINC or SNOMED code test. */
   resourceType: z.string().regex(/^[A-Z][A-Za-z]+$/),
+  /**
+   * Codes that select the resources (`system|code`, or `system|prefix*` such as an ICD-10
+   * category): matched through an index of the record's codings, so it is far cheaper than a
+   * FHIRPath code test. Looks in `code`, `medicationCodeableConcept` and `class`.
+   */
+  codes: z.array(z.string().regex(/^[^|]+\|[^|]+$/, 'system|code')).min(1).optional(),
   filter: z.string().optional(),
   /** FHIRPath to the number (default `valueQuantity.value`; ignored by count, exists and time-since). */
   value: z.string().optional(),

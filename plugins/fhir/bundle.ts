@@ -13,14 +13,15 @@ export function bundleResources(bundle: { entry?: Entry[] }): FhirResource[] {
 /**
  * Resolve references inside a Bundle: `urn:uuid:` fullUrls and relative `Type/id` references both
  * become `Type/id` of the resource they name, so `subject` links hold across a transaction or
- * collection Bundle whose entries have no server ids yet. Returns new objects; the input is untouched.
+ * collection Bundle whose entries have no server ids yet. It rewrites the entries' resources in
+ * place (no copy: the ETL reads bundles of thousands of resources), so pass a Bundle you own.
  */
 export function resolveBundleReferences(bundle: { entry?: Entry[] }): FhirResource[] {
   const byFullUrl = new Map<string, string>()
   let synthetic = 0
   const resources = (bundle.entry ?? []).flatMap((entry) => {
     if (!entry.resource) return []
-    const resource = structuredClone(entry.resource)
+    const resource = entry.resource
     // A resource known only by urn:uuid gets the uuid as its id, so references to it resolve.
     resource.id ??= entry.fullUrl?.startsWith('urn:uuid:') ? entry.fullUrl.slice(9) : `bundle-${synthetic++}`
     const local = `${resource.resourceType}/${resource.id}`

@@ -1,0 +1,429 @@
+/**
+ * A small FHIR R4 server for demos and client tests, serving the synthetic cohort (or any
+ * resources) from memory: read, vread, history, search with paging, `$everything`, create,
+ * update, transaction and batch, SMART Backend Services auth, and fault injection.
+ * Web standards only (Hono, fetch, Web Crypto): it runs wherever Nexora runs.
+ */
+import { Hono, type Context } from 'hono'
+import type { Bundle, BundleEntry, BundleLink, CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js'
+import { allows, ASSERTION_ALGORITHMS, createClientRegistry, createTokenService, FULL_ACCESS, type ClientRegistry, type DevClient, type Grant, type Interaction } from './auth.ts'
+import { generateFhirCohort, type FhirCohort, type GenerateFhirCohortOptions } from './cohort.ts'
+import { createFaults, type Faults } from './faults.ts'
+import { failure, operationOutcome, statusLine, toResponse, type Result } from './outcome.ts'
+import { parseSearch, runSearch, SearchError } from './search.ts'
+import { createFhirStore, type FhirJson, type FhirStore } from './store.ts'
+
+export interface DevFhirServerOptions {
+  /** The synthetic cohort to serve, or options to generate it. Default: `generateFhirCohort()` (200 patients). */
+  cohort?: FhirCohort | GenerateFhirCohortOptions
+  /** Serve these resources instead of a cohort. */
+  resources?: readonly FhirJson[]
+  /** SMART Backend Services clients (more with `clients.register`). */
+  clients?: DevClient[]
+  /** Bearer tokens accepted as-is with full access (handy for demos). */
+  staticTokens?: string[]
+  /** Require a bearer token on resource routes. Default: true when clients or static tokens are given. */
+  auth?: boolean
+  /** Access-token lifetime. Default 300 s. */
+  tokenLifetimeSeconds?: number
+  /** Answer `Patient/:id/$everything`. Default true; false answers 404 so clients fall back to searches. */
+  supportsEverything?: boolean
+  /** Default page size of searches and `$everything`. Default 50. */
+  pageSize?: number
+  /** Largest `_count` honoured. Default 500. */
+  maxPageSize?: number
+  /** Unknown search parameters answer 400 instead of being ignored (as with `Prefer: handling=strict`). Default false. */
+  strictSearch?: boolean
+  /** The server's public base URL, when it differs from the request's origin (behind a proxy). */
+  baseUrl?: string
+  /** Milliseconds since the epoch: token expiry, assertion checks and meta.lastUpdated. Default the system clock. */
+  clock?: { now(): number }
+}
+
+export interface DevFhirServer {
+  app: Hono<{ Variables: { grant: Grant } }>
+  store: FhirStore
+  clients: ClientRegistry
+  faults: Faults
+  /** The cohort served, unless `resources` were given. */
+  cohort?: FhirCohort
+}
+
+const TYPE = /^[A-Z][A-Za-z]{1,63}$/
+const ID = /^[A-Za-z0-9\-.]{1,64}$/
+const PUBLIC_PATHS = new Set(['/metadata', '/.well-known/smart-configuration', '/auth/token'])
+const COHORT_TYPES = ['Patient', 'Encounter', 'Condition', 'Observation', 'MedicationRequest']
+const SCOPES_SUPPORTED = ['system/*.rs', 'system/*.read', 'system/*.cruds', 'system/*.*', ...COHORT_TYPES.map((t) => `system/${t}.rs`), 'system/RiskAssessment.c']
+
+const isCohort = (value: DevFhirServerOptions['cohort']): value is FhirCohort => value !== undefined && 'resources' in value && 'outcomes' in value
+const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } })
+
+/** `ETag`/`Last-Modified` of a stored version. */
+const versionHeaders = (r: FhirJson): Record<string, string> => ({ etag: `W/"${r.meta?.versionId}"`, 'last-modified': new Date(r.meta?.lastUpdated ?? 0).toUTCString() })
+
+/** Replace `reference`s to a transaction's `urn:uuid:` fullUrls with the ids assigned to those entries. */
+function resolveReferences(value: unknown, ids: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveReferences(v, ids))
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'reference' && typeof v === 'string' && ids.has(v) ? ids.get(v) : resolveReferences(v, ids)]))
+}
+
+/**
+ * @example
+ * const { app, faults } = createDevFhirServer({ cohort: { patients: 20 }, staticTokens: ['dev'] })
+ * serve({ fetch: app.fetch, port: 8080 })
+ */
+export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhirServer {
+  const clock = options.clock ?? { now: () => Date.now() }
+  const cohort = options.resources ? undefined : isCohort(options.cohort) ? options.cohort : generateFhirCohort(options.cohort)
+  const store = createFhirStore(options.resources ?? (cohort!.resources as FhirJson[]), clock)
+  const clients = createClientRegistry(options.clients)
+  const faults = createFaults()
+  const tokens = createTokenService({ clients, staticTokens: options.staticTokens, lifetimeSeconds: options.tokenLifetimeSeconds, clock })
+  const authEnabled = options.auth ?? ((options.clients?.length ?? 0) > 0 || (options.staticTokens?.length ?? 0) > 0)
+  const pageSize = options.pageSize ?? 50
+  const maxPageSize = options.maxPageSize ?? 500
+  const supportsEverything = options.supportsEverything ?? true
+  const baseOf = (requestUrl: string) => options.baseUrl?.replace(/\/$/, '') ?? new URL(requestUrl).origin
+
+  const forbidden = (type: string, interaction: Interaction) => failure(403, 'forbidden', `the access token's scopes do not allow ${interaction} on ${type}`)
+  const entryOf = (base: string, r: FhirJson): BundleEntry => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: r as never, search: { mode: 'match' } })
+
+  /** One page of a searchset: `self`, and `next`/`previous` as absolute URLs built from the request URL. */
+  function searchset(base: string, matches: FhirJson[], count: number, offset: number, url: URL, warnings: string[] = []): Bundle {
+    const pageUrl = (at: number) => {
+      const u = new URL(url.href)
+      u.searchParams.set('_count', String(count))
+      u.searchParams.set('_offset', String(at))
+      return u.href
+    }
+    const link: BundleLink[] = [{ relation: 'self', url: url.href }]
+    if (count > 0 && offset + count < matches.length) link.push({ relation: 'next', url: pageUrl(offset + count) })
+    if (count > 0 && offset > 0) link.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) })
+    const entry = matches.slice(offset, offset + count).map((r) => entryOf(base, r))
+    if (warnings.length) entry.push({ resource: operationOutcome('processing', warnings.join('; '), 'warning'), search: { mode: 'outcome' } })
+    return { resourceType: 'Bundle', id: crypto.randomUUID(), meta: { lastUpdated: new Date(clock.now()).toISOString() }, type: 'searchset', total: matches.length, link, entry }
+  }
+
+  // The interactions, as Results: the HTTP routes and the entries of a batch/transaction share them.
+  const ops = {
+    read(grant: Grant, type: string, id: string): Result {
+      if (!allows(grant, type, 'read')) return forbidden(type, 'read')
+      const r = store.read(type, id)
+      return r ? { status: 200, body: r, headers: versionHeaders(r) } : failure(404, 'not-found', `${type}/${id} is not known`)
+    },
+
+    vread(grant: Grant, type: string, id: string, versionId: string): Result {
+      if (!allows(grant, type, 'read')) return forbidden(type, 'read')
+      const r = store.vread(type, id, versionId)
+      return r ? { status: 200, body: r, headers: versionHeaders(r) } : failure(404, 'not-found', `${type}/${id} has no version ${versionId}`)
+    },
+
+    history(grant: Grant, base: string, type: string, id: string): Result {
+      if (!allows(grant, type, 'read')) return forbidden(type, 'read')
+      const versions = store.history(type, id)
+      if (versions.length === 0) return failure(404, 'not-found', `${type}/${id} is not known`)
+      const bundle: Bundle = {
+        resourceType: 'Bundle', type: 'history', total: versions.length,
+        entry: versions.map((r) => ({
+          fullUrl: `${base}/${type}/${id}`, resource: r as never,
+          request: { method: r.meta?.versionId === '1' ? 'POST' : 'PUT', url: r.meta?.versionId === '1' ? type : `${type}/${id}` },
+          response: { status: '200', etag: `W/"${r.meta?.versionId}"`, lastModified: r.meta?.lastUpdated },
+        })),
+      }
+      return { status: 200, body: bundle }
+    },
+
+    search(grant: Grant, base: string, type: string, url: URL, strict: boolean): Result {
+      if (!allows(grant, type, 'search')) return forbidden(type, 'search')
+      try {
+        const parsed = parseSearch([...url.searchParams], { pageSize, maxPageSize, strict })
+        const warnings = parsed.ignored.length ? [`ignored unsupported search parameters: ${parsed.ignored.join(', ')}`] : []
+        return { status: 200, body: searchset(base, runSearch(store, type, parsed), parsed.count, parsed.offset, url, warnings) }
+      } catch (error) {
+        if (error instanceof SearchError) return failure(400, 'invalid', error.message)
+        throw error
+      }
+    },
+
+    everything(grant: Grant, base: string, id: string, url: URL): Result {
+      if (!supportsEverything) return failure(404, 'not-supported', 'Patient/$everything is not supported by this server: search each resource type with patient=<id>')
+      if (!allows(grant, 'Patient', 'read')) return forbidden('Patient', 'read')
+      const count = url.searchParams.get('_count')
+      const offset = url.searchParams.get('_offset')
+      if ((count !== null && !/^\d+$/.test(count)) || (offset !== null && !/^\d+$/.test(offset))) return failure(400, 'invalid', '_count and _offset must be non-negative integers')
+      const types = url.searchParams.get('_type')?.split(',').filter(Boolean)
+      const record = store.compartment(id)
+      if (record.length === 0) return failure(404, 'not-found', `Patient/${id} is not known`)
+      // Only what the token may read, as the operation's definition asks.
+      const visible = record.filter((r) => (!types || types.includes(r.resourceType)) && allows(grant, r.resourceType, 'read'))
+      return { status: 200, body: searchset(base, visible, count === null ? pageSize : Math.min(Number(count), maxPageSize), offset === null ? 0 : Number(offset), url) }
+    },
+
+    /** A resource body the interaction can store, or why not. */
+    check(type: string, body: FhirJson, id?: string): Result | undefined {
+      if (body.resourceType !== type) return failure(400, 'invalid', `the resource is a ${String(body.resourceType)}, the URL names ${type}`)
+      if (id !== undefined && body.id !== id) return failure(400, 'invalid', body.id === undefined ? 'an update needs the resource id in the body' : `the body's id ${String(body.id)} does not match the URL's ${id}`)
+      return undefined
+    },
+
+    create(grant: Grant, base: string, type: string, body: FhirJson, assignedId?: string): Result {
+      if (!allows(grant, type, 'create')) return forbidden(type, 'create')
+      const invalid = ops.check(type, body)
+      if (invalid) return invalid
+      // The server picks the id of a created resource; one in the body is ignored, as the spec says.
+      const { id: _ignored, ...resource } = body
+      const stored = store.create(resource as FhirJson, assignedId)
+      return { status: 201, body: stored, headers: { location: `${base}/${type}/${stored.id}/_history/1`, ...versionHeaders(stored) } }
+    },
+
+    update(grant: Grant, base: string, type: string, id: string, body: FhirJson, ifMatch?: string): Result {
+      if (!allows(grant, type, 'update')) return forbidden(type, 'update')
+      const invalid = ops.check(type, body, id)
+      if (invalid) return invalid
+      const current = store.read(type, id)
+      if (ifMatch !== undefined && ifMatch !== `W/"${current?.meta?.versionId}"`) return failure(412, 'conflict', `${type}/${id} is at version ${current?.meta?.versionId ?? 'none'}, not ${ifMatch}`)
+      const { resource, created } = store.update({ ...body, id })
+      const location = `${base}/${type}/${id}/_history/${resource.meta?.versionId}`
+      return { status: created ? 201 : 200, body: resource, headers: { ...(created ? { location } : {}), 'content-location': location, ...versionHeaders(resource) } }
+    },
+  }
+
+  interface PlannedEntry {
+    method: 'GET' | 'POST' | 'PUT'
+    type: string
+    segments: string[]
+    url: URL
+    resource?: FhirJson
+    ifMatch?: string
+    /** The id a transaction assigns to a created resource before any entry runs. */
+    assignedId?: string
+  }
+
+  /** Understand a Bundle entry's request; the error is what the entry (or the whole transaction) answers. */
+  function planEntry(base: string, entry: BundleEntry, index: number): PlannedEntry | Result {
+    const where = `entry[${index}]`
+    const method = entry.request?.method
+    const rawUrl = entry.request?.url
+    if (!rawUrl || (method !== 'GET' && method !== 'POST' && method !== 'PUT')) return failure(400, 'not-supported', `${where}: request.method must be GET, POST or PUT, with a request.url`)
+    const url = new URL(rawUrl.startsWith(base) ? rawUrl.slice(base.length) || '/' : rawUrl, `${base}/`)
+    const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent)
+    const type = segments[0] ?? ''
+    if (!TYPE.test(type) || segments.slice(1, 2).some((id) => !ID.test(id) && !id.startsWith('$'))) return failure(400, 'invalid', `${where}: request.url ${rawUrl} does not name a resource type (and id)`)
+    const resource = entry.resource as FhirJson | undefined
+    if (method !== 'GET') {
+      if (!resource || typeof resource !== 'object') return failure(400, 'invalid', `${where}: ${method} needs a resource`)
+      if (entry.request?.ifNoneExist) return failure(400, 'not-supported', `${where}: conditional create is not supported`)
+      if (method === 'POST' && segments.length !== 1) return failure(400, 'invalid', `${where}: POST goes to the type, e.g. ${type}`)
+      if (method === 'PUT' && (segments.length !== 2 || url.search)) return failure(400, 'not-supported', `${where}: PUT goes to ${type}/<id> (conditional update is not supported)`)
+      const invalid = ops.check(type, resource, method === 'PUT' ? segments[1] : undefined)
+      if (invalid) return { ...invalid, body: operationOutcome('invalid', `${where}: ${(invalid.body as { issue: { diagnostics: string }[] }).issue[0]!.diagnostics}`) }
+    }
+    return { method, type, segments, url, ...(resource ? { resource } : {}), ...(entry.request?.ifMatch ? { ifMatch: entry.request.ifMatch } : {}) }
+  }
+
+  function runEntry(grant: Grant, base: string, plan: PlannedEntry): Result {
+    const [type, id, op, version] = [plan.type, plan.segments[1], plan.segments[2], plan.segments[3]]
+    if (plan.method === 'POST') return ops.create(grant, base, type, plan.resource!, plan.assignedId)
+    if (plan.method === 'PUT') return ops.update(grant, base, type, id!, plan.resource!, plan.ifMatch)
+    if (id === undefined) return ops.search(grant, base, type, new URL(`${base}/${type}${plan.url.search}`), options.strictSearch ?? false)
+    if (op === undefined) return ops.read(grant, type, id)
+    if (op === '_history' && version !== undefined) return ops.vread(grant, type, id, version)
+    if (op === '_history') return ops.history(grant, base, type, id)
+    if (op === '$everything' && type === 'Patient') return ops.everything(grant, base, id, new URL(`${base}/Patient/${id}/$everything${plan.url.search}`))
+    return failure(400, 'not-supported', `GET ${plan.url.pathname} is not supported in a Bundle`)
+  }
+
+  const responseEntry = (base: string, result: Result): BundleEntry => {
+    const ok = result.status < 300
+    const r = result.body as FhirJson
+    return {
+      ...(ok && r?.id ? { fullUrl: `${base}/${r.resourceType}/${r.id}` } : {}),
+      ...(ok ? { resource: r as never } : {}),
+      response: {
+        status: statusLine(result.status),
+        ...(result.headers?.location ? { location: result.headers.location.slice(base.length + 1) } : {}),
+        ...(result.headers?.etag ? { etag: result.headers.etag } : {}),
+        ...(ok && r?.meta?.lastUpdated ? { lastModified: r.meta.lastUpdated } : {}),
+        ...(ok ? {} : { outcome: r as never }),
+      },
+    }
+  }
+
+  /**
+   * POST / with a batch (each entry on its own) or a transaction (all or nothing: every entry is
+   * checked first; creates get their ids up front so `urn:uuid:` references resolve; then POSTs,
+   * PUTs and GETs run in that order, as the spec orders them).
+   */
+  function processBundle(grant: Grant, base: string, body: FhirJson): Result {
+    if (body.resourceType !== 'Bundle' || (body.type !== 'batch' && body.type !== 'transaction')) return failure(400, 'invalid', 'POST / takes a Bundle of type batch or transaction')
+    const entries = (Array.isArray(body.entry) ? body.entry : []) as BundleEntry[]
+    const plans = entries.map((e, i) => planEntry(base, e, i))
+
+    if (body.type === 'batch') {
+      const results = plans.map((p) => ('status' in p ? p : runEntry(grant, base, p)))
+      return { status: 200, body: { resourceType: 'Bundle', type: 'batch-response', entry: results.map((r) => responseEntry(base, r)) } satisfies Bundle }
+    }
+
+    const refused = plans.find((p): p is Result => 'status' in p)
+    if (refused) return refused
+    const planned = plans as PlannedEntry[]
+    for (const p of planned) {
+      const interaction: Interaction = p.method === 'POST' ? 'create' : p.method === 'PUT' ? 'update' : p.segments.length === 1 ? 'search' : 'read'
+      if (!allows(grant, p.type, interaction)) return forbidden(p.type, interaction)
+      if (p.method === 'PUT' && p.ifMatch !== undefined && p.ifMatch !== `W/"${store.read(p.type, p.segments[1]!)?.meta?.versionId}"`) return failure(412, 'conflict', `${p.type}/${p.segments[1]} does not match If-Match ${p.ifMatch}`)
+    }
+    const ids = new Map<string, string>()
+    planned.forEach((p, i) => {
+      const fullUrl = entries[i]!.fullUrl
+      if (p.method === 'POST') p.assignedId = crypto.randomUUID()
+      if (fullUrl && p.method !== 'GET') ids.set(fullUrl, `${p.type}/${p.assignedId ?? p.segments[1]}`)
+    })
+    for (const p of planned) if (p.resource) p.resource = resolveReferences(p.resource, ids) as FhirJson
+    const results = new Array<Result>(planned.length)
+    for (const method of ['POST', 'PUT', 'GET'] as const) planned.forEach((p, i) => { if (p.method === method) results[i] = runEntry(grant, base, p) })
+    return { status: 200, body: { resourceType: 'Bundle', type: 'transaction-response', entry: results.map((r) => responseEntry(base, r)) } satisfies Bundle }
+  }
+
+  function capabilityStatement(base: string): CapabilityStatement {
+    const types = [...new Set([...COHORT_TYPES, ...store.types()])].sort()
+    const searchParam = [
+      { name: '_id', type: 'token' as const }, { name: 'patient', type: 'reference' as const }, { name: 'subject', type: 'reference' as const },
+      { name: 'code', type: 'token' as const }, { name: 'date', type: 'date' as const },
+    ]
+    return {
+      resourceType: 'CapabilityStatement', status: 'active', date: new Date(clock.now()).toISOString(), kind: 'instance', fhirVersion: '4.0.1', format: ['json'],
+      software: { name: 'Nexora dev FHIR server' }, implementation: { description: 'Synthetic data for development and tests', url: base },
+      rest: [{
+        mode: 'server',
+        ...(authEnabled ? {
+          security: {
+            service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+            extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: [{ url: 'token', valueUri: `${base}/auth/token` }] }],
+          },
+        } : {}),
+        resource: types.map((type): CapabilityStatementRestResource => ({
+          type: type as CapabilityStatementRestResource['type'],
+          versioning: 'versioned', readHistory: true, updateCreate: true,
+          interaction: (['read', 'vread', 'update', 'history-instance', 'create', 'search-type'] as const).map((code) => ({ code })),
+          searchParam,
+          ...(type === 'Patient' && supportsEverything ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] } : {}),
+        })),
+        interaction: [{ code: 'transaction' }, { code: 'batch' }],
+      }],
+    }
+  }
+
+  const app = new Hono<{ Variables: { grant: Grant } }>()
+
+  // Count every request and serve injected failures first, as a gateway in front would.
+  app.use('*', async (c, next) => {
+    const fault = faults.take(c.req.path)
+    if (fault) {
+      const code = fault.status === 429 ? 'throttled' : 'transient'
+      return toResponse(failure(fault.status, code, `injected fault: ${fault.status}`, fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : undefined))
+    }
+    await next()
+  })
+
+  app.use('*', async (c, next) => {
+    if (PUBLIC_PATHS.has(c.req.path)) return next()
+    if (!authEnabled) {
+      c.set('grant', FULL_ACCESS)
+      return next()
+    }
+    const grant = tokens.authorize(c.req.header('authorization'))
+    if ('error' in grant) return toResponse(failure(401, 'login', grant.error, { 'www-authenticate': 'Bearer realm="nexora-dev-fhir", error="invalid_token"' }))
+    c.set('grant', grant)
+    return next()
+  })
+
+  app.get('/metadata', (c) => toResponse({ status: 200, body: capabilityStatement(baseOf(c.req.url)) }))
+
+  app.get('/.well-known/smart-configuration', (c) => {
+    const base = baseOf(c.req.url)
+    return json({
+      issuer: base,
+      token_endpoint: `${base}/auth/token`,
+      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      grant_types_supported: ['client_credentials'],
+      scopes_supported: SCOPES_SUPPORTED,
+      capabilities: ['client-confidential-asymmetric', 'permission-v1', 'permission-v2'],
+    }, 200)
+  })
+
+  app.post('/auth/token', async (c) => {
+    const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' }
+    if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '')) {
+      return json({ error: 'invalid_request', error_description: 'the token request must be application/x-www-form-urlencoded' }, 400, noStore)
+    }
+    const result = await tokens.exchange(new URLSearchParams(await c.req.text()), `${baseOf(c.req.url)}/auth/token`)
+    return json(result.body, result.status, noStore)
+  })
+
+  /** The JSON resource in a request body, or the OperationOutcome saying why there is none. */
+  async function body(c: Context): Promise<FhirJson | Result> {
+    if (!/^application\/(fhir\+)?json\b/i.test(c.req.header('content-type') ?? '')) return failure(415, 'not-supported', 'send application/fhir+json')
+    try {
+      const parsed: unknown = JSON.parse(await c.req.text())
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && typeof (parsed as FhirJson).resourceType === 'string') return parsed as FhirJson
+    } catch {
+      return failure(400, 'invalid', 'the body is not JSON')
+    }
+    return failure(400, 'invalid', 'the body is not a FHIR resource (no resourceType)')
+  }
+  const isResult = (value: FhirJson | Result): value is Result => 'status' in value && 'body' in value && !('resourceType' in value)
+
+  /** Route parameters that are not a resource type / id answer 404 / 400 before any interaction. */
+  const badPath = (type: string, id?: string): Result | undefined =>
+    !TYPE.test(type) ? failure(404, 'not-found', `unknown resource type: ${type}`) : id !== undefined && !ID.test(id) ? failure(400, 'invalid', `not a valid id: ${id}`) : undefined
+
+  app.post('/', async (c) => {
+    const parsed = await body(c)
+    return toResponse(isResult(parsed) ? parsed : processBundle(c.get('grant'), baseOf(c.req.url), parsed))
+  })
+
+  app.get('/:type', (c) => {
+    const type = c.req.param('type')
+    return toResponse(badPath(type) ?? ops.search(c.get('grant'), baseOf(c.req.url), type, new URL(c.req.url), options.strictSearch || /handling=strict/i.test(c.req.header('prefer') ?? '')))
+  })
+
+  app.get('/:type/:id', (c) => {
+    const { type, id } = c.req.param()
+    return toResponse(badPath(type, id) ?? ops.read(c.get('grant'), type, id))
+  })
+
+  app.get('/:type/:id/:op', (c) => {
+    const { type, id, op } = c.req.param()
+    const invalid = badPath(type, id)
+    if (invalid) return toResponse(invalid)
+    if (op === '_history') return toResponse(ops.history(c.get('grant'), baseOf(c.req.url), type, id))
+    if (op === '$everything' && type === 'Patient') return toResponse(ops.everything(c.get('grant'), baseOf(c.req.url), id, new URL(c.req.url)))
+    return toResponse(failure(404, 'not-supported', `unknown operation: ${op}`))
+  })
+
+  app.get('/:type/:id/_history/:vid', (c) => {
+    const { type, id, vid } = c.req.param()
+    return toResponse(badPath(type, id) ?? ops.vread(c.get('grant'), type, id, vid))
+  })
+
+  app.post('/:type', async (c) => {
+    const type = c.req.param('type')
+    const parsed = await body(c)
+    return toResponse(badPath(type) ?? (isResult(parsed) ? parsed : ops.create(c.get('grant'), baseOf(c.req.url), type, parsed)))
+  })
+
+  app.put('/:type/:id', async (c) => {
+    const { type, id } = c.req.param()
+    const parsed = await body(c)
+    return toResponse(badPath(type, id) ?? (isResult(parsed) ? parsed : ops.update(c.get('grant'), baseOf(c.req.url), type, id, parsed, c.req.header('if-match'))))
+  })
+
+  app.notFound((c) => toResponse(failure(404, 'not-found', `no route for ${c.req.method} ${c.req.path}`)))
+  app.onError((error) => toResponse(failure(500, 'exception', error instanceof Error ? error.message : 'internal error')))
+
+  return { app, store, clients, faults, ...(cohort ? { cohort } : {}) }
+}
+

@@ -1,0 +1,521 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { serve } from '@hono/node-server'
+import { SignJWT } from 'jose'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { manualClock } from '../../core/index.ts'
+import { createDevFhirServer, generateFhirCohort, truthFeatures, type DevFhirServer, type FhirJson } from '../../examples/dev-fhir-server/index.ts'
+import { makeKey, type TestKey } from '../helpers/tokens.ts'
+
+const LOINC = 'http://loinc.org'
+const ICD10 = 'http://hl7.org/fhir/sid/icd-10-cm'
+const SNOMED = 'http://snomed.info/sct'
+
+interface Coding { system?: string; code?: string }
+interface Entry { fullUrl?: string; resource?: FhirJson & Record<string, any>; search?: { mode?: string }; response?: { status: string; location?: string; outcome?: FhirJson } }
+interface BundleJson { resourceType: string; type: string; total?: number; link?: { relation: string; url: string }[]; entry?: Entry[] }
+
+const cohort = generateFhirCohort()
+const resources = cohort.resources as (FhirJson & Record<string, any>)[]
+const patientIds = Object.keys(cohort.outcomes)
+const subjectOf = (r: FhirJson & Record<string, any>) => (r.resourceType === 'Patient' ? r.id : String(r.subject?.reference).replace('Patient/', ''))
+const byPatient = new Map<string, (FhirJson & Record<string, any>)[]>()
+for (const r of resources) {
+  const id = subjectOf(r)!
+  if (!byPatient.has(id)) byPatient.set(id, [])
+  byPatient.get(id)!.push(r)
+}
+const codes = (r: Record<string, any>): Coding[] => r.code?.coding ?? []
+
+/** AUROC by pairwise comparison (ties count half). */
+function auroc(scores: number[], labels: (0 | 1)[]): number {
+  let wins = 0
+  let pairs = 0
+  scores.forEach((s, i) => {
+    if (labels[i] !== 1) return
+    scores.forEach((t, j) => {
+      if (labels[j] !== 0) return
+      pairs++
+      wins += s > t ? 1 : s === t ? 0.5 : 0
+    })
+  })
+  return wins / pairs
+}
+
+describe('generateFhirCohort', () => {
+  it('is deterministic for a seed, differs across seeds, and never reads Math.random or the clock', () => {
+    const random = vi.spyOn(Math, 'random')
+    const now = vi.spyOn(Date, 'now')
+    const a = JSON.stringify(generateFhirCohort({ patients: 15 }))
+    const b = JSON.stringify(generateFhirCohort({ patients: 15 }))
+    const c = JSON.stringify(generateFhirCohort({ patients: 15, seed: 42 }))
+    expect(random).not.toHaveBeenCalled()
+    expect(now).not.toHaveBeenCalled()
+    random.mockRestore()
+    now.mockRestore()
+    expect(a).toBe(b)
+    expect(c).not.toBe(a)
+    // Patients come off one stream in order, so a smaller cohort is a prefix of a larger one.
+    expect(JSON.stringify(generateFhirCohort({ patients: 3 }).resources)).toBe(JSON.stringify(resources.filter((r) => ['pt-0001', 'pt-0002', 'pt-0003'].includes(subjectOf(r)!))))
+  })
+
+  it('gives each patient a record of a few hundred resources, 3–10 encounters, the last inpatient one being the index', () => {
+    expect(patientIds).toHaveLength(200)
+    expect(patientIds[0]).toBe('pt-0001')
+    const counts = patientIds.map((id) => byPatient.get(id)!.length).sort((x, y) => x - y)
+    expect(counts[0]).toBeGreaterThanOrEqual(50)
+    expect(counts.at(-1)).toBeLessThanOrEqual(1000)
+    expect(counts[100]).toBeGreaterThanOrEqual(150)
+    expect(counts[100]).toBeLessThanOrEqual(400)
+    for (const id of patientIds) {
+      const record = byPatient.get(id)!
+      expect(record[0]).toMatchObject({ resourceType: 'Patient', id })
+      const encounters = record.filter((r) => r.resourceType === 'Encounter')
+      expect(encounters.length).toBeGreaterThanOrEqual(3)
+      expect(encounters.length).toBeLessThanOrEqual(10)
+      const lastInpatient = encounters.filter((e) => e.class.code === 'IMP').sort((x, y) => Date.parse(x.period.start) - Date.parse(y.period.start)).at(-1)!
+      expect(`Encounter/${lastInpatient.id}`).toBe(cohort.outcomes[id]!.indexEncounter)
+      expect(lastInpatient.period.end).toBe(cohort.outcomes[id]!.indexDischarge)
+      // Nothing happens after the index admission starts except its own care and the deliberate data errors.
+      expect(encounters.every((e) => e === lastInpatient || Date.parse(e.period.start) < Date.parse(lastInpatient.period.start))).toBe(true)
+      expect(Date.parse(lastInpatient.period.end) + 30 * 86_400_000).toBeLessThan(Date.parse(cohort.now))
+    }
+  })
+
+  it('codes observations in LOINC with UCUM units, blood pressure as a panel with both components, and some glucose in mmol/L', () => {
+    const observations = resources.filter((r) => r.resourceType === 'Observation')
+    const loinc = new Set(observations.flatMap((o) => codes(o).filter((c) => c.system === LOINC).map((c) => c.code)))
+    for (const code of ['8867-4', '85354-9', '8310-5', '9279-1', '2708-6', '29463-7', '39156-5', '4548-4', '2160-0', '33914-3', '2951-2', '2823-3', '718-7', '2345-7', '6690-2']) expect(loinc, code).toContain(code)
+    const panels = observations.filter((o) => codes(o).some((c) => c.code === '85354-9'))
+    expect(panels.length).toBeGreaterThan(1000)
+    const mmHg = (q: any) => q?.unit === 'mm[Hg]' && q.code === 'mm[Hg]' && q.system === 'http://unitsofmeasure.org' && typeof q.value === 'number'
+    const broken = panels.filter((p) => {
+      const parts = Object.fromEntries((p.component ?? []).map((c: any) => [c.code.coding[0].code, c.valueQuantity]))
+      return p.valueQuantity !== undefined || p.component.length !== 2 || !mmHg(parts['8480-6']) || !mmHg(parts['8462-4']) || !(parts['8480-6'].value > parts['8462-4'].value)
+    })
+    expect(broken).toEqual([])
+    const glucose = observations.filter((o) => codes(o).some((c) => c.code === '2345-7') && o.valueQuantity)
+    const units = new Set(glucose.map((o) => o.valueQuantity.code))
+    expect([...units].sort()).toEqual(['mg/dL', 'mmol/L'])
+    expect(glucose.filter((o) => o.valueQuantity.code === 'mmol/L').length).toBeLessThan(glucose.length * 0.15)
+    expect(observations.filter((o) => !/^Patient\/pt-\d{4}$/.test(o.subject.reference) || !['vital-signs', 'laboratory'].includes(o.category[0].coding[0].code) || !o.effectiveDateTime)).toEqual([])
+  })
+
+  it('codes conditions in ICD-10-CM (with dots) and SNOMED CT, some in SNOMED CT only', () => {
+    const conditions = resources.filter((r) => r.resourceType === 'Condition')
+    const snomedOnly = conditions.filter((c) => codes(c).length > 0 && codes(c).every((k) => k.system === SNOMED))
+    const icd = conditions.flatMap((c) => codes(c).filter((k) => k.system === ICD10).map((k) => k.code!))
+    const both = conditions.filter((c) => codes(c).some((k) => k.system === ICD10) && codes(c).some((k) => k.system === SNOMED))
+    expect(snomedOnly.length).toBeGreaterThan(20)
+    expect(both.length).toBeGreaterThan(100)
+    expect(icd).toEqual(expect.arrayContaining(['E11.9', 'I50.9', 'J44.9', 'I10', 'N18.30']))
+    expect(icd.filter((c) => c.length > 3).every((c) => /^[A-Z]\d{2}\.\d{1,4}$/.test(c))).toBe(true)
+    for (const c of conditions) {
+      expect(c.encounter.reference).toMatch(/^Encounter\//)
+      expect(Date.parse(c.recordedDate)).not.toBeNaN()
+      expect(Date.parse(c.onsetDateTime)).toBeLessThanOrEqual(Date.parse(c.recordedDate))
+    }
+    const meds = resources.filter((r) => r.resourceType === 'MedicationRequest')
+    const rxnorm = new Set(meds.map((m) => m.medicationCodeableConcept.coding[0].code))
+    for (const code of ['6809', '274783', '4603', '11289', '1364430']) expect(rxnorm, code).toContain(code)
+    expect(meds.every((m) => m.medicationCodeableConcept.coding[0].system === 'http://www.nlm.nih.gov/research/umls/rxnorm' && m.intent === 'order' && m.authoredOn)).toBe(true)
+  })
+
+  it('contains a little bad data on purpose: missing values, future dates, results after death', () => {
+    const observations = resources.filter((r) => r.resourceType === 'Observation')
+    const missing = observations.filter((o) => !o.valueQuantity && !o.component)
+    expect(missing.length).toBeGreaterThan(50)
+    expect(missing.length).toBeLessThan(observations.length * 0.03)
+    expect(observations.filter((o) => Date.parse(o.effectiveDateTime) > Date.parse(cohort.now)).length).toBeGreaterThan(0)
+    const deceased = resources.filter((r) => r.resourceType === 'Patient' && r.deceasedDateTime)
+    expect(deceased.length).toBeGreaterThanOrEqual(1)
+    expect(deceased.length).toBeLessThanOrEqual(15)
+    for (const p of deceased) {
+      const after = byPatient.get(p.id!)!.filter((r) => r.resourceType === 'Observation' && Date.parse(r.effectiveDateTime) > Date.parse(p.deceasedDateTime))
+      expect(after.length, p.id).toBeGreaterThan(0)
+    }
+  })
+
+  it('draws a plausible outcome from the documented truth, which separates outcomes and is computable from the record', () => {
+    const outcomes = patientIds.map((id) => cohort.outcomes[id]!)
+    const prevalence = outcomes.filter((o) => o.readmitted30d === 1).length / outcomes.length
+    expect(prevalence).toBeGreaterThanOrEqual(0.1)
+    expect(prevalence).toBeLessThanOrEqual(0.4)
+    expect(auroc(outcomes.map((o) => o.probability), outcomes.map((o) => o.readmitted30d))).toBeGreaterThan(0.7)
+    // Every feature has spread (a constant feature would teach a model nothing).
+    expect(new Set(outcomes.map((o) => o.features.priorAdmissions12m)).size).toBeGreaterThan(2)
+    for (const flag of ['heartFailure', 'copd', 'ckd', 'anticoagulant'] as const) {
+      const n = outcomes.filter((o) => o.features[flag]).length
+      expect(n, flag).toBeGreaterThan(5)
+      expect(n, flag).toBeLessThan(150)
+    }
+    for (const id of patientIds) {
+      const o = cohort.outcomes[id]!
+      expect(truthFeatures(byPatient.get(id)!)).toEqual(o.features)
+      expect(cohort.truth(o.features)).toBeCloseTo(o.probability, 12)
+    }
+    // Heart failure raises the risk by the documented coefficient (0.9 on the logit).
+    const f = outcomes[0]!.features
+    const logit = (p: number) => Math.log(p / (1 - p))
+    expect(logit(cohort.truth({ ...f, heartFailure: true })) - logit(cohort.truth({ ...f, heartFailure: false }))).toBeCloseTo(0.9, 9)
+  })
+})
+
+interface Running { url: string; close(): Promise<void> }
+
+function listen(server: DevFhirServer): Promise<Running> {
+  return new Promise((resolve) => {
+    const s = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({
+      url: `http://127.0.0.1:${info.port}`,
+      close: () => new Promise<void>((done) => s.close(() => done())),
+    }))
+  })
+}
+
+const fhirJson = { 'content-type': 'application/fhir+json' }
+
+async function getJson(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers })
+  return { status: res.status, headers: res.headers, body: await res.json() as any }
+}
+
+async function send(method: string, url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method, headers: { ...fhirJson, ...headers }, body: JSON.stringify(body) })
+  return { status: res.status, headers: res.headers, body: await res.json() as any }
+}
+
+/** Follow `link next` from the first page; every page's resources in order. */
+async function allPages(first: string, headers: Record<string, string> = {}) {
+  const pages: BundleJson[] = []
+  for (let next: string | undefined = first; next;) {
+    const { status, body } = await getJson(next, headers)
+    expect(status).toBe(200)
+    pages.push(body)
+    next = (body as BundleJson).link?.find((l) => l.relation === 'next')?.url
+    if (next) expect(next).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//)
+  }
+  return { pages, resources: pages.flatMap((p) => (p.entry ?? []).filter((e) => e.search?.mode !== 'outcome').map((e) => e.resource!)) }
+}
+
+describe('dev FHIR server (open)', () => {
+  let server: DevFhirServer
+  let http: Running
+  let noEverything: Running
+  beforeAll(async () => {
+    server = createDevFhirServer({ cohort })
+    http = await listen(server)
+    noEverything = await listen(createDevFhirServer({ cohort, supportsEverything: false }))
+  })
+  afterAll(async () => {
+    await http.close()
+    await noEverything.close()
+  })
+
+  it('serves a CapabilityStatement as application/fhir+json, and unknown things as OperationOutcomes', async () => {
+    const meta = await getJson(`${http.url}/metadata`)
+    expect(meta.status).toBe(200)
+    expect(meta.headers.get('content-type')).toMatch(/^application\/fhir\+json/)
+    expect(meta.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance' })
+    expect(meta.body.rest[0].resource.map((r: any) => r.type)).toEqual(expect.arrayContaining(['Patient', 'Observation', 'Condition', 'Encounter', 'MedicationRequest']))
+    const missing = await getJson(`${http.url}/Patient/nobody`)
+    expect(missing.status).toBe(404)
+    expect(missing.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] })
+    const badDate = await getJson(`${http.url}/Observation?date=yesterday`)
+    expect(badDate.status).toBe(400)
+    expect(badDate.body.resourceType).toBe('OperationOutcome')
+  })
+
+  it('pages a search across several pages with absolute next links, returning every match exactly once', async () => {
+    const id = patientIds.find((p) => byPatient.get(p)!.filter((r) => r.resourceType === 'Observation').length >= 120)!
+    const expected = byPatient.get(id)!.filter((r) => r.resourceType === 'Observation').map((r) => r.id)
+    const { pages, resources: found } = await allPages(`${http.url}/Observation?patient=${id}&_count=40`)
+    expect(pages.length).toBe(Math.ceil(expected.length / 40))
+    expect(pages.length).toBeGreaterThanOrEqual(3)
+    expect(pages.every((p) => p.type === 'searchset' && p.total === expected.length)).toBe(true)
+    expect(pages.at(-1)!.link!.some((l) => l.relation === 'next')).toBe(false)
+    expect(pages[0]!.link!.find((l) => l.relation === 'self')!.url).toBe(`${http.url}/Observation?patient=${id}&_count=40`)
+    const ids = found.map((r) => r.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(ids.sort()).toEqual([...expected].sort())
+  })
+
+  it('searches by code (system|code or bare), date range and _id, with the default page size and _count capped at 500', async () => {
+    const hba1c2025 = resources.filter((r) => r.resourceType === 'Observation' && codes(r).some((c) => c.code === '4548-4')
+      && r.effectiveDateTime >= '2025-01-01' && r.effectiveDateTime < '2026-01-01').map((r) => r.id).sort()
+    expect(hba1c2025.length).toBeGreaterThan(50)
+    const withSystem = await allPages(`${http.url}/Observation?code=${encodeURIComponent(`${LOINC}|4548-4`)}&date=ge2025-01-01&date=lt2026-01-01`)
+    expect(withSystem.pages[0]!.entry).toHaveLength(50)
+    expect(withSystem.resources.map((r) => r.id).sort()).toEqual(hba1c2025)
+    const bare = await getJson(`${http.url}/Observation?code=4548-4&date=ge2025-01-01&date=lt2026-01-01&_count=0`)
+    expect(bare.body.total).toBe(hba1c2025.length)
+    expect(bare.body.entry).toHaveLength(0)
+    const wrongSystem = await getJson(`${http.url}/Observation?code=${encodeURIComponent('http://snomed.info/sct|4548-4')}`)
+    expect(wrongSystem.body.total).toBe(0)
+
+    const big = await getJson(`${http.url}/Observation?_count=1000`)
+    expect(big.body.entry).toHaveLength(500)
+    expect(new URL(big.body.link.find((l: any) => l.relation === 'next').url).searchParams.get('_count')).toBe('500')
+
+    const two = await getJson(`${http.url}/Patient?_id=pt-0003,pt-0007`)
+    expect(two.body.entry.map((e: Entry) => e.resource!.id)).toEqual(['pt-0003', 'pt-0007'])
+    const conditions = await getJson(`${http.url}/Condition?subject=Patient/pt-0002&_count=500`)
+    expect(conditions.body.total).toBe(byPatient.get('pt-0002')!.filter((r) => r.resourceType === 'Condition').length)
+  })
+
+  it('answers $everything with the patient\'s whole record, paged; without it, per-type searches gather the same record', async () => {
+    const id = 'pt-0005'
+    const expected = byPatient.get(id)!.map((r) => `${r.resourceType}/${r.id}`).sort()
+    expect(expected.length).toBeGreaterThan(100)
+    const { pages, resources: found } = await allPages(`${http.url}/Patient/${id}/$everything?_count=100`)
+    expect(pages.length).toBe(Math.ceil(expected.length / 100))
+    expect(found[0]).toMatchObject({ resourceType: 'Patient', id })
+    expect(found.map((r) => `${r.resourceType}/${r.id}`).sort()).toEqual(expected)
+    // The record over HTTP yields the same ground-truth features as the generator used.
+    expect(truthFeatures(found)).toEqual(cohort.outcomes[id]!.features)
+
+    const refused = await getJson(`${noEverything.url}/Patient/${id}/$everything`)
+    expect(refused.status).toBe(404)
+    expect(refused.body.resourceType).toBe('OperationOutcome')
+    const gathered = [(await getJson(`${noEverything.url}/Patient/${id}`)).body]
+    for (const type of ['Encounter', 'Condition', 'Observation', 'MedicationRequest']) gathered.push(...(await allPages(`${noEverything.url}/${type}?patient=${id}&_count=200`)).resources)
+    expect(gathered.map((r) => `${r.resourceType}/${r.id}`).sort()).toEqual(expected)
+  })
+
+  it('creates, updates, reads and vreads, keeping every version', async () => {
+    const created = await send('POST', `${http.url}/Patient`, { resourceType: 'Patient', id: 'ignored', gender: 'female', birthDate: '1950-01-01' })
+    expect(created.status).toBe(201)
+    const id = created.body.id as string
+    expect(id).not.toBe('ignored')
+    expect(created.headers.get('location')).toBe(`${http.url}/Patient/${id}/_history/1`)
+    expect(created.body.meta).toMatchObject({ versionId: '1', lastUpdated: expect.any(String) })
+
+    const updated = await send('PUT', `${http.url}/Patient/${id}`, { ...created.body, gender: 'male' })
+    expect(updated.status).toBe(200)
+    expect(updated.body.meta.versionId).toBe('2')
+    expect(updated.headers.get('etag')).toBe('W/"2"')
+    expect((await getJson(`${http.url}/Patient/${id}`)).body.gender).toBe('male')
+    expect((await getJson(`${http.url}/Patient/${id}/_history/1`)).body).toMatchObject({ gender: 'female', meta: { versionId: '1' } })
+    expect((await getJson(`${http.url}/Patient/${id}/_history/2`)).body).toMatchObject({ gender: 'male', meta: { versionId: '2' } })
+    expect((await getJson(`${http.url}/Patient/${id}/_history/3`)).status).toBe(404)
+    expect((await getJson(`${http.url}/Patient/${id}/_history`)).body.total).toBe(2)
+    // Seeded resources are version 1 too.
+    expect((await getJson(`${http.url}/Observation/pt-0001-obs-0001/_history/1`)).body.meta.versionId).toBe('1')
+
+    const stale = await send('PUT', `${http.url}/Patient/${id}`, { ...created.body, gender: 'other' }, { 'if-match': 'W/"1"' })
+    expect(stale.status).toBe(412)
+    const mismatch = await send('PUT', `${http.url}/Patient/${id}`, { resourceType: 'Patient', id: 'someone-else' })
+    expect(mismatch.status).toBe(400)
+    expect(mismatch.body.resourceType).toBe('OperationOutcome')
+    const wrongType = await send('POST', `${http.url}/Patient`, { resourceType: 'Observation' })
+    expect(wrongType.status).toBe(400)
+    const upsert = await send('PUT', `${http.url}/Patient/chosen-id`, { resourceType: 'Patient', id: 'chosen-id' })
+    expect(upsert.status).toBe(201)
+  })
+
+  it('runs a transaction all-or-nothing, resolving urn:uuid references, and a batch entry by entry', async () => {
+    const tx = await send('POST', `${http.url}/`, {
+      resourceType: 'Bundle', type: 'transaction', entry: [
+        { fullUrl: 'urn:uuid:0d4a3f0e-1111-4c4c-9a9a-000000000001', resource: { resourceType: 'Patient', gender: 'female' }, request: { method: 'POST', url: 'Patient' } },
+        { resource: { resourceType: 'Observation', status: 'final', code: { coding: [{ system: LOINC, code: '8867-4' }] }, subject: { reference: 'urn:uuid:0d4a3f0e-1111-4c4c-9a9a-000000000001' }, valueQuantity: { value: 80 } }, request: { method: 'POST', url: 'Observation' } },
+        { resource: { resourceType: 'Patient', id: 'pt-0010', gender: 'unknown' }, request: { method: 'PUT', url: 'Patient/pt-0010' } },
+        { request: { method: 'GET', url: 'Patient/pt-0010' } },
+      ],
+    })
+    expect(tx.status).toBe(200)
+    expect(tx.body.type).toBe('transaction-response')
+    expect(tx.body.entry.map((e: Entry) => e.response!.status)).toEqual(['201 Created', '201 Created', '200 OK', '200 OK'])
+    const patientId = tx.body.entry[0].resource.id
+    expect(tx.body.entry[1].resource.subject.reference).toBe(`Patient/${patientId}`)
+    expect(tx.body.entry[0].response.location).toBe(`Patient/${patientId}/_history/1`)
+    // The GET runs after the writes.
+    expect(tx.body.entry[3].resource).toMatchObject({ gender: 'unknown', meta: { versionId: '2' } })
+    expect((await getJson(`${http.url}/Observation?patient=${patientId}`)).body.total).toBe(1)
+
+    const before = server.store.count()
+    const failed = await send('POST', `${http.url}/`, {
+      resourceType: 'Bundle', type: 'transaction', entry: [
+        { resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
+        { resource: { resourceType: 'Condition' }, request: { method: 'POST', url: 'Observation' } },
+      ],
+    })
+    expect(failed.status).toBe(400)
+    expect(failed.body.resourceType).toBe('OperationOutcome')
+    expect(server.store.count()).toBe(before)
+
+    const batch = await send('POST', `${http.url}/`, {
+      resourceType: 'Bundle', type: 'batch', entry: [
+        { resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
+        { resource: { resourceType: 'Condition' }, request: { method: 'POST', url: 'Observation' } },
+        { request: { method: 'GET', url: 'Patient/nobody' } },
+      ],
+    })
+    expect(batch.body.type).toBe('batch-response')
+    expect(batch.body.entry.map((e: Entry) => e.response!.status.slice(0, 3))).toEqual(['201', '400', '404'])
+    expect(batch.body.entry[1].response.outcome.resourceType).toBe('OperationOutcome')
+    expect(server.store.count()).toBe(before + 1)
+  })
+
+  it('serves injected 429s and 503s with Retry-After, and counts the requests per path', async () => {
+    server.faults.reset()
+    server.faults.failNext(2, { status: 429, retryAfter: 3 })
+    const path = '/Patient/pt-0001'
+    const statuses: number[] = []
+    // A client that retries on 429/503, honouring Retry-After (scaled down to keep the test fast).
+    let res: Response
+    for (;;) {
+      res = await fetch(`${http.url}${path}`)
+      statuses.push(res.status)
+      if (res.status !== 429 && res.status !== 503) break
+      expect(res.headers.get('retry-after')).toBe('3')
+      expect(await res.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'throttled' }] })
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after'))))
+    }
+    expect(statuses).toEqual([429, 429, 200])
+    expect(((await res.json()) as FhirJson).id).toBe('pt-0001')
+    expect(server.faults.requests(path)).toBe(3)
+
+    server.faults.failNext(1, { status: 503, retryAfter: 1, path: '/Observation' })
+    expect((await fetch(`${http.url}/Patient/pt-0002`)).status).toBe(200)
+    const unavailable = await fetch(`${http.url}/Observation/pt-0001-obs-0001`)
+    expect(unavailable.status).toBe(503)
+    expect(unavailable.headers.get('retry-after')).toBe('1')
+    expect(server.faults.pending()).toBe(0)
+    expect((await fetch(`${http.url}/Observation/pt-0001-obs-0001`)).status).toBe(200)
+    expect(server.faults.requests('/Observation/pt-0001-obs-0001')).toBe(2)
+    expect(server.faults.requests()).toBe(6)
+  })
+})
+
+describe('dev FHIR server with SMART Backend Services', () => {
+  let es: TestKey
+  let rs: TestKey
+  let other: TestKey
+  let server: DevFhirServer
+  let http: Running
+  let tokenUrl: string
+
+  beforeAll(async () => {
+    ;[es, rs, other] = await Promise.all([makeKey('ES384', 'es-1'), makeKey('RS384', 'rs-1'), makeKey('ES384', 'other')])
+    server = createDevFhirServer({ cohort, clients: [{ clientId: 'nexora-es', jwks: { keys: [es.jwk] } }] })
+    server.clients.register({ clientId: 'nexora-rs', jwks: { keys: [rs.jwk] } })
+    server.clients.register({ clientId: 'observations-only', jwks: { keys: [es.jwk] }, scopes: ['system/Observation.rs'] })
+    http = await listen(server)
+    tokenUrl = `${http.url}/auth/token`
+  })
+  afterAll(() => http.close())
+
+  const assertion = (key: TestKey, clientId: string, claims: { aud?: string; exp?: number; jti?: string; iss?: string } = {}, now = Math.floor(Date.now() / 1000)) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+      .setIssuer(claims.iss ?? clientId).setSubject(clientId).setAudience(claims.aud ?? tokenUrl)
+      .setJti(claims.jti ?? crypto.randomUUID()).setIssuedAt(now).setExpirationTime(claims.exp ?? now + 240)
+      .sign(key.privateKey)
+
+  async function token(clientAssertion: string, scope = 'system/*.rs', url = tokenUrl) {
+    const res = await fetch(url, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: clientAssertion }),
+    })
+    return { status: res.status, body: await res.json() as any }
+  }
+
+  it('publishes its SMART configuration', async () => {
+    const { status, body } = await getJson(`${http.url}/.well-known/smart-configuration`)
+    expect(status).toBe(200)
+    expect(body).toMatchObject({
+      token_endpoint: tokenUrl, token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'], grant_types_supported: ['client_credentials'],
+    })
+    expect(body.scopes_supported).toContain('system/*.rs')
+  })
+
+  it('issues access tokens for valid ES384 and RS384 client assertions, and resources need one', async () => {
+    const unauthenticated = await getJson(`${http.url}/Patient/pt-0001`)
+    expect(unauthenticated.status).toBe(401)
+    expect(unauthenticated.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'login' }] })
+    expect(unauthenticated.headers.get('www-authenticate')).toMatch(/^Bearer/)
+    expect((await getJson(`${http.url}/Patient/pt-0001`, { authorization: 'Bearer made-up' })).status).toBe(401)
+    expect((await getJson(`${http.url}/metadata`)).status).toBe(200)
+
+    for (const [key, clientId] of [[es, 'nexora-es'], [rs, 'nexora-rs']] as const) {
+      const { status, body } = await token(await assertion(key, clientId))
+      expect(status, clientId).toBe(200)
+      expect(body).toMatchObject({ token_type: 'bearer', expires_in: 300, scope: 'system/*.rs', access_token: expect.any(String) })
+      const read = await getJson(`${http.url}/Patient/pt-0001`, { authorization: `Bearer ${body.access_token}` })
+      expect(read.status).toBe(200)
+      expect(read.body.id).toBe('pt-0001')
+      // A read-only grant cannot write.
+      expect((await send('POST', `${http.url}/Patient`, { resourceType: 'Patient' }, { authorization: `Bearer ${body.access_token}` })).status).toBe(403)
+    }
+  })
+
+  it('rejects a wrong aud, an exp more than 5 minutes ahead, a replayed jti, an unknown client and a foreign key', async () => {
+    const wrongAud = await token(await assertion(es, 'nexora-es', { aud: `${http.url}/other/token` }))
+    expect(wrongAud).toMatchObject({ status: 401, body: { error: 'invalid_client' } })
+    const now = Math.floor(Date.now() / 1000)
+    const tooLong = await token(await assertion(es, 'nexora-es', { exp: now + 600 }, now))
+    expect(tooLong).toMatchObject({ status: 401, body: { error: 'invalid_client' } })
+    expect(tooLong.body.error_description).toMatch(/5 minutes/)
+    const expired = await token(await assertion(es, 'nexora-es', { exp: now - 10 }, now - 100))
+    expect(expired.status).toBe(401)
+
+    const once = await assertion(es, 'nexora-es', { jti: 'jti-used-once' })
+    expect((await token(once)).status).toBe(200)
+    const replay = await token(once)
+    expect(replay).toMatchObject({ status: 401, body: { error: 'invalid_client' } })
+    expect(replay.body.error_description).toMatch(/jti/)
+    expect((await token(await assertion(es, 'nexora-es', { jti: 'jti-used-once' }))).status).toBe(401)
+
+    expect(await token(await assertion(es, 'stranger'))).toMatchObject({ status: 401, body: { error: 'invalid_client' } })
+    expect(await token(await assertion(other, 'nexora-es'))).toMatchObject({ status: 401, body: { error: 'invalid_client' } })
+    const badRequest = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&scope=system/*.rs' })
+    expect(badRequest.status).toBe(400)
+    expect(await badRequest.json()).toMatchObject({ error: 'invalid_request' })
+  })
+
+  it('grants only scopes the client may have, and enforces them per resource type', async () => {
+    const refused = await token(await assertion(es, 'observations-only'), 'system/Patient.rs')
+    expect(refused).toMatchObject({ status: 400, body: { error: 'invalid_scope' } })
+    const { body } = await token(await assertion(es, 'observations-only'), 'system/Observation.rs system/Patient.rs')
+    expect(body.scope).toBe('system/Observation.rs')
+    const auth = { authorization: `Bearer ${body.access_token}` }
+    expect((await getJson(`${http.url}/Observation?patient=pt-0001&_count=1`, auth)).status).toBe(200)
+    expect((await getJson(`${http.url}/Patient/pt-0001`, auth)).status).toBe(403)
+  })
+
+  it('expires access tokens after their lifetime', async () => {
+    const clock = manualClock(Date.now())
+    const timed = createDevFhirServer({ resources: byPatient.get('pt-0001')!, clients: [{ clientId: 'c', jwks: { keys: [rs.jwk] } }], tokenLifetimeSeconds: 60, clock })
+    const running = await listen(timed)
+    try {
+      const { status, body } = await token(await assertion(rs, 'c', { aud: `${running.url}/auth/token` }, Math.floor(clock.now() / 1000)), 'system/*.read', `${running.url}/auth/token`)
+      expect(status).toBe(200)
+      expect(body.expires_in).toBe(60)
+      const auth = { authorization: `Bearer ${body.access_token}` }
+      expect((await getJson(`${running.url}/Patient/pt-0001`, auth)).status).toBe(200)
+      clock.advance(61_000)
+      expect((await getJson(`${running.url}/Patient/pt-0001`, auth)).status).toBe(401)
+    } finally {
+      await running.close()
+    }
+  })
+
+  it('accepts configured static tokens', async () => {
+    const running = await listen(createDevFhirServer({ resources: byPatient.get('pt-0002')!, staticTokens: ['dev-token'] }))
+    try {
+      expect((await getJson(`${running.url}/Patient/pt-0002`, { authorization: 'Bearer dev-token' })).status).toBe(200)
+      expect((await getJson(`${running.url}/Patient/pt-0002`)).status).toBe(401)
+    } finally {
+      await running.close()
+    }
+  })
+})
+
+describe('dev FHIR server portability', () => {
+  it('imports nothing runtime-specific outside main.ts (the app runs on Web standards only)', () => {
+    const dir = new URL('../../examples/dev-fhir-server/', import.meta.url)
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'main.ts')
+    expect(files).toEqual(expect.arrayContaining(['server.ts', 'cohort.ts', 'auth.ts', 'store.ts']))
+    const offenders = files.filter((f) => /from ['"](node:|@hono\/node-server)/.test(readFileSync(new URL(f, dir), 'utf8')))
+    expect(offenders).toEqual([])
+  })
+})
