@@ -4,6 +4,7 @@ import { serveNode } from '../../adapters/node.ts'
 import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevIdentity } from '../dev-identity.ts'
 import { importModels } from '../demo-models.ts'
+import { fhirSetup } from '../fhir-source.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 
 const env = process.env
@@ -33,23 +34,27 @@ export const serveCommand: Command = {
   --db          libSQL URL of the embedded database (default file:./data/nexora.db)
   --production  require a configured JWKS (also when NODE_ENV=production):
                 NEXORA_JWKS_URL or NEXORA_JWKS_FILE, NEXORA_JWT_ISSUERS, NEXORA_JWT_AUDIENCE
-  Dev mode (the default) makes an ES384 key pair and a dev token in ./data/.`,
+  Dev mode (the default) makes an ES384 key pair and a dev token in ./data/, and starts the
+  synthetic dev FHIR server on the next port. NEXORA_FHIR_URL points at a real FHIR server
+  instead (NEXORA_FHIR_TOKEN, or NEXORA_FHIR_CLIENT_ID + NEXORA_FHIR_KEY_FILE for SMART).`,
   async run(argv, io) {
     const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, production: { type: 'boolean' } })
     const port = Number(values.port ?? env.PORT ?? 8000)
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535`)
     const production = Boolean(values.production) || env.NODE_ENV === 'production'
     const auth = await authPlugin(production, env.NEXORA_DATA_DIR ?? './data')
+    const fhir = await fhirSetup(production, port === 0 ? 0 : Number(env.NEXORA_DEV_FHIR_PORT ?? port + 1))
     const running = await serveNode({
-      port, host: values.host, db: values.db ?? env.NEXORA_DB, plugins: [auth.plugin],
+      port, host: values.host, db: values.db ?? env.NEXORA_DB, plugins: [auth.plugin, ...fhir.plugins],
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
         if (imported.length) io.err(`registered demo models: ${imported.join(', ')}`)
       },
     })
     const base = running.url.replace('127.0.0.1', 'localhost')
+    running.server.once('close', () => fhir.close?.())
     io.err(`Nexora is listening on ${base} (${production ? 'production' : 'dev mode'})
-  API docs: ${base}/docs`)
+  API docs: ${base}/docs${fhir.description ? `\n  FHIR:     ${fhir.description}` : ''}`)
     if (auth.token) {
       io.err(`  Dev token (also in ${auth.token.tokenFile}; valid 30 days):
     ${auth.token.token}

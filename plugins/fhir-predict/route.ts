@@ -14,6 +14,7 @@ const Body = z.object({
   alias: z.enum(['production', 'staging', 'latest']).optional(),
   explain: z.boolean().optional(),
   purpose: z.string().max(64).optional(),
+  indexTime: z.string().datetime({ offset: true }).optional().openapi({ description: 'Score as of this time (default now): features look back from it' }),
 }).openapi('FhirPredictRequest')
 const OperationOutcome = z.object({ resourceType: z.literal('OperationOutcome'), issue: z.array(z.record(z.string(), z.unknown())) }).openapi('OperationOutcome')
 const fhirError = (description: string) => ({ content: { 'application/fhir+json': { schema: OperationOutcome } }, description })
@@ -51,7 +52,7 @@ export function fhirPredictRoute(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext
           const resources = await fhir.everything(id)
           const [record] = etl.fromBundle({ entry: resources.map((resource) => ({ resource })) })
           if (!record) throw new NexoraError('fhir.not_found', { detail: 'the record holds no Patient' })
-          const row = etl.transform(record, { now: ctx.clock.now() })
+          const row = etl.transform(record, { now: ctx.clock.now(), indexTime: body.indexTime })
           extracted = row
           const features = Object.fromEntries(Object.entries(row.features).filter(([, v]) => v !== null)) as Row['features']
           return { rows: [{ patientRef: `Patient/${id}`, features }], context: { source: 'fhir', resources: resources.length, basis: row.basis.length } }

@@ -45,7 +45,8 @@ describe('nexora CLI', () => {
 
   it('lists models and predicts in-process as JSON', async () => {
     const list = JSON.parse((await nexora('models', 'list')).stdout)
-    expect(list.models[0]).toMatchObject({ name: 'readmission-risk', aliases: { production: '1.0.0' } })
+    expect(list.models.map((m: { name: string }) => m.name)).toEqual(['readmission-fhir', 'readmission-risk'])
+    expect(list.models[1]).toMatchObject({ name: 'readmission-risk', aliases: { production: '1.0.0' } })
     const features = JSON.stringify({ age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true })
     const out = await nexora('predict', '--model', 'readmission-risk', '--features', features, '--explain')
     expect(out.code).toBe(0)
@@ -78,5 +79,27 @@ describe('nexora CLI', () => {
     expect(JSON.parse(out.stderr)).toMatchObject({ code: 'features.missing' })
     expect(out.stderr).not.toContain('seventy-secret')
     expect((await nexora('predict', '--model', 'x', '--features', 'not json')).code).toBe(2)
+  })
+})
+
+describe('nexora fhir', () => {
+  it('extracts features from a Bundle file and from NDJSON, with the report', async () => {
+    const { writeFileSync } = await import('node:fs')
+    const { generateFhirCohort } = await import('../../examples/dev-fhir-server/index.ts')
+    const cohort = generateFhirCohort({ patients: 3, seed: 5 })
+    const bundlePath = join(dir, 'cohort.json')
+    writeFileSync(bundlePath, JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: cohort.resources.map((resource) => ({ resource })) }))
+    const ndjsonPath = join(dir, 'cohort.ndjson')
+    writeFileSync(ndjsonPath, cohort.resources.map((r) => JSON.stringify(r)).join('\n') + '\n')
+    const spec = new URL('../../models/readmission-fhir/feature-spec.json', import.meta.url).pathname
+    const fromBundle = await nexora('fhir', 'features', '--bundle', bundlePath, '--spec', spec, '--index-time', '2026-06-01', '--json')
+    expect(fromBundle.code).toBe(0)
+    const parsed = JSON.parse(fromBundle.stdout)
+    expect(parsed.patients.map((p: { patientId: string }) => p.patientId)).toEqual(['pt-0001', 'pt-0002', 'pt-0003'])
+    expect(Object.keys(parsed.patients[0].features)).toContain('charlson')
+    expect(parsed.report.patients).toBe(3)
+    const fromNdjson = JSON.parse((await nexora('fhir', 'features', '--bundle', ndjsonPath, '--spec', spec, '--index-time', '2026-06-01', '--json')).stdout)
+    expect(fromNdjson.patients).toEqual(parsed.patients)
+    expect((await nexora('fhir', 'features', '--bundle', bundlePath)).code).toBe(2)
   })
 })
