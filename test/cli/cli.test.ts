@@ -103,3 +103,27 @@ describe('nexora fhir', () => {
     expect((await nexora('fhir', 'features', '--bundle', bundlePath)).code).toBe(2)
   })
 })
+
+describe('nexora fhir pull', () => {
+  it("prints a patient's record from a FHIR server as a Bundle, and a coded error for an unknown patient", async () => {
+    const { serve } = await import('@hono/node-server')
+    const { createDevFhirServer } = await import('../../examples/dev-fhir-server/index.ts')
+    const dev = createDevFhirServer({ cohort: { patients: 2, seed: 1 }, staticTokens: ['cli-token'] })
+    const { url, close } = await new Promise<{ url: string; close: () => void }>((resolve) => {
+      const s = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => s.close() }))
+    })
+    try {
+      const out = await nexora('fhir', 'pull', '--server', url, '--patient', 'pt-0001', '--token', 'cli-token')
+      expect(out.code).toBe(0)
+      const bundle = JSON.parse(out.stdout)
+      const expected = dev.cohort!.resources.filter((r) => r.id === 'pt-0001' || (r.subject as { reference?: string } | undefined)?.reference === 'Patient/pt-0001').length
+      expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' })
+      expect(bundle.entry).toHaveLength(expected)
+      const missing = await nexora('fhir', 'pull', '--server', url, '--patient', 'nobody', '--token', 'cli-token')
+      expect([missing.code, JSON.parse(missing.stderr).code]).toEqual([1, 'fhir.not_found'])
+      expect((await nexora('fhir', 'pull', '--server', url)).code).toBe(2)
+    } finally {
+      close()
+    }
+  })
+})
