@@ -52,8 +52,10 @@ export interface ModelArtifact {
 
 export interface Dataset {
   rows: Row[]
-  /** Binary outcomes (0/1) for classifiers. */
+  /** Binary outcomes (0/1) for classifiers; the event indicator (1 = event, 0 = censored) for survival. */
   labels: number[]
+  /** Survival only: the time of the event or of censoring, one per row. */
+  times?: number[]
 }
 
 export interface ModelDescription {
@@ -62,6 +64,11 @@ export interface ModelDescription {
   explanationMethod: string
   /** What the contributions add up to, when the method promises additivity. */
   additivity?: 'logit' | 'output' | 'none'
+  /**
+   * With additivity: the model's output (in the additivity units) at its baseline, so that
+   * Σ contributions = output(row) − baseline. Per row when the baseline depends on the row.
+   */
+  baseline?: number
   card?: string
   featureSpec?: unknown
 }

@@ -20,9 +20,14 @@ export function encodeArtifact(artifact: LinearArtifact): Uint8Array {
 
 export function decodeArtifact(bytes: Uint8Array | undefined): LinearArtifact {
   if (!bytes) throw new NexoraError('model.load_failed', { detail: `the artifact has no ${ARTIFACT_FILE}` })
-  const parsed = JSON.parse(new TextDecoder().decode(bytes)) as LinearArtifact
+  let parsed: LinearArtifact
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes)) as LinearArtifact
+  } catch (cause) {
+    throw new NexoraError('model.load_failed', { detail: `${ARTIFACT_FILE} is not JSON`, cause })
+  }
   const width = parsed.columns?.length
-  if (parsed.format !== 'nexora-logistic-v1' || [parsed.mean, parsed.scale, parsed.coef].some((a) => a?.length !== width)) {
+  if (parsed?.format !== 'nexora-logistic-v1' || [parsed.mean, parsed.scale, parsed.coef].some((a) => a?.length !== width)) {
     throw new NexoraError('model.load_failed', { detail: `${ARTIFACT_FILE} is not a nexora-logistic-v1 artifact` })
   }
   return parsed

@@ -1,5 +1,5 @@
 import type { Contribution, Dataset, LoadedModel, ModelManifest, Row } from '../../core/index.ts'
-import { auroc, brierScore, logLoss } from '../monitoring/clinical-metrics.ts'
+import { classifierMetrics } from '../monitoring/clinical-metrics.ts'
 import type { LinearArtifact } from './artifact.ts'
 import { sigmoid } from './newton.ts'
 import { encodeRows } from './standardise.ts'
@@ -23,6 +23,7 @@ export function createLinearModel(manifest: ModelManifest, artifact: LinearArtif
       inputs: manifest.inputs, outputs: manifest.outputs, card: manifest.card, featureSpec: manifest.featureSpec,
       explanationMethod: 'coefficient × standardised value (exact; baseline = intercept, the all-average patient)',
       additivity: 'logit',
+      baseline: artifact.intercept,
     }),
     predict,
     async explain(rows) {
@@ -34,7 +35,7 @@ export function createLinearModel(manifest: ModelManifest, artifact: LinearArtif
     },
     async evaluate(dataset: Dataset) {
       const scores = (await predict(dataset.rows)).map((p) => p.score)
-      return { auroc: auroc(dataset.labels, scores), logLoss: logLoss(dataset.labels, scores), brier: brierScore(dataset.labels, scores), n: scores.length }
+      return classifierMetrics(dataset.labels, scores)
     },
   }
 }

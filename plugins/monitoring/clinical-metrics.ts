@@ -48,3 +48,67 @@ export function brierScore(labels: ArrayLike<number>, probs: ArrayLike<number>):
   for (let i = 0; i < labels.length; i++) total += (probs[i]! - labels[i]!) ** 2
   return total / labels.length
 }
+
+/**
+ * Average precision, as scikit-learn's `average_precision_score` defines it:
+ * Σ (R_n − R_{n−1}) P_n over the distinct score thresholds, from the highest down.
+ */
+export function averagePrecision(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+  check(labels, scores)
+  const order = Array.from(scores, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!)
+  const positives = Array.from(labels).filter((y) => y === 1).length
+  if (positives === 0) return Number.NaN
+  let tp = 0
+  let fp = 0
+  let ap = 0
+  let lastRecall = 0
+  for (let i = 0; i < order.length;) {
+    let j = i
+    while (j < order.length && scores[order[j]!] === scores[order[i]!]) {
+      if (labels[order[j]!] === 1) tp++
+      else fp++
+      j++
+    }
+    const recall = tp / positives
+    ap += (recall - lastRecall) * (tp / (tp + fp))
+    lastRecall = recall
+    i = j
+  }
+  return ap
+}
+
+export interface CalibrationCurve {
+  probTrue: number[]
+  probPred: number[]
+  binCounts: number[]
+}
+
+/**
+ * scikit-learn's `calibration_curve` with `strategy='uniform'`: `bins` equal-width bins on
+ * [0, 1] (the last one closed), empty bins dropped; and the expected calibration error,
+ * ECE = Σ_b (n_b / n) · |mean predicted_b − observed rate_b|.
+ */
+export function calibration(labels: ArrayLike<number>, probs: ArrayLike<number>, bins = 10): CalibrationCurve & { ece: number } {
+  check(labels, probs)
+  const sums = Array.from({ length: bins }, () => ({ n: 0, y: 0, p: 0 }))
+  for (let i = 0; i < labels.length; i++) {
+    const b = Math.min(bins - 1, Math.floor(probs[i]! * bins))
+    sums[b]!.n++
+    sums[b]!.y += labels[i]!
+    sums[b]!.p += probs[i]!
+  }
+  const kept = sums.filter((s) => s.n > 0)
+  const n = labels.length
+  return {
+    probTrue: kept.map((s) => s.y / s.n),
+    probPred: kept.map((s) => s.p / s.n),
+    binCounts: kept.map((s) => s.n),
+    ece: kept.reduce((e, s) => e + (s.n / n) * Math.abs(s.p / s.n - s.y / s.n), 0),
+  }
+}
+
+/** The standard binary-classifier evaluation every model plugin reports. */
+export function classifierMetrics(labels: ArrayLike<number>, probs: ArrayLike<number>) {
+  const cal = calibration(labels, probs)
+  return { auroc: auroc(labels, probs), auprc: averagePrecision(labels, probs), brier: brierScore(labels, probs), logLoss: logLoss(labels, probs), ece: cal.ece, n: labels.length }
+}

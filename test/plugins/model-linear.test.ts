@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Row } from '../../core/index.ts'
 import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
-import { auroc, brierScore, logLoss } from '../../plugins/monitoring/clinical-metrics.ts'
+import { auroc, averagePrecision, brierScore, calibration, logLoss } from '../../plugins/monitoring/clinical-metrics.ts'
 
-interface Fit { C: number; coef: number[]; intercept: number; proba: number[]; auroc: number; logLoss: number; brier: number }
+interface Fit { C: number; coef: number[]; intercept: number; proba: number[]; auroc: number; logLoss: number; brier: number; averagePrecision: number; calibration: { probTrue: number[]; probPred: number[] } }
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/sklearn/breast_cancer_logreg.json', import.meta.url), 'utf8')) as {
   featureNames: string[]; X: number[][]; y: number[]; fits: Fit[]
 }
@@ -29,6 +29,11 @@ describe('linear model against scikit-learn (breast_cancer, StandardScaler + Log
     expect(Math.abs(auroc(fixture.y, fit.proba) - fit.auroc)).toBeLessThan(1e-12)
     expect(Math.abs(logLoss(fixture.y, fit.proba) - fit.logLoss)).toBeLessThan(1e-12)
     expect(Math.abs(brierScore(fixture.y, fit.proba) - fit.brier)).toBeLessThan(1e-12)
+    expect(Math.abs(averagePrecision(fixture.y, fit.proba) - fit.averagePrecision)).toBeLessThan(1e-12)
+    const curve = calibration(fixture.y, fit.proba, 10)
+    curve.probTrue.forEach((v, i) => expect(Math.abs(v - fit.calibration.probTrue[i]!)).toBeLessThan(1e-12))
+    curve.probPred.forEach((v, i) => expect(Math.abs(v - fit.calibration.probPred[i]!)).toBeLessThan(1e-12))
+    expect(curve.probTrue).toHaveLength(fit.calibration.probTrue.length)
   })
 
   it('explanations add up to the logit minus the intercept', async () => {

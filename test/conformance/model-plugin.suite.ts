@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest'
+import {
+  createNexora, createRegistry, definePlugin, manualClock, memoryAuditSink, memoryModelStore, NexoraError,
+  type Dataset, type ModelArtifact, type ModelPlugin, type Row, type TrainOptions,
+} from '../../core/index.ts'
+
+export interface ModelPluginHarness {
+  plugin: ModelPlugin
+  /** Training data (small, so the suite stays fast) and a few rows to score. */
+  train: Dataset
+  score: Row[]
+  options: TrainOptions
+  /** Tolerances: batch vs single rows, and additivity of explanations. */
+  tolerance?: { batch?: number; additivity?: number }
+  /** The output in additivity units (default: the logit of the score). */
+  output?: (score: number) => number
+  /** Metrics `evaluate` must report. */
+  metrics: string[]
+}
+
+const logit = (p: number) => Math.log(p / (1 - p))
+
+/**
+ * The contract every model plugin passes (linear, DeepFM, Transformer, Cox, and any custom one):
+ * deterministic training under a seed, identical predictions after a round trip through the
+ * registry, batch and single-row predictions that agree, coded errors for bad input and bad
+ * artifacts, and explanations that add up where the method promises it.
+ */
+export function modelPluginConformance(label: string, harness: () => Promise<ModelPluginHarness>) {
+  describe(`ModelPlugin conformance: ${label}`, () => {
+    let h: ModelPluginHarness
+    let artifact: ModelArtifact
+    const setup = async () => {
+      h ??= await harness()
+      artifact ??= await h.plugin.train!(h.train, h.options)
+      return { h, artifact }
+    }
+
+    it('trains deterministically under a seed', { timeout: 300_000 }, async () => {
+      const { h, artifact } = await setup()
+      const again = await h.plugin.train!(h.train, h.options)
+      const [a, b] = [await h.plugin.load(artifact), await h.plugin.load(again)]
+      const [pa, pb] = [await a.predict(h.score), await b.predict(h.score)]
+      pa.forEach((p, i) => expect(p.score).toBe(pb[i]!.score))
+      expect(Object.keys(again.files).sort()).toEqual(Object.keys(artifact.files).sort())
+    })
+
+    it('predicts identically after a round trip through the registry and its store', { timeout: 120_000 }, async () => {
+      const { h, artifact } = await setup()
+      const registry = createRegistry({ store: memoryModelStore(), plugins: () => [h.plugin], clock: manualClock(), resolveTtlMs: 0 })
+      const stored = await registry.register(artifact.manifest, artifact.files)
+      const [direct, viaRegistry] = [await h.plugin.load(artifact), await registry.load(stored)]
+      const [pd, pr] = [await direct.predict(h.score), await viaRegistry.predict(h.score)]
+      pd.forEach((p, i) => expect(pr[i]!.score).toBe(p.score))
+      pd.forEach((p) => expect(Number.isFinite(p.score)).toBe(true))
+    })
+
+    it('gives a single row the same score as the same row in a batch', { timeout: 120_000 }, async () => {
+      const { h, artifact } = await setup()
+      const model = await h.plugin.load(artifact)
+      const batch = await model.predict(h.score)
+      for (const [i, row] of h.score.entries()) {
+        const [single] = await model.predict([row])
+        expect(Math.abs(single!.score - batch[i]!.score)).toBeLessThanOrEqual(h.tolerance?.batch ?? 1e-6)
+      }
+    })
+
+    it('rejects bad input with coded errors, before the model sees it', { timeout: 120_000 }, async () => {
+      const { h, artifact } = await setup()
+      const nexora = await createNexora({
+        plugins: [
+          definePlugin({ name: 'store', provides: 'modelStore', setup: () => memoryModelStore() }),
+          definePlugin({ name: 'audit', provides: 'auditSink', setup: () => memoryAuditSink() }),
+          definePlugin({ name: 'model', provides: 'model', setup: () => h.plugin }),
+        ],
+      })
+      await nexora.registry.register(artifact.manifest, artifact.files)
+      const first = h.score[0]!
+      const name = artifact.manifest.name
+      const code = (rows: Row[]) => nexora.predict({ model: name, rows }).then(() => 'ok', (e: NexoraError) => e.code)
+      expect(await code([{ ...first, features: { ...first.features, not_an_input: 1 } }])).toBe('features.unknown')
+      const required = artifact.manifest.inputs.find((i) => i.required !== false)
+      if (required) {
+        const { [required.name]: _dropped, ...rest } = first.features
+        expect(await code([{ ...first, features: rest }])).toBe('features.missing')
+      }
+      const numeric = artifact.manifest.inputs.find((i) => i.type === 'number')
+      if (numeric) expect(await code([{ ...first, features: { ...first.features, [numeric.name]: Number.NaN } }])).toBe('features.invalid')
+      expect(await code([])).toBe('batch.empty')
+      const broken = { ...artifact, files: Object.fromEntries(Object.keys(artifact.files).map((f) => [f, new TextEncoder().encode('{ not a model')])) }
+      const error = await h.plugin.load(broken).then(() => undefined, (e: unknown) => e)
+      expect(error).toBeInstanceOf(NexoraError)
+    })
+
+    it('explains each row; contributions add up where the method promises it', { timeout: 300_000 }, async () => {
+      const { h, artifact } = await setup()
+      const model = await h.plugin.load(artifact)
+      const description = model.describe()
+      expect(description.explanationMethod.length).toBeGreaterThan(0)
+      const [scores, explanations] = [await model.predict(h.score), await model.explain(h.score)]
+      expect(explanations).toHaveLength(h.score.length)
+      if (description.additivity && description.additivity !== 'none') {
+        expect(typeof description.baseline).toBe('number')
+        scores.forEach((p, i) => {
+          const total = explanations[i]!.reduce((s, c) => s + c.contribution, 0)
+          const output = (h.output ?? logit)(p.score)
+          expect(Math.abs(total - (output - description.baseline!))).toBeLessThanOrEqual(h.tolerance?.additivity ?? 1e-6)
+        })
+      }
+    })
+
+    it('evaluates with its documented metrics', { timeout: 120_000 }, async () => {
+      const { h, artifact } = await setup()
+      const metrics = await (await h.plugin.load(artifact)).evaluate(h.train)
+      for (const m of h.metrics) expect(Number.isFinite(metrics[m]), m).toBe(true)
+    })
+  })
+}

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs'
+import Papa from 'papaparse'
+import type { FeatureDef } from '../../core/index.ts'
+import { FEATURES, type CohortRow } from '../../models/readmission-risk/cohort.ts'
+import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
+import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
+
+modelPluginConformance('linear', async () => {
+  const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), { header: true, dynamicTyping: true, skipEmptyLines: true }).data.slice(0, 600)
+  const rows = cohort.map(({ readmitted_30d: _y, ...features }) => ({ features }))
+  const inputs = FEATURES.map((f) => ({ ...f, categories: 'categories' in f ? [...f.categories] : undefined })) as FeatureDef[]
+  return {
+    plugin: linearModelPlugin,
+    train: { rows, labels: cohort.map((r) => r.readmitted_30d) },
+    score: rows.slice(0, 8),
+    options: { name: 'linear-conformance', version: '1.0.0', inputs, seed: 1 },
+    tolerance: { batch: 0, additivity: 1e-9 },
+    metrics: ['auroc', 'auprc', 'brier', 'logLoss', 'ece'],
+  }
+})
