@@ -21,7 +21,9 @@ export interface NodeServerOptions {
   db?: string
   /** See storage-sql's Durability. Default `full`. */
   durability?: 'full' | 'normal'
-  /** Plugins beyond the defaults (storage-sql and model-linear). */
+  /** Model plugins. Default: model-linear only (the CLI passes every kind; engines load on first use). */
+  models?: Plugin[]
+  /** Plugins beyond storage, logging and the models. */
   plugins?: Plugin[]
   config?: NexoraConfig
   /** Called after start-up, before listening (e.g. to import demo models). */
@@ -71,7 +73,7 @@ function nodeAssets(): NexoraConfig['assets'] {
  */
 export async function serveNode(options: NodeServerOptions = {}): Promise<RunningNodeServer> {
   const nexora = await createNexora({
-    plugins: [sqlStorage({ url: options.db, durability: options.durability, sha256 }), linearModel(), stderrLogger, ...(options.plugins ?? [])],
+    plugins: [sqlStorage({ url: options.db, durability: options.durability, sha256 }), ...(options.models ?? [linearModel()]), stderrLogger, ...(options.plugins ?? [])],
     config: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), sha256, scheduleCommit: setImmediate, checkpointIntervalMs: 300_000, ...options.config },
   })
   await options.prepare?.(nexora)

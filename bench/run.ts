@@ -1,12 +1,14 @@
 /** `npm run bench`: every benchmark, each reported as a ratio against a baseline from the same run. */
 import { auditAppend } from './audit-append.ts'
 import { fhirFeatures } from './fhir-features.ts'
+import { modelPlugins } from './model-plugins.ts'
 import { predictVsBare } from './predict-vs-bare.ts'
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'predict-vs-bare': predictVsBare,
   'audit-append': auditAppend,
   'fhir-features': fhirFeatures,
+  'model-plugins': modelPlugins,
 }
 
 const only = process.argv.slice(2)

@@ -4,8 +4,10 @@ import { fhirCommand } from './commands/fhir.ts'
 import { modelsCommand } from './commands/models.ts'
 import { predictCommand } from './commands/predict.ts'
 import { serveCommand } from './commands/serve.ts'
+import { survivalCommand } from './commands/survival.ts'
+import { trainCommand } from './commands/train.ts'
 
-const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand, auditCommand, fhirCommand]
+const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand, trainCommand, survivalCommand, auditCommand, fhirCommand]
 
 const overview = () => `Nexora: clinical machine learning — score, explain, audit.
 

@@ -5,6 +5,7 @@ import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevIdentity } from '../dev-identity.ts'
 import { importModels } from '../demo-models.ts'
 import { fhirSetup } from '../fhir-source.ts'
+import { allModelPlugins } from '../model-kinds.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 
 const env = process.env
@@ -45,7 +46,7 @@ export const serveCommand: Command = {
     const auth = await authPlugin(production, env.NEXORA_DATA_DIR ?? './data')
     const fhir = await fhirSetup(production, port === 0 ? 0 : Number(env.NEXORA_DEV_FHIR_PORT ?? port + 1))
     const running = await serveNode({
-      port, host: values.host, db: values.db ?? env.NEXORA_DB, plugins: [auth.plugin, ...fhir.plugins],
+      port, host: values.host, db: values.db ?? env.NEXORA_DB, plugins: [auth.plugin, ...fhir.plugins], models: await allModelPlugins(),
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
         if (imported.length) io.err(`registered demo models: ${imported.join(', ')}`)
