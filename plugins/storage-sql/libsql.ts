@@ -32,11 +32,23 @@ export async function openLibsql(url: string, durability: Durability): Promise<S
   }
   // One connection: the synchronous pragma is per connection, and group commit serialises writes anyway.
   const client = createClient({ url, concurrency: 1 })
+  // Wait for a lock instead of failing at once: another process may be switching the file to WAL
+  // or migrating it at the same moment.
+  await client.execute('PRAGMA busy_timeout = 5000')
   if (url !== ':memory:' && url !== 'file::memory:') await client.execute('PRAGMA journal_mode = WAL')
   await client.execute(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
-  await client.execute('PRAGMA busy_timeout = 5000')
   const db = drizzle(client) as LibsqlDb
-  await migrate(db, { migrationsFolder: MIGRATIONS })
+  // Two processes can both read "nothing applied" and race to create the tables; the loser
+  // retries and then finds the migrations recorded.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await migrate(db, { migrationsFolder: MIGRATIONS })
+      break
+    } catch (error) {
+      if (attempt >= 5) throw error
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)))
+    }
+  }
   return {
     dialect: 'sqlite',
     db,
