@@ -19,9 +19,16 @@ export const problem = (description: string) => ({
 
 export const FeatureValueSchema = z.union([z.number(), z.string().max(1024), z.boolean(), z.null()])
 
+export const ClinicalEventSchema = z.object({
+  code: z.string().min(1).max(128).openapi({ example: 'ICD10:I50' }),
+  time: z.string().datetime({ offset: true }),
+  value: z.number().optional(),
+}).openapi('ClinicalEvent')
+
 export const PredictRowSchema = z.object({
   patientId: z.string().min(1).max(256).optional().openapi({ description: 'A patient reference; audited, never logged', example: 'Patient/demo-1' }),
   features: z.record(z.string().max(128), FeatureValueSchema),
+  sequence: z.array(ClinicalEventSchema).max(4096).optional().openapi({ description: 'Timed clinical events, for sequence models (e.g. mortality-transformer)' }),
 }).openapi('PredictRow')
 
 export const PredictRequestSchema = z.object({

@@ -55,7 +55,7 @@ export function fhirPredictRoute(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext
           const row = etl.transform(record, { now: ctx.clock.now(), indexTime: body.indexTime })
           extracted = row
           const features = Object.fromEntries(Object.entries(row.features).filter(([, v]) => v !== null)) as Row['features']
-          return { rows: [{ patientRef: `Patient/${id}`, features }], context: { source: 'fhir', resources: resources.length, basis: row.basis.length } }
+          return { rows: [{ patientRef: `Patient/${id}`, features, ...(row.sequence ? { sequence: row.sequence } : {}) }], context: { source: 'fhir', resources: resources.length, basis: row.basis.length } }
         },
       },
     )

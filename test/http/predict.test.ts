@@ -111,3 +111,16 @@ describe('POST /predict', () => {
     })
   })
 })
+
+describe('POST /predict with event sequences', () => {
+  it('passes each row sequence to the model, and validates its events', async () => {
+    const seen: unknown[] = []
+    const { nexora } = await toyNexora({}, [{ name: 'spy', order: 'pre', async process(_ctx, rows) { seen.push(...(rows as { sequence?: unknown }[]).map((r) => r.sequence)); return rows } }])
+    const sequence = [{ code: 'ICD10:I50', time: '2025-01-01T00:00:00Z' }, { code: 'LOINC:2160-0:H', time: '2025-02-01T00:00:00Z', value: 2.1 }]
+    const ok = await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ features: { age: 50 }, sequence }] }))
+    expect(ok.status).toBe(200)
+    expect(seen).toEqual([sequence])
+    const bad = await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ features: { age: 50 }, sequence: [{ code: 'x', time: 'yesterday' }] }] }))
+    expect([bad.status, (await bad.json()).code]).toEqual([400, 'request.invalid'])
+  })
+})

@@ -23,7 +23,7 @@ export function predictRoutes(app: OpenAPIHono<AppEnv>, deps: HttpDeps) {
     const body = c.req.valid('json')
     const result = await deps.predict({
       model: body.model, version: body.version, alias: body.alias, explain: body.explain, purpose: body.purpose,
-      rows: body.rows.map((r) => ({ patientRef: r.patientId, features: r.features })),
+      rows: body.rows.map((r) => ({ patientRef: r.patientId, features: r.features, ...(r.sequence ? { sequence: r.sequence } : {}) })),
     }, c.get('caller'), c.get('requestId'))
     return c.json({ model: result.model, predictions: result.predictions, requestId: result.requestId }, 200)
   })
