@@ -2,6 +2,7 @@
 import { auditAppend } from './audit-append.ts'
 import { fhirFeatures } from './fhir-features.ts'
 import { modelPlugins } from './model-plugins.ts'
+import { phiDeid } from './phi-deid.ts'
 import { predictVsBare } from './predict-vs-bare.ts'
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -9,6 +10,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'audit-append': auditAppend,
   'fhir-features': fhirFeatures,
   'model-plugins': modelPlugins,
+  'phi-deid': phiDeid,
 }
 
 const only = process.argv.slice(2)

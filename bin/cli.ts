@@ -1,5 +1,7 @@
 import { UsageError, type Command, type Io } from './args.ts'
 import { auditCommand } from './commands/audit.ts'
+import { deidCommand } from './commands/deid.ts'
+import { phiCommand } from './commands/phi.ts'
 import { fhirCommand } from './commands/fhir.ts'
 import { modelsCommand } from './commands/models.ts'
 import { predictCommand } from './commands/predict.ts'
@@ -7,7 +9,7 @@ import { serveCommand } from './commands/serve.ts'
 import { survivalCommand } from './commands/survival.ts'
 import { trainCommand } from './commands/train.ts'
 
-const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand, trainCommand, survivalCommand, auditCommand, fhirCommand]
+const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand, trainCommand, survivalCommand, phiCommand, deidCommand, auditCommand, fhirCommand]
 
 const overview = () => `Nexora: clinical machine learning — score, explain, audit.
 

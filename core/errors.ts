@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   'model.artifact_corrupt': { status: 500, title: 'A model artifact failed its integrity check' },
   'model.load_failed': { status: 503, title: 'The model could not be loaded' },
   'model.train_failed': { status: 422, title: 'The model could not be trained on this data' },
+  'phi.detected': { status: 422, title: 'A field that must not carry PHI appears to contain it' },
   'auth.unauthenticated': { status: 401, title: 'Authentication is required' },
   'auth.forbidden': { status: 403, title: 'The caller lacks the required scope' },
   'rate.limited': { status: 429, title: 'Too many requests' },

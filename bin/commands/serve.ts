@@ -6,6 +6,8 @@ import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevIdentity } from '../dev-identi
 import { importModels } from '../demo-models.ts'
 import { fhirSetup } from '../fhir-source.ts'
 import { allModelPlugins } from '../model-kinds.ts'
+import { loadDeidKey, nodeHmac } from '../deid-key.ts'
+import { phiEndpoints, phiGuard } from '../../plugins/compliance/index.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 
 const env = process.env
@@ -46,7 +48,8 @@ export const serveCommand: Command = {
     const auth = await authPlugin(production, env.NEXORA_DATA_DIR ?? './data')
     const fhir = await fhirSetup(production, port === 0 ? 0 : Number(env.NEXORA_DEV_FHIR_PORT ?? port + 1))
     const running = await serveNode({
-      port, host: values.host, db: values.db ?? env.NEXORA_DB, plugins: [auth.plugin, ...fhir.plugins], models: await allModelPlugins(),
+      port, host: values.host, db: values.db ?? env.NEXORA_DB, models: await allModelPlugins(),
+      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, env.NEXORA_DATA_DIR ?? './data'), hmac: nodeHmac })],
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
         if (imported.length) io.err(`registered demo models: ${imported.join(', ')}`)

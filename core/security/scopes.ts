@@ -8,6 +8,7 @@ export const SCOPES = {
   modelsRead: 'nexora/models.read',
   modelsWrite: 'nexora/models.write',
   auditRead: 'nexora/audit.read',
+  deid: 'nexora/deid',
   admin: 'nexora/admin',
 } as const
 
