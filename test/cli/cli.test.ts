@@ -1,25 +1,14 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { cliRunner } from '../helpers/cli.ts'
 
-const run = promisify(execFile)
-const bin = new URL('../../bin/nexora.mjs', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'nexora-cli-'))
 const db = `file:${join(dir, 'cli.db')}`
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function nexora(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, NEXORA_DB: db } })
-    return { code: 0, stdout, stderr }
-  } catch (e) {
-    const error = e as { code: number; stdout: string; stderr: string }
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr }
-  }
-}
+const nexora = cliRunner({ env: { NEXORA_DB: db } })
 
 describe('nexora CLI', () => {
   it('prints help for the tool and for every command', async () => {

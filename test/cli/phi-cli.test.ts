@@ -1,25 +1,14 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { cliRunner } from '../helpers/cli.ts'
 
-const run = promisify(execFile)
-const bin = new URL('../../bin/nexora.mjs', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'nexora-phi-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const NOTE = 'Discharge summary for Maria Gonzalez (DOB: 04/12/1961), MRN: 88213457. Phone 312-555-0143.'
 
-async function nexora(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, NEXORA_DATA_DIR: dir } })
-    return { code: 0, stdout, stderr }
-  } catch (e) {
-    const error = e as { code: number; stdout: string; stderr: string }
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr }
-  }
-}
+const nexora = cliRunner({ env: { NEXORA_DATA_DIR: dir } })
 
 describe('nexora phi and nexora deid', () => {
   it('detects PHI in a text file with offsets into it', async () => {

@@ -1,22 +1,11 @@
-import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { cliRunner } from '../helpers/cli.ts'
 
-const run = promisify(execFile)
-const bin = new URL('../../bin/nexora.mjs', import.meta.url).pathname
 const lung = new URL('../fixtures/survival/lung.csv', import.meta.url).pathname
 const reference = JSON.parse(readFileSync(new URL('../fixtures/survival/reference-r.json', import.meta.url), 'utf8')).lung
 
-async function nexora(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args])
-    return { code: 0, stdout, stderr }
-  } catch (e) {
-    const error = e as { code: number; stdout: string; stderr: string }
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr }
-  }
-}
+const nexora = cliRunner()
 
 describe('nexora survival', () => {
   it('fits a Cox model from CSV matching R survival to 1e-6', async () => {

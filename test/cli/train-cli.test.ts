@@ -1,25 +1,14 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { cliRunner } from '../helpers/cli.ts'
 
-const run = promisify(execFile)
-const bin = new URL('../../bin/nexora.mjs', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'nexora-train-'))
 const db = `file:${join(dir, 'train.db')}`
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function nexora(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args, '--db', db], { timeout: 240_000 })
-    return { code: 0, stdout, stderr }
-  } catch (e) {
-    const error = e as { code: number; stdout: string; stderr: string }
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr }
-  }
-}
+const nexora = cliRunner({ append: ['--db', db] })
 
 describe('nexora train', () => {
   it('trains a linear model from CSV, reports progress as plain lines without a TTY, and registers it', { timeout: 120_000 }, async () => {
