@@ -105,7 +105,12 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     store: ports.get('modelStore'), plugins: () => ports.getAll('model'), clock, metrics,
     cacheSize: config.modelCacheSize, resolveTtlMs: config.resolveTtlMs,
   })
-  const audit = createAuditWriter(ports.get('auditSink'), { schedule: config.scheduleCommit })
+  const commitSeconds = metrics.histogram('nexora_audit_commit_seconds', 'Time to commit one group of audit events durably')
+  const committed = metrics.counter('nexora_audit_events_total', 'Audit events committed')
+  const audit = createAuditWriter(ports.get('auditSink'), {
+    schedule: config.scheduleCommit,
+    onCommit: (seconds, events) => { commitSeconds.observe({}, seconds); committed.inc({}, events) },
+  })
   const auditLogger = createAuditLogger(ports.get('auditSink'), audit, clock)
   const deps: PipelineDeps = {
     registry, audit, clock, logger, metrics, stages: ports.getAll('complianceStage'),
@@ -146,7 +151,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     rateLimits: config.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
   })
   const app = createHttpApp({
-    registry, audit: auditLogger, now: () => clock.now(), health, logger, predict, security, frontDoors,
+    registry, audit: auditLogger, now: () => clock.now(), health, logger, metrics, predict, security, frontDoors,
     timeoutMs: config.requestTimeoutMs ?? 30_000,
     corsOrigins: config.corsOrigins ?? [],
     bodyLimitBytes: config.bodyLimitBytes ?? 1024 * 1024,

@@ -23,6 +23,8 @@ export interface AuditWriterOptions {
    * `setTimeout(run, 0)`; the Node adapter passes `setImmediate`, which skips the 1 ms clamp.
    */
   schedule?: (run: () => void) => void
+  /** Told after each commit: how long it took and how many events it carried (for metrics). */
+  onCommit?: (seconds: number, events: number) => void
 }
 
 const defaultSchedule = (run: () => void) => { setTimeout(run, 0) }
@@ -51,7 +53,9 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
         size += waiter.events.length
       }
       try {
+        const started = performance.now()
         const receipts = await sink.append(batch.flatMap((w) => w.events))
+        options.onCommit?.((performance.now() - started) / 1000, receipts.length)
         let offset = 0
         for (const waiter of batch) {
           waiter.resolve(receipts.slice(offset, offset + waiter.events.length))

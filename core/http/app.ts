@@ -12,6 +12,7 @@ import { problemResponse } from './problem.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { docsRoutes } from './routes/docs.ts'
 import { healthRoutes } from './routes/health.ts'
+import { metricsRoutes } from './routes/metrics.ts'
 import { modelRoutes } from './routes/models.ts'
 import { predictRoutes } from './routes/predict.ts'
 
@@ -39,11 +40,17 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   })
 
   app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }))
+  const requests = deps.metrics.counter('nexora_http_requests_total', 'HTTP requests by route pattern, method and status')
+  const latency = deps.metrics.histogram('nexora_http_request_duration_seconds', 'HTTP request latency by route pattern and method')
   app.use('*', async (c, next) => {
     const started = performance.now()
     await next()
-    // The route pattern, never the path: a path can carry a patient id.
-    deps.logger.info('http.request', { requestId: c.get('requestId'), method: c.req.method, route: matchedRoute(c) ?? 'unmatched', status: c.res.status, durationMs: Math.round((performance.now() - started) * 10) / 10 })
+    // The route pattern, never the path: a path can carry a patient id (and labels must stay few).
+    const route = matchedRoute(c) ?? 'unmatched'
+    const seconds = (performance.now() - started) / 1000
+    requests.inc({ route, method: c.req.method, status: String(c.res.status) })
+    latency.observe({ route, method: c.req.method }, seconds)
+    deps.logger.info('http.request', { requestId: c.get('requestId'), method: c.req.method, route, status: c.res.status, durationMs: Math.round(seconds * 10_000) / 10 })
   })
   app.use('*', secureHeaders({
     contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], frameAncestors: ["'none'"] },
@@ -71,6 +78,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   app.notFound((c) => problemResponse(new NexoraError('route.not_found'), c.get('requestId')))
 
   healthRoutes(app, deps)
+  metricsRoutes(app, deps)
   modelRoutes(app, deps)
   predictRoutes(app, deps)
   auditRoutes(app, deps)

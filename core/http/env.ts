@@ -3,7 +3,7 @@ import type { PortHealth } from '../ports/values.ts'
 import type { Caller, PredictionRequest, PredictionResult } from '../ports/values.ts'
 import type { AuditLogger } from '../audit/audit-logger.ts'
 import type { FrontDoor, FrontDoorContext } from '../ports/front-door.ts'
-import type { Logger } from '../ports/runtime.ts'
+import type { Logger, MetricsRegistry } from '../ports/runtime.ts'
 import type { ModelRegistry } from '../registry/registry.ts'
 
 /** Per-request variables every route can read. */
@@ -39,6 +39,7 @@ export interface HttpDeps {
   /** Front doors from plugins (FHIR, CDS Hooks, OIP…), registered after the core routes. */
   frontDoors: FrontDoor[]
   logger: Logger
+  metrics: MetricsRegistry
   assets?: AssetLoader
   title: string
   version: string

@@ -30,6 +30,7 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /docs': { access: 'public', rate: 'public', audit: 'handler' },
   'GET /docs/assets/init.js': { access: 'public', rate: 'public', audit: 'handler' },
   'GET /docs/assets/:file': { access: 'public', rate: 'public', audit: 'handler' },
+  'GET /metrics': { access: { anyOf: [SCOPES.metrics] }, rate: 'read', audit: 'handler' },
   'GET /models': { access: read, rate: 'read', audit: 'middleware' },
   'GET /models/:name': { access: read, rate: 'read', audit: 'middleware' },
   'GET /models/:name/versions/:version': { access: read, rate: 'read', audit: 'middleware' },

@@ -9,6 +9,7 @@ export const SCOPES = {
   modelsWrite: 'nexora/models.write',
   auditRead: 'nexora/audit.read',
   deid: 'nexora/deid',
+  metrics: 'nexora/metrics',
   admin: 'nexora/admin',
 } as const
 
