@@ -1,18 +1,13 @@
 import type { MiddlewareHandler } from 'hono'
 import type { PortHealth } from '../ports/values.ts'
-import type { Caller, PredictionRequest, PredictionResult } from '../ports/values.ts'
 import type { AuditLogger } from '../audit/audit-logger.ts'
 import type { FrontDoor, FrontDoorContext } from '../ports/front-door.ts'
 import type { Logger, MetricsRegistry } from '../ports/runtime.ts'
 import type { ModelRegistry } from '../registry/registry.ts'
 
-/** Per-request variables every route can read. */
-export interface AppEnv {
-  Variables: {
-    requestId: string
-    caller: Caller
-  }
-}
+import type { AppEnv } from './app-env.ts'
+
+export type { AppEnv }
 
 export interface HealthReport {
   status: 'ok' | 'down'

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { AuditLogger } from '../audit/audit-logger.ts'
 import type { NexoraError } from '../errors.ts'
-import type { AppEnv } from '../http/env.ts'
+import type { AppEnv } from '../http/app-env.ts'
 import type { ModelRegistry } from '../registry/registry.ts'
 import type { RoutePolicy } from '../security/route-policy.ts'
 import type { Clock } from './runtime.ts'
