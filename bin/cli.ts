@@ -2,6 +2,7 @@ import { UsageError, type Command, type Io } from './args.ts'
 import { auditCommand } from './commands/audit.ts'
 import { deidCommand } from './commands/deid.ts'
 import { driftCommand } from './commands/drift.ts'
+import { evaluateCommand } from './commands/evaluate.ts'
 import { phiCommand } from './commands/phi.ts'
 import { fhirCommand } from './commands/fhir.ts'
 import { modelsCommand } from './commands/models.ts'
@@ -10,7 +11,7 @@ import { serveCommand } from './commands/serve.ts'
 import { survivalCommand } from './commands/survival.ts'
 import { trainCommand } from './commands/train.ts'
 
-const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand, trainCommand, survivalCommand, phiCommand, deidCommand, driftCommand, auditCommand, fhirCommand]
+const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand, trainCommand, survivalCommand, phiCommand, deidCommand, evaluateCommand, driftCommand, auditCommand, fhirCommand]
 
 const overview = () => `Nexora: clinical machine learning — score, explain, audit.
 

@@ -1,3 +1,5 @@
+import { calibrationCurve, expectedCalibrationError } from './metrics/calibration.ts'
+
 /**
  * Discrimination and calibration metrics for binary classifiers, pure TypeScript so they run
  * on every runtime. Model plugins' `evaluate` and the monitoring plugin share these.
@@ -84,27 +86,13 @@ export interface CalibrationCurve {
 }
 
 /**
- * scikit-learn's `calibration_curve` with `strategy='uniform'`: `bins` equal-width bins on
- * [0, 1] (the last one closed), empty bins dropped; and the expected calibration error,
- * ECE = Σ_b (n_b / n) · |mean predicted_b − observed rate_b|.
+ * scikit-learn's `calibration_curve` with `strategy='uniform'` (`bins` equal-width bins, a value
+ * on an edge in the lower bin, empty bins dropped) and the expected calibration error,
+ * ECE = Σ_b (n_b / n) · |mean predicted_b − observed rate_b|. One implementation: metrics/calibration.ts.
  */
 export function calibration(labels: ArrayLike<number>, probs: ArrayLike<number>, bins = 10): CalibrationCurve & { ece: number } {
-  check(labels, probs)
-  const sums = Array.from({ length: bins }, () => ({ n: 0, y: 0, p: 0 }))
-  for (let i = 0; i < labels.length; i++) {
-    const b = Math.min(bins - 1, Math.floor(probs[i]! * bins))
-    sums[b]!.n++
-    sums[b]!.y += labels[i]!
-    sums[b]!.p += probs[i]!
-  }
-  const kept = sums.filter((s) => s.n > 0)
-  const n = labels.length
-  return {
-    probTrue: kept.map((s) => s.y / s.n),
-    probPred: kept.map((s) => s.p / s.n),
-    binCounts: kept.map((s) => s.n),
-    ece: kept.reduce((e, s) => e + (s.n / n) * Math.abs(s.p / s.n - s.y / s.n), 0),
-  }
+  const { probTrue, probPred, binCounts } = calibrationCurve(labels, probs, { bins, strategy: 'uniform' })
+  return { probTrue, probPred, binCounts, ece: expectedCalibrationError(labels, probs, { bins, strategy: 'uniform' }) }
 }
 
 /** The standard binary-classifier evaluation every model plugin reports. */
