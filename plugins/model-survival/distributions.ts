@@ -3,53 +3,10 @@
  * normal quantile), accurate to ~1e-15 so that p-values and confidence limits match R's.
  * Both tails come from one regularised incomplete gamma: P(|Z| > z) = Q(1/2, z²/2), P(χ²_k > x) = Q(k/2, x/2).
  */
+import { gammaIncUpper } from '../monitoring/drift/special.ts'
 
-// Lanczos (g = 7, n = 9) coefficients: ~1e-15 relative accuracy for ln Γ.
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7]
-
-/** ln Γ(a) for a > 0. */
-export function logGamma(a: number): number {
-  if (a < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * a)) - logGamma(1 - a)
-  const x = a - 1
-  let sum = LANCZOS[0]!
-  for (let i = 1; i < 9; i++) sum += LANCZOS[i]! / (x + i)
-  const t = x + 7.5
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(sum)
-}
-
-/** The regularised upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a). */
-export function gammaQ(a: number, x: number): number {
-  if (x <= 0) return 1
-  if (!Number.isFinite(x)) return 0
-  const prefix = Math.exp(-x + a * Math.log(x) - logGamma(a))
-  if (x < a + 1) {
-    // Series for P(a, x); Q = 1 − P (the tail is large here, so no cancellation to speak of).
-    let term = 1 / a
-    let sum = term
-    for (let n = 1; n < 1000 && Math.abs(term) > Math.abs(sum) * 1e-17; n++) sum += (term *= x / (a + n))
-    return 1 - sum * prefix
-  }
-  // Continued fraction for Q (modified Lentz), accurate deep in the tail.
-  const tiny = 1e-300
-  let b = x + 1 - a
-  let c = 1 / tiny
-  let d = 1 / b
-  let h = d
-  for (let i = 1; i < 1000; i++) {
-    const an = -i * (i - a)
-    b += 2
-    d = an * d + b
-    if (Math.abs(d) < tiny) d = tiny
-    c = b + an / c
-    if (Math.abs(c) < tiny) c = tiny
-    d = 1 / d
-    const delta = d * c
-    h *= delta
-    if (Math.abs(delta - 1) < 1e-17) break
-  }
-  return prefix * h
-}
+/** The regularised upper incomplete gamma Q(a, x): one implementation, shared with the drift tests. */
+export const gammaQ = gammaIncUpper
 
 /** Upper tail of the chi-square distribution with `df` degrees of freedom. */
 export const chiSquareSf = (x: number, df: number): number => gammaQ(df / 2, x / 2)
