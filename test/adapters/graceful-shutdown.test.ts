@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openLibsql, sqlAuditSink } from '../../plugins/storage-sql/index.ts'
-import { startServe } from '../helpers/serve-process.ts'
+import { startServe } from '../../testkit/serve-process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-sigterm-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openLibsql, sqlAuditSink } from '../../plugins/storage-sql/index.ts'
-import { startServe } from '../helpers/serve-process.ts'
+import { startServe } from '../../testkit/serve-process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-kill-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { cliRunner } from '../helpers/cli.ts'
+import { cliRunner } from '../../testkit/cli.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-cli-'))
 const db = `file:${join(dir, 'cli.db')}`

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ksTwoSample } from '../../plugins/monitoring/drift/index.ts'
-import { cliRunner } from '../helpers/cli.ts'
+import { cliRunner } from '../../testkit/cli.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-drift-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

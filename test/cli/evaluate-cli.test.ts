@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { cliRunner } from '../helpers/cli.ts'
+import { cliRunner } from '../../testkit/cli.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-eval-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { cliRunner } from '../helpers/cli.ts'
+import { cliRunner } from '../../testkit/cli.ts'
 
 const lung = new URL('../fixtures/survival/lung.csv', import.meta.url).pathname
 const reference = JSON.parse(readFileSync(new URL('../fixtures/survival/reference-r.json', import.meta.url), 'utf8')).lung

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
 import { phiEndpoints, phiGuard, PREDICT_TEXTS } from '../../plugins/compliance/index.ts'
-import { post, toyNexora } from '../helpers/nexora.ts'
-import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/tokens.ts'
+import { post, toyNexora } from '../../testkit/nexora.ts'
+import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../../testkit/tokens.ts'
 
 let key: TestKey
 beforeAll(async () => { key = await makeKey('ES384', 'k1') })
@@ -75,7 +75,7 @@ describe('POST /phi/detect and POST /deidentify', () => {
 describe('phi-guard stage', () => {
   it('rejects a free-text feature carrying PHI with counts only, and lets clean text through', async () => {
     const { nexora } = await toyNexora({}, [], [phiGuard({ routes: { predict: { texts: PREDICT_TEXTS, action: 'reject' } } })])
-    const { toyManifest, toyFiles } = await import('../helpers/models.ts')
+    const { toyManifest, toyFiles } = await import('../../testkit/models.ts')
     await nexora.registry.register(toyManifest('2.0.0', { inputs: [{ name: 'age', type: 'number' }, { name: 'comment', type: 'category', required: false }] }), toyFiles())
     const leaky = await nexora.app.request('/predict', post('', { model: 'toy', version: '2.0.0', rows: [{ features: { age: 50, comment: 'call John Smith at 617-555-0199' } }] }))
     expect(leaky.status).toBe(422)
@@ -88,7 +88,7 @@ describe('phi-guard stage', () => {
 
   it('warns instead when configured to, with counts in the log and no text', async () => {
     const { nexora, logs } = await toyNexora({}, [], [phiGuard()])
-    const { toyManifest, toyFiles } = await import('../helpers/models.ts')
+    const { toyManifest, toyFiles } = await import('../../testkit/models.ts')
     await nexora.registry.register(toyManifest('2.0.0', { inputs: [{ name: 'age', type: 'number' }, { name: 'comment', type: 'category', required: false }] }), toyFiles())
     const res = await nexora.app.request('/predict', post('', { model: 'toy', version: '2.0.0', rows: [{ features: { age: 50, comment: 'call John Smith at 617-555-0199' } }] }))
     expect(res.status).toBe(200)

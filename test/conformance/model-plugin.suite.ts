@@ -27,14 +27,15 @@ const logit = (p: number) => Math.log(p / (1 - p))
  * artifacts, and explanations that add up where the method promises it.
  */
 export function modelPluginConformance(label: string, harness: () => Promise<ModelPluginHarness>) {
+  let h: ModelPluginHarness
+  let artifact: ModelArtifact
+  // Trained once and shared, so a plugin's own file can add checks without training again.
+  const setup = async () => {
+    h ??= await harness()
+    artifact ??= await h.plugin.train!(h.train, h.options)
+    return { h, artifact }
+  }
   describe(`ModelPlugin conformance: ${label}`, () => {
-    let h: ModelPluginHarness
-    let artifact: ModelArtifact
-    const setup = async () => {
-      h ??= await harness()
-      artifact ??= await h.plugin.train!(h.train, h.options)
-      return { h, artifact }
-    }
 
     it('trains deterministically under a seed', { timeout: 300_000 }, async () => {
       const { h, artifact } = await setup()
@@ -115,4 +116,5 @@ export function modelPluginConformance(label: string, harness: () => Promise<Mod
       for (const m of h.metrics) expect(Number.isFinite(metrics[m]), m).toBe(true)
     })
   })
+  return { setup }
 }

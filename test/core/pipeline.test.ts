@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { NexoraError, recordingStage, type ComplianceStage, type Prediction, type Row } from '../../core/index.ts'
-import { toyNexora } from '../helpers/nexora.ts'
+import { toyNexora } from '../../testkit/nexora.ts'
 
 const caller = { subject: 'ehr-app', scopes: ['nexora/predict'], roles: [], via: 'in-process' as const }
 

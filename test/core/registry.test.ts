@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createRegistry, manualClock, memoryModelStore, NexoraError, type ModelStore } from '../../core/index.ts'
-import { toyFiles, toyManifest, toyPlugin } from '../helpers/models.ts'
+import { toyFiles, toyManifest, toyPlugin } from '../../testkit/models.ts'
 
 function setup(options: { cacheSize?: number; delayMs?: number; store?: ModelStore } = {}) {
   const counters = { loads: 0, disposed: 0 }

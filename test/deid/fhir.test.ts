@@ -3,7 +3,7 @@ import type { FhirResource } from '../../core/index.ts'
 import { deidentifyBundle, deidentifyResource, deidentifyText, deidExportStage, REDACTED_LABEL } from '../../plugins/deid/index.ts'
 import { parseResource } from '../../plugins/fhir/parse.ts'
 import { detectPhi, detectPhiInResource } from '../../plugins/phi/index.ts'
-import { bundle, KEY, NOTE, OTHER_KEY, patient } from './fixture.ts'
+import { bundle, KEY, NOTE, OTHER_KEY, patient } from '../../testkit/deid-fixture.ts'
 
 type Obj = Record<string, any>
 const entries = (b: Obj) => (b.entry as Obj[]).map((e) => e.resource as Obj)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { deidentifyText, generalizeAge, mask, RESTRICTED_ZIP3, shiftDate, dateToYear, zip3 } from '../../plugins/deid/index.ts'
-import { KEY, spansFor } from './fixture.ts'
+import { KEY, spansFor } from '../../testkit/deid-fixture.ts'
 
 const run = (text: string, items: Parameters<typeof spansFor>[1], operators = {}) =>
   deidentifyText(text, { key: KEY, operators, detect: (t) => spansFor(t, items) })

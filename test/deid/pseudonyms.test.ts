@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { deidentifyText } from '../../plugins/deid/index.ts'
-import { KEY, OTHER_KEY, spansFor } from './fixture.ts'
+import { KEY, OTHER_KEY, spansFor } from '../../testkit/deid-fixture.ts'
 
 const TEXT = 'John Smith, MRN A12-345678, jsmith@example.com, 10.20.30.40, https://pt.example/jsmith'
 const ITEMS: Parameters<typeof spansFor>[1] = [['John Smith', 'NAME'], ['A12-345678', 'MRN'], ['jsmith@example.com', 'EMAIL'], ['10.20.30.40', 'IP'], ['https://pt.example/jsmith', 'URL']]

@@ -4,7 +4,7 @@ import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { manualClock } from '../../core/index.ts'
 import { createDevFhirServer, generateFhirCohort, truthFeatures, type DevFhirServer, type FhirJson } from '../../examples/dev-fhir-server/index.ts'
-import { makeKey, type TestKey } from '../helpers/tokens.ts'
+import { makeKey, type TestKey } from '../../testkit/tokens.ts'
 
 const LOINC = 'http://loinc.org'
 const ICD10 = 'http://hl7.org/fhir/sid/icd-10-cm'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { post, toyNexora } from '../helpers/nexora.ts'
+import { post, toyNexora } from '../../testkit/nexora.ts'
 
 const row = (features: Record<string, unknown>, patientId?: string) => ({ ...(patientId ? { patientId } : {}), features })
 const good = { model: 'toy', rows: [row({ age: 60, smoker: true }, 'Patient/secret-77')] }
@@ -50,7 +50,7 @@ describe('POST /predict', () => {
 
   it('resolves an explicit version and an alias', async () => {
     const { nexora } = await toyNexora()
-    const { toyManifest, toyFiles } = await import('../helpers/models.ts')
+    const { toyManifest, toyFiles } = await import('../../testkit/models.ts')
     await nexora.registry.register(toyManifest('2.0.0'), toyFiles(0.1))
     await nexora.registry.promote('toy', '2.0.0', 'staging')
     const byAlias = await (await nexora.app.request('/predict', post('', { ...good, alias: 'staging' }))).json()

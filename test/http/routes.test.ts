@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { definePlugin, memoryAuditSink, memoryModelStore, createNexora } from '../../core/index.ts'
-import { post, toyNexora } from '../helpers/nexora.ts'
+import { post, toyNexora } from '../../testkit/nexora.ts'
 
 describe('models routes', () => {
   it('lists models, one model, and one version with its manifest', async () => {
@@ -23,7 +23,7 @@ describe('models routes', () => {
 
   it('promotes and archives versions', async () => {
     const { nexora } = await toyNexora()
-    const { toyFiles, toyManifest } = await import('../helpers/models.ts')
+    const { toyFiles, toyManifest } = await import('../../testkit/models.ts')
     await nexora.registry.register(toyManifest('1.1.0'), toyFiles())
     const promoted = await nexora.app.request('/models/toy/versions/1.1.0/promote', post('', { stage: 'production' }))
     expect((await promoted.json()).aliases.production).toBe('1.1.0')

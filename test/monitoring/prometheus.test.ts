@@ -1,8 +1,8 @@
 import parse from 'parse-prometheus-text-format'
 import { describe, expect, it } from 'vitest'
 import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
-import { post, toyNexora } from '../helpers/nexora.ts'
-import { AUDIENCE, ISSUER, makeKey, sign } from '../helpers/tokens.ts'
+import { post, toyNexora } from '../../testkit/nexora.ts'
+import { AUDIENCE, ISSUER, makeKey, sign } from '../../testkit/tokens.ts'
 
 /** The npm parser merges labelled histograms (see TOOLCHAIN.md): read their series untyped instead. */
 const families = (text: string) => parse(text.replace(/^# TYPE \S+ histogram\n/gm, ''))

@@ -1,3 +1,4 @@
+import { expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import Papa from 'papaparse'
 import type { FeatureDef } from '../../core/index.ts'
@@ -5,7 +6,7 @@ import { FEATURES, type CohortRow } from '../../models/readmission-risk/cohort.t
 import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
 import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
 
-modelPluginConformance('linear', async () => {
+const conformance = modelPluginConformance('linear', async () => {
   const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), { header: true, dynamicTyping: true, skipEmptyLines: true }).data.slice(0, 600)
   const rows = cohort.map(({ readmitted_30d: _y, ...features }) => ({ features }))
   const inputs = FEATURES.map((f) => ({ ...f, categories: 'categories' in f ? [...f.categories] : undefined })) as FeatureDef[]
@@ -17,4 +18,10 @@ modelPluginConformance('linear', async () => {
     tolerance: { batch: 0, additivity: 1e-9 },
     metrics: ['auroc', 'auprc', 'brier', 'logLoss', 'ece'],
   }
+})
+
+it('tags its artifacts as `linear` and explains on the logit scale', { timeout: 300_000 }, async () => {
+  const { h, artifact } = await conformance.setup()
+  expect(artifact.manifest.kind).toBe('linear')
+  expect((await h.plugin.load(artifact)).describe().additivity).toBe('logit')
 })

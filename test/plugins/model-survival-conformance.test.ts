@@ -1,9 +1,10 @@
+import { expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import type { FeatureDef } from '../../core/index.ts'
 import { coxModelPlugin, decodeArtifact, logHazardFromRisk } from '../../plugins/model-survival/index.ts'
 import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
 
-modelPluginConformance('cox', async () => {
+const conformance = modelPluginConformance('cox', async () => {
   const [header, ...lines] = readFileSync(new URL('../fixtures/survival/lung.csv', import.meta.url), 'utf8').trim().split('\n')
   const names = header!.split(',')
   const records = lines.map((l) => Object.fromEntries(l.split(',').map((v, j) => [names[j]!, Number(v)])))
@@ -23,4 +24,15 @@ modelPluginConformance('cox', async () => {
     output: (s: number) => logHazardFromRisk(artifact, s),
     metrics: ['cIndex', 'logLikelihood'],
   }
+})
+
+it('explains on the log partial hazard, which orders patients as the horizon risk does', { timeout: 300_000 }, async () => {
+  const { h, artifact } = await conformance.setup()
+  const model = await h.plugin.load(artifact)
+  expect(artifact.manifest.kind).toBe('cox')
+  expect(model.describe()).toMatchObject({ additivity: 'output', baseline: 0 })
+  const scores = (await model.predict(h.score)).map((p) => p.score)
+  const byRisk = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!)
+  const logHazards = scores.map(h.output!)
+  byRisk.slice(1).forEach((i, k) => expect(logHazards[i]!).toBeGreaterThanOrEqual(logHazards[byRisk[k]!]!))
 })

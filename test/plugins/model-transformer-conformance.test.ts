@@ -1,8 +1,9 @@
+import { expect, it } from 'vitest'
 import { generateSequenceCohort, INPUTS } from '../../models/mortality-transformer/cohort.ts'
 import { transformerModelPlugin } from '../../plugins/model-transformer/index.ts'
 import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
 
-modelPluginConformance('transformer', async () => {
+const conformance = modelPluginConformance('transformer', async () => {
   const cohort = generateSequenceCohort(300, 11)
   const rows = cohort.map((p) => p.row)
   return {
@@ -18,4 +19,10 @@ modelPluginConformance('transformer', async () => {
     tolerance: { batch: 1e-5, additivity: 5e-3 },
     metrics: ['auroc', 'auprc', 'brier', 'logLoss', 'ece'],
   }
+})
+
+it('tags its artifacts as `transformer` and explains on the logit scale', { timeout: 300_000 }, async () => {
+  const { h, artifact } = await conformance.setup()
+  expect(artifact.manifest.kind).toBe('transformer')
+  expect((await h.plugin.load(artifact)).describe().additivity).toBe('logit')
 })

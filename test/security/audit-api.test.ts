@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { toFhirAuditEvent } from '../../core/audit/fhir-audit-event.ts'
 import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
-import { post, toyNexora } from '../helpers/nexora.ts'
-import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/tokens.ts'
+import { post, toyNexora } from '../../testkit/nexora.ts'
+import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../../testkit/tokens.ts'
 
 let key: TestKey
 beforeAll(async () => { key = await makeKey('ES384', 'k1') })

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
-import { toyNexora } from '../helpers/nexora.ts'
-import { startServe } from '../helpers/serve-process.ts'
-import { AUDIENCE, hsToken, ISSUER, makeKey, sign, unsignedToken, type TestKey } from '../helpers/tokens.ts'
+import { toyNexora } from '../../testkit/nexora.ts'
+import { startServe } from '../../testkit/serve-process.ts'
+import { AUDIENCE, hsToken, ISSUER, makeKey, sign, unsignedToken, type TestKey } from '../../testkit/tokens.ts'
 
 let key: TestKey
 let tokens: string[]

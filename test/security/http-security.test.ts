@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ROUTE_POLICIES } from '../../core/security/route-policy.ts'
 import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
-import { post, toyNexora } from '../helpers/nexora.ts'
-import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../helpers/tokens.ts'
+import { post, toyNexora } from '../../testkit/nexora.ts'
+import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../../testkit/tokens.ts'
 import type { NexoraConfig } from '../../core/index.ts'
 
 let key: TestKey

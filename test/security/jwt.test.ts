@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { manualClock, NexoraError, type Authenticator } from '../../core/index.ts'
 import { resolvePlugins } from '../../core/plugin/resolve-plugins.ts'
 import { jwtAuth, type JwtAuthOptions } from '../../plugins/auth-jwt/index.ts'
-import { AUDIENCE, hsToken, ISSUER, makeKey, sign, unsignedToken, type TestKey } from '../helpers/tokens.ts'
+import { AUDIENCE, hsToken, ISSUER, makeKey, sign, unsignedToken, type TestKey } from '../../testkit/tokens.ts'
 
 let es: TestKey, rs: TestKey, other: TestKey
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { startServe } from '../helpers/serve-process.ts'
+import { startServe } from '../../testkit/serve-process.ts'
 
 /** Identifiable-looking synthetic patients: ids and values distinctive enough to find in any log line. */
 const patients = Array.from({ length: 20 }, (_, i) => ({

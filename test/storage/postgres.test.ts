@@ -6,7 +6,7 @@ import { openSql, sqlAuditSink, sqlModelStore, sqlRateLimitStore } from '../../p
 import { rateLimitConformance } from '../conformance/rate-limit.suite.ts'
 import { auditEvent, auditSinkConformance } from '../conformance/audit-sink.suite.ts'
 import { modelStoreConformance } from '../conformance/model-store.suite.ts'
-import { startPostgres, type PostgresServer } from '../helpers/postgres.ts'
+import { startPostgres, type PostgresServer } from '../../testkit/postgres.ts'
 
 let server: PostgresServer
 beforeAll(async () => { server = await startPostgres() }, 60_000)
@@ -38,7 +38,7 @@ auditSinkConformance('PostgreSQL', async () => {
 describe('PostgreSQL audit chain with several writers', () => {
   it('stays one valid chain when two Nexora processes append to one database at once', { timeout: 60_000 }, async () => {
     const url = await server.createDatabase()
-    const script = new URL('../helpers/audit-writer-process.ts', import.meta.url).pathname
+    const script = new URL('../../testkit/audit-writer-process.ts', import.meta.url).pathname
     const run = (name: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', script, url, name, '300'])
     await Promise.all([run('replica-a'), run('replica-b')])
     const db = await openSql(url)

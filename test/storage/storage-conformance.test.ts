@@ -61,7 +61,7 @@ for (const [label, url] of [['libSQL :memory:', () => ':memory:'], ['libSQL file
 describe('libSQL file with several writers', () => {
   it('stays one valid chain when two Nexora processes append to one file at once', { timeout: 60_000 }, async () => {
     const url = fileUrl()
-    const script = new URL('../helpers/audit-writer-process.ts', import.meta.url).pathname
+    const script = new URL('../../testkit/audit-writer-process.ts', import.meta.url).pathname
     const run = (name: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', script, url, name, '300'])
     await Promise.all([run('replica-a'), run('replica-b')])
     const db = await openLibsql(url, 'full')

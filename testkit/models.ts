@@ -1,4 +1,4 @@
-import { encodeWeights, memoryModelPlugin, type ModelManifest, type ModelPlugin } from '../../core/index.ts'
+import { encodeWeights, memoryModelPlugin, type ModelManifest, type ModelPlugin } from '../core/index.ts'
 
 /** The toy model for core tests: score = sigmoid(−3 + w·age + smoker), explained per feature. */
 export function toyManifest(version = '1.0.0', over: Partial<ModelManifest> = {}): ModelManifest {

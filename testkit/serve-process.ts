@@ -13,7 +13,7 @@ export interface ServeProcess {
 
 /** Start `nexora serve` as a real process on a free port, with its data and database in `dir`. */
 export async function startServe(dir: string, env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [new URL('../../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--db', `file:${join(dir, 'nexora.db')}`], {
+  const child = spawn(process.execPath, [new URL('../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--db', `file:${join(dir, 'nexora.db')}`], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXORA_DATA_DIR: dir, ...env },
   })
   let text = ''

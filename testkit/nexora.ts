@@ -1,4 +1,4 @@
-import { createLogger, createNexora, definePlugin, memoryAuditSink, memoryModelStore, type ComplianceStage, type NexoraConfig, type Plugin } from '../../core/index.ts'
+import { createLogger, createNexora, definePlugin, memoryAuditSink, memoryModelStore, type ComplianceStage, type NexoraConfig, type Plugin } from '../core/index.ts'
 import { toyFiles, toyManifest, toyPlugin } from './models.ts'
 
 /** A Nexora on memory ports with the toy model registered and in production. */

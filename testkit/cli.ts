@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
-const bin = new URL('../../bin/nexora.mjs', import.meta.url).pathname
+const bin = new URL('../bin/nexora.mjs', import.meta.url).pathname
 
 export interface CliResult {
   code: number
