@@ -1,4 +1,5 @@
 import type { OperationOutcome } from 'fhir/r4.js'
+import type { Interaction } from './auth.ts'
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8'
 
@@ -28,3 +29,5 @@ const REASONS: Record<number, string> = {
 
 /** Bundle.entry.response.status: the code and, as servers usually send, its reason phrase. */
 export const statusLine = (status: number) => `${status}${REASONS[status] ? ` ${REASONS[status]}` : ''}`
+
+export const forbidden = (type: string, interaction: Interaction) => failure(403, 'forbidden', `the access token's scopes do not allow ${interaction} on ${type}`)

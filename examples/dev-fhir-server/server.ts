@@ -5,11 +5,13 @@
  * Web standards only (Hono, fetch, Web Crypto): it runs wherever Nexora runs.
  */
 import { Hono, type Context } from 'hono'
-import type { Bundle, BundleEntry, BundleLink, CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js'
-import { allows, ASSERTION_ALGORITHMS, createClientRegistry, createTokenService, FULL_ACCESS, type ClientRegistry, type DevClient, type Grant, type Interaction } from './auth.ts'
+import type { Bundle, BundleEntry, BundleLink } from 'fhir/r4.js'
+import { allows, ASSERTION_ALGORITHMS, createClientRegistry, createTokenService, FULL_ACCESS, type ClientRegistry, type DevClient, type Grant } from './auth.ts'
+import { createBundleProcessor, ID, TYPE, type Interactions } from './bundle.ts'
+import { capabilityStatement } from './capability.ts'
 import { generateFhirCohort, type FhirCohort, type GenerateFhirCohortOptions } from './cohort.ts'
 import { createFaults, type Faults } from './faults.ts'
-import { failure, operationOutcome, statusLine, toResponse, type Result } from './outcome.ts'
+import { failure, forbidden, operationOutcome, toResponse, type Result } from './outcome.ts'
 import { parseSearch, runSearch, SearchError } from './search.ts'
 import { createFhirStore, type FhirJson, type FhirStore } from './store.ts'
 
@@ -49,8 +51,6 @@ export interface DevFhirServer {
   cohort?: FhirCohort
 }
 
-const TYPE = /^[A-Z][A-Za-z]{1,63}$/
-const ID = /^[A-Za-z0-9\-.]{1,64}$/
 const PUBLIC_PATHS = new Set(['/metadata', '/.well-known/smart-configuration', '/auth/token'])
 const COHORT_TYPES = ['Patient', 'Encounter', 'Condition', 'Observation', 'MedicationRequest']
 const SCOPES_SUPPORTED = ['system/*.rs', 'system/*.read', 'system/*.cruds', 'system/*.*', ...COHORT_TYPES.map((t) => `system/${t}.rs`), 'system/RiskAssessment.c']
@@ -61,13 +61,6 @@ const json = (body: unknown, status: number, headers: Record<string, string> = {
 
 /** `ETag`/`Last-Modified` of a stored version. */
 const versionHeaders = (r: FhirJson): Record<string, string> => ({ etag: `W/"${r.meta?.versionId}"`, 'last-modified': new Date(r.meta?.lastUpdated ?? 0).toUTCString() })
-
-/** Replace `reference`s to a transaction's `urn:uuid:` fullUrls with the ids assigned to those entries. */
-function resolveReferences(value: unknown, ids: ReadonlyMap<string, string>): unknown {
-  if (Array.isArray(value)) return value.map((v) => resolveReferences(v, ids))
-  if (value === null || typeof value !== 'object') return value
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'reference' && typeof v === 'string' && ids.has(v) ? ids.get(v) : resolveReferences(v, ids)]))
-}
 
 /**
  * @example
@@ -87,7 +80,6 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
   const supportsEverything = options.supportsEverything ?? true
   const baseOf = (requestUrl: string) => options.baseUrl?.replace(/\/$/, '') ?? new URL(requestUrl).origin
 
-  const forbidden = (type: string, interaction: Interaction) => failure(403, 'forbidden', `the access token's scopes do not allow ${interaction} on ${type}`)
   const entryOf = (base: string, r: FhirJson): BundleEntry => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: r as never, search: { mode: 'match' } })
 
   /** One page of a searchset: `self`, and `next`/`previous` as absolute URLs built from the request URL. */
@@ -107,7 +99,7 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
   }
 
   // The interactions, as Results: the HTTP routes and the entries of a batch/transaction share them.
-  const ops = {
+  const ops: Interactions = {
     read(grant: Grant, type: string, id: string): Result {
       if (!allows(grant, type, 'read')) return forbidden(type, 'read')
       const r = store.read(type, id)
@@ -190,131 +182,7 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
     },
   }
 
-  interface PlannedEntry {
-    method: 'GET' | 'POST' | 'PUT'
-    type: string
-    segments: string[]
-    url: URL
-    resource?: FhirJson
-    ifMatch?: string
-    /** The id a transaction assigns to a created resource before any entry runs. */
-    assignedId?: string
-  }
-
-  /** Understand a Bundle entry's request; the error is what the entry (or the whole transaction) answers. */
-  function planEntry(base: string, entry: BundleEntry, index: number): PlannedEntry | Result {
-    const where = `entry[${index}]`
-    const method = entry.request?.method
-    const rawUrl = entry.request?.url
-    if (!rawUrl || (method !== 'GET' && method !== 'POST' && method !== 'PUT')) return failure(400, 'not-supported', `${where}: request.method must be GET, POST or PUT, with a request.url`)
-    const url = new URL(rawUrl.startsWith(base) ? rawUrl.slice(base.length) || '/' : rawUrl, `${base}/`)
-    const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent)
-    const type = segments[0] ?? ''
-    if (!TYPE.test(type) || segments.slice(1, 2).some((id) => !ID.test(id) && !id.startsWith('$'))) return failure(400, 'invalid', `${where}: request.url ${rawUrl} does not name a resource type (and id)`)
-    const resource = entry.resource as FhirJson | undefined
-    if (method !== 'GET') {
-      if (!resource || typeof resource !== 'object') return failure(400, 'invalid', `${where}: ${method} needs a resource`)
-      if (entry.request?.ifNoneExist) return failure(400, 'not-supported', `${where}: conditional create is not supported`)
-      if (method === 'POST' && segments.length !== 1) return failure(400, 'invalid', `${where}: POST goes to the type, e.g. ${type}`)
-      if (method === 'PUT' && (segments.length !== 2 || url.search)) return failure(400, 'not-supported', `${where}: PUT goes to ${type}/<id> (conditional update is not supported)`)
-      const invalid = ops.check(type, resource, method === 'PUT' ? segments[1] : undefined)
-      if (invalid) return { ...invalid, body: operationOutcome('invalid', `${where}: ${(invalid.body as { issue: { diagnostics: string }[] }).issue[0]!.diagnostics}`) }
-    }
-    return { method, type, segments, url, ...(resource ? { resource } : {}), ...(entry.request?.ifMatch ? { ifMatch: entry.request.ifMatch } : {}) }
-  }
-
-  function runEntry(grant: Grant, base: string, plan: PlannedEntry): Result {
-    const [type, id, op, version] = [plan.type, plan.segments[1], plan.segments[2], plan.segments[3]]
-    if (plan.method === 'POST') return ops.create(grant, base, type, plan.resource!, plan.assignedId)
-    if (plan.method === 'PUT') return ops.update(grant, base, type, id!, plan.resource!, plan.ifMatch)
-    if (id === undefined) return ops.search(grant, base, type, new URL(`${base}/${type}${plan.url.search}`), options.strictSearch ?? false)
-    if (op === undefined) return ops.read(grant, type, id)
-    if (op === '_history' && version !== undefined) return ops.vread(grant, type, id, version)
-    if (op === '_history') return ops.history(grant, base, type, id)
-    if (op === '$everything' && type === 'Patient') return ops.everything(grant, base, id, new URL(`${base}/Patient/${id}/$everything${plan.url.search}`))
-    return failure(400, 'not-supported', `GET ${plan.url.pathname} is not supported in a Bundle`)
-  }
-
-  const responseEntry = (base: string, result: Result): BundleEntry => {
-    const ok = result.status < 300
-    const r = result.body as FhirJson
-    return {
-      ...(ok && r?.id ? { fullUrl: `${base}/${r.resourceType}/${r.id}` } : {}),
-      ...(ok ? { resource: r as never } : {}),
-      response: {
-        status: statusLine(result.status),
-        ...(result.headers?.location ? { location: result.headers.location.slice(base.length + 1) } : {}),
-        ...(result.headers?.etag ? { etag: result.headers.etag } : {}),
-        ...(ok && r?.meta?.lastUpdated ? { lastModified: r.meta.lastUpdated } : {}),
-        ...(ok ? {} : { outcome: r as never }),
-      },
-    }
-  }
-
-  /**
-   * POST / with a batch (each entry on its own) or a transaction (all or nothing: every entry is
-   * checked first; creates get their ids up front so `urn:uuid:` references resolve; then POSTs,
-   * PUTs and GETs run in that order, as the spec orders them).
-   */
-  function processBundle(grant: Grant, base: string, body: FhirJson): Result {
-    if (body.resourceType !== 'Bundle' || (body.type !== 'batch' && body.type !== 'transaction')) return failure(400, 'invalid', 'POST / takes a Bundle of type batch or transaction')
-    const entries = (Array.isArray(body.entry) ? body.entry : []) as BundleEntry[]
-    const plans = entries.map((e, i) => planEntry(base, e, i))
-
-    if (body.type === 'batch') {
-      const results = plans.map((p) => ('status' in p ? p : runEntry(grant, base, p)))
-      return { status: 200, body: { resourceType: 'Bundle', type: 'batch-response', entry: results.map((r) => responseEntry(base, r)) } satisfies Bundle }
-    }
-
-    const refused = plans.find((p): p is Result => 'status' in p)
-    if (refused) return refused
-    const planned = plans as PlannedEntry[]
-    for (const p of planned) {
-      const interaction: Interaction = p.method === 'POST' ? 'create' : p.method === 'PUT' ? 'update' : p.segments.length === 1 ? 'search' : 'read'
-      if (!allows(grant, p.type, interaction)) return forbidden(p.type, interaction)
-      if (p.method === 'PUT' && p.ifMatch !== undefined && p.ifMatch !== `W/"${store.read(p.type, p.segments[1]!)?.meta?.versionId}"`) return failure(412, 'conflict', `${p.type}/${p.segments[1]} does not match If-Match ${p.ifMatch}`)
-    }
-    const ids = new Map<string, string>()
-    planned.forEach((p, i) => {
-      const fullUrl = entries[i]!.fullUrl
-      if (p.method === 'POST') p.assignedId = crypto.randomUUID()
-      if (fullUrl && p.method !== 'GET') ids.set(fullUrl, `${p.type}/${p.assignedId ?? p.segments[1]}`)
-    })
-    for (const p of planned) if (p.resource) p.resource = resolveReferences(p.resource, ids) as FhirJson
-    const results = new Array<Result>(planned.length)
-    for (const method of ['POST', 'PUT', 'GET'] as const) planned.forEach((p, i) => { if (p.method === method) results[i] = runEntry(grant, base, p) })
-    return { status: 200, body: { resourceType: 'Bundle', type: 'transaction-response', entry: results.map((r) => responseEntry(base, r)) } satisfies Bundle }
-  }
-
-  function capabilityStatement(base: string): CapabilityStatement {
-    const types = [...new Set([...COHORT_TYPES, ...store.types()])].sort()
-    const searchParam = [
-      { name: '_id', type: 'token' as const }, { name: 'patient', type: 'reference' as const }, { name: 'subject', type: 'reference' as const },
-      { name: 'code', type: 'token' as const }, { name: 'date', type: 'date' as const },
-    ]
-    return {
-      resourceType: 'CapabilityStatement', status: 'active', date: new Date(clock.now()).toISOString(), kind: 'instance', fhirVersion: '4.0.1', format: ['json'],
-      software: { name: 'Nexora dev FHIR server' }, implementation: { description: 'Synthetic data for development and tests', url: base },
-      rest: [{
-        mode: 'server',
-        ...(authEnabled ? {
-          security: {
-            service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
-            extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: [{ url: 'token', valueUri: `${base}/auth/token` }] }],
-          },
-        } : {}),
-        resource: types.map((type): CapabilityStatementRestResource => ({
-          type: type as CapabilityStatementRestResource['type'],
-          versioning: 'versioned', readHistory: true, updateCreate: true,
-          interaction: (['read', 'vread', 'update', 'history-instance', 'create', 'search-type'] as const).map((code) => ({ code })),
-          searchParam,
-          ...(type === 'Patient' && supportsEverything ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] } : {}),
-        })),
-        interaction: [{ code: 'transaction' }, { code: 'batch' }],
-      }],
-    }
-  }
-
+  const processBundle = createBundleProcessor(ops, store, options.strictSearch ?? false)
   const app = new Hono<{ Variables: { grant: Grant } }>()
 
   // Count every request and serve injected failures first, as a gateway in front would.
@@ -339,7 +207,7 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
     return next()
   })
 
-  app.get('/metadata', (c) => toResponse({ status: 200, body: capabilityStatement(baseOf(c.req.url)) }))
+  app.get('/metadata', (c) => toResponse({ status: 200, body: capabilityStatement({ base: baseOf(c.req.url), types: [...new Set([...COHORT_TYPES, ...store.types()])].sort(), authEnabled, supportsEverything, now: clock.now() }) }))
 
   app.get('/.well-known/smart-configuration', (c) => {
     const base = baseOf(c.req.url)
