@@ -4,7 +4,6 @@ import type { Values } from './values.ts'
 /** A sentence template: appends text + gold-annotated PHI to the builder. */
 export type Template = (b: DocBuilder, v: Values) => void
 
-const sp = (b: DocBuilder) => b.t(' ')
 /** Non-PHI clinical filler, incl. adversarial numbers (doses, labs, BP, rooms, times, counts, bare years) and eponyms. */
 export const FILLER: Template[] = [
   (b, v) => b.t(`BP ${v.int(95, 170)}/${v.int(55, 100)}, HR ${v.int(50, 120)}, RR ${v.int(12, 24)}, T ${v.int(36, 39)}.${v.int(0, 9)} C, SpO2 ${v.int(88, 100)}% on room air.`),
