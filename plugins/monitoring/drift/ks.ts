@@ -8,6 +8,7 @@
  * @example
  * ksTwoSample([1, 2, 3, 4], [3, 4, 5, 6]) // { statistic: 0.5, pValue: 0.771…, method: 'exact' }
  */
+import { searchsorted } from '../sorted.ts'
 import { kolmogornSf } from './kolmogorov.ts'
 
 export interface KsResult {
@@ -21,18 +22,6 @@ const MAX_AUTO_N = 10_000
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b]
   return a
-}
-
-/** Count of sorted values ≤ x (numpy `searchsorted(side='right')`). */
-function upperBound(sorted: number[], x: number): number {
-  let lo = 0
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (sorted[mid]! <= x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 /** Pr(D_{n,n} ≥ h/n): Horner-like alternating sum (scipy `_compute_prob_outside_square`). */
@@ -91,7 +80,7 @@ export function ksTwoSample(a: readonly number[], b: readonly number[]): KsResul
   let maxS = -Infinity
   let minS = Infinity
   for (const v of [...x, ...y]) {
-    const diff = upperBound(x, v) / n1 - upperBound(y, v) / n2
+    const diff = searchsorted(x, v, 'right') / n1 - searchsorted(y, v, 'right') / n2
     if (diff > maxS) maxS = diff
     if (diff < minS) minS = diff
   }

@@ -2,20 +2,12 @@
  * Calibration curve (uniform or quantile bins, as `sklearn.calibration.calibration_curve`),
  * expected calibration error, and calibration slope/intercept by logistic recalibration.
  */
+import { quantileSorted, searchsorted } from '../sorted.ts'
 
 export interface BinnedCalibration { probTrue: number[]; probPred: number[]; binCounts: number[]; edges: number[] }
 
-/** numpy's default (`linear`) percentile of sorted data, including its lerp rounding rule. */
-export function percentileSorted(sorted: readonly number[], q: number): number {
-  const pos = (q / 100) * (sorted.length - 1)
-  const lo = Math.floor(pos)
-  const hi = Math.min(lo + 1, sorted.length - 1)
-  const t = pos - lo
-  const a = sorted[lo]!
-  const b = sorted[hi]!
-  // numpy interpolates from the nearer end to keep results monotone; mirror it for bit-equality.
-  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t
-}
+/** numpy's default (`linear`) percentile of sorted data (`q` in 0…100). */
+export const percentileSorted = (sorted: readonly number[], q: number) => quantileSorted(sorted, q / 100)
 
 /**
  * Bins predictions and returns observed rate and mean prediction per non-empty bin.
@@ -38,8 +30,7 @@ export function calibrationCurve(labels: ArrayLike<number>, probs: ArrayLike<num
   const sums = Array.from({ length: edges.length }, () => ({ n: 0, y: 0, p: 0 }))
   for (let i = 0; i < labels.length; i++) {
     const p = probs[i]!
-    let b = 0
-    while (b < inner.length && inner[b]! < p) b++
+    const b = searchsorted(inner, p)
     sums[b]!.n++; sums[b]!.y += labels[i]!; sums[b]!.p += p
   }
   const kept = sums.filter((s) => s.n > 0)
