@@ -20,3 +20,4 @@ export { SCOPES, hasScope, requireScope, requireAny, satisfies, PREDICT_ACCESS, 
 export { ROUTE_POLICIES, DEFAULT_RATE_LIMITS, type RoutePolicy, type RateClass } from './security/route-policy.ts'
 export * from './memory/index.ts'
 export type * from './ports/index.ts'
+export { ADVERSE_SEVERITIES, ADVERSE_STATUSES } from './ports/monitoring.ts'

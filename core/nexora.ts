@@ -113,7 +113,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
   })
   const auditLogger = createAuditLogger(ports.get('auditSink'), audit, clock)
   const deps: PipelineDeps = {
-    registry, audit, clock, logger, metrics, stages: ports.getAll('complianceStage'),
+    registry, audit, clock, logger, metrics, stages: ports.getAll('complianceStage'), observers: ports.getAll('predictionObserver'),
     maxRows: config.maxRows ?? 1000, maxContributions: config.maxContributions ?? 10, sha256: config.sha256,
   }
   const checkpointTimer = config.checkpointIntervalMs
@@ -132,7 +132,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
 
   async function health(): Promise<HealthReport> {
     const report: HealthReport = { status: 'ok', ports: {} }
-    for (const port of ['modelStore', 'auditSink', 'fhirSource', 'rateLimitStore', 'featureStore'] as const) {
+    for (const port of ['modelStore', 'auditSink', 'fhirSource', 'rateLimitStore', 'featureStore', 'predictionLog', 'adverseEventStore'] as const) {
       if (!ports.has(port)) continue
       const impl = ports.get(port) as { health?: () => Promise<{ ok: boolean; detail?: string }> }
       const state = await (impl.health?.() ?? Promise.resolve({ ok: true })).catch(() => ({ ok: false, detail: 'health check failed' }))
@@ -173,12 +173,14 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
       closed = true
       await Promise.allSettled([...inFlight])
       await audit.drain()
+      await Promise.allSettled(deps.observers!.map((o) => o.flush?.()))
       if (checkpointTimer !== undefined) {
         clearInterval(checkpointTimer)
         await auditLogger.checkpoint()
       }
       await registry.close()
       for (const port of ['modelStore', 'auditSink', 'rateLimitStore'] as const) await ports.get(port).close?.()
+      for (const port of ['predictionLog', 'adverseEventStore'] as const) if (ports.has(port)) await ports.get(port).close?.()
     },
   }
 }

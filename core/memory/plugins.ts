@@ -1,10 +1,12 @@
 import type { Sha256 } from '../digest.ts'
 import { definePlugin } from '../plugin/define-plugin.ts'
+import { memoryAdverseEventStore } from './adverse-event-store.ts'
 import { memoryAuditSink } from './audit-sink.ts'
 import { memoryModelStore } from './model-store.ts'
+import { memoryPredictionLog } from './prediction-log.ts'
 
 /**
- * ModelStore and AuditSink in memory, as plugins: for tests and throwaway embeds.
+ * ModelStore, AuditSink, PredictionLog and AdverseEventStore in memory, as plugins: for tests and throwaway embeds.
  * Nothing survives the process; use `plugins/storage-sql` for anything real.
  * @example
  * await createNexora({ plugins: [memoryStorage(), linearModel()] })
@@ -14,5 +16,7 @@ export function memoryStorage(options: { priority?: number; sha256?: Sha256 } = 
   return [
     definePlugin({ name: 'memory-model-store', provides: 'modelStore', priority, setup: () => memoryModelStore() }),
     definePlugin({ name: 'memory-audit-sink', provides: 'auditSink', priority, setup: () => memoryAuditSink({ sha256: options.sha256 }) }),
+    definePlugin({ name: 'memory-prediction-log', provides: 'predictionLog', priority, setup: () => memoryPredictionLog() }),
+    definePlugin({ name: 'memory-adverse-events', provides: 'adverseEventStore', priority, setup: () => memoryAdverseEventStore() }),
   ]
 }

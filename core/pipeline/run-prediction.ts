@@ -3,6 +3,7 @@ import { NexoraError, toNexoraError } from '../errors.ts'
 import type { AuditWriter } from '../audit/group-commit.ts'
 import type { AuditEventInput } from '../ports/audit.ts'
 import type { ComplianceStage } from '../ports/compliance.ts'
+import type { PredictedEvent, PredictionObserver } from '../ports/monitoring.ts'
 import type { Clock, Logger, MetricsRegistry } from '../ports/runtime.ts'
 import type { Caller, Contribution, Prediction, PredictionRequest, PredictionResult, Row } from '../ports/values.ts'
 import { parseModelRef, type ModelRegistry } from '../registry/registry.ts'
@@ -18,6 +19,8 @@ export interface PipelineDeps {
   logger: Logger
   metrics: MetricsRegistry
   stages: ComplianceStage[]
+  /** Told about each committed prediction (the monitoring log); optional. */
+  observers?: PredictionObserver[]
   maxRows: number
   /** How many contributions an explanation returns, largest magnitude first. */
   maxContributions: number
@@ -105,6 +108,7 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     }
     const [[req], [res]] = await Promise.all([requestReceipt, deps.audit.write([responseEvent])])
     record(deps, ref.name, version, released, started, 'success')
+    notify(deps, { ts: responseEvent.ts, requestId: ctx.requestId, model: stored.name, version, rows, predictions: released })
     return { model: { name: stored.name, version }, predictions: released, requestId: ctx.requestId, auditIds: [req!.seq, res!.seq] }
   } catch (thrown) {
     const error = toNexoraError(thrown)
@@ -116,6 +120,13 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     record(deps, ref.name, version ?? 'unknown', [], started, error.code)
     if (error.code === 'internal') deps.logger.error('predict.failed', { requestId: ctx.requestId, code: error.code })
     throw error
+  }
+}
+
+function notify(deps: PipelineDeps, event: PredictedEvent) {
+  for (const observer of deps.observers ?? []) {
+    // An observer's failure must never fail a prediction that is already committed.
+    try { observer.observe(event) } catch { deps.logger.error('observer.failed', { code: observer.name }) }
   }
 }
 

@@ -6,6 +6,7 @@ import type { FhirSource } from '../ports/fhir.ts'
 import type { FrontDoor } from '../ports/front-door.ts'
 import type { ModelPlugin } from '../ports/model.ts'
 import type { ModelStore } from '../ports/model-store.ts'
+import type { AdverseEventStore, PredictionLog, PredictionObserver } from '../ports/monitoring.ts'
 import type { RateLimitStore } from '../ports/rate-limit.ts'
 import type { Clock, Logger, MetricsRegistry, Random } from '../ports/runtime.ts'
 
@@ -24,17 +25,21 @@ export interface PortMap {
   complianceStage: ComplianceStage
   authenticator: Authenticator
   frontDoor: FrontDoor
+  predictionLog: PredictionLog
+  adverseEventStore: AdverseEventStore
+  predictionObserver: PredictionObserver
 }
 
 export type PortName = keyof PortMap
 
 /** Ports that many plugins provide side by side (one per model kind, one per stage). */
-export const MULTI_PORTS = ['model', 'complianceStage', 'frontDoor'] as const satisfies readonly PortName[]
+export const MULTI_PORTS = ['model', 'complianceStage', 'frontDoor', 'predictionObserver'] as const satisfies readonly PortName[]
 export type MultiPort = (typeof MULTI_PORTS)[number]
 export type SinglePort = Exclude<PortName, MultiPort>
 
 export const PORT_NAMES: readonly PortName[] = [
   'modelStore', 'auditSink', 'fhirSource', 'featureStore', 'rateLimitStore', 'clock', 'random', 'logger', 'metrics', 'model', 'complianceStage', 'authenticator', 'frontDoor',
+  'predictionLog', 'adverseEventStore', 'predictionObserver',
 ]
 
 export const isMultiPort = (port: PortName): port is MultiPort => (MULTI_PORTS as readonly string[]).includes(port)

@@ -1,9 +1,11 @@
 import { definePlugin, type PortHealth, type Sha256 } from '../../core/index.ts'
 import { sql } from 'drizzle-orm'
+import { sqlAdverseEventStore } from './adverse-event-store.ts'
 import { sqlAuditSink } from './audit-sink.ts'
 import type { SqlExecutor } from './executor.ts'
 import { openLibsql, type Durability } from './libsql.ts'
 import { sqlModelStore } from './model-store.ts'
+import { sqlPredictionLog } from './prediction-log.ts'
 import { sqlRateLimitStore } from './rate-limit-store.ts'
 
 export interface SqlStorageOptions {
@@ -34,9 +36,9 @@ export async function openSql(url: string, durability: Durability = 'full'): Pro
 }
 
 /**
- * ModelStore and AuditSink on drizzle-orm: an embedded libSQL file by default, PostgreSQL
- * for scale-out. The two plugins share one connection (pool), opened on first setup and
- * closed when both have closed.
+ * ModelStore, AuditSink, PredictionLog and AdverseEventStore on drizzle-orm: an embedded libSQL
+ * file by default, PostgreSQL for scale-out. The plugins share one connection (pool), opened on
+ * first setup and closed when all have closed.
  * @example
  * await createNexora({ plugins: [sqlStorage({ url: 'postgres://nexora@db:5432/nexora' }), linearModel()] })
  */
@@ -81,6 +83,20 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
         return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: health(db), close: release }
       },
     }),
+    definePlugin({
+      name: 'sql-prediction-log', provides: 'predictionLog', priority,
+      async setup() {
+        const db = await acquire()
+        return { ...sqlPredictionLog(db), health: health(db), close: release }
+      },
+    }),
+    definePlugin({
+      name: 'sql-adverse-events', provides: 'adverseEventStore', priority,
+      async setup() {
+        const db = await acquire()
+        return { ...sqlAdverseEventStore(db), health: health(db), close: release }
+      },
+    }),
     ...(options.sharedRateLimits ? [definePlugin({
       name: 'sql-rate-limit-store', provides: 'rateLimitStore', priority,
       async setup() {
@@ -93,5 +109,7 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
 export { sqlModelStore } from './model-store.ts'
 export { sqlRateLimitStore } from './rate-limit-store.ts'
 export { sqlAuditSink } from './audit-sink.ts'
+export { sqlPredictionLog } from './prediction-log.ts'
+export { sqlAdverseEventStore } from './adverse-event-store.ts'
 export { openLibsql, type Durability } from './libsql.ts'
 export type { SqlExecutor } from './executor.ts'

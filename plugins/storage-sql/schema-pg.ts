@@ -60,3 +60,41 @@ export const rateLimits = pgTable('rate_limits', {
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   allowed: integer('allowed').notNull(),
 })
+
+export const predictionLog = pgTable('prediction_log', {
+  id: text('id').primaryKey(),
+  ts: text('ts').notNull(),
+  model: text('model').notNull(),
+  version: text('version').notNull(),
+  subjectKey: text('subject_key'),
+  featuresHash: text('features_hash').notNull(),
+  score: doublePrecision('score').notNull(),
+  label: text('label'),
+  features: text('features'),
+}, (t) => [index('prediction_log_model_ts').on(t.model, t.ts), index('prediction_log_subject').on(t.model, t.subjectKey)])
+
+export const predictionOutcomes = pgTable('prediction_outcomes', {
+  id: serial('id').primaryKey(),
+  model: text('model').notNull(),
+  subjectKey: text('subject_key'),
+  predictionId: text('prediction_id'),
+  value: doublePrecision('value').notNull(),
+  observedAt: text('observed_at').notNull(),
+  source: text('source').notNull(),
+}, (t) => [index('prediction_outcomes_model_at').on(t.model, t.observedAt)])
+
+export const adverseEvents = pgTable('adverse_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  severity: text('severity').notNull(),
+  description: text('description').notNull(),
+  status: text('status').notNull(),
+  occurredAt: text('occurred_at').notNull(),
+  predictionId: text('prediction_id'),
+  model: text('model'),
+  version: text('version'),
+  patientRef: text('patient_ref'),
+  reporter: text('reporter').notNull(),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [index('adverse_events_created').on(t.createdAt), index('adverse_events_model').on(t.model)])

@@ -62,3 +62,44 @@ export const rateLimits = sqliteTable('rate_limits', {
   updatedAt: integer('updated_at').notNull(),
   allowed: integer('allowed').notNull(),
 })
+
+/** The pseudonymous prediction log (monitoring): no patient reference, only its HMAC. */
+export const predictionLog = sqliteTable('prediction_log', {
+  id: text('id').primaryKey(),
+  ts: text('ts').notNull(),
+  model: text('model').notNull(),
+  version: text('version').notNull(),
+  subjectKey: text('subject_key'),
+  featuresHash: text('features_hash').notNull(),
+  score: real('score').notNull(),
+  label: text('label'),
+  features: text('features'),
+}, (t) => [index('prediction_log_model_ts').on(t.model, t.ts), index('prediction_log_subject').on(t.model, t.subjectKey)])
+
+/** Outcomes joined to the prediction log by prediction id, or by subject key within a horizon. */
+export const predictionOutcomes = sqliteTable('prediction_outcomes', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  model: text('model').notNull(),
+  subjectKey: text('subject_key'),
+  predictionId: text('prediction_id'),
+  value: real('value').notNull(),
+  observedAt: text('observed_at').notNull(),
+  source: text('source').notNull(),
+}, (t) => [index('prediction_outcomes_model_at').on(t.model, t.observedAt)])
+
+/** Adverse events reported against models (a clinical record: it keeps the patient reference). */
+export const adverseEvents = sqliteTable('adverse_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  severity: text('severity').notNull(),
+  description: text('description').notNull(),
+  status: text('status').notNull(),
+  occurredAt: text('occurred_at').notNull(),
+  predictionId: text('prediction_id'),
+  model: text('model'),
+  version: text('version'),
+  patientRef: text('patient_ref'),
+  reporter: text('reporter').notNull(),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [index('adverse_events_created').on(t.createdAt), index('adverse_events_model').on(t.model)])

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openSql, sqlAuditSink, sqlModelStore, sqlRateLimitStore } from '../../plugins/storage-sql/index.ts'
+import { openSql, sqlAdverseEventStore, sqlAuditSink, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../../plugins/storage-sql/index.ts'
+import { adverseEventStoreConformance, predictionLogConformance } from '../conformance/monitoring-stores.suite.ts'
 import { rateLimitConformance } from '../conformance/rate-limit.suite.ts'
 import { auditEvent, auditSinkConformance } from '../conformance/audit-sink.suite.ts'
 import { modelStoreConformance } from '../conformance/model-store.suite.ts'
@@ -20,6 +21,16 @@ modelStoreConformance('PostgreSQL', async () => {
 rateLimitConformance('PostgreSQL', async () => {
   const db = await openSql(await server.createDatabase())
   return { store: sqlRateLimitStore(db), close: () => db.close() }
+})
+
+predictionLogConformance('PostgreSQL', async () => {
+  const db = await openSql(await server.createDatabase())
+  return { log: sqlPredictionLog(db), close: () => db.close() }
+})
+
+adverseEventStoreConformance('PostgreSQL', async () => {
+  const db = await openSql(await server.createDatabase())
+  return { store: sqlAdverseEventStore(db), close: () => db.close() }
 })
 
 auditSinkConformance('PostgreSQL', async () => {

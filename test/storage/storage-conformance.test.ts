@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { memoryAuditSink, memoryModelStore, memoryRateLimitStore } from '../../core/index.ts'
-import { openLibsql, sqlAuditSink, sqlModelStore, sqlRateLimitStore } from '../../plugins/storage-sql/index.ts'
+import { memoryAdverseEventStore, memoryAuditSink, memoryModelStore, memoryPredictionLog, memoryRateLimitStore } from '../../core/index.ts'
+import { openLibsql, sqlAdverseEventStore, sqlAuditSink, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../../plugins/storage-sql/index.ts'
+import { adverseEventStoreConformance, predictionLogConformance } from '../conformance/monitoring-stores.suite.ts'
 import { rateLimitConformance } from '../conformance/rate-limit.suite.ts'
 import { auditSinkConformance } from '../conformance/audit-sink.suite.ts'
 import { modelStoreConformance } from '../conformance/model-store.suite.ts'
@@ -29,6 +30,17 @@ rateLimitConformance('memory', async () => ({ store: memoryRateLimitStore(), clo
 rateLimitConformance('libSQL file', async () => {
   const c = await openLibsql(fileUrl(), 'full')
   return { store: sqlRateLimitStore(c), close: () => c.close() }
+})
+
+predictionLogConformance('memory', async () => ({ log: memoryPredictionLog(), close: async () => {} }))
+predictionLogConformance('libSQL file', async () => {
+  const c = await openLibsql(fileUrl(), 'full')
+  return { log: sqlPredictionLog(c), close: () => c.close() }
+})
+adverseEventStoreConformance('memory', async () => ({ store: memoryAdverseEventStore(), close: async () => {} }))
+adverseEventStoreConformance('libSQL file', async () => {
+  const c = await openLibsql(fileUrl(), 'full')
+  return { store: sqlAdverseEventStore(c), close: () => c.close() }
 })
 
 auditSinkConformance('memory', async () => {

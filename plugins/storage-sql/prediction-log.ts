@@ -1,0 +1,51 @@
+import { sql } from 'drizzle-orm'
+import { joinOutcomes, type FeatureValue, type LoggedPrediction, type PredictionLog } from '../../core/index.ts'
+import type { SqlExecutor } from './executor.ts'
+
+interface LogRow { id: string; ts: string; model: string; version: string; subject_key: string | null; features_hash: string; score: number; label: string | null; features: string | null }
+interface OutcomeRow { model: string; subject_key: string | null; prediction_id: string | null; value: number; observed_at: string; source: string }
+
+const COLUMNS = ['id', 'ts', 'model', 'version', 'subject_key', 'features_hash', 'score', 'label', 'features'] as const
+const OUTCOME_COLUMNS = ['model', 'subject_key', 'prediction_id', 'value', 'observed_at', 'source'] as const
+
+const toLogged = (r: LogRow): LoggedPrediction => ({
+  id: r.id, ts: r.ts, model: r.model, version: r.version, subjectKey: r.subject_key, featuresHash: r.features_hash,
+  score: Number(r.score), label: r.label, features: r.features === null ? null : (JSON.parse(r.features) as Record<string, FeatureValue>),
+})
+
+/**
+ * PredictionLog in SQL. Appends are multi-row INSERTs (the recorder batches them); a window reads
+ * its predictions, then the model's outcomes that can reach them (observed from the window's start
+ * to its end plus the horizon), and joins them with the same rule as the memory log.
+ */
+export function sqlPredictionLog(db: SqlExecutor): PredictionLog {
+  return {
+    async append(records) {
+      if (records.length === 0) return
+      await db.insertRows('prediction_log', COLUMNS, records.map((r) => [r.id, r.ts, r.model, r.version, r.subjectKey, r.featuresHash, r.score, r.label, r.features === null ? null : JSON.stringify(r.features)]))
+    },
+    async addOutcomes(outcomes) {
+      if (outcomes.length === 0) return
+      await db.insertRows('prediction_outcomes', OUTCOME_COLUMNS, outcomes.map((o) => [o.model, o.subjectKey, o.predictionId, o.value, o.observedAt, o.source]))
+    },
+    async window(q, horizonMs) {
+      const rows = await db.all<LogRow>(sql`SELECT ${sql.raw(COLUMNS.join(', '))} FROM prediction_log WHERE model = ${q.model}
+        ${q.version ? sql`AND version = ${q.version}` : sql``} ${q.from ? sql`AND ts >= ${q.from}` : sql``} ${q.to ? sql`AND ts < ${q.to}` : sql``}
+        ORDER BY ts, id ${q.limit !== undefined ? sql`LIMIT ${q.limit}` : sql``}`)
+      if (rows.length === 0) return []
+      const first = rows[0]!.ts
+      const until = new Date(Date.parse(rows[rows.length - 1]!.ts) + horizonMs).toISOString()
+      const ids = rows.map((r) => r.id)
+      const outcomes = await db.all<OutcomeRow>(sql`SELECT ${sql.raw(OUTCOME_COLUMNS.join(', '))} FROM prediction_outcomes WHERE model = ${q.model}
+        AND ((observed_at >= ${first} AND observed_at <= ${until}) OR prediction_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}))`)
+      return joinOutcomes(rows.map(toLogged), outcomes.map((o) => ({
+        model: o.model, subjectKey: o.subject_key, predictionId: o.prediction_id, value: Number(o.value), observedAt: o.observed_at, source: o.source,
+      })), horizonMs)
+    },
+    async knownSubjects(model, keys) {
+      if (keys.length === 0) return new Set()
+      const rows = await db.all<{ subject_key: string }>(sql`SELECT DISTINCT subject_key FROM prediction_log WHERE model = ${model} AND subject_key IN (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})`)
+      return new Set(rows.map((r) => r.subject_key))
+    },
+  }
+}
