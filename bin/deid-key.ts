@@ -3,14 +3,15 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /**
- * The secret behind pseudonyms and date shifts. Production names a file (`NEXORA_DEID_KEY_FILE`);
- * dev mode makes 32 random bytes in `./data/deid-key` (mode 0600) on first run. Losing the key
+ * The secret behind pseudonyms and date shifts (and, under another name, the monitoring log's
+ * subject keys). Production names a file (`NEXORA_DEID_KEY_FILE`, `NEXORA_MONITORING_KEY_FILE`);
+ * dev mode makes 32 random bytes in `./data/<name>` (mode 0600) on first run. Losing the key
  * means new surrogates; leaking it lets anyone re-derive them, so it never leaves the server.
  */
-export async function loadDeidKey(production: boolean, dataDir: string, keyFile = process.env.NEXORA_DEID_KEY_FILE): Promise<string | undefined> {
+export async function loadDeidKey(production: boolean, dataDir: string, keyFile = process.env.NEXORA_DEID_KEY_FILE, name = 'deid-key'): Promise<string | undefined> {
   if (keyFile) return (await readFile(keyFile, 'utf8')).trim()
   if (production) return undefined
-  const file = join(dataDir, 'deid-key')
+  const file = join(dataDir, name)
   const existing = (await readFile(file, 'utf8').catch(() => '')).trim()
   if (existing) return existing
   await mkdir(dataDir, { recursive: true })

@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, typ
 
 export const DEV_ISSUER = 'urn:nexora:dev'
 export const DEV_AUDIENCE = 'nexora'
-const DEV_SCOPES = 'nexora/admin nexora/predict nexora/models.read nexora/models.write nexora/audit.read nexora/deid nexora/metrics'
+const DEV_SCOPES = 'nexora/admin nexora/predict nexora/models.read nexora/models.write nexora/audit.read nexora/deid nexora/metrics nexora/monitor'
 const TOKEN_DAYS = 30
 
 export interface DevIdentity {

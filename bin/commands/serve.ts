@@ -8,6 +8,7 @@ import { fhirSetup } from '../fhir-source.ts'
 import { allModelPlugins } from '../model-kinds.ts'
 import { loadDeidKey, nodeHmac } from '../deid-key.ts'
 import { phiEndpoints, phiGuard } from '../../plugins/compliance/index.ts'
+import { monitoring, type MonitoringOptions } from '../../plugins/monitoring/index.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 
 const env = process.env
@@ -27,6 +28,20 @@ async function authPlugin(production: boolean, dataDir: string) {
   return { plugin: jwtAuth({ jwks: dev.jwks, issuers: [DEV_ISSUER], audience: DEV_AUDIENCE }), token: dev }
 }
 
+/**
+ * Monitoring needs its own key; in production without one it stays off (and says so). The rest
+ * of its settings (alert rules, webhooks, FHIR outcome rules) come from NEXORA_MONITORING_CONFIG.
+ */
+async function monitoringPlugins(production: boolean, dataDir: string, io: { err(line: string): void }) {
+  const key = await loadDeidKey(production, dataDir, env.NEXORA_MONITORING_KEY_FILE, 'monitoring-key')
+  if (!key) {
+    io.err('monitoring is off: set NEXORA_MONITORING_KEY_FILE to turn on the prediction log and the monitoring reports')
+    return []
+  }
+  const config = env.NEXORA_MONITORING_CONFIG ? JSON.parse(await readFile(env.NEXORA_MONITORING_CONFIG, 'utf8')) as Omit<MonitoringOptions, 'key' | 'hmac'> : {}
+  return monitoring({ evaluateEveryMs: 5 * 60_000, fairnessAttributes: ['sex'], ...config, key, hmac: nodeHmac })
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the HTTP server with the committed demo models',
@@ -39,7 +54,9 @@ export const serveCommand: Command = {
                 NEXORA_JWKS_URL or NEXORA_JWKS_FILE, NEXORA_JWT_ISSUERS, NEXORA_JWT_AUDIENCE
   Dev mode (the default) makes an ES384 key pair and a dev token in ./data/, and starts the
   synthetic dev FHIR server on the next port. NEXORA_FHIR_URL points at a real FHIR server
-  instead (NEXORA_FHIR_TOKEN, or NEXORA_FHIR_CLIENT_ID + NEXORA_FHIR_KEY_FILE for SMART).`,
+  instead (NEXORA_FHIR_TOKEN, or NEXORA_FHIR_CLIENT_ID + NEXORA_FHIR_KEY_FILE for SMART).
+  Monitoring (prediction log, /monitoring reports, adverse events, alerts) keys patients with
+  NEXORA_MONITORING_KEY_FILE (dev: ./data/monitoring-key) and reads NEXORA_MONITORING_CONFIG (JSON).`,
   async run(argv, io) {
     const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, production: { type: 'boolean' } })
     const port = Number(values.port ?? env.PORT ?? 8000)
@@ -47,9 +64,10 @@ export const serveCommand: Command = {
     const production = Boolean(values.production) || env.NODE_ENV === 'production'
     const auth = await authPlugin(production, env.NEXORA_DATA_DIR ?? './data')
     const fhir = await fhirSetup(production, port === 0 ? 0 : Number(env.NEXORA_DEV_FHIR_PORT ?? port + 1))
+    const dataDir = env.NEXORA_DATA_DIR ?? './data'
     const running = await serveNode({
       port, host: values.host, db: values.db ?? env.NEXORA_DB, models: await allModelPlugins(),
-      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, env.NEXORA_DATA_DIR ?? './data'), hmac: nodeHmac })],
+      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io)],
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
         if (imported.length) io.err(`registered demo models: ${imported.join(', ')}`)

@@ -10,6 +10,7 @@ export const SCOPES = {
   auditRead: 'nexora/audit.read',
   deid: 'nexora/deid',
   metrics: 'nexora/metrics',
+  monitor: 'nexora/monitor',
   admin: 'nexora/admin',
 } as const
 

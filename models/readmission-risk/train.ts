@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import Papa from 'papaparse'
 import { hashFiles, type FeatureDef, type Row } from '../../core/index.ts'
 import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
+import { buildProfile, PROFILE_FILE } from '../../plugins/monitoring/index.ts'
 import { FEATURES, generateCohort, type CohortRow } from './cohort.ts'
 
 const here = (file: string) => new URL(file, import.meta.url)
@@ -29,6 +30,9 @@ const artifact = await linearModelPlugin.train!({ rows: train.map(toRow), labels
   name: 'readmission-risk', version: '1.0.0', inputs, C: 1, threshold: 0.3,
 })
 const model = await linearModelPlugin.load(artifact)
+// The training profile the drift report compares live traffic with (a seeded 1,000-row sample).
+const trainScores = (await model.predict(train.map(toRow))).map((p) => p.score)
+const files = { ...artifact.files, [PROFILE_FILE]: new TextEncoder().encode(JSON.stringify(buildProfile(train.map(toRow), trainScores, { seed: 20261126 }))) }
 const heldOut = await model.evaluate({ rows: test.map(toRow), labels: test.map((r) => r.readmitted_30d) })
 const manifest = {
   ...artifact.manifest,
@@ -36,8 +40,9 @@ const manifest = {
   labels: ['low', 'high'],
   metrics: Object.fromEntries(Object.entries(heldOut).map(([k, v]) => [`heldout_${k}`, Number(v.toFixed(6))])),
   training: { ...artifact.manifest.training, data: 'models/readmission-risk/cohort.csv rows 1-3200 (synthetic, seed 20261126)' },
-  files: await hashFiles(artifact.files),
+  files: await hashFiles(files),
 }
 writeFileSync(here('manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
 writeFileSync(here('model.json'), artifact.files['model.json']!)
+writeFileSync(here(PROFILE_FILE), files[PROFILE_FILE])
 console.log(JSON.stringify({ train: train.length, test: test.length, ...manifest.metrics }))

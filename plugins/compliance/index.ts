@@ -20,4 +20,4 @@ export function deidExport(options: DeidExportStageOptions) {
   return definePlugin({ name: 'deid-export', provides: 'complianceStage', setup: () => deidExportStage(options) })
 }
 
-export { phiGuard, phiGuardStage, PREDICT_TEXTS, type GuardRule, type PhiGuardOptions } from './phi-guard.ts'
+export { phiGuard, phiGuardStage, PREDICT_TEXTS, ADVERSE_EVENT_TEXTS, type GuardRule, type PhiGuardOptions } from './phi-guard.ts'

@@ -16,8 +16,14 @@ export interface GuardRule {
  */
 export const PREDICT_TEXTS: GuardRule['texts'] = (rows) => (rows as Row[]).flatMap((r) => Object.values(r.features).filter((v): v is string => typeof v === 'string' && v.length > 3))
 
+/** An adverse-event report's free text (its description), on POST and PATCH /adverse-events. */
+export const ADVERSE_EVENT_TEXTS: GuardRule['texts'] = (payload) => {
+  const description = (payload as { description?: unknown }).description
+  return typeof description === 'string' ? [description] : []
+}
+
 export interface PhiGuardOptions {
-  /** Rules per route name (`predict`, `fhir-predict`, …). Default: warn on /predict free text. */
+  /** Rules per route name (`predict`, `fhir-predict`, `adverse-events`, …). Default: warn on /predict free text and adverse-event descriptions. */
   routes?: Record<string, GuardRule>
   phi?: PhiOptions
 }
@@ -34,7 +40,7 @@ function countByType(texts: string[], options?: PhiOptions): Partial<Record<PhiT
  * counts by type only, never the text.
  */
 export function phiGuardStage(options: PhiGuardOptions = {}, logger?: Logger): ComplianceStage {
-  const routes = options.routes ?? { predict: { texts: PREDICT_TEXTS, action: 'warn' } }
+  const routes = options.routes ?? { predict: { texts: PREDICT_TEXTS, action: 'warn' }, 'adverse-events': { texts: ADVERSE_EVENT_TEXTS, action: 'warn' } }
   return {
     name: 'phi-guard',
     order: 'pre',

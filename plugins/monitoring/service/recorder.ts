@@ -1,0 +1,82 @@
+import { canonicalJson, serial, sha256Hex, type Logger, type LoggedPrediction, type MetricsRegistry, type PredictedEvent, type PredictionLog, type PredictionObserver, type Sha256 } from '../../../core/index.ts'
+import type { Pseudonyms } from './pseudonym.ts'
+
+export interface RecorderOptions {
+  log: PredictionLog
+  pseudonyms: Pseudonyms
+  logger: Logger
+  metrics: MetricsRegistry
+  /** Keep feature values (needed for feature drift and fairness by attribute). Default true. */
+  storeFeatures?: boolean
+  /** Wait this long to gather a batch before writing. Default 25 ms. */
+  flushMs?: number
+  /** Rows kept waiting at most; beyond it new rows are dropped and counted. Default 50 000. */
+  maxQueue?: number
+  sha256?: Sha256
+}
+
+/**
+ * The prediction log writer: a PredictionObserver that queues committed predictions and writes
+ * them in batches a moment later, so /predict never waits on it. The patient reference is turned
+ * into its HMAC here and goes no further. A failed write is logged (with a count, never a row)
+ * and counted; monitoring is best effort, the audit trail is the record of access.
+ */
+export function predictionRecorder(o: RecorderOptions): PredictionObserver {
+  const queue: PredictedEvent[] = []
+  let queued = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const inOrder = serial()
+  const maxQueue = o.maxQueue ?? 50_000
+  const dropped = o.metrics.counter('nexora_prediction_log_dropped_total', 'Predictions not written to the monitoring log (queue full or write failed)')
+  const written = o.metrics.counter('nexora_prediction_log_rows_total', 'Predictions written to the monitoring log')
+
+  async function toRecords(events: PredictedEvent[]): Promise<LoggedPrediction[]> {
+    const keys = await o.pseudonyms.keys(events.flatMap((e) => e.rows.map((r) => r.patientRef).filter((p): p is string => Boolean(p))))
+    const out: LoggedPrediction[] = []
+    for (const e of events) {
+      for (let i = 0; i < e.predictions.length; i++) {
+        const row = e.rows[i]!
+        const p = e.predictions[i]!
+        out.push({
+          id: `${e.requestId}#${i}`, ts: e.ts, model: e.model, version: e.version,
+          subjectKey: row.patientRef ? keys.get(row.patientRef)! : null,
+          featuresHash: await sha256Hex(canonicalJson(row.features), o.sha256),
+          score: p.score, label: p.label ?? null, features: o.storeFeatures === false ? null : row.features,
+        })
+      }
+    }
+    return out
+  }
+
+  const flush = () => inOrder(async () => {
+    timer = undefined
+    const events = queue.splice(0)
+    const rows = queued
+    queued = 0
+    if (events.length === 0) return
+    try {
+      await o.log.append(await toRecords(events))
+      written.inc({}, rows)
+    } catch {
+      dropped.inc({ reason: 'write_failed' }, rows)
+      o.logger.error('prediction_log.write_failed', { count: rows })
+    }
+  })
+
+  return {
+    name: 'prediction-log',
+    observe(event) {
+      if (queued + event.predictions.length > maxQueue) {
+        dropped.inc({ reason: 'queue_full' }, event.predictions.length)
+        return
+      }
+      queue.push(event)
+      queued += event.predictions.length
+      timer ??= setTimeout(() => { flush().catch(() => {}) }, o.flushMs ?? 25)
+    },
+    async flush() {
+      if (timer !== undefined) clearTimeout(timer)
+      await flush()
+    },
+  }
+}
