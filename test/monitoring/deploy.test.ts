@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 
@@ -14,12 +15,17 @@ describe('docs/deploy monitoring files', () => {
     expect(tests.stdout).toContain('SUCCESS')
   })
 
-  it('the Grafana dashboard queries only metrics Nexora exposes or the alert rules use', () => {
+  it('the dashboard and the alert rules query only metrics that the code registers', () => {
+    // Every metric name the code registers, as a string literal in core/ or plugins/ (histograms add _bucket).
+    const root = new URL('../../', import.meta.url).pathname
+    const walk = (dir: string): string[] => readdirSync(join(root, dir)).flatMap((n) => (statSync(join(root, dir, n)).isDirectory() ? walk(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []))
+    const registered = new Set([...walk('core'), ...walk('plugins')].flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/'(nexora_[a-z_]+)'/g)].map((m) => m[1]!)))
+    expect(registered.has('nexora_model_auroc') && registered.has('nexora_http_requests_total')).toBe(true)
     const dashboard = JSON.parse(readFileSync(deploy('grafana-dashboard.json'), 'utf8'))
     const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr))
-    const known = /^nexora_(http_requests_total|http_request_duration_seconds_bucket|predictions_total|audit_commit_seconds_bucket|audit_events_total|model_load_seconds_bucket|model_auroc|feature_psi|fairness_gap)$/
-    const names = exprs.flatMap((e) => e.match(/nexora_[a-z_]+/g) ?? [])
+    const rules = readFileSync(deploy('alerts.yml'), 'utf8')
+    const names = [...exprs, rules].flatMap((e) => e.match(/nexora_[a-z_]+/g) ?? []).map((n) => n.replace(/_(bucket|count|sum)$/, ''))
     expect(names.length).toBeGreaterThan(8)
-    expect(names.filter((n) => !known.test(n))).toEqual([])
+    expect([...new Set(names.filter((n) => !registered.has(n)))]).toEqual([])
   })
 })
