@@ -2,6 +2,7 @@
 import { auditAppend } from './audit-append.ts'
 import { fhirFeatures } from './fhir-features.ts'
 import { modelPlugins } from './model-plugins.ts'
+import { monitoringBench } from './monitoring.ts'
 import { phiDeid } from './phi-deid.ts'
 import { predictVsBare } from './predict-vs-bare.ts'
 
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'fhir-features': fhirFeatures,
   'model-plugins': modelPlugins,
   'phi-deid': phiDeid,
+  monitoring: monitoringBench,
 }
 
 const only = process.argv.slice(2)

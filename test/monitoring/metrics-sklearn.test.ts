@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
-  auroc, averagePrecision, bootstrapCI, brierScore, calibrationCurve, calibrationSlopeIntercept, confusionAt,
+  auroc, averagePrecision, bootstrapCI, bootstrapRankMetrics, brierScore, calibrationCurve, calibrationSlopeIntercept, confusionAt,
   expectedCalibrationError, logLoss, percentileSorted, precisionRecallCurve, rocCurve, selectThreshold, thresholdMetrics,
 } from '../../plugins/monitoring/metrics/index.ts'
 
@@ -102,5 +102,20 @@ describe('metric edge cases', () => {
     const tiny = bootstrapCI([0, 1], [0.2, 0.8], auroc, { n: 400, seed: 3 })
     expect(tiny.skipped).toBeGreaterThan(100) // half the resamples of 2 rows have one class
     expect(tiny.skipped).toBeLessThan(300)
+  })
+
+  it('the one-sort bootstrap of AUROC, AP and Brier equals bootstrapCI with the same seed', () => {
+    for (const [name, d] of Object.entries(fx.datasets)) {
+      const fast = bootstrapRankMetrics(d.y, d.p, { n: 150, seed: 5 })
+      for (const [key, metric] of [['auroc', auroc], ['auprc', averagePrecision], ['brier', brierScore]] as const) {
+        const slow = bootstrapCI(d.y, d.p, metric, { n: 150, seed: 5 })
+        expect(fast[key].skipped, `${name} ${key}`).toBe(slow.skipped)
+        for (const k of ['estimate', 'lower', 'upper'] as const) expect(Math.abs(fast[key][k] - slow[k]), `${name} ${key} ${k}`).toBeLessThan(1e-12)
+      }
+    }
+    // Two rows: about half the resamples have one class; both skip the same ones.
+    const tiny = bootstrapRankMetrics([0, 1], [0.2, 0.8], { n: 400, seed: 3 })
+    expect(tiny.auroc.skipped).toBe(bootstrapCI([0, 1], [0.2, 0.8], auroc, { n: 400, seed: 3 }).skipped)
+    expect(tiny.auprc.skipped).toBe(bootstrapCI([0, 1], [0.2, 0.8], averagePrecision, { n: 400, seed: 3 }).skipped)
   })
 })

@@ -2,5 +2,5 @@
 export { binaryClfCurve, rocCurve, precisionRecallCurve, type RocCurve, type PrCurve } from './curves.ts'
 export { confusionAt, thresholdMetrics, selectThreshold, type Confusion, type ThresholdMetrics, type ThresholdRule } from './threshold.ts'
 export { calibrationCurve, expectedCalibrationError, calibrationSlopeIntercept, percentileSorted, type BinnedCalibration } from './calibration.ts'
-export { bootstrapCI, type Metric, type BootstrapResult } from './bootstrap.ts'
+export { bootstrapCI, bootstrapRankMetrics, type Metric, type BootstrapResult } from './bootstrap.ts'
 export { auroc, averagePrecision, brierScore, logLoss } from '../clinical-metrics.ts'

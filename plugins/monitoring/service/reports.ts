@@ -1,8 +1,8 @@
 import type { JoinedPrediction } from '../../../core/index.ts'
-import { auroc, averagePrecision, brierScore, logLoss } from '../clinical-metrics.ts'
+import { logLoss } from '../clinical-metrics.ts'
 import { driftReport, type Cell, type DriftReport } from '../drift/index.ts'
 import { disparities, metricFrame } from '../fairness/index.ts'
-import { bootstrapCI, calibrationCurve, calibrationSlopeIntercept, expectedCalibrationError, thresholdMetrics, type Metric } from '../metrics/index.ts'
+import { bootstrapRankMetrics, calibrationCurve, calibrationSlopeIntercept, expectedCalibrationError, thresholdMetrics, type BootstrapResult } from '../metrics/index.ts'
 
 /** NaN and ±Infinity become null: JSON has no word for "undefined here", and 0 would lie. */
 const num = (x: number) => (Number.isFinite(x) ? x : null)
@@ -18,11 +18,7 @@ export interface ReportOptions {
   level?: number
 }
 
-function interval(y: number[], s: number[], metric: Metric, o: ReportOptions): Interval {
-  if ((o.bootstrap ?? 500) === 0) return { estimate: num(metric(y, s)), lower: null, upper: null }
-  const ci = bootstrapCI(y, s, metric, { n: o.bootstrap ?? 500, seed: o.seed ?? 0, level: o.level ?? 0.95 })
-  return { estimate: num(ci.estimate), lower: num(ci.lower), upper: num(ci.upper) }
-}
+const interval = (r: BootstrapResult, withCi: boolean): Interval => ({ estimate: num(r.estimate), lower: withCi ? num(r.lower) : null, upper: withCi ? num(r.upper) : null })
 
 const labelled = (rows: JoinedPrediction[]) => rows.filter((r): r is JoinedPrediction & { outcome: number } => r.outcome === 0 || r.outcome === 1)
 
@@ -42,12 +38,14 @@ export function performanceReport(rows: JoinedPrediction[], o: ReportOptions = {
   if (done.length === 0) return { ...base, auroc: null, auprc: null, brier: null, logLoss: null, ece: null, calibration: null, atThreshold: null }
   const t = thresholdMetrics(y, s, threshold)
   const curve = calibrationCurve(y, s, { bins, strategy: 'uniform' })
+  const resamples = o.bootstrap ?? 500
+  const ci = bootstrapRankMetrics(y, s, { n: resamples, seed: o.seed ?? 0, level: o.level ?? 0.95 })
   const slope = positives > 0 && positives < done.length ? calibrationSlopeIntercept(y, s) : { slope: Number.NaN, intercept: Number.NaN }
   return {
     ...base,
-    auroc: interval(y, s, auroc, o),
-    auprc: interval(y, s, averagePrecision, o),
-    brier: interval(y, s, brierScore, o),
+    auroc: interval(ci.auroc, resamples > 0),
+    auprc: interval(ci.auprc, resamples > 0),
+    brier: interval(ci.brier, resamples > 0),
     logLoss: num(logLoss(y, s)),
     ece: num(expectedCalibrationError(y, s, { bins, strategy: 'uniform' })),
     calibration: { probTrue: curve.probTrue, probPred: curve.probPred, binCounts: curve.binCounts, slope: num(slope.slope), intercept: num(slope.intercept) },
