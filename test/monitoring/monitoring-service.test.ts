@@ -153,6 +153,17 @@ describe('fairness and drift reports', () => {
     await hook.close()
   })
 
+  it('answers a report on a handful of rows but sets no gauge and fires no rule from it', async () => {
+    const { nexora, flush } = await monitoredNexora({ alerts: [{ id: 'age-drift', quantity: 'psi', feature: 'age', op: 'above', threshold: 0.25 }] })
+    await scoreCohort(nexora, heldOut().slice(0, 10), (r) => ({ ...r, age: 105 }))
+    await flush()
+    const small = await json(await nexora.app.request('/monitoring/drift?model=readmission-risk'))
+    expect(small.body.columns.age.psi).toBeGreaterThan(1)
+    expect(await (await nexora.app.request('/metrics')).text()).not.toContain('nexora_feature_psi{')
+    expect((await json(await nexora.app.request('/monitoring/alerts'))).body.states).toEqual([])
+    await nexora.close()
+  })
+
   it('answers 422 without a training profile, 400 for a bad reference, and 404 for an unknown model', async () => {
     const { nexora } = await monitoredNexora()
     expect((await json(await nexora.app.request('/monitoring/drift?model=readmission-fhir'))).body.code).toBe('monitoring.no_reference')

@@ -24,6 +24,8 @@ export interface MonitorOptions {
   evaluationWindowDays?: number
   /** Rows read per report at most (the oldest in the window). Default 200 000. */
   maxRows?: number
+  /** Reports on fewer rows (labelled rows for performance and fairness) set no gauge and fire no rule. Default 50. */
+  minSamples?: number
 }
 
 const DAY = 86_400_000
@@ -43,13 +45,14 @@ export function createMonitor(o: MonitorOptions) {
   const horizonMs = (model: string) => (typeof o.horizonDays === 'number' ? o.horizonDays : o.horizonDays?.[model] ?? 30) * DAY
   const rows = (q: WindowQuery) => o.log.window({ ...q, limit: o.maxRows ?? 200_000 }, horizonMs(q.model))
   const serving = (q: WindowQuery): Promise<StoredVersion> => (q.version ? o.registry.getVersion(q.model, q.version) : o.registry.resolve(q.model))
-  const observe = (list: Observation[]) => o.alerts.observe(list)
+  // A PSI of 12 on one prediction is noise, not drift: small reports are returned but not alerted on.
+  const observe = (n: number, list: Observation[]) => { if (n >= (o.minSamples ?? 50)) o.alerts.observe(list) }
 
   async function performance(q: WindowQuery, options: ReportOptions = {}) {
     const stored = await serving(q)
     const report = performanceReport(await rows(q), { threshold: stored.manifest.threshold, ...options })
     const labels = { model: q.model, version: q.version ?? 'all' }
-    observe([
+    observe(report.n, [
       { quantity: 'auroc', ...labels, value: report.auroc?.estimate ?? Number.NaN },
       { quantity: 'auprc', ...labels, value: report.auprc?.estimate ?? Number.NaN },
       { quantity: 'brier', ...labels, value: report.brier?.estimate ?? Number.NaN },
@@ -67,7 +70,7 @@ export function createMonitor(o: MonitorOptions) {
     if (window.length > 0 && window.every((r) => r.features === null)) throw new NexoraError('monitoring.features_not_logged')
     const report = fairnessReport(window, attributes, { threshold: stored.manifest.threshold, ...options })
     const attribute = attributes.join('×')
-    observe(Object.entries(FAIRNESS_MEASURES).map(([measure, key]) => ({
+    observe(report.n, Object.entries(FAIRNESS_MEASURES).map(([measure, key]) => ({
       quantity: 'fairness_gap' as const, model: q.model, version: q.version ?? 'all', attribute, measure, value: (report.disparities[key] as number | null) ?? Number.NaN,
     })))
     return { model: q.model, version: q.version ?? null, window: { from: q.from ?? null, to: q.to ?? null }, ...report }
@@ -94,7 +97,7 @@ export function createMonitor(o: MonitorOptions) {
     }
     const logged = current.some((r) => r.features !== null)
     const report = driftFromColumns(ref, logColumns(current, logged ? features : []))
-    observe(Object.entries(report.columns).map(([feature, c]) => ({ quantity: 'psi' as const, model: q.model, version, feature, value: c.psi })))
+    observe(current.length, Object.entries(report.columns).map(([feature, c]) => ({ quantity: 'psi' as const, model: q.model, version, feature, value: c.psi })))
     return { model: q.model, version, reference, window: { from: q.from ?? null, to: q.to ?? null }, n: current.length, featuresLogged: logged, ...report }
   }
 
