@@ -172,8 +172,9 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
       if (closed) return
       closed = true
       await Promise.allSettled([...inFlight])
-      await audit.drain()
+      // Observers first: their last writes (webhook deliveries) leave audit events to commit.
       await Promise.allSettled(deps.observers!.map((o) => o.flush?.()))
+      await audit.drain()
       if (checkpointTimer !== undefined) {
         clearInterval(checkpointTimer)
         await auditLogger.checkpoint()
