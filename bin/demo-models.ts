@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ModelManifest, Nexora } from '../core/index.ts'
+import { ensureRegistered, type ModelManifest, type Nexora } from '../core/index.ts'
 
 /** The repository's `models/` folder. */
 export const MODELS_DIR = new URL('../models/', import.meta.url).pathname
@@ -19,15 +19,9 @@ export async function importModels(nexora: Nexora, dir = MODELS_DIR): Promise<st
     if (!existsSync(manifestPath)) continue
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as ModelManifest
     if (!kinds.has(manifest.kind)) continue
-    const known = await nexora.registry.get(manifest.name).catch(() => undefined)
-    if (!known?.versions.some((v) => v.version === manifest.version)) {
-      const files = Object.fromEntries(Object.keys(manifest.files ?? {}).map((f) => [f, new Uint8Array(readFileSync(join(dir, id, f)))]))
-      const readme = join(dir, id, 'README.md')
-      await nexora.registry.register({ ...manifest, card: existsSync(readme) ? readFileSync(readme, 'utf8') : manifest.card }, files)
-      imported.push(`${manifest.name}@${manifest.version}`)
-    }
-    const summary = await nexora.registry.get(manifest.name)
-    if (!summary.aliases.production) await nexora.registry.promote(manifest.name, manifest.version, 'production')
+    const files = Object.fromEntries(Object.keys(manifest.files ?? {}).map((f) => [f, new Uint8Array(readFileSync(join(dir, id, f)))]))
+    const readme = join(dir, id, 'README.md')
+    if (await ensureRegistered(nexora.registry, { ...manifest, card: existsSync(readme) ? readFileSync(readme, 'utf8') : manifest.card }, files)) imported.push(`${manifest.name}@${manifest.version}`)
   }
   return imported
 }

@@ -57,3 +57,4 @@ export function jwtAuth(options: JwtAuthOptions) {
 
 export { createTokenVerifier, tokenError, type TokenReason } from './verify-token.ts'
 export { remoteJwks } from './remote-jwks.ts'
+export { jwtAuthFromEnv } from './from-env.ts'
