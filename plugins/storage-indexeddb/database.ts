@@ -1,0 +1,32 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { AuditCheckpoint, AuditEvent, Stage, StoredVersion } from '../../core/index.ts'
+
+/** The object stores, with their keys: IndexedDB's counterpart of storage-sql's schema. */
+export interface NexoraDb extends DBSchema {
+  modelVersions: { key: [string, string]; value: StoredVersion }
+  modelFiles: { key: [string, string, string]; value: { name: string; version: string; path: string; bytes: Uint8Array } }
+  modelAliases: { key: [string, string]; value: { name: string; alias: string; version: string } }
+  auditEvents: { key: number; value: AuditEvent }
+  auditCheckpoints: { key: number; value: AuditCheckpoint }
+}
+
+export type Db = IDBPDatabase<NexoraDb>
+export type { Stage }
+
+/**
+ * Open (creating or upgrading) the on-device database. One version for now; a later schema
+ * change adds an `if (oldVersion < 2)` step here, as SQL migrations do on the server.
+ */
+export function openNexoraDb(name = 'nexora'): Promise<Db> {
+  return openDB<NexoraDb>(name, 1, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('modelVersions', { keyPath: ['name', 'version'] })
+        db.createObjectStore('modelFiles', { keyPath: ['name', 'version', 'path'] })
+        db.createObjectStore('modelAliases', { keyPath: ['name', 'alias'] })
+        db.createObjectStore('auditEvents', { keyPath: 'seq' })
+        db.createObjectStore('auditCheckpoints', { autoIncrement: true })
+      }
+    },
+  })
+}
