@@ -5,6 +5,7 @@ import { modelPlugins } from './model-plugins.ts'
 import { monitoringBench } from './monitoring.ts'
 import { phiDeid } from './phi-deid.ts'
 import { predictVsBare } from './predict-vs-bare.ts'
+import { runtimesBench } from './runtimes.ts'
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'predict-vs-bare': predictVsBare,
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'model-plugins': modelPlugins,
   'phi-deid': phiDeid,
   monitoring: monitoringBench,
+  runtimes: runtimesBench,
 }
 
 const only = process.argv.slice(2)

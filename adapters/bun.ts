@@ -1,0 +1,119 @@
+/**
+ * Bun adapter: `Bun.serve` in front of `nexora.fetch`, configuration from `Bun.env`, the libSQL
+ * file for storage, the client address from `server.requestIP`, Bun's synchronous SHA-256, local
+ * assets for /docs, and a graceful shutdown on SIGTERM/SIGINT.
+ */
+import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type Plugin } from '../core/index.ts'
+import { jwtAuthFromEnv } from '../plugins/auth-jwt/index.ts'
+import { linearModel } from '../plugins/model-linear/index.ts'
+import { sqlStorage } from '../plugins/storage-sql/index.ts'
+
+/** The server `Bun.serve` returns, and hands the handler next to the request. */
+export interface BunServer {
+  hostname: string
+  port: number
+  requestIP(request: Request): { address: string; port: number } | null
+  /** Resolves once every connection has closed; `true` closes active ones at once. */
+  stop(closeActiveConnections?: boolean): Promise<void>
+}
+type BunHandler = (request: Request, server: BunServer) => Response | Promise<Response>
+// The slice of Bun's API used here, declared locally so the package typechecks under Node's types.
+declare const Bun: {
+  env: Record<string, string | undefined>
+  serve(options: { port: number; hostname: string; development: boolean; fetch: BunHandler }): BunServer
+  file(path: string): Blob & { exists(): Promise<boolean> }
+  SHA256: { hash(data: Uint8Array): Uint8Array }
+}
+
+export interface BunServerOptions {
+  /** Default `PORT` from the environment, else 8000; 0 picks a free port. */
+  port?: number
+  /** Default `HOST`, else 127.0.0.1: a PHI service is not exposed beyond the host unless asked to. */
+  host?: string
+  /** libSQL URL. Default `NEXORA_DB`, else `file:./data/nexora.db`. */
+  db?: string
+  /** See storage-sql's Durability. Default `full`. */
+  durability?: 'full' | 'normal'
+  /** Model plugins. Default: model-linear only. */
+  models?: Plugin[]
+  /** Plugins beyond storage, logging, the models and the JWT authenticator the environment configures. */
+  plugins?: Plugin[]
+  config?: NexoraConfig
+  /** Called after start-up, before listening (e.g. to import demo models). */
+  prepare?: (nexora: Nexora) => Promise<void>
+  /** Put Nexora inside a larger app: pass `server` on as `env` so the client address still resolves. */
+  handler?: (nexora: Nexora) => BunHandler
+  /** How long shutdown waits for in-flight requests before closing their connections. Default 10 s. */
+  drainMs?: number
+  /** Install SIGTERM/SIGINT handlers that drain and exit. Default true. */
+  handleSignals?: boolean
+}
+
+export interface RunningBunServer {
+  nexora: Nexora
+  server: BunServer
+  url: string
+  /** Stop accepting, let in-flight requests finish, flush the audit log and close the DB. */
+  close(): Promise<void>
+}
+
+const env = (name: string) => Bun.env[name]
+
+/** Bun's native hash: synchronous, so an audit event's hash costs no thread-pool round trip. */
+const sha256 = (data: Uint8Array) => Bun.SHA256.hash(data)
+
+/** Serve `docs/<file>` from the swagger-ui-dist package; Bun.file sets the content type. */
+function bunAssets(): NexoraConfig['assets'] {
+  const root = new URL('.', import.meta.resolve('swagger-ui-dist/package.json'))
+  return async (path) => {
+    const file = path.replace(/^docs\//, '')
+    if (!/^[\w.-]+$/.test(file) || file.startsWith('.')) return undefined
+    const blob = Bun.file(new URL(file, root).pathname)
+    return await blob.exists() ? new Response(blob, { headers: { 'cache-control': 'public, max-age=86400' } }) : undefined
+  }
+}
+
+/**
+ * @example
+ * // bun run main.ts
+ * const { url } = await serveBun({ prepare: (nexora) => importModels(nexora).then(() => {}) })
+ */
+export async function serveBun(options: BunServerOptions = {}): Promise<RunningBunServer> {
+  const auth = jwtAuthFromEnv(env)
+  const logger = definePlugin({ name: 'stderr-logger', provides: 'logger', priority: -1, setup: () => createLogger({ write: (line) => process.stderr.write(line + '\n'), level: (env('NEXORA_LOG_LEVEL') as 'info' | undefined) ?? 'info' }) })
+  const nexora = await createNexora({
+    plugins: [sqlStorage({ url: options.db ?? env('NEXORA_DB'), durability: options.durability, sha256 }), ...(options.models ?? [linearModel()]), logger, ...(auth ? [auth] : []), ...(options.plugins ?? [])],
+    config: {
+      getClientIp: (c) => (c.env as BunServer | undefined)?.requestIP?.(c.req.raw)?.address,
+      // setImmediate skips the 1 ms timer clamp before each audit group commit, as on Node.
+      assets: bunAssets(), sha256, scheduleCommit: setImmediate, checkpointIntervalMs: 300_000, ...options.config,
+    },
+  })
+  await options.prepare?.(nexora)
+  const fetch: BunHandler = options.handler?.(nexora) ?? ((request, server) => nexora.fetch(request, server))
+  // development: false, or an unexpected throw would answer with Bun's error page and its stack trace.
+  const server = Bun.serve({ port: options.port ?? Number(env('PORT') ?? 8000), hostname: options.host ?? env('HOST') ?? '127.0.0.1', development: false, fetch })
+  const host = server.hostname.includes(':') ? `[${server.hostname}]` : server.hostname
+  const drainMs = options.drainMs ?? 10_000
+  let closing: Promise<void> | undefined
+  const close = () => closing ??= (async () => {
+    // stop() refuses new connections and resolves when the open ones have finished; past the
+    // deadline, stop(true) closes whatever is still open.
+    let deadline: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([server.stop(), new Promise<void>((resolve) => { deadline = setTimeout(() => resolve(server.stop(true)), drainMs) })])
+    clearTimeout(deadline)
+    await nexora.close()
+  })()
+
+  if (options.handleSignals !== false) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      nexora.ports.get('logger').info('server.stopping', { signal })
+      // Never hang on the way out: past the drain deadline and a margin for the audit flush, exit anyway.
+      setTimeout(() => { nexora.ports.get('logger').error('server.stop_timeout', { signal }); process.exit(1) }, drainMs + 5_000).unref()
+      close().then(() => process.exit(0), () => process.exit(1))
+    }
+    process.once('SIGTERM', onSignal)
+    process.once('SIGINT', onSignal)
+  }
+  return { nexora, server, url: `http://${host}:${server.port}`, close }
+}
