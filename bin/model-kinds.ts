@@ -9,6 +9,8 @@ export const MODEL_KINDS = {
   deepfm: async () => (await import('../plugins/model-deepfm/index.ts')).deepfmModelPlugin,
   transformer: async () => (await import('../plugins/model-transformer/index.ts')).transformerModelPlugin,
   cox: async () => (await import('../plugins/model-survival/index.ts')).coxModelPlugin,
+  // Serving only (no train): onnxruntime-web itself is imported on the first model load.
+  onnx: async () => (await import('../plugins/model-onnx/index.ts')).onnxModelPlugin,
 } satisfies Record<string, () => Promise<ModelPlugin>>
 
 export type ModelKind = keyof typeof MODEL_KINDS

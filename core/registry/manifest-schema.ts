@@ -33,4 +33,6 @@ export const ModelManifestSchema = z.object({
   files: z.record(z.string(), z.string()).optional(),
   featureSpec: z.unknown().optional(),
   card: z.string().optional(),
+  /** The ONNX plugin's input/output mapping (checked by plugins/model-onnx). */
+  onnx: z.unknown().optional(),
 }).openapi('ModelManifest')

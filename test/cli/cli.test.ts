@@ -34,7 +34,7 @@ describe('nexora CLI', () => {
 
   it('lists models and predicts in-process as JSON', async () => {
     const list = JSON.parse((await nexora('models', 'list')).stdout)
-    expect(list.models.map((m: { name: string }) => m.name)).toEqual(['mortality-transformer', 'readmission-deepfm', 'readmission-fhir', 'readmission-risk', 'survival-cox'])
+    expect(list.models.map((m: { name: string }) => m.name)).toEqual(['mortality-transformer', 'readmission-deepfm', 'readmission-fhir', 'readmission-onnx', 'readmission-risk', 'survival-cox'])
     expect(list.models.find((m: { name: string }) => m.name === 'readmission-risk')).toMatchObject({ aliases: { production: '1.0.0' } })
     const features = JSON.stringify({ age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true })
     const out = await nexora('predict', '--model', 'readmission-risk', '--features', features, '--explain')
