@@ -16,6 +16,8 @@ export interface ModelPluginHarness {
   output?: (score: number) => number
   /** Metrics `evaluate` must report. */
   metrics: string[]
+  /** For plugins without `train` (models trained elsewhere, e.g. ONNX): the artifact to check. */
+  artifact?: ModelArtifact
 }
 
 const logit = (p: number) => Math.log(p / (1 - p))
@@ -32,13 +34,17 @@ export function modelPluginConformance(label: string, harness: () => Promise<Mod
   // Trained once and shared, so a plugin's own file can add checks without training again.
   const setup = async () => {
     h ??= await harness()
-    artifact ??= await h.plugin.train!(h.train, h.options)
+    artifact ??= h.artifact ?? await h.plugin.train!(h.train, h.options)
     return { h, artifact }
   }
   describe(`ModelPlugin conformance: ${label}`, () => {
 
-    it('trains deterministically under a seed', { timeout: 300_000 }, async () => {
+    it('trains deterministically under a seed (or, without train, brings its artifact)', { timeout: 300_000 }, async () => {
       const { h, artifact } = await setup()
+      if (!h.plugin.train) {
+        expect(h.artifact).toBe(artifact)
+        return
+      }
       const again = await h.plugin.train!(h.train, h.options)
       const [a, b] = [await h.plugin.load(artifact), await h.plugin.load(again)]
       const [pa, pb] = [await a.predict(h.score), await b.predict(h.score)]
