@@ -4,6 +4,7 @@
  * another runtime (workerd) joins by adding a descriptor with its own `start`.
  */
 import { findBinary, spawnRuntime, type RuntimeProcess } from './runtime-process.ts'
+import { startWorkerdServer } from './workerd.ts'
 
 /** What every runtime's server gives back: a spawned binary's RuntimeProcess, or e.g. a Miniflare worker. */
 export interface RuntimeServer { url: string; close(): Promise<void> }
@@ -53,5 +54,8 @@ export const bun: RuntimeDescriptor = {
   }),
 }
 
-/** Every server runtime, Node first: benchmarks report the others as ratios to it. A workerd entry needs only `{ url, close }`. */
-export const RUNTIMES: RuntimeDescriptor<RuntimeServer>[] = [node, deno, bun]
+/** workerd through Miniflare: the example Worker on a real port, with a local D1 database. */
+export const workerd: RuntimeDescriptor<RuntimeServer> = { name: 'workerd', start: (env) => startWorkerdServer(env) }
+
+/** Every server runtime, Node first: benchmarks report the others as ratios to it. */
+export const RUNTIMES: RuntimeDescriptor<RuntimeServer>[] = [node, deno, bun, workerd]

@@ -34,58 +34,60 @@ const defaultSchedule = (run: () => void) => { setTimeout(run, 0) }
  * one commit per batch, not per request. Each commit waits one macrotask first: with a
  * synchronous engine (libSQL) the event loop is blocked during a commit, so only a turn of
  * the loop lets the requests that arrived meanwhile enqueue their events.
+ *
+ * Each commit is run by a writer that is still waiting for its own events (the first to find no
+ * commit in flight), never by a loop that outlives its starter. On Cloudflare Workers, I/O and
+ * timers belong to the request that started them and are cancelled when it ends: a loop started
+ * by one request and carrying the events of requests that came later would stall them all.
  */
 export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions = {}): AuditWriter {
   const maxBatch = options.maxBatch ?? 4096
   const schedule = options.schedule ?? defaultSchedule
   const nextTurn = () => new Promise<void>((resolve) => schedule(resolve))
-  let queue: Waiter[] = []
+  const queue: Waiter[] = []
   let running: Promise<void> | undefined
 
-  async function commitLoop() {
-    while (queue.length > 0) {
-      await nextTurn()
-      const batch: Waiter[] = []
-      let size = 0
-      while (queue.length > 0 && (batch.length === 0 || size + queue[0]!.events.length <= maxBatch)) {
-        const waiter = queue.shift()!
-        batch.push(waiter)
-        size += waiter.events.length
-      }
-      try {
-        const started = performance.now()
-        const receipts = await sink.append(batch.flatMap((w) => w.events))
-        options.onCommit?.((performance.now() - started) / 1000, receipts.length)
-        let offset = 0
-        for (const waiter of batch) {
-          waiter.resolve(receipts.slice(offset, offset + waiter.events.length))
-          offset += waiter.events.length
-        }
-      } catch (cause) {
-        const error = new NexoraError('audit.write_failed', { cause })
-        for (const waiter of batch) waiter.reject(error)
-      }
+  async function commitOnce() {
+    await nextTurn()
+    const batch: Waiter[] = []
+    let size = 0
+    while (queue.length > 0 && (batch.length === 0 || size + queue[0]!.events.length <= maxBatch)) {
+      const waiter = queue.shift()!
+      batch.push(waiter)
+      size += waiter.events.length
     }
-  }
-
-  function kick() {
-    if (!running) {
-      running = commitLoop().finally(() => {
-        running = undefined
-        if (queue.length > 0) kick()
-      })
+    if (batch.length === 0) return
+    try {
+      const started = performance.now()
+      const receipts = await sink.append(batch.flatMap((w) => w.events))
+      options.onCommit?.((performance.now() - started) / 1000, receipts.length)
+      let offset = 0
+      for (const waiter of batch) {
+        waiter.resolve(receipts.slice(offset, offset + waiter.events.length))
+        offset += waiter.events.length
+      }
+    } catch (cause) {
+      const error = new NexoraError('audit.write_failed', { cause })
+      for (const waiter of batch) waiter.reject(error)
     }
   }
 
   return {
-    write(events) {
-      return new Promise((resolve, reject) => {
-        queue.push({ events, resolve, reject })
-        kick()
+    async write(events) {
+      let settled = false
+      const result = new Promise<AuditReceipt[]>((resolve, reject) => {
+        queue.push({ events, resolve: (r) => { settled = true; resolve(r) }, reject: (e) => { settled = true; reject(e) } })
       })
+      result.catch(() => {})
+      while (!settled) {
+        // `finally` clears `running` before any waiter resumes, so exactly one of them starts the next commit.
+        running ??= commitOnce().finally(() => { running = undefined })
+        await running
+      }
+      return result
     },
     async drain() {
-      while (running) await running
+      while (running || queue.length > 0) await (running ?? nextTurn())
     },
   }
 }

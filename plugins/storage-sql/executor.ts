@@ -12,6 +12,8 @@ export interface SqlRunner {
 
 export interface SqlExecutor extends SqlRunner {
   dialect: 'sqlite' | 'postgres'
+  /** Bound parameters one statement may carry, where lower than the usual tens of thousands (D1: 100). */
+  maxParams?: number
   /** Every statement commits, or none does. */
   batch(queries: SQL[]): Promise<void>
   /**

@@ -31,7 +31,7 @@ export function sqlModelStore(db: SqlExecutor): ModelStore {
       try {
         await db.batch([
           sql`INSERT INTO model_versions (name, version, kind, manifest, stage, created_at) VALUES (${manifest.name}, ${manifest.version}, ${manifest.kind}, ${JSON.stringify(manifest)}, 'none', ${createdAt})`,
-          ...Object.entries(files).map(([path, bytes]) => sql`INSERT INTO model_files (name, version, path, bytes) VALUES (${manifest.name}, ${manifest.version}, ${path}, ${Buffer.from(bytes)})`),
+          ...Object.entries(files).map(([path, bytes]) => sql`INSERT INTO model_files (name, version, path, bytes) VALUES (${manifest.name}, ${manifest.version}, ${path}, ${bytes})`),
         ])
       } catch (error) {
         if (isConstraint(error)) throw new NexoraError('model.version_exists', { detail: `${manifest.name}@${manifest.version}` })

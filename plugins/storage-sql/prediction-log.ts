@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { joinOutcomes, type FeatureValue, type LoggedPrediction, type PredictionLog } from '../../core/index.ts'
-import type { SqlExecutor } from './executor.ts'
+import { chunked, type SqlExecutor } from './executor.ts'
 
 interface LogRow { id: string; ts: string; model: string; version: string; subject_key: string | null; features_hash: string; score: number; label: string | null; features: string | null }
 interface OutcomeRow { model: string; subject_key: string | null; prediction_id: string | null; value: number; observed_at: string; source: string }
@@ -35,17 +35,24 @@ export function sqlPredictionLog(db: SqlExecutor): PredictionLog {
       if (rows.length === 0) return []
       const first = rows[0]!.ts
       const until = new Date(Date.parse(rows[rows.length - 1]!.ts) + horizonMs).toISOString()
-      const ids = rows.map((r) => r.id)
+      // Outcomes posted against a window's prediction, selected by the window's time span rather than
+      // by listing its ids: the parameter count stays constant (D1 allows 100). The span may add
+      // predictions outside the window (another version); their outcomes match no row and are ignored.
       const outcomes = await db.all<OutcomeRow>(sql`SELECT ${sql.raw(OUTCOME_COLUMNS.join(', '))} FROM prediction_outcomes WHERE model = ${q.model}
-        AND ((observed_at >= ${first} AND observed_at <= ${until}) OR prediction_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}))`)
+        AND ((observed_at >= ${first} AND observed_at <= ${until})
+          OR prediction_id IN (SELECT id FROM prediction_log WHERE model = ${q.model} AND ts >= ${first} AND ts <= ${rows[rows.length - 1]!.ts}))`)
       return joinOutcomes(rows.map(toLogged), outcomes.map((o) => ({
         model: o.model, subjectKey: o.subject_key, predictionId: o.prediction_id, value: Number(o.value), observedAt: o.observed_at, source: o.source,
       })), horizonMs)
     },
     async knownSubjects(model, keys) {
-      if (keys.length === 0) return new Set()
-      const rows = await db.all<{ subject_key: string }>(sql`SELECT DISTINCT subject_key FROM prediction_log WHERE model = ${model} AND subject_key IN (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})`)
-      return new Set(rows.map((r) => r.subject_key))
+      const known = new Set<string>()
+      // In chunks that keep each statement under the database's parameter limit (D1: 100).
+      for (const chunk of chunked(keys, 1, (db.maxParams ?? 30_000) - 1)) {
+        const rows = await db.all<{ subject_key: string }>(sql`SELECT DISTINCT subject_key FROM prediction_log WHERE model = ${model} AND subject_key IN (${sql.join(chunk.map((k) => sql`${k}`), sql`, `)})`)
+        for (const r of rows) known.add(r.subject_key)
+      }
+      return known
     },
   }
 }

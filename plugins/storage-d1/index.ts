@@ -1,0 +1,66 @@
+/**
+ * Storage on Cloudflare D1: the storage-sql stores (ModelStore, AuditSink, PredictionLog,
+ * AdverseEventStore, optionally RateLimitStore) over a D1 binding through drizzle's D1 dialect.
+ * Imports only the store files, never storage-sql's index (which reaches libSQL and node:*).
+ */
+import { sql } from 'drizzle-orm'
+import { definePlugin, lazy, type PortHealth, type Sha256 } from '../../core/index.ts'
+import { sqlAdverseEventStore } from '../storage-sql/adverse-event-store.ts'
+import { sqlAuditSink } from '../storage-sql/audit-sink.ts'
+import type { SqlExecutor } from '../storage-sql/executor.ts'
+import { sqlModelStore } from '../storage-sql/model-store.ts'
+import { sqlPredictionLog } from '../storage-sql/prediction-log.ts'
+import { sqlRateLimitStore } from '../storage-sql/rate-limit-store.ts'
+import type { D1Database } from './d1-types.ts'
+import { openD1 } from './executor.ts'
+import { applyD1Migrations } from './migrate.ts'
+
+export interface D1StorageOptions {
+  /** The D1 binding, e.g. `env.DB`. */
+  binding: D1Database
+  /**
+   * Apply committed migrations that `d1_migrations` does not list yet, once per isolate, before
+   * first use (one read when the schema is current). Default true; `wrangler d1 migrations apply`
+   * at deploy time records the same table, so the two agree.
+   */
+  migrate?: boolean
+  /** The hash for the audit chain. Default WebCrypto. */
+  sha256?: Sha256
+  /** Keep rate-limit buckets in D1, shared by every isolate (one write per request). Default false: per isolate, in memory. */
+  sharedRateLimits?: boolean
+  priority?: number
+}
+
+/**
+ * The same plugins as `sqlStorage`, on D1. Used by adapters/cloudflare.ts; by hand:
+ * @example
+ * const nexora = await createNexora({ plugins: [d1Storage({ binding: env.DB }), linearModel()] })
+ */
+export function d1Storage(options: D1StorageOptions) {
+  // One executor per plugin set; a failed migration is not cached, so the next request retries.
+  const open = lazy(async () => {
+    if (options.migrate !== false) await applyD1Migrations(options.binding)
+    return openD1(options.binding)
+  })
+  const health = (db: SqlExecutor) => async (): Promise<PortHealth> => {
+    try {
+      await db.all(sql`SELECT 1 AS ok`)
+      return { ok: true }
+    } catch {
+      return { ok: false, detail: 'database unreachable' }
+    }
+  }
+  const priority = options.priority ?? 0
+  return [
+    definePlugin({ name: 'd1-model-store', provides: 'modelStore', priority, setup: async () => { const db = await open(); return { ...sqlModelStore(db), health: health(db) } } }),
+    definePlugin({ name: 'd1-audit-sink', provides: 'auditSink', priority, setup: async () => { const db = await open(); return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: health(db) } } }),
+    definePlugin({ name: 'd1-prediction-log', provides: 'predictionLog', priority, setup: async () => { const db = await open(); return { ...sqlPredictionLog(db), health: health(db) } } }),
+    definePlugin({ name: 'd1-adverse-events', provides: 'adverseEventStore', priority, setup: async () => { const db = await open(); return { ...sqlAdverseEventStore(db), health: health(db) } } }),
+    ...(options.sharedRateLimits ? [definePlugin({ name: 'd1-rate-limit-store', provides: 'rateLimitStore', priority, setup: async () => sqlRateLimitStore(await open()) })] : []),
+  ]
+}
+
+export { openD1, D1_MAX_PARAMS } from './executor.ts'
+export { applyD1Migrations, type D1Migration } from './migrate.ts'
+export { SQLITE_MIGRATIONS } from './_sqlite-migrations.ts'
+export type { D1Database, D1PreparedStatement, D1Result } from './d1-types.ts'
