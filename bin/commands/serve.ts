@@ -9,6 +9,7 @@ import { allModelPlugins } from '../model-kinds.ts'
 import { loadDeidKey, nodeHmac } from '../deid-key.ts'
 import { phiEndpoints, phiGuard } from '../../plugins/compliance/index.ts'
 import { monitoring, type MonitoringOptions } from '../../plugins/monitoring/index.ts'
+import { oip } from '../../plugins/oip/index.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 
 const env = process.env
@@ -67,7 +68,7 @@ export const serveCommand: Command = {
     const dataDir = env.NEXORA_DATA_DIR ?? './data'
     const running = await serveNode({
       port, host: values.host, db: values.db ?? env.NEXORA_DB, models: await allModelPlugins(),
-      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io)],
+      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip()],
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
         if (imported.length) io.err(`registered demo models: ${imported.join(', ')}`)
