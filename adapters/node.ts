@@ -1,6 +1,7 @@
 /**
  * Node adapter: `@hono/node-server` in front of `nexora.fetch`, the libSQL file for storage,
- * the client address from the socket, local assets for /docs, and a graceful shutdown.
+ * the client address from the socket, local assets for /docs, a graceful shutdown, and with
+ * `grpc` an h2c port serving gRPC, gRPC-Web and Connect (plugins/grpc/node.ts).
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
@@ -34,12 +35,16 @@ export interface NodeServerOptions {
   drainMs?: number
   /** Install SIGTERM/SIGINT handlers that drain and exit. Default true. */
   handleSignals?: boolean
+  /** Also serve gRPC, gRPC-Web and Connect on one h2c port (default 50051), with the app as fallback. See docs/grpc.md. */
+  grpc?: { port?: number; host?: string }
 }
 
 export interface RunningNodeServer {
   nexora: Nexora
   server: ServerType
   url: string
+  /** The h2c listener's `http://host:port`, when `grpc` was given. */
+  grpcUrl?: string
   /** Stop accepting, let in-flight requests finish, flush the audit log and close the DB. */
   close(): Promise<void>
 }
@@ -72,19 +77,24 @@ function nodeAssets(): NexoraConfig['assets'] {
  * const { url, close } = await serveNode({ port: 8000 })
  */
 export async function serveNode(options: NodeServerOptions = {}): Promise<RunningNodeServer> {
+  // Loaded only when asked for: connect-node and the generated code stay out of a plain REST server.
+  const grpcNode = options.grpc ? await import('../plugins/grpc/node.ts') : undefined
+  const grpcDoor = grpcNode && !options.plugins?.some((p) => p.name === grpcNode.GRPC_PLUGIN) ? [grpcNode.grpc()] : []
   const nexora = await createNexora({
-    plugins: [sqlStorage({ url: options.db, durability: options.durability, sha256 }), ...(options.models ?? [linearModel()]), stderrLogger, ...(options.plugins ?? [])],
+    plugins: [sqlStorage({ url: options.db, durability: options.durability, sha256 }), ...(options.models ?? [linearModel()]), stderrLogger, ...(options.plugins ?? []), ...grpcDoor],
     config: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), sha256, scheduleCommit: setImmediate, checkpointIntervalMs: 300_000, ...options.config },
   })
   await options.prepare?.(nexora)
+  const handler = options.handler?.(nexora) ?? nexora.fetch
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: options.handler?.(nexora) ?? nexora.fetch, port: options.port ?? 8000, hostname: options.host ?? '127.0.0.1' }, () => resolve(s))
+    const s = serve({ fetch: handler, port: options.port ?? 8000, hostname: options.host ?? '127.0.0.1' }, () => resolve(s))
   })
+  const grpc = await grpcNode?.listenGrpc(nexora, { ...options.grpc, host: options.grpc?.host ?? options.host, fallback: handler, drainMs: options.drainMs })
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let closing: Promise<void> | undefined
   const close = () => closing ??= (async () => {
-    await new Promise<void>((resolve) => {
+    await Promise.all([grpc?.close(), new Promise<void>((resolve) => {
       server.close(() => resolve())
       // Keep-alive sockets hold close() open: shut each one as soon as it is idle (a busy one
       // finishes its response first), and every one after the drain deadline.
@@ -92,7 +102,7 @@ export async function serveNode(options: NodeServerOptions = {}): Promise<Runnin
       const deadline = setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), options.drainMs ?? 10_000)
       server.once('close', () => { clearInterval(sweep); clearTimeout(deadline) })
       if ('closeIdleConnections' in server) server.closeIdleConnections()
-    })
+    })])
     await nexora.close()
   })()
 
@@ -106,5 +116,5 @@ export async function serveNode(options: NodeServerOptions = {}): Promise<Runnin
     process.once('SIGTERM', onSignal)
     process.once('SIGINT', onSignal)
   }
-  return { nexora, server, url: `http://${host}:${address.port}`, close }
+  return { nexora, server, url: `http://${host}:${address.port}`, ...(grpc ? { grpcUrl: grpc.url } : {}), close }
 }

@@ -2,7 +2,8 @@
  * Nexora core: ports, the plugin API, the model registry, the prediction pipeline and the
  * HTTP app. Web standards only: nothing here imports a runtime or a heavy engine.
  */
-export { createNexora, type Nexora, type NexoraConfig, type NexoraOptions } from './nexora.ts'
+export { createNexora, DEFAULT_DEV_CALLER, type Nexora, type NexoraConfig, type NexoraOptions } from './nexora.ts'
+export { PredictRequestSchema } from './http/schemas.ts'
 export { definePlugin, type Plugin, type PluginContext, type PluginDefinition } from './plugin/define-plugin.ts'
 export { PORT_NAMES, type PortMap, type PortName } from './plugin/port-map.ts'
 export { NexoraError, ERROR_CODES, toNexoraError, type ErrorCode, type FieldIssue } from './errors.ts'

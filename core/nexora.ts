@@ -78,7 +78,8 @@ export interface Nexora {
 }
 
 const REQUIRED: SinglePort[] = ['modelStore', 'auditSink']
-const DEFAULT_DEV_CALLER = { subject: 'dev', scopes: [SCOPES.admin], roles: ['dev'] }
+/** Who an HTTP caller is when no authenticator is installed (embedded use, tests, dev mode). */
+export const DEFAULT_DEV_CALLER = { subject: 'dev', scopes: [SCOPES.admin], roles: ['dev'] }
 const IN_PROCESS_CALLER: Caller = { subject: 'in-process', scopes: [SCOPES.predict], roles: [], via: 'in-process' }
 
 /**

@@ -9,7 +9,8 @@ import { allModelPlugins } from '../model-kinds.ts'
 import { loadDeidKey, nodeHmac } from '../deid-key.ts'
 import { phiEndpoints, phiGuard } from '../../plugins/compliance/index.ts'
 import { monitoring, type MonitoringOptions } from '../../plugins/monitoring/index.ts'
-import { oip } from '../../plugins/oip/index.ts'
+import { createOipState, oip } from '../../plugins/oip/index.ts'
+import { grpc } from '../../plugins/grpc/index.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 
 const env = process.env
@@ -46,11 +47,13 @@ async function monitoringPlugins(production: boolean, dataDir: string, io: { err
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the HTTP server with the committed demo models',
-  usage: `nexora serve [--port 8000] [--host 127.0.0.1] [--db file:./data/nexora.db] [--production]
+  usage: `nexora serve [--port 8000] [--host 127.0.0.1] [--db file:./data/nexora.db] [--grpc-port 50051] [--production]
 
   --port        TCP port (default 8000)
   --host        interface to bind (default 127.0.0.1; use 0.0.0.0 in a container)
   --db          libSQL URL of the embedded database (default file:./data/nexora.db)
+  --grpc-port   also serve gRPC, gRPC-Web and Connect on this h2c port (Connect and gRPC-Web
+                are always served on the HTTP port too)
   --production  require a configured JWKS (also when NODE_ENV=production):
                 NEXORA_JWKS_URL or NEXORA_JWKS_FILE, NEXORA_JWT_ISSUERS, NEXORA_JWT_AUDIENCE
   Dev mode (the default) makes an ES384 key pair and a dev token in ./data/, and starts the
@@ -59,16 +62,21 @@ export const serveCommand: Command = {
   Monitoring (prediction log, /monitoring reports, adverse events, alerts) keys patients with
   NEXORA_MONITORING_KEY_FILE (dev: ./data/monitoring-key) and reads NEXORA_MONITORING_CONFIG (JSON).`,
   async run(argv, io) {
-    const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, production: { type: 'boolean' } })
+    const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'grpc-port': { type: 'string' }, production: { type: 'boolean' } })
     const port = Number(values.port ?? env.PORT ?? 8000)
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535`)
     const production = Boolean(values.production) || env.NODE_ENV === 'production'
     const auth = await authPlugin(production, env.NEXORA_DATA_DIR ?? './data')
     const fhir = await fhirSetup(production, port === 0 ? 0 : Number(env.NEXORA_DEV_FHIR_PORT ?? port + 1))
+    const grpcPort = values['grpc-port'] === undefined ? undefined : Number(values['grpc-port'])
+    if (grpcPort !== undefined && (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535)) throw new UsageError('--grpc-port must be an integer from 0 to 65535')
     const dataDir = env.NEXORA_DATA_DIR ?? './data'
+    // REST /v2 and gRPC's inference service share one statistics and load/unload state.
+    const oipState = createOipState()
     const running = await serveNode({
       port, host: values.host, db: values.db ?? env.NEXORA_DB, models: await allModelPlugins(),
-      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip()],
+      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip({ state: oipState }), grpc({ state: oipState })],
+      ...(grpcPort !== undefined ? { grpc: { port: grpcPort } } : {}),
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
         if (imported.length) io.err(`registered demo models: ${imported.join(', ')}`)
@@ -77,7 +85,7 @@ export const serveCommand: Command = {
     const base = running.url.replace('127.0.0.1', 'localhost')
     running.server.once('close', () => fhir.close?.())
     io.err(`Nexora is listening on ${base} (${production ? 'production' : 'dev mode'})
-  API docs: ${base}/docs${fhir.description ? `\n  FHIR:     ${fhir.description}` : ''}`)
+  API docs: ${base}/docs${running.grpcUrl ? `\n  gRPC:     ${running.grpcUrl} (h2c)` : ''}${fhir.description ? `\n  FHIR:     ${fhir.description}` : ''}`)
     if (auth.token) {
       io.err(`  Dev token (also in ${auth.token.tokenFile}; valid 30 days):
     ${auth.token.token}
