@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, each reported as a ratio against a baseline from the same run. */
 import { auditAppend } from './audit-append.ts'
+import { cdsHooksBench } from './cds-hooks.ts'
 import { fhirFeatures } from './fhir-features.ts'
 import { modelPlugins } from './model-plugins.ts'
 import { monitoringBench } from './monitoring.ts'
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'phi-deid': phiDeid,
   monitoring: monitoringBench,
   runtimes: runtimesBench,
+  'cds-hooks': cdsHooksBench,
 }
 
 const only = process.argv.slice(2)

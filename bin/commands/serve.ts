@@ -11,6 +11,7 @@ import { phiEndpoints, phiGuard } from '../../plugins/compliance/index.ts'
 import { monitoring, type MonitoringOptions } from '../../plugins/monitoring/index.ts'
 import { createOipState, oip } from '../../plugins/oip/index.ts'
 import { grpc } from '../../plugins/grpc/index.ts'
+import { cdsHooks, type CdsHooksOptions } from '../../plugins/cds-hooks/index.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 
 const env = process.env
@@ -44,6 +45,12 @@ async function monitoringPlugins(production: boolean, dataDir: string, io: { err
   return monitoring({ evaluateEveryMs: 5 * 60_000, fairnessAttributes: ['sex'], ...config, key, hmac: nodeHmac })
 }
 
+/** CDS Hooks needs to know which EHRs it trusts: `NEXORA_CDS_HOOKS_CONFIG` names a JSON file `{ baseUrl, clients }`. */
+async function cdsHooksPlugins() {
+  if (!env.NEXORA_CDS_HOOKS_CONFIG) return []
+  return [cdsHooks(JSON.parse(await readFile(env.NEXORA_CDS_HOOKS_CONFIG, 'utf8')) as CdsHooksOptions)]
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the HTTP server with the committed demo models',
@@ -60,7 +67,9 @@ export const serveCommand: Command = {
   synthetic dev FHIR server on the next port. NEXORA_FHIR_URL points at a real FHIR server
   instead (NEXORA_FHIR_TOKEN, or NEXORA_FHIR_CLIENT_ID + NEXORA_FHIR_KEY_FILE for SMART).
   Monitoring (prediction log, /monitoring reports, adverse events, alerts) keys patients with
-  NEXORA_MONITORING_KEY_FILE (dev: ./data/monitoring-key) and reads NEXORA_MONITORING_CONFIG (JSON).`,
+  NEXORA_MONITORING_KEY_FILE (dev: ./data/monitoring-key) and reads NEXORA_MONITORING_CONFIG (JSON).
+  CDS Hooks services are served when NEXORA_CDS_HOOKS_CONFIG names a JSON file { baseUrl, clients }
+  (the EHRs trusted to call, by iss, with their jku allowlist or key set); see docs/cds-hooks.md.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'grpc-port': { type: 'string' }, production: { type: 'boolean' } })
     const port = Number(values.port ?? env.PORT ?? 8000)
@@ -75,7 +84,7 @@ export const serveCommand: Command = {
     const oipState = createOipState()
     const running = await serveNode({
       port, host: values.host, db: values.db ?? env.NEXORA_DB, models: await allModelPlugins(),
-      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip({ state: oipState }), grpc({ state: oipState })],
+      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip({ state: oipState }), grpc({ state: oipState }), ...await cdsHooksPlugins()],
       ...(grpcPort !== undefined ? { grpc: { port: grpcPort } } : {}),
       prepare: async (nexora) => {
         const imported = await importModels(nexora)

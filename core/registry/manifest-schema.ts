@@ -35,4 +35,6 @@ export const ModelManifestSchema = z.object({
   card: z.string().optional(),
   /** The ONNX plugin's input/output mapping (checked by plugins/model-onnx). */
   onnx: z.unknown().optional(),
+  /** The CDS Hooks opt-in (checked by plugins/cds-hooks). */
+  cdsHooks: z.unknown().optional(),
 }).openapi('ModelManifest')

@@ -64,7 +64,9 @@ export function securityMiddleware(deps: SecurityDeps): MiddlewareHandler<AppEnv
     let identity = ANONYMOUS
     if (policy.access !== 'public') {
       try {
-        identity = deps.authenticator ? await deps.authenticator.authenticate(c.req.raw.headers) : deps.devCaller
+        // A route's own authenticator is told the URL called: it is the audience its tokens must name.
+        identity = policy.authenticator ? await policy.authenticator.authenticate(c.req.raw.headers, { audience: c.req.url })
+          : deps.authenticator ? await deps.authenticator.authenticate(c.req.raw.headers) : deps.devCaller
       } catch (thrown) {
         const error = toNexoraError(thrown)
         return deny(error, 'unauthenticated', 'auth.invalid_token', error.detail ?? error.code)

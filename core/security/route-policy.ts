@@ -1,3 +1,4 @@
+import type { Authenticator } from '../ports/authenticator.ts'
 import type { RateLimitRule } from '../ports/rate-limit.ts'
 import { PREDICT_ACCESS, SCOPES, type ScopeRequirement } from './scopes.ts'
 
@@ -15,6 +16,11 @@ export interface RoutePolicy {
   audit: 'middleware' | 'handler'
   /** The path parameter that names a patient, recorded as the event's patient. */
   patientParam?: string
+  /**
+   * Authenticates this route in place of the installed authenticator, for a front door whose
+   * callers carry other credentials (CDS Hooks: an EHR's signed JWT whose `aud` is the URL called).
+   */
+  authenticator?: Authenticator
 }
 
 const read = { anyOf: [SCOPES.modelsRead, SCOPES.predict, SCOPES.modelsWrite] }

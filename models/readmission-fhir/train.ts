@@ -12,6 +12,8 @@ import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
 
 const here = (file: string) => new URL(file, import.meta.url)
 const spec = JSON.parse(readFileSync(here('feature-spec.json'), 'utf8'))
+// The CDS Hooks opt-in (plugins/cds-hooks): kept in its own file so retraining keeps it.
+const cdsHooks = JSON.parse(readFileSync(here('cds-hooks.json'), 'utf8'))
 const SEED = 4242
 const PATIENTS = 1500
 
@@ -35,6 +37,7 @@ const manifest = {
   description: '30-day readmission risk from the FHIR record (demo; synthetic data only)',
   labels: ['low', 'high'],
   featureSpec: spec,
+  cdsHooks,
   metrics: Object.fromEntries(Object.entries(heldOut).map(([k, v]) => [`heldout_${k}`, Number(v.toFixed(6))])),
   training: { ...artifact.manifest.training, data: `generateFhirCohort({ patients: ${PATIENTS}, seed: ${SEED} }), first 80 % of patients; index time = index discharge`, etl: report.skipped },
   files: await hashFiles(artifact.files),

@@ -6,6 +6,7 @@ function issueCode(status: number): string {
   if (status === 403) return 'forbidden'
   if (status === 404) return 'not-found'
   if (status === 409) return 'conflict'
+  if (status === 412) return 'processing'
   if (status === 413) return 'too-costly'
   if (status === 422) return 'processing'
   if (status === 429) return 'throttled'
@@ -17,8 +18,9 @@ function issueCode(status: number): string {
 /**
  * An error as a FHIR R4 OperationOutcome: the issue code from the status, our stable code in
  * `details.coding`, the title and field paths in `diagnostics`/`expression` — never a value.
+ * CDS Hooks answers the same body as plain `application/json`.
  */
-export function operationOutcome(error: NexoraError, requestId?: string): Response {
+export function operationOutcome(error: NexoraError, requestId?: string, contentType = 'application/fhir+json'): Response {
   const body = {
     resourceType: 'OperationOutcome',
     issue: [{
@@ -31,6 +33,6 @@ export function operationOutcome(error: NexoraError, requestId?: string): Respon
   }
   return new Response(JSON.stringify(body), {
     status: error.status,
-    headers: { 'content-type': 'application/fhir+json', ...(requestId ? { 'x-request-id': requestId } : {}), ...error.headers },
+    headers: { 'content-type': contentType, ...(requestId ? { 'x-request-id': requestId } : {}), ...error.headers },
   })
 }

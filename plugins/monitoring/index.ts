@@ -132,6 +132,7 @@ export function monitoring(options: MonitoringOptions) {
 
 export { buildProfile, parseProfile, PROFILE_FILE, type TrainingProfile } from './service/profile.ts'
 export { performanceReport, fairnessReport } from './service/reports.ts'
+export { overrideRates, type OverrideRate } from './service/overrides.ts'
 export { toFhirAdverseEvent } from './service/adverse-events.ts'
 export { QUANTITIES, type AlertRule, type Quantity } from './service/alerts.ts'
 export type { OutcomeRule, OutcomeInput } from './service/outcomes.ts'

@@ -5,6 +5,7 @@ import { toFhirAdverseEvent, type adverseEventService } from './adverse-events.t
 import type { AlertEngine } from './alerts.ts'
 import type { Monitor } from './monitor.ts'
 import type { OutcomeInput } from './outcomes.ts'
+import { overridePolicies, overrideRoutes } from './overrides.ts'
 
 const isoDate = z.string().datetime({ offset: true }).openapi({ example: '2026-11-01T00:00:00Z' })
 const problem = (description: string) => ({ content: { 'application/problem+json': { schema: z.object({ code: z.string() }).passthrough() } }, description })
@@ -127,6 +128,7 @@ export function monitoringRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext
   })
   app.openapi(routes.alerts, (c) => c.json({ rules: d.alerts.rules as unknown as Record<string, unknown>[], states: d.alerts.states() as unknown as Record<string, unknown>[] }, 200))
   app.openapi(routes.evaluate, async (c) => c.json(await d.monitor.evaluate(), 200))
+  overrideRoutes(app, ctx)
 
   app.openapi(routes.report, async (c) => {
     const input = await screen(c, c.req.valid('json'))
@@ -166,4 +168,5 @@ export const monitoringPolicies: Record<string, RoutePolicy> = {
   'GET /adverse-events/:id': { access: readEvents, rate: 'read', audit: 'middleware' },
   'PATCH /adverse-events/:id': { access: monitor, rate: 'write', audit: 'handler' },
   'GET /adverse-events/:id/fhir': { access: readEvents, rate: 'read', audit: 'middleware' },
+  ...overridePolicies,
 }

@@ -1,0 +1,37 @@
+import type { Caller, FrontDoorContext } from '../../core/index.ts'
+import type { FeedbackItem } from './request-schema.ts'
+
+/** The audit action of a feedback item; the monitoring plugin's override report reads these. */
+export const FEEDBACK_ACTION = 'cds.feedback'
+// The card is found by its request id (indexed); the time bounds are only what the query API asks for.
+const EPOCH = '1970-01-01T00:00:00.000Z'
+const END = '9999-12-31T23:59:59.999Z'
+
+/** Which of our suggestions were accepted: ids are `<card>.<kind>`, anything else is `other`. */
+const kinds = (card: string, ids: { id: string }[] = []) => ids.map(({ id }) => (id.startsWith(`${card}.`) ? id.slice(card.length + 1) : 'other'))
+
+/**
+ * Store each feedback item in the audit trail as a `cds.feedback` event: the outcome, which
+ * suggestions were accepted, the override reason's coding, and the model version that made
+ * the card, found through the card's uuid (the assessment's request id). A free-text
+ * `userComment` may hold PHI, so only its presence is kept. A card this client was not shown
+ * is still recorded, with no version, so nothing a client reports is lost.
+ */
+export async function recordFeedback(ctx: FrontDoorContext, input: { service: string; caller: Caller; requestId: string; items: FeedbackItem[] }) {
+  const known = await Promise.all(input.items.map(async (item) => {
+    const { events } = await ctx.audit.queryLogs(EPOCH, END, { requestId: item.card, action: 'predict.response', model: input.service }, { limit: 1 })
+    const assessed = events.find((e) => e.actor === input.caller.subject && e.outcome === 'success')
+    const reason = item.overrideReason?.reason
+    await ctx.audit.logDataAccess({
+      userId: input.caller.subject, action: FEEDBACK_ACTION, patientId: assessed?.patientRef ?? null, requestId: input.requestId, ip: input.caller.ip ?? null,
+      context: {
+        model: input.service, version: assessed?.version ?? null, card: item.card, known: assessed !== undefined,
+        outcome: item.outcome, accepted: kinds(item.card, item.acceptedSuggestions),
+        reason: reason ? { system: reason.system, code: reason.code } : null,
+        comment: item.overrideReason?.userComment !== undefined, outcomeTimestamp: item.outcomeTimestamp,
+      },
+    })
+    return assessed !== undefined
+  }))
+  return { recorded: known.length, unknownCards: known.filter((k) => !k).length }
+}

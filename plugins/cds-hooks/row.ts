@@ -1,0 +1,27 @@
+import { NexoraError, type FeatureValue, type FhirResource, type Row } from '../../core/index.ts'
+import type { ClinicalETL } from '../etl/index.ts'
+
+export interface PatientRow {
+  row: Row
+  /** Every feature, nulls included: the card shows what was not recorded. */
+  features: Record<string, FeatureValue>
+  basis: string[]
+}
+
+/**
+ * The model's feature row for the patient in context, from the gathered FHIR data, by the
+ * model's own feature spec (look-back windows from now). Resources of any other patient are
+ * left out, whatever a prefetch Bundle held.
+ */
+export function patientRow(etl: ClinicalETL, resources: FhirResource[], patientId: string, now: number): PatientRow {
+  const records = etl.fromBundle({ entry: resources.map((resource) => ({ resource })) })
+  const record = records.find((r) => r.patientId === patientId)
+  if (!record) throw new NexoraError('cds.prefetch_missing', { detail: 'patient (no record for context.patientId)' })
+  const extracted = etl.transform(record, { now, indexTime: now })
+  const features = Object.fromEntries(Object.entries(extracted.features).filter(([, v]) => v !== null)) as Row['features']
+  return {
+    row: { patientRef: `Patient/${patientId}`, features, ...(extracted.sequence ? { sequence: extracted.sequence } : {}) },
+    features: extracted.features,
+    basis: extracted.basis,
+  }
+}
