@@ -12,6 +12,8 @@ import { monitoring, type MonitoringOptions } from '../../plugins/monitoring/ind
 import { createOipState, oip } from '../../plugins/oip/index.ts'
 import { grpc } from '../../plugins/grpc/index.ts'
 import { cdsHooks, type CdsHooksOptions } from '../../plugins/cds-hooks/index.ts'
+import { webUi } from '../../plugins/web-ui/index.ts'
+import { folderFiles } from '../../plugins/web-ui/node-files.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 
 const env = process.env
@@ -51,6 +53,18 @@ async function cdsHooksPlugins() {
   return [cdsHooks(JSON.parse(await readFile(env.NEXORA_CDS_HOOKS_CONFIG, 'utf8')) as CdsHooksOptions)]
 }
 
+/**
+ * The web UI from site/dist (`npm start` builds it first). Dev mode signs the browser in as the dev
+ * identity; production needs an OIDC provider (NEXORA_OIDC_ISSUER, NEXORA_OIDC_CLIENT_ID), else no UI.
+ */
+function webUiPlugins(production: boolean, devToken: string | undefined, io: { err(line: string): void }) {
+  const files = folderFiles(new URL('../../site/dist/', import.meta.url).pathname)
+  if (!production && devToken) return [webUi({ files, signIn: { mode: 'dev', token: async () => devToken } })]
+  if (env.NEXORA_OIDC_ISSUER && env.NEXORA_OIDC_CLIENT_ID) return [webUi({ files, signIn: { mode: 'oidc', issuer: env.NEXORA_OIDC_ISSUER, clientId: env.NEXORA_OIDC_CLIENT_ID } })]
+  io.err('the web UI is off: set NEXORA_OIDC_ISSUER and NEXORA_OIDC_CLIENT_ID to serve it in production')
+  return []
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the HTTP server with the committed demo models',
@@ -84,7 +98,7 @@ export const serveCommand: Command = {
     const oipState = createOipState()
     const running = await serveNode({
       port, host: values.host, db: values.db ?? env.NEXORA_DB, models: await allModelPlugins(),
-      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip({ state: oipState }), grpc({ state: oipState }), ...await cdsHooksPlugins()],
+      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip({ state: oipState }), grpc({ state: oipState }), ...await cdsHooksPlugins(), ...webUiPlugins(production, auth.token?.token, io)],
       ...(grpcPort !== undefined ? { grpc: { port: grpcPort } } : {}),
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
@@ -94,6 +108,7 @@ export const serveCommand: Command = {
     const base = running.url.replace('127.0.0.1', 'localhost')
     running.server.once('close', () => fhir.close?.())
     io.err(`Nexora is listening on ${base} (${production ? 'production' : 'dev mode'})
+  Web UI:   ${base}/
   API docs: ${base}/docs${running.grpcUrl ? `\n  gRPC:     ${running.grpcUrl} (h2c)` : ''}${fhir.description ? `\n  FHIR:     ${fhir.description}` : ''}`)
     if (auth.token) {
       io.err(`  Dev token (also in ${auth.token.tokenFile}; valid 30 days):

@@ -1,0 +1,67 @@
+/**
+ * The web UI (site/) as a front door: the app shell at `/` (and at the SMART launch and OAuth
+ * callback paths, which the app handles itself), its hashed assets under `/app/`, the PWA
+ * manifest and service worker at the root, and `/ui/config` telling the app how to sign in.
+ * Files come from an injected reader, so every runtime serves them its own way (a folder on
+ * Node/Deno/Bun, the static-assets binding on Workers).
+ */
+import { definePlugin, type FrontDoor, type RoutePolicy } from '../../core/index.ts'
+
+export interface WebUiOptions {
+  /** The built site (`npm run build:site` → site/dist): a path like `index.html` or `app/main-X.js` → bytes. */
+  files: (path: string) => Promise<Uint8Array | undefined>
+  /**
+   * How the app signs in. `dev`: the server hands the local dev token to a page on loopback (dev
+   * mode only). `oidc`: authorization code + PKCE against the provider.
+   */
+  signIn: { mode: 'dev'; token: () => Promise<string> } | { mode: 'oidc'; issuer: string; clientId: string; scope?: string }
+}
+
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', json: 'application/json',
+  webmanifest: 'application/manifest+json', svg: 'image/svg+xml', png: 'image/png', wasm: 'application/wasm', onnx: 'application/octet-stream', map: 'application/json',
+}
+const type = (path: string) => TYPES[path.slice(path.lastIndexOf('.') + 1)] ?? 'application/octet-stream'
+/** Cross-origin isolation, so in-browser scoring may use wasm threads; everything the app loads is same-origin. */
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+const pub: RoutePolicy = { access: 'public', rate: 'public', audit: 'handler' }
+const SHELL_PATHS = ['/', '/launch', '/callback']
+
+export const webUiPolicies: Record<string, RoutePolicy> = {
+  ...Object.fromEntries(SHELL_PATHS.map((p) => [`GET ${p}`, pub])),
+  'GET /app/:file{.+}': pub,
+  'GET /manifest.webmanifest': pub,
+  'GET /sw.js': pub,
+  'GET /ui/config': pub,
+  'GET /ui/dev-token': pub,
+}
+
+export function webUi(options: WebUiOptions) {
+  return definePlugin({
+    name: 'web-ui', provides: 'frontDoor',
+    setup: (): FrontDoor => ({
+      name: 'web-ui', policies: webUiPolicies,
+      register(app) {
+        const file = async (path: string, cache: string) => {
+          const bytes = await options.files(path)
+          if (!bytes) return undefined
+          return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type(path), 'cache-control': cache, ...ISOLATION } })
+        }
+        const shell = async () => (await file('index.html', 'no-cache')) ?? new Response('The web UI is not built: run `npm run build:site`.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+        for (const path of SHELL_PATHS) app.get(path, shell)
+        // Hashed file names: cache for a year; a new build gets new names.
+        app.get('/app/:file{.+}', async (c) => (await file(`app/${c.req.param('file')}`, 'public, max-age=31536000, immutable')) ?? c.notFound())
+        app.get('/manifest.webmanifest', async (c) => (await file('manifest.webmanifest', 'no-cache')) ?? c.notFound())
+        // The service worker must be served from the root to control the whole app, and never cached stale.
+        app.get('/sw.js', async (c) => (await file('sw.js', 'no-cache')) ?? c.notFound())
+        app.get('/ui/config', (c) => c.json(options.signIn.mode === 'dev' ? { signIn: 'dev' } : { signIn: 'oidc', issuer: options.signIn.issuer, clientId: options.signIn.clientId, scope: options.signIn.scope ?? 'openid nexora/predict nexora/models.read' }))
+        app.get('/ui/dev-token', async (c) => {
+          // Dev mode only, and only to a browser on this machine: the token is the local administrator.
+          const host = new URL(c.req.url).hostname
+          if (options.signIn.mode !== 'dev' || !['127.0.0.1', 'localhost', '[::1]'].includes(host)) return c.json({ title: 'Not available', status: 404 }, 404)
+          return c.json({ token: await options.signIn.token() }, 200, { 'cache-control': 'no-store' })
+        })
+      },
+    }),
+  })
+}

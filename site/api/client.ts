@@ -1,0 +1,62 @@
+/**
+ * The app's only way to the server: Nexora's own API, same origin, with the session's bearer
+ * token. Every path the app calls is listed in API_PATHS, which a test holds against the server's
+ * /openapi.json, so the client cannot drift from the API. Errors arrive as problem+json and are
+ * surfaced by their `title` (never a stack trace).
+ */
+export const API_PATHS = [
+  'GET /models', 'GET /models/{name}', 'GET /models/{name}/versions/{version}', 'POST /models/{name}/versions/{version}/promote', 'POST /models/{name}/versions/{version}/archive',
+  'POST /predict', 'POST /fhir/patient/{id}/predict',
+  'GET /audit/events', 'GET /audit/report', 'POST /audit/verify',
+  'GET /monitoring/performance', 'GET /monitoring/fairness', 'GET /monitoring/drift', 'GET /monitoring/alerts',
+  'GET /adverse-events', 'POST /adverse-events',
+  'POST /phi/detect', 'POST /deidentify',
+  'GET /health',
+] as const
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly title: string, readonly code?: string, readonly detail?: string) {
+    super(title)
+  }
+}
+
+export type Query = Record<string, string | number | boolean | undefined>
+
+let token: string | undefined
+/** Set by the session once signed in. */
+export const setToken = (value: string | undefined) => { token = value }
+
+function url(path: string, query?: Query) {
+  const u = new URL(path, location.origin)
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') u.searchParams.set(k, String(v))
+  return u.toString()
+}
+
+async function call<T>(method: string, path: string, init: { query?: Query; body?: unknown; accept?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: init.accept ?? 'application/json' }
+  if (token) headers.authorization = `Bearer ${token}`
+  if (init.body !== undefined) headers['content-type'] = 'application/json'
+  let res: Response
+  try {
+    res = await fetch(url(path, init.query), { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) })
+  } catch {
+    throw new ApiError(0, 'The server could not be reached')
+  }
+  const text = await res.text()
+  const body = text ? safeJson(text) : undefined
+  if (!res.ok) {
+    const problem = (body ?? {}) as { title?: string; code?: string; detail?: string }
+    throw new ApiError(res.status, problem.title ?? `Request failed (${res.status})`, problem.code, problem.detail)
+  }
+  return (body ?? text) as T
+}
+
+function safeJson(text: string): unknown {
+  try { return JSON.parse(text) } catch { return undefined }
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, accept?: string) => call<T>('GET', path, { query, accept }),
+  post: <T>(path: string, body?: unknown, query?: Query) => call<T>('POST', path, { body, query }),
+  patch: <T>(path: string, body: unknown) => call<T>('PATCH', path, { body }),
+}

@@ -1,0 +1,44 @@
+import { setToken } from './api/client.ts'
+
+/** Who is signed in: the bearer token the API client sends, and the scopes it carries. */
+export interface Session { token: string; subject: string; scopes: string[] }
+
+const KEY = 'nexora.session'
+
+function decode(token: string): { sub?: string; scope?: string; exp?: number } {
+  try {
+    return JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')))
+  } catch {
+    return {}
+  }
+}
+
+export function sessionFromToken(token: string): Session {
+  const claims = decode(token)
+  return { token, subject: claims.sub ?? 'unknown', scopes: (claims.scope ?? '').split(' ').filter(Boolean) }
+}
+
+/** Use a token (from dev mode, OIDC or a SMART launch) for every API call from now on. */
+export function startSession(token: string): Session {
+  sessionStorage.setItem(KEY, token)
+  setToken(token)
+  return sessionFromToken(token)
+}
+
+/**
+ * Resume a session from this tab, or sign in: in dev mode the local dev identity is picked up
+ * automatically; with OIDC the caller is sent to the provider (see pages/signin).
+ */
+export async function resumeSession(): Promise<Session | { signIn: 'oidc'; issuer: string; clientId: string; scope: string } | undefined> {
+  const stored = sessionStorage.getItem(KEY)
+  if (stored && (decode(stored).exp ?? 0) * 1000 > Date.now()) return startSession(stored)
+  const config = await (await fetch('/ui/config')).json() as { signIn: 'dev' } | { signIn: 'oidc'; issuer: string; clientId: string; scope: string }
+  if (config.signIn === 'dev') {
+    const res = await fetch('/ui/dev-token')
+    if (!res.ok) return undefined
+    return startSession(((await res.json()) as { token: string }).token)
+  }
+  return config
+}
+
+export const hasScope = (s: Session, scope: string) => s.scopes.includes(scope) || s.scopes.includes('nexora/admin')
