@@ -65,3 +65,23 @@ export function webUi(options: WebUiOptions) {
     }),
   })
 }
+
+/**
+ * The web UI where sign-in is configured by the environment (`NEXORA_OIDC_ISSUER`,
+ * `NEXORA_OIDC_CLIENT_ID`, optional `NEXORA_OIDC_SCOPE`): the Deno, Bun and Workers examples use it;
+ * without those variables there is no UI (a server without a way to sign in has none to offer).
+ * @example webUiFromEnv((n) => Deno.env.get(n), folderFiles('site/dist'))
+ */
+export function webUiFromEnv(get: (name: string) => string | undefined, files: WebUiOptions['files']) {
+  const issuer = get('NEXORA_OIDC_ISSUER')
+  const clientId = get('NEXORA_OIDC_CLIENT_ID')
+  return issuer && clientId ? [webUi({ files, signIn: { mode: 'oidc', issuer, clientId, scope: get('NEXORA_OIDC_SCOPE') } })] : []
+}
+
+/** Files from a Workers static-assets binding (`"assets": { "binding": "ASSETS" }` in wrangler.jsonc). */
+export function assetsBindingFiles(binding: { fetch(request: Request): Promise<Response> }): WebUiOptions['files'] {
+  return async (path) => {
+    const res = await binding.fetch(new Request(`https://assets.local/${path}`))
+    return res.ok ? new Uint8Array(await res.arrayBuffer()) : undefined
+  }
+}
