@@ -1,9 +1,11 @@
 import { definePlugin, type FrontDoor } from '../../core/index.ts'
 import { operationOutcome } from './operation-outcome.ts'
+import { patientSearchPolicy, patientSearchRoute } from './patient-search.ts'
 import { fhirPredictPolicy, fhirPredictRoute } from './route.ts'
 
 /**
- * The FHIR front door: `POST /fhir/patient/{id}/predict`, answering errors as OperationOutcomes.
+ * The FHIR front door: `POST /fhir/patient/{id}/predict` and `GET /fhir/patients` (find whom to
+ * score), answering errors as OperationOutcomes.
  * Requires a `fhirSource` (e.g. `fhirServer({ baseUrl })` from plugins/fhir).
  * @example
  * await createNexora({ plugins: [sqlStorage(), linearModel(), fhirServer({ baseUrl }), fhirPredict()] })
@@ -13,8 +15,11 @@ export function fhirPredict() {
     name: 'fhir-predict', provides: 'frontDoor', requires: ['fhirSource'],
     setup: (ctx): FrontDoor => ({
       name: 'fhir-predict',
-      policies: fhirPredictPolicy,
-      register: (app, door) => fhirPredictRoute(app, door, ctx.get('fhirSource')),
+      policies: { ...fhirPredictPolicy, ...patientSearchPolicy },
+      register: (app, door) => {
+        patientSearchRoute(app, door, ctx.get('fhirSource'))
+        fhirPredictRoute(app, door, ctx.get('fhirSource'))
+      },
       errors: { prefix: '/fhir/', render: operationOutcome },
     }),
   })
@@ -22,3 +27,4 @@ export function fhirPredict() {
 
 export { operationOutcome } from './operation-outcome.ts'
 export { toRiskAssessment } from './risk-assessment.ts'
+export { displayName, MAX_SCANNED, PATIENT_SEARCH_PATH } from './patient-search.ts'

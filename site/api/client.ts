@@ -12,6 +12,7 @@ export const API_PATHS = [
   'GET /adverse-events', 'POST /adverse-events',
   'POST /phi/detect', 'POST /deidentify',
   'GET /health',
+  'GET /fhir/patients',
 ] as const
 
 export class ApiError extends Error {
@@ -45,8 +46,13 @@ async function call<T>(method: string, path: string, init: { query?: Query; body
   const text = await res.text()
   const body = text ? safeJson(text) : undefined
   if (!res.ok) {
-    const problem = (body ?? {}) as { title?: string; code?: string; detail?: string }
-    throw new ApiError(res.status, problem.title ?? `Request failed (${res.status})`, problem.code, problem.detail)
+    // problem+json everywhere, except /fhir/* which answers a FHIR OperationOutcome.
+    const problem = (body ?? {}) as { title?: string; code?: string; detail?: string; issue?: { details?: { text?: string; coding?: { code?: string }[] }; diagnostics?: string }[] }
+    const issue = problem.issue?.[0]
+    const title = problem.title ?? issue?.details?.text ?? `Request failed (${res.status})`
+    // An OperationOutcome's diagnostics repeat the title before the detail.
+    const detail = problem.detail ?? (issue?.diagnostics?.startsWith(`${title}: `) ? issue.diagnostics.slice(title.length + 2) : undefined)
+    throw new ApiError(res.status, title, problem.code ?? issue?.details?.coding?.[0]?.code, detail)
   }
   return (body ?? text) as T
 }

@@ -1,7 +1,13 @@
 import type { PageProps } from '../../pages.ts'
-import { Empty } from '../../ui/states.tsx'
+import { PatientSearch } from './search.tsx'
+import { PatientView } from './patient-view.tsx'
 
-/** Placeholder until the page is built. */
-export default function Page(_props: PageProps) {
-  return <><h1>patients</h1><Empty>Coming soon.</Empty></>
+/**
+ * The patient risk view: `#/patients` searches the FHIR server, `#/patients/<id>` scores the
+ * patient with every model that has a FHIR feature spec, explains each score, lists the inputs
+ * and where they came from, and the patient's prediction history.
+ */
+export default function PatientsPage({ session, params, navigate }: PageProps) {
+  const [id] = params
+  return id ? <PatientView key={id} id={id} session={session} /> : <PatientSearch navigate={navigate} />
 }
