@@ -1,7 +1,12 @@
 import type { PageProps } from '../../pages.ts'
-import { Empty } from '../../ui/states.tsx'
+import { ModelList } from './ModelList.tsx'
+import { ModelView } from './ModelView.tsx'
 
-/** Placeholder until the page is built. */
-export default function Page(_props: PageProps) {
-  return <><h1>models</h1><Empty>Coming soon.</Empty></>
+/**
+ * The model registry: `#/models` lists the models; `#/models/<name>` shows one (its production,
+ * else latest, version); `#/models/<name>/<version>` a given version.
+ */
+export default function ModelsPage({ session, params }: PageProps) {
+  const [name, version] = params
+  return name ? <ModelView key={name} session={session} name={name} version={version} /> : <ModelList />
 }
