@@ -1,4 +1,5 @@
 import { setToken } from './api/client.ts'
+import { fetchUiConfig, type UiConfig } from './auth/config.ts'
 
 /** Who is signed in: the bearer token the API client sends, and the scopes it carries. */
 export interface Session { token: string; subject: string; scopes: string[] }
@@ -27,12 +28,14 @@ export function startSession(token: string): Session {
 
 /**
  * Resume a session from this tab, or sign in: in dev mode the local dev identity is picked up
- * automatically; with OIDC the caller is sent to the provider (see pages/signin).
+ * automatically; with OIDC the caller is sent to the provider (see pages/signin). A token from a
+ * SMART launch or an OIDC sign-in (site/auth, pages/launch) is resumed like any other.
  */
-export async function resumeSession(): Promise<Session | { signIn: 'oidc'; issuer: string; clientId: string; scope: string } | undefined> {
+export async function resumeSession(): Promise<Session | Extract<UiConfig, { signIn: 'oidc' }> | undefined> {
   const stored = sessionStorage.getItem(KEY)
   if (stored && (decode(stored).exp ?? 0) * 1000 > Date.now()) return startSession(stored)
-  const config = await (await fetch('/ui/config')).json() as { signIn: 'dev' } | { signIn: 'oidc'; issuer: string; clientId: string; scope: string }
+  sessionStorage.removeItem(KEY)
+  const config = await fetchUiConfig()
   if (config.signIn === 'dev') {
     const res = await fetch('/ui/dev-token')
     if (!res.ok) return undefined

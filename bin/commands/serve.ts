@@ -4,7 +4,7 @@ import { serveNode } from '../../adapters/node.ts'
 import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevIdentity } from '../dev-identity.ts'
 import { importModels } from '../demo-models.ts'
-import { fhirSetup } from '../fhir-source.ts'
+import { fhirSetup, type FhirSetup } from '../fhir-source.ts'
 import { allModelPlugins } from '../model-kinds.ts'
 import { loadDeidKey, nodeHmac } from '../deid-key.ts'
 import { phiEndpoints, phiGuard } from '../../plugins/compliance/index.ts'
@@ -18,8 +18,21 @@ import { parseFlags, UsageError, type Command } from '../args.ts'
 
 const env = process.env
 
+/**
+ * SMART EHR launch in production: the web UI's client id at the EHRs (NEXORA_SMART_CLIENT_ID), the
+ * FHIR base URLs it may be launched from (NEXORA_SMART_ISSUERS, also the tokens' `iss`), and the
+ * key set those tokens verify with (NEXORA_SMART_JWKS_URL). Dev mode: the dev FHIR server.
+ */
+function smartTrust(production: boolean, fhir: FhirSetup) {
+  if (!production) return fhir.smart ? { issuers: fhir.smart.issuers, jwks: fhir.smart.jwks as JSONWebKeySet | { url: string }, clientId: fhir.smart.clientId } : undefined
+  const issuers = env.NEXORA_SMART_ISSUERS?.split(',').map((s) => s.trim()).filter(Boolean) ?? []
+  if (!env.NEXORA_SMART_CLIENT_ID || issuers.length === 0 || !env.NEXORA_SMART_JWKS_URL) return undefined
+  return { issuers, jwks: { url: env.NEXORA_SMART_JWKS_URL }, clientId: env.NEXORA_SMART_CLIENT_ID }
+}
+
 /** Production needs a configured key set; dev mode makes its own. */
-async function authPlugin(production: boolean, dataDir: string) {
+async function authPlugin(production: boolean, dataDir: string, smart?: ReturnType<typeof smartTrust>) {
+  const trusted = smart ? [{ issuers: smart.issuers, jwks: smart.jwks }] : []
   if (production) {
     const issuers = env.NEXORA_JWT_ISSUERS?.split(',').map((s) => s.trim()).filter(Boolean) ?? []
     const audience = env.NEXORA_JWT_AUDIENCE
@@ -27,10 +40,10 @@ async function authPlugin(production: boolean, dataDir: string) {
     if (!jwks || issuers.length === 0 || !audience) {
       throw new UsageError('production mode needs NEXORA_JWKS_URL or NEXORA_JWKS_FILE, NEXORA_JWT_ISSUERS and NEXORA_JWT_AUDIENCE; refusing to start without authentication')
     }
-    return { plugin: jwtAuth({ jwks, issuers, audience }), token: undefined }
+    return { plugin: jwtAuth({ jwks, issuers, audience, trusted }), token: undefined }
   }
   const dev = await loadOrCreateDevIdentity(dataDir)
-  return { plugin: jwtAuth({ jwks: dev.jwks, issuers: [DEV_ISSUER], audience: DEV_AUDIENCE }), token: dev }
+  return { plugin: jwtAuth({ jwks: dev.jwks, issuers: [DEV_ISSUER], audience: DEV_AUDIENCE, trusted }), token: dev }
 }
 
 /**
@@ -57,10 +70,14 @@ async function cdsHooksPlugins() {
  * The web UI from site/dist (`npm start` builds it first). Dev mode signs the browser in as the dev
  * identity; production needs an OIDC provider (NEXORA_OIDC_ISSUER, NEXORA_OIDC_CLIENT_ID), else no UI.
  */
-function webUiPlugins(production: boolean, devToken: string | undefined, io: { err(line: string): void }) {
+function webUiPlugins(production: boolean, devToken: string | undefined, io: { err(line: string): void }, smart?: ReturnType<typeof smartTrust>) {
   const files = folderFiles(new URL('../../site/dist/', import.meta.url).pathname)
-  if (!production && devToken) return [webUi({ files, signIn: { mode: 'dev', token: async () => devToken } })]
-  if (env.NEXORA_OIDC_ISSUER && env.NEXORA_OIDC_CLIENT_ID) return [webUi({ files, signIn: { mode: 'oidc', issuer: env.NEXORA_OIDC_ISSUER, clientId: env.NEXORA_OIDC_CLIENT_ID } })]
+  // The OIDC provider's token endpoint may live on another origin than its issuer: NEXORA_UI_CONNECT_SRC adds origins the app may call.
+  const extra = env.NEXORA_UI_CONNECT_SRC?.split(',').map((s) => s.trim()).filter(Boolean) ?? []
+  const common = { files, ...(smart ? { smart: { clientId: smart.clientId, scope: env.NEXORA_SMART_SCOPE, issuers: smart.issuers } } : {}) }
+  const connectSrc = (...urls: string[]) => [...urls, ...(smart?.issuers ?? [])].map((u) => new URL(u).origin).concat(extra)
+  if (!production && devToken) return [webUi({ ...common, signIn: { mode: 'dev', token: async () => devToken }, connectSrc: connectSrc() })]
+  if (env.NEXORA_OIDC_ISSUER && env.NEXORA_OIDC_CLIENT_ID) return [webUi({ ...common, signIn: { mode: 'oidc', issuer: env.NEXORA_OIDC_ISSUER, clientId: env.NEXORA_OIDC_CLIENT_ID, scope: env.NEXORA_OIDC_SCOPE }, connectSrc: connectSrc(env.NEXORA_OIDC_ISSUER) })]
   io.err('the web UI is off: set NEXORA_OIDC_ISSUER and NEXORA_OIDC_CLIENT_ID to serve it in production')
   return []
 }
@@ -83,14 +100,20 @@ export const serveCommand: Command = {
   Monitoring (prediction log, /monitoring reports, adverse events, alerts) keys patients with
   NEXORA_MONITORING_KEY_FILE (dev: ./data/monitoring-key) and reads NEXORA_MONITORING_CONFIG (JSON).
   CDS Hooks services are served when NEXORA_CDS_HOOKS_CONFIG names a JSON file { baseUrl, clients }
-  (the EHRs trusted to call, by iss, with their jku allowlist or key set); see docs/cds-hooks.md.`,
+  (the EHRs trusted to call, by iss, with their jku allowlist or key set); see docs/cds-hooks.md.
+  Web UI sign-in: dev mode signs in as the dev identity, and the dev FHIR server acts as the EHR
+  for SMART launches (open the "SMART launch demo" URL). Production: NEXORA_OIDC_ISSUER and
+  NEXORA_OIDC_CLIENT_ID (NEXORA_OIDC_SCOPE); SMART EHR launch with NEXORA_SMART_CLIENT_ID,
+  NEXORA_SMART_ISSUERS and NEXORA_SMART_JWKS_URL (NEXORA_SMART_SCOPE); NEXORA_UI_CONNECT_SRC adds
+  origins the app may call. See docs/ui.md.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'grpc-port': { type: 'string' }, production: { type: 'boolean' } })
     const port = Number(values.port ?? env.PORT ?? 8000)
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535`)
     const production = Boolean(values.production) || env.NODE_ENV === 'production'
-    const auth = await authPlugin(production, env.NEXORA_DATA_DIR ?? './data')
-    const fhir = await fhirSetup(production, port === 0 ? 0 : Number(env.NEXORA_DEV_FHIR_PORT ?? port + 1))
+    const fhir = await fhirSetup(production, port === 0 ? 0 : Number(env.NEXORA_DEV_FHIR_PORT ?? port + 1), DEV_AUDIENCE)
+    const smart = smartTrust(production, fhir)
+    const auth = await authPlugin(production, env.NEXORA_DATA_DIR ?? './data', smart)
     const grpcPort = values['grpc-port'] === undefined ? undefined : Number(values['grpc-port'])
     if (grpcPort !== undefined && (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535)) throw new UsageError('--grpc-port must be an integer from 0 to 65535')
     const dataDir = env.NEXORA_DATA_DIR ?? './data'
@@ -98,7 +121,7 @@ export const serveCommand: Command = {
     const oipState = createOipState()
     const running = await serveNode({
       port, host: values.host, db: values.db ?? env.NEXORA_DB, models: await allModelPlugins(),
-      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip({ state: oipState }), grpc({ state: oipState }), ...await cdsHooksPlugins(), ...webUiPlugins(production, auth.token?.token, io)],
+      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip({ state: oipState }), grpc({ state: oipState }), ...await cdsHooksPlugins(), ...webUiPlugins(production, auth.token?.token, io, smart)],
       ...(grpcPort !== undefined ? { grpc: { port: grpcPort } } : {}),
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
@@ -107,9 +130,10 @@ export const serveCommand: Command = {
     })
     const base = running.url.replace('127.0.0.1', 'localhost')
     running.server.once('close', () => fhir.close?.())
+    fhir.smart?.setLaunchUrl(`${running.url}/launch`)
     io.err(`Nexora is listening on ${base} (${production ? 'production' : 'dev mode'})
   Web UI:   ${base}/
-  API docs: ${base}/docs${running.grpcUrl ? `\n  gRPC:     ${running.grpcUrl} (h2c)` : ''}${fhir.description ? `\n  FHIR:     ${fhir.description}` : ''}`)
+  API docs: ${base}/docs${running.grpcUrl ? `\n  gRPC:     ${running.grpcUrl} (h2c)` : ''}${fhir.description ? `\n  FHIR:     ${fhir.description}` : ''}${fhir.smart ? `\n  SMART launch demo: ${fhir.smart.launchDemo}` : ''}`)
     if (auth.token) {
       io.err(`  Dev token (also in ${auth.token.tokenFile}; valid 30 days):
     ${auth.token.token}

@@ -53,6 +53,8 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
     deps.logger.info('http.request', { requestId: c.get('requestId'), method: c.req.method, route, status: c.res.status, durationMs: Math.round(seconds * 10_000) / 10 })
   })
   app.use('*', secureHeaders({
+    // A route may set its own policy (the web UI's shell adds its authorization servers to connect-src).
+    overwrite: false,
     contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], frameAncestors: ["'none'"] },
   }))
   if (deps.corsOrigins.length > 0) app.use('*', cors({ origin: deps.corsOrigins, allowHeaders: ['authorization', 'content-type', 'x-request-id'], exposeHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'] }))

@@ -8,5 +8,6 @@ export { createDevFhirServer, type DevFhirServer, type DevFhirServerOptions } fr
 export { createFhirStore, patientOf, type FhirJson, type FhirStore } from './store.ts'
 export { createClientRegistry, parseScope, type ClientRegistry, type DevClient, type Grant } from './auth.ts'
 export type { FaultOptions, Faults } from './faults.ts'
+export { createSmartApp, type SmartApp, type SmartAppOptions } from './smart-app.ts'
 export { dateRange } from './search.ts'
 export * as codes from './codes.ts'

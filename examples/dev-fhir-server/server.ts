@@ -14,6 +14,7 @@ import { createFaults, type Faults } from './faults.ts'
 import { failure, forbidden, operationOutcome, toResponse, type Result } from './outcome.ts'
 import { parseSearch, runSearch, SearchError } from './search.ts'
 import { createFhirStore, type FhirJson, type FhirStore } from './store.ts'
+import { CORS, createSmartApp, SMART_APP_PATHS, type SmartApp, type SmartAppOptions } from './smart-app.ts'
 
 export interface DevFhirServerOptions {
   /** The synthetic cohort to serve, or options to generate it. Default: `generateFhirCohort()` (200 patients). */
@@ -40,6 +41,8 @@ export interface DevFhirServerOptions {
   baseUrl?: string
   /** Milliseconds since the epoch: token expiry, assertion checks and meta.lastUpdated. Default the system clock. */
   clock?: { now(): number }
+  /** Also act as a SMART App Launch / OpenID Connect authorization server for browser apps (see smart-app.ts). */
+  smartApp?: SmartAppOptions
 }
 
 export interface DevFhirServer {
@@ -49,6 +52,8 @@ export interface DevFhirServer {
   faults: Faults
   /** The cohort served, unless `resources` were given. */
   cohort?: FhirCohort
+  /** The SMART App Launch / OIDC authorization server, when `smartApp` was given. */
+  smart?: SmartApp
 }
 
 const PUBLIC_PATHS = new Set(['/metadata', '/.well-known/smart-configuration', '/auth/token'])
@@ -79,6 +84,8 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
   const maxPageSize = options.maxPageSize ?? 500
   const supportsEverything = options.supportsEverything ?? true
   const baseOf = (requestUrl: string) => options.baseUrl?.replace(/\/$/, '') ?? new URL(requestUrl).origin
+  const smart = options.smartApp ? createSmartApp(options.smartApp, { clock, patientExists: (id) => store.read('Patient', id) !== undefined }) : undefined
+  const isPublic = (path: string) => PUBLIC_PATHS.has(path) || (smart !== undefined && SMART_APP_PATHS.includes(path))
 
   const entryOf = (base: string, r: FhirJson): BundleEntry => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: r as never, search: { mode: 'match' } })
 
@@ -196,7 +203,7 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
   })
 
   app.use('*', async (c, next) => {
-    if (PUBLIC_PATHS.has(c.req.path)) return next()
+    if (isPublic(c.req.path)) return next()
     if (!authEnabled) {
       c.set('grant', FULL_ACCESS)
       return next()
@@ -216,18 +223,27 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
       token_endpoint: `${base}/auth/token`,
       token_endpoint_auth_methods_supported: ['private_key_jwt'],
       token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
-      grant_types_supported: ['client_credentials'],
-      scopes_supported: SCOPES_SUPPORTED,
-      capabilities: ['client-confidential-asymmetric', 'permission-v1', 'permission-v2'],
-    }, 200)
+      grant_types_supported: smart ? ['client_credentials', 'authorization_code'] : ['client_credentials'],
+      scopes_supported: smart ? [...SCOPES_SUPPORTED, 'launch', 'openid', 'fhirUser', 'patient/*.rs', 'nexora/predict', 'nexora/models.read'] : SCOPES_SUPPORTED,
+      capabilities: smart
+        ? ['client-confidential-asymmetric', 'permission-v1', 'permission-v2', 'launch-ehr', 'client-public', 'context-ehr-patient', 'sso-openid-connect', 'permission-patient']
+        : ['client-confidential-asymmetric', 'permission-v1', 'permission-v2'],
+      ...(smart ? { ...smart.configuration(base), token_endpoint_auth_methods_supported: ['private_key_jwt', 'none'] } : {}),
+    }, 200, smart ? CORS : {})
   })
+  smart?.register(app, baseOf)
 
   app.post('/auth/token', async (c) => {
-    const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' }
+    const noStore = { 'cache-control': 'no-store', pragma: 'no-cache', ...(smart ? CORS : {}) }
     if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '')) {
       return json({ error: 'invalid_request', error_description: 'the token request must be application/x-www-form-urlencoded' }, 400, noStore)
     }
-    const result = await tokens.exchange(new URLSearchParams(await c.req.text()), `${baseOf(c.req.url)}/auth/token`)
+    const form = new URLSearchParams(await c.req.text())
+    if (smart && form.get('grant_type') === 'authorization_code') {
+      const result = await smart.exchange(form, baseOf(c.req.url))
+      return json(result.body, result.status, noStore)
+    }
+    const result = await tokens.exchange(form, `${baseOf(c.req.url)}/auth/token`)
     return json(result.body, result.status, noStore)
   })
 
@@ -292,6 +308,6 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
   app.notFound((c) => toResponse(failure(404, 'not-found', `no route for ${c.req.method} ${c.req.path}`)))
   app.onError((error) => toResponse(failure(500, 'exception', error instanceof Error ? error.message : 'internal error')))
 
-  return { app, store, clients, faults, ...(cohort ? { cohort } : {}) }
+  return { app, store, clients, faults, ...(cohort ? { cohort } : {}), ...(smart ? { smart } : {}) }
 }
 

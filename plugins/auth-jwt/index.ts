@@ -1,4 +1,4 @@
-import type { JSONWebKeySet, JWTPayload } from 'jose'
+import { decodeJwt, type JSONWebKeySet, type JWTPayload } from 'jose'
 import { definePlugin, systemClock, type AuthenticatedCaller, type Authenticator } from '../../core/index.ts'
 import { remoteJwks, type KeySetSource } from './remote-jwks.ts'
 import { createReplayGuard } from './replay-guard.ts'
@@ -14,6 +14,12 @@ export interface JwtAuthOptions {
   /** `required`: every token needs a fresh `jti` (CDS Hooks, SMART). Default `optional`: only when a caller asks. */
   replay?: 'required' | 'optional'
   fetch?: typeof fetch
+  /**
+   * More issuers, each verified only against its own key set (e.g. a SMART EHR's authorization
+   * server beside the main identity provider). A token is checked against the entry that lists its
+   * `iss`, else against `jwks`/`issuers`; an issuer's keys never vouch for another issuer.
+   */
+  trusted?: { issuers: string[]; jwks: JSONWebKeySet | { url: string } }[]
 }
 
 /** Map verified claims to a Caller: `scope` (space-separated) or `scp` (array), `roles`, `tenant`. */
@@ -37,10 +43,18 @@ export function jwtAuth(options: JwtAuthOptions) {
     name: 'auth-jwt', provides: 'authenticator', requires: ['clock'],
     setup(ctx): Authenticator {
       const clock = ctx.get('clock') ?? systemClock
-      const keys: KeySetSource = 'url' in options.jwks
-        ? remoteJwks({ url: options.jwks.url, fetch: options.fetch, clock })
-        : { get: async () => options.jwks as JSONWebKeySet, refreshForUnknownKid: async () => false }
-      const verify = createTokenVerifier({ keys, issuers: options.issuers, audience: options.audience, algorithms: options.algorithms, clockSkewSeconds: options.clockSkewSeconds, clock })
+      const source = (jwks: JwtAuthOptions['jwks']): KeySetSource => 'url' in jwks
+        ? remoteJwks({ url: jwks.url, fetch: options.fetch, clock })
+        : { get: async () => jwks as JSONWebKeySet, refreshForUnknownKid: async () => false }
+      const verifier = (jwks: JwtAuthOptions['jwks'], issuers: string[]) =>
+        createTokenVerifier({ keys: source(jwks), issuers, audience: options.audience, algorithms: options.algorithms, clockSkewSeconds: options.clockSkewSeconds, clock })
+      const main = verifier(options.jwks, options.issuers)
+      const byIssuer = new Map((options.trusted ?? []).flatMap((t) => { const v = verifier(t.jwks, t.issuers); return t.issuers.map((iss) => [iss, v] as const) }))
+      const verify = byIssuer.size === 0 ? main : (token: string) => {
+        let iss: unknown
+        try { iss = decodeJwt(token).iss } catch { throw tokenError('token.malformed') }
+        return (typeof iss === 'string' && !options.issuers.includes(iss) ? byIssuer.get(iss) : undefined)?.(token) ?? main(token)
+      }
       const assertFresh = createReplayGuard(clock)
       return {
         async authenticate(headers, request = {}) {

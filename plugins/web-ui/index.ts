@@ -15,6 +15,25 @@ export interface WebUiOptions {
    * mode only). `oidc`: authorization code + PKCE against the provider.
    */
   signIn: { mode: 'dev'; token: () => Promise<string> } | { mode: 'oidc'; issuer: string; clientId: string; scope?: string }
+  /**
+   * SMART on FHIR EHR launch (`/launch?iss=…&launch=…`): the app's client id at the EHRs, the
+   * scopes it asks for, and the FHIR base URLs (`iss`) it may be launched from. Nexora must also
+   * trust those authorization servers' tokens (jwtAuth `trusted`).
+   */
+  smart?: { clientId: string; scope?: string; issuers: string[] }
+  /**
+   * Origins the app may call besides its own (the app's Content-Security-Policy `connect-src`):
+   * the OIDC provider and the SMART authorization servers, for discovery and the token exchange.
+   * Default: the origins of the OIDC issuer and the SMART issuers.
+   */
+  connectSrc?: string[]
+}
+
+export const DEFAULT_SMART_SCOPE = 'launch openid fhirUser patient/*.rs nexora/predict nexora/models.read'
+const originOf = (url: string) => { try { return new URL(url).origin } catch { return undefined } }
+/** The server's own policy (core/http/app.ts) plus the authorization servers the app talks to. */
+export function shellCsp(connectSrc: string[]) {
+  return [`default-src 'self'`, `connect-src ${["'self'", ...new Set(connectSrc)].join(' ')}`, `img-src 'self' data:`, `style-src 'self' 'unsafe-inline'`, `frame-ancestors 'none'`].join('; ')
 }
 
 const TYPES: Record<string, string> = {
@@ -42,19 +61,22 @@ export function webUi(options: WebUiOptions) {
     setup: (): FrontDoor => ({
       name: 'web-ui', policies: webUiPolicies,
       register(app) {
-        const file = async (path: string, cache: string) => {
+        const file = async (path: string, cache: string, extra: Record<string, string> = {}) => {
           const bytes = await options.files(path)
           if (!bytes) return undefined
-          return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type(path), 'cache-control': cache, ...ISOLATION } })
+          return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type(path), 'cache-control': cache, ...ISOLATION, ...extra } })
         }
-        const shell = async () => (await file('index.html', 'no-cache')) ?? new Response('The web UI is not built: run `npm run build:site`.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+        const connectSrc = options.connectSrc ?? [options.signIn.mode === 'oidc' ? options.signIn.issuer : '', ...(options.smart?.issuers ?? [])].map((u) => u && originOf(u)).filter((o): o is string => Boolean(o))
+        const csp = { 'content-security-policy': shellCsp(connectSrc) }
+        const smart = options.smart ? { smart: { clientId: options.smart.clientId, scope: options.smart.scope ?? DEFAULT_SMART_SCOPE, issuers: options.smart.issuers } } : {}
+        const shell = async () => (await file('index.html', 'no-cache', csp)) ?? new Response('The web UI is not built: run `npm run build:site`.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } })
         for (const path of SHELL_PATHS) app.get(path, shell)
         // Hashed file names: cache for a year; a new build gets new names.
         app.get('/app/:file{.+}', async (c) => (await file(`app/${c.req.param('file')}`, 'public, max-age=31536000, immutable')) ?? c.notFound())
         app.get('/manifest.webmanifest', async (c) => (await file('manifest.webmanifest', 'no-cache')) ?? c.notFound())
         // The service worker must be served from the root to control the whole app, and never cached stale.
         app.get('/sw.js', async (c) => (await file('sw.js', 'no-cache')) ?? c.notFound())
-        app.get('/ui/config', (c) => c.json(options.signIn.mode === 'dev' ? { signIn: 'dev' } : { signIn: 'oidc', issuer: options.signIn.issuer, clientId: options.signIn.clientId, scope: options.signIn.scope ?? 'openid nexora/predict nexora/models.read' }))
+        app.get('/ui/config', (c) => c.json(options.signIn.mode === 'dev' ? { signIn: 'dev', ...smart } : { signIn: 'oidc', issuer: options.signIn.issuer, clientId: options.signIn.clientId, scope: options.signIn.scope ?? 'openid nexora/predict nexora/models.read', ...smart }))
         app.get('/ui/dev-token', async (c) => {
           // Dev mode only, and only to a browser on this machine: the token is the local administrator.
           const host = new URL(c.req.url).hostname
@@ -68,14 +90,16 @@ export function webUi(options: WebUiOptions) {
 
 /**
  * The web UI where sign-in is configured by the environment (`NEXORA_OIDC_ISSUER`,
- * `NEXORA_OIDC_CLIENT_ID`, optional `NEXORA_OIDC_SCOPE`): the Deno, Bun and Workers examples use it;
+ * `NEXORA_OIDC_CLIENT_ID`, optional `NEXORA_OIDC_SCOPE` and `NEXORA_UI_CONNECT_SRC`): the Deno, Bun and Workers examples use it;
  * without those variables there is no UI (a server without a way to sign in has none to offer).
  * @example webUiFromEnv((n) => Deno.env.get(n), folderFiles('site/dist'))
  */
 export function webUiFromEnv(get: (name: string) => string | undefined, files: WebUiOptions['files']) {
   const issuer = get('NEXORA_OIDC_ISSUER')
   const clientId = get('NEXORA_OIDC_CLIENT_ID')
-  return issuer && clientId ? [webUi({ files, signIn: { mode: 'oidc', issuer, clientId, scope: get('NEXORA_OIDC_SCOPE') } })] : []
+  // NEXORA_UI_CONNECT_SRC: more origins the app may call (a token endpoint off the issuer's origin).
+  const extra = get('NEXORA_UI_CONNECT_SRC')?.split(',').map((s) => s.trim()).filter(Boolean) ?? []
+  return issuer && clientId ? [webUi({ files, signIn: { mode: 'oidc', issuer, clientId, scope: get('NEXORA_OIDC_SCOPE') }, ...(extra.length ? { connectSrc: [new URL(issuer).origin, ...extra] } : {}) })] : []
 }
 
 /** Files from a Workers static-assets binding (`"assets": { "binding": "ASSETS" }` in wrangler.jsonc). */
