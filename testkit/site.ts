@@ -12,14 +12,21 @@ import { buildSite } from '../site/build.ts'
 import { launchChromium } from './chromium.ts'
 import { startServe } from './serve-process.ts'
 
-let built: Promise<unknown> | undefined
-/** site/dist, built once per test process (the server under test serves it). */
-export const ensureSiteBuilt = () => built ??= buildSite()
+let built: Promise<string> | undefined
+/**
+ * The site, built once per test process into its own folder (suites run in parallel processes:
+ * sharing site/dist would let one suite's rebuild pull files from under another's server).
+ */
+export const ensureSiteBuilt = () => built ??= (async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nexora-site-build-'))
+  await buildSite(dir)
+  return dir
+})()
 
 export async function startSiteServer(env: Record<string, string> = {}) {
-  await ensureSiteBuilt()
+  const site = await ensureSiteBuilt()
   const dir = mkdtempSync(join(tmpdir(), 'nexora-site-'))
-  const server = await startServe(dir, env)
+  const server = await startServe(dir, { NEXORA_SITE_DIR: site, ...env })
   return {
     ...server, dir,
     close: async () => { server.child.kill('SIGTERM'); await server.exited; rmSync(dir, { recursive: true, force: true }) },

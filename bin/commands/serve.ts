@@ -71,7 +71,8 @@ async function cdsHooksPlugins() {
  * identity; production needs an OIDC provider (NEXORA_OIDC_ISSUER, NEXORA_OIDC_CLIENT_ID), else no UI.
  */
 function webUiPlugins(production: boolean, devToken: string | undefined, io: { err(line: string): void }, smart?: ReturnType<typeof smartTrust>) {
-  const files = folderFiles(new URL('../../site/dist/', import.meta.url).pathname)
+  // NEXORA_SITE_DIR points at another build (the end-to-end tests build their own, so parallel suites never share one).
+  const files = folderFiles(env.NEXORA_SITE_DIR ?? new URL('../../site/dist/', import.meta.url).pathname)
   // The OIDC provider's token endpoint may live on another origin than its issuer: NEXORA_UI_CONNECT_SRC adds origins the app may call.
   const extra = env.NEXORA_UI_CONNECT_SRC?.split(',').map((s) => s.trim()).filter(Boolean) ?? []
   const common = { files, ...(smart ? { smart: { clientId: smart.clientId, scope: env.NEXORA_SMART_SCOPE, issuers: smart.issuers } } : {}) }

@@ -33,11 +33,12 @@ export const DEFAULT_SMART_SCOPE = 'launch openid fhirUser patient/*.rs nexora/p
 const originOf = (url: string) => { try { return new URL(url).origin } catch { return undefined } }
 /** The server's own policy (core/http/app.ts) plus the authorization servers the app talks to. */
 export function shellCsp(connectSrc: string[]) {
-  return [`default-src 'self'`, `connect-src ${["'self'", ...new Set(connectSrc)].join(' ')}`, `img-src 'self' data:`, `style-src 'self' 'unsafe-inline'`, `frame-ancestors 'none'`].join('; ')
+  // 'wasm-unsafe-eval' lets in-browser scoring compile ONNX Runtime's wasm; nothing else is evaluated.
+  return [`default-src 'self'`, `script-src 'self' 'wasm-unsafe-eval'`, `connect-src ${["'self'", ...new Set(connectSrc)].join(' ')}`, `img-src 'self' data:`, `style-src 'self' 'unsafe-inline'`, `frame-ancestors 'none'`].join('; ')
 }
 
 const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', json: 'application/json',
+  html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', mjs: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', json: 'application/json',
   webmanifest: 'application/manifest+json', svg: 'image/svg+xml', png: 'image/png', wasm: 'application/wasm', onnx: 'application/octet-stream', map: 'application/json',
 }
 const type = (path: string) => TYPES[path.slice(path.lastIndexOf('.') + 1)] ?? 'application/octet-stream'
