@@ -31,9 +31,9 @@ export async function buildSite(outdir = here('dist')) {
     for (const f of ['manifest.json', ...Object.keys(manifest.files ?? {})]) cpSync(join(src, f), join(app, 'models', id, f))
   }
   const ort = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'))
-  // Only the wasm builds the page asks for (plain and WebGPU/JSEP), not every ORT variant.
+  // Only the wasm builds the page asks for (plain; WebGPU: JSEP, and asyncify, which ORT 1.30's WebGPU bundle loads), not every ORT variant.
   mkdirSync(join(app, 'ort'), { recursive: true })
-  for (const f of readdirSync(ort).filter((n) => /^ort-wasm-simd-threaded(\.jsep)?\.(mjs|wasm)$/.test(n))) cpSync(join(ort, f), join(app, 'ort', f))
+  for (const f of readdirSync(ort).filter((n) => /^ort-wasm-simd-threaded(\.jsep|\.asyncify)?\.(mjs|wasm)$/.test(n))) cpSync(join(ort, f), join(app, 'ort', f))
   return result.metafile
 }
 

@@ -229,3 +229,20 @@ describe('outcomes from FHIR, score drift and access', () => {
     await nexora.close()
   })
 })
+
+describe('outcome times', () => {
+  it('joins an outcome whose time has an offset or no milliseconds (times are normalised to UTC), on libSQL', async () => {
+    const { nexora, flush } = await monitoredNexora({}, sqlStorage({ url: `file:${join(dir, 'times.db')}` }))
+    await scoreCohort(nexora, heldOut().slice(0, 2))
+    await flush()
+    const [first] = await nexora.ports.get('predictionLog').window({ model: 'readmission-risk' }, DAY)
+    // Ten minutes later, written in -05:00 without milliseconds: compared as a string it sorts before the prediction.
+    const later = new Date(Date.parse(first!.ts) + 10 * 60_000)
+    const local = new Date(later.getTime() - 5 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '-05:00')
+    await nexora.app.request('/monitoring/outcomes', post('', { outcomes: [{ model: 'readmission-risk', patient: 'Patient/h0', value: 1, observedAt: local }] }))
+    const joined = await nexora.ports.get('predictionLog').window({ model: 'readmission-risk' }, DAY)
+    expect(joined.find((r) => r.id === 'req-0#0')!.outcome).toBe(1)
+    expect(joined.filter((r) => r.outcome !== null)).toHaveLength(1)
+    await nexora.close()
+  })
+})

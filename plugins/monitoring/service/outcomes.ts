@@ -19,7 +19,9 @@ export async function recordOutcomes(inputs: OutcomeInput[], deps: { log: Predic
   const at = new Date(deps.now()).toISOString()
   await deps.log.addOutcomes(inputs.map((o) => ({
     model: o.model, subjectKey: o.patient ? keys.get(o.patient)! : null, predictionId: o.predictionId ?? null,
-    value: o.value, observedAt: o.observedAt ?? at, source: 'api',
+    // Normalised to UTC with milliseconds: stores compare times as strings, and `+01:00` or a
+    // missing `.000` would sort wrongly against the log's own timestamps.
+    value: o.value, observedAt: o.observedAt ? new Date(o.observedAt).toISOString() : at, source: 'api',
   })))
   return inputs.length
 }

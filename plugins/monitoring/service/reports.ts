@@ -2,7 +2,7 @@ import type { JoinedPrediction } from '../../../core/index.ts'
 import { logLoss } from '../clinical-metrics.ts'
 import { driftReport, type Cell, type DriftReport } from '../drift/index.ts'
 import { disparities, metricFrame } from '../fairness/index.ts'
-import { bootstrapRankMetrics, calibrationCurve, calibrationSlopeIntercept, expectedCalibrationError, thresholdMetrics, type BootstrapResult } from '../metrics/index.ts'
+import { bootstrapRankMetrics, calibrationCurve, calibrationSlopeIntercept, expectedCalibrationError, rocCurve, thresholdMetrics, type BootstrapResult } from '../metrics/index.ts'
 
 /** NaN and ±Infinity become null: JSON has no word for "undefined here", and 0 would lie. */
 const num = (x: number) => (Number.isFinite(x) ? x : null)
@@ -20,6 +20,17 @@ export interface ReportOptions {
 
 const interval = (r: BootstrapResult, withCi: boolean): Interval => ({ estimate: num(r.estimate), lower: withCi ? num(r.lower) : null, upper: withCi ? num(r.upper) : null })
 
+/** Most ROC points a report carries: longer curves keep evenly spaced points (always the first and last). */
+export const ROC_MAX_POINTS = 500
+
+/** The ROC curve (sklearn's `roc_curve`, intermediate points dropped) for plotting, thinned to `ROC_MAX_POINTS`. */
+export function rocPoints(y: number[], s: number[], max = ROC_MAX_POINTS) {
+  const c = rocCurve(y, s)
+  const n = c.fpr.length
+  const keep = n <= max ? c.fpr.map((_, i) => i) : Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)))
+  return { fpr: keep.map((i) => num(c.fpr[i]!)), tpr: keep.map((i) => num(c.tpr[i]!)), thresholds: keep.map((i) => num(c.thresholds[i]!)) }
+}
+
 const labelled = (rows: JoinedPrediction[]) => rows.filter((r): r is JoinedPrediction & { outcome: number } => r.outcome === 0 || r.outcome === 1)
 
 /**
@@ -35,7 +46,7 @@ export function performanceReport(rows: JoinedPrediction[], o: ReportOptions = {
   const threshold = o.threshold ?? 0.5
   const bins = o.bins ?? 10
   const base = { n: done.length, pending: rows.length - done.length, positives, prevalence: num(positives / done.length), threshold }
-  if (done.length === 0) return { ...base, auroc: null, auprc: null, brier: null, logLoss: null, ece: null, calibration: null, atThreshold: null }
+  if (done.length === 0) return { ...base, auroc: null, auprc: null, brier: null, logLoss: null, ece: null, calibration: null, roc: null, atThreshold: null }
   const t = thresholdMetrics(y, s, threshold)
   const curve = calibrationCurve(y, s, { bins, strategy: 'uniform' })
   const resamples = o.bootstrap ?? 500
@@ -49,6 +60,8 @@ export function performanceReport(rows: JoinedPrediction[], o: ReportOptions = {
     logLoss: num(logLoss(y, s)),
     ece: num(expectedCalibrationError(y, s, { bins, strategy: 'uniform' })),
     calibration: { probTrue: curve.probTrue, probPred: curve.probPred, binCounts: curve.binCounts, slope: num(slope.slope), intercept: num(slope.intercept) },
+    // One class only: the curve is undefined (sklearn's NaN), so null rather than a misleading line.
+    roc: positives > 0 && positives < done.length ? rocPoints(y, s) : null,
     atThreshold: {
       tp: t.tp, fp: t.fp, tn: t.tn, fn: t.fn, sensitivity: num(t.sensitivity), specificity: num(t.specificity), ppv: num(t.ppv), npv: num(t.npv),
       f1: num(t.f1), accuracy: num(t.accuracy), lrPositive: num(t.lrPositive), lrNegative: num(t.lrNegative),
