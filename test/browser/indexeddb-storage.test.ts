@@ -8,7 +8,7 @@ import { NexoraError, type AuditSink, type ModelStore } from '../../core/index.t
 import { launchChromium, staticServer } from '../../testkit/chromium.ts'
 import { auditSinkConformance } from '../conformance/audit-sink.suite.ts'
 import { modelStoreConformance } from '../conformance/model-store.suite.ts'
-import { decode, encode } from './wire.ts'
+import { decode, encode } from '../../testkit/wire.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-idb-'))
 let page: Page
@@ -16,7 +16,7 @@ let second: Page
 let teardown: () => Promise<void>
 
 beforeAll(async () => {
-  await build({ entryPoints: [new URL('./idb-harness.ts', import.meta.url).pathname], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(dir, 'harness.js'), logLevel: 'error' })
+  await build({ entryPoints: [new URL('../../testkit/idb-harness.ts', import.meta.url).pathname], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(dir, 'harness.js'), logLevel: 'error' })
   writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="/harness.js"></script>')
   const server = await staticServer({ '/': dir })
   const browser = await launchChromium({ webgpu: false })

@@ -14,7 +14,7 @@ import type { AuditEvent } from '../../core/index.ts'
 import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
 import { encodeRaw } from '../../plugins/grpc/raw.ts'
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../../testkit/tokens.ts'
-import { bearer, grpcJsClients } from './grpc-js-client.ts'
+import { bearer, grpcJsClients } from '../../testkit/grpc-js-client.ts'
 
 const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }
 /** The same row as nexora.v1 FeatureValues (grpc-js with `oneofs: true` takes the set field). */

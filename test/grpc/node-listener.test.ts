@@ -12,7 +12,7 @@ import { definePlugin } from '../../core/index.ts'
 import { listenGrpc } from '../../plugins/grpc/node.ts'
 import { toyFiles, toyManifest, toyPlugin } from '../../testkit/models.ts'
 import { toyNexora } from '../../testkit/nexora.ts'
-import { grpcJsClients } from './grpc-js-client.ts'
+import { grpcJsClients } from '../../testkit/grpc-js-client.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-grpc-life-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

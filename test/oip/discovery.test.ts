@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ROUTE_POLICIES } from '../../core/index.ts'
 import { oipPolicies } from '../../plugins/oip/index.ts'
-import { oipNexora } from './harness.ts'
+import { oipNexora } from '../../testkit/oip-harness.ts'
 
 const noScopes = { devCaller: { subject: 'nobody', scopes: [], roles: [] } }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { oipNexora, sigmoid } from './harness.ts'
+import { oipNexora, sigmoid } from '../../testkit/oip-harness.ts'
 
 const toyInputs = [
   { name: 'age', datatype: 'INT32', shape: [2], data: [70, 30] },

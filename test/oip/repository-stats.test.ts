@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createOipState } from '../../plugins/oip/index.ts'
-import { oipNexora } from './harness.ts'
+import { oipNexora } from '../../testkit/oip-harness.ts'
 
 const inputs = [{ name: 'age', datatype: 'FP64', shape: [2], data: [70, 30] }]
 const writer = { devCaller: { subject: 'ops', scopes: ['nexora/models.write', 'nexora/predict'], roles: [] } }

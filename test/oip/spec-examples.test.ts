@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { oipNexora, sigmoid } from './harness.ts'
+import { oipNexora, sigmoid } from '../../testkit/oip-harness.ts'
 
 interface Fixture { source: string; request: { method: string; path: string; body: unknown }; expect: { status: number; error?: string } }
 const dir = new URL('../fixtures/oip/', import.meta.url)

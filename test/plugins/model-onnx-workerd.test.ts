@@ -10,7 +10,7 @@ import { parityFixture, shippedOnnxArtifact } from './model-onnx-shipped.ts'
 it('serves the ONNX model inside workerd with precompiledWasmProvider, scoring as in Node', { timeout: 120_000 }, async () => {
   const bundle = await build({
     ...WORKERS_BUILD, mainFields: [...WORKERS_BUILD.mainFields], conditions: [...WORKERS_BUILD.conditions],
-    entryPoints: [new URL('../fixtures/onnx/worker.ts', import.meta.url).pathname], outfile: 'worker.mjs', write: false,
+    entryPoints: [new URL('../../testkit/onnx-worker.ts', import.meta.url).pathname], outfile: 'worker.mjs', write: false,
     external: ['./ort.wasm'], loader: { '.onnx': 'binary' }, logLevel: 'silent',
   })
   const wasm = readFileSync(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'))

@@ -1,6 +1,6 @@
-import { encodeWeights, type ModelManifest, type NexoraConfig } from '../../core/index.ts'
-import { oip, type OipOptions } from '../../plugins/oip/index.ts'
-import { toyNexora } from '../../testkit/nexora.ts'
+import { encodeWeights, type ModelManifest, type NexoraConfig } from '../core/index.ts'
+import { oip, type OipOptions } from '../plugins/oip/index.ts'
+import { toyNexora } from './nexora.ts'
 
 /** A synthetic model of kind `toy` (score = sigmoid(bias + Σ w·x)) under any name and inputs. */
 export function syntheticModel(name: string, weights: Record<string, number>, bias = 0, over: Partial<ModelManifest> = {}) {

@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js'
 import * as loader from '@grpc/proto-loader'
 
-const root = new URL('../../proto/', import.meta.url).pathname
+const root = new URL('../proto/', import.meta.url).pathname
 
 export interface GrpcJsResult<T = Record<string, any>> {
   response?: T

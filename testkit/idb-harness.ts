@@ -2,7 +2,7 @@
  * Bundled into a page: the IndexedDB stores, callable from the test process through
  * `page.evaluate`, so the storage conformance suites run against the browser's real IndexedDB.
  */
-import { idbAuditSink, idbModelStore, openNexoraDb, type Db } from '../../plugins/storage-indexeddb/index.ts'
+import { idbAuditSink, idbModelStore, openNexoraDb, type Db } from '../plugins/storage-indexeddb/index.ts'
 import { decode, encode } from './wire.ts'
 
 const open = new Map<string, { db: Db; store: Record<string, (...args: unknown[]) => Promise<unknown>> }>()
