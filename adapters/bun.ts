@@ -3,7 +3,7 @@
  * file for storage, the client address from `server.requestIP`, Bun's synchronous SHA-256, local
  * assets for /docs, and a graceful shutdown on SIGTERM/SIGINT.
  */
-import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type Plugin } from '../core/index.ts'
+import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type ServerAdapterOptions } from '../core/index.ts'
 import { jwtAuthFromEnv } from '../plugins/auth-jwt/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { sqlStorage } from '../plugins/storage-sql/index.ts'
@@ -25,28 +25,9 @@ declare const Bun: {
   SHA256: { hash(data: Uint8Array): Uint8Array }
 }
 
-export interface BunServerOptions {
-  /** Default `PORT` from the environment, else 8000; 0 picks a free port. */
-  port?: number
-  /** Default `HOST`, else 127.0.0.1: a PHI service is not exposed beyond the host unless asked to. */
-  host?: string
-  /** libSQL URL. Default `NEXORA_DB`, else `file:./data/nexora.db`. */
-  db?: string
-  /** See storage-sql's Durability. Default `full`. */
-  durability?: 'full' | 'normal'
-  /** Model plugins. Default: model-linear only. */
-  models?: Plugin[]
-  /** Plugins beyond storage, logging, the models and the JWT authenticator the environment configures. */
-  plugins?: Plugin[]
-  config?: NexoraConfig
-  /** Called after start-up, before listening (e.g. to import demo models). */
-  prepare?: (nexora: Nexora) => Promise<void>
+export interface BunServerOptions extends ServerAdapterOptions {
   /** Put Nexora inside a larger app: pass `server` on as `env` so the client address still resolves. */
   handler?: (nexora: Nexora) => BunHandler
-  /** How long shutdown waits for in-flight requests before closing their connections. Default 10 s. */
-  drainMs?: number
-  /** Install SIGTERM/SIGINT handlers that drain and exit. Default true. */
-  handleSignals?: boolean
 }
 
 export interface RunningBunServer {

@@ -5,7 +5,7 @@
  * SIGTERM/SIGINT.
  */
 import { createHash } from 'node:crypto'
-import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type Plugin } from '../core/index.ts'
+import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type ServerAdapterOptions } from '../core/index.ts'
 import { jwtAuthFromEnv } from '../plugins/auth-jwt/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { sqlStorage } from '../plugins/storage-sql/index.ts'
@@ -23,28 +23,9 @@ declare const Deno: {
   exit(code: number): never
 }
 
-export interface DenoServerOptions {
-  /** Default `PORT` from the environment, else 8000; 0 picks a free port. */
-  port?: number
-  /** Default `HOST`, else 127.0.0.1: a PHI service is not exposed beyond the host unless asked to. */
-  host?: string
-  /** libSQL URL. Default `NEXORA_DB`, else `file:./data/nexora.db`. */
-  db?: string
-  /** See storage-sql's Durability. Default `full`. */
-  durability?: 'full' | 'normal'
-  /** Model plugins. Default: model-linear only. */
-  models?: Plugin[]
-  /** Plugins beyond storage, logging, the models and the JWT authenticator the environment configures. */
-  plugins?: Plugin[]
-  config?: NexoraConfig
-  /** Called after start-up, before listening (e.g. to import demo models). */
-  prepare?: (nexora: Nexora) => Promise<void>
+export interface DenoServerOptions extends ServerAdapterOptions {
   /** Put Nexora inside a larger app: pass `info` on as `env` so the client address still resolves. */
   handler?: (nexora: Nexora) => DenoHandler
-  /** How long shutdown waits for in-flight requests before closing storage anyway. Default 10 s. */
-  drainMs?: number
-  /** Install SIGTERM/SIGINT handlers that drain and exit. Default true. */
-  handleSignals?: boolean
 }
 
 export interface RunningDenoServer {

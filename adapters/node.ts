@@ -10,31 +10,13 @@ import { createRequire } from 'node:module'
 import { dirname, join, normalize } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
-import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type Plugin } from '../core/index.ts'
+import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type ServerAdapterOptions } from '../core/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { sqlStorage } from '../plugins/storage-sql/index.ts'
 
-export interface NodeServerOptions {
-  port?: number
-  /** Default 127.0.0.1: a PHI service is not exposed beyond the host unless asked to. */
-  host?: string
-  /** libSQL URL. Default `file:./data/nexora.db`. */
-  db?: string
-  /** See storage-sql's Durability. Default `full`. */
-  durability?: 'full' | 'normal'
-  /** Model plugins. Default: model-linear only (the CLI passes every kind; engines load on first use). */
-  models?: Plugin[]
-  /** Plugins beyond storage, logging and the models. */
-  plugins?: Plugin[]
-  config?: NexoraConfig
-  /** Called after start-up, before listening (e.g. to import demo models). */
-  prepare?: (nexora: Nexora) => Promise<void>
+export interface NodeServerOptions extends ServerAdapterOptions {
   /** Put Nexora inside a larger app: given Nexora, return the server's fetch handler. */
   handler?: (nexora: Nexora) => (request: Request) => Response | Promise<Response>
-  /** How long shutdown waits for in-flight requests before closing their sockets. Default 10 s. */
-  drainMs?: number
-  /** Install SIGTERM/SIGINT handlers that drain and exit. Default true. */
-  handleSignals?: boolean
   /** Also serve gRPC, gRPC-Web and Connect on one h2c port (default 50051), with the app as fallback. See docs/grpc.md. */
   grpc?: { port?: number; host?: string }
 }

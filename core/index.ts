@@ -3,6 +3,7 @@
  * HTTP app. Web standards only: nothing here imports a runtime or a heavy engine.
  */
 export { createNexora, DEFAULT_DEV_CALLER, type Nexora, type NexoraConfig, type NexoraOptions } from './nexora.ts'
+export type { ServerAdapterOptions } from './http/server-options.ts'
 export { PredictRequestSchema } from './http/schemas.ts'
 export { definePlugin, type Plugin, type PluginContext, type PluginDefinition } from './plugin/define-plugin.ts'
 export { PORT_NAMES, type PortMap, type PortName } from './plugin/port-map.ts'
