@@ -62,8 +62,22 @@ describe('the model registry page', () => {
     }
     // survival-cox records held-out calibration (thirds) in its metrics: plotted, with the numbers.
     const { page, errors } = await browser.open(`${server.url}/#/models/survival-cox/1.0.0`)
-    await page.waitForSelector('svg.calibration-plot', { timeout: 30_000 })
-    expect(await page.locator('svg.calibration-plot circle').count()).toBe(3)
+    await page.waitForSelector('.calibration-plot[role="img"] canvas', { timeout: 30_000 })
+    expect(await page.getAttribute('.calibration-plot[role="img"]', 'aria-label')).toMatch(/^Calibration plot: 3 bins; /)
+    expect(await page.locator('.calibration details tbody tr').count()).toBe(3)
+    // uPlot drew the plot on its canvas, including the three bins' dots in the curve's colour (#0b4f6c).
+    const drawn = await page.$eval('.calibration-plot canvas', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data
+      let any = 0
+      let curve = 0
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3]! > 0) any++
+        if (d[i + 3] === 255 && d[i] === 0x0b && d[i + 1] === 0x4f && d[i + 2] === 0x6c) curve++
+      }
+      return { any, curve }
+    })
+    expect(drawn.any).toBeGreaterThan(1000)
+    expect(drawn.curve).toBeGreaterThan(100)
     expect(await page.textContent('.calibration figcaption')).toContain('Held-out evaluation')
     expect(await axeViolations(page)).toEqual([])
     expect(errors).toEqual([])

@@ -41,18 +41,31 @@ async function open(path: string, size: keyof typeof WIDTHS) {
   return opened
 }
 
+/** Non-transparent pixels on each matching canvas (uPlot draws on a canvas: this is what it drew). */
+const drawnPixels = (page: Awaited<ReturnType<typeof open>>['page'], selector: string) => page.$$eval(selector, (canvases) => (canvases as HTMLCanvasElement[]).map((c) => {
+  const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+  let n = 0
+  for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++
+  return n
+}))
+
 const settled = (page: Awaited<ReturnType<typeof open>>['page']) => page.waitForFunction(() => !document.querySelector('p[role="status"]'), null, { timeout: 60_000 })
 
 describe('the monitoring dashboard', () => {
   it('renders ROC and calibration plots with CIs, fairness by group, drift per feature and over time with alert markers, and alert status', { timeout: 180_000 }, async () => {
     const { page, errors } = await open('/#/monitoring/readmission-risk', 'desktop')
     await settled(page)
-    const roc = await page.getAttribute('svg[aria-label^="ROC curve"]', 'aria-label')
+    const roc = await page.getAttribute('.chart-plot[role="img"][aria-label^="ROC curve"]', 'aria-label')
     expect(roc).toContain(`AUROC ${served.auroc.estimate.toFixed(3)} (95 % CI`)
-    expect(await page.getAttribute('svg[aria-label^="Calibration curve"]', 'aria-label')).toMatch(/Wilson intervals; slope [\d.-]+/)
+    expect(await page.getAttribute('.chart-plot[role="img"][aria-label^="Calibration curve"]', 'aria-label')).toMatch(/Wilson intervals; slope [\d.-]+/)
     // Every chart has a data-table fallback.
     expect(await page.locator('figure.chart').count()).toBe(await page.locator('figure.chart details.chart-data table').count())
     expect(await page.locator('figure.chart').count()).toBe(3)
+    // Each chart is a uPlot canvas that has drawn something (axes, grid, lines), not an empty box.
+    await page.waitForFunction(() => [...document.querySelectorAll('figure.chart .chart-plot canvas')].length === 3)
+    const drawn = await drawnPixels(page, 'figure.chart .chart-plot canvas')
+    expect(drawn).toHaveLength(3)
+    for (const n of drawn) expect(n).toBeGreaterThan(1000)
     expect(await page.textContent('.mon-stats')).toContain('300')
 
     const groups = await page.$$eval('table.mon-fairness tbody th[scope="row"]', (ths) => ths.map((t) => t.textContent))
@@ -64,7 +77,7 @@ describe('the monitoring dashboard', () => {
     const features = await page.$$eval('table.mon-drift tbody th', (ths) => ths.map((t) => t.textContent))
     expect(features).toEqual(expect.arrayContaining(['score', 'age', 'sex', 'egfr']))
     expect(await page.textContent('table.mon-drift thead')).toContain('KS statistic')
-    const overTime = await page.getAttribute('svg[aria-label^="PSI per feature"]', 'aria-label')
+    const overTime = await page.getAttribute('.chart-plot[role="img"][aria-label^="PSI per feature"]', 'aria-label')
     expect(overTime).toMatch(/4 consecutive slices of the window, with alert markers: psi-watch \(\w+\).* firing since slice 4/)
     expect(await page.textContent('#mon-alerts')).toMatch(/\d+ firing/)
     expect(await axeViolations(page)).toEqual([])

@@ -1,5 +1,5 @@
 import { useMemo, useState, type ChangeEvent, type ReactNode } from 'react'
-import { TableWrap } from '../../ui/chart-svg.tsx'
+import { TableWrap } from '../../ui/table.tsx'
 import { api } from '../../api/client.ts'
 import type { PageProps } from '../../pages.ts'
 import { Empty, ErrorState, Loading } from '../../ui/states.tsx'

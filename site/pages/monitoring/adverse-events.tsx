@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { TableWrap } from '../../ui/chart-svg.tsx'
+import { TableWrap } from '../../ui/table.tsx'
 import { api } from '../../api/client.ts'
 import { Empty, ErrorState, Loading } from '../../ui/states.tsx'
 import { useApi } from '../../ui/use-api.ts'

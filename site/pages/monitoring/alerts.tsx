@@ -1,5 +1,5 @@
 import { Empty, ErrorState, Loading } from '../../ui/states.tsx'
-import { fmtCell, TableWrap } from '../../ui/chart-svg.tsx'
+import { fmtCell, TableWrap } from '../../ui/table.tsx'
 import type { Alerts } from './types.ts'
 
 const target = (s: { feature?: string; attribute?: string; measure?: string }) => [s.feature && `feature ${s.feature}`, s.attribute && `attribute ${s.attribute}`, s.measure].filter(Boolean).join(', ')

@@ -1,5 +1,6 @@
 import { ApiError, api } from '../../api/client.ts'
-import { CHART_COLORS, fmtCell, LineChart, TableWrap, type ChartMarker } from '../../ui/chart-svg.tsx'
+import { CHART_COLORS, LineChart, type ChartMarker } from '../../ui/chart.tsx'
+import { fmtCell, TableWrap } from '../../ui/table.tsx'
 import { Empty, ErrorState, Loading } from '../../ui/states.tsx'
 import { useApi } from '../../ui/use-api.ts'
 import type { Alerts, ColumnDrift, DriftResponse, Window } from './types.ts'

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { api } from '../../api/client.ts'
-import { fmtCell, TableWrap } from '../../ui/chart-svg.tsx'
+import { fmtCell, TableWrap } from '../../ui/table.tsx'
 import { Empty, ErrorState, Loading } from '../../ui/states.tsx'
 import { useApi } from '../../ui/use-api.ts'
 import type { FairnessReport, GroupRow, ModelInput, Window } from './types.ts'

@@ -1,5 +1,6 @@
 import { api } from '../../api/client.ts'
-import { CHART_COLORS, fmtCell, LineChart, TableWrap } from '../../ui/chart-svg.tsx'
+import { CHART_COLORS, LineChart } from '../../ui/chart.tsx'
+import { fmtCell, TableWrap } from '../../ui/table.tsx'
 import { ErrorState, Loading } from '../../ui/states.tsx'
 import { useApi } from '../../ui/use-api.ts'
 import type { Interval, PerformanceReport, Window } from './types.ts'

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react'
-import { TableWrap } from '../../ui/chart-svg.tsx'
+import { TableWrap } from '../../ui/table.tsx'
 import type { PageProps } from '../../pages.ts'
 import { ErrorState, Loading } from '../../ui/states.tsx'
 import { featuresFromBundle, type Mapped } from './fhir-features.ts'
