@@ -19,7 +19,7 @@ let dir: string
 let browser: Awaited<ReturnType<typeof openBrowser>>
 
 beforeAll(async () => {
-  await ensureSiteBuilt()
+  const site = await ensureSiteBuilt()
   provider = await new Promise((resolve) => {
     const s = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => s.close() }))
   })
@@ -27,7 +27,7 @@ beforeAll(async () => {
   // Production mode writes no dev token; the process kit reads one, so leave a placeholder.
   writeFileSync(join(dir, 'dev-token'), 'none')
   server = await startServe(dir, {
-    NODE_ENV: 'production',
+    NODE_ENV: 'production', NEXORA_SITE_DIR: site,
     NEXORA_JWKS_URL: `${provider.url}/.well-known/jwks.json`, NEXORA_JWT_ISSUERS: provider.url, NEXORA_JWT_AUDIENCE: 'nexora',
     NEXORA_OIDC_ISSUER: provider.url, NEXORA_OIDC_CLIENT_ID: 'nexora-ui',
   })
