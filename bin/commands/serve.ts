@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { JSONWebKeySet } from 'jose'
 import { serveNode } from '../../adapters/node.ts'
 import { jwtAuth } from '../../plugins/auth-jwt/index.ts'
@@ -72,7 +74,13 @@ async function cdsHooksPlugins() {
  */
 function webUiPlugins(production: boolean, devToken: string | undefined, io: { err(line: string): void }, smart?: ReturnType<typeof smartTrust>) {
   // NEXORA_SITE_DIR points at another build (the end-to-end tests build their own, so parallel suites never share one).
-  const files = folderFiles(env.NEXORA_SITE_DIR ?? new URL('../../site/dist/', import.meta.url).pathname)
+  const dir = env.NEXORA_SITE_DIR ?? new URL('../../site/dist/', import.meta.url).pathname
+  if (!existsSync(join(dir, 'index.html'))) {
+    // Without a build there is no UI at all (404s), rather than a shell that answers 503.
+    io.err('the web UI is not built: run `npm run build:site` (npm start does it first)')
+    return []
+  }
+  const files = folderFiles(dir)
   // The OIDC provider's token endpoint may live on another origin than its issuer: NEXORA_UI_CONNECT_SRC adds origins the app may call.
   const extra = env.NEXORA_UI_CONNECT_SRC?.split(',').map((s) => s.trim()).filter(Boolean) ?? []
   const common = { files, ...(smart ? { smart: { clientId: smart.clientId, scope: env.NEXORA_SMART_SCOPE, issuers: smart.issuers } } : {}) }
