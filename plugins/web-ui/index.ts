@@ -80,8 +80,12 @@ export function webUi(options: WebUiOptions) {
         app.get('/ui/config', (c) => c.json(options.signIn.mode === 'dev' ? { signIn: 'dev', ...smart } : { signIn: 'oidc', issuer: options.signIn.issuer, clientId: options.signIn.clientId, scope: options.signIn.scope ?? 'openid nexora/predict nexora/models.read', ...smart }))
         app.get('/ui/dev-token', async (c) => {
           // Dev mode only, and only to a browser on this machine: the token is the local administrator.
+          // Both the socket address (a dev server started with --host 0.0.0.0 stays closed to the
+          // network) and the Host header (a DNS-rebinding page names its own host) must be loopback.
           const host = new URL(c.req.url).hostname
-          if (options.signIn.mode !== 'dev' || !['127.0.0.1', 'localhost', '[::1]'].includes(host)) return c.json({ title: 'Not available', status: 404 }, 404)
+          const ip = c.get('caller')?.ip
+          const loopbackIp = ip !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(ip)
+          if (options.signIn.mode !== 'dev' || !loopbackIp || !['127.0.0.1', 'localhost', '[::1]'].includes(host)) return c.json({ title: 'Not available', status: 404 }, 404)
           return c.json({ token: await options.signIn.token() }, 200, { 'cache-control': 'no-store' })
         })
       },
