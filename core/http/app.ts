@@ -57,7 +57,12 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
     overwrite: false,
     contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], frameAncestors: ["'none'"] },
   }))
-  if (deps.corsOrigins.length > 0) app.use('*', cors({ origin: deps.corsOrigins, allowHeaders: ['authorization', 'content-type', 'x-request-id'], exposeHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'] }))
+  // gRPC-Web and Connect clients in a browser send their protocol headers and read the status ones.
+  if (deps.corsOrigins.length > 0) app.use('*', cors({
+    origin: deps.corsOrigins,
+    allowHeaders: ['authorization', 'content-type', 'x-request-id', 'connect-protocol-version', 'connect-timeout-ms', 'x-grpc-web', 'x-user-agent', 'grpc-timeout'],
+    exposeHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'grpc-status', 'grpc-message', 'nexora-error-code'],
+  }))
   app.use('*', timeout(deps.timeoutMs, () => new HTTPException(503, { message: 'timeout' })))
   const tooLarge = () => { throw new NexoraError('request.too_large', { detail: `limit is ${deps.bodyLimitBytes} bytes` }) }
   const streamingLimit = bodyLimit({ maxSize: deps.bodyLimitBytes, onError: tooLarge })

@@ -118,6 +118,9 @@ describe('hardening', () => {
     expect((await closed.nexora.app.request('/predict', preflight)).headers.get('access-control-allow-origin')).toBeNull()
     const open = await secured({ corsOrigins: ['https://ehr.example'] })
     expect((await open.nexora.app.request('/predict', preflight)).headers.get('access-control-allow-origin')).toBe('https://ehr.example')
+    // A browser's gRPC-Web or Connect client may send its protocol headers.
+    const grpcWeb = { ...preflight, headers: { ...preflight.headers, 'access-control-request-headers': 'x-grpc-web,content-type,authorization' } }
+    expect((await open.nexora.app.request('/nexora.v1.PredictionService/Predict', grpcWeb)).headers.get('access-control-allow-headers')).toContain('x-grpc-web')
     const other = { ...preflight, headers: { ...preflight.headers, origin: 'https://evil.example' } }
     expect((await open.nexora.app.request('/predict', other)).headers.get('access-control-allow-origin')).toBeNull()
   })
