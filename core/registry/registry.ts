@@ -34,6 +34,8 @@ export interface ModelRegistry {
   archive(name: string, version: string): Promise<void>
   /** The cached LoadedModel for a resolved version; concurrent first loads share one load. */
   load(stored: StoredVersion): Promise<LoadedModel>
+  /** Drop a loaded version from memory (its engine is disposed); the next `load` loads it again. */
+  evict(name: string, version: string): void
   close(): Promise<void>
 }
 
@@ -188,6 +190,9 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
       const model = await cache.fetch(`${stored.name}@${stored.version}`, { context: stored })
       if (!model) throw new NexoraError('model.load_failed', { detail: `${stored.name}@${stored.version}` })
       return model
+    },
+    evict(name, version) {
+      cache.delete(`${name}@${version}`)
     },
     async close() {
       cache.clear()

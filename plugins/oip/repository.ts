@@ -33,4 +33,6 @@ export async function loadModel(registry: ModelRegistry, state: OipState, name: 
 export async function unloadModel(registry: ModelRegistry, state: OipState, name: string): Promise<void> {
   const stored = await resolveModel(registry, name)
   state.setUnloaded(stored.name, true)
+  // Free the engine too: the other front doors load it again on their next use.
+  registry.evict(stored.name, stored.version)
 }

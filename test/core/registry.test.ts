@@ -81,6 +81,18 @@ describe('model registry', () => {
     expect(new Set(models).size).toBe(1)
   })
 
+  it('evicts a loaded version on request, disposing it, and loads it again next time', async () => {
+    const { registry, counters } = setup()
+    const stored = await registry.register(toyManifest('1.0.0'), toyFiles())
+    await registry.load(stored)
+    registry.evict('toy', '1.0.0')
+    expect(counters.disposed).toBe(1)
+    await registry.load(stored)
+    expect(counters.loads).toBe(2)
+    registry.evict('toy', '9.9.9') // not loaded: nothing to do
+    expect(counters.disposed).toBe(1)
+  })
+
   it('keeps at most cacheSize loaded models, disposing the least recently used', async () => {
     const { registry, counters } = setup({ cacheSize: 2 })
     const [a, b, c] = [await registry.register(toyManifest('1.0.0'), toyFiles()), await registry.register(toyManifest('1.1.0'), toyFiles()), await registry.register(toyManifest('1.2.0'), toyFiles())]
