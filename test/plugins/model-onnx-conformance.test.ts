@@ -3,7 +3,7 @@ import type { FeatureDef } from '../../core/index.ts'
 import { FEATURES } from '../../models/readmission-risk/cohort.ts'
 import { onnxModelPlugin } from '../../plugins/model-onnx/index.ts'
 import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
-import { cohort, shippedOnnxArtifact } from './model-onnx-shipped.ts'
+import { cohort, shippedOnnxArtifact } from '../../testkit/onnx-shipped.ts'
 
 const conformance = modelPluginConformance('onnx', async () => {
   const { rows, labels } = cohort()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ModelManifest } from '../../core/index.ts'
 import { exactPlan, onnxModelPlugin, sampledPlan, type ShapleyPlan } from '../../plugins/model-onnx/index.ts'
-import { cohort, shippedOnnxArtifact } from './model-onnx-shipped.ts'
+import { cohort, shippedOnnxArtifact } from '../../testkit/onnx-shipped.ts'
 
 /** Evaluate a plan on a function of the coalition's hybrid point (row where a member, baseline elsewhere). */
 const shapley = (plan: ShapleyPlan, f: (z: number[]) => number, x: number[], b: number[]) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { FieldIssue, ModelManifest } from '../../core/index.ts'
 import { encodeRow } from '../../plugins/model-onnx/encode.ts'
 import { onnxModelPlugin, parseMapping, type OnnxMapping } from '../../plugins/model-onnx/index.ts'
-import { shippedOnnxArtifact } from './model-onnx-shipped.ts'
+import { shippedOnnxArtifact } from '../../testkit/onnx-shipped.ts'
 
 type WithOnnx = ModelManifest & { onnx: OnnxMapping }
 const shipped = shippedOnnxArtifact()

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { expect, it } from 'vitest'
 import { createOnnxModelPlugin, precompiledWasmProvider } from '../../plugins/model-onnx/index.ts'
-import { parityFixture, shippedOnnxArtifact } from './model-onnx-shipped.ts'
+import { parityFixture, shippedOnnxArtifact } from '../../testkit/onnx-shipped.ts'
 
 // Its own file: the provider wraps WebAssembly.instantiate and must be the first to start ORT's
 // wasm in this module graph (vitest isolates test files), as it would be in a Worker.

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { expect, it } from 'vitest'
 import { COMPATIBILITY_DATE, loadMiniflare, WORKERS_BUILD } from '../../testkit/workerd.ts'
 import { onnxModelPlugin } from '../../plugins/model-onnx/index.ts'
-import { parityFixture, shippedOnnxArtifact } from './model-onnx-shipped.ts'
+import { parityFixture, shippedOnnxArtifact } from '../../testkit/onnx-shipped.ts'
 
 // workerd refuses to compile wasm from bytes; this runs the opt-in provider where that rule holds.
 it('serves the ONNX model inside workerd with precompiledWasmProvider, scoring as in Node', { timeout: 120_000 }, async () => {

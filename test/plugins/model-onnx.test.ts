@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { hashFiles } from '../../core/index.ts'
 import { createOnnxModelPlugin, onnxModelPlugin, type ExecutionProvider } from '../../plugins/model-onnx/index.ts'
-import { cohort, parityFixture, shippedOnnxArtifact } from './model-onnx-shipped.ts'
+import { cohort, parityFixture, shippedOnnxArtifact } from '../../testkit/onnx-shipped.ts'
 
 const logit = (p: number) => Math.log(p / (1 - p))
 

@@ -4,7 +4,13 @@
  * database and the suite's JWT settings as bindings. Without miniflare/workerd installed this
  * fails, and loadMiniflare's error says what is missing.
  */
+import { expect, it } from 'vitest'
+import { RUNTIMES } from '../../testkit/runtimes.ts'
 import { startWorkerdServer } from '../../testkit/workerd.ts'
 import { runtimeAuthEnv, runtimeServerConformance } from '../conformance/runtime-server.suite.ts'
 
 runtimeServerConformance('workerd', async () => startWorkerdServer(await runtimeAuthEnv()))
+
+it('is one of the runtimes the latency benchmark measures', () => {
+  expect(RUNTIMES.map((r) => r.name)).toContain('workerd')
+})
