@@ -1,6 +1,6 @@
 /**
  * The storage conformance suites against Cloudflare D1, with the store code executing inside
- * workerd (Miniflare): each port here is a proxy that calls test/storage/d1-rpc-worker.ts.
+ * workerd (Miniflare): each port here is a proxy that calls testkit/d1-rpc-worker.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SQLITE_MIGRATIONS } from '../../plugins/storage-d1/index.ts'
@@ -8,7 +8,7 @@ import { adverseEventStoreConformance, predictionLogConformance } from '../confo
 import { rateLimitConformance } from '../conformance/rate-limit.suite.ts'
 import { auditEvent, auditSinkConformance } from '../conformance/audit-sink.suite.ts'
 import { modelStoreConformance } from '../conformance/model-store.suite.ts'
-import { startD1Rpc, type D1Rpc } from './d1-harness.ts'
+import { startD1Rpc, type D1Rpc } from '../../testkit/d1-harness.ts'
 
 let rpc: D1Rpc
 beforeAll(async () => { rpc = await startD1Rpc() }, 60_000)

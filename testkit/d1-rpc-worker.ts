@@ -3,14 +3,14 @@
  * driven over a tiny RPC-over-fetch by test/storage/d1-harness.ts. Store instances live as long
  * as the isolate, like a real Worker's, so cached state (the audit chain head) is exercised.
  */
-import { NexoraError } from '../../core/index.ts'
-import { applyD1Migrations, openD1, type D1Database } from '../../plugins/storage-d1/index.ts'
-import { sqlAdverseEventStore } from '../../plugins/storage-sql/adverse-event-store.ts'
-import { sqlAuditSink } from '../../plugins/storage-sql/audit-sink.ts'
-import type { SqlExecutor } from '../../plugins/storage-sql/executor.ts'
-import { sqlModelStore } from '../../plugins/storage-sql/model-store.ts'
-import { sqlPredictionLog } from '../../plugins/storage-sql/prediction-log.ts'
-import { sqlRateLimitStore } from '../../plugins/storage-sql/rate-limit-store.ts'
+import { NexoraError } from '../core/index.ts'
+import { applyD1Migrations, openD1, type D1Database } from '../plugins/storage-d1/index.ts'
+import { sqlAdverseEventStore } from '../plugins/storage-sql/adverse-event-store.ts'
+import { sqlAuditSink } from '../plugins/storage-sql/audit-sink.ts'
+import type { SqlExecutor } from '../plugins/storage-sql/executor.ts'
+import { sqlModelStore } from '../plugins/storage-sql/model-store.ts'
+import { sqlPredictionLog } from '../plugins/storage-sql/prediction-log.ts'
+import { sqlRateLimitStore } from '../plugins/storage-sql/rate-limit-store.ts'
 import { decode, encode, type RpcCall, type StorePort } from './d1-rpc-codec.ts'
 
 type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>

@@ -4,8 +4,8 @@
  * implement the store ports by calling the worker. Each harness open takes a fresh database.
  */
 import { fileURLToPath } from 'node:url'
-import { NexoraError, type AdverseEventStore, type AuditSink, type ErrorCode, type ModelStore, type PredictionLog, type RateLimitStore } from '../../core/index.ts'
-import { bundleForWorkers, startWorker, type RunningWorker } from '../../testkit/workerd.ts'
+import { NexoraError, type AdverseEventStore, type AuditSink, type ErrorCode, type ModelStore, type PredictionLog, type RateLimitStore } from '../core/index.ts'
+import { bundleForWorkers, startWorker, type RunningWorker } from './workerd.ts'
 import { decode, encode, type RpcCall, type RpcReply, type StorePort } from './d1-rpc-codec.ts'
 
 /** The methods each port proxies: a port method missing here fails its suite with "not a function". */
