@@ -82,6 +82,7 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
   let version: string | null = null
   let loadedContext: Record<string, unknown> = {}
   try {
+    requireOwnPatient(ctx.caller, request.rows)
     const loaded = ctx.loadRows ? await ctx.loadRows() : { rows: request.rows }
     loadedContext = loaded.context ?? {}
     if (loaded.rows.length === 0) throw new NexoraError('batch.empty')
@@ -121,6 +122,17 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     if (error.code === 'internal') deps.logger.error('predict.failed', { requestId: ctx.requestId, code: error.code })
     throw error
   }
+}
+
+/**
+ * A SMART patient-context caller may score only its launch patient: every row must name that
+ * patient. Checked inside the audited part of the pipeline, so a refusal leaves its response event.
+ */
+function requireOwnPatient(caller: Caller, rows: Row[]) {
+  if (!caller.patient) return
+  const own = `Patient/${caller.patient}`
+  const other = rows.some((r) => (r.patientRef?.includes('/') ? r.patientRef : r.patientRef && `Patient/${r.patientRef}`) !== own)
+  if (other) throw new NexoraError('auth.forbidden', { detail: 'a patient-context token may score only its launch patient' })
 }
 
 function notify(deps: PipelineDeps, event: PredictedEvent) {

@@ -38,6 +38,11 @@ export interface Caller {
   scopes: string[]
   roles: string[]
   tenant?: string
+  /**
+   * The launch patient (a FHIR Patient id) of a SMART patient-context token: such a caller may
+   * only score that patient, whatever its scopes say.
+   */
+  patient?: string
   ip?: string
   via: Via
 }

@@ -22,7 +22,7 @@ export interface JwtAuthOptions {
   trusted?: { issuers: string[]; jwks: JSONWebKeySet | { url: string } }[]
 }
 
-/** Map verified claims to a Caller: `scope` (space-separated) or `scp` (array), `roles`, `tenant`. */
+/** Map verified claims to a Caller: `scope` (space-separated) or `scp` (array), `roles`, `tenant`, the SMART launch `patient`. */
 export function callerFromClaims(payload: JWTPayload): AuthenticatedCaller {
   const scope = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : Array.isArray(payload.scp) ? payload.scp.map(String) : []
   return {
@@ -30,6 +30,8 @@ export function callerFromClaims(payload: JWTPayload): AuthenticatedCaller {
     scopes: scope,
     roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [],
     ...(typeof payload.tenant === 'string' ? { tenant: payload.tenant } : {}),
+    // SMART launch context: the token is limited to this patient (see Caller.patient).
+    ...(typeof payload.patient === 'string' && payload.patient ? { patient: payload.patient } : {}),
   }
 }
 
