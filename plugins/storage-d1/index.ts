@@ -3,11 +3,10 @@
  * AdverseEventStore, optionally RateLimitStore) over a D1 binding through drizzle's D1 dialect.
  * Imports only the store files, never storage-sql's index (which reaches libSQL and node:*).
  */
-import { sql } from 'drizzle-orm'
-import { definePlugin, lazy, type PortHealth, type Sha256 } from '../../core/index.ts'
+import { definePlugin, lazy, type Sha256 } from '../../core/index.ts'
 import { sqlAdverseEventStore } from '../storage-sql/adverse-event-store.ts'
 import { sqlAuditSink } from '../storage-sql/audit-sink.ts'
-import type { SqlExecutor } from '../storage-sql/executor.ts'
+import { sqlHealth } from '../storage-sql/health.ts'
 import { sqlModelStore } from '../storage-sql/model-store.ts'
 import { sqlPredictionLog } from '../storage-sql/prediction-log.ts'
 import { sqlRateLimitStore } from '../storage-sql/rate-limit-store.ts'
@@ -42,14 +41,7 @@ export function d1Storage(options: D1StorageOptions) {
     if (options.migrate !== false) await applyD1Migrations(options.binding)
     return openD1(options.binding)
   })
-  const health = (db: SqlExecutor) => async (): Promise<PortHealth> => {
-    try {
-      await db.all(sql`SELECT 1 AS ok`)
-      return { ok: true }
-    } catch {
-      return { ok: false, detail: 'database unreachable' }
-    }
-  }
+  const health = sqlHealth
   const priority = options.priority ?? 0
   return [
     definePlugin({ name: 'd1-model-store', provides: 'modelStore', priority, setup: async () => { const db = await open(); return { ...sqlModelStore(db), health: health(db) } } }),

@@ -1,8 +1,8 @@
-import { definePlugin, type PortHealth, type Sha256 } from '../../core/index.ts'
-import { sql } from 'drizzle-orm'
+import { definePlugin, type Sha256 } from '../../core/index.ts'
 import { sqlAdverseEventStore } from './adverse-event-store.ts'
 import { sqlAuditSink } from './audit-sink.ts'
 import type { SqlExecutor } from './executor.ts'
+import { sqlHealth } from './health.ts'
 import { openLibsql, type Durability } from './libsql.ts'
 import { sqlModelStore } from './model-store.ts'
 import { sqlPredictionLog } from './prediction-log.ts'
@@ -59,14 +59,7 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       await db.close()
     }
   }
-  const health = (db: SqlExecutor) => async (): Promise<PortHealth> => {
-    try {
-      await db.all(sql`SELECT 1 AS ok`)
-      return { ok: true }
-    } catch {
-      return { ok: false, detail: 'database unreachable' }
-    }
-  }
+  const health = sqlHealth
   const priority = options.priority ?? 0
   return [
     definePlugin({

@@ -1,22 +1,8 @@
 import { api, ApiError, type Query } from '../../api/client.ts'
 
-/** One audit event as GET /audit/events answers it. */
-export interface AuditEvent {
-  seq: number
-  ts: string
-  actor: string
-  action: string
-  outcome: 'success' | 'failure' | 'denied'
-  patientRef?: string | null
-  model?: string | null
-  version?: string | null
-  reason?: string | null
-  requestId?: string | null
-  ip?: string | null
-  context: Record<string, unknown>
-  prevHash: string
-  hash: string
-}
+/** One audit event as GET /audit/events answers it: the core's type (type-only, nothing is bundled). */
+export type { AuditEvent } from '../../../core/ports/audit.ts'
+import type { AuditEvent } from '../../../core/ports/audit.ts'
 export interface EventsPage { events: AuditEvent[]; nextAfter?: number }
 
 /** The viewer's filters, as typed (dates are `YYYY-MM-DD` in the viewer's time zone). */
