@@ -1,4 +1,5 @@
 import { NexoraError, type Clock, type FhirResource } from '../../core/index.ts'
+import { baseUrl, onBase } from '../fhir/base-url.ts'
 import { createTransport } from '../fhir/transport.ts'
 
 export interface Bundle extends FhirResource {
@@ -29,20 +30,20 @@ export const nextLink = (bundle: Bundle) => bundle.link?.find((l) => l.relation 
 /**
  * Reads from the CDS Client's FHIR server with the bearer token it handed over: a template's
  * URL (a read or a search, every page), or the remaining pages of a prefetched Bundle. Next
- * links are followed only under `fhirServer`, so the token never goes to another host.
+ * links (and redirects) are followed only under `fhirServer`, by the FHIR client's one rule
+ * (`fhir.untrusted_link` otherwise), so the token never goes to another host or path.
  */
 export function fhirReader(options: ReaderOptions) {
-  const base = options.baseUrl.replace(/\/$/, '')
+  const base = baseUrl(options.baseUrl)
   const request = createTransport({
-    baseUrl: base, fetch: options.fetch, clock: options.clock, random: Math.random, timeoutMs: options.timeoutMs, retries: 1,
+    baseUrl: base.href, fetch: options.fetch, clock: options.clock, random: Math.random, timeoutMs: options.timeoutMs, retries: 1,
     auth: { type: 'static', token: options.token },
   })
 
   async function follow(bundle: Bundle, into: FhirResource[]): Promise<FhirResource[]> {
     const seen = new Set<string>()
     for (let next = nextLink(bundle); next; next = nextLink(bundle)) {
-      const url = new URL(next, `${base}/`).href
-      if (!url.startsWith(`${base}/`)) throw new NexoraError('fhir.request_failed', { detail: 'a next page is not on fhirServer' })
+      const url = onBase(base, next, 'a next link')
       if (seen.has(url) || seen.size >= MAX_PAGES) throw new NexoraError('fhir.request_failed', { detail: 'paging loops or does not end' })
       seen.add(url)
       bundle = (await request('GET', url)).body as Bundle

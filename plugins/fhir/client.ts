@@ -1,4 +1,5 @@
 import { NexoraError, systemClock, type Clock, type FhirResource, type FhirSource } from '../../core/index.ts'
+import { baseUrl, onBase } from './base-url.ts'
 import { bundleResources } from './bundle.ts'
 import { parseResource } from './parse.ts'
 import { smartBackendAuth, type SmartBackendOptions } from './smart-backend.ts'
@@ -35,22 +36,31 @@ const segment = (s: string) => encodeURIComponent(s)
 
 /**
  * A FHIR R4 client on `fetch` (injected, so it runs on every runtime), implementing the
- * FhirSource port: read, vread, search (following `Bundle.link[next]` exactly as given),
- * `$everything` with a per-type fallback, create, update, transaction and batch.
+ * FhirSource port: read, vread, search (following `Bundle.link[next]` exactly as given, but
+ * only on the base URL: a link elsewhere is `fhir.untrusted_link` and is never requested, so the
+ * credentials stay with the server they were issued for), `$everything` with a per-type
+ * fallback, create, update, transaction and batch.
  * @example
  * const fhir = createFhirClient({ baseUrl: 'https://ehr.example/fhir', auth: { type: 'static', token } })
  * for await (const obs of fhir.search('Observation', { patient: '123', code: 'http://loinc.org|4548-4' })) …
  */
 export function createFhirClient(options: FhirClientOptions): FhirClient {
   const clock = options.clock ?? systemClock
+  const base = baseUrl(options.baseUrl)
   const doFetch = options.fetch ?? fetch
   const auth = options.auth?.type === 'smart-backend'
-    ? { type: 'provider' as const, provider: smartBackendAuth(options.auth, options.baseUrl, doFetch, clock) }
+    ? { type: 'provider' as const, provider: smartBackendAuth(options.auth, base.href, doFetch, clock) }
     : options.auth
   const request: Request = createTransport({
     baseUrl: options.baseUrl, fetch: doFetch, clock, random: options.random ?? Math.random, timeoutMs: options.timeoutMs,
     retries: options.retries, sleep: options.sleep, auth,
   })
+
+  /** The page after this Bundle, checked against the base URL before anything is sent to it. */
+  const nextOf = (bundle: { link?: { relation: string; url: string }[] }) => {
+    const link = bundle.link?.find((l) => l.relation === 'next')?.url
+    return link === undefined ? undefined : onBase(base, link, 'a next link')
+  }
 
   async function* pages(first: string): AsyncIterable<FhirResource> {
     let next: string | undefined = first
@@ -64,7 +74,7 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
       for (const entry of bundle.entry ?? []) {
         if (entry.resource && entry.search?.mode !== 'outcome') yield parseResource(entry.resource)
       }
-      next = bundle.link?.find((l) => l.relation === 'next')?.url
+      next = nextOf(bundle)
     }
   }
 
@@ -84,7 +94,7 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
       const probe = await request('GET', `Patient/${segment(patientId)}/$everything`, { accept: [400, 404, 405, 501] })
       if (probe.status < 300) {
         const out = bundleResources(parseResource(probe.body) as never).map((r) => parseResource(r))
-        const next = (probe.body as { link?: { relation: string; url: string }[] }).link?.find((l) => l.relation === 'next')?.url
+        const next = nextOf(probe.body as { link?: { relation: string; url: string }[] })
         if (next) for await (const r of pages(next)) out.push(r)
         return out
       }

@@ -1,4 +1,5 @@
 import { NexoraError, type Clock } from '../../core/index.ts'
+import { baseUrl, onBase } from './base-url.ts'
 import { fhirError } from './outcome.ts'
 import { RETRYABLE_STATUS, retryDelayMs } from './retry.ts'
 import type { TokenProvider } from './smart-backend.ts'
@@ -30,13 +31,22 @@ export interface RequestOptions {
   accept?: number[]
 }
 
+/** Redirects followed per request at most (each one is checked against the base URL). */
+const MAX_REDIRECTS = 5
+const REDIRECT = new Set([301, 302, 303, 307, 308])
+
+interface Sent { response: Response; context: string }
+
 /**
- * The fetch-based FHIR transport: absolute or relative URLs, `application/fhir+json`, a time
- * limit per attempt, retries with jittered backoff (honouring Retry-After) on 429/5xx and network
- * errors for idempotent requests only, and one token refresh on a 401.
+ * The fetch-based FHIR transport: relative URLs on the base, or absolute ones (a `next` link)
+ * only on the base (`fhir.untrusted_link` otherwise); `application/fhir+json`, a time limit per
+ * attempt, retries with jittered backoff (honouring Retry-After) on 429/5xx and network errors
+ * for idempotent requests only, and one token refresh on a 401. Redirects are never left to
+ * fetch (some runtimes keep `Authorization` across hosts, every one keeps it across paths): each
+ * `Location` is checked against the base URL before it is requested.
  */
 export function createTransport(options: TransportOptions) {
-  const base = options.baseUrl.replace(/\/$/, '')
+  const base = baseUrl(options.baseUrl)
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const retries = options.retries ?? 3
 
@@ -46,25 +56,51 @@ export function createTransport(options: TransportOptions) {
     return `Bearer ${auth.type === 'static' ? auth.token : await auth.provider.token()}`
   }
 
+  /** The type (or first path segment) a URL addresses, for error details: never ids or parameters. */
+  const contextOf = (method: string, url: string) => `${method} ${new URL(url).pathname.slice(base.path.length).split('/')[0] ?? ''}`
+
+  /** One attempt: the request and any redirects on the base URL, with the credentials. */
+  async function send(method: string, url: string, init: RequestOptions): Promise<Sent> {
+    let body = init.body !== undefined ? JSON.stringify(init.body) : undefined
+    for (let hops = 0; ; hops++) {
+      const token = await authorization()
+      const response = await options.fetch(url, {
+        method,
+        headers: {
+          accept: 'application/fhir+json',
+          ...(body !== undefined ? { 'content-type': 'application/fhir+json' } : {}),
+          ...(token ? { authorization: token } : {}),
+        },
+        ...(body !== undefined ? { body } : {}),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      })
+      const context = contextOf(method, url)
+      // A browser hides a redirect's target from script: it cannot be checked, so it is not followed.
+      if (response.type === 'opaqueredirect') throw new NexoraError('fhir.request_failed', { detail: `${context}: redirected where this runtime cannot check` })
+      if (!REDIRECT.has(response.status)) return { response, context }
+      await response.body?.cancel()
+      const location = response.headers.get('location')
+      if (!location) throw new NexoraError('fhir.request_failed', { detail: `${context}: HTTP ${response.status} without a Location` })
+      if (hops >= MAX_REDIRECTS) throw new NexoraError('fhir.request_failed', { detail: `${context}: more than ${MAX_REDIRECTS} redirects` })
+      url = onBase(base, location, 'a redirect', url)
+      // As fetch would: 303 (and 301/302 after a POST) continue as a GET without the body.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET'
+        body = undefined
+      }
+    }
+  }
+
   return async function request(method: string, path: string, init: RequestOptions = {}): Promise<FhirResponse> {
-    const url = /^https?:\/\//.test(path) ? path : `${base}/${path.replace(/^\//, '')}`
+    const url = onBase(base, /^[a-z][a-z0-9+.-]*:|^\/\//i.test(path) ? path : `${base.href}/${path.replace(/^\//, '')}`, 'a link')
     const idempotent = init.idempotent ?? method !== 'POST'
-    const context = `${method} ${url.replace(base, '').split('?')[0]?.split('/')[1] ?? ''}`
+    let context = contextOf(method, url)
     let refreshed = false
     for (let attempt = 0; ; attempt++) {
       let response: Response
       try {
-        const token = await authorization()
-        response = await options.fetch(url, {
-          method,
-          headers: {
-            accept: 'application/fhir+json',
-            ...(init.body !== undefined ? { 'content-type': 'application/fhir+json' } : {}),
-            ...(token ? { authorization: token } : {}),
-          },
-          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-        })
+        ;({ response, context } = await send(method, url, init))
       } catch (cause) {
         if (cause instanceof NexoraError) throw cause
         if (!idempotent || attempt >= retries) throw new NexoraError('fhir.unavailable', { detail: `${context}: ${(cause as Error)?.name === 'TimeoutError' ? 'timed out' : 'network error'}`, cause })

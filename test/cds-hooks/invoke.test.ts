@@ -143,7 +143,7 @@ describe('paginated prefetch Bundles', () => {
     const before = b.outbound.length
     const res = await b.call(SERVICE, b.hookRequest('pt-0018', { ...pre, encounters: page }, b.withFhir))
     expect(res.status).toBe(412)
-    expect((await res.json()).issue[0].diagnostics).toContain('encounters (next page: fhir.request_failed)')
+    expect((await res.json()).issue[0].diagnostics).toContain('encounters (next page: fhir.untrusted_link)')
     expect(b.outbound.slice(before).some((o) => o.url.includes('attacker'))).toBe(false)
   })
 
