@@ -96,15 +96,46 @@ export class NexoraError extends Error {
 
   constructor(code: ErrorCode, options: NexoraErrorOptions = {}) {
     const info: CodeInfo = ERROR_CODES[code]
-    super(options.detail ? `${code}: ${options.detail}` : code, { cause: options.cause })
+    // The backstop for every call site: whatever a detail or issue quotes, it goes out short and clean.
+    const detail = options.detail === undefined ? undefined : clean(options.detail, MAX_DETAIL)
+    super(detail ? `${code}: ${detail}` : code, { cause: options.cause })
     this.name = 'NexoraError'
     this.code = code
     this.status = info.status
     this.title = info.title
-    this.detail = options.detail
-    this.issues = options.issues
+    this.detail = detail
+    this.issues = options.issues?.slice(0, MAX_ISSUES).map((i) => ({ path: clean(i.path, MAX_ISSUE_TEXT), message: clean(i.message, MAX_ISSUE_TEXT) }))
     this.headers = options.headers
   }
+}
+
+const MAX_NAME = 64
+const MAX_DETAIL = 300
+const MAX_ISSUE_TEXT = 160
+const MAX_ISSUES = 50
+// C0 and C1 controls (newlines included): nothing a caller sent may start a new log or header line.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
+
+function clean(text: string, max: number): string {
+  const plain = String(text).replace(CONTROL, '?')
+  return (plain.length > max ? `${plain.slice(0, max)}…` : plain).toWellFormed()
+}
+
+/**
+ * A caller-supplied name (model, version, feature key, parameter) as an error may quote it:
+ * at most 64 characters, no control characters, well-formed. Errors never quote values.
+ * @example
+ * throw new NexoraError('model.not_found', { detail: `model "${safeName(name)}" is not registered` })
+ */
+export const safeName = (name: unknown): string => clean(String(name), MAX_NAME)
+
+/** zod issues as field issues: paths of short, clean segments, and messages that name no received key. */
+export function fieldIssues(issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[]): FieldIssue[] {
+  return issues.slice(0, MAX_ISSUES).map((i) => ({
+    path: i.path.map((p) => safeName(typeof p === 'symbol' ? p.description : p)).join('.'),
+    // zod's unrecognized-keys message lists the keys themselves.
+    message: i.code === 'unrecognized_keys' ? 'unrecognized key(s)' : i.message,
+  }))
 }
 
 /** Narrow an unknown throwable; anything that is not a NexoraError becomes `internal`. */

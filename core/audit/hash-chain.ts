@@ -1,6 +1,7 @@
 import { canonicalJson } from '../canonical-json.ts'
 import { sha256Hex, webCryptoSha256, type Sha256 } from '../digest.ts'
 import type { AuditCheckpoint, AuditEvent, AuditEventInput, VerifyResult } from '../ports/audit.ts'
+import { storableContext, storableOptional, storableText } from './storable.ts'
 
 /** The `prevHash` of the first event. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -36,11 +37,24 @@ export async function hashEvent(event: AuditEventInput, seq: number, prevHash: s
   return sha256Hex(prevHash + canonicalJson(body(event, seq, prevHash)), sha256)
 }
 
-/** Give a batch its sequence numbers and chain hashes, continuing from `head`. */
+/** An input in the form every store keeps exactly (see storable.ts). */
+function storable(event: AuditEventInput): AuditEventInput {
+  return {
+    ts: storableText(event.ts), actor: storableText(event.actor), action: storableText(event.action), outcome: event.outcome,
+    patientRef: storableOptional(event.patientRef), model: storableOptional(event.model), version: storableOptional(event.version),
+    reason: storableOptional(event.reason), requestId: storableOptional(event.requestId), ip: storableOptional(event.ip),
+    context: storableContext(event.context),
+  }
+}
+
+/**
+ * Give a batch its sequence numbers and chain hashes, continuing from `head`. Each event is
+ * first put in its storable form, so what is hashed is what the store will return.
+ */
 export async function sealEvents(head: ChainHead, inputs: AuditEventInput[], sha256: Sha256 = webCryptoSha256): Promise<AuditEvent[]> {
   const sealed: AuditEvent[] = []
   let { seq, hash } = head
-  for (const input of inputs) {
+  for (const input of inputs.map(storable)) {
     seq += 1
     const next = await hashEvent(input, seq, hash, sha256)
     sealed.push({ ...body(input, seq, hash), hash: next })

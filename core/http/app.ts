@@ -6,7 +6,8 @@ import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { timeout } from 'hono/timeout'
 import { matchedRoute } from '../security/middleware.ts'
-import { NexoraError, toNexoraError } from '../errors.ts'
+import { fieldIssues, NexoraError, toNexoraError } from '../errors.ts'
+import { requireWellFormed } from '../well-formed.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { problemResponse } from './problem.ts'
 import { auditRoutes } from './routes/audit.ts'
@@ -32,9 +33,12 @@ function fromHttpException(error: HTTPException): NexoraError {
 export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
+      // Before the schema's verdict: an ill-formed string gets its own code wherever it sits.
+      // zod-validator hands the hook the received value as `data` on failure too.
+      requireWellFormed((result as { data?: unknown }).data)
       if (!result.success) {
         // zod messages describe the expectation, not the received value, so they are PHI-safe.
-        throw new NexoraError('request.invalid', { issues: result.error.issues.slice(0, 50).map((i) => ({ path: i.path.join('.'), message: i.message })) })
+        throw new NexoraError('request.invalid', { issues: fieldIssues(result.error.issues) })
       }
     },
   })

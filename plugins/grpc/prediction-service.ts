@@ -1,5 +1,5 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf'
-import { NexoraError, type Caller, type FeatureValue as Value, type FrontDoorContext, type PredictionResult, type PredictionRequest } from '../../core/index.ts'
+import { fieldIssues, NexoraError, type Caller, type FeatureValue as Value, type FrontDoorContext, type PredictionResult, type PredictionRequest } from '../../core/index.ts'
 // The REST body schema: one set of limits (lengths, alias names, row shape) for both front doors.
 import { PredictRequestSchema as RestPredictRequest } from '../../core/index.ts'
 import { FeatureValueSchema, type FeatureValue, type PredictRequest, type PredictResponseSchema } from './gen/nexora/v1/prediction_pb.ts'
@@ -36,7 +36,7 @@ export function toPredictionRequest(request: PredictRequest): PredictionRequest 
     // A path may hold a feature name the client chose: only name-like segments are shown.
     const segment = (p: PropertyKey) => (/^[A-Za-z0-9_-]{1,64}$/.test(String(p)) ? String(p) : '<key>')
     const paths = [...new Set(parsed.error.issues.map((i) => i.path.map(segment).join('.') || '(root)'))].slice(0, 10)
-    throw new NexoraError('request.invalid', { detail: `invalid field(s) ${paths.join(' ')}`, issues: parsed.error.issues.slice(0, 50).map((i) => ({ path: i.path.join('.'), message: i.message })) })
+    throw new NexoraError('request.invalid', { detail: `invalid field(s) ${paths.join(' ')}`, issues: fieldIssues(parsed.error.issues) })
   }
   const { rows, ...rest } = parsed.data
   return { ...rest, rows: rows.map((r) => ({ patientRef: r.patientId, features: r.features, ...(r.sequence ? { sequence: r.sequence } : {}) })) }

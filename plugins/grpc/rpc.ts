@@ -1,5 +1,5 @@
 import type { HandlerContext } from '@connectrpc/connect'
-import { NexoraError, type RoutePolicy } from '../../core/index.ts'
+import { NexoraError, requireWellFormed, type RoutePolicy } from '../../core/index.ts'
 import { admit, requestIdOf, type Admitted, type GuardDeps } from './guard.ts'
 import { RPC_POLICIES } from './policies.ts'
 import { toConnectError } from './status.ts'
@@ -22,6 +22,8 @@ export function unary<I, O>(guard: GuardDeps, impl: (request: I, call: Admitted)
       // Fail closed, like the REST route table: a method without a policy is refused.
       if (!policy) throw new NexoraError('auth.forbidden', { detail: 'the method has no access policy' })
       call = await admit(guard, ctx, { route, policy, requestId })
+      // The Connect JSON form carries `\ud800` escapes like any JSON body; REST refuses them in its schema hook.
+      requireWellFormed(request)
       const result = await impl(request, call)
       await call.committed
       return result

@@ -37,6 +37,30 @@ export function auditSinkConformance(label: string, open: () => Promise<AuditHar
       await close()
     })
 
+    it('stores exactly what it hashed, whatever the strings hold (lone surrogates, NUL, every plane)', async () => {
+      const { sink, close } = await open()
+      // What a request can put into an event: a lone surrogate is hashed as one UTF-16 unit but
+      // stored by UTF-8 engines as U+FFFD, and PostgreSQL refuses NUL in text outright.
+      const odd = ['\ud800', 'a\udc00b', '\udbff\ud800', 'nul\u0000here', '\u{10FFFF}\u{1F600}\u{E0001}', '\uFFFE\uFEFF']
+      const events = odd.map((text, i) => auditEvent(i, { actor: text, patientRef: `Patient/${text}`, model: text, version: text, reason: text, requestId: text, ip: text, context: { [text]: text, list: [text] } }))
+      const receipts = await sink.append(events)
+      expect(await sink.verify()).toEqual({ ok: true, events: odd.length })
+      const { events: stored } = await sink.query({}, { limit: 10 })
+      // The stored row is the hashed form: re-reading it gives the receipt's hash, and nothing is ill-formed.
+      expect(stored.map((e) => e.hash)).toEqual(receipts.map((r) => r.hash))
+      for (const event of stored) {
+        for (const text of [event.actor, event.patientRef, event.model, event.version, event.reason, event.requestId, event.ip, JSON.stringify(event.context)]) {
+          expect(text!.isWellFormed()).toBe(true)
+          expect(text).not.toContain('\u0000')
+        }
+      }
+      // Well-formed text outside the BMP is kept as it was, not replaced.
+      expect(stored[4]!.actor).toBe('\u{10FFFF}\u{1F600}\u{E0001}')
+      expect(stored[0]!.actor).toBe('\uFFFD')
+      expect(await sink.query({ actor: '\uFFFD' }, { limit: 10 })).toMatchObject({ events: [{ seq: 1 }] })
+      await close()
+    })
+
     it('filters by actor, patient, action, outcome, request and time, and pages by seq', async () => {
       const { sink, close } = await open()
       await sink.append(Array.from({ length: 40 }, (_, i) => auditEvent(i)))
