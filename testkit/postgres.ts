@@ -28,6 +28,10 @@ export interface PostgresServer {
   port: number
   /** A fresh, empty database, and its URL. */
   createDatabase(): Promise<string>
+  /** `pg_ctl restart -m fast`: every session is terminated, and it resolves once the server accepts connections again. */
+  restart(): Promise<void>
+  /** `pg_terminate_backend` on every other session connected to the database `url` names; resolves with how many it ended. */
+  terminateSessions(url: string): Promise<number>
   stop(): Promise<void>
 }
 
@@ -52,6 +56,21 @@ export async function startPostgres(): Promise<PostgresServer> {
       await client.query(`CREATE DATABASE ${name}`)
       await client.end()
       return `postgres://nexora@127.0.0.1:${port}/${name}`
+    },
+    async restart() {
+      const [cmd, args] = asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-m', 'fast', '-w', 'restart'])
+      const code = await new Promise((resolve) => spawn(cmd, args, { stdio: 'ignore' }).once('exit', resolve))
+      if (code !== 0) throw new Error(`pg_ctl restart exited with ${code}`)
+    },
+    async terminateSessions(url) {
+      const client = new pg.Client({ host: '127.0.0.1', port, user: 'nexora', database: 'postgres' })
+      await client.connect()
+      try {
+        const { rows } = await client.query('SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [new URL(url).pathname.slice(1)])
+        return rows.filter((r: { ended: boolean }) => r.ended).length
+      } finally {
+        await client.end()
+      }
     },
     async stop() {
       const [cmd, args] = asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'])

@@ -5,11 +5,26 @@ interface Waiter {
   events: AuditEventInput[]
   resolve(receipts: AuditReceipt[]): void
   reject(error: unknown): void
+  /** Set once this write is known not to be committed. */
+  failed?: boolean
+  /** The earlier write this one must not outlive (see `WriteOptions.after`). */
+  after?: Waiter
+}
+
+export interface WriteOptions {
+  /**
+   * A promise an earlier `write` of this writer returned: these events commit only if those did.
+   * Both events of a request or neither: a response event must never land when its request event
+   * failed (a later batch may succeed once the database is back). Free of cost: commits run one at
+   * a time in order, so `after` is in the same batch (one atomic append) or settled before this
+   * batch forms.
+   */
+  after?: Promise<AuditReceipt[]>
 }
 
 export interface AuditWriter {
   /** Resolves once the events are durably committed, sharing the commit with concurrent writers. */
-  write(events: AuditEventInput[]): Promise<AuditReceipt[]>
+  write(events: AuditEventInput[], options?: WriteOptions): Promise<AuditReceipt[]>
   /** Resolves when everything written so far is committed. */
   drain(): Promise<void>
 }
@@ -45,6 +60,7 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
   const schedule = options.schedule ?? defaultSchedule
   const nextTurn = () => new Promise<void>((resolve) => schedule(resolve))
   const queue: Waiter[] = []
+  const waiters = new WeakMap<Promise<AuditReceipt[]>, Waiter>()
   let running: Promise<void> | undefined
 
   async function commitOnce() {
@@ -57,34 +73,52 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
       size += waiter.events.length
     }
     if (batch.length === 0) return
+    for (const waiter of batch) {
+      if (!waiter.after?.failed) continue
+      waiter.failed = true
+      waiter.reject(new NexoraError('audit.write_failed', { detail: 'an audit event it depends on was not committed' }))
+    }
+    const live = batch.filter((w) => !w.failed)
+    if (live.length === 0) return
     try {
       const started = performance.now()
-      const receipts = await sink.append(batch.flatMap((w) => w.events))
+      const receipts = await sink.append(live.flatMap((w) => w.events))
       options.onCommit?.((performance.now() - started) / 1000, receipts.length)
       let offset = 0
-      for (const waiter of batch) {
+      for (const waiter of live) {
         waiter.resolve(receipts.slice(offset, offset + waiter.events.length))
         offset += waiter.events.length
       }
     } catch (cause) {
       const error = new NexoraError('audit.write_failed', { cause })
-      for (const waiter of batch) waiter.reject(error)
+      for (const waiter of live) {
+        waiter.failed = true
+        waiter.reject(error)
+      }
     }
   }
 
+  async function settle(result: Promise<AuditReceipt[]>, settled: () => boolean) {
+    while (!settled()) {
+      // `finally` clears `running` before any waiter resumes, so exactly one of them starts the next commit.
+      running ??= commitOnce().finally(() => { running = undefined })
+      await running
+    }
+    return result
+  }
+
   return {
-    async write(events) {
+    write(events, options = {}) {
       let settled = false
+      let waiter!: Waiter
       const result = new Promise<AuditReceipt[]>((resolve, reject) => {
-        queue.push({ events, resolve: (r) => { settled = true; resolve(r) }, reject: (e) => { settled = true; reject(e) } })
+        waiter = { events, resolve: (r) => { settled = true; resolve(r) }, reject: (e) => { settled = true; reject(e) }, after: options.after && waiters.get(options.after) }
+        queue.push(waiter)
       })
       result.catch(() => {})
-      while (!settled) {
-        // `finally` clears `running` before any waiter resumes, so exactly one of them starts the next commit.
-        running ??= commitOnce().finally(() => { running = undefined })
-        await running
-      }
-      return result
+      const done = settle(result, () => settled)
+      waiters.set(done, waiter)
+      return done
     },
     async drain() {
       while (running || queue.length > 0) await (running ?? nextTurn())

@@ -60,6 +60,7 @@ async function runStages(deps: PipelineDeps, ctx: PipelineContext, order: 'pre' 
  * 'pre' stages → resolve (cached) → validate → predict/explain → 'post' stages →
  * audit response → metrics. It returns only after both audit events are committed,
  * and on failure it still commits the response event (with the error code) before throwing.
+ * A response event commits only if its request event did: both events of a request, or neither.
  */
 export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, request: PredictionRequest): Promise<PredictionResult> {
   const started = deps.clock.now()
@@ -107,7 +108,9 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
       ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'success', version,
       context: { ...context, ...loadedContext, inputHash, explain: Boolean(request.explain) },
     }
-    const [[req], [res]] = await Promise.all([requestReceipt, deps.audit.write([responseEvent])])
+    // `after`: the response event commits only if the request event did, never alone (an orphan)
+    // when the request's commit failed and the database came back before the response's.
+    const [[req], [res]] = await Promise.all([requestReceipt, deps.audit.write([responseEvent], { after: requestReceipt })])
     record(deps, ref.name, version, released, started, 'success')
     notify(deps, { ts: responseEvent.ts, requestId: ctx.requestId, model: stored.name, version, rows, predictions: released })
     return { model: { name: stored.name, version }, predictions: released, requestId: ctx.requestId, auditIds: [req!.seq, res!.seq] }
@@ -117,7 +120,8 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     const failure: AuditEventInput = {
       ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'failure', version, reason: error.code, context: { ...context, ...loadedContext },
     }
-    await Promise.all([requestReceipt, deps.audit.write([failure])])
+    // Both events of a request or neither: no failure event when the request event was not committed.
+    await Promise.all([requestReceipt, deps.audit.write([failure], { after: requestReceipt })])
     record(deps, ref.name, version ?? 'unknown', [], started, error.code)
     if (error.code === 'internal') deps.logger.error('predict.failed', { requestId: ctx.requestId, code: error.code })
     throw error

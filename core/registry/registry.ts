@@ -4,6 +4,7 @@ import { NexoraError } from '../errors.ts'
 import type { LoadedModel, ModelManifest, ModelPlugin } from '../ports/model.ts'
 import type { ModelStore, StoredVersion } from '../ports/model-store.ts'
 import type { Clock, MetricsRegistry } from '../ports/runtime.ts'
+import { codedModelStore } from './coded-store.ts'
 import { checkFiles, hashFiles } from './integrity.ts'
 import { ModelManifestSchema } from './manifest-schema.ts'
 
@@ -49,7 +50,11 @@ export interface RegistryOptions {
   /**
    * How long a resolved `name@ref` is reused before the store is asked again (ms). Keeps
    * storage off the /predict hot path; a promotion made by another replica is seen within it.
-   * Default 2000.
+   * Default 2000. When a refresh finds the store down, the request fails with
+   * `storage.unavailable` (503) rather than reusing the expired entry: the audit trail lives in
+   * the same database with every shipped store, so the prediction could not be answered anyway,
+   * and an archive or demotion made meanwhile by a replica that can reach the store must take
+   * effect within this TTL, not whenever this replica's outage ends.
    */
   resolveTtlMs?: number
 }
@@ -67,7 +72,8 @@ export function parseModelRef(ref: string): { name: string; version?: string } {
  * const registry = createRegistry({ store: memoryModelStore(), plugins: () => [linearModelPlugin], clock: systemClock })
  */
 export function createRegistry(options: RegistryOptions): ModelRegistry {
-  const { store, clock } = options
+  const { clock } = options
+  const store = codedModelStore(options.store)
   const loadSeconds = options.metrics?.histogram('nexora_model_load_seconds', 'Time to load a model version into memory')
 
   const pluginFor = (kind: string) => {

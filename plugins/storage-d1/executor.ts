@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import { chunked, type SqlExecutor } from '../storage-sql/executor.ts'
+import { guardExecutor } from '../storage-sql/unavailable.ts'
 import type { D1Database } from './d1-types.ts'
 
 /** D1 refuses a statement with more than 100 bound parameters (local Miniflare enforces it too). */
@@ -20,6 +21,9 @@ export const D1_MAX_PARAMS = 100
  * @example
  * const db = openD1(env.DB)
  * const sink = sqlAuditSink(db)
+ *
+ * Its D1 errors pass through storage-sql's `guardExecutor`: a lost connection or an overloaded or
+ * reset database answers `storage.unavailable` (503).
  */
 export function openD1(binding: D1Database): SqlExecutor & { db: DrizzleD1Database } {
   const db = drizzle(binding as never)
@@ -34,7 +38,7 @@ export function openD1(binding: D1Database): SqlExecutor & { db: DrizzleD1Databa
       return binding.prepare(text).bind(...params)
     }))
   }
-  return {
+  return guardExecutor({
     dialect: 'sqlite',
     maxParams: D1_MAX_PARAMS,
     db,
@@ -47,5 +51,5 @@ export function openD1(binding: D1Database): SqlExecutor & { db: DrizzleD1Databa
       sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(', '))}) VALUES ${sql.join(chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${v}`), sql`, `)})`), sql`, `)}`)),
     // The binding belongs to the Worker's environment; there is no connection to close.
     close: async () => {},
-  }
+  })
 }

@@ -6,6 +6,7 @@ import type { SQL } from 'drizzle-orm'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
 import { lazy } from '../../core/index.ts'
 import { chunked, type SqlExecutor } from './executor.ts'
+import { guardExecutor } from './unavailable.ts'
 
 export type LibsqlDb = LibSQLDatabase & { $client: Client }
 
@@ -24,7 +25,7 @@ const loadLibsql = lazy(async () => {
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/sqlite', import.meta.url))
 
-/** Open (creating the folder for) a libSQL database, apply the committed migrations, and wrap it. */
+/** Open (creating the folder for) a libSQL database, apply the committed migrations, and wrap it (outages answer `storage.unavailable`). */
 export async function openLibsql(url: string, durability: Durability): Promise<SqlExecutor & { db: LibsqlDb }> {
   const { createClient, drizzle, migrate } = await loadLibsql()
   if (url.startsWith('file:') && url !== 'file::memory:') {
@@ -49,7 +50,7 @@ export async function openLibsql(url: string, durability: Durability): Promise<S
       await new Promise((r) => setTimeout(r, 50 * (attempt + 1)))
     }
   }
-  return {
+  return guardExecutor({
     dialect: 'sqlite',
     db,
     all: <T>(query: SQL) => db.all<T>(query),
@@ -63,5 +64,5 @@ export async function openLibsql(url: string, durability: Durability): Promise<S
       })), 'write')
     },
     close: async () => client.close(),
-  }
+  })
 }

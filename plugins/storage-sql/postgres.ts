@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url'
 import { sql, type SQL } from 'drizzle-orm'
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
+import type { Pool, PoolClient } from 'pg'
 import { lazy } from '../../core/index.ts'
 import { chunked, type SqlExecutor, type SqlRunner } from './executor.ts'
+import { guardExecutor } from './unavailable.ts'
 
 const loadPg = lazy(async () => {
   const [pg, { drizzle }, { migrate }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')])
@@ -26,28 +28,61 @@ function runner(db: Pick<NodePgDatabase, 'execute'>): SqlRunner {
   }
 }
 
-/** Connect to PostgreSQL (a `postgres://` URL), apply the committed migrations, and wrap it. */
+/**
+ * One transaction on a client of its own. Unlike drizzle's `transaction`, a failed BEGIN still
+ * releases the client (a leaked client per failed BEGIN would exhaust the pool during an outage
+ * and never recover), and a client whose connection died (its ROLLBACK fails too) is destroyed
+ * with `release(error)` instead of going back to the pool.
+ */
+async function inTransaction<T>(pool: Pool, wrap: (client: PoolClient) => SqlRunner, fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  let dead: Error | undefined
+  try {
+    await client.query('BEGIN')
+    const result = await fn(wrap(client))
+    await client.query('COMMIT')
+    return result
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => { dead = rollbackError })
+    throw error
+  } finally {
+    client.release(dead)
+  }
+}
+
+/** Connect to PostgreSQL (a `postgres://` URL), apply the committed migrations, and wrap it (outages answer `storage.unavailable`). */
 export async function openPostgres(url: string): Promise<SqlExecutor & { db: NodePgDatabase }> {
   const { Pool, types, drizzle, migrate } = await loadPg()
-  // bigint (int8) arrives as a string by default; our sequence numbers fit a double exactly.
-  const pool = new Pool({ connectionString: url, max: 8, types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : types.getTypeParser(oid, format as 'text')) } as never })
-  // An idle pooled connection dropped by the server (restart, failover) must not crash the process.
+  const pool = new Pool({
+    connectionString: url, max: 8,
+    // A blackholed server fails a request within this instead of hanging it; keep-alive notices a dead peer on an idle connection.
+    connectionTimeoutMillis: 10_000, keepAlive: true,
+    // bigint (int8) arrives as a string by default; our sequence numbers fit a double exactly.
+    types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : types.getTypeParser(oid, format as 'text')) } as never,
+  })
+  // node-postgres emits 'error' when a connection drops (a restart, pg_terminate_backend, a reset):
+  // on the pool for an idle client, on the client itself while it is checked out (pg-pool removes
+  // its own listener for that time, and a transaction holds its client across statements).
+  // Unheard, either event kills the process. The query in flight still rejects, and a client that
+  // is no longer queryable is dropped on release, so these listeners only keep the process alive.
   pool.on('error', () => {})
+  pool.on('connect', (client) => { client.on('error', () => {}) })
   const db = drizzle(pool)
+  const wrap = (client: PoolClient) => runner(drizzle(client))
   // Two processes starting together must not both create the tables.
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK + 1})`)
+  await inTransaction(pool, wrap, async (tx) => {
+    await tx.run(sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK + 1})`)
     await migrate(drizzle(pool), { migrationsFolder: MIGRATIONS })
   })
-  return {
+  return guardExecutor({
     dialect: 'postgres',
     db,
     ...runner(db),
-    batch: async (queries) => db.transaction(async (tx) => { for (const q of queries) await tx.execute(q) }),
-    withChainLock: (fn) => db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`)
-      return fn(runner(tx))
+    batch: (queries) => inTransaction(pool, wrap, async (tx) => { for (const q of queries) await tx.run(q) }),
+    withChainLock: (fn) => inTransaction(pool, wrap, async (tx) => {
+      await tx.run(sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`)
+      return fn(tx)
     }),
     close: () => pool.end(),
-  }
+  })
 }
