@@ -13,7 +13,11 @@ export interface AssessInput {
   caller: Caller
   /** The pipeline's request id, which is also the card's uuid (feedback finds the assessment by it). */
   requestId: string
-  reader: FhirReader | { unavailable: string }
+  /**
+   * The reader on the request's `fhirServer`, or why there is none. Called inside the audited
+   * part of the pipeline, so a refused `fhirServer` (`cds.fhir_server_refused`) is recorded too.
+   */
+  access: () => FhirReader | { unavailable: string }
   links: { modelCard: string; launch: string }
 }
 
@@ -34,7 +38,7 @@ export async function assess(ctx: FrontDoorContext, input: AssessInput): Promise
     {
       route: 'cds-hooks',
       loadRows: async () => {
-        const gathered = await gather({ templates: service.templates, request, now, reader: input.reader })
+        const gathered = await gather({ templates: service.templates, request, now, reader: input.access() })
         extracted = patientRow(service.etl, gathered.resources, patientId, now)
         // Keys and counts only: which data came from where, never the data.
         const context = { source: 'cds-hooks', hook: request.hook, hookInstance: request.hookInstance, resources: gathered.resources.length, ...gathered.sources }

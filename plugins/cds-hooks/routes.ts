@@ -60,7 +60,7 @@ export function cdsHooksRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext, 
     const caller = callerOf(c.get('caller'))
     const cards = await assess(ctx, {
       service: found, request, caller, requestId,
-      reader: fhirAccess(request, deps.clients.get(caller.subject), deps.fhir),
+      access: () => fhirAccess(request, deps.clients.get(caller.subject), deps.fhir),
       links: { modelCard: deps.links.modelCard(found.manifest.name, found.manifest.version), launch: deps.links.launch },
     })
     return c.json({ cards }, 200)
