@@ -30,6 +30,10 @@ export interface PostgresServer {
   createDatabase(): Promise<string>
   /** `pg_ctl restart -m fast`: every session is terminated, and it resolves once the server accepts connections again. */
   restart(): Promise<void>
+  /** `pg_ctl stop -m fast`, keeping the data: the server is down until `resume`. */
+  pause(): Promise<void>
+  /** `pg_ctl start` on the same port and data after `pause`; resolves once it accepts connections. */
+  resume(): Promise<void>
   /** `pg_terminate_backend` on every other session connected to the database `url` names; resolves with how many it ended. */
   terminateSessions(url: string): Promise<number>
   stop(): Promise<void>
@@ -44,8 +48,14 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort()
   const [initCmd, initArgs] = asServerUser(join(bin, 'initdb'), ['-D', data, '-U', 'nexora', '--auth=trust', '--no-sync', '-E', 'UTF8'])
   execFileSync(initCmd, initArgs, { stdio: 'ignore' })
-  const [ctlCmd, ctlArgs] = asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start'])
+  const startArgs = ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']
+  const [ctlCmd, ctlArgs] = asServerUser(join(bin, 'pg_ctl'), startArgs)
   execFileSync(ctlCmd, ctlArgs, { stdio: 'ignore' })
+  const ctl = async (args: string[]) => {
+    const [cmd, full] = asServerUser(join(bin, 'pg_ctl'), args)
+    const code = await new Promise((resolve) => spawn(cmd, full, { stdio: 'ignore' }).once('exit', resolve))
+    if (code !== 0) throw new Error(`pg_ctl ${args.at(-1)} exited with ${code}`)
+  }
   let n = 0
   return {
     port,
@@ -57,11 +67,9 @@ export async function startPostgres(): Promise<PostgresServer> {
       await client.end()
       return `postgres://nexora@127.0.0.1:${port}/${name}`
     },
-    async restart() {
-      const [cmd, args] = asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-m', 'fast', '-w', 'restart'])
-      const code = await new Promise((resolve) => spawn(cmd, args, { stdio: 'ignore' }).once('exit', resolve))
-      if (code !== 0) throw new Error(`pg_ctl restart exited with ${code}`)
-    },
+    restart: () => ctl(['-D', data, '-l', join(dir, 'log'), '-m', 'fast', '-w', 'restart']),
+    pause: () => ctl(['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: () => ctl(startArgs),
     async terminateSessions(url) {
       const client = new pg.Client({ host: '127.0.0.1', port, user: 'nexora', database: 'postgres' })
       await client.connect()

@@ -6,7 +6,7 @@ import type { SQL } from 'drizzle-orm'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
 import { lazy } from '../../core/index.ts'
 import { chunked, type SqlExecutor } from './executor.ts'
-import { guardExecutor } from './unavailable.ts'
+import { guardExecutor, isStorageUnavailable } from './unavailable.ts'
 
 export type LibsqlDb = LibSQLDatabase & { $client: Client }
 
@@ -28,41 +28,77 @@ const MIGRATIONS = fileURLToPath(new URL('./migrations/sqlite', import.meta.url)
 /** Open (creating the folder for) a libSQL database, apply the committed migrations, and wrap it (outages answer `storage.unavailable`). */
 export async function openLibsql(url: string, durability: Durability): Promise<SqlExecutor & { db: LibsqlDb }> {
   const { createClient, drizzle, migrate } = await loadLibsql()
-  if (url.startsWith('file:') && url !== 'file::memory:') {
+  const memory = url === ':memory:' || url === 'file::memory:'
+  if (url.startsWith('file:') && !memory) {
     await mkdir(dirname(fileURLToPath(new URL(url, `file://${process.cwd()}/`))), { recursive: true })
   }
-  // One connection: the synchronous pragma is per connection, and group commit serialises writes anyway.
-  const client = createClient({ url, concurrency: 1 })
-  // Wait for a lock instead of failing at once: another process may be switching the file to WAL
-  // or migrating it at the same moment.
-  await client.execute('PRAGMA busy_timeout = 5000')
-  if (url !== ':memory:' && url !== 'file::memory:') await client.execute('PRAGMA journal_mode = WAL')
-  await client.execute(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
-  const db = drizzle(client) as LibsqlDb
+  const connect = async () => {
+    // One connection: the synchronous pragma is per connection, and group commit serialises writes anyway.
+    const client = createClient({ url, concurrency: 1 })
+    try {
+      // Wait for a lock instead of failing at once: another process may be switching the file to WAL
+      // or migrating it at the same moment.
+      await client.execute('PRAGMA busy_timeout = 5000')
+      if (!memory) await client.execute('PRAGMA journal_mode = WAL')
+      await client.execute(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
+    } catch (error) {
+      client.close()
+      throw error
+    }
+    return { client, db: drizzle(client) as LibsqlDb }
+  }
+  let conn = await connect()
+  let closed = false
   // Two processes can both read "nothing applied" and race to create the tables; the loser
-  // retries and then finds the migrations recorded.
+  // retries on a fresh connection and then finds the migrations recorded.
   for (let attempt = 0; ; attempt++) {
     try {
-      await migrate(db, { migrationsFolder: MIGRATIONS })
+      await migrate(conn.db, { migrationsFolder: MIGRATIONS })
       break
     } catch (error) {
       if (attempt >= 5) throw error
       await new Promise((r) => setTimeout(r, 50 * (attempt + 1)))
+      if (!memory) { conn.client.close(); conn = await connect() }
+    }
+  }
+
+  // After an outage error the connection is replaced, never reused: a BEGIN that failed with
+  // SQLITE_BUSY stays active in the native driver, and every later COMMIT on that connection fails
+  // ("cannot commit transaction - SQL statements in progress"), so one lock held past busy_timeout
+  // by another process would stop every write for good. An in-memory database is its connection.
+  let renewing: Promise<void> | undefined
+  const renew = (failed: typeof conn) => {
+    if (memory || closed || failed !== conn) return
+    renewing ??= connect().then((fresh) => { conn = fresh; failed.client.close() }, () => {}).finally(() => { renewing = undefined })
+  }
+  const use = async <T>(work: (c: typeof conn) => Promise<T>): Promise<T> => {
+    if (renewing) await renewing
+    const current = conn
+    try {
+      return await work(current)
+    } catch (error) {
+      if (isStorageUnavailable(error)) renew(current)
+      throw error
     }
   }
   return guardExecutor({
     dialect: 'sqlite',
-    db,
-    all: <T>(query: SQL) => db.all<T>(query),
-    run: async (query) => (await db.run(query)).rowsAffected,
-    batch: async (queries) => { if (queries.length) await db.batch(queries.map((q) => db.run(q)) as [ReturnType<typeof db.run>]) },
-    async insertRows(table, columns, rows) {
+    /** The current connection's drizzle database (it changes when a failed connection is replaced). */
+    get db() { return conn.db },
+    all: <T>(query: SQL) => use(({ db }) => db.all<T>(query)),
+    run: (query) => use(async ({ db }) => (await db.run(query)).rowsAffected),
+    batch: (queries) => use(async ({ db }) => { if (queries.length) await db.batch(queries.map((q) => db.run(q)) as [ReturnType<typeof db.run>]) }),
+    insertRows: (table, columns, rows) => use(async ({ client }) => {
       const row = `(${columns.map(() => '?').join(',')})`
       await client.batch(chunked(rows, columns.length).map((chunk) => ({
         sql: `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => row).join(',')}`,
         args: chunk.flat() as never,
       })), 'write')
+    }),
+    close: async () => {
+      closed = true
+      await renewing
+      conn.client.close()
     },
-    close: async () => client.close(),
   })
 }

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm'
 import { NexoraError } from '../../core/index.ts'
 import type { SqlExecutor, SqlRunner } from './executor.ts'
 
@@ -81,10 +82,11 @@ const guardRunner = (db: SqlRunner): SqlRunner => ({
  */
 export function guardExecutor<E extends SqlExecutor>(db: E): E {
   const withChainLock = db.withChainLock?.bind(db)
-  return {
-    ...db,
+  // Descriptors, not a spread: an executor may expose its current connection through a getter.
+  const guarded = Object.defineProperties({}, Object.getOwnPropertyDescriptors(db)) as E
+  return Object.assign(guarded, {
     ...guardRunner(db),
-    batch: (queries) => mapped(() => db.batch(queries)),
+    batch: (queries: SQL[]) => mapped(() => db.batch(queries)),
     ...(withChainLock ? { withChainLock: <T>(fn: (tx: SqlRunner) => Promise<T>) => mapped(() => withChainLock((tx) => fn(guardRunner(tx)))) } : {}),
-  }
+  })
 }

@@ -41,7 +41,8 @@ async function send(server: ServeProcess, replica: number, id: string): Promise<
     const type = res.headers.get('content-type') ?? ''
     const body = await res.text()
     const code = res.status === 200 ? undefined : (JSON.parse(body) as { code?: string }).code
-    return { id, replica, status: res.status, code, type, at: Date.now() }
+    // The server's own request id keys the audit events (a client's id is only a correlation id).
+    return { id: res.headers.get('x-request-id') ?? id, replica, status: res.status, code, type, at: Date.now() }
   } catch {
     // A reset or refused connection: the replica died or dropped it.
     return { id, replica, status: 0, at: Date.now() }
