@@ -37,4 +37,9 @@ export const ModelManifestSchema = z.object({
   onnx: z.unknown().optional(),
   /** The CDS Hooks opt-in (checked by plugins/cds-hooks). */
   cdsHooks: z.unknown().optional(),
+  /**
+   * Whether the model may score a patient who had died by the index time (default false: the
+   * FHIR front doors refuse such a patient with `patient.deceased`, CDS Hooks answers no card).
+   */
+  appliesToDeceased: z.boolean().optional().openapi({ description: 'May the model score a patient who had died by the index time? Default false: the FHIR front door refuses (`patient.deceased`) and CDS Hooks answers no card.' }),
 }).openapi('ModelManifest')

@@ -1,6 +1,7 @@
 import type { FeatureValue, FhirResource } from '../../core/index.ts'
 import { aggregate, type Point } from './aggregate.ts'
 import { conditionCodes } from './codes.ts'
+import { deathTime } from './deceased.ts'
 import { compilePath, type Compiled } from './fhirpath.ts'
 import { charlson, elixhauser } from './icd10/index.ts'
 import { skip, type EtlReport } from './report.ts'
@@ -102,7 +103,7 @@ export interface PatientContext {
 export function extractPatient(compiled: CompiledSpec, resources: FhirResource[], ctx: PatientContext, report: EtlReport, used?: Set<string>): Record<string, FeatureValue> {
   const use = (r: FhirResource | Record<string, any> | undefined) => { if (used && r?.id) used.add(`${r.resourceType}/${r.id}`) }
   const patient = resources.find((r) => r.resourceType === 'Patient') as Record<string, any> | undefined
-  const death = fhirTime(patient?.deceasedDateTime)
+  const death = deathTime(patient as FhirResource | undefined)
   const usable = (time: number, windowDays?: number): boolean => {
     if (Number.isNaN(time)) return skip(report, 'bad_date'), false
     if (time > ctx.now) return skip(report, 'future_date'), false
@@ -127,7 +128,12 @@ export function extractPatient(compiled: CompiledSpec, resources: FhirResource[]
     if (feature.kind === 'age') {
       const born = fhirTime(patient?.birthDate)
       if (Number.isNaN(born)) skip(report, 'missing_birth_date')
-      else { result = Math.floor(((ctx.indexTime - born) / YEAR) * 100) / 100; use(patient) }
+      else {
+        // A patient stops ageing at death: the age is at the index time or at death, whichever is earlier.
+        const at = Number.isNaN(death) ? ctx.indexTime : Math.min(ctx.indexTime, death)
+        result = Math.floor(((at - born) / YEAR) * 100) / 100
+        use(patient)
+      }
     } else if (feature.kind === 'sex') {
       result = typeof patient?.gender === 'string' ? patient.gender : null
       if (result !== null) use(patient)

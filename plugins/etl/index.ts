@@ -1,6 +1,7 @@
 export { ClinicalETL, type Dataset, type ExtractedRow, type ExtractOptions } from './clinical-etl.ts'
 export { parseFeatureSpec, inputsFromSpec, FeatureSpecSchema, type FeatureSpec, type Feature } from './spec.ts'
 export { compileSpec, extractPatient } from './extract.ts'
+export { appliesToDeceased, deathTime, isDeceasedAt, refuseDeceased } from './deceased.ts'
 export { buildSequence, type SequenceEvent } from './sequence.ts'
 export { recordsFromBundle, recordsFromNdjson, recordsFromServer, groupByPatient, type PatientRecord } from './sources.ts'
 export { emptyReport, mergeReports, type EtlReport, type SkipReason } from './report.ts'

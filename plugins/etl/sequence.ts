@@ -1,5 +1,6 @@
 import type { ClinicalEvent, FhirResource } from '../../core/index.ts'
 import { codingsOf, conditionCodes, LOINC, RXNORM } from './codes.ts'
+import { deathTime } from './deceased.ts'
 import { normalizeIcd10 } from './icd10/index.ts'
 import type { FeatureSpec } from './spec.ts'
 import { defaultTime, fhirTime } from './time.ts'
@@ -49,7 +50,7 @@ function tokens(resource: FhirResource): string[] {
 export function buildSequence(resources: FhirResource[], sequence: NonNullable<FeatureSpec['sequence']>, indexTime: number, now: number): SequenceEvent[] {
   const patient = resources.find((r) => r.resourceType === 'Patient') as Record<string, any> | undefined
   const born = fhirTime(patient?.birthDate)
-  const death = fhirTime(patient?.deceasedDateTime)
+  const death = deathTime(patient as FhirResource | undefined)
   const include = new Set<string>(sequence.include)
   const events: SequenceEvent[] = []
   for (const resource of resources) {

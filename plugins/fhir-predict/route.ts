@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { NexoraError, PREDICT_ACCESS, type AppEnv, type FhirSource, type FrontDoorContext, type Row } from '../../core/index.ts'
-import { ClinicalETL, type FeatureSpec, type PatientRecord } from '../etl/index.ts'
+import { ClinicalETL, refuseDeceased, type FeatureSpec, type PatientRecord } from '../etl/index.ts'
 import { toRiskAssessment } from './risk-assessment.ts'
 
 const Params = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9\-.]+$/, 'a FHIR id').openapi({ param: { name: 'id', in: 'path' }, example: 'pt-0001' }) })
@@ -24,12 +24,12 @@ export const FHIR_PREDICT_PATH = '/fhir/patient/{id}/predict'
 
 const route = createRoute({
   method: 'post', path: FHIR_PREDICT_PATH, tags: ['fhir'], summary: "Score a patient from their FHIR record with a model's feature spec",
-  description: "Fetches the patient's record from the configured FHIR server, extracts the model's features with the feature spec in its manifest, runs the prediction pipeline (auth, audit, stages), and answers with the prediction, or a FHIR RiskAssessment with `?format=fhir` (`prediction.probabilityDecimal` is a probability in 0–1). `?writeBack=true` also creates the RiskAssessment on the FHIR server. `?detail=true` adds `sources` to the JSON answer: per feature, the resources it was computed from. Errors are OperationOutcomes.",
+  description: "Fetches the patient's record from the configured FHIR server, extracts the model's features with the feature spec in its manifest, runs the prediction pipeline (auth, audit, stages), and answers with the prediction, or a FHIR RiskAssessment with `?format=fhir` (`prediction.probabilityDecimal` is a probability in 0–1). `?writeBack=true` also creates the RiskAssessment on the FHIR server. `?detail=true` adds `sources` to the JSON answer: per feature, the resources it was computed from. A patient who had died by the index time is refused (422 `patient.deceased`) unless the model's manifest sets `appliesToDeceased`; age is computed at the index time or at death, whichever is earlier. Errors are OperationOutcomes.",
   request: { params: Params, query: Query, body: { content: { 'application/json': { schema: Body } }, required: true } },
   responses: {
     200: { content: { 'application/json': { schema: z.object({ model: z.object({ name: z.string(), version: z.string() }), prediction: z.record(z.string(), z.unknown()), features: z.record(z.string(), z.unknown()), basis: z.array(z.string()), requestId: z.string(), sources: z.record(z.string(), z.array(z.string())).optional().openapi({ description: 'With `?detail=true`: per feature, the references (`Type/id`) it was computed from' }), writeBack: z.object({ id: z.string().optional() }).optional() }).openapi('FhirPredictResponse') }, 'application/fhir+json': { schema: z.object({ resourceType: z.literal('RiskAssessment') }).passthrough() } }, description: 'The prediction' },
     400: fhirError('Bad request'), 401: fhirError('No valid token'), 403: fhirError('Missing scope'), 404: fhirError('No such patient or model'),
-    422: fhirError('The model has no FHIR feature spec'), 502: fhirError('The FHIR server failed'), 503: fhirError('The FHIR server is unavailable'),
+    422: fhirError('The extracted features do not fit the model, or the patient had died by the index time and the model does not apply to deceased patients (`patient.deceased`)'), 502: fhirError('The FHIR server failed'), 503: fhirError('The FHIR server is unavailable'),
   },
 })
 
@@ -70,6 +70,8 @@ export function fhirPredictRoute(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext
           const [record] = etl.fromBundle({ entry: resources.map((resource) => ({ resource })) })
           if (!record) throw new NexoraError('fhir.not_found', { detail: 'the record holds no Patient' })
           const now = ctx.clock.now()
+          // A model that does not apply to the dead never scores a patient who had died by the index time.
+          refuseDeceased(stored.manifest, record.resources, body.indexTime ? Date.parse(body.indexTime) : now)
           const row = etl.transform(record, { now, indexTime: body.indexTime })
           extracted = query.detail === 'true' ? { ...row, sources: featureSources(`${stored.name}@${stored.version}`, etl.spec, record, { now, indexTime: body.indexTime }) } : row
           const features = Object.fromEntries(Object.entries(row.features).filter(([, v]) => v !== null)) as Row['features']
@@ -90,4 +92,5 @@ export function fhirPredictRoute(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext
   })
 }
 
-export const fhirPredictPolicy = { 'POST /fhir/patient/:id/predict': { access: { anyOf: PREDICT_ACCESS }, rate: 'predict' as const, audit: 'handler' as const, patientParam: 'id' } }
+// `own`: a patient-context token scores its launch patient only (the id must name it; the pipeline checks the row too).
+export const fhirPredictPolicy = { 'POST /fhir/patient/:id/predict': { access: { anyOf: PREDICT_ACCESS }, rate: 'predict' as const, audit: 'handler' as const, patientParam: 'id', patientContext: 'own' as const } }

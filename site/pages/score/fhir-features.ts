@@ -4,7 +4,7 @@
  *
  * | feature | from |
  * |---|---|
- * | age | Patient.birthDate, whole years at `asOf` (default: now) |
+ * | age | Patient.birthDate, whole years at `asOf` (default: now), or at Patient.deceasedDateTime if earlier |
  * | sex | Patient.gender: female → F, male → M (other values are left for the form) |
  * | systolic_bp | latest Observation LOINC 8480-6, alone or as a component of a BP panel (85354-9, 55284-4) |
  * | hba1c | latest Observation LOINC 4548-4 or 17856-6 (%) |
@@ -23,6 +23,7 @@ interface Coding { system?: string; code?: string }
 interface Resource {
   resourceType?: string
   birthDate?: string
+  deceasedDateTime?: string
   gender?: string
   code?: { coding?: Coding[] }
   component?: { code?: { coding?: Coding[] }; valueQuantity?: { value?: number } }[]
@@ -71,7 +72,9 @@ export function featuresFromBundle(bundle: unknown, asOf = new Date()): Mapped {
   const sources: Record<string, string> = {}
   const patient = resources.find((r) => r.resourceType === 'Patient')
   if (patient?.birthDate) {
-    const age = ageAt(patient.birthDate, asOf)
+    // A patient stops ageing at death.
+    const died = Date.parse(patient.deceasedDateTime ?? '')
+    const age = ageAt(patient.birthDate, died < asOf.getTime() ? new Date(died) : asOf)
     if (age !== undefined) { features.age = age; sources.age = `Patient.birthDate ${patient.birthDate}` }
   }
   const sex = patient?.gender === 'female' ? 'F' : patient?.gender === 'male' ? 'M' : undefined
