@@ -1,5 +1,6 @@
 import type { Authenticator } from '../ports/authenticator.ts'
 import type { RateLimitRule } from '../ports/rate-limit.ts'
+import type { PatientContextRule } from './patient-context.ts'
 import { PREDICT_ACCESS, SCOPES, type ScopeRequirement } from './scopes.ts'
 
 /** Rate-limit classes: each route belongs to one, and each class has its own bucket per principal. */
@@ -21,6 +22,13 @@ export interface RoutePolicy {
    * callers carry other credentials (CDS Hooks: an EHR's signed JWT whose `aud` is the URL called).
    */
   authenticator?: Authenticator
+  /**
+   * What a SMART patient-context caller may do here (see core/security/patient-context.ts):
+   * `own` (only its launch patient), `refuse`, or `any` (no patient data involved). A route
+   * that does not say refuses such a caller (fail closed); a test requires every authenticated
+   * route to say.
+   */
+  patientContext?: PatientContextRule
 }
 
 const read = { anyOf: [SCOPES.modelsRead, SCOPES.predict, SCOPES.modelsWrite] }
@@ -31,22 +39,26 @@ const read = { anyOf: [SCOPES.modelsRead, SCOPES.predict, SCOPES.modelsWrite] }
  * without an entry is refused (fail closed).
  */
 export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
-  'GET /health': { access: 'public', rate: 'public', audit: 'handler' },
-  'GET /openapi.json': { access: 'public', rate: 'public', audit: 'handler' },
-  'GET /docs': { access: 'public', rate: 'public', audit: 'handler' },
-  'GET /docs/assets/init.js': { access: 'public', rate: 'public', audit: 'handler' },
-  'GET /docs/assets/:file': { access: 'public', rate: 'public', audit: 'handler' },
-  'GET /metrics': { access: { anyOf: [SCOPES.metrics] }, rate: 'read', audit: 'handler' },
-  'GET /models': { access: read, rate: 'read', audit: 'middleware' },
-  'GET /models/:name': { access: read, rate: 'read', audit: 'middleware' },
-  'GET /models/:name/versions/:version': { access: read, rate: 'read', audit: 'middleware' },
-  'POST /models/:name/versions/:version/promote': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware' },
-  'POST /models/:name/versions/:version/archive': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware' },
-  'POST /predict': { access: { anyOf: PREDICT_ACCESS }, rate: 'predict', audit: 'handler' },
-  'GET /audit/events': { access: { anyOf: [SCOPES.auditRead] }, rate: 'audit', audit: 'middleware' },
-  'GET /audit/report': { access: { anyOf: [SCOPES.auditRead] }, rate: 'audit', audit: 'middleware' },
-  'POST /audit/verify': { access: { anyOf: [SCOPES.auditRead] }, rate: 'audit', audit: 'middleware' },
-  'POST /audit/checkpoint': { access: { anyOf: [SCOPES.admin] }, rate: 'write', audit: 'middleware' },
+  'GET /health': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
+  'GET /openapi.json': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
+  'GET /docs': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
+  'GET /docs/assets/init.js': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
+  'GET /docs/assets/:file': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
+  // Model quality gauges are aggregates over every patient, like the monitoring reports.
+  'GET /metrics': { access: { anyOf: [SCOPES.metrics] }, rate: 'read', audit: 'handler', patientContext: 'refuse' },
+  'GET /models': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
+  'GET /models/:name': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
+  'GET /models/:name/versions/:version': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
+  // Changing what every patient is scored with is not a one-patient action.
+  'POST /models/:name/versions/:version/promote': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
+  'POST /models/:name/versions/:version/archive': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
+  // The pipeline checks that every row names the launch patient.
+  'POST /predict': { access: { anyOf: PREDICT_ACCESS }, rate: 'predict', audit: 'handler', patientContext: 'own' },
+  // The launch patient's events only; the report, verify and checkpoint span every patient.
+  'GET /audit/events': { access: { anyOf: [SCOPES.auditRead] }, rate: 'audit', audit: 'middleware', patientContext: 'own' },
+  'GET /audit/report': { access: { anyOf: [SCOPES.auditRead] }, rate: 'audit', audit: 'middleware', patientContext: 'refuse' },
+  'POST /audit/verify': { access: { anyOf: [SCOPES.auditRead] }, rate: 'audit', audit: 'middleware', patientContext: 'refuse' },
+  'POST /audit/checkpoint': { access: { anyOf: [SCOPES.admin] }, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
 }
 
 /** Default buckets per principal: capacity (burst) and refill per second. */

@@ -61,6 +61,9 @@ export function phiRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext, key: 
 
 const access = { anyOf: [SCOPES.deid] }
 export const phiPolicies: Record<string, RoutePolicy> = {
-  'POST /phi/detect': { access, rate: 'read', audit: 'handler' },
-  'POST /deidentify': { access, rate: 'read', audit: 'handler' },
+  // Spans of the text the caller sent: nothing stored, no patient's data read.
+  'POST /phi/detect': { access, rate: 'read', audit: 'handler', patientContext: 'any' },
+  // Refused: pseudonyms and date shifts are keyed by whatever patient ids the input names (a
+  // `patientId`, a Patient's id, each reference in a Bundle), so the answer links other patients.
+  'POST /deidentify': { access, rate: 'read', audit: 'handler', patientContext: 'refuse' },
 }

@@ -24,7 +24,7 @@ const Result = z.object({
 
 const route = createRoute({
   method: 'get', path: PATIENT_SEARCH_PATH, tags: ['fhir'], summary: 'Search patients on the configured FHIR server by name and birth date',
-  description: 'A short list (id, name, birth date, gender) for choosing whom to score: the FHIR server is searched with `name`, `birthdate` and `_count`, and the matches are checked again here (a server that ignores a parameter still answers correctly). Needs at least one criterion. Audited as data access (`fhir.search`, with the ids returned, never the criteria). Errors are OperationOutcomes.',
+  description: 'A short list (id, name, birth date, gender) for choosing whom to score: the FHIR server is searched with `name`, `birthdate` and `_count`, and the matches are checked again here (a server that ignores a parameter still answers correctly). Needs at least one criterion. Audited as data access (`fhir.search`, with the ids returned, never the criteria). A SMART patient-context token (EHR launch) finds its launch patient at most. Errors are OperationOutcomes.',
   request: { query: Query },
   responses: {
     200: { content: { 'application/json': { schema: Result } }, description: 'Matching patients, in the server\'s order' },
@@ -80,12 +80,16 @@ export function patientSearchRoute(app: OpenAPIHono<AppEnv>, ctx: FrontDoorConte
     const params: Record<string, string> = { _count: String(query._count) }
     if (query.name) params.name = query.name
     if (query.birthdate) params.birthdate = query.birthdate
+    // A SMART patient-context token finds its launch patient or no one: asked of the server with
+    // `_id`, and checked again below in case the server ignores it.
+    if (caller.patient) params._id = caller.patient
     const patients: FhirResource[] = []
     let more = false
     let scanned = 0
     for await (const resource of fhir.search('Patient', params)) {
       if (++scanned > MAX_SCANNED) { more = true; break }
       if (resource.resourceType !== 'Patient' || !resource.id) continue
+      if (caller.patient && resource.id !== caller.patient) continue
       if (query.name && !matchesName(resource, query.name)) continue
       if (query.birthdate && !matchesBirthdate(resource, query.birthdate)) continue
       if (patients.length === query._count) { more = true; break }
@@ -95,7 +99,7 @@ export function patientSearchRoute(app: OpenAPIHono<AppEnv>, ctx: FrontDoorConte
     // Who saw which patients' demographics: the ids returned, never the name or date searched for.
     await ctx.audit.logDataAccess({
       userId: caller.subject, action: 'fhir.search', patientId: ids.length === 1 ? ids[0] : null, requestId: c.get('requestId'), ip: caller.ip,
-      context: { resourceType: 'Patient', criteria: Object.keys(params).filter((k) => k !== '_count').sort(), results: ids.length, patients: ids },
+      context: { resourceType: 'Patient', criteria: Object.keys(params).filter((k) => k !== '_count' && k !== '_id').sort(), results: ids.length, patients: ids },
     })
     return c.json({
       patients: patients.map((p) => ({ id: p.id!, name: displayName(p), birthDate: typeof p.birthDate === 'string' ? p.birthDate : null, gender: typeof p.gender === 'string' ? p.gender : null })),
@@ -105,5 +109,6 @@ export function patientSearchRoute(app: OpenAPIHono<AppEnv>, ctx: FrontDoorConte
 }
 
 export const patientSearchPolicy = {
-  'GET /fhir/patients': { access: { anyOf: [SCOPES.predict, { smart: 'Patient', permission: 's' as const }] }, rate: 'read' as const, audit: 'handler' as const },
+  // `own`: a patient-context token's search answers its launch patient at most (filtered above).
+  'GET /fhir/patients': { access: { anyOf: [SCOPES.predict, { smart: 'Patient', permission: 's' as const }] }, rate: 'read' as const, audit: 'handler' as const, patientContext: 'own' as const },
 }

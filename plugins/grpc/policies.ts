@@ -1,7 +1,8 @@
 import { PREDICT_ACCESS, SCOPES, type RoutePolicy } from '../../core/index.ts'
 
 const read = { anyOf: [SCOPES.modelsRead, SCOPES.predict, SCOPES.modelsWrite] }
-const predict = { access: { anyOf: PREDICT_ACCESS }, rate: 'predict', audit: 'handler' } as const satisfies RoutePolicy
+// `patientContext` as on REST: the pipeline limits a launch token's rows to its patient; metadata holds no patient data.
+const predict = { access: { anyOf: PREDICT_ACCESS }, rate: 'predict', audit: 'handler', patientContext: 'own' } as const satisfies RoutePolicy
 
 /**
  * Who may call each RPC, keyed by its path (`/<package>.<Service>/<Method>`): the same scopes
@@ -11,11 +12,11 @@ const predict = { access: { anyOf: PREDICT_ACCESS }, rate: 'predict', audit: 'ha
  * an `access` event for every call, public ones included (unlike REST, every RPC is audited).
  */
 export const RPC_POLICIES: Record<string, RoutePolicy> = {
-  '/inference.GRPCInferenceService/ServerLive': { access: 'public', rate: 'public', audit: 'middleware' },
-  '/inference.GRPCInferenceService/ServerReady': { access: 'public', rate: 'public', audit: 'middleware' },
-  '/inference.GRPCInferenceService/ServerMetadata': { access: 'public', rate: 'public', audit: 'middleware' },
-  '/inference.GRPCInferenceService/ModelReady': { access: read, rate: 'read', audit: 'middleware' },
-  '/inference.GRPCInferenceService/ModelMetadata': { access: read, rate: 'read', audit: 'middleware' },
+  '/inference.GRPCInferenceService/ServerLive': { access: 'public', rate: 'public', audit: 'middleware', patientContext: 'any' },
+  '/inference.GRPCInferenceService/ServerReady': { access: 'public', rate: 'public', audit: 'middleware', patientContext: 'any' },
+  '/inference.GRPCInferenceService/ServerMetadata': { access: 'public', rate: 'public', audit: 'middleware', patientContext: 'any' },
+  '/inference.GRPCInferenceService/ModelReady': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
+  '/inference.GRPCInferenceService/ModelMetadata': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
   '/inference.GRPCInferenceService/ModelInfer': predict,
   '/nexora.v1.PredictionService/Predict': predict,
 }

@@ -22,6 +22,23 @@ describe('health and server metadata (public)', () => {
   })
 })
 
+describe('the REST spec\'s own paths (issue 14)', () => {
+  it('answers server metadata at `GET /v2/`, the path rest_predict_v2.yaml names, as at `GET /v2`, without a token', async () => {
+    const { request } = await oipNexora(noScopes)
+    const slash = await request('/v2/')
+    expect(slash.status).toBe(200)
+    expect(await slash.json()).toEqual(await (await request('/v2')).json())
+  })
+
+  it('adds no trailing slash the spec does not name: those stay {"error"} 404', async () => {
+    const { request } = await oipNexora()
+    for (const path of ['/v2/health/live/', '/v2/health/ready/', '/v2/models/toy/', '/v2/models/toy/ready/']) {
+      const res = await request(path)
+      expect([path, res.status, Object.keys(await res.json())]).toEqual([path, 404, ['error']])
+    }
+  })
+})
+
 describe('model metadata and readiness (read scopes)', () => {
   it('describes a model: versions, platform, one input per feature in manifest order, outputs', async () => {
     const { request } = await oipNexora()
@@ -76,7 +93,7 @@ describe('route table and OpenAPI', () => {
       .filter(([path]) => path.startsWith('/v2'))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
     expect(declared.sort()).toEqual(Object.keys(oipPolicies).sort())
-    expect(Object.entries(oipPolicies).filter(([, p]) => p.access === 'public').map(([k]) => k).sort()).toEqual(['GET /v2', 'GET /v2/health/live', 'GET /v2/health/ready'])
+    expect(Object.entries(oipPolicies).filter(([, p]) => p.access === 'public').map(([k]) => k).sort()).toEqual(['GET /v2', 'GET /v2/', 'GET /v2/health/live', 'GET /v2/health/ready'])
     expect(oipPolicies['POST /v2/repository/models/:name/load']!.access).toEqual({ anyOf: ['nexora/models.write'] })
     expect(oipPolicies['POST /v2/models/:name/infer']!.access).toEqual(ROUTE_POLICIES['POST /predict']!.access)
     expect(doc.paths['/v2/models/{name}/infer'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/OipInferRequest')

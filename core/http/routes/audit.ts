@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { toAuditEventBundle } from '../../audit/fhir-audit-event.ts'
+import { launchPatientRef, requireLaunchPatient } from '../../security/patient-context.ts'
 import type { AppEnv, HttpDeps } from '../env.ts'
 import { problem } from '../schemas.ts'
 
@@ -60,9 +61,12 @@ const DAY = 86_400_000
 export function auditRoutes(app: OpenAPIHono<AppEnv>, deps: HttpDeps) {
   app.openapi(events, async (c) => {
     const q = c.req.valid('query')
+    // A patient-context token reads its launch patient's events only (route table: `own`).
+    const own = launchPatientRef(c.get('caller'))
+    if (q.patient !== undefined) await requireLaunchPatient(c, deps.audit, q.patient)
     const to = q.to ?? new Date(deps.now() + 1000).toISOString()
     const page = await deps.audit.queryLogs(q.from ?? new Date(0).toISOString(), to, {
-      actor: q.actor, patientRef: q.patient, action: q.action, model: q.model, outcome: q.outcome, requestId: q.requestId,
+      actor: q.actor, patientRef: own ?? q.patient, action: q.action, model: q.model, outcome: q.outcome, requestId: q.requestId,
     }, { limit: q.limit, afterSeq: q.after })
     if (q.format === 'fhir') {
       const next = page.nextAfterSeq === undefined ? undefined : (() => { const u = new URL(c.req.url); u.searchParams.set('after', String(page.nextAfterSeq)); return u.toString() })()

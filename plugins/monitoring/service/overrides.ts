@@ -100,5 +100,6 @@ export function overrideRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext) 
 }
 
 export const overridePolicies: Record<string, RoutePolicy> = {
-  'GET /monitoring/overrides': { access: { anyOf: [SCOPES.monitor, SCOPES.auditRead] }, rate: 'read', audit: 'middleware' },
+  // Rates over every patient's cards: not for a patient-context token.
+  'GET /monitoring/overrides': { access: { anyOf: [SCOPES.monitor, SCOPES.auditRead] }, rate: 'read', audit: 'middleware', patientContext: 'refuse' },
 }

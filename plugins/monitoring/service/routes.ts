@@ -1,9 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { ADVERSE_SEVERITIES, ADVERSE_STATUSES, NexoraError, PREDICT_ACCESS, SCOPES, type AdverseEventStore, type AppEnv, type ComplianceStage, type FrontDoorContext, type RoutePolicy } from '../../../core/index.ts'
+import { denyPatientContext, launchPatientRef, requireLaunchPatient } from '../../../core/security/patient-context.ts'
 import { toFhirAdverseEvent, type adverseEventService } from './adverse-events.ts'
 import type { AlertEngine } from './alerts.ts'
 import type { Monitor } from './monitor.ts'
+import { CODE_FIELDS } from './codes.ts'
 import type { OutcomeInput } from './outcomes.ts'
 import { overridePolicies, overrideRoutes } from './overrides.ts'
 
@@ -16,7 +18,7 @@ const Loose = z.object({}).passthrough()
 const Outcome = z.object({
   model: z.string().min(1).max(128),
   patient: z.string().min(1).max(256).optional().openapi({ description: '`Patient/<id>` or `<id>`; stored only as its HMAC' }),
-  predictionId: z.string().min(1).max(200).optional().openapi({ description: '`<requestId>#<row>` from a /predict response' }),
+  predictionId: CODE_FIELDS.predictionId.optional().openapi({ description: '`<requestId>#<row>` from a /predict response' }),
   value: z.union([z.literal(0), z.literal(1)]),
   observedAt: isoDate.optional(),
 }).refine((o) => o.patient !== undefined || o.predictionId !== undefined, { message: 'give a patient or a predictionId' })
@@ -35,7 +37,7 @@ const Fair = z.object({
 const Drift = z.object({ ...Window, reference: z.string().max(100).default('training').openapi({ description: '`training` (the version\'s profile) or `<from>/<to>`' }) })
 const AdverseInput = z.object({
   type: z.string().min(1).max(100), severity: z.enum(ADVERSE_SEVERITIES), description: z.string().min(1).max(10_000),
-  occurredAt: isoDate.optional(), predictionId: z.string().max(200).optional(), model: z.string().max(128).optional(), version: z.string().max(64).optional(),
+  occurredAt: isoDate.optional(), predictionId: CODE_FIELDS.predictionId.optional(), model: CODE_FIELDS.model.optional(), version: CODE_FIELDS.version.optional(),
   patientRef: z.string().regex(/^Patient\/[A-Za-z0-9\-.]{1,64}$/).optional(),
 }).openapi('AdverseEventInput')
 const AdversePatch = z.object({
@@ -112,7 +114,20 @@ export function monitoringRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext
     return ctx.audit.logDataAccess({ userId: caller.subject, action, patientId: event.patientRef, requestId: c.get('requestId'), ip: caller.ip, context: { id: event.id, severity: event.severity, model: event.model } })
   }
 
-  app.openapi(routes.outcomes, async (c) => c.json({ recorded: await d.recordOutcomes(c.req.valid('json').outcomes) }, 200))
+  /** An event the caller may see: a patient-context token only sees its launch patient's. */
+  const visible = async (c: Context<AppEnv>, id: string) => {
+    const event = found(await d.store.get(id))
+    await requireLaunchPatient(c, ctx.audit, event.patientRef)
+    return event
+  }
+
+  app.openapi(routes.outcomes, async (c) => {
+    const { outcomes } = c.req.valid('json')
+    // A prediction id could label another patient's prediction: a patient-context token names its patient.
+    if (launchPatientRef(c.get('caller')) && outcomes.some((o) => o.predictionId !== undefined)) await denyPatientContext(c, ctx.audit, 'a patient-context token records outcomes by its launch patient, not by prediction id')
+    for (const o of outcomes) await requireLaunchPatient(c, ctx.audit, o.patient)
+    return c.json({ recorded: await d.recordOutcomes(outcomes) }, 200)
+  })
   app.openapi(routes.pull, async (c) => c.json({ results: await d.pullOutcomes() as Record<string, unknown>[] }, 200))
   app.openapi(routes.performance, async (c) => {
     const { model, version, from, to, ...options } = c.req.valid('query')
@@ -131,6 +146,7 @@ export function monitoringRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext
   overrideRoutes(app, ctx)
 
   app.openapi(routes.report, async (c) => {
+    await requireLaunchPatient(c, ctx.audit, c.req.valid('json').patientRef)
     const input = await screen(c, c.req.valid('json'))
     const event = await d.events.create(input, c.get('caller'))
     await audit(c, 'adverse_event.create', event)
@@ -138,35 +154,39 @@ export function monitoringRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext
   })
   app.openapi(routes.list, async (c) => {
     const { limit, offset, patient, ...filter } = c.req.valid('query')
-    return c.json({ events: await d.store.list({ ...filter, patientRef: patient }, { limit, offset }) }, 200)
+    if (patient !== undefined) await requireLaunchPatient(c, ctx.audit, patient)
+    return c.json({ events: await d.store.list({ ...filter, patientRef: launchPatientRef(c.get('caller')) ?? patient }, { limit, offset }) }, 200)
   })
-  app.openapi(routes.get, async (c) => c.json(found(await d.store.get(c.req.valid('param').id)), 200))
+  app.openapi(routes.get, async (c) => c.json(await visible(c, c.req.valid('param').id), 200))
   app.openapi(routes.patch, async (c) => {
+    await visible(c, c.req.valid('param').id)
     const patch = await screen(c, c.req.valid('json'))
     const event = found(await d.events.update(c.req.valid('param').id, patch))
     await audit(c, 'adverse_event.update', event)
     return c.json(event, 200)
   })
   app.openapi(routes.fhir, async (c) => {
-    const event = found(await d.store.get(c.req.valid('param').id))
+    const event = await visible(c, c.req.valid('param').id)
     return c.body(JSON.stringify(toFhirAdverseEvent(event)), 200, { 'content-type': 'application/fhir+json' }) as never
   })
 }
 
 const monitor = { anyOf: [SCOPES.monitor] }
 const readEvents = { anyOf: [SCOPES.monitor, SCOPES.auditRead] }
+// Reports, alerts, pulls and evaluations span every patient: a patient-context token gets none of them.
 export const monitoringPolicies: Record<string, RoutePolicy> = {
-  'POST /monitoring/outcomes': { access: monitor, rate: 'write', audit: 'middleware' },
-  'POST /monitoring/outcomes/pull': { access: monitor, rate: 'write', audit: 'middleware' },
-  'GET /monitoring/performance': { access: monitor, rate: 'read', audit: 'middleware' },
-  'GET /monitoring/fairness': { access: monitor, rate: 'read', audit: 'middleware' },
-  'GET /monitoring/drift': { access: monitor, rate: 'read', audit: 'middleware' },
-  'GET /monitoring/alerts': { access: monitor, rate: 'read', audit: 'middleware' },
-  'POST /monitoring/evaluate': { access: monitor, rate: 'write', audit: 'middleware' },
-  'POST /adverse-events': { access: { anyOf: [SCOPES.monitor, ...PREDICT_ACCESS] }, rate: 'write', audit: 'handler' },
-  'GET /adverse-events': { access: readEvents, rate: 'read', audit: 'middleware' },
-  'GET /adverse-events/:id': { access: readEvents, rate: 'read', audit: 'middleware' },
-  'PATCH /adverse-events/:id': { access: monitor, rate: 'write', audit: 'handler' },
-  'GET /adverse-events/:id/fhir': { access: readEvents, rate: 'read', audit: 'middleware' },
+  'POST /monitoring/outcomes': { access: monitor, rate: 'write', audit: 'middleware', patientContext: 'own' },
+  'POST /monitoring/outcomes/pull': { access: monitor, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
+  'GET /monitoring/performance': { access: monitor, rate: 'read', audit: 'middleware', patientContext: 'refuse' },
+  'GET /monitoring/fairness': { access: monitor, rate: 'read', audit: 'middleware', patientContext: 'refuse' },
+  'GET /monitoring/drift': { access: monitor, rate: 'read', audit: 'middleware', patientContext: 'refuse' },
+  'GET /monitoring/alerts': { access: monitor, rate: 'read', audit: 'middleware', patientContext: 'refuse' },
+  'POST /monitoring/evaluate': { access: monitor, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
+  // The handlers check the event's patient: filed, listed, read and updated for the launch patient only.
+  'POST /adverse-events': { access: { anyOf: [SCOPES.monitor, ...PREDICT_ACCESS] }, rate: 'write', audit: 'handler', patientContext: 'own' },
+  'GET /adverse-events': { access: readEvents, rate: 'read', audit: 'middleware', patientContext: 'own' },
+  'GET /adverse-events/:id': { access: readEvents, rate: 'read', audit: 'middleware', patientContext: 'own' },
+  'PATCH /adverse-events/:id': { access: monitor, rate: 'write', audit: 'handler', patientContext: 'own' },
+  'GET /adverse-events/:id/fhir': { access: readEvents, rate: 'read', audit: 'middleware', patientContext: 'own' },
   ...overridePolicies,
 }

@@ -15,17 +15,20 @@ const ready = createRoute({
   description: 'Ready when the model store answers; models load lazily, so ask `/v2/models/{name}/ready` for one model. 400 with `ready: false` otherwise (a 4xx means false, as the protocol says).',
   responses: { 200: json(z.object({ ready: z.boolean() }), 'Ready'), 400: json(z.object({ ready: z.boolean() }), 'Not ready') },
 })
-const metadata = createRoute({
-  method: 'get', path: '/v2', tags: ['oip'], summary: 'OIP server metadata: name, version, extensions', security: [],
+const metadata = (path: '/v2' | '/v2/') => createRoute({
+  method: 'get', path, tags: ['oip'], summary: `OIP server metadata: name, version, extensions${path === '/v2/' ? ' (the REST spec\'s own path)' : ''}`, security: [],
   responses: { 200: json(ServerMetadataSchema, 'Server metadata'), ...oipErrors(429) },
 })
 
-/** `GET /v2/health/live`, `GET /v2/health/ready` and `GET /v2`: public, as Kubernetes probes and KServe clients expect. */
+/**
+ * `GET /v2/health/live`, `GET /v2/health/ready` and server metadata at `GET /v2` and `GET /v2/`
+ * (the spec's OpenAPI names `/v2/`, its prose `v2`): public, as Kubernetes probes and KServe clients expect.
+ */
 export function healthRoutes(app: OpenAPIHono<AppEnv>, deps: OipDeps) {
   app.openapi(live, (c) => c.json({ live: true }, 200))
   app.openapi(ready, async (c) => {
     const ok = await serverReady(deps.ctx.registry)
     return ok ? c.json({ ready: true }, 200) : c.json({ ready: false }, 400)
   })
-  app.openapi(metadata, (c) => c.json(serverMetadata(deps.server), 200))
+  for (const path of ['/v2', '/v2/'] as const) app.openapi(metadata(path), (c) => c.json(serverMetadata(deps.server), 200))
 }
