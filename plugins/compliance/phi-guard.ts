@@ -16,10 +16,13 @@ export interface GuardRule {
  */
 export const PREDICT_TEXTS: GuardRule['texts'] = (rows) => (rows as Row[]).flatMap((r) => Object.values(r.features).filter((v): v is string => typeof v === 'string' && v.length > 3))
 
-/** An adverse-event report's free text (its description), on POST and PATCH /adverse-events. */
+/**
+ * An adverse-event report's free text, on POST and PATCH /adverse-events: the description and the
+ * type (a category, but typed by a person: "John Smith MRN 998877 fell" fits in it too).
+ */
 export const ADVERSE_EVENT_TEXTS: GuardRule['texts'] = (payload) => {
-  const description = (payload as { description?: unknown }).description
-  return typeof description === 'string' ? [description] : []
+  const { type, description } = payload as { type?: unknown; description?: unknown }
+  return [type, description].filter((t): t is string => typeof t === 'string')
 }
 
 export interface PhiGuardOptions {

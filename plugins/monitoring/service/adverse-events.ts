@@ -1,5 +1,6 @@
 import type { AdverseEvent as FhirAdverseEvent } from 'fhir/r4.js'
 import type { AdverseEvent, AdverseEventInput, AdverseEventStore, AdverseSeverity, Caller, Clock } from '../../../core/index.ts'
+import { codeOrNull } from './codes.ts'
 import type { WebhookDelivery } from './webhooks.ts'
 
 const TERMINOLOGY = 'http://terminology.hl7.org/CodeSystem'
@@ -44,9 +45,26 @@ export interface AdverseEventServiceOptions {
   newId?: () => string
 }
 
+/** A time as UTC ISO-8601, or null when it does not parse: webhooks carry times Nexora wrote. */
+const utc = (ts: string) => (Number.isNaN(Date.parse(ts)) ? null : new Date(ts).toISOString())
+
+/**
+ * What a webhook learns of an event: ids, codes and times only. The type and the description
+ * are the reporter's free text and the patient is PHI, so none of them leaves; the receiver
+ * reads the event by its id (`GET /adverse-events/{id}`, authenticated) when it needs them.
+ * Model, version and prediction id go only when they have the shape of one (intake checks it).
+ */
+export function adverseEventAlert(e: AdverseEvent): Record<string, unknown> {
+  return {
+    id: e.id, severity: e.severity, status: e.status,
+    model: codeOrNull('model', e.model), version: codeOrNull('version', e.version), predictionId: codeOrNull('predictionId', e.predictionId),
+    occurredAt: utc(e.occurredAt), createdAt: utc(e.createdAt), updatedAt: utc(e.updatedAt),
+  }
+}
+
 /**
  * Report, read and update adverse events. A report at an alerting severity is POSTed to every hook
- * (with retry, and an audit event per delivery) carrying ids and codes only: no description, no patient.
+ * (with retry, and an audit event per delivery) carrying ids and codes only (`adverseEventAlert`).
  */
 export function adverseEventService(o: AdverseEventServiceOptions) {
   const alertAt = new Set(o.alertAt ?? ['severe', 'life-threatening', 'death'])
@@ -54,7 +72,7 @@ export function adverseEventService(o: AdverseEventServiceOptions) {
   const alert = (e: AdverseEvent) => {
     if (!alertAt.has(e.severity)) return
     for (const url of o.hooks) {
-      void o.webhooks.send(url, 'adverse-event', { id: e.id, type: e.type, severity: e.severity, status: e.status, model: e.model, version: e.version, predictionId: e.predictionId, occurredAt: e.occurredAt })
+      void o.webhooks.send(url, 'adverse-event', adverseEventAlert(e))
     }
   }
   return {
