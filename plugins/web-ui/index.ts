@@ -6,6 +6,7 @@
  * Node/Deno/Bun, the static-assets binding on Workers).
  */
 import { definePlugin, type FrontDoor, type RoutePolicy } from '../../core/index.ts'
+import { isLoopbackRequest } from './loopback.ts'
 
 export interface WebUiOptions {
   /** The built site (`npm run build:site` → site/dist): a path like `index.html` or `app/main-X.js` → bytes. */
@@ -44,7 +45,8 @@ const TYPES: Record<string, string> = {
 const type = (path: string) => TYPES[path.slice(path.lastIndexOf('.') + 1)] ?? 'application/octet-stream'
 /** Cross-origin isolation, so in-browser scoring may use wasm threads; everything the app loads is same-origin. */
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
-const pub: RoutePolicy = { access: 'public', rate: 'public', audit: 'handler' }
+// Public: no caller, so no launch patient either (`any`).
+const pub: RoutePolicy = { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' }
 const SHELL_PATHS = ['/', '/launch', '/callback']
 
 export const webUiPolicies: Record<string, RoutePolicy> = {
@@ -80,12 +82,7 @@ export function webUi(options: WebUiOptions) {
         app.get('/ui/config', (c) => c.json(options.signIn.mode === 'dev' ? { signIn: 'dev', ...smart } : { signIn: 'oidc', issuer: options.signIn.issuer, clientId: options.signIn.clientId, scope: options.signIn.scope ?? 'openid nexora/predict nexora/models.read', ...smart }))
         app.get('/ui/dev-token', async (c) => {
           // Dev mode only, and only to a browser on this machine: the token is the local administrator.
-          // Both the socket address (a dev server started with --host 0.0.0.0 stays closed to the
-          // network) and the Host header (a DNS-rebinding page names its own host) must be loopback.
-          const host = new URL(c.req.url).hostname
-          const ip = c.get('caller')?.ip
-          const loopbackIp = ip !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(ip)
-          if (options.signIn.mode !== 'dev' || !loopbackIp || !['127.0.0.1', 'localhost', '[::1]'].includes(host)) return c.json({ title: 'Not available', status: 404 }, 404)
+          if (options.signIn.mode !== 'dev' || !isLoopbackRequest(c, c.get('caller')?.ip)) return c.json({ title: 'Not available', status: 404 }, 404)
           return c.json({ token: await options.signIn.token() }, 200, { 'cache-control': 'no-store' })
         })
       },
