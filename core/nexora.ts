@@ -3,6 +3,7 @@ import { createAuditLogger, type AuditLogger } from './audit/audit-logger.ts'
 import { createAuditWriter } from './audit/group-commit.ts'
 import type { Sha256 } from './digest.ts'
 import { NexoraError } from './errors.ts'
+import { requireWellFormed } from './well-formed.ts'
 import { createHttpApp } from './http/app.ts'
 import type { AppEnv, AssetLoader, HealthReport } from './http/env.ts'
 import { createMetricsRegistry } from './memory/metrics.ts'
@@ -17,6 +18,8 @@ import type { FrontDoorContext } from './ports/front-door.ts'
 import type { Caller, PredictionRequest, PredictionResult } from './ports/values.ts'
 import { createRegistry, type ModelRegistry } from './registry/registry.ts'
 import { securityMiddleware } from './security/middleware.ts'
+import { createAdmission, DEFAULT_UNAUTHENTICATED_LIMIT } from './security/admission.ts'
+import { createRefusalAudit } from './security/refusal-audit.ts'
 import { DEFAULT_RATE_LIMITS, ROUTE_POLICIES, type RateClass, type RoutePolicy } from './security/route-policy.ts'
 import { SCOPES } from './security/scopes.ts'
 import type { RateLimitRule } from './ports/rate-limit.ts'
@@ -43,8 +46,13 @@ export interface NexoraConfig {
   sha256?: Sha256
   /** Who an HTTP caller is when no authenticator plugin is installed (embedded use, tests). */
   devCaller?: Omit<Caller, 'via' | 'ip'>
-  /** Token buckets per rate class (merged over the defaults), or false to turn limiting off. */
-  rateLimits?: Partial<Record<RateClass, RateLimitRule>> | false
+  /**
+   * Token buckets per rate class (merged over the defaults), or false to turn limiting off.
+   * `unauthenticated` is the per-address budget of failed authentications (see admission.ts).
+   */
+  rateLimits?: Partial<Record<RateClass | 'unauthenticated', RateLimitRule>> | false
+  /** Refusals (bad tokens, rate limits, denials) per address or principal: audited in full once per window, then counted. Default 60 000 ms. */
+  refusalAuditWindowMs?: number
   /** Access policies for routes an embedding app adds to `nexora.app`, merged over ROUTE_POLICIES. */
   routePolicies?: Record<string, RoutePolicy>
   /** Origins allowed to call cross-origin. Default none: same origin only. */
@@ -146,13 +154,18 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
 
   const authenticator = ports.has('authenticator') ? ports.get('authenticator') : undefined
   const frontDoors = ports.getAll('frontDoor')
+  const refusals = createRefusalAudit({ windowMs: config.refusalAuditWindowMs })
+  const admit = createAdmission({
+    authenticator: () => authenticator, devCaller: config.devCaller ?? DEFAULT_DEV_CALLER, rateLimitStore: () => ports.get('rateLimitStore'),
+    rateLimits: config.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, unauthenticated: DEFAULT_UNAUTHENTICATED_LIMIT, ...config.rateLimits },
+    audit, refusals, clock, logger,
+  })
   const security = securityMiddleware({
-    policies: { ...ROUTE_POLICIES, ...Object.assign({}, ...frontDoors.map((d) => d.policies)), ...config.routePolicies }, authenticator, devCaller: config.devCaller ?? DEFAULT_DEV_CALLER,
-    rateLimitStore: ports.get('rateLimitStore'), audit, clock, logger, getClientIp: config.getClientIp,
-    rateLimits: config.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...config.rateLimits },
+    policies: { ...ROUTE_POLICIES, ...Object.assign({}, ...frontDoors.map((d) => d.policies)), ...config.routePolicies },
+    admit, authenticated: () => authenticator !== undefined, logger, getClientIp: config.getClientIp,
   })
   const app = createHttpApp({
-    registry, audit: auditLogger, now: () => clock.now(), health, logger, metrics, predict, security, frontDoors,
+    registry, audit: auditLogger, now: () => clock.now(), health, logger, metrics, predict, security, admit, frontDoors,
     timeoutMs: config.requestTimeoutMs ?? 30_000,
     corsOrigins: config.corsOrigins ?? [],
     bodyLimitBytes: config.bodyLimitBytes ?? 1024 * 1024,
@@ -163,7 +176,11 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
 
   return {
     fetch: (request, env, executionCtx) => app.fetch(request, env, executionCtx as never),
-    predict: (request, caller = IN_PROCESS_CALLER) => predict(request, caller, request.requestId ?? crypto.randomUUID()),
+    predict: async (request, caller = IN_PROCESS_CALLER) => {
+      requireWellFormed(request)
+      // The server's id is always fresh; a caller's own `requestId` is kept as its correlation id.
+      return predict(request, request.requestId ? { ...caller, correlationId: request.requestId } : caller, crypto.randomUUID())
+    },
     health,
     registry,
     audit: auditLogger,
@@ -175,6 +192,9 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
       await Promise.allSettled([...inFlight])
       // Observers first: their last writes (webhook deliveries) leave audit events to commit.
       await Promise.allSettled(deps.observers!.map((o) => o.flush?.()))
+      // The counts of refusals whose windows are still open: the fact of a flood is never lost.
+      const summaries = refusals.flush(clock.now())
+      if (summaries.length > 0) await audit.write(summaries).catch(() => logger.error('audit.summary_failed', { count: summaries.length }))
       await audit.drain()
       if (checkpointTimer !== undefined) {
         clearInterval(checkpointTimer)

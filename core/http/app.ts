@@ -2,7 +2,6 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { HTTPException } from 'hono/http-exception'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
-import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { timeout } from 'hono/timeout'
 import { matchedRoute } from '../security/middleware.ts'
@@ -10,6 +9,7 @@ import { fieldIssues, NexoraError, toNexoraError } from '../errors.ts'
 import { requireWellFormed } from '../well-formed.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { problemResponse } from './problem.ts'
+import { requestIds } from './request-id.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { docsRoutes } from './routes/docs.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -43,7 +43,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
     },
   })
 
-  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }))
+  app.use('*', requestIds())
   const requests = deps.metrics.counter('nexora_http_requests_total', 'HTTP requests by route pattern, method and status')
   const latency = deps.metrics.histogram('nexora_http_request_duration_seconds', 'HTTP request latency by route pattern and method')
   app.use('*', async (c, next) => {
@@ -64,8 +64,8 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   // gRPC-Web and Connect clients in a browser send their protocol headers and read the status ones.
   if (deps.corsOrigins.length > 0) app.use('*', cors({
     origin: deps.corsOrigins,
-    allowHeaders: ['authorization', 'content-type', 'x-request-id', 'connect-protocol-version', 'connect-timeout-ms', 'x-grpc-web', 'x-user-agent', 'grpc-timeout'],
-    exposeHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'grpc-status', 'grpc-message', 'nexora-error-code'],
+    allowHeaders: ['authorization', 'content-type', 'x-request-id', 'x-correlation-id', 'connect-protocol-version', 'connect-timeout-ms', 'x-grpc-web', 'x-user-agent', 'grpc-timeout'],
+    exposeHeaders: ['x-request-id', 'x-correlation-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'grpc-status', 'grpc-message', 'nexora-error-code'],
   }))
   app.use('*', timeout(deps.timeoutMs, () => new HTTPException(503, { message: 'timeout' })))
   const tooLarge = () => { throw new NexoraError('request.too_large', { detail: `limit is ${deps.bodyLimitBytes} bytes` }) }
@@ -94,7 +94,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   predictRoutes(app, deps)
   auditRoutes(app, deps)
   docsRoutes(app, deps)
-  for (const door of deps.frontDoors) door.register(app, { predict: deps.predict, registry: deps.registry, audit: deps.audit, clock: { now: deps.now } })
+  for (const door of deps.frontDoors) door.register(app, { predict: deps.predict, registry: deps.registry, audit: deps.audit, clock: { now: deps.now }, admit: deps.admit })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: deps.title, version: deps.version, description: 'Clinical machine learning: score, explain, audit.' },

@@ -26,6 +26,8 @@ export interface HttpDeps {
   health(): Promise<HealthReport>
   /** Authentication, authorisation, rate limiting and decision audit (core/security). */
   security: MiddlewareHandler<AppEnv>
+  /** The same decision for front doors with their own transport. */
+  admit: FrontDoorContext['admit']
   bodyLimitBytes: number
   /** Per-request time limit in ms. */
   timeoutMs: number

@@ -74,7 +74,10 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     ip: ctx.caller.ip ?? null,
     model: ref.name,
   }
-  const context = { via: ctx.caller.via, rows: request.rows.length, purpose: request.purpose ?? null, ...(patients.length > 1 ? { patients } : {}) }
+  const context = {
+    via: ctx.caller.via, rows: request.rows.length, purpose: request.purpose ?? null, ...(patients.length > 1 ? { patients } : {}),
+    ...(ctx.caller.correlationId ? { correlationId: ctx.caller.correlationId } : {}),
+  }
   const requestEvent: AuditEventInput = { ...base, ts: new Date(started).toISOString(), action: 'predict.request', outcome: 'success', version: ref.version ?? request.version ?? request.alias ?? null, context }
   // Commit the request event while the model works; nothing leaves until both are durable.
   const requestReceipt = deps.audit.write([requestEvent])

@@ -4,6 +4,7 @@ import type { NexoraError } from '../errors.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import type { ModelRegistry } from '../registry/registry.ts'
 import type { RoutePolicy } from '../security/route-policy.ts'
+import type { Admission, AdmissionRequest } from '../security/admission.ts'
 import type { Clock } from './runtime.ts'
 import type { Caller, PredictionRequest, PredictionResult, Row } from './values.ts'
 
@@ -16,6 +17,11 @@ export interface FrontDoorContext {
   registry: ModelRegistry
   audit: AuditLogger
   clock: Clock
+  /**
+   * The security decision every HTTP route gets (authenticate, authorise, rate-limit, audit), for
+   * a front door with a transport of its own (gRPC over HTTP/2 has no Hono in front of it).
+   */
+  admit(request: AdmissionRequest): Promise<Admission>
 }
 
 /**

@@ -45,6 +45,8 @@ export interface Caller {
   patient?: string
   ip?: string
   via: Via
+  /** The client's own request id (its `X-Request-Id`), recorded with the server's unique one. */
+  correlationId?: string
 }
 
 export interface PredictionRequest {

@@ -8,7 +8,6 @@ import type { ConnectRouter } from '@connectrpc/connect'
 import { definePlugin, type FrontDoor } from '../../core/index.ts'
 import { createOipState, type OipState, type OipStateOptions } from '../oip/core.ts'
 import { mountFetch, MOUNT_POLICIES } from './fetch.ts'
-import { guardConfig } from './guard.ts'
 import { grpcRoutes } from './routes.ts'
 
 export interface GrpcOptions extends OipStateOptions {
@@ -47,9 +46,7 @@ export function grpc(options: GrpcOptions = {}) {
         readMaxBytes,
         get routes() { return routes },
         register(app, door) {
-          // Ports are read per call: every plugin has started by then, the authenticator included.
-          const guard = { ...guardConfig(ctx.config), authenticator: () => ctx.get('authenticator'), rateLimitStore: () => ctx.get('rateLimitStore'), audit: door.audit, clock: door.clock }
-          routes = grpcRoutes({ door, guard, state, server: options.server ?? {} })
+          routes = grpcRoutes({ door, guard: door, state, server: options.server ?? {} })
           mountFetch(app, routes, { readMaxBytes })
         },
       }

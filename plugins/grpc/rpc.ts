@@ -1,5 +1,5 @@
 import type { HandlerContext } from '@connectrpc/connect'
-import { NexoraError, requireWellFormed, type RoutePolicy } from '../../core/index.ts'
+import { requireWellFormed, type RoutePolicy } from '../../core/index.ts'
 import { admit, requestIdOf, type Admitted, type GuardDeps } from './guard.ts'
 import { RPC_POLICIES } from './policies.ts'
 import { toConnectError } from './status.ts'
@@ -19,8 +19,7 @@ export function unary<I, O>(guard: GuardDeps, impl: (request: I, call: Admitted)
     ctx.responseHeader.set('x-request-id', requestId)
     let call: Admitted | undefined
     try {
-      // Fail closed, like the REST route table: a method without a policy is refused.
-      if (!policy) throw new NexoraError('auth.forbidden', { detail: 'the method has no access policy' })
+      // A method without a policy is refused by the admission (fail closed, like the REST route table).
       call = await admit(guard, ctx, { route, policy, requestId })
       // The Connect JSON form carries `\ud800` escapes like any JSON body; REST refuses them in its schema hook.
       requireWellFormed(request)

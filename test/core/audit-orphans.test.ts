@@ -65,7 +65,7 @@ describe('orphan audit events', () => {
     await failed
     const result = await nexora.predict({ model: 'toy', rows: [{ features: { age: 40 } }], requestId: 'after' }, caller)
     await nexora.close()
-    expect(sink.events.filter((e) => e.requestId === 'after').map((e) => e.action)).toEqual(['predict.request', 'predict.response'])
+    expect(sink.events.filter((e) => e.requestId === result.requestId).map((e) => e.action)).toEqual(['predict.request', 'predict.response'])
     expect(result.auditIds).toHaveLength(2)
     expect(await sink.verify()).toMatchObject({ ok: true })
   })

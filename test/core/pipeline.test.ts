@@ -33,7 +33,7 @@ describe('in-process prediction (nexora.predict)', () => {
     const post = recordingStage('round', 'post', (predictions) => (predictions as Prediction[]).map((p) => ({ ...p, score: Math.round(p.score * 100) / 100 })))
     const { nexora } = await toyNexora({}, [post, pre])
     const result = await nexora.predict({ model: 'toy', rows: [{ features: { age: 100 } }], requestId: 'stages-1' }, caller)
-    expect(pre.calls).toEqual([{ route: 'predict', requestId: 'stages-1' }])
+    expect(pre.calls).toEqual([{ route: 'predict', requestId: result.requestId }])
     expect(post.calls).toHaveLength(1)
     // The model saw age 0 (the pre stage ran first), and the post stage rounded its score.
     expect(result.predictions[0]!.score).toBe(Math.round(100 / (1 + Math.exp(3))) / 100)

@@ -38,14 +38,15 @@ beforeAll(async () => {
 })
 
 describe.each(transports)('over fetch with %s', (protocol, transport) => {
-  it('predicts the REST score, with the Hono request id in the audit trail', async () => {
+  it('predicts the REST score, with the Hono request id in the audit trail and the client\'s as correlation id', async () => {
     const client = createClient(PredictionService, transport())
     const requestId = `edge-${protocol.replace(/\W/g, '')}`
     const res = await client.predict({ model: 'toy', rows: [{ patientId: 'Patient/9', features: { age: { kind: { case: 'numberValue', value: 70 } }, smoker: { kind: { case: 'boolValue', value: true } } } }] }, headers({ 'x-request-id': requestId }))
     expect(res.predictions[0]!.score).toBeCloseTo(restScore, 12)
-    expect(res.requestId).toBe(requestId)
-    const trail = audit.events.filter((e) => e.requestId === requestId)
-    expect(trail.map((e) => [e.action, e.patientRef, e.context.via])).toEqual([['predict.request', 'Patient/9', 'grpc'], ['predict.response', 'Patient/9', 'grpc']])
+    // Hono's own request id, never the client's; the client's is the correlation id.
+    expect(res.requestId).toMatch(/^[0-9a-f-]{36}$/)
+    const trail = audit.events.filter((e) => e.requestId === res.requestId && e.action.startsWith('predict.'))
+    expect(trail.map((e) => [e.action, e.patientRef, e.context.via, e.context.correlationId])).toEqual([['predict.request', 'Patient/9', 'grpc', requestId], ['predict.response', 'Patient/9', 'grpc', requestId]])
     expect(res.auditIds).toEqual(trail.map((e) => BigInt(e.seq)))
   })
 

@@ -56,13 +56,15 @@ describe('the RPC guard', () => {
     expect([error.code, error.metadata.get('nexora-error-code')]).toEqual([Code.Unavailable, 'audit.write_failed'])
   })
 
-  it('uses a well-formed x-request-id from the metadata and ignores a malformed one', async () => {
+  it('gives every call its own request id, keeping a well-formed x-request-id from the metadata as the correlation id', async () => {
     const { nexora, audit } = await toyNexora({}, [], [grpc()])
     const { infer } = clients(nexora)
     await infer.serverReady({}, { headers: { 'x-request-id': 'trace-123' } })
+    await infer.serverReady({}, { headers: { 'x-request-id': 'trace-123' } })
     await infer.serverReady({}, { headers: { 'x-request-id': 'bad id; forged=1' } })
     const ids = audit.events.map((e) => e.requestId)
-    expect(ids[0]).toBe('trace-123')
-    expect(ids[1]).toMatch(/^[0-9a-f-]{36}$/)
+    expect(new Set(ids).size).toBe(3)
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/)
+    expect(audit.events.map((e) => e.context.correlationId)).toEqual(['trace-123', 'trace-123', undefined])
   })
 })

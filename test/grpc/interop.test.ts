@@ -31,9 +31,10 @@ let key: TestKey
 let token: string
 let restScore: number
 
-const events = async (requestId: string): Promise<AuditEvent[]> => {
-  const { events } = await server.nexora.ports.get('auditSink').query({ requestId }, { limit: 20 })
-  return events
+/** The events of the calls a client tagged with its own id (kept as the correlation id; the request id is the server's). */
+const events = async (correlationId: string): Promise<AuditEvent[]> => {
+  const { events } = await server.nexora.ports.get('auditSink').query({}, { limit: 1000 })
+  return events.filter((e) => e.context.correlationId === correlationId)
 }
 
 beforeAll(async () => {
@@ -63,7 +64,7 @@ describe('GRPCInferenceService over h2c (grpc-js)', () => {
     expect(meta.response).toEqual({ name: 'nexora', version: '0.1.0', extensions: ['model_repository', 'statistics'] })
     expect(await events('live-1')).toEqual([expect.objectContaining({
       actor: 'anonymous', action: 'access', outcome: 'success', ip: expect.stringMatching(/127\.0\.0\.1$/),
-      context: { route: '/inference.GRPCInferenceService/ServerLive', via: 'grpc', protocol: 'grpc' },
+      context: { route: '/inference.GRPCInferenceService/ServerLive', via: 'grpc', protocol: 'grpc', correlationId: 'live-1' },
     })])
   })
 
@@ -104,8 +105,9 @@ describe('PredictionService over h2c (grpc-js)', () => {
     expect(prediction.explanation).toHaveLength(8)
     expect(prediction.explanation[0]).toMatchObject({ feature: expect.any(String), contribution: expect.any(Number), value: { kind: expect.any(String) } })
     expect(response!.model).toEqual({ name: 'readmission-risk', version: '1.0.0' })
-    expect(response!.request_id).toBe('predict-1')
+    expect(response!.request_id).toMatch(/^[0-9a-f-]{36}$/)
     const trail = await events('predict-1')
+    expect(trail.every((e) => e.requestId === response!.request_id)).toBe(true)
     expect(response!.audit_ids).toEqual(trail.map((e) => e.seq))
     expect(trail.map((e) => [e.action, e.actor, e.patientRef, e.context.via, e.context.purpose])).toEqual([
       ['predict.request', 'clinician-1', 'Patient/42', 'grpc', 'TREAT'], ['predict.response', 'clinician-1', 'Patient/42', 'grpc', 'TREAT'],

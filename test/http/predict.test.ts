@@ -12,11 +12,13 @@ async function call(body: unknown, headers?: Record<string, string>, config = {}
 }
 
 describe('POST /predict', () => {
-  it('scores each row with label and model version, and echoes the request id', async () => {
-    const { res, json } = await call({ ...good, rows: [good.rows[0], row({ age: 20 })] }, { 'x-request-id': 'abc-123' })
+  it('scores each row with label and model version; its own unique request id, the client\'s kept as correlation id', async () => {
+    const { res, json, audit } = await call({ ...good, rows: [good.rows[0], row({ age: 20 })] }, { 'x-request-id': 'abc-123' })
     expect(res.status).toBe(200)
-    expect(res.headers.get('x-request-id')).toBe('abc-123')
-    expect(json.requestId).toBe('abc-123')
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    expect(json.requestId).toBe(res.headers.get('x-request-id'))
+    expect(res.headers.get('x-correlation-id')).toBe('abc-123')
+    expect(audit.events.filter((e) => e.requestId === json.requestId).map((e) => e.context.correlationId)).toEqual(['abc-123', 'abc-123'])
     expect(json.model).toEqual({ name: 'toy', version: '1.0.0' })
     expect(json.predictions[0].score).toBeCloseTo(1 / (1 + Math.exp(-(-3 + 3 + 1))), 12)
     expect(json.predictions[0].label).toBe('high')
@@ -24,10 +26,11 @@ describe('POST /predict', () => {
     expect(json.predictions[0].explanation).toBeUndefined()
   })
 
-  it('generates a request id when none (or an unsafe one) is sent', async () => {
+  it('never takes an unsafe client id, not even as a correlation id', async () => {
     const { res, json } = await call(good, { 'x-request-id': 'bad id\n' })
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
     expect(json.requestId).toBe(res.headers.get('x-request-id'))
+    expect(res.headers.get('x-correlation-id')).toBeNull()
   })
 
   it('explains on request, largest contribution first', async () => {
@@ -106,7 +109,7 @@ describe('POST /predict', () => {
 
     it('audits a failed prediction with its error code', async () => {
       const { audit } = await call({ ...good, model: 'nope' }, { 'x-request-id': 'fail-1' })
-      const response = audit.events.find((e) => e.requestId === 'fail-1' && e.action === 'predict.response')
+      const response = audit.events.find((e) => e.context.correlationId === 'fail-1' && e.action === 'predict.response')
       expect(response).toMatchObject({ outcome: 'failure', reason: 'model.not_found' })
     })
   })

@@ -46,7 +46,7 @@ describe('authentication and authorisation over HTTP', () => {
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="nexora"')
     expect(await res.json()).toMatchObject({ code: 'auth.unauthenticated', detail: 'token.missing' })
-    expect(audit.events).toEqual([expect.objectContaining({ action: 'auth.invalid_token', outcome: 'denied', reason: 'token.missing', requestId: 'no-token', actor: 'unauthenticated' })])
+    expect(audit.events).toEqual([expect.objectContaining({ action: 'auth.invalid_token', outcome: 'denied', reason: 'token.missing', requestId: res.headers.get('x-request-id'), actor: 'unauthenticated', context: { route: 'POST /predict', via: 'http', correlationId: 'no-token' } })])
   })
 
   it('answers a forged token with invalid_token and a stable code only', async () => {
@@ -81,7 +81,7 @@ describe('authentication and authorisation over HTTP', () => {
     const { nexora, audit } = await secured()
     const res = await nexora.app.request('/models/toy', { headers: { ...(await auth('nexora/models.read', 'analyst')), 'x-request-id': 'read-1' } })
     expect(res.status).toBe(200)
-    expect(audit.events).toEqual([expect.objectContaining({ action: 'access', outcome: 'success', actor: 'analyst', requestId: 'read-1', context: { route: 'GET /models/:name', via: 'http' } })])
+    expect(audit.events).toEqual([expect.objectContaining({ action: 'access', outcome: 'success', actor: 'analyst', requestId: res.headers.get('x-request-id'), context: { route: 'GET /models/:name', via: 'http', correlationId: 'read-1' } })])
   })
 
   it('limits each principal with a token bucket per route class, with RateLimit headers and Retry-After', async () => {

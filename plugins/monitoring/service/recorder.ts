@@ -54,14 +54,46 @@ export function predictionRecorder(o: RecorderOptions): PredictionObserver {
     const rows = queued
     queued = 0
     if (events.length === 0) return
+    let records: LoggedPrediction[]
     try {
-      await o.log.append(await toRecords(events))
-      written.inc({}, rows)
+      records = await toRecords(events)
     } catch {
       dropped.inc({ reason: 'write_failed' }, rows)
       o.logger.error('prediction_log.write_failed', { count: rows })
+      return
+    }
+    const failed = await appendIsolating(records)
+    written.inc({}, records.length - failed)
+    if (failed > 0) {
+      dropped.inc({ reason: 'write_failed' }, failed)
+      o.logger.error('prediction_log.write_failed', { count: failed })
     }
   })
+
+  /**
+   * Append a batch; if the store refuses it, halve it and try again, so one bad row (a duplicate
+   * id, a value the database will not take) costs only itself and never the other requests' rows.
+   * An outage is not a bad row: `storage.unavailable` fails the batch at once, and a budget of
+   * attempts bounds the halving whatever the store throws. Returns the rows not written.
+   */
+  async function appendIsolating(records: LoggedPrediction[]): Promise<number> {
+    let budget = 4 * Math.ceil(Math.log2(records.length + 1)) + 8
+    let outage = false
+    const attempt = async (part: LoggedPrediction[]): Promise<number> => {
+      if (part.length === 0) return 0
+      if (outage || budget-- <= 0) return part.length
+      try {
+        await o.log.append(part)
+        return 0
+      } catch (error) {
+        if ((error as { code?: string }).code === 'storage.unavailable') outage = true
+        if (outage || part.length === 1) return part.length
+        const middle = Math.ceil(part.length / 2)
+        return (await attempt(part.slice(0, middle))) + (await attempt(part.slice(middle)))
+      }
+    }
+    return attempt(records)
+  }
 
   return {
     name: 'prediction-log',
