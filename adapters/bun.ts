@@ -1,10 +1,11 @@
 /**
- * Bun adapter: `Bun.serve` in front of `nexora.fetch`, configuration from `Bun.env`, the libSQL
- * file for storage, the client address from `server.requestIP`, Bun's synchronous SHA-256, local
- * assets for /docs, and a graceful shutdown on SIGTERM/SIGINT.
+ * Bun adapter: `Bun.serve` in front of `nexora.fetch`, configuration from `Bun.env`, bearer-JWT
+ * authentication (the configured key set, or dev mode's local key as with `nexora serve`), the
+ * libSQL file for storage, the client address from `server.requestIP`, Bun's synchronous SHA-256,
+ * local assets for /docs, and a graceful shutdown on SIGTERM/SIGINT.
  */
 import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type ServerAdapterOptions } from '../core/index.ts'
-import { jwtAuthFromEnv } from '../plugins/auth-jwt/index.ts'
+import { serverAuthFromEnv } from '../plugins/auth-jwt/server-auth.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { sqlStorage } from '../plugins/storage-sql/index.ts'
 
@@ -60,10 +61,12 @@ function bunAssets(): NexoraConfig['assets'] {
  * const { url } = await serveBun({ prepare: (nexora) => importModels(nexora).then(() => {}) })
  */
 export async function serveBun(options: BunServerOptions = {}): Promise<RunningBunServer> {
-  const auth = jwtAuthFromEnv(env)
+  // Tokens are always verified: the environment's key set, or in dev mode a local dev key as with
+  // `nexora serve`; production without a key set refuses to start. An authenticator plugin passed in wins.
+  const auth = options.plugins?.some((p) => p.provides === 'authenticator') ? undefined : await serverAuthFromEnv(env)
   const logger = definePlugin({ name: 'stderr-logger', provides: 'logger', priority: -1, setup: () => createLogger({ write: (line) => process.stderr.write(line + '\n'), level: (env('NEXORA_LOG_LEVEL') as 'info' | undefined) ?? 'info' }) })
   const nexora = await createNexora({
-    plugins: [sqlStorage({ url: options.db ?? env('NEXORA_DB'), durability: options.durability, sha256 }), ...(options.models ?? [linearModel()]), logger, ...(auth ? [auth] : []), ...(options.plugins ?? [])],
+    plugins: [sqlStorage({ url: options.db ?? env('NEXORA_DB'), durability: options.durability, sha256 }), ...(options.models ?? [linearModel()]), logger, ...(auth ? [auth.plugin] : []), ...(options.plugins ?? [])],
     config: {
       getClientIp: (c) => (c.env as BunServer | undefined)?.requestIP?.(c.req.raw)?.address,
       // setImmediate skips the 1 ms timer clamp before each audit group commit, as on Node.
@@ -71,6 +74,7 @@ export async function serveBun(options: BunServerOptions = {}): Promise<RunningB
     },
   })
   await options.prepare?.(nexora)
+  if (auth) process.stderr.write(auth.banner + '\n')
   const fetch: BunHandler = options.handler?.(nexora) ?? ((request, server) => nexora.fetch(request, server))
   // development: false, or an unexpected throw would answer with Bun's error page and its stack trace.
   const server = Bun.serve({ port: options.port ?? Number(env('PORT') ?? 8000), hostname: options.host ?? env('HOST') ?? '127.0.0.1', development: false, fetch })

@@ -1,12 +1,13 @@
 /**
- * Deno adapter: `Deno.serve` in front of `nexora.fetch`, configuration from `Deno.env`, the
+ * Deno adapter: `Deno.serve` in front of `nexora.fetch`, configuration from `Deno.env`, bearer-JWT
+ * authentication (the configured key set, or dev mode's local key as with `nexora serve`), the
  * libSQL file for storage (its native addon loads under `--allow-ffi`), the client address from
  * `info.remoteAddr`, a synchronous SHA-256, local assets for /docs, and a graceful shutdown on
  * SIGTERM/SIGINT.
  */
 import { createHash } from 'node:crypto'
 import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type ServerAdapterOptions } from '../core/index.ts'
-import { jwtAuthFromEnv } from '../plugins/auth-jwt/index.ts'
+import { serverAuthFromEnv } from '../plugins/auth-jwt/server-auth.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { sqlStorage } from '../plugins/storage-sql/index.ts'
 
@@ -63,10 +64,12 @@ function denoAssets(): NexoraConfig['assets'] {
  * const { url } = await serveDeno({ prepare: (nexora) => importModels(nexora).then(() => {}) })
  */
 export async function serveDeno(options: DenoServerOptions = {}): Promise<RunningDenoServer> {
-  const auth = jwtAuthFromEnv(env)
+  // Tokens are always verified: the environment's key set, or in dev mode a local dev key as with
+  // `nexora serve`; production without a key set refuses to start. An authenticator plugin passed in wins.
+  const auth = options.plugins?.some((p) => p.provides === 'authenticator') ? undefined : await serverAuthFromEnv(env)
   const logger = definePlugin({ name: 'stderr-logger', provides: 'logger', priority: -1, setup: () => createLogger({ write: (line) => console.error(line), level: (env('NEXORA_LOG_LEVEL') as 'info' | undefined) ?? 'info' }) })
   const nexora = await createNexora({
-    plugins: [sqlStorage({ url: options.db ?? env('NEXORA_DB'), durability: options.durability, sha256 }), ...(options.models ?? [linearModel()]), logger, ...(auth ? [auth] : []), ...(options.plugins ?? [])],
+    plugins: [sqlStorage({ url: options.db ?? env('NEXORA_DB'), durability: options.durability, sha256 }), ...(options.models ?? [linearModel()]), logger, ...(auth ? [auth.plugin] : []), ...(options.plugins ?? [])],
     config: {
       getClientIp: (c) => (c.env as DenoServeInfo | undefined)?.remoteAddr?.hostname,
       // setImmediate skips the 1 ms timer clamp before each audit group commit, as on Node.
@@ -74,6 +77,7 @@ export async function serveDeno(options: DenoServerOptions = {}): Promise<Runnin
     },
   })
   await options.prepare?.(nexora)
+  if (auth) console.error(auth.banner)
   const handler: DenoHandler = options.handler?.(nexora) ?? ((request, info) => nexora.fetch(request, info))
   // Deno.serve binds synchronously; the empty onListen keeps Deno's own "Listening on" line off stdout.
   const server = Deno.serve({ port: options.port ?? Number(env('PORT') ?? 8000), hostname: options.host ?? env('HOST') ?? '127.0.0.1', onListen: () => {} }, handler)

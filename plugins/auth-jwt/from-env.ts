@@ -5,8 +5,10 @@ import { jwtAuth } from './index.ts'
 /**
  * `jwtAuth` configured from an environment, the same on every runtime (process.env, Deno.env,
  * a Worker's `env` bindings): `NEXORA_JWKS` (a JSON key set) or `NEXORA_JWKS_URL`,
- * `NEXORA_JWT_ISSUERS` (comma-separated) and `NEXORA_JWT_AUDIENCE`. Undefined when none is set
- * (the server then runs without authentication, as the dev caller); an error when only some are.
+ * `NEXORA_JWT_ISSUERS` (comma-separated) and `NEXORA_JWT_AUDIENCE`. Undefined when none is set,
+ * an error when only some are. Never read "undefined" as "serve unauthenticated": the Node, Deno
+ * and Bun servers go through `serverAuthFromEnv` (dev mode verifies tokens against a local dev
+ * key; production refuses to start), and the Worker refuses to start.
  * @example const auth = jwtAuthFromEnv((name) => Deno.env.get(name))
  */
 export function jwtAuthFromEnv(get: (name: string) => string | undefined) {
