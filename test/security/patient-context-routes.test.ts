@@ -12,7 +12,7 @@ import { cdsHooks } from '../../plugins/cds-hooks/index.ts'
 import { phiEndpoints } from '../../plugins/compliance/index.ts'
 import { fhirServer } from '../../plugins/fhir/index.ts'
 import { fhirPredict } from '../../plugins/fhir-predict/index.ts'
-import { grpc } from '../../plugins/grpc/index.ts'
+import { grpc, RPC_POLICIES } from '../../plugins/grpc/index.ts'
 import { linearModel } from '../../plugins/model-linear/index.ts'
 import { monitoring } from '../../plugins/monitoring/index.ts'
 import { oip } from '../../plugins/oip/index.ts'
@@ -28,10 +28,9 @@ import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../../testkit/tok
  * or without a request here, fails this file.
  */
 
-// Routes whose policy files belong to other front doors and do not yet say: the fhir-predict
-// pipeline already limits its rows to the launch patient, and CDS Hooks callers authenticate with
-// the EHR's own JWT, which never carries launch context. Keep this list shrinking.
-const UNDECIDED_ELSEWHERE = new Set(['POST /fhir/patient/:id/predict', 'GET /cds-services', 'POST /cds-services/:id', 'POST /cds-services/:id/feedback'])
+// Routes whose policy file belongs to another front door and does not say yet: CDS Hooks callers
+// authenticate with the EHR's own JWT, which never carries launch context. Keep this list shrinking.
+const UNDECIDED_ELSEWHERE = new Set(['GET /cds-services', 'POST /cds-services/:id', 'POST /cds-services/:id/feedback'])
 
 const OWN = 'pt-0002'
 const OTHER = 'pt-0003'
@@ -98,11 +97,18 @@ afterAll(async () => {
 
 type Step = { method?: string; path: string; init?: { 'content-type'?: string; body?: string } }
 /**
- * Per route: `own` requests that must answer (2xx) with only the launch patient's data, and
- * `other` requests (naming another patient) that must be refused. A refused route needs one request.
+ * Per route, what a launch token must get, pinned here so that a changed decision changes this
+ * test too: `refuse` requests must be refused; `own` ones must answer (2xx) with only the launch
+ * patient's data and `other` ones (naming another patient) must be refused, on an `own` route;
+ * `any` requests may answer, with no other patient's data.
  */
-interface Recipe { own?: Step[]; other?: Step[]; any?: Step[] }
+interface Recipe { refuse?: Step[]; own?: Step[]; other?: Step[]; any?: Step[] }
 const connect = (body: unknown) => json(body)
+/** The Connect JSON form of nexora.v1.PredictionService/Predict. */
+const rpcPredict = (patient: string) => ({
+  model: 'readmission-risk',
+  rows: [{ patientId: `Patient/${patient}`, features: Object.fromEntries(Object.entries(features).map(([k, v]) => [k, typeof v === 'number' ? { numberValue: v } : typeof v === 'boolean' ? { boolValue: v } : { stringValue: v }])) }],
+})
 const predictRow = (patient: string) => ({ model: 'readmission-risk', rows: [{ patientId: `Patient/${patient}`, features }] })
 const oipInfer = (patient: string) => json({ inputs: Object.entries(features).map(([name, v]) => ({ name, shape: [1], datatype: typeof v === 'number' ? 'FP64' : typeof v === 'boolean' ? 'BOOL' : 'BYTES', data: [v] })), parameters: { patient_ref: `Patient/${patient}` } })
 
@@ -112,20 +118,20 @@ const RECIPES: Record<string, () => Recipe> = {
   'GET /docs': () => ({ any: [{ path: '/docs' }] }),
   'GET /docs/assets/init.js': () => ({ any: [{ path: '/docs/assets/init.js' }] }),
   'GET /docs/assets/:file': () => ({ any: [{ path: '/docs/assets/swagger-ui.css' }] }),
-  'GET /metrics': () => ({ any: [{ path: '/metrics' }] }),
+  'GET /metrics': () => ({ refuse: [{ path: '/metrics' }] }),
   'GET /models': () => ({ any: [{ path: '/models' }] }),
   'GET /models/:name': () => ({ any: [{ path: '/models/readmission-risk' }] }),
   'GET /models/:name/versions/:version': () => ({ any: [{ path: '/models/readmission-risk/versions/1.0.0' }] }),
-  'POST /models/:name/versions/:version/promote': () => ({ any: [{ method: 'POST', path: '/models/readmission-risk/versions/1.0.0/promote', init: json({ stage: 'staging' }) }] }),
-  'POST /models/:name/versions/:version/archive': () => ({ any: [{ method: 'POST', path: '/models/readmission-risk/versions/1.0.0/archive' }] }),
+  'POST /models/:name/versions/:version/promote': () => ({ refuse: [{ method: 'POST', path: '/models/readmission-risk/versions/1.0.0/promote', init: json({ stage: 'staging' }) }] }),
+  'POST /models/:name/versions/:version/archive': () => ({ refuse: [{ method: 'POST', path: '/models/readmission-risk/versions/1.0.0/archive' }] }),
   'POST /predict': () => ({ own: [{ method: 'POST', path: '/predict', init: json(predictRow(OWN)) }], other: [{ method: 'POST', path: '/predict', init: json(predictRow(OTHER)) }] }),
   'GET /audit/events': () => ({
     own: [{ path: '/audit/events' }, { path: `/audit/events?patient=Patient/${OWN}` }, { path: '/audit/events?format=fhir' }],
     other: [{ path: `/audit/events?patient=Patient/${OTHER}` }, { path: `/audit/events?patient=${OTHER}&format=fhir` }],
   }),
-  'GET /audit/report': () => ({ any: [{ path: '/audit/report' }] }),
-  'POST /audit/verify': () => ({ any: [{ method: 'POST', path: '/audit/verify' }] }),
-  'POST /audit/checkpoint': () => ({ any: [{ method: 'POST', path: '/audit/checkpoint' }] }),
+  'GET /audit/report': () => ({ refuse: [{ path: '/audit/report' }] }),
+  'POST /audit/verify': () => ({ refuse: [{ method: 'POST', path: '/audit/verify' }] }),
+  'POST /audit/checkpoint': () => ({ refuse: [{ method: 'POST', path: '/audit/checkpoint' }] }),
   // Searches that match the other patient (and the launch patient, for the first) answer the launch patient at most.
   'GET /fhir/patients': () => ({ own: [{ path: '/fhir/patients?name=Placeholder' }, { path: `/fhir/patients?name=${otherMarks[1]}` }, { path: `/fhir/patients?birthdate=${otherMarks[2]!.slice(0, 4)}` }, { path: '/fhir/patients?name=a' }] }),
   'POST /fhir/patient/:id/predict': () => ({
@@ -140,13 +146,13 @@ const RECIPES: Record<string, () => Recipe> = {
       { method: 'POST', path: '/monitoring/outcomes', init: json({ outcomes: [{ model: 'readmission-risk', predictionId: 'req-1#0', value: 0 }] }) },
     ],
   }),
-  'POST /monitoring/outcomes/pull': () => ({ any: [{ method: 'POST', path: '/monitoring/outcomes/pull' }] }),
-  'GET /monitoring/performance': () => ({ any: [{ path: '/monitoring/performance?model=readmission-risk&bootstrap=0' }] }),
-  'GET /monitoring/fairness': () => ({ any: [{ path: '/monitoring/fairness?model=readmission-risk&attribute=sex&minGroupSize=1' }] }),
-  'GET /monitoring/drift': () => ({ any: [{ path: '/monitoring/drift?model=readmission-risk' }] }),
-  'GET /monitoring/alerts': () => ({ any: [{ path: '/monitoring/alerts' }] }),
-  'POST /monitoring/evaluate': () => ({ any: [{ method: 'POST', path: '/monitoring/evaluate' }] }),
-  'GET /monitoring/overrides': () => ({ any: [{ path: '/monitoring/overrides' }] }),
+  'POST /monitoring/outcomes/pull': () => ({ refuse: [{ method: 'POST', path: '/monitoring/outcomes/pull' }] }),
+  'GET /monitoring/performance': () => ({ refuse: [{ path: '/monitoring/performance?model=readmission-risk&bootstrap=0' }] }),
+  'GET /monitoring/fairness': () => ({ refuse: [{ path: '/monitoring/fairness?model=readmission-risk&attribute=sex&minGroupSize=1' }] }),
+  'GET /monitoring/drift': () => ({ refuse: [{ path: '/monitoring/drift?model=readmission-risk' }] }),
+  'GET /monitoring/alerts': () => ({ refuse: [{ path: '/monitoring/alerts' }] }),
+  'POST /monitoring/evaluate': () => ({ refuse: [{ method: 'POST', path: '/monitoring/evaluate' }] }),
+  'GET /monitoring/overrides': () => ({ refuse: [{ path: '/monitoring/overrides' }] }),
   'POST /adverse-events': () => ({
     own: [{ method: 'POST', path: '/adverse-events', init: json(adverse(OWN)) }],
     other: [{ method: 'POST', path: '/adverse-events', init: json(adverse(OTHER)) }, { method: 'POST', path: '/adverse-events', init: json({ ...adverse(OWN), patientRef: undefined }) }],
@@ -156,7 +162,7 @@ const RECIPES: Record<string, () => Recipe> = {
   'PATCH /adverse-events/:id': () => ({ own: [{ method: 'PATCH', path: `/adverse-events/${ids.ownEvent}`, init: json({ status: 'under-review' }) }], other: [{ method: 'PATCH', path: `/adverse-events/${ids.otherEvent}`, init: json({ status: 'dismissed' }) }] }),
   'GET /adverse-events/:id/fhir': () => ({ own: [{ path: `/adverse-events/${ids.ownEvent}/fhir` }], other: [{ path: `/adverse-events/${ids.otherEvent}/fhir` }] }),
   'POST /phi/detect': () => ({ any: [{ method: 'POST', path: '/phi/detect', init: json({ text: 'Seen on 2026-01-02.' }) }] }),
-  'POST /deidentify': () => ({ any: [{ method: 'POST', path: '/deidentify', init: json({ text: 'Seen on 2026-01-02.', patientId: OTHER }) }] }),
+  'POST /deidentify': () => ({ refuse: [{ method: 'POST', path: '/deidentify', init: json({ text: 'Seen on 2026-01-02.', patientId: OTHER }) }] }),
   'GET /v2/health/live': () => ({ any: [{ path: '/v2/health/live' }] }),
   'GET /v2/health/ready': () => ({ any: [{ path: '/v2/health/ready' }] }),
   'GET /v2': () => ({ any: [{ path: '/v2' }] }),
@@ -168,13 +174,16 @@ const RECIPES: Record<string, () => Recipe> = {
   'POST /v2/models/:name/infer': () => ({ own: [{ method: 'POST', path: '/v2/models/readmission-risk/infer', init: oipInfer(OWN) }], other: [{ method: 'POST', path: '/v2/models/readmission-risk/infer', init: oipInfer(OTHER) }] }),
   'POST /v2/models/:name/versions/:version/infer': () => ({ own: [{ method: 'POST', path: '/v2/models/readmission-risk/versions/1.0.0/infer', init: oipInfer(OWN) }], other: [{ method: 'POST', path: '/v2/models/readmission-risk/versions/1.0.0/infer', init: oipInfer(OTHER) }] }),
   'POST /v2/repository/index': () => ({ any: [{ method: 'POST', path: '/v2/repository/index' }] }),
-  'POST /v2/repository/models/:name/load': () => ({ any: [{ method: 'POST', path: '/v2/repository/models/readmission-risk/load' }] }),
-  'POST /v2/repository/models/:name/unload': () => ({ any: [{ method: 'POST', path: '/v2/repository/models/readmission-risk/unload' }] }),
+  'POST /v2/repository/models/:name/load': () => ({ refuse: [{ method: 'POST', path: '/v2/repository/models/readmission-risk/load' }] }),
+  'POST /v2/repository/models/:name/unload': () => ({ refuse: [{ method: 'POST', path: '/v2/repository/models/readmission-risk/unload' }] }),
   'GET /v2/models/stats': () => ({ any: [{ path: '/v2/models/stats' }] }),
   'GET /v2/models/:name/stats': () => ({ any: [{ path: '/v2/models/readmission-risk/stats' }] }),
   'GET /v2/models/:name/versions/:version/stats': () => ({ any: [{ path: '/v2/models/readmission-risk/versions/1.0.0/stats' }] }),
   // The gRPC mount is public at this layer; each RPC authenticates itself and scores through the pipeline.
-  'POST /nexora.v1.PredictionService/:method': () => ({ any: [{ method: 'POST', path: '/nexora.v1.PredictionService/Predict', init: connect({ model: 'readmission-risk', rows: [{ patientId: `Patient/${OTHER}`, features: { age: { numberValue: 71 } } }] }) }] }),
+  'POST /nexora.v1.PredictionService/:method': () => ({
+    own: [{ method: 'POST', path: '/nexora.v1.PredictionService/Predict', init: connect(rpcPredict(OWN)) }],
+    other: [{ method: 'POST', path: '/nexora.v1.PredictionService/Predict', init: connect(rpcPredict(OTHER)) }],
+  }),
   'POST /inference.GRPCInferenceService/:method': () => ({ any: [{ method: 'POST', path: '/inference.GRPCInferenceService/ServerMetadata', init: connect({}) }] }),
   'GET /cds-services': () => ({ any: [{ path: '/cds-services' }] }),
   'POST /cds-services/:id': () => ({ any: [{ method: 'POST', path: '/cds-services/readmission-fhir', init: json({ hook: 'patient-view', hookInstance: crypto.randomUUID(), context: { userId: 'Practitioner/1', patientId: OTHER } }) }] }),
@@ -197,7 +206,7 @@ async function deniedFor(requestId: string) {
 
 describe('a SMART patient-context token on every route', () => {
   it('every authenticated route states what a patient-context token may do there (fail closed for new routes)', () => {
-    const undecided = Object.entries(policies).filter(([route, p]) => p.access !== 'public' && p.patientContext === undefined && !UNDECIDED_ELSEWHERE.has(route)).map(([route]) => route)
+    const undecided = Object.entries({ ...policies, ...RPC_POLICIES }).filter(([route, p]) => p.access !== 'public' && p.patientContext === undefined && !UNDECIDED_ELSEWHERE.has(route)).map(([route]) => route)
     expect(undecided).toEqual([])
     // A route left undecided is refused at run time.
     expect(patientContextRefusal({ access: 'public', rate: 'public', audit: 'handler' }, { patient: OWN }, () => undefined)).toMatch(/may not use this route/)
@@ -213,21 +222,24 @@ describe('a SMART patient-context token on every route', () => {
   it('refuses (403, audited) or answers with only the launch patient, route by route', async () => {
     const failures: string[] = []
     for (const [route, policy] of Object.entries(policies)) {
-      const rule: string = policy.access === 'public' ? 'any' : policy.patientContext ?? (UNDECIDED_ELSEWHERE.has(route) ? 'own' : 'refuse')
+      const rule: string = policy.access === 'public' ? 'any' : policy.patientContext ?? 'refuse'
       const recipe = RECIPES[route]!()
-      const steps = [...(recipe.any ?? []), ...(recipe.own ?? []), ...(recipe.other ?? [])]
+      const expected = recipe.refuse ? 'refuse' : recipe.own || recipe.other ? 'own' : 'any'
+      // A public route has no caller to limit: the pipeline behind it (gRPC) is what must refuse.
+      if (policy.access !== 'public' && policy.patientContext !== undefined && rule !== expected) failures.push(`${route}: declared ${rule}, expected ${expected}`)
+      const steps = [...(recipe.refuse ?? []), ...(recipe.any ?? []), ...(recipe.own ?? []), ...(recipe.other ?? [])]
       for (const step of steps) {
         const res = await call(launched, step.method ?? 'GET', step.path, step.init)
-        const kind = recipe.other?.includes(step) ? 'other' : recipe.own?.includes(step) ? 'own' : 'any'
+        const kind = recipe.other?.includes(step) ? 'other' : recipe.own?.includes(step) ? 'own' : recipe.refuse?.includes(step) ? 'refuse' : 'any'
         const where = `${route} (${kind} ${step.method ?? 'GET'} ${step.path})`
         if (reveals(res.text)) failures.push(`${where}: answered another patient's data`)
         const refused = res.status === 403
-        if (rule === 'refuse' || kind === 'other') {
+        if (kind === 'refuse' || kind === 'other') {
           if (!refused) { failures.push(`${where}: ${res.status}, expected 403`); continue }
           const reasons = await deniedFor(res.requestId)
           if (!reasons.some((r) => r === 'patient_context' || r === 'auth.forbidden')) failures.push(`${where}: refusal not audited (${reasons.join() || 'nothing'})`)
         } else if (kind === 'own' && (res.status < 200 || res.status > 299)) failures.push(`${where}: ${res.status} for the launch patient`)
-        else if (rule !== 'refuse' && refused && (await deniedFor(res.requestId)).includes('patient_context')) failures.push(`${where}: refused though the route allows it`)
+        else if (refused && (await deniedFor(res.requestId)).includes('patient_context')) failures.push(`${where}: refused though the route allows it`)
       }
     }
     expect(failures).toEqual([])
