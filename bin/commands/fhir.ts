@@ -33,7 +33,12 @@ async function pull(argv: string[], io: Parameters<Command['run']>[1]) {
   const { values } = parseFlags(argv, { server: { type: 'string' }, patient: { type: 'string' }, token: { type: 'string' } })
   if (!values.server || !values.patient) throw new UsageError('--server and --patient are required')
   const token = values.token ?? process.env.NEXORA_FHIR_TOKEN
-  const client = createFhirClient({ baseUrl: values.server, ...(token ? { auth: { type: 'static' as const, token } } : {}) })
+  let client: ReturnType<typeof createFhirClient>
+  try {
+    client = createFhirClient({ baseUrl: values.server, ...(token ? { auth: { type: 'static' as const, token } } : {}) })
+  } catch {
+    throw new UsageError('--server must be an http(s) base URL without credentials, query or fragment')
+  }
   try {
     const resources = await client.everything(values.patient)
     io.out(JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ fullUrl: `${values.server!.replace(/\/$/, '')}/${resource.resourceType}/${resource.id}`, resource })) }, null, 2))
@@ -55,7 +60,8 @@ nexora fhir pull --server URL --patient ID [--token TOKEN]
             (*.ndjson; --grouped when lines are grouped by patient, for flat memory).
             Prints {"patients":[{"patientId","features"}],"report":{…}}; --json prints it on one line.
   pull      prints the patient's record (Patient/$everything, or per-type searches) as a Bundle;
-            the token may also come from NEXORA_FHIR_TOKEN`,
+            the token may also come from NEXORA_FHIR_TOKEN. It is sent only under --server: a
+            paging link or redirect elsewhere stops the pull (fhir.untrusted_link, exit 1)`,
   async run(argv, io) {
     const [sub, ...rest] = argv
     if (sub === 'features') return features(rest, io)

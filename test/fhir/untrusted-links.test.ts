@@ -203,5 +203,7 @@ describe('every paged read: the FHIR front door and `nexora fhir pull`', () => {
     hostile.next = `${BASE}/Patient/p1/$everything?page=2`
     const ok = await cliRunner()('fhir', 'pull', '--server', BASE, '--patient', 'p1', '--token', TOKEN)
     expect(JSON.parse(ok.stdout).entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual(['p1', 'o1', 'o2'])
+    const notBase = await cliRunner()('fhir', 'pull', '--server', `${BASE}?tenant=1`, '--patient', 'p1', '--token', TOKEN)
+    expect([notBase.code, notBase.stderr]).toEqual([2, expect.stringContaining('--server must be an http(s) base URL')])
   })
 })
