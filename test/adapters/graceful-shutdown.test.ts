@@ -14,24 +14,26 @@ describe('nexora serve shutdown', () => {
     const server = await startServe(dir, { NEXORA_LOG_LEVEL: 'warn' })
     const { url, token, exited } = server
     const db = `file:${join(dir, 'nexora.db')}`
+    // The server's own request id (X-Request-Id on the answer) keys the audit events; a client's is only a correlation id.
     const send = (i: number) => fetch(`${url}/predict`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}`, authorization: `Bearer ${token}` },
       body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }),
-    }).then((r) => r.status, () => 'refused' as const)
+    }).then((r) => ({ status: r.status, id: r.headers.get('x-request-id') }), () => ({ status: 'refused' as const, id: null }))
     const inFlight = Array.from({ length: 100 }, (_, i) => send(i))
     await new Promise((r) => setTimeout(r, 5))
     server.child.kill('SIGTERM')
-    const statuses = await Promise.all(inFlight)
+    const answers = await Promise.all(inFlight)
+    const statuses = answers.map((a) => a.status)
     const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r(`still running 20 s after SIGTERM: ${server.stderr()}`), 20_000).unref())])
     expect(code).toBe(0)
     expect(statuses.every((s) => s === 200 || s === 'refused')).toBe(true)
-    const ok = statuses.map((s, i) => (s === 200 ? `drain-${i}` : undefined)).filter(Boolean)
+    const ok = answers.filter((a) => a.status === 200).map((a) => a.id)
     expect(ok.length).toBeGreaterThan(0)
-    expect(await send(999)).toBe('refused')
+    expect((await send(999)).status).toBe('refused')
     const reader = await openLibsql(db, 'normal')
     const sink = sqlAuditSink(reader)
     const { events } = await sink.query({}, { limit: 10_000 })
-    for (const id of ok) expect(events.filter((e) => e.requestId === id), id).toHaveLength(2)
+    for (const id of ok) expect(events.filter((e) => e.requestId === id), String(id)).toHaveLength(2)
     expect(await sink.verify()).toMatchObject({ ok: true })
     await reader.close()
   })

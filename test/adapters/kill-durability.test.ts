@@ -19,11 +19,12 @@ describe('audit durability under kill -9', () => {
     let n = 0
     const client = async () => {
       while (!stop) {
-        const id = `kill-${n++}`
-        const status = await fetch(`${server.url}/predict`, {
-          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}`, 'x-request-id': id },
+        n++
+        // The server's own request id (X-Request-Id on the answer) keys the audit events.
+        const [status, id] = await fetch(`${server.url}/predict`, {
+          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
           body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${n % 50}`, features }] }),
-        }).then(async (r) => { await r.arrayBuffer(); return r.status }, () => 0)
+        }).then(async (r) => { await r.arrayBuffer(); return [r.status, r.headers.get('x-request-id') ?? ''] as const }, () => [0, ''] as const)
         if (status === 200) ok.push(id)
         else if (status === 0) return
       }

@@ -33,19 +33,21 @@ describe('Node adapter over real TCP', () => {
   })
 
   it('records the client address from the socket in the audit trail', async () => {
-    const res = await fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'ip-check' }, body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }) })
+    const res = await fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }) })
     expect(res.status).toBe(200)
-    const { events } = await server.nexora.ports.get('auditSink').query({ requestId: 'ip-check' }, { limit: 10 })
+    const { events } = await server.nexora.ports.get('auditSink').query({ requestId: res.headers.get('x-request-id')! }, { limit: 10 })
     expect(events.map((e) => e.ip)).toEqual(['127.0.0.1', '127.0.0.1'])
   })
 
   it('commits both audit events of every concurrent prediction that got a 200', async () => {
-    const ids = Array.from({ length: 200 }, (_, i) => `conc-${i}`)
-    const responses = await Promise.all(ids.map((id, i) => fetch(`${server.url}/predict`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id },
+    const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => fetch(`${server.url}/predict`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${i}`, features: { ...features, age: 30 + (i % 60) } }] }),
     })))
     expect(responses.every((r) => r.status === 200)).toBe(true)
+    // The server's own request ids key the audit events; all 200 are distinct.
+    const ids = responses.map((r) => r.headers.get('x-request-id')!)
+    expect(new Set(ids).size).toBe(200)
     // Read through a separate connection to the same file: what is there is what was committed.
     const reader = await openLibsql(db, 'normal')
     try {

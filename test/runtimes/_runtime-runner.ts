@@ -30,12 +30,13 @@ export function runtimeRunner(runtime: RuntimeDescriptor) {
     it('audits the client address from the runtime connection info', async () => {
       const server = await start()
       const key = await runtimeKey()
-      const requestId = `rt-ip-${runtime.name}-${Date.now()}`
       const res = await fetch(`${server.url}/predict`, {
         method: 'POST', body: JSON.stringify({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }),
-        headers: { 'content-type': 'application/json', 'x-request-id': requestId, authorization: `Bearer ${await sign(key, { scope: 'nexora/predict' })}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(key, { scope: 'nexora/predict' })}` },
       })
       expect(res.status).toBe(200)
+      // The server's own request id keys the audit events (a client's X-Request-Id is only a correlation id).
+      const requestId = res.headers.get('x-request-id')
       const audit = await fetch(`${server.url}/audit/events?requestId=${requestId}`, { headers: { authorization: `Bearer ${await sign(key, { scope: 'nexora/audit.read' })}` } })
       const { events } = await audit.json() as { events: { action: string; ip: string | null }[] }
       expect(events.map((e) => [e.action, e.ip])).toEqual([['predict.request', '127.0.0.1'], ['predict.response', '127.0.0.1']])
@@ -49,20 +50,21 @@ export function runtimeRunner(runtime: RuntimeDescriptor) {
         const send = (i: number) => fetch(`${server.url}/predict`, {
           method: 'POST', body: JSON.stringify({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }),
           headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}`, authorization },
-        }).then((r) => r.status, () => 'refused' as const)
+        }).then((r) => ({ status: r.status, id: r.headers.get('x-request-id') }), () => ({ status: 'refused' as const, id: null }))
         const inFlight = Array.from({ length: 100 }, (_, i) => send(i))
         await Promise.race(inFlight) // one answered: the server is busy with the rest
         const closed = server.close() // SIGTERM; rejects unless the process exits 0
-        const statuses = await Promise.all(inFlight)
+        const answers = await Promise.all(inFlight)
+        const statuses = answers.map((a) => a.status)
         await closed
         expect(statuses.filter((s) => s !== 200 && s !== 'refused')).toEqual([])
-        const answered = statuses.flatMap((s, i) => (s === 200 ? [`drain-${i}`] : []))
+        const answered = answers.flatMap((a) => (a.status === 200 ? [a.id] : []))
         expect(answered.length).toBeGreaterThan(0)
         const reader = await openLibsql(`file:${join(dir, 'nexora.db')}`, 'normal')
         try {
           const sink = sqlAuditSink(reader)
           const { events } = await sink.query({}, { limit: 10_000 })
-          for (const id of answered) expect(events.filter((e) => e.requestId === id).map((e) => e.action), id).toEqual(['predict.request', 'predict.response'])
+          for (const id of answered) expect(events.filter((e) => e.requestId === id).map((e) => e.action), String(id)).toEqual(['predict.request', 'predict.response'])
           expect(await sink.verify()).toMatchObject({ ok: true })
         } finally {
           await reader.close()
