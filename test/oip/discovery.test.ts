@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ROUTE_POLICIES } from '../../core/index.ts'
+import { NexoraError, ROUTE_POLICIES } from '../../core/index.ts'
 import { oipPolicies } from '../../plugins/oip/index.ts'
 import { oipNexora } from '../../testkit/oip-harness.ts'
 
@@ -14,9 +14,11 @@ describe('health and server metadata (public)', () => {
   })
 
   it('reports not ready with a 4xx when the model store fails, and takes its server name from options', async () => {
-    const { nexora, store, request } = await oipNexora({}, { server: { name: 'ward-7', version: '2.3.4' } })
+    const { nexora, request } = await oipNexora({}, { server: { name: 'ward-7', version: '2.3.4' } })
     expect(await (await request('/v2')).json()).toMatchObject({ name: 'ward-7', version: '2.3.4' })
-    store.listModels = async () => { throw new Error('disk gone') }
+    // The registry wraps its store when it is made (core/registry/coded-store.ts) and answers a
+    // failed store with storage.unavailable: that is what the probe sees when the disk is gone.
+    nexora.registry.list = async () => { throw new NexoraError('storage.unavailable') }
     const res = await nexora.app.request('/v2/health/ready')
     expect([res.status, await res.json()]).toEqual([400, { ready: false }])
   })
