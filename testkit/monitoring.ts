@@ -26,11 +26,14 @@ export async function monitoredNexora(options: Partial<MonitoringOptions> = {}, 
 /** The held-out 800 rows of the demo cohort (the model never saw them). */
 export const heldOut = () => generateCohort(4000).slice(3200)
 
-/** Score rows in-process, one request per patient `Patient/h<i>`; returns the scores. */
+/**
+ * Score rows in-process, one request per patient `Patient/h<i>`; returns the scores and each
+ * prediction's id in the log (`<the server's request id>#0`).
+ */
 export async function scoreCohort(nexora: Awaited<ReturnType<typeof monitoredNexora>>['nexora'], rows: ReturnType<typeof heldOut>, shift: (r: Record<string, unknown>) => Record<string, unknown> = (r) => r) {
   const results = await Promise.all(rows.map(({ readmitted_30d: _y, ...features }, i) =>
     nexora.predict({ model: 'readmission-risk', rows: [{ patientRef: `Patient/h${i}`, features: shift(features) as never }], requestId: `req-${i}` }, CLINICIAN)))
-  return results.map((r) => r.predictions[0]!.score)
+  return { scores: results.map((r) => r.predictions[0]!.score), predictionIds: results.map((r) => `${r.requestId}#0`) }
 }
 
 export interface Received { path: string; headers: IncomingMessage['headers']; body: Record<string, unknown> }

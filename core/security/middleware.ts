@@ -5,6 +5,7 @@ import type { AppEnv } from '../http/env.ts'
 import { problemResponse } from '../http/problem.ts'
 import type { Logger } from '../ports/runtime.ts'
 import type { Admission, AdmissionRequest } from './admission.ts'
+import { routeParam } from './patient-context.ts'
 import type { RoutePolicy } from './route-policy.ts'
 
 export interface SecurityDeps {
@@ -40,7 +41,8 @@ export function securityMiddleware(deps: SecurityDeps): MiddlewareHandler<AppEnv
     if (!route) return next()
     const admission = await deps.admit({
       route, policy: deps.policies[route], headers: c.req.raw.headers, ip: deps.getClientIp?.(c), requestId: c.get('requestId'), via: 'http',
-      url: c.req.url, param: (name) => c.req.param(name), correlationId: c.get('correlationId'),
+      // Inside a middleware Hono's c.req.param() is empty: the route pattern is matched against the path here.
+      url: c.req.url, param: (name) => routeParam(route, c.req.path, name), correlationId: c.get('correlationId'),
     })
     c.set('caller', admission.caller)
     for (const [name, value] of Object.entries(admission.rateHeaders)) c.header(name, value)

@@ -19,11 +19,11 @@ describe('the prediction log', () => {
   it('logs each prediction pseudonymously, with its id, score, features and hash, off the request path', async () => {
     const { nexora, flush } = await monitoredNexora()
     const rows = heldOut().slice(0, 3)
-    const scores = await scoreCohort(nexora, rows)
+    const { scores, predictionIds } = await scoreCohort(nexora, rows)
     await flush()
     const log = await nexora.ports.get('predictionLog').window({ model: 'readmission-risk' }, DAY)
-    expect(log.map((r) => r.id).sort()).toEqual(['req-0#0', 'req-1#0', 'req-2#0'])
-    const first = log.find((r) => r.id === 'req-0#0')!
+    expect(log.map((r) => r.id).sort()).toEqual([...predictionIds].sort())
+    const first = log.find((r) => r.id === predictionIds[0])!
     expect(first.score).toBe(scores[0])
     expect(first.version).toBe('1.0.0')
     expect(first.subjectKey).toMatch(/^[0-9a-f]{64}$/)
@@ -60,11 +60,11 @@ describe('outcomes and the reports, on a libSQL file', () => {
       ],
       webhooks: { sleep: async () => {} },
     }, sqlStorage({ url: `file:${join(dir, 'reports.db')}` }))
-    const scores = await scoreCohort(nexora, rows)
+    const { scores, predictionIds } = await scoreCohort(nexora, rows)
     await flush()
     const observedAt = new Date(Date.now() + 5 * DAY).toISOString()
     // Half by patient (joined through the pseudonym), half by prediction id.
-    const outcomes = rows.map((r, i) => (i % 2 === 0 ? { model: 'readmission-risk', patient: `Patient/h${i}`, value: r.readmitted_30d, observedAt } : { model: 'readmission-risk', predictionId: `req-${i}#0`, value: r.readmitted_30d }))
+    const outcomes = rows.map((r, i) => (i % 2 === 0 ? { model: 'readmission-risk', patient: `Patient/h${i}`, value: r.readmitted_30d, observedAt } : { model: 'readmission-risk', predictionId: predictionIds[i], value: r.readmitted_30d }))
     const res = await nexora.app.request('/monitoring/outcomes', post('', { outcomes }))
     expect(await res.json()).toEqual({ recorded: 400 })
     return { nexora, flush, scores, hook }
@@ -109,9 +109,9 @@ describe('fairness and drift reports', () => {
   it('computes fairness by attribute exactly as the fairness functions do, on logged features', async () => {
     const { nexora, flush } = await monitoredNexora()
     const rows = heldOut().slice(0, 300)
-    const scores = await scoreCohort(nexora, rows)
+    const { scores, predictionIds } = await scoreCohort(nexora, rows)
     await flush()
-    await nexora.app.request('/monitoring/outcomes', post('', { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: `req-${i}#0`, value: r.readmitted_30d })) }))
+    await nexora.app.request('/monitoring/outcomes', post('', { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: predictionIds[i], value: r.readmitted_30d })) }))
     const { status, body } = await json(await nexora.app.request('/monitoring/fairness?model=readmission-risk&attribute=sex&minGroupSize=10'))
     expect(status).toBe(200)
     const expected = disparities(metricFrame({ labels: rows.map((r) => r.readmitted_30d), scores, threshold: 0.3, minGroupSize: 10, sensitive: { sex: rows.map((r) => r.sex) } }))
@@ -189,17 +189,17 @@ describe('outcomes from FHIR, score drift and access', () => {
     const { nexora, flush } = await monitoredNexora({
       outcomeRules: [{ name: 'readmission', model: 'readmission-risk', resourceType: 'Encounter', where: "class.code = 'IMP'", date: 'period.start', labelNegatives: true }],
     }, undefined, [definePlugin({ name: 'fhir', provides: 'fhirSource', setup: () => fhir }), definePlugin({ name: 'clock', provides: 'clock', setup: () => clock })])
-    await scoreCohort(nexora, heldOut().slice(0, 3))
+    const { predictionIds: [p0, p1, p2] } = await scoreCohort(nexora, heldOut().slice(0, 3))
     await flush()
     const first = await json(await nexora.app.request('/monitoring/outcomes/pull', { method: 'POST' }))
     // Three inpatient stays; one is a stranger's (not in the log); no prediction is 30 days old yet.
     expect(first.body.results[0]).toMatchObject({ rule: 'readmission', scanned: 4, matched: 3, recorded: 2, negatives: 0 })
     const outcomeOf = async () => Object.fromEntries((await nexora.ports.get('predictionLog').window({ model: 'readmission-risk' }, 30 * DAY)).map((r) => [r.id, r.outcome]))
-    expect(await outcomeOf()).toEqual({ 'req-0#0': 1, 'req-1#0': null, 'req-2#0': null }) // h2's stay is day 45: outside the horizon
+    expect(await outcomeOf()).toEqual({ [p0!]: 1, [p1!]: null, [p2!]: null }) // h2's stay is day 45: outside the horizon
     clock.advance(31 * DAY)
     const second = await json(await nexora.app.request('/monitoring/outcomes/pull', { method: 'POST' }))
     expect(second.body.results[0].negatives).toBe(2)
-    expect(await outcomeOf()).toEqual({ 'req-0#0': 1, 'req-1#0': 0, 'req-2#0': 0 })
+    expect(await outcomeOf()).toEqual({ [p0!]: 1, [p1!]: 0, [p2!]: 0 })
     await nexora.close()
   })
 
@@ -233,7 +233,7 @@ describe('outcomes from FHIR, score drift and access', () => {
 describe('outcome times', () => {
   it('joins an outcome whose time has an offset or no milliseconds (times are normalised to UTC), on libSQL', async () => {
     const { nexora, flush } = await monitoredNexora({}, sqlStorage({ url: `file:${join(dir, 'times.db')}` }))
-    await scoreCohort(nexora, heldOut().slice(0, 2))
+    const { predictionIds } = await scoreCohort(nexora, heldOut().slice(0, 2))
     await flush()
     const [first] = await nexora.ports.get('predictionLog').window({ model: 'readmission-risk' }, DAY)
     // Ten minutes later, written in -05:00 without milliseconds: compared as a string it sorts before the prediction.
@@ -241,7 +241,7 @@ describe('outcome times', () => {
     const local = new Date(later.getTime() - 5 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '-05:00')
     await nexora.app.request('/monitoring/outcomes', post('', { outcomes: [{ model: 'readmission-risk', patient: 'Patient/h0', value: 1, observedAt: local }] }))
     const joined = await nexora.ports.get('predictionLog').window({ model: 'readmission-risk' }, DAY)
-    expect(joined.find((r) => r.id === 'req-0#0')!.outcome).toBe(1)
+    expect(joined.find((r) => r.id === predictionIds[0])!.outcome).toBe(1)
     expect(joined.filter((r) => r.outcome !== null)).toHaveLength(1)
     await nexora.close()
   })

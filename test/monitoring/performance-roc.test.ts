@@ -11,10 +11,10 @@ describe('the ROC curve in the performance report (for the monitoring dashboard)
   it('carries sklearn roc_curve points over the labelled predictions of a window', async () => {
     const { nexora, flush } = await monitoredNexora()
     const rows = heldOut().slice(0, 200)
-    const scores = await scoreCohort(nexora, rows)
+    const { scores, predictionIds } = await scoreCohort(nexora, rows)
     await flush()
     const labels = rows.map((r) => r.readmitted_30d)
-    await nexora.app.request('/monitoring/outcomes', post('', { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: `req-${i}#0`, value: r.readmitted_30d })) }))
+    await nexora.app.request('/monitoring/outcomes', post('', { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: predictionIds[i], value: r.readmitted_30d })) }))
     const body = await (await nexora.app.request('/monitoring/performance?model=readmission-risk&bootstrap=0')).json() as { roc: { fpr: number[]; tpr: number[]; thresholds: number[] } }
     const expected = rocCurve(labels, scores)
     expect(expected.fpr.length).toBeLessThanOrEqual(ROC_MAX_POINTS)
