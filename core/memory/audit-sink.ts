@@ -49,7 +49,11 @@ export function memoryAuditSink(options: { sha256?: Sha256 } = {}): AuditSink & 
       const result = await verifyChain(selected, before ? { seq: before.seq, hash: before.hash } : { ...EMPTY_HEAD, seq: from - 1 }, options.sha256)
       if (range.fromSeq !== undefined || range.toSeq !== undefined) return result
       const checkpoint = checkpoints.at(-1)
-      return checkAgainstCheckpoint(result, checkpoint, checkpoint && events.find((e) => e.seq === checkpoint.seq)?.hash)
+      return checkAgainstCheckpoint(result, checkpoint, checkpoint && events.find((e) => e.seq === checkpoint.seq)?.hash, events.at(-1)?.seq ?? 0)
+    },
+    async head() {
+      const last = events.at(-1)
+      return last && { seq: last.seq, hash: last.hash }
     },
     checkpoint: (ts) => inOrder(async () => {
       if (head.seq === 0) return undefined

@@ -47,14 +47,32 @@ export interface AuditPage {
   afterSeq?: number
 }
 
+/** One broken range of the chain, by sequence number (both ends included). */
+export interface ChainBreak {
+  fromSeq: number
+  toSeq: number
+  /**
+   * `sequence_gap` (rows missing or out of order), `broken_link` (a row's prevHash is not its
+   * predecessor's hash), `hash_mismatch` (a row was edited), `truncated` (rows up to a checkpoint
+   * are gone) or `checkpoint_mismatch` (rows up to a checkpoint were rewritten and re-chained).
+   */
+  reason: 'sequence_gap' | 'broken_link' | 'hash_mismatch' | 'truncated' | 'checkpoint_mismatch'
+}
+
 export interface VerifyResult {
   ok: boolean
   events: number
+  /** The first break's start. */
   firstBadSeq?: number
-  /** `sequence_gap`, `broken_link`, `hash_mismatch`, `truncated` or `checkpoint_mismatch`. */
+  /** The first break's reason (see ChainBreak). */
   reason?: string
+  /** Every broken range, in order (at most 1000; `moreBreaks` says there were more). */
+  breaks?: ChainBreak[]
+  moreBreaks?: boolean
   /** The latest checkpoint the stored chain was held against, on a full verification. */
   checkpoint?: AuditCheckpoint
+  /** The signed checkpoints (from witnesses or the caller) the chain was held against. */
+  signed?: { checked: number; latest?: { seq: number; ts: string; kid: string }; invalid?: number }
 }
 
 /** A recorded chain head: a later truncation of the tail, or a rewrite of it, no longer matches. */
@@ -62,6 +80,34 @@ export interface AuditCheckpoint {
   seq: number
   hash: string
   ts: string
+}
+
+/** A checkpoint signed with a key kept outside the database (see core/audit/signed-checkpoint.ts). */
+export interface SignedCheckpoint extends AuditCheckpoint {
+  kid: string
+  /** The compact JWS: header `{ alg, kid, typ }`, payload `{ seq, hash, ts }`. */
+  jws: string
+}
+
+/**
+ * Signs checkpoints: a key file through WebCrypto (`keyCheckpointSigner`), or a KMS or HSM behind
+ * this port. `sign` receives the JWS signing input and returns the raw JWS signature.
+ */
+export interface CheckpointSigner {
+  kid: string
+  alg: 'EdDSA' | 'ES384'
+  sign(signingInput: Uint8Array): Promise<Uint8Array>
+}
+
+/**
+ * A second place that keeps signed checkpoints out of the audit database's reach: a file, a URL,
+ * another database. `verify` holds the chain against what the witnesses hold.
+ */
+export interface CheckpointWitness {
+  name: string
+  publish(checkpoint: SignedCheckpoint): Promise<void>
+  /** Every signed checkpoint it holds, as compact JWS strings. */
+  list(): Promise<string[]>
 }
 
 /**
@@ -75,6 +121,8 @@ export interface AuditSink {
   verify(range?: { fromSeq?: number; toSeq?: number }): Promise<VerifyResult>
   /** Record the current head (nothing when the trail is empty). */
   checkpoint(ts: string): Promise<AuditCheckpoint | undefined>
+  /** The stored head (the last event's seq and hash); lets a verifier tell a truncated tail's extent. */
+  head?(): Promise<AuditReceipt | undefined>
   health?(): Promise<PortHealth>
   close?(): Promise<void>
 }

@@ -51,7 +51,11 @@ export function idbAuditSink(db: Db, options: { sha256?: Sha256 } = {}): AuditSi
       const result = await verifyChain(selected, before ? { seq: before.seq, hash: before.hash } : { ...EMPTY_HEAD, seq: from - 1 }, options.sha256)
       if (range.fromSeq !== undefined || range.toSeq !== undefined) return result
       const checkpoint = (await db.transaction('auditCheckpoints').store.openCursor(null, 'prev'))?.value
-      return checkAgainstCheckpoint(result, checkpoint, checkpoint && (await db.get('auditEvents', checkpoint.seq))?.hash)
+      return checkAgainstCheckpoint(result, checkpoint, checkpoint && (await db.get('auditEvents', checkpoint.seq))?.hash, selected.at(-1)?.seq ?? 0)
+    },
+    async head() {
+      const head = await headOf(db)
+      return head.seq === 0 ? undefined : head
     },
     checkpoint: (ts) => inOrder(async () => {
       const head = await headOf(db)

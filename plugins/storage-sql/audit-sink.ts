@@ -99,7 +99,11 @@ export function sqlAuditSink(db: SqlExecutor, options: { sha256?: Sha256 } = {})
       const [checkpoint] = await db.all<{ seq: number; hash: string; ts: string }>(sql`SELECT seq, hash, ts FROM audit_checkpoints ORDER BY id DESC LIMIT 1`)
       const normalised = checkpoint && { ...checkpoint, seq: Number(checkpoint.seq) }
       const [at] = normalised ? await db.all<{ hash: string }>(sql`SELECT hash FROM audit_events WHERE seq = ${normalised.seq}`) : []
-      return checkAgainstCheckpoint(result, normalised, at?.hash)
+      return checkAgainstCheckpoint(result, normalised, at?.hash, (await readHead(db)).seq)
+    },
+    async head() {
+      const current = await readHead(db)
+      return current.seq === 0 ? undefined : current
     },
     checkpoint: (ts) => inOrder(async () => {
       const current = await readHead(db)
