@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { SignJWT } from 'jose'
-import { createLogger, createNexora, definePlugin, manualClock, memoryStorage, type AuditEvent, type ModelManifest, type Plugin } from '../core/index.ts'
+import { createLogger, createNexora, definePlugin, manualClock, memoryStorage, type AuditEvent, type ModelManifest, type NexoraConfig, type Plugin } from '../core/index.ts'
 import { importModels } from '../bin/demo-models.ts'
 import { createDevFhirServer, type DevFhirServerOptions } from '../examples/dev-fhir-server/index.ts'
 import { ClinicalETL } from '../plugins/etl/index.ts'
@@ -36,6 +36,8 @@ export interface BenchOptions {
   extraKeys?: TestKey[]
   /** The clock's start (ms). Default NOW. */
   now?: number
+  /** Nexora config over the bench's (no rate limits, no resolve cache, 16 MB bodies). */
+  config?: NexoraConfig
 }
 
 export async function cdsBench(options: BenchOptions = {}) {
@@ -62,7 +64,7 @@ export async function cdsBench(options: BenchOptions = {}) {
       cdsHooks({ baseUrl: BASE, clients: [{ iss: EHR, jku: [JKU] }], fetch: fetchStub, ...cds }),
       ...(options.plugins ?? []),
     ],
-    config: { rateLimits: false, resolveTtlMs: 0, bodyLimitBytes: 16 * 1024 * 1024 },
+    config: { rateLimits: false, resolveTtlMs: 0, bodyLimitBytes: 16 * 1024 * 1024, ...options.config },
   })
   await importModels(nexora)
   const manifest = (await nexora.registry.resolve(MODEL)).manifest

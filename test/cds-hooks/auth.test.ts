@@ -7,8 +7,10 @@ const SERVICE = `/cds-services/${MODEL}`
 let b: CdsBench
 let body: Record<string, unknown>
 let stranger: TestKey
+/** Every refusal audited in full (no flood window), so each check below finds its own event. */
+const EACH_REFUSAL = { refusalAuditWindowMs: 0 }
 beforeAll(async () => {
-  b = await cdsBench()
+  b = await cdsBench({ config: EACH_REFUSAL })
   body = b.hookRequest('pt-0018', await b.prefetch('pt-0018'))
   stranger = await makeKey('ES384', 'ehr-key-1') // same kid as the EHR's key, different key pair
 })
@@ -109,7 +111,7 @@ describe('CDS Client JWT authentication', () => {
 describe('the CDS authenticator applies to /cds-services only', () => {
   it('leaves the rest of the API to the installed authenticator, and refuses each kind of token on the other\'s routes', async () => {
     const api = await makeKey('ES384', 'api-1')
-    const both = await cdsBench({ plugins: [jwtAuth({ jwks: { keys: [api.jwk] }, issuers: [ISSUER], audience: AUDIENCE })] })
+    const both = await cdsBench({ config: EACH_REFUSAL, plugins: [jwtAuth({ jwks: { keys: [api.jwk] }, issuers: [ISSUER], audience: AUDIENCE })] })
     const now = Math.floor(both.clock.now() / 1000)
     const apiToken = await sign(api, { scope: 'nexora/models.read nexora/predict' }, {}, now)
     const models = (bearer: string) => both.nexora.app.request('/models', { headers: { authorization: `Bearer ${bearer}` } })
