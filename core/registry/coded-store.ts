@@ -14,10 +14,10 @@ const METHODS = ['putVersion', 'getVersion', 'getFiles', 'listModels', 'listVers
 export function codedModelStore(store: ModelStore): ModelStore {
   const coded: ModelStore = { ...store }
   for (const name of METHODS) {
-    const method = store[name].bind(store) as (...args: unknown[]) => Promise<unknown>
     ;(coded as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       try {
-        return await method(...args)
+        // Looked up on each call, so a store whose methods are replaced later is still the one used.
+        return await (store[name] as (...a: unknown[]) => Promise<unknown>).apply(store, args)
       } catch (error) {
         if (error instanceof NexoraError) throw error
         // The cause stays on the error for debugging; the detail never carries the driver's text.
