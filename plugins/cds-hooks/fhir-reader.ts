@@ -1,6 +1,5 @@
 import { NexoraError, type Clock, type FhirResource } from '../../core/index.ts'
-import { baseUrl, onBase } from '../fhir/base-url.ts'
-import { createTransport } from '../fhir/transport.ts'
+import { baseUrl, createTransport, onBase } from '../fhir/index.ts'
 
 export interface Bundle extends FhirResource {
   link?: { relation?: string; url?: string }[]
