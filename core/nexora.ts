@@ -24,6 +24,7 @@ import { DEFAULT_RATE_LIMITS, ROUTE_POLICIES, type RateClass, type RoutePolicy }
 import { SCOPES } from './security/scopes.ts'
 import type { RateLimitRule } from './ports/rate-limit.ts'
 import type { Context } from 'hono'
+import type { JWK } from 'jose'
 
 export interface NexoraConfig {
   /** Rows per prediction request. Default 1000. */
@@ -61,6 +62,8 @@ export interface NexoraConfig {
   requestTimeoutMs?: number
   /** Record an audit checkpoint this often (ms), and once more on close. Default off. */
   checkpointIntervalMs?: number
+  /** Public keys (JWK) that may have signed audit checkpoints, beside the installed signer's own (kept after a key rotation). */
+  auditPublicKeys?: JWK[]
   title?: string
   [key: string]: unknown
 }
@@ -120,7 +123,14 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     schedule: config.scheduleCommit,
     onCommit: (seconds, events) => { commitSeconds.observe({}, seconds); committed.inc({}, events) },
   })
-  const auditLogger = createAuditLogger(ports.get('auditSink'), audit, clock)
+  const signer = ports.has('checkpointSigner') ? ports.get('checkpointSigner') : undefined
+  const witnessFailures = metrics.counter('nexora_audit_witness_failures_total', 'Signed checkpoints a witness could not take')
+  const auditLogger = createAuditLogger(ports.get('auditSink'), audit, clock, {
+    signer, witnesses: ports.getAll('checkpointWitness'),
+    // The signer's own public key, and any earlier ones the operator still trusts (after a key rotation).
+    publicKeys: [...(signer && 'publicJwk' in signer ? [signer.publicJwk as JWK] : []), ...(config.auditPublicKeys ?? [])],
+    onWitnessError: (witness) => { witnessFailures.inc({ witness }); logger.error('audit.witness_failed', { code: witness }) },
+  })
   const deps: PipelineDeps = {
     registry, audit, clock, logger, metrics, stages: ports.getAll('complianceStage'), observers: ports.getAll('predictionObserver'),
     maxRows: config.maxRows ?? 1000, maxContributions: config.maxContributions ?? 10, sha256: config.sha256,
@@ -203,6 +213,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
       await registry.close()
       for (const port of ['modelStore', 'auditSink', 'rateLimitStore'] as const) await ports.get(port).close?.()
       for (const port of ['predictionLog', 'adverseEventStore'] as const) if (ports.has(port)) await ports.get(port).close?.()
+      await Promise.allSettled(ports.getAll('checkpointWitness').map((w) => w.close?.()))
     },
   }
 }

@@ -108,6 +108,7 @@ export interface CheckpointWitness {
   publish(checkpoint: SignedCheckpoint): Promise<void>
   /** Every signed checkpoint it holds, as compact JWS strings. */
   list(): Promise<string[]>
+  close?(): Promise<void>
 }
 
 /**

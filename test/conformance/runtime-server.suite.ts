@@ -111,8 +111,14 @@ export function runtimeServerConformance(label: string, start: () => Promise<Run
     })
 
     it('writes the request and response audit events, chained and verifiable', async () => {
-      const requestId = `rt-audit-${label.replace(/\W/g, '')}-${Date.now()}`
-      expect((await predict({ model: 'readmission-risk', rows: [{ patientId: 'Patient/rt-2', features: DEMO_FEATURES }] }, 'nexora/predict', requestId)).status).toBe(200)
+      const correlationId = `rt-audit-${label.replace(/\W/g, '')}-${Date.now()}`
+      const answer = await predict({ model: 'readmission-risk', rows: [{ patientId: 'Patient/rt-2', features: DEMO_FEATURES }] }, 'nexora/predict', correlationId)
+      expect(answer.status).toBe(200)
+      await answer.arrayBuffer()
+      // The server's own id keys the events; the client's comes back as the correlation id.
+      expect(answer.headers.get('x-correlation-id')).toBe(correlationId)
+      const requestId = answer.headers.get('x-request-id')!
+      expect(requestId).not.toBe(correlationId)
       const res = await call(`/audit/events?requestId=${requestId}`, { scope: 'nexora/audit.read' })
       expect(res.status).toBe(200)
       const { events } = await res.json() as { events: { action: string; patientRef: string; outcome: string }[] }

@@ -19,10 +19,17 @@ const Query = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100), after: z.coerce.number().int().min(0).optional(),
   format: z.enum(['json', 'fhir']).default('json'),
 })
-const Verify = z.object({ fromSeq: z.number().int().min(1).optional(), toSeq: z.number().int().min(1).optional() }).openapi('VerifyRequest')
-const Checkpoint = z.object({ seq: z.number().int(), hash: z.string(), ts: z.string() })
+const Jws = z.string().max(4096).regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'a compact JWS')
+const Verify = z.object({
+  fromSeq: z.number().int().min(1).optional(), toSeq: z.number().int().min(1).optional(),
+  checkpoints: z.array(Jws).max(100).optional().openapi({ description: 'Signed checkpoints you hold (compact JWS); the chain is held against them as well as against the witnesses' }),
+}).openapi('VerifyRequest')
+const Checkpoint = z.object({ seq: z.number().int(), hash: z.string(), ts: z.string(), kid: z.string().optional(), jws: z.string().optional() })
+const Break = z.object({ fromSeq: z.number().int(), toSeq: z.number().int(), reason: z.enum(['sequence_gap', 'broken_link', 'hash_mismatch', 'truncated', 'checkpoint_mismatch']) })
 const VerifyResult = z.object({
-  ok: z.boolean(), events: z.number().int(), firstBadSeq: z.number().int().optional(), reason: z.string().optional(), checkpoint: Checkpoint.optional(),
+  ok: z.boolean(), events: z.number().int(), firstBadSeq: z.number().int().optional(), reason: z.string().optional(),
+  breaks: z.array(Break).optional(), moreBreaks: z.boolean().optional(), checkpoint: Checkpoint.optional(),
+  signed: z.object({ checked: z.number().int(), latest: z.object({ seq: z.number().int(), ts: z.string(), kid: z.string() }).optional(), invalid: z.number().int().optional() }).optional(),
 }).openapi('VerifyResult')
 const Counts = z.record(z.string(), z.number())
 const Report = z.object({
@@ -47,13 +54,13 @@ const report = createRoute({
   responses: { 200: json(Report, 'The report (default window: the last 30 days)'), 400: problem('Bad query'), 401: problem('No valid token'), 403: forbidden },
 })
 const verify = createRoute({
-  method: 'post', path: '/audit/verify', tags: ['audit'], summary: 'Verify the hash chain (and, without a range, the latest checkpoint)',
+  method: 'post', path: '/audit/verify', tags: ['audit'], summary: 'Verify the hash chain; without a range, also against the latest checkpoint and the signed ones (witnesses and those given)',
   request: { body: { content: { 'application/json': { schema: Verify } }, required: false } },
-  responses: { 200: json(VerifyResult, 'ok, or the first broken sequence number'), 401: problem('No valid token'), 403: forbidden },
+  responses: { 200: json(VerifyResult, 'ok, or every broken range'), 401: problem('No valid token'), 403: forbidden, 422: problem('A given checkpoint is not signed by a trusted key'), 503: problem('No public key to check signed checkpoints with') },
 })
 const checkpoint = createRoute({
-  method: 'post', path: '/audit/checkpoint', tags: ['audit'], summary: 'Record the current chain head, so a later truncation is detected',
-  responses: { 200: json(z.object({ checkpoint: Checkpoint.nullable() }), 'The checkpoint (null on an empty trail)'), 401: problem('No valid token'), 403: problem('Needs nexora/admin') },
+  method: 'post', path: '/audit/checkpoint', tags: ['audit'], summary: 'Record the current chain head (signed and witnessed when a signer is configured), so a later truncation or rewrite is detected',
+  responses: { 200: json(z.object({ checkpoint: Checkpoint.nullable() }), 'The checkpoint (null on an empty trail); `jws` when signed'), 401: problem('No valid token'), 403: problem('Needs nexora/admin') },
 })
 
 const DAY = 86_400_000
@@ -80,8 +87,8 @@ export function auditRoutes(app: OpenAPIHono<AppEnv>, deps: HttpDeps) {
     return c.json(await deps.audit.generateReport(q.from ?? new Date(Date.parse(to) - 30 * DAY).toISOString(), to), 200)
   })
   app.openapi(verify, async (c) => {
-    const range = (c.req.valid('json') ?? {}) as z.infer<typeof Verify>
-    return c.json(await deps.audit.verify(range.fromSeq || range.toSeq ? range : undefined), 200)
+    const { checkpoints, ...range } = (c.req.valid('json') ?? {}) as z.infer<typeof Verify>
+    return c.json(await deps.audit.verify(range.fromSeq || range.toSeq ? range : undefined, { checkpoints }), 200)
   })
   app.openapi(checkpoint, async (c) => c.json({ checkpoint: (await deps.audit.checkpoint()) ?? null }, 200))
 }
