@@ -17,6 +17,7 @@ import { cdsHooks, type CdsHooksOptions } from '../../plugins/cds-hooks/index.ts
 import { webUi } from '../../plugins/web-ui/index.ts'
 import { folderFiles } from '../../plugins/web-ui/node-files.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
+import { auditSigningPlugins } from '../audit-signing.ts'
 
 const env = process.env
 
@@ -114,7 +115,11 @@ export const serveCommand: Command = {
   for SMART launches (open the "SMART launch demo" URL). Production: NEXORA_OIDC_ISSUER and
   NEXORA_OIDC_CLIENT_ID (NEXORA_OIDC_SCOPE); SMART EHR launch with NEXORA_SMART_CLIENT_ID,
   NEXORA_SMART_ISSUERS and NEXORA_SMART_JWKS_URL (NEXORA_SMART_SCOPE); NEXORA_UI_CONNECT_SRC adds
-  origins the app may call. See docs/ui.md.`,
+  origins the app may call. See docs/ui.md.
+  Audit checkpoints (every 5 minutes) are signed with NEXORA_AUDIT_SIGNING_KEY_FILE (a private
+  JWK; \`nexora audit keygen\`) and sent to NEXORA_AUDIT_WITNESSES (file:<path>, https://...,
+  postgres://..., libsql:<url>); NEXORA_AUDIT_PUBLIC_KEYS_FILE trusts older keys. Dev mode signs
+  with ./data/audit-signing-key.json into ./data/audit-checkpoints.jws.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'grpc-port': { type: 'string' }, production: { type: 'boolean' } })
     const port = Number(values.port ?? env.PORT ?? 8000)
@@ -128,9 +133,14 @@ export const serveCommand: Command = {
     const dataDir = env.NEXORA_DATA_DIR ?? './data'
     // REST /v2 and gRPC's inference service share one statistics and load/unload state.
     const oipState = createOipState()
+    const signing = await auditSigningPlugins({
+      keyFile: env.NEXORA_AUDIT_SIGNING_KEY_FILE, witnesses: env.NEXORA_AUDIT_WITNESSES, publicKeysFile: env.NEXORA_AUDIT_PUBLIC_KEYS_FILE, witnessToken: env.NEXORA_AUDIT_WITNESS_TOKEN,
+    }, production ? undefined : { dataDir })
+    if (!signing.description) io.err('audit checkpoints are not signed: set NEXORA_AUDIT_SIGNING_KEY_FILE and NEXORA_AUDIT_WITNESSES (see docs/security.md) so a rewrite of the database is caught')
     const running = await serveNode({
       port, host: values.host, db: values.db ?? env.NEXORA_DB, models: await allModelPlugins(),
-      plugins: [auth.plugin, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip({ state: oipState }), grpc({ state: oipState }), ...await cdsHooksPlugins(), ...webUiPlugins(production, auth.token?.token, io, smart)],
+      config: { auditPublicKeys: signing.publicKeys },
+      plugins: [auth.plugin, ...signing.plugins, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip({ state: oipState }), grpc({ state: oipState }), ...await cdsHooksPlugins(), ...webUiPlugins(production, auth.token?.token, io, smart)],
       ...(grpcPort !== undefined ? { grpc: { port: grpcPort } } : {}),
       prepare: async (nexora) => {
         const imported = await importModels(nexora)

@@ -66,7 +66,7 @@ export function createAuditLogger(sink: AuditSink, writer: AuditWriter, clock: C
       const result = await sink.verify(range)
       const partial = range?.fromSeq !== undefined || range?.toSeq !== undefined
       if (partial || (!options.checkpoints?.length && trust.witnesses.length === 0)) return result
-      if (options.checkpoints?.length && trust.publicKeys.length === 0) throw new NexoraError('audit.signing_unavailable', { detail: 'no public key is configured to check signed checkpoints with' })
+      if (trust.publicKeys.length === 0) throw new NexoraError('audit.signing_unavailable', { detail: 'no public key is configured to check signed checkpoints with' })
       const witnessed = (await Promise.all(trust.witnesses.map((w) => w.list()))).flat()
       return holdAgainstSigned(sink, result, { given: options.checkpoints, witnessed, publicKeys: trust.publicKeys })
     },

@@ -58,11 +58,24 @@ export async function holdAgainstSigned(sink: AuditSink, result: VerifyResult, t
     }
     breaks.push({ fromSeq: good >= 0 ? reachable[good]!.seq + 1 : 1, toSeq: reachable[bad]!.seq, reason: 'checkpoint_mismatch' })
   }
-  breaks.sort((a, b) => a.fromSeq - b.fromSeq)
-  const first = breaks[0]
+  const merged = mergeBreaks(breaks)
+  const first = merged[0]
   return {
     ...result, ok: !first && invalid === 0,
-    ...(first ? { firstBadSeq: first.fromSeq, reason: first.reason, breaks } : invalid ? { reason: INVALID } : {}),
+    ...(first ? { firstBadSeq: first.fromSeq, reason: first.reason, breaks: merged } : invalid ? { reason: INVALID } : {}),
     signed: { checked: checkpoints.length, latest: { seq: latest.seq, ts: latest.ts, kid: latest.kid }, ...(invalid ? { invalid } : {}) },
   }
+}
+
+/** Breaks in seq order, one per range and reason: the database's own checkpoint and a signed one may both see a truncation. */
+function mergeBreaks(breaks: ChainBreak[]): ChainBreak[] {
+  const out: ChainBreak[] = []
+  for (const b of [...breaks].sort((x, y) => x.fromSeq - y.fromSeq || x.toSeq - y.toSeq)) {
+    const same = out.find((o) => o.reason === b.reason && b.fromSeq <= o.toSeq + 1 && b.toSeq >= o.fromSeq - 1)
+    if (same) {
+      same.fromSeq = Math.min(same.fromSeq, b.fromSeq)
+      same.toSeq = Math.max(same.toSeq, b.toSeq)
+    } else out.push({ ...b })
+  }
+  return out
 }

@@ -26,11 +26,18 @@ export interface AuditSigningOptions {
  *   config: { checkpointIntervalMs: 5 * 60_000 } })
  */
 export function auditSigning(options: AuditSigningOptions): Plugin[] {
-  const key = options.key
-  return [
-    definePlugin({ name: 'audit-signer', provides: 'checkpointSigner', setup: () => ('sign' in key && typeof key.sign === 'function' ? key as CheckpointSigner : keyCheckpointSigner(key as JWK)) }),
-    ...options.witnesses.map((witness, i) => definePlugin({ name: `audit-witness-${i}`, provides: 'checkpointWitness', setup: () => witness })),
-  ]
+  return [auditSigner(options.key), ...auditWitnesses(options.witnesses)]
+}
+
+/** The signer alone: a private JWK through WebCrypto, or a CheckpointSigner of your own (a KMS). */
+export function auditSigner(key: JWK | CheckpointSigner): Plugin {
+  const own = (k: JWK | CheckpointSigner): k is CheckpointSigner => typeof (k as CheckpointSigner).sign === 'function'
+  return definePlugin({ name: 'audit-signer', provides: 'checkpointSigner', setup: () => (own(key) ? key : keyCheckpointSigner(key)) })
+}
+
+/** Witnesses alone: what a verifier installs to read the checkpoints they hold (no key needed). */
+export function auditWitnesses(witnesses: CheckpointWitness[]): Plugin[] {
+  return witnesses.map((witness, i) => definePlugin({ name: `audit-witness-${i}`, provides: 'checkpointWitness', setup: () => witness }))
 }
 
 /**
