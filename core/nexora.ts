@@ -149,15 +149,25 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     return run
   }
 
+  /**
+   * Readiness. Each port's own check, and the audit trail's writes: a full or read-only disk
+   * still answers a SELECT, so the writer's last commit decides. While writes fail, each check
+   * commits one probe event, so the replica turns ready again by itself once the disk has room
+   * (a load balancer sends it no traffic meanwhile that could).
+   */
   async function health(): Promise<HealthReport> {
     const report: HealthReport = { status: 'ok', ports: {} }
+    if (!audit.state().ok) {
+      await audit.write([{ ts: new Date(clock.now()).toISOString(), actor: 'nexora', action: 'audit.probe', outcome: 'success', context: { failingSince: new Date(audit.state().failingSince!).toISOString() } }]).catch(() => undefined)
+    }
     for (const port of ['modelStore', 'auditSink', 'fhirSource', 'rateLimitStore', 'featureStore', 'predictionLog', 'adverseEventStore'] as const) {
       if (!ports.has(port)) continue
       const impl = ports.get(port) as { health?: () => Promise<{ ok: boolean; detail?: string }> }
       const state = await (impl.health?.() ?? Promise.resolve({ ok: true })).catch(() => ({ ok: false, detail: 'health check failed' }))
       const required = REQUIRED.includes(port)
-      report.ports[port] = { ...state, provider: ports.providers[port] ?? 'core', required }
-      if (required && !state.ok) report.status = 'down'
+      const writes = port === 'auditSink' ? audit.state() : { ok: true }
+      report.ports[port] = { ...(writes.ok ? state : { ok: false, detail: 'audit writes are failing' }), provider: ports.providers[port] ?? 'core', required }
+      if (required && !report.ports[port].ok) report.status = 'down'
     }
     return report
   }

@@ -27,6 +27,8 @@ export interface AuditWriter {
   write(events: AuditEventInput[], options?: WriteOptions): Promise<AuditReceipt[]>
   /** Resolves when everything written so far is committed. */
   drain(): Promise<void>
+  /** Whether the last commit succeeded: a disk that is full or read-only shows here, not in a SELECT. */
+  state(): { ok: boolean; failingSince?: number }
 }
 
 export interface AuditWriterOptions {
@@ -62,6 +64,7 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
   const queue: Waiter[] = []
   const waiters = new WeakMap<Promise<AuditReceipt[]>, Waiter>()
   let running: Promise<void> | undefined
+  let failingSince: number | undefined
 
   async function commitOnce() {
     await nextTurn()
@@ -84,12 +87,14 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
       const started = performance.now()
       const receipts = await sink.append(live.flatMap((w) => w.events))
       options.onCommit?.((performance.now() - started) / 1000, receipts.length)
+      failingSince = undefined
       let offset = 0
       for (const waiter of live) {
         waiter.resolve(receipts.slice(offset, offset + waiter.events.length))
         offset += waiter.events.length
       }
     } catch (cause) {
+      failingSince ??= Date.now()
       const error = new NexoraError('audit.write_failed', { cause })
       for (const waiter of live) {
         waiter.failed = true
@@ -123,5 +128,6 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
     async drain() {
       while (running || queue.length > 0) await (running ?? nextTurn())
     },
+    state: () => (failingSince === undefined ? { ok: true } : { ok: false, failingSince }),
   }
 }

@@ -40,6 +40,8 @@ const read = { anyOf: [SCOPES.modelsRead, SCOPES.predict, SCOPES.modelsWrite] }
  */
 export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /health': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
+  'GET /health/ready': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
+  'GET /health/live': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
   'GET /openapi.json': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
   'GET /docs': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
   'GET /docs/assets/init.js': { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' },
