@@ -8,12 +8,14 @@ import { PREDICT_ACCESS, type Authenticator, type RoutePolicy } from '../../core
  */
 export function cdsHooksPolicies(authenticator: Authenticator, discovery: 'authenticated' | 'public'): Record<string, RoutePolicy> {
   const access = { anyOf: PREDICT_ACCESS }
+  // A CDS Client is an EHR, not a SMART launch: its token names no launch patient ('any'), and were
+  // one ever to, the pipeline still scores only that patient.
   return {
     'GET /cds-services': discovery === 'public'
-      ? { access: 'public', rate: 'public', audit: 'handler' }
-      : { access, rate: 'read', audit: 'middleware', authenticator },
+      ? { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' }
+      : { access, rate: 'read', audit: 'middleware', authenticator, patientContext: 'any' },
     // The pipeline writes the request and response events of a call; feedback writes its own.
-    'POST /cds-services/:id': { access, rate: 'predict', audit: 'handler', authenticator },
-    'POST /cds-services/:id/feedback': { access, rate: 'predict', audit: 'handler', authenticator },
+    'POST /cds-services/:id': { access, rate: 'predict', audit: 'handler', authenticator, patientContext: 'any' },
+    'POST /cds-services/:id/feedback': { access, rate: 'predict', audit: 'handler', authenticator, patientContext: 'any' },
   }
 }

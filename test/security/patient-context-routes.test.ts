@@ -28,10 +28,6 @@ import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../../testkit/tok
  * or without a request here, fails this file.
  */
 
-// Routes whose policy file belongs to another front door and does not say yet: CDS Hooks callers
-// authenticate with the EHR's own JWT, which never carries launch context. Keep this list shrinking.
-const UNDECIDED_ELSEWHERE = new Set(['GET /cds-services', 'POST /cds-services/:id', 'POST /cds-services/:id/feedback'])
-
 const OWN = 'pt-0002'
 const OTHER = 'pt-0003'
 /** What would give the other patient away: their id, given name and birth date. */
@@ -114,6 +110,8 @@ const oipInfer = (patient: string) => json({ inputs: Object.entries(features).ma
 
 const RECIPES: Record<string, () => Recipe> = {
   'GET /health': () => ({ any: [{ path: '/health' }] }),
+  'GET /health/ready': () => ({ any: [{ path: '/health/ready' }] }),
+  'GET /health/live': () => ({ any: [{ path: '/health/live' }] }),
   'GET /openapi.json': () => ({ any: [{ path: '/openapi.json' }] }),
   'GET /docs': () => ({ any: [{ path: '/docs' }] }),
   'GET /docs/assets/init.js': () => ({ any: [{ path: '/docs/assets/init.js' }] }),
@@ -206,7 +204,7 @@ async function deniedFor(requestId: string) {
 
 describe('a SMART patient-context token on every route', () => {
   it('every authenticated route states what a patient-context token may do there (fail closed for new routes)', () => {
-    const undecided = Object.entries({ ...policies, ...RPC_POLICIES }).filter(([route, p]) => p.access !== 'public' && p.patientContext === undefined && !UNDECIDED_ELSEWHERE.has(route)).map(([route]) => route)
+    const undecided = Object.entries({ ...policies, ...RPC_POLICIES }).filter(([route, p]) => p.access !== 'public' && p.patientContext === undefined).map(([route]) => route)
     expect(undecided).toEqual([])
     // A route left undecided is refused at run time.
     expect(patientContextRefusal({ access: 'public', rate: 'public', audit: 'handler' }, { patient: OWN }, () => undefined)).toMatch(/may not use this route/)
