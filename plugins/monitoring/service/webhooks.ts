@@ -57,7 +57,8 @@ export function webhookDelivery(o: WebhookOptions): WebhookDelivery {
       if (tried > 0) await sleep((o.baseDelayMs ?? 500) * 4 ** (tried - 1))
       tried++
       try {
-        const res = await doFetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(o.timeoutMs ?? 5000) })
+        // `manual`: the signed body and its signature go to the configured URL only; a redirect is a failed delivery.
+        const res = await doFetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs ?? 5000) })
         status = res.status
         await res.body?.cancel()
         if (res.ok) break
