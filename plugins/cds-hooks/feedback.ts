@@ -12,12 +12,16 @@ const kinds = (card: string, ids: { id: string }[] = []) => ids.map(({ id }) => 
 
 /**
  * Store each feedback item in the audit trail as a `cds.feedback` event: the outcome, which
- * suggestions were accepted, the override reason's coding, and the model version that made
+ * suggestions were accepted, the override reason's coding (when the card offered it), and the model version that made
  * the card, found through the card's uuid (the assessment's request id). A free-text
  * `userComment` may hold PHI, so only its presence is kept. A card this client was not shown
  * is still recorded, with no version, so nothing a client reports is lost.
  */
-export async function recordFeedback(ctx: FrontDoorContext, input: { service: string; caller: Caller; requestId: string; items: FeedbackItem[] }) {
+export async function recordFeedback(ctx: FrontDoorContext, input: { service: string; caller: Caller; requestId: string; items: FeedbackItem[]; offered: readonly { system?: string; code: string }[] }) {
+  // The spec's reason is one the card offered; anything else is free text in code's clothing (a
+  // name, an MRN) and is kept only as `other`, so the audit trail holds our codes and nothing a user typed.
+  const offered = new Set(input.offered.map((r) => `${r.system ?? ''}|${r.code}`))
+  const codedReason = (reason: { system?: string; code: string }) => (offered.has(`${reason.system ?? ''}|${reason.code}`) ? { system: reason.system ?? null, code: reason.code } : { system: null, code: 'other' })
   const known = await Promise.all(input.items.map(async (item) => {
     const { events } = await ctx.audit.queryLogs(EPOCH, END, { requestId: item.card, action: 'predict.response', model: input.service }, { limit: 1 })
     const assessed = events.find((e) => e.actor === input.caller.subject && e.outcome === 'success')
@@ -27,7 +31,7 @@ export async function recordFeedback(ctx: FrontDoorContext, input: { service: st
       context: {
         model: input.service, version: assessed?.version ?? null, card: item.card, known: assessed !== undefined,
         outcome: item.outcome, accepted: kinds(item.card, item.acceptedSuggestions),
-        reason: reason ? { system: reason.system, code: reason.code } : null,
+        reason: reason ? codedReason(reason) : null,
         comment: item.overrideReason?.userComment !== undefined, outcomeTimestamp: item.outcomeTimestamp,
       },
     })

@@ -68,8 +68,8 @@ export function cdsHooksRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext, 
 
   app.openapi(feedback, async (c) => {
     const { id } = c.req.valid('param')
-    await serviceOr404(id)
-    const result = await recordFeedback(ctx, { service: id, caller: callerOf(c.get('caller')), requestId: c.get('requestId'), items: c.req.valid('json').feedback })
+    const found = await serviceOr404(id)
+    const result = await recordFeedback(ctx, { service: id, caller: callerOf(c.get('caller')), requestId: c.get('requestId'), items: c.req.valid('json').feedback, offered: found.section.overrideReasons ?? [] })
     return c.json(result, 200)
   })
 }
