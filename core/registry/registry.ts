@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import semver from 'semver'
-import { NexoraError } from '../errors.ts'
+import { NexoraError, safeName } from '../errors.ts'
 import type { LoadedModel, ModelManifest, ModelPlugin } from '../ports/model.ts'
 import type { ModelStore, StoredVersion } from '../ports/model-store.ts'
 import type { Clock, MetricsRegistry } from '../ports/runtime.ts'
@@ -106,7 +106,7 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
 
   async function versionsOf(name: string) {
     const versions = await store.listVersions(name)
-    if (versions.length === 0) throw new NexoraError('model.not_found', { detail: `model "${name}" is not registered` })
+    if (versions.length === 0) throw new NexoraError('model.not_found', { detail: `model "${safeName(name)}" is not registered` })
     return versions
   }
 
@@ -132,7 +132,7 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
     const found = await store.getVersion(name, version)
     if (found) return found
     await versionsOf(name)
-    throw new NexoraError('model.version_not_found', { detail: `model "${name}" has no version "${version}"` })
+    throw new NexoraError('model.version_not_found', { detail: `model "${safeName(name)}" has no version "${safeName(version)}"` })
   }
 
   async function resolveUncached(name: string, ref: VersionRef): Promise<StoredVersion> {
@@ -141,7 +141,7 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
     const alias = ref.alias ?? (aliases.production ? 'production' : 'latest')
     if (!(ALIASES as readonly string[]).includes(alias)) throw new NexoraError('request.invalid', { detail: `alias must be one of ${ALIASES.join(', ')}` })
     const version = aliases[alias as Alias]
-    if (!version) throw new NexoraError('model.alias_not_found', { detail: `model "${name}" has no "${alias}" version` })
+    if (!version) throw new NexoraError('model.alias_not_found', { detail: `model "${safeName(name)}" has no "${alias}" version` })
     return getVersion(name, version)
   }
 
@@ -176,7 +176,7 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
     async promote(name, version, stage) {
       resolved.clear()
       const target = await getVersion(name, version)
-      if (target.stage === 'archived') throw new NexoraError('model.version_archived', { detail: `${name}@${version}` })
+      if (target.stage === 'archived') throw new NexoraError('model.version_archived', { detail: `${safeName(name)}@${safeName(version)}` })
       const previous = (await store.getAliases(name))[stage]
       if (previous && previous !== version) await store.setStage(name, previous, 'none')
       await store.setAlias(name, stage, version)

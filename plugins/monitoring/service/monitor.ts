@@ -1,4 +1,4 @@
-import { NexoraError, sha256Hex, type Clock, type ModelRegistry, type ModelStore, type PredictionLog, type StoredVersion } from '../../../core/index.ts'
+import { NexoraError, safeName, sha256Hex, type Clock, type ModelRegistry, type ModelStore, type PredictionLog, type StoredVersion } from '../../../core/index.ts'
 import type { AlertEngine, Observation } from './alerts.ts'
 import { parseProfile, PROFILE_FILE } from './profile.ts'
 import { driftFromColumns, fairnessReport, logColumns, performanceReport, type ReportOptions } from './reports.ts'
@@ -65,7 +65,7 @@ export function createMonitor(o: MonitorOptions) {
     const stored = await serving(q)
     const known = new Set(stored.manifest.inputs.map((i) => i.name))
     const unknown = attributes.filter((a) => !known.has(a))
-    if (unknown.length) throw new NexoraError('request.invalid', { detail: `not a feature of ${q.model}: ${unknown.join(', ')}` })
+    if (unknown.length) throw new NexoraError('request.invalid', { detail: `not a feature of ${safeName(q.model)}: ${unknown.slice(0, 5).map(safeName).join(', ')}` })
     const window = await rows(q)
     if (window.length > 0 && window.every((r) => r.features === null)) throw new NexoraError('monitoring.features_not_logged')
     const report = fairnessReport(window, attributes, { threshold: stored.manifest.threshold, ...options })
