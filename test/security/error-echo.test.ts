@@ -11,7 +11,7 @@ describe('error bodies quote nothing a caller sent beyond a short, clean name', 
   it('on every front door, for huge model names, versions, feature keys and parameters', async () => {
     const { nexora, request } = await oipNexora({ rateLimits: false })
     const json = (path: string, body: unknown, headers: Record<string, string> = {}) => nexora.app.request(path, post(path, body, headers))
-    const calls: [string, Promise<Response>][] = [
+    const calls: [string, Response | Promise<Response>][] = [
       ['REST unknown model', json('/predict', { model: HUGE, rows: [{ features: { age: 1 } }] })],
       ['REST unknown version', json('/predict', { model: `toy@${HUGE}`, rows: [{ features: { age: 1 } }] })],
       ['REST huge feature key (schema)', json('/predict', { model: 'toy', rows: [{ features: { [HUGE]: { nested: true } } }] })],
