@@ -7,6 +7,9 @@ export const FEEDBACK_ACTION = 'cds.feedback'
 const EPOCH = '1970-01-01T00:00:00.000Z'
 const END = '9999-12-31T23:59:59.999Z'
 
+const CODE = /^[A-Za-z0-9._-]{1,64}$/
+const SYSTEM = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~\/-]*)?$/
+
 /** Which of our suggestions were accepted: ids are `<card>.<kind>`, anything else is `other`. */
 const kinds = (card: string, ids: { id: string }[] = []) => ids.map(({ id }) => (id.startsWith(`${card}.`) ? id.slice(card.length + 1) : 'other'))
 
@@ -18,10 +21,16 @@ const kinds = (card: string, ids: { id: string }[] = []) => ids.map(({ id }) => 
  * is still recorded, with no version, so nothing a client reports is lost.
  */
 export async function recordFeedback(ctx: FrontDoorContext, input: { service: string; caller: Caller; requestId: string; items: FeedbackItem[]; offered: readonly { system?: string; code: string }[] }) {
-  // The spec's reason is one the card offered; anything else is free text in code's clothing (a
-  // name, an MRN) and is kept only as `other`, so the audit trail holds our codes and nothing a user typed.
+  // A reason the card offered is kept as is. Another is kept only if it looks like a coding (an
+  // http(s) code system, a code without spaces), marked `offered: false`: a CDS client's own
+  // reason codes survive, while free text in code's clothing ("John Smith MRN 998877") is `other`.
   const offered = new Set(input.offered.map((r) => `${r.system ?? ''}|${r.code}`))
-  const codedReason = (reason: { system?: string; code: string }) => (offered.has(`${reason.system ?? ''}|${reason.code}`) ? { system: reason.system ?? null, code: reason.code } : { system: null, code: 'other' })
+  const codedReason = (reason: { system?: string; code: string }) => {
+    if (offered.has(`${reason.system ?? ''}|${reason.code}`)) return { system: reason.system ?? null, code: reason.code }
+    return CODE.test(reason.code) && (reason.system === undefined || SYSTEM.test(reason.system))
+      ? { system: reason.system ?? null, code: reason.code, offered: false }
+      : { system: null, code: 'other', offered: false }
+  }
   const known = await Promise.all(input.items.map(async (item) => {
     const { events } = await ctx.audit.queryLogs(EPOCH, END, { requestId: item.card, action: 'predict.response', model: input.service }, { limit: 1 })
     const assessed = events.find((e) => e.actor === input.caller.subject && e.outcome === 'success')

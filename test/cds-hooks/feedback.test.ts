@@ -39,14 +39,18 @@ describe('POST /cds-services/{id}/feedback', () => {
     expect(JSON.stringify(b.logs)).not.toMatch(/Jane Roe|555-0142|pt-0018/)
   })
 
-  it('keeps an override reason only when the card offered it: anything else (a name, an MRN dressed as a code) is recorded as other', async () => {
+  it('keeps an override reason the card did not offer only if it looks like a coding: free text dressed as a code is recorded as other', async () => {
     const result = await send(
       { card: warning, outcome: 'overridden', overrideReason: { reason: { system: REASONS, code: 'John Smith MRN 998877' } }, outcomeTimestamp: at },
-      { card: warning, outcome: 'overridden', overrideReason: { reason: { system: 'urn:patient:jsmith-998877', code: 'need-more-info' } }, outcomeTimestamp: at },
+      { card: warning, outcome: 'overridden', overrideReason: { reason: { system: 'urn:patient:jsmith 998877', code: 'need-more-info' } }, outcomeTimestamp: at },
+      { card: warning, outcome: 'overridden', overrideReason: { reason: { system: 'https://ehr.example/reasons', code: 'pt-declined' } }, outcomeTimestamp: at },
     )
     expect(result.status).toBe(200)
-    const stored = b.events().filter((e) => e.action === FEEDBACK_ACTION).slice(-2)
-    expect(stored.map((e) => e.context.reason)).toEqual([{ system: null, code: 'other' }, { system: null, code: 'other' }])
+    const stored = b.events().filter((e) => e.action === FEEDBACK_ACTION).slice(-3)
+    expect(stored.map((e) => e.context.reason)).toEqual([
+      { system: null, code: 'other', offered: false }, { system: null, code: 'other', offered: false },
+      { system: 'https://ehr.example/reasons', code: 'pt-declined', offered: false },
+    ])
     expect(JSON.stringify(b.events())).not.toMatch(/John Smith|998877/)
   })
 

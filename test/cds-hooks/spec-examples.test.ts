@@ -116,7 +116,8 @@ describe('the specification\'s examples', () => {
     expect(stored.map((e) => [e.actor, e.context.card, e.context.outcome, e.context.accepted, e.context.reason])).toEqual([
       [ISS, '4e0a3a1e-3283-4575-ab82-028d55fe2719', 'accepted', ['other'], null],
       [ISS, 'f6b95768-b1c8-40dc-8385-bf3504b82ffb', 'overridden', [], null],
-      [ISS, '9368d37b-283f-44a0-93ea-547cebab93ed', 'overridden', [], { system: 'https://example.com/cds-hooks/override-reason-system', code: 'd7ecf885' }],
+      [ISS, '9368d37b-283f-44a0-93ea-547cebab93ed', 'overridden', [], // The example card was not ours, so its reason was not offered here; it is a coding, so it is kept.
+      { system: 'https://example.com/cds-hooks/override-reason-system', code: 'd7ecf885', offered: false }],
     ])
     expect(stored[2]!.context.comment).toBe(true)
     expect(JSON.stringify(spec.events())).not.toContain('A comment entered by the clinician.')

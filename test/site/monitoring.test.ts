@@ -23,10 +23,12 @@ beforeAll(async () => {
   browser = await openBrowser()
   // 300 held-out patients of the demo cohort, scored by the server, then their outcomes by prediction id.
   const rows = generateCohort(4000).slice(3200, 3500)
-  const predict = await api('/predict', { method: 'POST', headers: { 'x-request-id': 'ui-mon' }, body: { model: 'readmission-risk', rows: rows.map(({ readmitted_30d: _y, ...features }, i) => ({ patientRef: `Patient/m${i}`, features })) } })
+  const predict = await api('/predict', { method: 'POST', body: { model: 'readmission-risk', rows: rows.map(({ readmitted_30d: _y, ...features }, i) => ({ patientRef: `Patient/m${i}`, features })) } })
   expect(predict.status).toBe(200)
+  // Prediction ids are `<the server's request id>#<row>`.
+  const { requestId } = await predict.json() as { requestId: string }
   await new Promise((r) => setTimeout(r, 300)) // the prediction log writes in batches, 25 ms later
-  const outcomes = await api('/monitoring/outcomes', { method: 'POST', body: { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: `ui-mon#${i}`, value: r.readmitted_30d })) } })
+  const outcomes = await api('/monitoring/outcomes', { method: 'POST', body: { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: `${requestId}#${i}`, value: r.readmitted_30d })) } })
   expect(await outcomes.json()).toEqual({ recorded: 300 })
   served = await (await api('/monitoring/performance?model=readmission-risk&bootstrap=0')).json() as typeof served
   expect(served.n).toBe(300)
