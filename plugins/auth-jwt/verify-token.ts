@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose'
 import { LRUCache } from 'lru-cache'
-import { NexoraError, type Clock } from '../../core/index.ts'
+import { findIllFormed, NexoraError, type Clock } from '../../core/index.ts'
 import type { KeySetSource } from './remote-jwks.ts'
 
 export interface VerifierOptions {
@@ -92,6 +92,9 @@ export function createTokenVerifier(options: VerifierOptions) {
       throw tokenError(reasonFor(error))
     }
     if (typeof payload.iat === 'number' && payload.iat > nowSeconds + skew) throw tokenError('token.issued_in_future')
+    // A subject or patient the stores would keep as something else (`\ud800` and `\udbff` both as
+    // U+FFFD) could pass for another in the audit trail: such a token names nobody reliably.
+    if (findIllFormed(payload) !== undefined) throw tokenError('token.claims')
     verified.set(token, payload, { ttl: Math.max(1, ((payload.exp ?? nowSeconds) - nowSeconds) * 1000) })
     return payload
   }

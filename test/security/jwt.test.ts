@@ -64,6 +64,14 @@ describe('JWT authentication (jose)', () => {
     expect(await reason(auth, bearer(await sign(es, { iat: NOW + 120 }, {}, NOW)))).toBe('token.issued_in_future')
   })
 
+  it('refuses a validly signed token whose claims hold a lone surrogate or NUL (two such subjects would look alike once stored)', async () => {
+    const auth = await authenticator()
+    expect(await reason(auth, bearer(await sign(es, { sub: '\ud800' }, {}, NOW)))).toBe('token.claims')
+    expect(await reason(auth, bearer(await sign(es, { patient: 'pt-1\u0000' }, {}, NOW)))).toBe('token.claims')
+    expect(await reason(auth, bearer(await sign(es, { roles: ['ok', 'x\udc00'] }, {}, NOW)))).toBe('token.claims')
+    expect((await auth.authenticate(bearer(await sign(es, { sub: 'clinicien-\u00e9\u{1F600}' }, {}, NOW)))).subject).toBe('clinicien-\u00e9\u{1F600}')
+  })
+
   it('re-checks expiry of a cached token on every use', async () => {
     const clock = manualClock(NOW * 1000)
     const auth = await authenticator({ clockSkewSeconds: 0 }, clock)

@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose'
-import { NexoraError, SCOPES, type AuthenticatedCaller, type Authenticator, type Clock } from '../../../core/index.ts'
+import { findIllFormed, NexoraError, SCOPES, type AuthenticatedCaller, type Authenticator, type Clock } from '../../../core/index.ts'
 import { createReplayGuard } from '../../auth-jwt/replay-guard.ts'
 import { cdsTokenError, reasonFor } from './errors.ts'
 import { keySets, type TrustedClient } from './key-sets.ts'
@@ -79,6 +79,7 @@ export function cdsAuthenticator(options: CdsAuthOptions): Authenticator {
       if (!client) throw cdsTokenError('token.issuer')
       const payload = await verify(token, header, client, audienceFor(options.baseUrl, request.audience))
       if ((payload.iat ?? 0) > options.clock.now() / 1000 + skew) throw cdsTokenError('token.issued_in_future')
+      if (findIllFormed(payload) !== undefined) throw cdsTokenError('token.claims')
       assertFresh(payload)
       return {
         subject: client.iss,
