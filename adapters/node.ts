@@ -4,13 +4,15 @@
  * `grpc` an h2c port serving gRPC, gRPC-Web and Connect (plugins/grpc/node.ts).
  */
 import { createHash } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { dirname, join, normalize } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
-import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type ServerAdapterOptions } from '../core/index.ts'
+import { createLogger, createNexora, definePlugin, NexoraError, toProblem, type Nexora, type NexoraConfig, type ServerAdapterOptions } from '../core/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { sqlStorage } from '../plugins/storage-sql/index.ts'
 
@@ -70,6 +72,13 @@ export async function serveNode(options: NodeServerOptions = {}): Promise<Runnin
   const handler = options.handler?.(nexora) ?? nexora.fetch
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: handler, port: options.port ?? 8000, hostname: options.host ?? '127.0.0.1' }, () => resolve(s))
+  })
+  // Node answers a malformed or oversized request head itself, with no body: give it a problem+json like every other 4xx.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy()
+    const problem = toProblem(new NexoraError(error.code === 'HPE_HEADER_OVERFLOW' ? 'request.headers_too_large' : 'request.invalid'))
+    const body = JSON.stringify(problem)
+    socket.end(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
   })
   const grpc = await grpcNode?.listenGrpc(nexora, { ...options.grpc, host: options.grpc?.host ?? options.host, fallback: handler, drainMs: options.drainMs })
   const address = server.address() as AddressInfo

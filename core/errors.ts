@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   'request.malformed_json': { status: 400, title: 'The request body is not valid JSON' },
   'request.invalid_unicode': { status: 400, title: 'A string in the request is not well-formed Unicode (a lone UTF-16 surrogate) or holds NUL' },
   'request.too_large': { status: 413, title: 'The request body exceeds the size limit' },
+  'request.headers_too_large': { status: 431, title: 'The request line and headers exceed the size limit' },
   'route.not_found': { status: 404, title: 'No such route' },
   'request.timeout': { status: 503, title: 'The request took longer than the server allows' },
   'request.cors_denied': { status: 403, title: 'The origin is not allowed' },

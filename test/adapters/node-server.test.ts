@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveNode, type RunningNodeServer } from '../../adapters/node.ts'
@@ -60,5 +61,21 @@ describe('Node adapter over real TCP', () => {
     } finally {
       await reader.close()
     }
+  })
+
+  it('answers an oversized or malformed request head with a problem+json, not an empty 431 or 400', async () => {
+    const raw = async (head: string) => {
+      const { port } = new URL(server.url)
+      const socket = connect(Number(port), '127.0.0.1')
+      socket.write(head)
+      let text = ''
+      for await (const chunk of socket) text += chunk
+      return { status: Number(text.split(' ')[1]), type: /content-type: ([^\r]+)/i.exec(text)?.[1], body: JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { code: string } }
+    }
+    const big = await raw(`GET /health HTTP/1.1\r\nHost: localhost\r\nx-junk: ${'j'.repeat(20_000)}\r\n\r\n`)
+    expect(big).toMatchObject({ status: 431, type: 'application/problem+json', body: { code: 'request.headers_too_large' } })
+    const bad = await raw('GET /health HTTP/1.1\r\nHost: localhost\r\nbad header line\r\n\r\n')
+    expect(bad).toMatchObject({ status: 400, type: 'application/problem+json', body: { code: 'request.invalid' } })
+    expect((await fetch(`${server.url}/health/live`)).status).toBe(200)
   })
 })
