@@ -86,7 +86,9 @@ export function createAdmission(deps: AdmissionDeps): (request: AdmissionRequest
       throw error
     }
     const limits = deps.rateLimits
-    const unauthenticated = limits ? limits.unauthenticated : undefined
+    // Without a client address (an embedding that supplies none) every caller would share one
+    // bucket, and one bad client would lock out all: the refusals are still audited and counted.
+    const unauthenticated = limits && request.ip ? limits.unauthenticated : undefined
 
     if (!policy) return refuse(new NexoraError('auth.forbidden', { detail: 'the route has no access policy' }), `policy:${address}`, event('unknown', 'auth.denied', 'denied', 'route.no_policy'))
     let identity = ANONYMOUS

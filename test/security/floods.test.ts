@@ -50,6 +50,14 @@ describe('unauthenticated floods', () => {
     expect(await audit.verify()).toMatchObject({ ok: true })
   })
 
+  it('has no per-address budget where the adapter knows no address (one bad client must not lock out all)', async () => {
+    const { nexora, audit } = await toyNexora({}, [], [jwtAuth({ jwks: { keys: [key.jwk] }, issuers: [ISSUER], audience: AUDIENCE })])
+    for (let i = 0; i < 100; i++) expect((await nexora.app.request('/predict', post('/predict', body))).status).toBe(401)
+    expect((await nexora.app.request('/predict', post('/predict', body, { authorization: `Bearer ${await sign(key)}` }))).status).toBe(200)
+    await nexora.close()
+    expect(accounted(audit.events, 'auth.invalid_token')).toBe(100)
+  })
+
   it('keeps the audit trail bounded even with rate limiting turned off, and counts every refusal', async () => {
     const { nexora, audit } = await secured({ rateLimits: false })
     for (let i = 0; i < 300; i++) expect((await nexora.app.request('/predict', post('/predict', body, { 'x-test-ip': '203.0.113.10' }))).status).toBe(401)
