@@ -7,12 +7,9 @@
 import { readFileSync } from 'node:fs'
 import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createNexora, definePlugin, memoryAuditSink, memoryModelStore, type AuditEvent, type ModelManifest, type Nexora } from '../../core/index.ts'
-import { importModels } from '../../bin/demo-models.ts'
+import { fhirPredictNexora } from '../../testkit/fhir-predict.ts'
+import type { AuditEvent, ModelManifest, Nexora } from '../../core/index.ts'
 import { createDevFhirServer, generateFhirCohort, type DevFhirServer, type FhirJson } from '../../examples/dev-fhir-server/index.ts'
-import { fhirServer } from '../../plugins/fhir/index.ts'
-import { fhirPredict } from '../../plugins/fhir-predict/index.ts'
-import { linearModel } from '../../plugins/model-linear/index.ts'
 
 const YEAR = 365.2425 * 86_400_000
 const BORN = '1904-03-01'
@@ -39,16 +36,7 @@ const riskAssessments = () => dev.store.count('RiskAssessment')
 beforeAll(async () => {
   dev = createDevFhirServer({ resources: [...generateFhirCohort({ patients: 3, seed: 99 }).resources as FhirJson[], ...extra], staticTokens: ['ehr-token'] })
   const url = await new Promise<string>((resolve) => { server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)) })
-  const audit = memoryAuditSink()
-  events = audit.events
-  nexora = await createNexora({
-    plugins: [
-      definePlugin({ name: 'store', provides: 'modelStore', setup: () => memoryModelStore() }),
-      definePlugin({ name: 'audit', provides: 'auditSink', setup: () => audit }),
-      linearModel(), fhirServer({ baseUrl: url, auth: { type: 'static', token: 'ehr-token' }, retries: 0 }), fhirPredict(),
-    ],
-  })
-  await importModels(nexora)
+  ;({ nexora, events } = await fhirPredictNexora(url, 'ehr-token'))
   // The demo model as a version that says it applies to deceased patients (e.g. a retrospective study).
   const manifest = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR), 'utf8')) as ModelManifest
   await nexora.registry.register({ ...manifest, name: 'readmission-any', appliesToDeceased: true } as ModelManifest, { 'model.json': new Uint8Array(readFileSync(new URL('model.json', MODEL_DIR))) })

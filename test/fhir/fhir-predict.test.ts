@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fhirPredictNexora } from '../../testkit/fhir-predict.ts'
 import { createNexora, memoryAuditSink, memoryModelStore, definePlugin, type Nexora, type AuditEvent } from '../../core/index.ts'
 import { importModels } from '../../bin/demo-models.ts'
 import { createDevFhirServer, type DevFhirServer } from '../../examples/dev-fhir-server/index.ts'
@@ -19,16 +20,7 @@ const post = (path: string, body: unknown) => nexora.app.request(path, { method:
 beforeAll(async () => {
   dev = createDevFhirServer({ cohort: { patients: 5, seed: 99 }, staticTokens: ['ehr-token'] })
   url = await new Promise<string>((resolve) => { server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)) })
-  const audit = memoryAuditSink()
-  events = audit.events
-  nexora = await createNexora({
-    plugins: [
-      definePlugin({ name: 'store', provides: 'modelStore', setup: () => memoryModelStore() }),
-      definePlugin({ name: 'audit', provides: 'auditSink', setup: () => audit }),
-      linearModel(), fhirServer({ baseUrl: url, auth: { type: 'static', token: 'ehr-token' }, retries: 0 }), fhirPredict(),
-    ],
-  })
-  await importModels(nexora)
+  ;({ nexora, events } = await fhirPredictNexora(url, 'ehr-token'))
 })
 afterAll(() => { server?.close() })
 

@@ -7,12 +7,10 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { fhirPredictNexora } from '../../testkit/fhir-predict.ts'
 import { exportJWK, generateKeyPair } from 'jose'
-import { createNexora, definePlugin, memoryAuditSink, memoryModelStore, type AuditEvent, type Nexora } from '../../core/index.ts'
-import { importModels } from '../../bin/demo-models.ts'
-import { createFhirClient, fhirServer, type FhirClientOptions } from '../../plugins/fhir/index.ts'
-import { fhirPredict } from '../../plugins/fhir-predict/index.ts'
-import { linearModel } from '../../plugins/model-linear/index.ts'
+import type { AuditEvent, Nexora } from '../../core/index.ts'
+import { createFhirClient, type FhirClientOptions } from '../../plugins/fhir/index.ts'
 import { cliRunner } from '../../testkit/cli.ts'
 
 interface Seen { path: string; authorization: string | null; body: string }
@@ -173,16 +171,7 @@ describe('every paged read: the FHIR front door and `nexora fhir pull`', () => {
   let nexora: Nexora
   let events: AuditEvent[]
   beforeAll(async () => {
-    const audit = memoryAuditSink()
-    events = audit.events
-    nexora = await createNexora({
-      plugins: [
-        definePlugin({ name: 'store', provides: 'modelStore', setup: () => memoryModelStore() }),
-        definePlugin({ name: 'audit', provides: 'auditSink', setup: () => audit }),
-        linearModel(), fhirServer({ baseUrl: BASE, auth: { type: 'static', token: TOKEN }, retries: 0 }), fhirPredict(),
-      ],
-    })
-    await importModels(nexora)
+    ;({ nexora, events } = await fhirPredictNexora(BASE, TOKEN))
   })
 
   it('POST /fhir/patient/{id}/predict answers a 502 OperationOutcome (fhir.untrusted_link), audited, and never reads the attacker\'s pages', async () => {
