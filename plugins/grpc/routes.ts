@@ -3,6 +3,7 @@ import type { FrontDoorContext } from '../../core/index.ts'
 import { infer, modelMetadata, modelReady, serverMetadata, serverReady, type OipState } from '../oip/core.ts'
 import { GRPCInferenceService } from './gen/inference/grpc_predict_v2_pb.ts'
 import { PredictionService } from './gen/nexora/v1/prediction_pb.ts'
+import { withCodedRefusals } from './coded-refusals.ts'
 import type { GuardDeps } from './guard.ts'
 import { predict } from './prediction-service.ts'
 import { unary } from './rpc.ts'
@@ -20,12 +21,13 @@ export interface GrpcDeps {
 /**
  * Both services on a ConnectRouter: the same routes serve the Node h2c listener and the fetch
  * mount. The inference semantics are plugins/oip/core.ts's; this file only adapts the messages.
+ * A request that connect itself refuses (a message that does not decode) is answered coded too.
  * @example
  * connectNodeAdapter({ routes: grpcRoutes(deps) })
  */
 export function grpcRoutes(deps: GrpcDeps) {
   const { door, guard, state } = deps
-  return (router: ConnectRouter) => {
+  return withCodedRefusals((router: ConnectRouter) => {
     router.service(GRPCInferenceService, {
       serverLive: unary(guard, () => ({ live: true })),
       serverReady: unary(guard, async () => ({ ready: await serverReady(door.registry) })),
@@ -44,5 +46,5 @@ export function grpcRoutes(deps: GrpcDeps) {
     router.service(PredictionService, {
       predict: unary(guard, (req, call) => predict(door, req, call)),
     })
-  }
+  })
 }

@@ -44,7 +44,7 @@ export function asciiMessage(text: string): string {
 }
 
 /** Trailers that travel with an error: the stable code, and the headers the error carries (Retry-After, WWW-Authenticate). */
-const ERROR_CODE_TRAILER = 'nexora-error-code'
+export const ERROR_CODE_TRAILER = 'nexora-error-code'
 
 /**
  * Map anything thrown by a service to a ConnectError: its status from the NexoraError code, a
