@@ -116,9 +116,8 @@ function check(door: string, probe: Probe, answer: Answer) {
   if (probe.refuse) {
     refused.set(door, (refused.get(door) ?? 0) + 1)
     expect(answer.status, where).toBe(400)
-    // Connect's JSON codec refuses a lone surrogate itself (invalid_argument, "invalid UTF8") before Nexora's check runs.
-    expect(probe.format === 'connect' ? ['request.invalid_unicode', 'connect:invalid_argument'] : ['request.invalid_unicode'], where).toContain(code)
-    if (code === 'connect:invalid_argument') expect(JSON.parse(answer.text).message, where).toMatch(/invalid UTF-?8/i)
+    // On Connect JSON the codec refuses most lone surrogates itself, before Nexora's check runs; it is coded all the same.
+    expect(code, where).toBe('request.invalid_unicode')
   }
 }
 
@@ -279,11 +278,15 @@ const connectJson = (h2cPort: boolean) => fc.tuple(rpcCalls, fc.option(asciiJunk
   strings: stringsIn(call.body), refuse: findIllFormed(call.body) !== undefined,
 }))
 
-/** Every string made well-formed: grpc-js would write a lone surrogate as invalid UTF-8, which the known-defect tests cover on their own. */
-const wellFormedDeep = (v: unknown): unknown => typeof v === 'string' ? v.toWellFormed()
-  : Array.isArray(v) ? v.map(wellFormedDeep)
-    : v && typeof v === 'object' && !(v instanceof Uint8Array) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k.toWellFormed(), wellFormedDeep(x)])) : v
-/** The Connect JSON requests as grpc-js takes them (proto-loader keepCase: snake_case fields, a oneof as its set member, bytes as Buffers). */
+/**
+ * The strings of a request as grpc-js puts them on the wire: protobufjs writes a string under 40
+ * UTF-16 units itself, a lone surrogate as invalid UTF-8 (ED A0 80 for U+D800), which the
+ * server's decoder refuses; a longer one goes through Node's Buffer, which writes U+FFFD instead.
+ */
+const asGrpcJsSends = (v: unknown): unknown => typeof v === 'string' ? (v.length < 40 ? v : v.toWellFormed())
+  : Array.isArray(v) ? v.map(asGrpcJsSends)
+    : v && typeof v === 'object' && !(v instanceof Uint8Array) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [asGrpcJsSends(k) as string, asGrpcJsSends(x)])) : v
+/** The Connect JSON requests as grpc-js takes them (proto-loader keepCase: snake_case fields, a oneof as its set member, bytes as Buffers), ill-formed strings and all. */
 const grpcJsCall = fc.oneof(
   rpcPredicts.map((r: any) => ['Predict', { ...r, rows: r.rows.map((row: any) => ({ patient_id: row.patientId, sequence: row.sequence, features: Object.fromEntries(Object.entries(row.features).map(([k, v]: [string, any]) => [k, { string_value: v.stringValue, number_value: v.numberValue, bool_value: v.boolValue }])) })) }] as const),
   rpcInfer.map((r: any) => ['ModelInfer', {
@@ -292,7 +295,7 @@ const grpcJsCall = fc.oneof(
   }] as const),
   rpcMetadata.map((r) => ['ModelMetadata', r] as const),
   rpcMetadata.map((r) => ['ModelReady', r] as const),
-).map(([method, request]) => [method, wellFormedDeep(request) as Record<string, unknown>] as const)
+).map(([method, request]) => [method, request as Record<string, unknown>] as const)
 /** gRPC statuses a client mistake may get: OK, INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, UNAUTHENTICATED. */
 const GRPC_CLIENT_ERRORS = [0, 3, 5, 7, 8, 9, 16]
 
@@ -417,6 +420,11 @@ describe('every front door of a real `nexora serve`, fuzzed with hostile Unicode
       const nexoraCode = result.error?.metadata['nexora-error-code']
       count(door, `${code}${result.error ? ` ${String(nexoraCode ?? 'connect')}` : ''}`)
       expect(GRPC_CLIENT_ERRORS, `${method} → ${code} ${result.error?.details}`).toContain(code)
+      // A lone surrogate that arrives as invalid UTF-8 fails the decode; NUL decodes and fails Nexora's own check.
+      if (findIllFormed(asGrpcJsSends(request)) !== undefined) {
+        refused.set(door, (refused.get(door) ?? 0) + 1)
+        expect([code, nexoraCode], `${method} → ${code} ${result.error?.details}`).toEqual([3, 'request.invalid_unicode'])
+      }
       if (result.error) {
         expect(echoOf(JSON.stringify([result.error.details]), stringsIn(request))).toBeUndefined()
         // The server's own request id, whatever the client sent.
@@ -424,21 +432,19 @@ describe('every front door of a real `nexora serve`, fuzzed with hostile Unicode
       }
     })))
 
-  // KNOWN DEFECT (reported, outside this test's files): a protobuf string field holding invalid
-  // UTF-8 is a client mistake, but connect's binary codec fails the parse with Code.Internal, so
-  // the Connect protocol answers HTTP 500 and gRPC answers INTERNAL before Nexora's code runs.
-  // These two pass while the defect is there; once plugins/grpc maps the parse failure to
-  // INVALID_ARGUMENT they fail: turn them into plain `it`.
-  it.fails('KNOWN DEFECT: Connect binary with invalid UTF-8 in PredictRequest.model answers 400, not 500', async () => {
+  // A protobuf string field holding invalid UTF-8 is a client mistake. Connect's binary codec
+  // fails that decode as INTERNAL before Nexora's code runs; plugins/grpc/coded-refusals.ts
+  // answers it as the coded refusal it is (test/grpc/malformed-messages.test.ts has the rest).
+  it('Connect binary with invalid UTF-8 in PredictRequest.model answers 400 request.invalid_unicode, not 500', async () => {
     // Field 1 (model), length 3: ED A0 80, U+D800 as WTF-8 (what grpc-js writes for "\ud800").
     const res = await fetch(`${server.url}/nexora.v1.PredictionService/Predict`, {
-      method: 'POST', headers: { 'content-type': 'application/proto', authorization: `Bearer ${await server.token('fuzz-known-defect')}` }, body: new Uint8Array([0x0a, 0x03, 0xed, 0xa0, 0x80]),
+      method: 'POST', headers: { 'content-type': 'application/proto', authorization: `Bearer ${await server.token('fuzz-invalid-utf8')}` }, body: new Uint8Array([0x0a, 0x03, 0xed, 0xa0, 0x80]),
     })
-    expect(res.status).toBe(400)
+    expect([res.status, res.headers.get('nexora-error-code'), (await res.json()).code]).toEqual([400, 'request.invalid_unicode', 'invalid_argument'])
   })
-  it.fails('KNOWN DEFECT: grpc-js sending a lone surrogate gets INVALID_ARGUMENT, not INTERNAL', async () => {
-    const result = await grpcJs.predict({ model: '\ud800', rows: [] }, { authorization: `Bearer ${await server.token('fuzz-known-defect')}` })
-    expect(result.error?.code).toBe(3)
+  it('grpc-js sending a lone surrogate gets INVALID_ARGUMENT request.invalid_unicode, not INTERNAL', async () => {
+    const result = await grpcJs.predict({ model: '\ud800', rows: [] }, { authorization: `Bearer ${await server.token('fuzz-invalid-utf8')}` })
+    expect([result.error?.code, result.error?.metadata['nexora-error-code']]).toEqual([3, 'request.invalid_unicode'])
   })
 
   it('X-Request-Id and X-Correlation-Id junk: a fresh server id every time, the client id kept only when clean', { timeout: 120_000 }, () =>
@@ -471,7 +477,7 @@ describe('every front door of a real `nexora serve`, fuzzed with hostile Unicode
   it('the server is still up; stopped gracefully, `nexora audit verify` on its file says ok and every stored string is well-formed', { timeout: 120_000 }, async () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200)
     // Strings sent that were ill-formed reached the server and were refused, door by door.
-    for (const door of ['rest predict', 'rest audit', 'fhir', 'oip', 'connect http', 'connect h2c', 'cds hooks', 'phi', 'monitoring']) expect(refused.get(door) ?? 0, door).toBeGreaterThan(0)
+    for (const door of ['rest predict', 'rest audit', 'fhir', 'oip', 'connect http', 'connect h2c', 'grpc binary', 'cds hooks', 'phi', 'monitoring']) expect(refused.get(door) ?? 0, door).toBeGreaterThan(0)
     grpcJs.close()
     await h2c.close()
     expect(await server.stop()).toBe(0)
