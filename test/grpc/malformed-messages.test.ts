@@ -9,6 +9,7 @@
 import http2 from 'node:http2'
 import { gzipSync } from 'node:zlib'
 import { createClient } from '@connectrpc/connect'
+import { createGrpcWebTransport as createNodeGrpcWebTransport } from '@connectrpc/connect-node'
 import { createGrpcWebTransport } from '@connectrpc/connect-web'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Nexora } from '../../core/index.ts'
@@ -195,6 +196,15 @@ describe('gRPC framing and size on the h2c listener', () => {
     expect(codes(await call(envelope(bytes(marked)).subarray(0, 12)))).toEqual(['3', 'request.invalid'])
   })
 
+  it('a malformed timeout header: INVALID_ARGUMENT request.invalid, the value not quoted', async () => {
+    const status = await call(envelope(ld(1, bytes('toy'))), { 'grpc-timeout': 'secret4711' })
+    expect(codes(status)).toEqual(['3', 'request.invalid'])
+    expect(JSON.stringify(status)).not.toContain('secret')
+    const connect = await h2(PREDICT, { 'content-type': 'application/json', 'connect-timeout-ms': 'secret4711' }, bytes('{"model":"toy"}'))
+    expect([connect.status, connect.headers['nexora-error-code']]).toEqual([400, 'request.invalid'])
+    expect(connect.body.toString()).not.toContain('secret')
+  })
+
   it('a compressed flag without grpc-encoding, and gzip that does not inflate: INVALID_ARGUMENT request.invalid (not INTERNAL)', async () => {
     expect(codes(await call(envelope(bytes(marked), 1)))).toEqual(['3', 'request.invalid'])
     const gzip = gzipSync(Buffer.from(marked))
@@ -238,9 +248,11 @@ describe('a real client', () => {
     }
   })
 
-  it('well-formed calls pass through untouched: gRPC-Web success and a coded Nexora error', async () => {
-    const inProcess = (async (input: RequestInfo | URL, init?: RequestInit) => nexora.fetch(new Request(input, init))) as typeof fetch
-    const client = createClient(PredictionService, createGrpcWebTransport({ baseUrl: 'http://nexora.test', fetch: inProcess }))
+  it.each([
+    ['over the fetch mount', () => createGrpcWebTransport({ baseUrl: 'http://nexora.test', fetch: (async (input: RequestInfo | URL, init?: RequestInit) => nexora.fetch(new Request(input, init))) as typeof fetch })],
+    ['over the h2c listener', () => createNodeGrpcWebTransport({ baseUrl: listener.url, httpVersion: '2' })],
+  ])('well-formed gRPC-Web calls %s pass through untouched: a success, and a coded Nexora error', async (_, transport) => {
+    const client = createClient(PredictionService, transport())
     const headers = { authorization: `Bearer ${token}` }
     const res = await client.predict({ model: 'toy', rows: [{ features: { age: { kind: { case: 'numberValue', value: 70 } } } }] }, { headers })
     expect(res.predictions).toHaveLength(1)
