@@ -49,7 +49,9 @@ export async function startFuzzServer(dir: string, env: Record<string, string> =
   const db = `file:${join(dir, 'nexora.db')}`
   const child = spawn(process.execPath, [new URL('../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--grpc-port', '0', '--db', db], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NEXORA_DATA_DIR: dir, NEXORA_CDS_HOOKS_CONFIG: cdsConfig, NEXORA_DEV_FHIR_PATIENTS: '20', NEXORA_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, NEXORA_DATA_DIR: dir, NEXORA_CDS_HOOKS_CONFIG: cdsConfig, NEXORA_DEV_FHIR_PATIENTS: '20', NEXORA_LOG_LEVEL: 'warn',
+      // Fuzzed tokens fail authentication by design: a roomy budget keeps the run from waiting out 429s.
+      NEXORA_RATE_LIMITS: JSON.stringify({ unauthenticated: { capacity: 10_000, refillPerSecond: 1000 }, predict: { capacity: 10_000, refillPerSecond: 1000 }, read: { capacity: 10_000, refillPerSecond: 1000 } }), ...env },
   })
   let text = ''
   child.stdout!.resume()

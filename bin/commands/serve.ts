@@ -18,6 +18,7 @@ import { webUi } from '../../plugins/web-ui/index.ts'
 import { folderFiles } from '../../plugins/web-ui/node-files.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 import { auditSigningPlugins } from '../audit-signing.ts'
+import { rateLimitsFromEnv } from '../rate-limits.ts'
 
 const env = process.env
 
@@ -119,7 +120,10 @@ export const serveCommand: Command = {
   Audit checkpoints (every 5 minutes) are signed with NEXORA_AUDIT_SIGNING_KEY_FILE (a private
   JWK; \`nexora audit keygen\`) and sent to NEXORA_AUDIT_WITNESSES (file:<path>, https://...,
   postgres://..., libsql:<url>); NEXORA_AUDIT_PUBLIC_KEYS_FILE trusts older keys. Dev mode signs
-  with ./data/audit-signing-key.json into ./data/audit-checkpoints.jws.`,
+  with ./data/audit-signing-key.json into ./data/audit-checkpoints.jws.
+  NEXORA_RATE_LIMITS (JSON) sets token buckets over the defaults: predict, read, write, audit,
+  public (per principal) and unauthenticated (failed authentications per client address), each
+  {"capacity":N,"refillPerSecond":R}.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'grpc-port': { type: 'string' }, production: { type: 'boolean' } })
     const port = Number(values.port ?? env.PORT ?? 8000)
@@ -133,13 +137,14 @@ export const serveCommand: Command = {
     const dataDir = env.NEXORA_DATA_DIR ?? './data'
     // REST /v2 and gRPC's inference service share one statistics and load/unload state.
     const oipState = createOipState()
+    const rateLimits = rateLimitsFromEnv(env.NEXORA_RATE_LIMITS)
     const signing = await auditSigningPlugins({
       keyFile: env.NEXORA_AUDIT_SIGNING_KEY_FILE, witnesses: env.NEXORA_AUDIT_WITNESSES, publicKeysFile: env.NEXORA_AUDIT_PUBLIC_KEYS_FILE, witnessToken: env.NEXORA_AUDIT_WITNESS_TOKEN,
     }, production ? undefined : { dataDir })
     if (!signing.description) io.err('audit checkpoints are not signed: set NEXORA_AUDIT_SIGNING_KEY_FILE and NEXORA_AUDIT_WITNESSES (see docs/security.md) so a rewrite of the database is caught')
     const running = await serveNode({
       port, host: values.host, db: values.db ?? env.NEXORA_DB, models: await allModelPlugins(),
-      config: { auditPublicKeys: signing.publicKeys },
+      config: { auditPublicKeys: signing.publicKeys, ...(rateLimits ? { rateLimits } : {}) },
       plugins: [auth.plugin, ...signing.plugins, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir), hmac: nodeHmac }), ...await monitoringPlugins(production, dataDir, io), oip({ state: oipState }), grpc({ state: oipState }), ...await cdsHooksPlugins(), ...webUiPlugins(production, auth.token?.token, io, smart)],
       ...(grpcPort !== undefined ? { grpc: { port: grpcPort } } : {}),
       prepare: async (nexora) => {
