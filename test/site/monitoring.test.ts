@@ -27,10 +27,14 @@ beforeAll(async () => {
   expect(predict.status).toBe(200)
   // Prediction ids are `<the server's request id>#<row>`.
   const { requestId } = await predict.json() as { requestId: string }
-  await new Promise((r) => setTimeout(r, 300)) // the prediction log writes in batches, 25 ms later
   const outcomes = await api('/monitoring/outcomes', { method: 'POST', body: { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: `${requestId}#${i}`, value: r.readmitted_30d })) } })
   expect(await outcomes.json()).toEqual({ recorded: 300 })
-  served = await (await api('/monitoring/performance?model=readmission-risk&bootstrap=0')).json() as typeof served
+  // The log is written off the request path: wait until all 300 rows are there (a loaded machine may take a while).
+  for (let tries = 0; tries < 100; tries++) {
+    served = await (await api('/monitoring/performance?model=readmission-risk&bootstrap=0')).json() as typeof served
+    if (served.n === 300) break
+    await new Promise((r) => setTimeout(r, 100))
+  }
   expect(served.n).toBe(300)
   expect((await api('/monitoring/drift?model=readmission-risk')).status).toBe(200) // evaluates the drift rule
 }, 180_000)
