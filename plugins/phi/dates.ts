@@ -1,5 +1,6 @@
 import type { PhiSpan } from './types.ts'
 import { before, span } from './span.ts'
+import type { PhiMode } from './types.ts'
 
 /**
  * Dates (all elements but the year are PHI under Safe Harbor) and ages over 89.
@@ -10,7 +11,7 @@ import { before, span } from './span.ts'
  * @example
  * detectDates('DOB: 03/14/1950, 92-year-old') // DATE 5–15, AGE 17–19
  */
-export function detectDates(text: string): PhiSpan[] {
+export function detectDates(text: string, mode: PhiMode = 'recall'): PhiSpan[] {
   const out: PhiSpan[] = []
   let m: RegExpExecArray | null
   NUMERIC.lastIndex = 0
@@ -36,9 +37,21 @@ export function detectDates(text: string): PhiSpan[] {
   PARTIAL.lastIndex = 0
   while ((m = PARTIAL.exec(text))) {
     const mo = Number(m[1]); const d = Number(m[2])
+    const end = m.index + m[0].length
+    // Month and a two-digit year (`AVR 8/88`, `stent 12/82`): the month is PHI.
+    if (mo >= 1 && mo <= 12 && d >= 32 && m[2]!.length === 2) { out.push(span(m.index, end, 'DATE', 0.8, 'pattern:date-month-yy')); continue }
     if (mo < 1 || mo > 12 || d < 1 || d > 31) continue
-    if (!DATE_CUE.test(before(text, m.index, 16))) continue
-    out.push(span(m.index, m.index + m[0].length, 'DATE', 0.75, 'context:date-partial'))
+    // A month/day is a date in a note (`MI 10/16`), unless its neighbours make it a score, a ratio or a
+    // setting (`7/10 pain`, `CP 4/10`, `5/5 strength`, `1/2 NS`, `PS 10/5`, `50% 5/5`), cue word or not.
+    if (notADate(text, m.index, end, mo, d)) continue
+    if (DATE_CUE.test(before(text, m.index, 16))) out.push(span(m.index, end, 'DATE', 0.75, 'context:date-partial'))
+    else if (mode === 'recall') out.push(span(m.index, end, 'DATE', 0.6, 'shape:date-partial'))
+  }
+  MONTH_WORD.lastIndex = 0
+  while ((m = MONTH_WORD.exec(text))) {
+    // A month named after `in`, `since`, `last`… (`in sept.`, `last used in may 15`): lower or upper case, as notes write it.
+    const at = m.index + m[1]!.length + m[0].slice(m[1]!.length).search(/\S/)
+    out.push(span(at, m.index + m[0].length, 'DATE', 0.7, 'context:month'))
   }
   AGE.lastIndex = 0
   while ((m = AGE.exec(text))) {
@@ -60,5 +73,25 @@ const WRITTEN = new RegExp(
 /** `12/2021`, `3/2019`: month and a 4-digit year (a month element is PHI). */
 const MONTH_YEAR = /(?<![\d/.-])(?:0?[1-9]|1[0-2])\/(?:19|20)\d{2}(?![\d/]|\.\d)/g
 const PARTIAL = /(?<![\d/.])(\d{1,2})\/(\d{1,2})(?![\d/]|\.\d)/g
+const MONTH_WORD = /\b(in|since|last|early|mid|late|until|till|during|through|thru|by|of|this|next)\s+(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|aug|sep|oct|nov)\b(?:\.?\s+\d{1,2}(?![\d:/.]))?/gi
+/** Words that make a/b a score, ratio, dose or setting rather than a date. */
+const NOT_DATE_BEFORE = /\b(?:pain|cp|pressure|ps|psv|peep|cpap|bipap|simv|ac|imv|vent|ventilator|strength|str|grip|grips|motor|mae|rass|gcs|apgar|ratio|i:e|bp|nbp|abp|art|cvp|pap|pas|sbp|map|murmur|grade|gr|x|hr|rr|fio2|spo2|po2|pco2|ph|ie)\s*(?:of|at|to)?\s*:?\s*$/i
+const NOT_DATE_AFTER = /^\s*(?:pain|ns|nss|strength|str|tab|tabs|tablet|dose|doses|scale|thickness|inch|in|teaspoon|tsp|cup|cups|lb|lbs|kg|mg|ml|cc|mmhg|x|times|murmur|sounds?|breaths?|split|%)/i
+
+/** Context that makes a month/day-shaped pair something else. */
+function notADate(text: string, start: number, end: number, mo: number, d: number): boolean {
+  const prior = before(text, start, 16)
+  // x/10 next to pain words is a pain score (`CP 4/10`, `3-4/10`), and 5/5 a strength or a setting, unless a cue says date.
+  if (d === 10 && !STRONG_DATE_CUE.test(prior) && (/-$/.test(prior) || PAIN_WORDS.test(text.slice(Math.max(0, start - 30), end + 20)))) return true
+  if (mo === d && mo <= 5 && !STRONG_DATE_CUE.test(prior)) return true
+  if (FRACTIONS.has(`${mo}/${d}`) && !STRONG_DATE_CUE.test(prior)) return true
+  // After a percentage or a pair of values (`50% 5/5`, `CO/CI 5/3`) it is another value.
+  if (/(?:%|\b[A-Za-z]{1,4}\/[A-Za-z]{1,4})\s*$/.test(prior)) return true
+  return NOT_DATE_BEFORE.test(prior) || NOT_DATE_AFTER.test(text.slice(end, end + 12))
+}
+const PAIN_WORDS = /\b(?:pain\w*|cp|pressure|discomfort|ache\w*|aching|c\/o|complain\w*|rate[sd]?|rating|scale|sore\w*|hurt\w*|cramp\w*|burning|tender\w*|headache|ha)\b/i
+/** Cues that make even a pain-scale-shaped pair a date. */
+const STRONG_DATE_CUE = /\b(?:since|dated?|dos|admitted|discharged|until|s\/p|on)\s*:?\s*$/i
+const FRACTIONS: ReadonlySet<string> = new Set(['1/2', '1/3', '2/3', '1/4', '3/4', '1/8', '3/8'])
 const DATE_CUE = /\b(?:on|since|from|until|through|thru|to|dated|date|dos|seen|admitted|discharged|started|stopped|by|of|last|next|before|after)\s*:?\s*$/
 const AGE = /\b(\d{2,3})[- ]?(?:years?|yrs?|y)[- ]?old\b|\b(?:age|aged|age:)\s*(\d{2,3})\b|\b(\d{2,3})\s*(?:yo|y\/o|y\.o\.|yr old)(?![a-z])/gi

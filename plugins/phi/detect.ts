@@ -4,6 +4,7 @@ import { detectDates } from './dates.ts'
 import { detectNames } from './names.ts'
 import { detectLocations } from './locations.ts'
 import { resolveSpans } from './resolve.ts'
+import { detectOpenClass } from './open-class.ts'
 import { applyAllowDeny } from './allow-deny.ts'
 
 /**
@@ -15,8 +16,9 @@ import { applyAllowDeny } from './allow-deny.ts'
  * // NAME "John Smith", DATE "03/14/1950", MRN "884213"
  */
 export function detectPhi(text: string, options: PhiOptions = {}): PhiSpan[] {
-  const threshold = options.threshold ?? 0.5
-  const candidates = [...detectPatterns(text), ...detectDates(text), ...detectLocations(text), ...detectNames(text)]
+  const mode = options.mode ?? 'recall'
+  const threshold = options.threshold ?? (mode === 'recall' ? 0.5 : 0.8)
+  const candidates = [...detectPatterns(text), ...detectDates(text, mode), ...detectLocations(text), ...detectNames(text), ...detectOpenClass(text)]
   const withLists = applyAllowDeny(text, candidates, options)
   return resolveSpans(text, withLists.filter((s) => s.score >= threshold))
 }

@@ -3,12 +3,21 @@ import { span } from './span.ts'
 import { FIRST_NAMES, LAST_NAMES } from './dictionaries/names.ts'
 import { STATES } from './dictionaries/places.ts'
 import { COMMON_WORD_NAMES, DISEASE_WORDS, EPONYMS, LOWERCASE_STOP, NOT_NAMES } from './lexicon.ts'
+import { classify } from './word-class.ts'
+import { nameLikeness } from './name-likeness.ts'
+import { lexicons } from './lexicon-store.ts'
+
+const isClinicalTerm = (word: string) => lexicons().clinical.has(word)
+
+/** A note that uses lower case (a capital then means something): not written all in capitals. */
+const MIXED_CASE = /[a-z]{3}/
 
 const FIRST: ReadonlySet<string> = new Set(FIRST_NAMES.map((n) => n.toLowerCase()))
 const LAST: ReadonlySet<string> = new Set(LAST_NAMES.map((n) => n.toLowerCase()))
 /** State names ("Georgia", "Virginia") are names only with a title or cue. */
 const STATE_WORDS: ReadonlySet<string> = new Set(STATES.map((x) => x.toLowerCase()))
-const TITLES: ReadonlySet<string> = new Set(['Dr', 'Mr', 'Mrs', 'Ms', 'Miss', 'Mx', 'Prof', 'Doctor', 'Dra', 'Sr', 'Sra'])
+// Not `Sr` (sinus rhythm) or `Sra`: in notes they are rhythms far more often than titles.
+const TITLES: ReadonlySet<string> = new Set(['Dr', 'Mr', 'Mrs', 'Ms', 'Miss', 'Mx', 'Prof', 'Doctor', 'Dra'])
 /** Cues after which a following token is a name even if lowercase or unknown. */
 const STRONG_CUES: ReadonlySet<string> = new Set(('name patient pt son daughter wife husband mother father brother sister ' +
   'spouse grandson granddaughter caregiver guardian mom dad friend neighbor nephew niece aunt uncle partner ' +
@@ -20,7 +29,10 @@ const STRONG_CUES: ReadonlySet<string> = new Set(('name patient pt son daughter 
 const LOWER_OK_CUES: ReadonlySet<string> = new Set(('patient pt son daughter wife husband mother father brother sister ' +
   'spouse grandson granddaughter caregiver guardian mom dad nephew niece aunt uncle partner').split(' '))
 /** title: `Dr.`; strong: cue admitting unknown lowercase words; cue: capitalised or dictionary only. */
-type Cue = 'title' | 'strong' | 'cue' | 'none'
+type Cue = 'title' | 'strong' | 'relation' | 'cue' | 'none'
+/** Family and carers: after them a name is often an everyday word too (`daughter ransom`, `son cooper`). */
+const RELATION_CUES: ReadonlySet<string> = new Set(('son daughter wife husband mother father brother sister spouse grandson granddaughter ' +
+  'caregiver guardian mom dad nephew niece aunt uncle partner').split(' '))
 /** `by` is a cue only after these verbs: "seen by", "referred by". */
 const BY_VERBS: ReadonlySet<string> = new Set('seen referred signed dictated reviewed evaluated accompanied examined visited transcribed cosigned'.split(' '))
 
@@ -45,7 +57,7 @@ export function detectNames(text: string): PhiSpan[] {
     const c = text.charCodeAt(s)
     const cap = c >= 65 && c <= 90
     const cue = cues.get(s) ?? 'none'
-    if (!cap && cue !== 'strong' && cue !== 'cue') { i++; continue }
+    if (!cap && cue !== 'strong' && cue !== 'relation' && cue !== 'cue') { i++; continue }
     // Fast path: without a cue only Title-case tokens can be dictionary names (skips BP, CBC, HR…).
     if (cue === 'none') { const c2 = text.charCodeAt(s + 1); if (!(c2 >= 97 && c2 <= 122)) { i++; continue } }
     const t = tok(text, s, ends[i] as number)
@@ -54,7 +66,22 @@ export function detectNames(text: string): PhiSpan[] {
     let score = 0
     let detector = 'dictionary:name'
     if (cue === 'title') { score = 0.92; detector = 'context:title' }
-    else if (cue === 'strong' || cue === 'cue') {
+    else if (cue === 'relation') {
+      const wc = classify(t.lower)
+      const digitAfter = text.charCodeAt(t.core) >= 48 && text.charCodeAt(t.core) <= 57
+      // Not prose (`son said`, `daughter states`), not a clinical word; otherwise a word after a relation is taken as a name.
+      if (digitAfter || LOWERCASE_STOP.has(t.lower) || isClinicalTerm(t.lower) || (wc.common && !wc.name) || t.core - s < 3 || (!wc.common && !wc.name && nameLikeness(t.lower) <= 0)) { i++; continue }
+      score = cap || inDict || wc.name ? 0.9 : 0.6; detector = 'context:cue'
+    } else if (cue === 'strong' || cue === 'cue') {
+      // A word the lists know to be safe is no name after a cue either (`PT ALERT`, `pt recieved`), unless it is a name too.
+      const wc = classify(t.lower)
+      // `pt sao2`: a clinical term whose digits follow.
+      const digitAfter = text.charCodeAt(t.core) >= 48 && text.charCodeAt(t.core) <= 57
+      // A common word after a cue is a name only as a given name before a surname-like word (`pt john smith`, `pt hope kron`).
+      const givenName = wc.common && (FIRST.has(t.lower) || COMMON_WORD_NAMES.has(t.lower)) && cue === 'strong' && followedByName(text, starts, ends, i)
+      if (digitAfter || t.core - s < 2 || (!wc.name && wc.safe) || (wc.common && !givenName && !(cap && MIXED_CASE.test(text)))) { i++; continue }
+      // A lower-case word no list knows must look like a name, not a misspelling (`pt grimises`).
+      if (!cap && !wc.name && nameLikeness(t.lower) <= 0.35) { i++; continue }
       // Lowercase after a cue: a dictionary name, or (strong cues only) any word that is not common prose.
       const commonOk = cue === 'strong' && COMMON_WORD_NAMES.has(t.lower) && followedByLowerName(text, starts, ends, i)
       if (!cap && ((COMMON_WORD_NAMES.has(t.lower) && !commonOk) || LOWERCASE_STOP.has(t.lower) || t.core - s < 3 || isEponymSense(text, t) || (cue === 'cue' && !inDict))) { i++; continue }
@@ -62,7 +89,8 @@ export function detectNames(text: string): PhiSpan[] {
     } else {
       // All-caps tokens ("VAN", headers) are not dictionary names.
       const c2 = text.charCodeAt(s + 1)
-      if (!inDict || !(c2 >= 97 && c2 <= 122) || COMMON_WORD_NAMES.has(t.lower) || STATE_WORDS.has(t.lower) || isEponymSense(text, t)) { i++; continue }
+      // A name that is also a clinical abbreviation (`Mae`, moves all extremities) needs a cue.
+      if (!inDict || !(c2 >= 97 && c2 <= 122) || COMMON_WORD_NAMES.has(t.lower) || STATE_WORDS.has(t.lower) || isEponymSense(text, t) || isClinicalTerm(t.lower)) { i++; continue }
       score = FIRST.has(t.lower) ? 0.7 : 0.65
     }
     if (cue === 'none' && EPONYMS.has(t.lower) && isEponymSense(text, t)) { i++; continue }
@@ -142,7 +170,7 @@ function cuePositions(text: string): Map<number, Cue> {
   STRONG_RE.lastIndex = 0
   while ((m = STRONG_RE.exec(text))) {
     const word = (m[1] as string).toLowerCase()
-    at.set(m.index + m[0].length, LOWER_OK_CUES.has(word) || (word === 'name' && m[0].includes(':')) ? 'strong' : 'cue')
+    at.set(m.index + m[0].length, RELATION_CUES.has(word) ? 'relation' : LOWER_OK_CUES.has(word) || (word === 'name' && m[0].includes(':')) ? 'strong' : 'cue')
   }
   TITLE_RE.lastIndex = 0
   while ((m = TITLE_RE.exec(text))) at.set(m.index + m[0].length, 'title')
@@ -186,4 +214,15 @@ function followedByLowerName(text: string, starts: number[], ends: number[], i: 
   if (!(c >= 97 && c <= 122) || ne - ns < 3) return false
   const w = text.slice(ns, ne)
   return !LOWERCASE_STOP.has(w) && !COMMON_WORD_NAMES.has(w) && !NOT_NAMES.has(w)
+}
+
+/** The next word is a surname or a word no list knows that looks like a name (`john smith`, `hope kron`). */
+function followedByName(text: string, starts: number[], ends: number[], i: number): boolean {
+  const ns = starts[i + 1]
+  const ne = ends[i + 1]
+  if (ns === undefined || ne === undefined || ns - (ends[i] as number) !== 1 || text[ns - 1] !== ' ') return false
+  const w = text.slice(ns, ne).toLowerCase()
+  const c = classify(w)
+  // Any word no list calls common will do: a surname the lists lack may still look like a misspelt word.
+  return !LOWERCASE_STOP.has(w) && !NOT_NAMES.has(w) && (LAST.has(w) || !c.common)
 }

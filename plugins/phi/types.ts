@@ -36,6 +36,14 @@ export interface PhiOptions {
   allow?: string[]
   /** Terms always reported, with their type. */
   deny?: { term: string; type: PhiType }[]
-  /** Minimum score to report. Default 0.5. */
+  /**
+   * `recall` (default): every word no list knows is a candidate, for de-identification and exports,
+   * where a miss is a leak. `precision`: only identifiers with shape, list or context evidence, for
+   * warnings (the phi-guard stage), where a false alarm costs a clinician's time.
+   */
+  mode?: PhiMode
+  /** Minimum score to report. Default 0.5 in `recall` mode, 0.8 in `precision` mode. */
   threshold?: number
 }
+
+export type PhiMode = 'recall' | 'precision'
