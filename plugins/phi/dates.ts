@@ -32,6 +32,9 @@ export function detectDates(text: string, mode: PhiMode = 'recall'): PhiSpan[] {
     const len = /(?:uary|ch|il|May|June|July|ust|ber)\.$/.test(m[0]) ? m[0].length - 1 : m[0].length
     out.push(span(m.index, m.index + len, 'DATE', 0.88, 'pattern:date-written'))
   }
+  WRITTEN_ANY_CASE.lastIndex = 0
+  // Notes in capitals or lower case write months that way too (`MARCH 14`, `14-mar-2021`).
+  while ((m = WRITTEN_ANY_CASE.exec(text))) out.push(span(m.index, m.index + m[0].length, 'DATE', 0.85, 'pattern:date-written'))
   MONTH_YEAR.lastIndex = 0
   while ((m = MONTH_YEAR.exec(text))) out.push(span(m.index, m.index + m[0].length, 'DATE', 0.8, 'pattern:date-month-year'))
   PARTIAL.lastIndex = 0
@@ -70,6 +73,11 @@ const WRITTEN = new RegExp(
   String.raw`\b(?:${MONTH}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?(?!\d)` + // March 14, 2021 / March 14
   String.raw`|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+${MONTH}\.?(?:,?\s+\d{4})?(?!\d)` + // 14 Mar 2021 / 14th of March
   String.raw`|${MONTH}\.?,?\s+\d{4}(?!\d))`, 'g') // March 2021
+/** Full month names (not `may`, a verb) and dashed abbreviations, in any case. */
+const FULL_MONTH = '(?:january|february|march|april|june|july|august|september|october|november|december)'
+const WRITTEN_ANY_CASE = new RegExp(
+  String.raw`\b(?:${FULL_MONTH}\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?(?![\d:/.])|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+${FULL_MONTH}(?:,?\s+\d{4})?` +
+  String.raw`|\d{1,2}-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)-\d{2,4})\b`, 'gi')
 /** `12/2021`, `3/2019`: month and a 4-digit year (a month element is PHI). */
 const MONTH_YEAR = /(?<![\d/.-])(?:0?[1-9]|1[0-2])\/(?:19|20)\d{2}(?![\d/]|\.\d)/g
 const PARTIAL = /(?<![\d/.])(\d{1,2})\/(\d{1,2})(?![\d/]|\.\d)/g

@@ -5,6 +5,7 @@ import { detectNames } from './names.ts'
 import { detectLocations } from './locations.ts'
 import { resolveSpans } from './resolve.ts'
 import { detectOpenClass } from './open-class.ts'
+import { detectInternational } from './international.ts'
 import { applyAllowDeny } from './allow-deny.ts'
 
 /**
@@ -18,7 +19,7 @@ import { applyAllowDeny } from './allow-deny.ts'
 export function detectPhi(text: string, options: PhiOptions = {}): PhiSpan[] {
   const mode = options.mode ?? 'recall'
   const threshold = options.threshold ?? (mode === 'recall' ? 0.5 : 0.8)
-  const candidates = [...detectPatterns(text), ...detectDates(text, mode), ...detectLocations(text), ...detectNames(text), ...detectOpenClass(text)]
+  const candidates = [...detectPatterns(text), ...detectInternational(text), ...detectDates(text, mode), ...detectLocations(text), ...detectNames(text), ...detectOpenClass(text)]
   const withLists = applyAllowDeny(text, candidates, options)
   return resolveSpans(text, withLists.filter((s) => s.score >= threshold))
 }

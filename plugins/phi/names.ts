@@ -104,6 +104,8 @@ export function detectNames(text: string): PhiSpan[] {
       if (!(gap === ' ' || (prevLen === 1 && gap === '. '))) break
       const nt = tok(text, ns, ends[last + 1] as number)
       const ncap = text.charCodeAt(ns) >= 65 && text.charCodeAt(ns) <= 90
+      // A short all-capitals word is an abbreviation or a postcode part (`London NW1`), not the rest of a name.
+      if (ncap && nt.core - ns <= 3 && /^[A-Z]+$/.test(text.slice(ns, nt.core))) break
       if (NOT_NAMES.has(nt.lower) || isEponymSense(text, nt)) break
       if (ncap ? (COMMON_WORD_NAMES.has(nt.lower) && !(FIRST.has(nt.lower) || LAST.has(nt.lower)) && cue === 'none')
         : (cap || LOWERCASE_STOP.has(nt.lower) || nt.core - ns < 2 || (COMMON_WORD_NAMES.has(nt.lower) && !(FIRST.has(nt.lower) || LAST.has(nt.lower))))) break

@@ -67,12 +67,12 @@ export function detectOpenClass(text: string): PhiSpan[] {
     else if (initialled && ((c.name && !COMMON_WORD_NAMES.has(t.lower)) || likeness > 0)) { type = 'NAME'; score = 0.9; detector = 'open:initial' }
     // After a relation a listed name that is also a rare word counts when it looks like a name (`daughter zenaida`, not `son said`).
     else if (((related || roleAfter) && isRoleName(c, t.lower, capitalised, likeness)) || (relation && c.name && !COMMON_WORD_NAMES.has(t.lower) && nameLikeness(t.lower) > 0.3)) { type = 'NAME'; score = 0.85; detector = 'open:role' }
-    else if (facilityAfter(text, tokens, i) && !STOPWORDS_AND_GENERIC.has(t.lower) && !lexicons().clinical.has(t.lower) && (!c.common || capitalised || caps)) { type = 'LOCATION'; score = 0.85; detector = 'open:facility' }
+    else if (facilityAfter(text, tokens, i) && !STOPWORDS_AND_GENERIC.has(t.lower) && !lexicons().clinical.has(t.lower) && (!c.common || capitalised || caps || shouting(text, t))) { type = 'LOCATION'; score = 0.85; detector = 'open:facility' }
     else if (placeContext(text, tokens, i) && (!c.common || capitalised) && (tokens[i + 1]?.lower !== 'area' || c.place || likeness > 0.3)) { type = 'LOCATION'; score = 0.8; detector = 'open:place-context' }
     else if (t.lower.length >= 4 && likeness > 0 && unitNumberAfter(text, t) && (!c.safe || c.compound)) { type = 'LOCATION'; score = 0.75; detector = 'open:unit' }
     else if (addressed && !c.safe && (c.name || likeness > 0.3)) { type = 'NAME'; score = 0.8; detector = 'open:addressed' }
     // A word no list knows is reported when it looks like a name or place, not like a misspelt word.
-    else if (t.lower.length >= 4 && (c.name || c.place || likeness > LIKENESS || (capitalised && likeness > 0)) && ((capitalised && c.name && !c.common) || !c.safe)) { type = c.place && !c.name ? 'LOCATION' : 'NAME'; score = c.name || c.place ? 0.7 : 0.6 }
+    else if (t.lower.length >= 4 && (c.name || c.place || likeness > LIKENESS || (capitalised && likeness > 0)) && (!c.safe || (capitalised && c.name && !c.common))) { type = c.place && !c.name ? 'LOCATION' : 'NAME'; score = c.name || c.place ? 0.7 : 0.6 }
     if (!type) continue
     // Right after `pt` or `patient` a candidate is a person, whatever the place lists say (`pt marana sporer`).
     if (type === 'LOCATION' && detector === 'open:unknown' && isWord(i - 1, PERSON_CUES)) type = 'NAME'
@@ -87,11 +87,16 @@ export function detectOpenClass(text: string): PhiSpan[] {
     if (type === 'NAME') {
       // The rest of the name: neighbouring listed names or unknown words (`WARREN KAVALIUNAS NP`).
       let k = i + 1
-      while (k < tokens.length && k <= i + 2 && /^(?: {1,2}|-)$/.test(gapBefore(k)) && continues(classes[k]!, tokens[k]!.lower)) end = tokens[k++]!.end
+      // After a title, an initial or a role the surname may be an everyday word too (`dr. jane roe`).
+      const strong = score >= 0.85
+      while (k < tokens.length && k <= i + 2 && /^(?: {1,2}|-)$/.test(gapBefore(k))
+        && (continues(classes[k]!, tokens[k]!.lower) || (strong && classes[k]!.name && !COMMON_WORD_NAMES.has(tokens[k]!.lower) && !lexicons().clinical.has(tokens[k]!.lower) && !STOPWORDS_AND_GENERIC.has(tokens[k]!.lower)))) end = tokens[k++]!.end
       // Leftwards a place name counts too: many surnames and given names are towns (`WARREN KAVALIUNAS`).
       const left = classes[i - 1]
       if (i > 0 && !initialled && /^ {1,2}$/.test(gap) && left && !TITLES.has(tokens[i - 1]!.lower) && !STOPWORDS_AND_GENERIC.has(tokens[i - 1]!.lower)
-        && (continues(left, tokens[i - 1]!.lower) || (left.place && !lexicons().clinical.has(tokens[i - 1]!.lower)))) start = tokens[i - 1]!.start
+        && (continues(left, tokens[i - 1]!.lower) || (left.place && !lexicons().clinical.has(tokens[i - 1]!.lower))
+          // A capitalised given name before a surname, even if some list excuses it as a misspelling (`Kwame Mensah`).
+          || (mixed && !left.common && isUpper(text.charCodeAt(tokens[i - 1]!.start)) && nameLikeness(tokens[i - 1]!.lower) > LIKENESS))) start = tokens[i - 1]!.start
       i = k - 1
     }
     out.push(span(start, end, type, score, detector))
@@ -111,6 +116,8 @@ function isRoleName(c: WordClass, word: string, capitalised: boolean, likeness: 
 const continues = (c: WordClass, word: string) => word.length > 1 && !NEVER.has(word) && ((c.name && !c.common) || !c.safe)
 
 const isUpper = (code: number) => code >= 65 && code <= 90
+/** A word in capitals (`MERCY`), which in a mixed-case note is as good as a capital initial. */
+const shouting = (text: string, t: Token) => t.end - t.start >= 2 && /^[A-Z]+$/.test(text.slice(t.start, t.end))
 
 /** Name-likeness a word needs when nothing but its letters speaks for it (see name-likeness.ts). */
 const LIKENESS = Number(globalThis.process?.env?.NEXORA_PHI_LIKENESS ?? 0.35)
@@ -196,7 +203,11 @@ function placeContext(text: string, tokens: Token[], i: number): boolean {
   const prep = tokens[i - 1]?.lower
   // `came in. It was`: a sentence boundary is no place context.
   if (!prep || !PLACE_PREPOSITIONS.has(prep) || !/^\s+$/.test(text.slice(tokens[i - 1]!.end, tokens[i]!.start))) return false
-  for (let k = i - 2; k >= i - 3 && k >= 0; k--) if (MOVING.has(tokens[k]!.lower)) return true
+  // The verb may be a few words back (`TRANSFERRED FROM MERCY HOSPITAL TO BMC`), within the sentence.
+  for (let k = i - 2; k >= i - 6 && k >= 0; k--) {
+    if (MOVING.has(tokens[k]!.lower)) return true
+    if (/[.;!?]/.test(text.slice(tokens[k]!.end, tokens[k + 1]!.start))) return false
+  }
   return false
 }
 

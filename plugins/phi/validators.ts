@@ -83,3 +83,21 @@ export function vinValid(s: string): boolean {
   const check = sum % 11
   return v[8] === (check === 10 ? 'X' : String(check))
 }
+
+/**
+ * ISO 13616 IBAN: country code, two check digits, then the account; mod 97 of the rearranged
+ * number is 1. Spaces ignored.
+ * @example
+ * ibanValid('GB82 WEST 1234 5698 7654 32') // true
+ */
+export function ibanValid(s: string): boolean {
+  const iban = s.replace(/\s+/g, '').toUpperCase()
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false
+  const rearranged = iban.slice(4) + iban.slice(0, 4)
+  let remainder = 0
+  for (const ch of rearranged) {
+    const value = ch >= 'A' ? String(ch.charCodeAt(0) - 55) : ch
+    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97
+  }
+  return remainder === 1
+}

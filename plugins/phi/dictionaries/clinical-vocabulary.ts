@@ -121,6 +121,8 @@ const GROUPS = {
  haitian jamaican vietnamese cambodian filipino african caucasian hispanic latino latina asian european arabic hebrew`,
  scores: `nyha ccs timi chads chads2 chadsvasc cha2ds2-vasc hasbled has-bled curb curb-65 qsofa sofa apache meld ecog karnofsky
  mews pews braden morse cpot rass gcs nihss mrs asa wells geneva perc heart hemorrhage ranson bisap`,
+ admin: `iban bic swift sort routing aba acct ssn dob mrn npi dea ein tin vin udi plz eircode postcode zip fax tel mob cell email
+ www http https com org net gov edu`,
  units: `sec mmhg cmh2o cm/h2o h2o l/min lpm %fio2 fio2% kg/m2 bmi bsa mcg/kg mg/kg units/kg ml/kg/hr cc/kg/hr
  meq/l mg/dl g/dl mmol/l iu/l u/l ng/ml pg/ml x10 k/ul deg degree degrees celsius fahrenheit f c`,
 } as const
