@@ -28,6 +28,7 @@ export const ADVERSE_EVENT_TEXTS: GuardRule['texts'] = (payload) => {
 export interface PhiGuardOptions {
   /** Rules per route name (`predict`, `fhir-predict`, `adverse-events`, …). Default: warn on /predict free text and adverse-event descriptions. */
   routes?: Record<string, GuardRule>
+  /** Detector options. Default `mode: 'precision'`: a warning stage that cries wolf on every unknown word gets switched off. */
   phi?: PhiOptions
 }
 
@@ -44,13 +45,14 @@ function countByType(texts: string[], options?: PhiOptions): Partial<Record<PhiT
  */
 export function phiGuardStage(options: PhiGuardOptions = {}, logger?: Logger): ComplianceStage {
   const routes = options.routes ?? { predict: { texts: PREDICT_TEXTS, action: 'warn' }, 'adverse-events': { texts: ADVERSE_EVENT_TEXTS, action: 'warn' } }
+  const phiOptions: PhiOptions = { mode: 'precision', ...options.phi }
   return {
     name: 'phi-guard',
     order: 'pre',
     appliesTo: (route) => route in routes,
     async process(ctx, payload) {
       const rule = routes[ctx.route]!
-      const counts = countByType(rule.texts(payload), options.phi)
+      const counts = countByType(rule.texts(payload), phiOptions)
       const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)
       if (total === 0) return payload
       const summary = Object.entries(counts).map(([type, n]) => `${type}×${n}`).join(', ')
