@@ -1,4 +1,5 @@
 import type { FhirResource } from '../../core/index.ts'
+import { isStructuralString } from '../phi/index.ts'
 import type { PhiSpan, PhiType } from '../phi/types.ts'
 import { normalizeSpans } from './detector.ts'
 import { dateToYear, shiftDate, shiftDays, yearOf } from './dates.ts'
@@ -27,12 +28,6 @@ type Json = unknown
 type Obj = Record<string, Json>
 
 const FHIR_DATE = /^\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?$/
-// Structural strings: codes, URIs and enums carry no identifiers and must stay valid FHIR.
-const STRUCTURAL = new Set([
-  'resourceType', 'id', 'system', 'code', 'version', 'url', 'status', 'use', 'gender', 'unit', 'profile', 'language',
-  'contentType', 'intent', 'priority', 'comparator', 'mode', 'relation', 'method', 'versionId', 'div', 'type',
-])
-const STRUCTURAL_SUFFIX = /^value(Code|Uri|Url|Canonical|Id|Oid|Uuid|Base64Binary|Boolean|Integer|Decimal)$/
 // Instants cannot be cut to a year and stay valid, so in year mode they go.
 const INSTANTS = new Set(['lastUpdated', 'issued', 'timestamp'])
 
@@ -73,15 +68,33 @@ class Walker {
     return rewriteText(value, spans, this.pass.keyed, { operators: ops, maxShiftDays, patientId: this.patientId }, this.pass.counts).text
   }
 
+  /**
+   * A HumanName: its parts become surrogates, and so does every string in its extensions (own
+   * name, partner prefix, `_family` / `_given` extensions: parts of the name too). Anything else
+   * (prefix, suffix, or the fields of a `name` that is not a HumanName) goes through the detector.
+   */
   humanName(name: Obj): Obj {
     count(this.pass, 'NAME')
-    const { period: _period, ...rest } = name
-    const out: Obj = { ...rest }
+    const out: Obj = {}
     const keyed = this.pass.keyed
-    if (typeof name.text === 'string') out.text = surrogateName(keyed, name.text)
-    if (typeof name.family === 'string') out.family = surrogateName(keyed, name.family)
-    if (Array.isArray(name.given)) out.given = name.given.map((g) => (typeof g === 'string' ? surrogateName(keyed, g) : g))
+    for (const [k, v] of Object.entries(name)) {
+      if (k === 'period') continue
+      if (k === 'text' || k === 'family') { if (typeof v === 'string') out[k] = surrogateName(keyed, v); continue }
+      if (k === 'given') { if (Array.isArray(v)) out.given = v.map((g) => (typeof g === 'string' ? surrogateName(keyed, g) : g)); continue }
+      if (k === 'use') { out.use = v; continue }
+      const r = k === 'extension' || k.startsWith('_') ? this.nameExtension(k, v) : this.element(k, v, name)
+      if (r !== undefined) out[k] = r
+    }
     return out
+  }
+
+  /** Extensions on a name: structure as usual, but every written string is a name part. */
+  private nameExtension(key: string, value: Json): Json {
+    if (Array.isArray(value)) return value.map((v) => this.nameExtension(key, v))
+    if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.nameExtension(k, v)]))
+    if (typeof value !== 'string' || isStructuralString(key, {})) return value
+    count(this.pass, 'NAME')
+    return surrogateName(this.pass.keyed, value)
   }
 
   /** Keep only what Safe Harbor allows of an address: state, country and ZIP3. */
@@ -94,13 +107,22 @@ class Walker {
     return out
   }
 
+  /**
+   * An Identifier: the value becomes a surrogate of the same shape; system and use stay; the
+   * assigner and period go; `type` (its `text` is typed by a person) and extensions go through
+   * the walk like any other element.
+   */
   identifier(identifier: Obj): Obj {
     const codes = ((identifier.type as Obj | undefined)?.coding as Obj[] | undefined)?.map((c) => c.code) ?? []
     const type: PhiType = String(identifier.system ?? '').includes('us-ssn') || codes.includes('SS') ? 'SSN' : codes.includes('MR') ? 'MRN' : 'ID'
     count(this.pass, type)
-    const { period: _period, assigner: _assigner, ...rest } = identifier
-    const out: Obj = { ...rest }
-    if (typeof identifier.value === 'string') out.value = surrogateId(this.pass.keyed, identifier.value, type)
+    const out: Obj = {}
+    for (const [k, v] of Object.entries(identifier)) {
+      if (k === 'period' || k === 'assigner') continue
+      if (k === 'value' && typeof v === 'string') out.value = surrogateId(this.pass.keyed, v, type)
+      else if (k === 'system' || k === 'use') out[k] = v
+      else { const r = this.element(k, v, identifier); if (r !== undefined) out[k] = r }
+    }
     return out
   }
 
@@ -146,9 +168,7 @@ class Walker {
     }
     if (typeof value !== 'string') return value
     if (FHIR_DATE.test(value)) return this.date(value, key)
-    if (STRUCTURAL.has(key) || STRUCTURAL_SUFFIX.test(key)) return value
-    // Coding displays are terminology, not about the patient.
-    if (key === 'display' && (parent.system !== undefined || parent.code !== undefined)) return value
+    if (isStructuralString(key, parent)) return value
     return this.freeText(value)
   }
 }

@@ -7,6 +7,7 @@
  */
 export { detectPhi } from './detect.ts'
 export { detectPhiInResource } from './resource.ts'
+export { isStructuralString } from './fhir-elements.ts'
 export { SAFE_HARBOR } from './safe-harbor.ts'
 export { resolveSpans } from './resolve.ts'
 export { luhnValid, ssnValid, ipv4Valid, ipv6Valid, vinValid, ibanValid } from './validators.ts'

@@ -4,6 +4,9 @@
  */
 
 /** Names that are also ordinary words: reported only after a strong cue (`Dr.`, `Name:`, `son`…). */
+/** Surname particles, written in lower case inside a name (`van der Berg`, `de la Cruz`, `bin Said`). */
+export const PARTICLES: ReadonlySet<string> = new Set('van der den de del della di da das dos du la le von zu ter ten bin ibn al el'.split(' '))
+
 export const COMMON_WORD_NAMES: ReadonlySet<string> = new Set((
   'will hope may bill mark grace faith joy rose iris dawn april june summer autumn sunny ray rich guy jack max ' +
   'frank art bob chase drew gene glen hunter lane miles pat penny rob rod sandy skip stone sue tom ' +

@@ -2,7 +2,7 @@ import type { PhiSpan } from './types.ts'
 import { span } from './span.ts'
 import { FIRST_NAMES, LAST_NAMES } from './dictionaries/names.ts'
 import { STATES } from './dictionaries/places.ts'
-import { COMMON_WORD_NAMES, DISEASE_WORDS, EPONYMS, LOWERCASE_STOP, NOT_NAMES } from './lexicon.ts'
+import { COMMON_WORD_NAMES, DISEASE_WORDS, EPONYMS, LOWERCASE_STOP, NOT_NAMES, PARTICLES } from './lexicon.ts'
 import { classify } from './word-class.ts'
 import { nameLikeness } from './name-likeness.ts'
 import { lexicons } from './lexicon-store.ts'
@@ -104,6 +104,8 @@ export function detectNames(text: string): PhiSpan[] {
       if (!(gap === ' ' || (prevLen === 1 && gap === '. '))) break
       const nt = tok(text, ns, ends[last + 1] as number)
       const ncap = text.charCodeAt(ns) >= 65 && text.charCodeAt(ns) <= 90
+      // `Anneke van der Berg`, `Luis de la Cruz`: lower-case particles belong to the surname that follows.
+      if (cap && !ncap && PARTICLES.has(nt.lower) && particlesThenCapital(text, starts, ends, last + 1)) { last++; end = nt.core; continue }
       // A short all-capitals word is an abbreviation or a postcode part (`London NW1`), not the rest of a name.
       if (ncap && nt.core - ns <= 3 && /^[A-Z]+$/.test(text.slice(ns, nt.core))) break
       if (NOT_NAMES.has(nt.lower) || isEponymSense(text, nt)) break
@@ -227,4 +229,15 @@ function followedByName(text: string, starts: number[], ends: number[], i: numbe
   const c = classify(w)
   // Any word no list calls common will do: a surname the lists lack may still look like a misspelt word.
   return !LOWERCASE_STOP.has(w) && !NOT_NAMES.has(w) && (LAST.has(w) || !c.common)
+}
+
+/** Token i and any particles after it are followed, one space apart, by a capitalised word. */
+function particlesThenCapital(text: string, starts: number[], ends: number[], i: number): boolean {
+  for (let j = i + 1; j < starts.length && j <= i + 2; j++) {
+    if (text.slice(ends[j - 1] as number, starts[j] as number) !== ' ') return false
+    const c = text.charCodeAt(starts[j] as number)
+    if (c >= 65 && c <= 90) return true
+    if (!PARTICLES.has(text.slice(starts[j] as number, ends[j] as number).toLowerCase())) return false
+  }
+  return false
 }

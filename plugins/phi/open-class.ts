@@ -3,6 +3,7 @@ import type { PhiSpan, PhiType } from './types.ts'
 import { nameLikeness } from './name-likeness.ts'
 import { classify, type WordClass } from './word-class.ts'
 import { lexicons } from './lexicon-store.ts'
+import { PARTICLES } from './lexicon.ts'
 
 /**
  * The recall-first detector (after Philter and PhysioNet `deid`): every word that is not known to
@@ -89,8 +90,16 @@ export function detectOpenClass(text: string): PhiSpan[] {
       let k = i + 1
       // After a title, an initial or a role the surname may be an everyday word too (`dr. jane roe`).
       const strong = score >= 0.85
-      while (k < tokens.length && k <= i + 2 && /^(?: {1,2}|-)$/.test(gapBefore(k))
-        && (continues(classes[k]!, tokens[k]!.lower) || (strong && classes[k]!.name && !COMMON_WORD_NAMES.has(tokens[k]!.lower) && !lexicons().clinical.has(tokens[k]!.lower) && !STOPWORDS_AND_GENERIC.has(tokens[k]!.lower)))) end = tokens[k++]!.end
+      for (let words = 0; k < tokens.length && words < 2 && /^(?: {1,2}|-)$/.test(gapBefore(k)); words++) {
+        // Particles (`van der`, `de la`) lead to a surname, whatever else that word may be (`Berg`, `Cruz`).
+        let p = k
+        while (p + 1 < tokens.length && p < k + 2 && PARTICLES.has(tokens[p]!.lower) && gapBefore(p + 1) === ' ') p++
+        const w = tokens[p]
+        if (!w || (p > k ? w.lower.length < 2 || PARTICLES.has(w.lower) || STOPWORDS_AND_GENERIC.has(w.lower) || lexicons().clinical.has(w.lower)
+          : !(continues(classes[k]!, w.lower) || (strong && classes[k]!.name && !COMMON_WORD_NAMES.has(w.lower) && !lexicons().clinical.has(w.lower) && !STOPWORDS_AND_GENERIC.has(w.lower))))) break
+        end = w.end
+        k = p + 1
+      }
       // Leftwards a place name counts too: many surnames and given names are towns (`WARREN KAVALIUNAS`).
       const left = classes[i - 1]
       if (i > 0 && !initialled && /^ {1,2}$/.test(gap) && left && !TITLES.has(tokens[i - 1]!.lower) && !STOPWORDS_AND_GENERIC.has(tokens[i - 1]!.lower)

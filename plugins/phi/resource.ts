@@ -1,11 +1,9 @@
 import type { PhiOptions, PhiType, ResourceFinding } from './types.ts'
 import { detectPhi } from './detect.ts'
 import { stripTags } from './strip-tags.ts'
+import { isStructuralString } from './fhir-elements.ts'
 
 const PERSON_TYPES = new Set(['Patient', 'Practitioner', 'RelatedPerson', 'Person'])
-/** Elements whose string value is free text to scan with the text detector. */
-const FREE_TEXT = new Set(['div', 'comment', 'valueString', 'valueMarkdown', 'description', 'conclusion',
-  'summary', 'patientInstruction', 'display', 'comments', 'explanation', 'answer', 'detail'])
 const FHIR_DATE = /^\d{4}-\d{2}(?:-\d{2})?(?:T.*)?$/
 const TELECOM: Record<string, PhiType> = { phone: 'PHONE', fax: 'FAX', email: 'EMAIL', url: 'URL', sms: 'PHONE', pager: 'PHONE', other: 'ID' }
 const ID_CODES: Record<string, PhiType> = { MR: 'MRN', SS: 'SSN', DL: 'LICENSE', MB: 'HEALTH_PLAN_ID', SN: 'HEALTH_PLAN_ID', MC: 'HEALTH_PLAN_ID', AN: 'ACCOUNT', PPN: 'ID', DR: 'LICENSE', NPI: 'LICENSE', UDI: 'DEVICE_ID' }
@@ -15,8 +13,9 @@ const ID_CODES: Record<string, PhiType> = { MR: 'MRN', SS: 'SSN', DL: 'LICENSE',
  * `name` → NAME, `address[].line` → ADDRESS, `.city` → CITY, `.postalCode` → ZIP, `telecom` by
  * `system`, `identifier` by `type`/`system` (SSN, MRN, …), `photo` → BIOMETRIC_ID, any date with a
  * month (`birthDate`, `effectiveDateTime`, …) → DATE; `contact[]` is walked the same way.
- * Free text (`text.div` with tags blanked so offsets stay valid in the div, `note[].text`,
- * `comment`, `valueString`, …) goes through {@link detectPhi}: one finding per (path, type) with spans.
+ * Every other string that is not structure (codes, URIs, ids, references: see `isStructuralString`)
+ * goes through {@link detectPhi}, extensions and `identifier.type.text` included (`text.div` with
+ * tags blanked so offsets stay valid in the div): one finding per (path, type) with spans.
  * @example
  * detectPhiInResource({ resourceType: 'Patient', birthDate: '1950-03-14' }) // [{ path: 'Patient.birthDate', type: 'DATE' }]
  */
@@ -28,14 +27,18 @@ export function detectPhiInResource(resource: object, options: PhiOptions = {}):
   return out
 }
 
-function walk(node: unknown, path: string, key: string, person: boolean, out: ResourceFinding[], options: PhiOptions): void {
-  if (Array.isArray(node)) { node.forEach((v, i) => walk(v, `${path}[${i}]`, key, person, out, options)); return }
-  if (typeof node === 'string') { scalar(node, path, key, out, options); return }
+function walk(node: unknown, path: string, key: string, person: boolean, out: ResourceFinding[], options: PhiOptions, parent: Record<string, unknown> = {}): void {
+  if (Array.isArray(node)) { node.forEach((v, i) => walk(v, `${path}[${i}]`, key, person, out, options, parent)); return }
+  if (typeof node === 'string') { if (!isStructuralString(key, parent) && key !== 'reference' && key !== 'fullUrl') scalar(node, path, key, out, options); return }
   if (!node || typeof node !== 'object') return
   const obj = node as Record<string, unknown>
   if (key === 'name' && person) { out.push({ path, type: 'NAME' }); return }
   if (key === 'telecom') { if (typeof obj.value === 'string') out.push({ path, type: TELECOM[String(obj.system)] ?? 'PHONE' }); return }
-  if (key === 'identifier') { if (obj.value !== undefined) out.push({ path, type: identifierType(obj) }); return }
+  if (key === 'identifier') {
+    if (obj.value !== undefined) out.push({ path, type: identifierType(obj) })
+    for (const k of ['type', 'extension'] as const) if (obj[k] !== undefined) walk(obj[k], `${path}.${k}`, k, person, out, options, obj)
+    return
+  }
   if (key === 'photo') { out.push({ path, type: 'BIOMETRIC_ID' }); return }
   if (key === 'resource' && typeof obj.resourceType === 'string') {
     // A contained / bundled resource starts its own path context.
@@ -50,14 +53,12 @@ function walk(node: unknown, path: string, key: string, person: boolean, out: Re
     if (key === 'address' && k === 'district') { out.push({ path: `${path}.district`, type: 'LOCATION' }); continue }
     if (key === 'address' && k === 'text') { out.push({ path: `${path}.text`, type: 'ADDRESS' }); continue }
     if (key === 'address' && (k === 'state' || k === 'country' || k === 'use' || k === 'type')) continue // states are not PHI
-    walk(v, `${path}.${k}`, k, inPerson, out, options)
+    walk(v, `${path}.${k}`, k, inPerson, out, options, obj)
   }
 }
 
 function scalar(value: string, path: string, key: string, out: ResourceFinding[], options: PhiOptions): void {
   if (FHIR_DATE.test(value) && value.length >= 7) { out.push({ path, type: 'DATE' }); return }
-  const isNoteText = key === 'text' && /\.note\[\d+\]\.text$/.test(path)
-  if (!FREE_TEXT.has(key) && !isNoteText) return
   const text = key === 'div' ? stripTags(value) : value
   const byType = new Map<PhiType, ResourceFinding>()
   for (const s of detectPhi(text, options)) {

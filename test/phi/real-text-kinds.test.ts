@@ -35,6 +35,11 @@ describe('names in lower case, capitals, and with no cue', () => {
     const text = 'Discussed with Oluwaseun Adeyemi and Priyanka Raghunathan; Wojciech Brzezinski and Nguyen Thi Lan also present. Kwame Mensah visited.'
     expect(covers(text, ['Oluwaseun', 'Adeyemi', 'Priyanka', 'Raghunathan', 'Wojciech', 'Brzezinski', 'Nguyen', 'Kwame', 'Mensah'])).toEqual([])
   })
+  it('surnames with particles stay whole, though the surname is also a word (`van der Berg`)', () => {
+    expect(texts('Passport issued to Anneke van der Berg. Seen by Dr. Luis de la Cruz; Maria de Souza called.'))
+      .toEqual(['Anneke van der Berg', 'Luis de la Cruz', 'Maria de Souza'])
+    expect(texts('moved from van to bed, then to chair')).toEqual([])
+  })
   it('a relation before a first name that is also a word (`daughter rose`), but not before prose (`son said`)', () => {
     expect(texts('her daughter zenaida called; son said she is tired')).toEqual(['zenaida'])
   })
