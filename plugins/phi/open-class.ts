@@ -118,7 +118,8 @@ export function detectOpenClass(text: string): PhiSpan[] {
  * there the word must be one no list calls common, or a capitalised name in a mixed-case note.
  */
 function isRoleName(c: WordClass, word: string, capitalised: boolean, likeness: number): boolean {
-  return (c.name && (!c.common || capitalised) && !lexicons().clinical.has(word)) || (likeness > 0 && !c.safe)
+  // Many surnames are run-together words (`Kettleby`, `Whitfield`): next to a role a compound counts.
+  return (c.name && (!c.common || capitalised) && !lexicons().clinical.has(word)) || (likeness > 0 && (!c.safe || c.compound))
 }
 
 /** A word that carries a name on: a listed name (not a modal like `will`) or a word no list knows. */

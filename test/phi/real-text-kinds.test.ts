@@ -30,6 +30,8 @@ describe('names in lower case, capitals, and with no cue', () => {
   it('after titles, initials and roles, whatever the case', () => {
     expect(covers('pt of dr. jane roe, daughter is mrs. ann doe. SEEN BY DR SMITH TODAY. T. BRENNAN AWARE. rounds w/ NP KOWALCZYK.',
       ['jane', 'roe', 'ann', 'SMITH', 'T. BRENNAN', 'KOWALCZYK'])).toEqual([])
+    // A surname that is two words run together is still a name next to a role.
+    expect(texts('Plan reviewed with Nurse Kettleby and RN Ashfield.')).toEqual(['Kettleby', 'Ashfield'])
   })
   it('names from outside the US lists, with no cue at all', () => {
     const text = 'Discussed with Oluwaseun Adeyemi and Priyanka Raghunathan; Wojciech Brzezinski and Nguyen Thi Lan also present. Kwame Mensah visited.'
