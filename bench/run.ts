@@ -5,6 +5,7 @@ import { fhirFeatures } from './fhir-features.ts'
 import { modelPlugins } from './model-plugins.ts'
 import { monitoringBench } from './monitoring.ts'
 import { phiDeid } from './phi-deid.ts'
+import { phiReal } from './phi-real.ts'
 import { predictVsBare } from './predict-vs-bare.ts'
 import { runtimesBench } from './runtimes.ts'
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'fhir-features': fhirFeatures,
   'model-plugins': modelPlugins,
   'phi-deid': phiDeid,
+  'phi-real': phiReal,
   monitoring: monitoringBench,
   runtimes: runtimesBench,
   'cds-hooks': cdsHooksBench,

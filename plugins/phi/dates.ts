@@ -47,7 +47,7 @@ export function detectDates(text: string, mode: PhiMode = 'recall'): PhiSpan[] {
     // A month/day is a date in a note (`MI 10/16`), unless its neighbours make it a score, a ratio or a
     // setting (`7/10 pain`, `CP 4/10`, `5/5 strength`, `1/2 NS`, `PS 10/5`, `50% 5/5`), cue word or not.
     if (notADate(text, m.index, end, mo, d)) continue
-    if (DATE_CUE.test(before(text, m.index, 16))) out.push(span(m.index, end, 'DATE', 0.75, 'context:date-partial'))
+    if (DATE_CUE.test(before(text, m.index, 16))) out.push(span(m.index, end, 'DATE', 0.8, 'context:date-partial'))
     else if (mode === 'recall') out.push(span(m.index, end, 'DATE', 0.6, 'shape:date-partial'))
   }
   MONTH_WORD.lastIndex = 0
@@ -101,5 +101,5 @@ const PAIN_WORDS = /\b(?:pain\w*|cp|pressure|discomfort|ache\w*|aching|c\/o|comp
 /** Cues that make even a pain-scale-shaped pair a date. */
 const STRONG_DATE_CUE = /\b(?:since|dated?|dos|admitted|discharged|until|s\/p|on)\s*:?\s*$/i
 const FRACTIONS: ReadonlySet<string> = new Set(['1/2', '1/3', '2/3', '1/4', '3/4', '1/8', '3/8'])
-const DATE_CUE = /\b(?:on|since|from|until|through|thru|to|dated|date|dos|seen|admitted|discharged|started|stopped|by|of|last|next|before|after)\s*:?\s*$/
+const DATE_CUE = /\b(?:on|since|from|until|through|thru|to|dated|date|dos|seen|admitted|discharged|started|stopped|by|of|last|next|before|after)\s*:?\s*$/i
 const AGE = /\b(\d{2,3})[- ]?(?:years?|yrs?|y)[- ]?old\b|\b(?:age|aged|age:)\s*(\d{2,3})\b|\b(\d{2,3})\s*(?:yo|y\/o|y\.o\.|yr old)(?![a-z])/gi

@@ -49,7 +49,7 @@ describe('nexora phi evaluate', () => {
   // A small corpus written here, in two annotation schemes (PhysioNet-style and Presidio-style labels).
   const doc = (text: string, ...labelled: [string, string][]) => ({ text, spans: labelled.map(([value, type]) => ({ start: text.indexOf(value), end: text.indexOf(value) + value.length, type })) })
   const docs = [
-    doc('Seen by Dr. Okafor on 3/14, transferred to Quarrytown General.', ['Okafor', 'HCPName'], ['3/14', 'Date'], ['Quarrytown', 'Location']),
+    doc('Seen by Dr. Okafor. Cath 3/14, transferred to Quarrytown General.', ['Okafor', 'HCPName'], ['3/14', 'Date'], ['Quarrytown', 'Location']),
     doc('pt resting comfortably, no acute events overnight.'),
     doc('daughter Zenaida Brightwater called at 617-555-0142.', ['Zenaida Brightwater', 'PERSON'], ['617-555-0142', 'PHONE_NUMBER']),
     doc('Lungs clear. Plan reviewed with Nurse Kettleby.', ['Kettleby', 'Staff']),
@@ -70,7 +70,7 @@ describe('nexora phi evaluate', () => {
     expect(r.byType.ANY.overlap.gold).toBe(6)
     expect(r.byType.ANY.overlap.tp).toBe(6)
     expect(r.misses).toEqual([])
-    // Precision mode reports only identifiers with evidence: a bare month/day is not enough.
+    // Precision mode reports only identifiers with evidence: a month/day with no date word before it is not enough.
     const precise = JSON.parse((await nexora('phi', 'evaluate', '--corpus', corpus, '--mode', 'precision', '--json')).stdout)
     expect(precise.mode).toBe('precision')
     expect(precise.misses).toEqual([{ text: '3/14', type: 'DATE', count: 1 }])
