@@ -28,14 +28,23 @@ export async function phiDeid() {
   const both = await time((text, i) => deidentifyText(text, { key, hmac: nodeHmac, patientId: `p${i % 100}` }))
   const bothWebCrypto = await time((text, i) => deidentifyText(text, { key, patientId: `p${i % 100}` }))
   // Real notes run to a few kilobytes; the corpus documents are ~0.5 kB, where per-call costs weigh more.
-  const notes: string[] = []
-  for (let i = 0; i < docs.length; i += 16) notes.push(docs.slice(i, i + 16).map((d) => d.text).join('\n\n'))
-  const longStart = performance.now()
-  for (const [i, text] of notes.entries()) await deidentifyText(text, { key, hmac: nodeHmac, patientId: `p${i % 100}` })
-  const long = (performance.now() - longStart) / 1000
+  // Twice: first on notes the process has never seen (every new word is classified once: a lookup of
+  // its misspellings, truncations and name-likeness), then again, as a server sees its everyday
+  // vocabulary, with the per-word caches filled.
+  const group = (texts: string[]) => { const out: string[] = []; for (let i = 0; i < texts.length; i += 16) out.push(texts.slice(i, i + 16).join('\n\n')); return out }
+  const unseen = group(phiCorpus(docs.length, 13).map((d) => d.text))
+  const notes = group(docs.map((d) => d.text))
+  const deidNotes = async (texts: string[]) => {
+    const start = performance.now()
+    for (const [i, text] of texts.entries()) await deidentifyText(text, { key, hmac: nodeHmac, patientId: `p${i % 100}` })
+    return (performance.now() - start) / 1000
+  }
+  const unseenBytes = unseen.reduce((n, t) => n + new TextEncoder().encode(t).length, 0)
+  const firstSight = Number((unseenBytes / 1e6 / await deidNotes(unseen)).toFixed(2))
+  const long = await deidNotes(notes)
   return {
     documents: docs.length, megabytes: Number((bytes / 1e6).toFixed(2)),
-    detectionPlusDeidOn8kBNotesMBps: mbps(long),
+    detectionPlusDeidOn8kBNotesMBps: mbps(long), detectionPlusDeidOn8kBNotesFirstSightMBps: firstSight,
     detectionMBps: mbps(detection), detectionPlusDeidMBps: mbps(both), detectionPlusDeidWebCryptoMBps: mbps(bothWebCrypto), baselineScanMBps: mbps(baseline),
     ratio: Number((baseline / both).toFixed(3)), target: '≥ 5 MB/s detection + de-identification',
   }

@@ -43,7 +43,7 @@ export function detectInternational(text: string): PhiSpan[] {
     out.push(span(at, at + id.length, 'ACCOUNT', 0.9, 'context:bank'))
   }
   NUMBER_AFTER_STREET.lastIndex = 0
-  while ((m = NUMBER_AFTER_STREET.exec(text))) out.push(span(m.index, m.index + m[0].length, 'ADDRESS', 0.85, 'pattern:address-intl'))
+  if (STREET_WORD.test(text)) while ((m = NUMBER_AFTER_STREET.exec(text))) out.push(span(m.index, m.index + m[0].length, 'ADDRESS', 0.85, 'pattern:address-intl'))
   return out
 }
 
@@ -57,6 +57,8 @@ const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV
 const POSTCODE_CUE = /\b(?:post ?code|postal code|zip code|plz|code postal|eircode)(?:\s*[:#]\s*|\s+)((?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9 -]{2,9}[A-Z0-9])\b/gi
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g
 const BANK_CUE = /\b(?:sort code|routing(?: number| no\.?)?|aba(?: number)?|bic|swift(?: code)?|bank account(?: number| no\.?)?|iban)(?:\s*[:#]\s*|\s+)((?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9 -]{4,32}[A-Z0-9])\b/gi
+// A quick look for a street word first: the full pattern tries every capitalised word, and few notes hold a street.
+const STREET_WORD = /(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|laan|straat|gracht|vej|gatan|gata),? \d|(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Place|Quai|Via|Viale|Corso|Piazza|Calle|Avenida|Av\.|Rua|Travessa|Paseo|Plaza|Carrer) /
 const NUMBER_AFTER_STREET = new RegExp(
   String.raw`\b(?:[A-ZÄÖÜ][\p{L}-]{2,}(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|laan|straat|gracht|vej|gatan|gata)` +
   String.raw`|(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Place|Quai|Via|Viale|Corso|Piazza|Calle|Avenida|Av\.|Rua|Travessa|Paseo|Plaza|Carrer)` +

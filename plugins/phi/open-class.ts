@@ -17,13 +17,16 @@ import { PARTICLES } from './lexicon.ts'
  * detectOpenClass('PT ALERT. DR. HOLMES AWARE. TRANSFER TO QUARTERMAIN 2') // NAME HOLMES, LOCATION QUARTERMAIN
  */
 export function detectOpenClass(text: string): PhiSpan[] {
-  const tokens = tokenize(text)
+  const letters = { upper: 0, all: 0 }
+  const tokens = tokenize(text, letters)
   const out: PhiSpan[] = []
-  const classes = tokens.map((t) => classify(t.lower))
+  const known = tokens.map((t) => wordOf(t.lower))
+  const classes = known.map((w) => w.class)
+  const marks = known.map((w) => w.marks)
   const gapBefore = (i: number) => (i > 0 ? text.slice(tokens[i - 1]!.end, tokens[i]!.start) : '')
-  const isWord = (i: number, words: ReadonlySet<string>) => i >= 0 && i < tokens.length && words.has(tokens[i]!.lower)
-  const mixed = isMixedCase(text)
-  const placeHeads = lexicons().placeHeads
+  const isWord = (i: number, words: ReadonlySet<string>) => i >= 0 && i < tokens.length && (marks[i]! & MARK_OF.get(words)!) !== 0
+  // Both cases in real use: more than a few capitals, yet far from all.
+  const mixed = letters.all > 0 && letters.upper / letters.all > 0.02 && letters.upper / letters.all < 0.5
   // An all-capitals note: there a capital says nothing, and a common word may be a name (`UNION HOSP`).
   const caps = !mixed && /[A-Z]{3}/.test(text) && !/[a-z]{3}/.test(text)
   for (let i = 0; i < tokens.length; i++) {
@@ -34,7 +37,7 @@ export function detectOpenClass(text: string): PhiSpan[] {
     // Most words are common words in plain prose: only a title before, a facility word after, a
     // capital after `to`/`from`/`at`/`in` in a mixed-case note or a multi-word place name can make one an identifier.
     if (c.common && !c.name && !c.place && !isWord(i - 1, TITLES) && !isWord(i - 1, DOTTED_TITLES) && !isWord(i + 1, FACILITY_WORDS) && !isWord(i + 2, FACILITY_WORDS)
-      && !(mixed && isWord(i - 1, PLACE_PREPOSITIONS) && isUpper(text.charCodeAt(t.start))) && !placeHeads.has(t.lower)) continue
+      && !(mixed && isWord(i - 1, PLACE_PREPOSITIONS) && isUpper(text.charCodeAt(t.start))) && !known[i]!.placeHead) continue
     const gap = gapBefore(i)
     const nextGap = i + 1 < tokens.length ? gapBefore(i + 1) : ''
     // After a title even an everyday word that is a name counts (`DR. KNIGHT`).
@@ -55,10 +58,10 @@ export function detectOpenClass(text: string): PhiSpan[] {
     let type: PhiType | undefined
     let score = 0
     let detector = 'open:unknown'
-    const phrase = placeHeads.has(t.lower) ? placePhrase(text, tokens, i) : -1
+    const phrase = known[i]!.placeHead ? placePhrase(text, tokens, i) : -1
     if (phrase > i) {
-      const words = tokens.slice(i, phrase + 1)
-      if (words.some((w, k) => !classes[i + k]!.common) || (i > 0 && PLACE_PREPOSITIONS.has(tokens[i - 1]!.lower)) || (mixed && words.every((w) => isUpper(text.charCodeAt(w.start))))) {
+      const phraseWords = tokens.slice(i, phrase + 1)
+      if (phraseWords.some((w, k) => !classes[i + k]!.common) || (i > 0 && PLACE_PREPOSITIONS.has(tokens[i - 1]!.lower)) || (mixed && phraseWords.every((w) => isUpper(text.charCodeAt(w.start))))) {
         out.push(span(t.start, tokens[phrase]!.end, 'LOCATION', 0.75, 'open:place-phrase'))
         i = phrase
         continue
@@ -132,15 +135,17 @@ const shouting = (text: string, t: Token) => t.end - t.start >= 2 && /^[A-Z]+$/.
 /** Name-likeness a word needs when nothing but its letters speaks for it (see name-likeness.ts). */
 const LIKENESS = Number(globalThis.process?.env?.NEXORA_PHI_LIKENESS ?? 0.35)
 
-/** Both cases in real use: more than a few capitals, yet far from all. */
-function isMixedCase(text: string): boolean {
-  let upper = 0
-  let letters = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c >= 65 && c <= 90) { upper++; letters++ } else if (c >= 97 && c <= 122) letters++
+/** What one word is, looked up once per distinct word: its class, its cue lists (bits), whether a place name starts with it. */
+interface WordInfo { class: WordClass; marks: number; placeHead: boolean }
+const wordInfo = new Map<string, WordInfo>()
+function wordOf(lower: string): WordInfo {
+  let info = wordInfo.get(lower)
+  if (!info) {
+    if (wordInfo.size >= 50_000) wordInfo.clear()
+    info = { class: classify(lower), marks: MARKS.get(lower) ?? 0, placeHead: lexicons().placeHeads.has(lower) }
+    wordInfo.set(lower, info)
   }
-  return letters > 0 && upper / letters > 0.02 && upper / letters < 0.5
+  return info
 }
 
 interface Token { start: number; end: number; lower: string; digits: string }
@@ -150,27 +155,29 @@ interface Token { start: number; end: number; lower: string; digits: string }
  * in `digits`. Hyphens split words: shorthand strings them together (`gu-qsuo`, `ABX-CEFTAZ`), and
  * each part is judged alone. A hand-written scanner: a regex match per word allocates an array each.
  */
-function tokenize(text: string): Token[] {
+export function tokenize(text: string, letters: { upper: number; all: number }): Token[] {
   const out: Token[] = []
   const n = text.length
   let k = 0
   while (k < n) {
     if (!isLetter(text.charCodeAt(k))) { k++; continue }
     const start = k
-    let upper = false
+    let capitals = 0
     for (;;) {
-      for (let c = text.charCodeAt(k); k < n && isLetter(c); c = text.charCodeAt(++k)) if (c <= 90) upper = true
+      for (let c = text.charCodeAt(k); k < n && isLetter(c); c = text.charCodeAt(++k)) if (c <= 90) capitals++
       const c = text.charCodeAt(k)
       if ((c === 39 || c === 0x2019) && k + 1 < n && isLetter(text.charCodeAt(k + 1))) { k++; continue }
       break
     }
     let end = k
+    letters.all += k - start
+    letters.upper += capitals
     const a = text.charCodeAt(end - 2)
     if (end - start > 2 && (a === 39 || a === 0x2019) && (text.charCodeAt(end - 1) | 32) === 115) end -= 2
     let d = k
     while (d < n && text.charCodeAt(d) >= 48 && text.charCodeAt(d) <= 57) d++
     const word = text.slice(start, end)
-    out.push({ start, end, lower: upper ? word.toLowerCase() : word, digits: d > k ? text.slice(k, d) : '' })
+    out.push({ start, end, lower: capitals ? word.toLowerCase() : word, digits: d > k ? text.slice(k, d) : '' })
     k = d
   }
   return out
@@ -240,6 +247,14 @@ const STOPWORDS_AND_GENERIC = words(`to from at in on for with and or the a an o
   he she it we they you cardiology oncology neurology primary urgent pain diabetes sleep dermatology orthopedic pediatric surgical surgery
   family medicine internal women womens women's children heart cancer eye wound dialysis infusion walk-in free mental behavioral specialty
   outpatient inpatient anticoagulation lipid memory movement disorders psychiatric psychiatry rehabilitation veterans teaching`)
+/** Every cue list as a bit, and each listed word's bits, so a token's lists are one lookup. */
+const MARK_OF = new Map<ReadonlySet<string>, number>()
+const MARKS = new Map<string, number>()
+for (const list of [TITLES, DOTTED_TITLES, ROLES_BEFORE, ROLES_AFTER, RELATIONS, PERSON_CUES, WEAK_CUES, FACILITY_WORDS, PLACE_PREPOSITIONS]) {
+  const bit = 1 << MARK_OF.size
+  MARK_OF.set(list, bit)
+  for (const w of list) MARKS.set(w, (MARKS.get(w) ?? 0) | bit)
+}
 /** Never names or places, whatever the lists say: clinical words the name lists happen to hold. */
 const NEVER = words('pt pts patient dr np md rn pa sats neuro resp abd cv gi gu id')
 /** Listed names that are everyday words: only a title, initial or role makes them names. */

@@ -31,8 +31,9 @@ export function detectPatterns(text: string): PhiSpan[] {
   IPV4.lastIndex = 0
   while ((m = IPV4.exec(text))) if (ipv4Valid(m[0])) out.push(span(m.index, m.index + m[0].length, 'IP', 0.9, 'pattern:ipv4'))
 
+  // Two colons a few hex digits apart, or no IPv6 address: a quick look spares the full pattern most notes.
   IPV6.lastIndex = 0
-  while ((m = IPV6.exec(text))) if (ipv6Valid(m[0])) out.push(span(m.index, m.index + m[0].length, 'IP', 0.9, 'pattern:ipv6'))
+  if (IPV6_HINT.test(text)) while ((m = IPV6.exec(text))) if (ipv6Valid(m[0])) out.push(span(m.index, m.index + m[0].length, 'IP', 0.9, 'pattern:ipv6'))
 
   SSN.lastIndex = 0
   while ((m = SSN.exec(text))) {
@@ -69,6 +70,7 @@ export function detectPatterns(text: string): PhiSpan[] {
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/y
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>"']+/gi
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)/g
+const IPV6_HINT = /:[0-9A-Fa-f]{0,4}:/
 const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g
 const SSN = /(?<![\d-])\d{3}([- ]?)\d{2}\1\d{4}(?![\d-])/g
 // Slashes too (`617/555/0142`): notes write numbers every way.
