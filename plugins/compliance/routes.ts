@@ -5,7 +5,10 @@ import { detectPhi, detectPhiInResource } from '../phi/index.ts'
 import { PHI_TYPES, type PhiType } from '../phi/types.ts'
 
 const Resource = z.object({ resourceType: z.string().regex(/^[A-Z][A-Za-z]+$/) }).passthrough().openapi('FhirResource')
-const Input = z.object({ text: z.string().max(1_000_000).optional(), resource: Resource.optional() })
+const Input = z.object({
+  text: z.string().max(1_000_000).optional(), resource: Resource.optional(),
+  mode: z.enum(['recall', 'precision']).optional().openapi({ description: 'recall (default): every word no list calls safe is a candidate; precision: only identifiers with context' }),
+})
   .refine((b) => (b.text === undefined) !== (b.resource === undefined), { message: 'give exactly one of text or resource' })
 const OperatorNames = z.enum(['redact', 'replace', 'mask', 'pseudonymize', 'dateShift', 'generalize'])
 const DeidInput = z.object({
@@ -41,8 +44,8 @@ export function phiRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext, key: 
     const body = c.req.valid('json')
     const caller = c.get('caller')
     const result = body.text !== undefined
-      ? (() => { const entities = detectPhi(body.text); return { entities, counts: tally(entities.map((e) => e.type)) } })()
-      : (() => { const findings = detectPhiInResource(body.resource!); return { findings, counts: tally(findings.map((f) => f.type)) } })()
+      ? (() => { const entities = detectPhi(body.text, { mode: body.mode }); return { entities, counts: tally(entities.map((e) => e.type)) } })()
+      : (() => { const findings = detectPhiInResource(body.resource!, { mode: body.mode }); return { findings, counts: tally(findings.map((f) => f.type)) } })()
     await ctx.audit.logDataAccess({ userId: caller.subject, action: 'phi.detect', requestId: c.get('requestId'), ip: caller.ip, context: { input: body.text !== undefined ? 'text' : body.resource!.resourceType, counts: result.counts } })
     return c.json(result, 200)
   })

@@ -28,6 +28,17 @@ describe('POST /phi/detect and POST /deidentify', () => {
     expect(JSON.stringify(audit.events)).not.toMatch(/Smith|4471920|617-555|jsmith/)
   })
 
+  it('takes a detector mode: recall by default, precision on request; an unknown mode is a 400', async () => {
+    const { nexora } = await secured()
+    const text = 'ambulating with Okonkwo in hallway'
+    const found = async (mode?: string) => nexora.app.request('/phi/detect', post('', { text, ...(mode ? { mode } : {}) }, await deidScope()))
+    expect((await (await found()).json()).entities.map((e: { start: number; end: number }) => text.slice(e.start, e.end))).toEqual(['Okonkwo'])
+    expect((await (await found('precision')).json()).entities).toEqual([])
+    const bad = await found('strict')
+    expect(bad.status).toBe(400)
+    expect(bad.headers.get('content-type')).toContain('application/problem+json')
+  })
+
   it('finds PHI in a FHIR resource by element path', async () => {
     const { nexora } = await secured()
     const patient = { resourceType: 'Patient', id: 'p1', name: [{ family: 'Smith', given: ['John'] }], birthDate: '1950-03-14', telecom: [{ system: 'phone', value: '617-555-0199' }] }
