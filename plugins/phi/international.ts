@@ -1,5 +1,5 @@
 import { before, span } from './span.ts'
-import type { PhiSpan } from './types.ts'
+import type { PhiSpan, PhiType } from './types.ts'
 import { ibanValid } from './validators.ts'
 
 /**
@@ -28,23 +28,23 @@ export function detectInternational(text: string): PhiSpan[] {
     re.lastIndex = 0
     while ((m = re.exec(text))) out.push(span(m.index, m.index + m[0].length, 'ZIP', 0.85, 'pattern:postcode'))
   }
-  POSTCODE_CUE.lastIndex = 0
-  while ((m = POSTCODE_CUE.exec(text))) {
-    const code = m[1]!
-    const at = m.index + m[0].length - code.length
-    out.push(span(at, at + code.length, 'ZIP', 0.9, 'context:postcode'))
-  }
+  cued(text, POSTCODE_CUE, 'ZIP', 'context:postcode', out)
   IBAN.lastIndex = 0
   while ((m = IBAN.exec(text))) if (ibanValid(m[0])) out.push(span(m.index, m.index + m[0].trimEnd().length, 'ACCOUNT', 0.95, 'pattern:iban'))
-  BANK_CUE.lastIndex = 0
-  while ((m = BANK_CUE.exec(text))) {
-    const id = m[1]!
-    const at = m.index + m[0].length - id.length
-    out.push(span(at, at + id.length, 'ACCOUNT', 0.9, 'context:bank'))
-  }
+  cued(text, BANK_CUE, 'ACCOUNT', 'context:bank', out)
   NUMBER_AFTER_STREET.lastIndex = 0
   if (STREET_WORD.test(text)) while ((m = NUMBER_AFTER_STREET.exec(text))) out.push(span(m.index, m.index + m[0].length, 'ADDRESS', 0.85, 'pattern:address-intl'))
   return out
+}
+
+/** A cue word, then the identifier it names (the pattern's first group): the span is the identifier. */
+function cued(text: string, re: RegExp, type: PhiType, detector: string, out: PhiSpan[]): void {
+  re.lastIndex = 0
+  let m: RegExpExecArray | null
+  while ((m = re.exec(text))) {
+    const at = m.index + m[0].length - m[1]!.length
+    out.push(span(at, at + m[1]!.length, type, 0.9, detector))
+  }
 }
 
 const INTL_PHONE = /(?<![\w+])(?:\+|00)[1-9]\d{0,2}[\s.-]?(?:\(0\)\s?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}(?![\w-])/g

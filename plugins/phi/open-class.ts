@@ -155,7 +155,7 @@ interface Token { start: number; end: number; lower: string; digits: string }
  * in `digits`. Hyphens split words: shorthand strings them together (`gu-qsuo`, `ABX-CEFTAZ`), and
  * each part is judged alone. A hand-written scanner: a regex match per word allocates an array each.
  */
-export function tokenize(text: string, letters: { upper: number; all: number }): Token[] {
+function tokenize(text: string, letters: { upper: number; all: number }): Token[] {
   const out: Token[] = []
   const n = text.length
   let k = 0
