@@ -10,7 +10,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }
 
 describe('nexora serve shutdown', () => {
-  it('on SIGTERM drains in-flight requests, commits their audit events and exits 0', { timeout: 60_000 }, async () => {
+  it('on SIGTERM drains in-flight requests, commits their audit events and exits 0', { timeout: 120_000 }, async () => {
     const server = await startServe(dir, { NEXORA_LOG_LEVEL: 'warn' })
     const { url, token, exited } = server
     const db = `file:${join(dir, 'nexora.db')}`
