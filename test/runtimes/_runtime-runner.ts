@@ -47,8 +47,9 @@ export function runtimeRunner(runtime: RuntimeDescriptor) {
       try {
         const server = await runtime.start({ ...await runtimeAuthEnv(), NEXORA_LOG_LEVEL: 'warn' }, dir)
         const authorization = `Bearer ${await sign(await runtimeKey(), { scope: 'nexora/predict' })}`
+        // A deadline per request: a stalled client socket must not hang the test (see graceful-shutdown.test.ts).
         const send = (i: number) => fetch(`${server.url}/predict`, {
-          method: 'POST', body: JSON.stringify({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }),
+          method: 'POST', signal: AbortSignal.timeout(30_000), body: JSON.stringify({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }),
           headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}`, authorization },
         }).then((r) => ({ status: r.status, id: r.headers.get('x-request-id') }), () => ({ status: 'refused' as const, id: null }))
         const inFlight = Array.from({ length: 100 }, (_, i) => send(i))
