@@ -1,11 +1,49 @@
 import { defineConfig } from 'vitest/config'
 
+/**
+ * Two projects. `unit` needs nothing but Node (`npm run test:unit`, the inner loop). `integration`
+ * runs real services and processes: PostgreSQL (initdb/pg_ctl), Chromium, promtool, the Deno, Bun and
+ * workerd binaries, and `nexora` itself as a child process. `npm test` runs both.
+ */
+const INTEGRATION = [
+  // PostgreSQL servers started by the test
+  'test/storage/postgres.test.ts',
+  'test/storage/postgres-outage.test.ts',
+  'test/storage/storage-unavailable.test.ts',
+  'test/storage/storage-conformance.test.ts',
+  // headless Chromium
+  'test/browser/**/*.test.ts',
+  'test/site/**/*.test.ts',
+  // promtool
+  'test/monitoring/deploy.test.ts',
+  // Deno, Bun and workerd binaries, and bundles built for them
+  'test/runtimes/**/*.test.ts',
+  'test/storage/d1.test.ts',
+  'test/grpc/workers.test.ts',
+  'test/plugins/model-onnx-workerd.test.ts',
+  'test/bundle-budget.test.ts',
+  'test/package.test.ts',
+  'examples/**/*.test.ts',
+  // `nexora` run as a process: the CLI, serve, kill and shutdown tests
+  'test/adapters/**/*.test.ts',
+  'test/cli/**/*.test.ts',
+  'test/fhir/untrusted-links.test.ts',
+  'test/grpc/generated.test.ts',
+  'test/security/fuzz.test.ts',
+  'test/security/unicode-fuzz.test.ts',
+  'test/security/phi-logs.test.ts',
+  'test/security/signed-checkpoints.test.ts',
+]
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: keep file-level parallelism modest so server tests are not starved.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION } },
+      { extends: true, test: { name: 'integration', include: INTEGRATION } },
+    ],
   },
 })
