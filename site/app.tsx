@@ -48,7 +48,7 @@ function Shell({ session, current, pages, children }: { session: Session; curren
     <a className="skip" href="#main">Skip to content</a>
     <header className="top">
       <span className="brand">Nexora</span>
-      <button className="menu" aria-expanded={open} aria-controls="nav" onClick={() => setOpen(!open)}>Menu</button>
+      <button type="button" className="menu" aria-expanded={open} aria-controls="nav" onClick={() => setOpen(!open)}>Menu</button>
       <nav id="nav" aria-label="Main" data-open={open}><ul>{nav}</ul></nav>
       <span className="who" title="Signed in as">{session.subject}</span>
     </header>

@@ -194,6 +194,7 @@ export function errorCode(format: ErrorFormat, answer: Answer): string {
 }
 
 /** A control-free, well-formed copy, as errors quote a caller's text (core/errors.ts `clean`). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
 const quoted = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').toWellFormed()
 const MAX_QUOTE = 64
 

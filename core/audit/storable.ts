@@ -7,6 +7,7 @@
  */
 
 // Lone surrogates and NUL: the only code units that storage changes or refuses.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be found
 const UNSTORABLE = /[\u0000\ud800-\udfff]/
 const MAX_DEPTH = 256
 

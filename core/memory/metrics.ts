@@ -2,8 +2,8 @@ import type { Counter, Gauge, Histogram, Labels, MetricsRegistry } from '../port
 
 const DEFAULT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
-const labelKey = (labels: Labels) => Object.keys(labels).sort().map((k) => `${k}="${escape(labels[k]!)}"`).join(',')
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
+const labelKey = (labels: Labels) => Object.keys(labels).sort().map((k) => `${k}="${escapeLabel(labels[k]!)}"`).join(',')
 const series = (name: string, key: string) => (key ? `${name}{${key}}` : name)
 
 /**

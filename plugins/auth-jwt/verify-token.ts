@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose'
+import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type ProtectedHeaderParameters } from 'jose'
 import { LRUCache } from 'lru-cache'
 import { findIllFormed, NexoraError, type Clock } from '../../core/index.ts'
 import type { KeySetSource } from './remote-jwks.ts'
@@ -69,7 +69,7 @@ export function createTokenVerifier(options: VerifierOptions) {
       if ((hit.exp ?? 0) + skew > nowSeconds) return hit
       throw tokenError('token.expired')
     }
-    let header
+    let header: ProtectedHeaderParameters
     try {
       header = decodeProtectedHeader(token)
     } catch {

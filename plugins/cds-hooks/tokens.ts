@@ -21,7 +21,7 @@ export function isAllowedToken(token: string, options: { windowTokens?: boolean 
   return CONTEXT.test(token) || token in USER_TOKENS || (options.windowTokens === true && TODAY.test(token))
 }
 
-function valueOf(token: string, context: Record<string, unknown>, now: number): string | undefined {
+function tokenValue(token: string, context: Record<string, unknown>, now: number): string | undefined {
   const field = CONTEXT.exec(token)?.[1]
   if (field !== undefined) return typeof context[field] === 'string' ? context[field] : undefined
   const type = USER_TOKENS[token]
@@ -43,7 +43,7 @@ function valueOf(token: string, context: Record<string, unknown>, now: number): 
 export function instantiate(template: string, context: Record<string, unknown>, now: number): string | undefined {
   let missing = false
   const url = template.replace(TOKEN, (_, token: string) => {
-    const value = valueOf(token.trim(), context, now)
+    const value = tokenValue(token.trim(), context, now)
     if (value === undefined || value === '') { missing = true; return '' }
     // A reference such as `Practitioner/1` keeps its slash; everything else is one URL component.
     return encodeURIComponent(value).replace(/%2F/g, '/')

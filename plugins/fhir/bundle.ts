@@ -30,7 +30,10 @@ export function resolveBundleReferences(bundle: { entry?: Entry[] }): FhirResour
     return [resource]
   })
   const rewrite = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(rewrite)
+    if (Array.isArray(node)) {
+      node.forEach(rewrite)
+      return
+    }
     if (!node || typeof node !== 'object') return
     const obj = node as Record<string, unknown>
     if (typeof obj.reference === 'string') {

@@ -25,15 +25,15 @@ const SCHEMA_NAME = /^[\w.]{1,160}$/
 
 /** The Connect JSON codec's refusals: `cannot decode field <f> from JSON: …` or `cannot decode message <T> from JSON: …`. */
 function jsonRefusal(text: string, input: string): NexoraError {
-  const field = /^cannot decode field (\S+) from JSON: ([^]*)$/.exec(text)
+  const field = /^cannot decode field (\S+) from JSON: (.*)$/s.exec(text)
   if (field) {
     const name = SCHEMA_NAME.test(field[1]!) ? field[1]! : 'a field'
     if (/invalid UTF-?8/i.test(field[2]!)) return new NexoraError('request.invalid_unicode', { detail: `${name} is not well-formed Unicode (a lone UTF-16 surrogate)` })
     return new NexoraError('request.invalid', { detail: `${name} has a value of the wrong type or out of range` })
   }
   // JSON.parse's own messages (V8: "Unexpected token…", "…in JSON at position n", "…is not valid JSON") and protobuf-es's duplicate keys.
-  const message = /^cannot decode message \S+ from JSON: ([^]*)$/.exec(text)
-  if (message?.[1]!.startsWith('duplicate object key')) return new NexoraError('request.malformed_json', { detail: 'an object in the body repeats a key' })
+  const message = /^cannot decode message \S+ from JSON: (.*)$/s.exec(text)
+  if (message?.[1]?.startsWith('duplicate object key')) return new NexoraError('request.malformed_json', { detail: 'an object in the body repeats a key' })
   if (message && /JSON/.test(message[1]!)) return new NexoraError('request.malformed_json', { detail: 'the body is not valid JSON' })
   return new NexoraError('request.invalid', { detail: `the body is not a ${input} message` })
 }

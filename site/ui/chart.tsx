@@ -147,6 +147,7 @@ export function plotConfig(p: PlotProps): { opts: Omit<uPlot.Options, 'width' | 
 export function Plot({ className, aspect = 0.7, minH = 200, maxH = 320, ...p }: PlotProps & { className?: string; aspect?: number; minH?: number; maxH?: number }) {
   const ref = useRef<HTMLDivElement>(null)
   const signature = JSON.stringify([p.series, p.xLabel, p.yLabel, p.x, p.y, p.xTicks, p.markers, aspect, minH, maxH])
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `signature` is the props' value, so a re-render with equal props keeps the plot
   const config = useMemo(() => plotConfig(p), [signature])
   useEffect(() => {
     const el = ref.current

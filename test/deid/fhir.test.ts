@@ -70,7 +70,10 @@ describe('Safe Harbor profile: Bundle', () => {
     }
     const refs: string[] = []
     const walk = (n: unknown): void => {
-      if (Array.isArray(n)) return n.forEach(walk)
+      if (Array.isArray(n)) {
+        n.forEach(walk)
+        return
+      }
       if (n && typeof n === 'object') for (const [k, v] of Object.entries(n)) { if (k === 'reference') refs.push(v as string); else walk(v) }
     }
     walk(out.entry)

@@ -157,7 +157,7 @@ export default function DeidPage(_props: PageProps) {
 
     {result && output !== undefined ? <section className="card" aria-labelledby="deid-out">
       <h2 id="deid-out">4. De-identified</h2>
-      <pre className="deid-output" tabIndex={0} aria-label="De-identified result">{output}</pre>
+      <pre className="deid-output" tabIndex={0} role="region" aria-label="De-identified result">{output}</pre>
       <button type="button" onClick={() => download(fileName, result.text !== undefined ? 'text/plain;charset=utf-8' : 'application/fhir+json', output)}>Download {fileName}</button>
     </section> : null}
   </>
