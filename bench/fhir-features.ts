@@ -5,7 +5,7 @@
  * in the same run: parsing and validating the same Bundles without extracting features.
  */
 import { readFileSync } from 'node:fs'
-import { generateFhirCohort } from '../examples/dev-fhir-server/index.ts'
+import { generateFhirCohort } from '../devtools/fhir-server/index.ts'
 import { ClinicalETL } from '../plugins/etl/index.ts'
 import { patientIdOf } from '../plugins/fhir/index.ts'
 

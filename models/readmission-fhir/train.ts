@@ -1,12 +1,12 @@
 /**
- * Train the FHIR demo model: the synthetic FHIR cohort (examples/dev-fhir-server, seeded) run
+ * Train the FHIR demo model: the synthetic FHIR cohort (devtools/fhir-server, seeded) run
  * through `feature-spec.json` with each patient's index discharge as the index time, and a
  * logistic regression on the result. The spec goes into the manifest, so
  * `POST /fhir/patient/{id}/predict` extracts exactly these features. Run: `npm run demo:train:fhir`.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { hashFiles } from '../../core/index.ts'
-import { generateFhirCohort } from '../../examples/dev-fhir-server/index.ts'
+import { generateFhirCohort } from '../../devtools/fhir-server/index.ts'
 import { ClinicalETL, type ExtractedRow } from '../../plugins/etl/index.ts'
 import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
 

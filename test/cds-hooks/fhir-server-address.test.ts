@@ -6,7 +6,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDevFhirServer } from '../../examples/dev-fhir-server/index.ts'
+import { createDevFhirServer } from '../../devtools/fhir-server/index.ts'
 import { refusedHost } from '../../plugins/cds-hooks/address.ts'
 import { cdsBench, EHR, FHIR_TOKEN, JKU, MODEL, type CdsBench } from '../../testkit/cds-hooks.ts'
 

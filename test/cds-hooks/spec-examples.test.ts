@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { importJWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createDevFhirServer } from '../../examples/dev-fhir-server/index.ts'
+import { createDevFhirServer } from '../../devtools/fhir-server/index.ts'
 import { CardSchema, CdsResponseSchema, DiscoverySchema, FEEDBACK_ACTION, FeedbackRequest, HookRequest, isAllowedToken, tokensOf } from '../../plugins/cds-hooks/index.ts'
 import { cdsBench, type CdsBench, type Outbound } from '../../testkit/cds-hooks.ts'
 import type { TestKey } from '../../testkit/tokens.ts'

@@ -74,7 +74,7 @@ describe('nexora CLI', () => {
 describe('nexora fhir', () => {
   it('extracts features from a Bundle file and from NDJSON, with the report', async () => {
     const { writeFileSync } = await import('node:fs')
-    const { generateFhirCohort } = await import('../../examples/dev-fhir-server/index.ts')
+    const { generateFhirCohort } = await import('../../devtools/fhir-server/index.ts')
     const cohort = generateFhirCohort({ patients: 3, seed: 5 })
     const bundlePath = join(dir, 'cohort.json')
     writeFileSync(bundlePath, JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: cohort.resources.map((resource) => ({ resource })) }))
@@ -96,7 +96,7 @@ describe('nexora fhir', () => {
 describe('nexora fhir pull', () => {
   it("prints a patient's record from a FHIR server as a Bundle, and a coded error for an unknown patient", async () => {
     const { serve } = await import('@hono/node-server')
-    const { createDevFhirServer } = await import('../../examples/dev-fhir-server/index.ts')
+    const { createDevFhirServer } = await import('../../devtools/fhir-server/index.ts')
     const dev = createDevFhirServer({ cohort: { patients: 2, seed: 1 }, staticTokens: ['cli-token'] })
     const { url, close } = await new Promise<{ url: string; close: () => void }>((resolve) => {
       const s = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => s.close() }))

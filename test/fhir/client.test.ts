@@ -5,7 +5,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import { exportJWK, generateKeyPair } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { manualClock, NexoraError } from '../../core/index.ts'
-import { createDevFhirServer, type DevFhirServer } from '../../examples/dev-fhir-server/index.ts'
+import { createDevFhirServer, type DevFhirServer } from '../../devtools/fhir-server/index.ts'
 import { createFhirClient, parseResource, type FhirClientOptions } from '../../plugins/fhir/index.ts'
 
 async function listen(app: { fetch: (r: Request) => Response | Promise<Response> }): Promise<{ url: string; server: ServerType }> {

@@ -9,7 +9,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fhirPredictNexora } from '../../testkit/fhir-predict.ts'
 import type { AuditEvent, ModelManifest, Nexora } from '../../core/index.ts'
-import { createDevFhirServer, generateFhirCohort, type DevFhirServer, type FhirJson } from '../../examples/dev-fhir-server/index.ts'
+import { createDevFhirServer, generateFhirCohort, type DevFhirServer, type FhirJson } from '../../devtools/fhir-server/index.ts'
 
 const YEAR = 365.2425 * 86_400_000
 const BORN = '1904-03-01'

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { generateFhirCohort, truthFeatures, type FhirJson } from '../../examples/dev-fhir-server/index.ts'
+import { generateFhirCohort, truthFeatures, type FhirJson } from '../../devtools/fhir-server/index.ts'
 import { auroc } from '../../plugins/monitoring/clinical-metrics.ts'
 
 const LOINC = 'http://loinc.org'

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server'
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { manualClock } from '../../core/index.ts'
-import { createDevFhirServer, generateFhirCohort, truthFeatures, type DevFhirServer, type FhirJson } from '../../examples/dev-fhir-server/index.ts'
+import { createDevFhirServer, generateFhirCohort, truthFeatures, type DevFhirServer, type FhirJson } from '../../devtools/fhir-server/index.ts'
 import { makeKey, type TestKey } from '../../testkit/tokens.ts'
 
 const LOINC = 'http://loinc.org'
@@ -377,7 +377,7 @@ describe('dev FHIR server with SMART Backend Services', () => {
 
 describe('dev FHIR server portability', () => {
   it('imports nothing runtime-specific outside main.ts (the app runs on Web standards only)', () => {
-    const dir = new URL('../../examples/dev-fhir-server/', import.meta.url)
+    const dir = new URL('../../devtools/fhir-server/', import.meta.url)
     const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'main.ts')
     expect(files).toEqual(expect.arrayContaining(['server.ts', 'cohort.ts', 'auth.ts', 'store.ts']))
     const offenders = files.filter((f) => /from ['"](node:|@hono\/node-server)/.test(readFileSync(new URL(f, dir), 'utf8')))

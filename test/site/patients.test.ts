@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateFhirCohort } from '../../examples/dev-fhir-server/index.ts'
+import { generateFhirCohort } from '../../devtools/fhir-server/index.ts'
 import { axeViolations, openBrowser, screenshot, startSiteServer } from '../../testkit/site.ts'
 
 /**

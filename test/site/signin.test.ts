@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDevFhirServer } from '../../examples/dev-fhir-server/index.ts'
+import { createDevFhirServer } from '../../devtools/fhir-server/index.ts'
 import { startServe, type ServeProcess } from '../../testkit/serve-process.ts'
 import { axeViolations, ensureSiteBuilt, openBrowser, screenshot } from '../../testkit/site.ts'
 

@@ -1,6 +1,6 @@
 /**
  * Serve the synthetic cohort for manual use:
- *   node --import tsx examples/dev-fhir-server/main.ts [port=8080] [patients=200]
+ *   node --import tsx devtools/fhir-server/main.ts [port=8080] [patients=200]
  * Open by default; set DEV_FHIR_TOKEN to require `Authorization: Bearer $DEV_FHIR_TOKEN`.
  */
 import { serve } from '@hono/node-server'
