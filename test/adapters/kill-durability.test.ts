@@ -30,7 +30,8 @@ describe('audit durability under kill -9', () => {
       }
     }
     const load = Array.from({ length: 24 }, client)
-    await new Promise((r) => setTimeout(r, 1500))
+    // Kill once the load is real (60 answers), not after a fixed time: a loaded machine answers fewer per second.
+    for (const deadline = Date.now() + 45_000; ok.length < 60 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50))
     server.child.kill('SIGKILL')
     await server.exited
     stop = true
