@@ -1,11 +1,12 @@
 /**
- * Bun adapter: `Bun.serve` in front of `nexora.fetch`, configuration from `Bun.env`, bearer-JWT
- * authentication (the configured key set, or dev mode's local key as with `nexora serve`), the
- * libSQL file for storage, the client address from `server.requestIP`, Bun's synchronous SHA-256,
- * local assets for /docs, and a graceful shutdown on SIGTERM/SIGINT.
+ * Bun adapter: `Bun.serve` in front of `nexora.fetch`, the client address from `server.requestIP`,
+ * Bun's synchronous SHA-256, local assets for /docs, and process signals. The rest (configuration
+ * from `Bun.env`, logging, start-up, drain) is core's serve kit; bearer-JWT authentication is the
+ * configured key set, or dev mode's local key as with `nexora serve`; storage is the libSQL file.
  */
-import { createLogger, createNexora, definePlugin, type Nexora, type NexoraConfig, type ServerAdapterOptions } from '../core/index.ts'
-import { serverAuthFromEnv } from '../plugins/auth-jwt/server-auth.ts'
+import { readFile } from 'node:fs/promises'
+import { startServer, type KitOptions, type NexoraConfig, type RunningServer } from '../core/index.ts'
+import { serverAuth } from '../plugins/auth-jwt/node.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { sqlStorage } from '../plugins/storage-sql/index.ts'
 
@@ -26,20 +27,9 @@ declare const Bun: {
   SHA256: { hash(data: Uint8Array): Uint8Array }
 }
 
-export interface BunServerOptions extends ServerAdapterOptions {
-  /** Put Nexora inside a larger app: pass `server` on as `env` so the client address still resolves. */
-  handler?: (nexora: Nexora) => BunHandler
-}
-
-export interface RunningBunServer {
-  nexora: Nexora
-  server: BunServer
-  url: string
-  /** Stop accepting, let in-flight requests finish, flush the audit log and close the DB. */
-  close(): Promise<void>
-}
-
-const env = (name: string) => Bun.env[name]
+/** Put Nexora inside a larger app with `handler`: pass `server` on as `env` so the client address still resolves. */
+export type BunServerOptions = KitOptions<BunHandler>
+export type RunningBunServer = RunningServer<BunServer>
 
 /** Bun's native hash: synchronous, so an audit event's hash costs no thread-pool round trip. */
 const sha256 = (data: Uint8Array) => Bun.SHA256.hash(data)
@@ -60,45 +50,36 @@ function bunAssets(): NexoraConfig['assets'] {
  * // bun run main.ts
  * const { url } = await serveBun({ prepare: (nexora) => importModels(nexora).then(() => {}) })
  */
-export async function serveBun(options: BunServerOptions = {}): Promise<RunningBunServer> {
-  // Tokens are always verified: the environment's key set, or in dev mode a local dev key as with
-  // `nexora serve`; production without a key set refuses to start. An authenticator plugin passed in wins.
-  const auth = options.plugins?.some((p) => p.provides === 'authenticator') ? undefined : await serverAuthFromEnv(env)
-  const logger = definePlugin({ name: 'stderr-logger', provides: 'logger', priority: -1, setup: () => createLogger({ write: (line) => process.stderr.write(line + '\n'), level: (env('NEXORA_LOG_LEVEL') as 'info' | undefined) ?? 'info' }) })
-  const nexora = await createNexora({
-    plugins: [sqlStorage({ url: options.db ?? env('NEXORA_DB'), durability: options.durability, sha256 }), ...(options.models ?? [linearModel()]), logger, ...(auth ? [auth.plugin] : []), ...(options.plugins ?? [])],
-    config: {
-      getClientIp: (c) => (c.env as BunServer | undefined)?.requestIP?.(c.req.raw)?.address,
-      // setImmediate skips the 1 ms timer clamp before each audit group commit, as on Node.
-      assets: bunAssets(), sha256, scheduleCommit: setImmediate, checkpointIntervalMs: 300_000, ...options.config,
+export function serveBun(options: BunServerOptions = {}): Promise<RunningBunServer> {
+  return startServer<BunServer, BunHandler>({
+    env: (name) => Bun.env[name],
+    writeErr: (line) => process.stderr.write(line + '\n'),
+    readText: (path) => readFile(path, 'utf8'),
+    handler: (nexora) => (request, server) => nexora.fetch(request, server),
+    // setImmediate skips the 1 ms timer clamp before each audit group commit, as on Node.
+    nexoraConfig: { getClientIp: (c) => (c.env as BunServer | undefined)?.requestIP?.(c.req.raw)?.address, assets: bunAssets(), sha256, scheduleCommit: setImmediate },
+    async plugins(config) {
+      // Tokens are always verified: the configured key set, or in dev mode a local dev key; production
+      // without a key set refuses to start. An authenticator plugin passed in wins.
+      const auth = options.plugins?.some((p) => p.provides === 'authenticator') ? undefined : await serverAuth(config)
+      if (auth) process.stderr.write(auth.banner + '\n')
+      const storage = sqlStorage({ url: config.storage.url, durability: config.storage.durability, sha256, sharedRateLimits: config.sharedRateLimits })
+      return [storage, ...(options.models ?? [linearModel()]), ...(auth ? [auth.plugin] : [])]
     },
-  })
-  await options.prepare?.(nexora)
-  if (auth) process.stderr.write(auth.banner + '\n')
-  const fetch: BunHandler = options.handler?.(nexora) ?? ((request, server) => nexora.fetch(request, server))
-  // development: false, or an unexpected throw would answer with Bun's error page and its stack trace.
-  const server = Bun.serve({ port: options.port ?? Number(env('PORT') ?? 8000), hostname: options.host ?? env('HOST') ?? '127.0.0.1', development: false, fetch })
-  const host = server.hostname.includes(':') ? `[${server.hostname}]` : server.hostname
-  const drainMs = options.drainMs ?? 10_000
-  let closing: Promise<void> | undefined
-  const close = () => closing ??= (async () => {
-    // stop() refuses new connections and resolves when the open ones have finished; past the
-    // deadline, stop(true) closes whatever is still open.
-    let deadline: ReturnType<typeof setTimeout> | undefined
-    await Promise.race([server.stop(), new Promise<void>((resolve) => { deadline = setTimeout(() => resolve(server.stop(true)), drainMs) })])
-    clearTimeout(deadline)
-    await nexora.close()
-  })()
-
-  if (options.handleSignals !== false) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      nexora.ports.get('logger').info('server.stopping', { signal })
-      // Never hang on the way out: past the drain deadline and a margin for the audit flush, exit anyway.
-      setTimeout(() => { nexora.ports.get('logger').error('server.stop_timeout', { signal }); process.exit(1) }, drainMs + 5_000).unref()
-      close().then(() => process.exit(0), () => process.exit(1))
-    }
-    process.once('SIGTERM', onSignal)
-    process.once('SIGINT', onSignal)
-  }
-  return { nexora, server, url: `http://${host}:${server.port}`, close }
+    async listen(fetch, { port, host }) {
+      // development: false, or an unexpected throw would answer with Bun's error page and its stack trace.
+      const server = Bun.serve({ port, hostname: host, development: false, fetch })
+      return {
+        server, hostname: server.hostname, port: server.port,
+        // stop() refuses new connections and resolves when the open ones have finished; past the deadline, stop(true) closes the rest.
+        async stop(drainMs) {
+          let deadline: ReturnType<typeof setTimeout> | undefined
+          await Promise.race([server.stop(), new Promise<void>((resolve) => { deadline = setTimeout(() => resolve(server.stop(true)), drainMs) })])
+          clearTimeout(deadline)
+        },
+      }
+    },
+    onSignal: (signal, run) => process.once(signal, run),
+    exit: (code) => process.exit(code),
+  }, options)
 }

@@ -5,8 +5,11 @@
  * keeps the isolate alive for the prediction log's flush after the response. Audit events need
  * no waitUntil: the pipeline commits them to D1 before it answers.
  */
-import { createNexora, ensureRegistered, lazy, NexoraError, problemResponse, toNexoraError, type ModelManifest, type Nexora, type NexoraConfig, type Plugin } from '../core/index.ts'
-import { jwtAuthFromEnv } from '../plugins/auth-jwt/from-env.ts'
+import {
+  createNexora, ensureRegistered, lazy, loadConfig, nexoraConfigFrom, NexoraError, problemResponse, toNexoraError,
+  type ModelManifest, type Nexora, type NexoraConfig, type Plugin,
+} from '../core/index.ts'
+import { jwtAuthFromConfig } from '../plugins/auth-jwt/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { d1Storage, type D1Database } from '../plugins/storage-d1/index.ts'
 
@@ -41,7 +44,7 @@ export interface WorkerOptions {
   binding?: string
   /** Apply committed migrations D1 lacks at isolate start. Default true (see d1Storage). */
   migrate?: boolean
-  /** Rate-limit buckets in D1, shared by every isolate (a write per request). Default false: per isolate. */
+  /** Rate-limit buckets in D1, shared by every isolate (a write per request). Default `NEXORA_SHARED_RATE_LIMITS`, else false: per isolate. */
   sharedRateLimits?: boolean
   /**
    * Serve as the dev caller when no NEXORA_JWKS / NEXORA_JWT_* variables are set. Default false:
@@ -61,11 +64,13 @@ const toBytes = (file: Uint8Array | string | object) => file instanceof Uint8Arr
 async function boot(env: WorkerEnv, options: WorkerOptions): Promise<Nexora> {
   const binding = env[options.binding ?? 'DB'] as D1Database | undefined
   if (!binding) throw new NexoraError('plugin.invalid', { detail: `no D1 binding named ${options.binding ?? 'DB'}` })
-  const auth = jwtAuthFromEnv((name) => (typeof env[name] === 'string' ? env[name] : undefined))
+  // The same configuration as every other runtime, from the string bindings (vars and secrets): auth, limits, CORS, rate limits.
+  const settings = loadConfig({ get: (name) => (typeof env[name] === 'string' ? env[name] : undefined), source: 'Worker bindings' })
+  const auth = jwtAuthFromConfig(settings.auth)
   if (!auth && !options.allowAnonymous) throw new NexoraError('plugin.invalid', { detail: 'set NEXORA_JWKS (or NEXORA_JWKS_URL), NEXORA_JWT_ISSUERS and NEXORA_JWT_AUDIENCE' })
   const nexora = await createNexora({
-    plugins: [d1Storage({ binding, migrate: options.migrate, sharedRateLimits: options.sharedRateLimits }), ...(options.models ?? [linearModel()]), ...(auth ? [auth] : []), ...(options.plugins?.(env) ?? [])],
-    config: { getClientIp: (c) => c.req.header('cf-connecting-ip'), ...options.config?.(env) },
+    plugins: [d1Storage({ binding, migrate: options.migrate, sharedRateLimits: options.sharedRateLimits ?? settings.sharedRateLimits }), ...(options.models ?? [linearModel()]), ...(auth ? [auth] : []), ...(options.plugins?.(env) ?? [])],
+    config: { ...nexoraConfigFrom(settings), getClientIp: (c) => c.req.header('cf-connecting-ip'), ...options.config?.(env) },
   })
   try {
     for (const model of options.bundledModels ?? []) {

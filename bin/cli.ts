@@ -1,17 +1,23 @@
+import { NexoraError } from '../core/index.ts'
 import { UsageError, type Command, type Io } from './args.ts'
 import { auditCommand } from './commands/audit.ts'
+import { configCommand } from './commands/config.ts'
 import { deidCommand } from './commands/deid.ts'
 import { driftCommand } from './commands/drift.ts'
 import { evaluateCommand } from './commands/evaluate.ts'
 import { phiCommand } from './commands/phi.ts'
 import { fhirCommand } from './commands/fhir.ts'
+import { keysCommand } from './commands/keys.ts'
 import { modelsCommand } from './commands/models.ts'
 import { predictCommand } from './commands/predict.ts'
 import { serveCommand } from './commands/serve.ts'
 import { survivalCommand } from './commands/survival.ts'
 import { trainCommand } from './commands/train.ts'
 
-const COMMANDS: Command[] = [serveCommand, modelsCommand, predictCommand, trainCommand, survivalCommand, phiCommand, deidCommand, evaluateCommand, driftCommand, auditCommand, fhirCommand]
+const COMMANDS: Command[] = [
+  serveCommand, configCommand, keysCommand, modelsCommand, predictCommand, trainCommand, survivalCommand, phiCommand, deidCommand, evaluateCommand,
+  driftCommand, auditCommand, fhirCommand,
+]
 
 const overview = () => `Nexora: clinical machine learning — score, explain, audit.
 
@@ -46,6 +52,12 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (error instanceof UsageError) {
       io.err(`nexora ${command.name}: ${error.message}\n\nUsage: ${command.usage}`)
       return 2
+    }
+    // A configuration or plugin problem: its code and what to fix, without a stack trace.
+    if (error instanceof NexoraError && (error.code === 'config.invalid' || error.code.startsWith('plugin.'))) {
+      io.err(`nexora ${command.name}: ${error.message}`)
+      for (const issue of error.issues ?? []) io.err(`  ${issue.path}: ${issue.message}`)
+      return 1
     }
     throw error
   }

@@ -1,12 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { serve } from '@hono/node-server'
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose'
-import type { Plugin } from '../core/index.ts'
-import { createDevFhirServer } from '../devtools/fhir-server/index.ts'
+import type { Plugin, ServerConfig } from '../core/index.ts'
+import { createDevFhirServer } from '../examples/dev-fhir-server/index.ts'
 import { fhirServer } from '../plugins/fhir/index.ts'
 import { fhirPredict } from '../plugins/fhir-predict/index.ts'
-
-const env = process.env
 
 export interface FhirSetup {
   plugins: Plugin[]
@@ -24,22 +22,23 @@ export interface FhirSetup {
 export const DEV_UI_CLIENT_ID = 'nexora-ui'
 
 /**
- * The FHIR server Nexora reads from. `NEXORA_FHIR_URL` names a real one (with a static token,
- * or SMART Backend Services: client id, private JWK file, alg, scope). Otherwise, in dev mode,
- * the synthetic dev FHIR server starts on its own port and Nexora signs in to it as a SMART
- * backend client with a key pair made at start-up. Production without a URL has no FHIR door.
+ * The FHIR server Nexora reads from. `fhir.url` names a real one (with a static token, or SMART
+ * Backend Services: client id, private JWK file, alg, scope). Otherwise, in dev mode, the synthetic
+ * dev FHIR server starts on `devPort` and Nexora signs in to it as a SMART backend client with a key
+ * pair made at start-up. Production without a URL, or `devPort: false`, has no FHIR door.
  */
-export async function fhirSetup(production: boolean, devPort: number, devAudience = 'nexora'): Promise<FhirSetup> {
-  if (env.NEXORA_FHIR_URL) {
-    const auth = env.NEXORA_FHIR_CLIENT_ID && env.NEXORA_FHIR_KEY_FILE
-      ? { type: 'smart-backend' as const, clientId: env.NEXORA_FHIR_CLIENT_ID, privateKey: JSON.parse(await readFile(env.NEXORA_FHIR_KEY_FILE, 'utf8')) as JWK, alg: (env.NEXORA_FHIR_ALG ?? 'ES384') as 'ES384' | 'RS384', kid: env.NEXORA_FHIR_KID, scope: env.NEXORA_FHIR_SCOPE ?? 'system/*.rs system/RiskAssessment.c' }
-      : env.NEXORA_FHIR_TOKEN ? { type: 'static' as const, token: env.NEXORA_FHIR_TOKEN } : undefined
-    return { plugins: [fhirServer({ baseUrl: env.NEXORA_FHIR_URL, auth }), fhirPredict()], description: env.NEXORA_FHIR_URL }
+export async function fhirSetup(config: ServerConfig, devPort: number | false, devAudience = 'nexora'): Promise<FhirSetup> {
+  const { url: baseUrl, clientId, keyFile, token, alg, kid, scope } = config.fhir
+  if (baseUrl) {
+    const auth = clientId && keyFile
+      ? { type: 'smart-backend' as const, clientId, privateKey: JSON.parse(await readFile(keyFile, 'utf8')) as JWK, alg, kid, scope }
+      : token ? { type: 'static' as const, token } : undefined
+    return { plugins: [fhirServer({ baseUrl, auth }), fhirPredict()], description: baseUrl }
   }
-  if (production) return { plugins: [] }
+  if (config.production || devPort === false) return { plugins: [] }
   const { privateKey, publicKey } = await generateKeyPair('ES384', { extractable: true })
   const client = { clientId: 'nexora-dev', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'nexora-dev-1', alg: 'ES384', use: 'sig' }] } }
-  const dev = createDevFhirServer({ clients: [client], cohort: { patients: Number(env.NEXORA_DEV_FHIR_PATIENTS ?? 200) }, smartApp: { audience: devAudience, clientIds: [DEV_UI_CLIENT_ID] } })
+  const dev = createDevFhirServer({ clients: [client], cohort: { patients: config.fhir.devServer.patients }, smartApp: { audience: devAudience, clientIds: [DEV_UI_CLIENT_ID] } })
   const { url, close } = await new Promise<{ url: string; close: () => void }>((resolve) => {
     const server = serve({ fetch: dev.app.fetch, port: devPort, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }))
   })

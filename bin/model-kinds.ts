@@ -1,8 +1,9 @@
 import type { ModelPlugin, Plugin } from '../core/index.ts'
 
 /**
- * The model kinds the CLI and `nexora serve` know, each imported only when asked for: the tfjs
- * ones pull in a 300 MB engine, which `nexora models list` should never pay for.
+ * The model kinds shipped with Nexora, each imported only when asked for: the tfjs ones pull in a
+ * 300 MB engine, which `nexora models list` should never pay for. More kinds come from plugin
+ * modules named in the configuration (`plugins`) or with `--plugin` (bin/plugin-modules.ts).
  */
 export const MODEL_KINDS = {
   linear: async () => (await import('../plugins/model-linear/index.ts')).linearModelPlugin,
@@ -15,7 +16,7 @@ export const MODEL_KINDS = {
 
 export type ModelKind = keyof typeof MODEL_KINDS
 
-/** Every model plugin, for servers that serve every shipped model. Engines still load on first use. */
+/** Every shipped model plugin, for servers that serve every shipped model. Engines still load on first use. */
 export async function allModelPlugins(): Promise<Plugin[]> {
   const { definePlugin } = await import('../core/index.ts')
   return Promise.all(Object.entries(MODEL_KINDS).map(async ([kind, load]) => {

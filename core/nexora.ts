@@ -64,8 +64,8 @@ export interface NexoraConfig {
   checkpointIntervalMs?: number
   /** Public keys (JWK) that may have signed audit checkpoints, beside the installed signer's own (kept after a key rotation). */
   auditPublicKeys?: JWK[]
+  /** The API's title in /openapi.json and /docs. Default `Nexora`. */
   title?: string
-  [key: string]: unknown
 }
 
 export interface NexoraOptions {
@@ -101,7 +101,8 @@ const IN_PROCESS_CALLER: Caller = { subject: 'in-process', scopes: [SCOPES.predi
  */
 export async function createNexora(options: NexoraOptions): Promise<Nexora> {
   const config = options.config ?? {}
-  const ports = await resolvePlugins(options.plugins.flat(), config, {
+  // Plugins see the configuration as plain data (they read only the keys they know).
+  const ports = await resolvePlugins(options.plugins.flat(), { ...config }, {
     clock: () => systemClock,
     random: () => seededRandom(Date.now()),
     logger: () => createLogger({ level: 'warn' }),

@@ -14,12 +14,14 @@ export interface ServeProcess {
 export interface StartServeOptions {
   /** The database URL (e.g. a `postgres://` one shared by several replicas). Default: `nexora.db` in `dir`. */
   db?: string
+  /** More `nexora serve` arguments (`--config FILE`, `--plugin MODULE`). */
+  args?: string[]
 }
 
 /** Start `nexora serve` as a real process on a free port, with its data (and by default its database) in `dir`. */
 export async function startServe(dir: string, env: Record<string, string> = {}, options: StartServeOptions = {}): Promise<ServeProcess> {
   const db = options.db ?? `file:${join(dir, 'nexora.db')}`
-  const child = spawn(process.execPath, [new URL('../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--db', db], {
+  const child = spawn(process.execPath, [new URL('../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--db', db, ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXORA_DATA_DIR: dir, ...env },
   })
   let text = ''

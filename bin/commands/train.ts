@@ -5,7 +5,7 @@ import semver from 'semver'
 import type { TrainProgress } from '../../core/index.ts'
 import { parseFlags, UsageError, type Command, type Io } from '../args.ts'
 import { loadDatasetFile } from '../dataset-file.ts'
-import { MODEL_KINDS, type ModelKind } from '../model-kinds.ts'
+import { loadPluginModules } from '../plugin-modules.ts'
 import { openNexora } from './open.ts'
 
 /** A bar with loss and ETA on a terminal; one plain line per epoch when output is not a TTY. */
@@ -26,37 +26,41 @@ function progressReporter(io: Io, tty: boolean) {
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model from a data file and register it as a new version',
-  usage: `nexora train --model-type linear|deepfm|transformer|cox --data FILE --target COL [--time COL] [--config FILE] [--name NAME] [--version V] [--db URL]
+  usage: `nexora train --model-type linear|deepfm|transformer|cox|KIND --data FILE --target COL [--time COL] [--config FILE] [--name NAME] [--version V]
+              [--db URL] [--plugin MODULE]...
 
   --data     CSV with a header row, or JSON/JSONL of {features, sequence?, label, time?}
   --target   the 0/1 outcome column (the event indicator for cox)
   --time     cox only: the time-to-event column
   --config   JSON of training options (epochs, learningRate, embeddingSize, C, horizonDays, …)
+  --plugin   a plugin module (a path or a package name) whose model kind can train; repeatable.
+             --model-type then takes its kind too (serve it with "plugins" in nexora.config.json)
   Shows a progress bar with loss and ETA on a terminal, plain lines otherwise; prints the
   registered version and its training metrics as JSON.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       'model-type': { type: 'string' }, data: { type: 'string' }, target: { type: 'string' }, time: { type: 'string' },
-      config: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' }, db: { type: 'string' },
+      config: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' }, db: { type: 'string' }, plugin: { type: 'string', multiple: true },
     })
-    const kind = values['model-type'] as ModelKind | undefined
-    if (!kind || !(kind in MODEL_KINDS)) throw new UsageError(`--model-type must be one of ${Object.keys(MODEL_KINDS).join(', ')}`)
+    const kind = values['model-type']
     if (!values.data || !values.target) throw new UsageError('--data and --target are required')
     if (kind === 'cox' && !values.time) throw new UsageError('--time is required for cox')
     if (values.version && !semver.valid(values.version)) throw new UsageError('--version must be semver, e.g. 1.2.0')
     const config = values.config ? JSON.parse(await readFile(values.config, 'utf8').catch(() => { throw new UsageError(`--config: cannot read ${values.config}`) })) as Record<string, unknown> : {}
-    const { dataset, inputs } = await loadDatasetFile(values.data, values.target, values.time)
-    const name = values.name ?? `${basename(values.data).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}-${kind}`
-    const nexora = await openNexora(values.db, { models: false })
+    const nexora = await openNexora(values.db, { models: false, plugins: await loadPluginModules(values.plugin ?? []) })
     try {
+      // Only kinds that can train (onnx serves only), the shipped ones and those of the plugins loaded.
+      const trainable = nexora.ports.getAll('model').filter((p) => p.train)
+      const plugin = trainable.find((p) => p.kind === kind)
+      if (!kind || !plugin) throw new UsageError(`--model-type must be one of ${trainable.map((p) => p.kind).join(', ')} (more with --plugin)`)
+      const { dataset, inputs } = await loadDatasetFile(values.data!, values.target!, values.time)
+      const name = values.name ?? `${basename(values.data!).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}-${kind}`
       const existing = await nexora.registry.get(name).catch(() => undefined)
       const latest = existing?.versions.map((v) => v.version).sort(semver.rcompare)[0]
       const version = values.version ?? (latest ? semver.inc(latest, 'minor')! : '1.0.0')
-      const plugin = await MODEL_KINDS[kind]()
-      if (!plugin.train) throw new UsageError(`model type ${kind} cannot train`)
       const progress = progressReporter(io, Boolean(process.stderr.isTTY))
       const started = performance.now()
-      const artifact = await plugin.train(dataset, { seed: 1, ...config, name, version, inputs }, (p) => progress.update(p)).finally(() => progress.stop())
+      const artifact = await plugin.train!(dataset, { seed: 1, ...config, name, version, inputs }, (p) => progress.update(p)).finally(() => progress.stop())
       const stored = await nexora.registry.register(artifact.manifest, artifact.files)
       io.out(JSON.stringify({ name: stored.name, version: stored.version, kind, rows: dataset.rows.length, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), metrics: stored.manifest.metrics ?? {} }, null, 2))
       return 0

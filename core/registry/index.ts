@@ -2,3 +2,4 @@ export { createRegistry, parseModelRef, ALIASES, type Alias, type ModelRegistry,
 export { ModelManifestSchema, FeatureDefSchema, OutputDefSchema } from './manifest-schema.ts'
 export { hashFiles } from './integrity.ts'
 export { ensureRegistered } from './ensure-registered.ts'
+export { unservableVersions, type UnservableVersion } from './unservable.ts'

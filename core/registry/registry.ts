@@ -76,10 +76,16 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
   const store = codedModelStore(options.store)
   const loadSeconds = options.metrics?.histogram('nexora_model_load_seconds', 'Time to load a model version into memory')
 
-  const pluginFor = (kind: string) => {
+  // Registering names a kind (the client's choice: 400 if none serves it); loading a version already
+  // registered finds the server short of a plugin, which is its operator's gap to fill, not the caller's.
+  const pluginFor = (kind: string, registered?: string) => {
     const plugin = options.plugins().find((p) => p.kind === kind)
-    if (!plugin) throw new NexoraError('model.kind_unknown', { detail: `no model plugin of kind "${kind}" is installed` })
-    return plugin
+    if (plugin) return plugin
+    if (!registered) throw new NexoraError('model.kind_unknown', { detail: `no model plugin of kind "${safeName(kind)}" is installed` })
+    throw new NexoraError('model.kind_unavailable', {
+      detail: `${registered} is of kind "${safeName(kind)}", which no loaded plugin serves: install the plugin that provides it and name it in "plugins" `
+        + '(nexora.config.json) or with --plugin; see docs/configuration.md',
+    })
   }
 
   const cache = new LRUCache<string, LoadedModel, StoredVersion>({
@@ -91,7 +97,7 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
       if (!files) throw new NexoraError('model.version_not_found', { detail: `${stored.name}@${stored.version}` })
       await checkFiles(`${stored.name}@${stored.version}`, stored.manifest.files, files)
       try {
-        const model = await pluginFor(stored.manifest.kind).load({ manifest: stored.manifest, files })
+        const model = await pluginFor(stored.manifest.kind, `${stored.name}@${stored.version}`).load({ manifest: stored.manifest, files })
         loadSeconds?.observe({ model: stored.name, version: stored.version }, (clock.now() - started) / 1000)
         return model
       } catch (cause) {

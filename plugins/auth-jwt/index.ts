@@ -72,5 +72,6 @@ export function jwtAuth(options: JwtAuthOptions) {
 }
 
 export { createTokenVerifier, tokenError, type TokenReason } from './verify-token.ts'
-export { remoteJwks } from './remote-jwks.ts'
-export { jwtAuthFromEnv } from './from-env.ts'
+export { remoteJwks, type KeySetSource } from './remote-jwks.ts'
+export { createReplayGuard } from './replay-guard.ts'
+export { AUTH_SETTINGS, jwtAuthFromConfig, jwtAuthFromEnv, type JwtAuthFromConfigOptions } from './from-env.ts'
