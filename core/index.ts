@@ -10,6 +10,7 @@ export { definePlugin, type Plugin, type PluginContext, type PluginDefinition } 
 export { PORT_NAMES, type PortMap, type PortName } from './plugin/port-map.ts'
 export { NexoraError, ERROR_CODES, toNexoraError, safeName, fieldIssues, type ErrorCode, type FieldIssue } from './errors.ts'
 export { lazy } from './lazy.ts'
+export { VERSION } from './version.ts'
 export { findIllFormed, isStorableText, requireWellFormed } from './well-formed.ts'
 export { serial } from './serial.ts'
 export { sha256Hex, webCryptoSha256, type Sha256 } from './digest.ts'

@@ -3,6 +3,7 @@ import { createAuditLogger, type AuditLogger } from './audit/audit-logger.ts'
 import { createAuditWriter } from './audit/group-commit.ts'
 import type { Sha256 } from './digest.ts'
 import { NexoraError } from './errors.ts'
+import { VERSION } from './version.ts'
 import { requireWellFormed } from './well-formed.ts'
 import { createHttpApp } from './http/app.ts'
 import type { AppEnv, AssetLoader, HealthReport } from './http/env.ts'
@@ -192,7 +193,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     bodyLimitBytes: config.bodyLimitBytes ?? 1024 * 1024,
     assets: config.assets,
     title: config.title ?? 'Nexora',
-    version: '0.1.0',
+    version: VERSION,
   })
 
   return {
