@@ -7,6 +7,9 @@
 import { createNexora, ensureRegistered, toAuditEventBundle, type AuditEvent, type ModelManifest, type Nexora, type NexoraConfig, type Plugin, type PredictionRequest, type PredictionResult } from '../core/index.ts'
 import { indexedDbStorage } from '../plugins/storage-indexeddb/index.ts'
 
+// The in-tab engine (ONNX Runtime Web: WebGPU first, WASM fallback), so a page reaches engines only through this adapter.
+export { onnxModel, type OnnxModelOptions } from '../plugins/model-onnx/index.ts'
+
 export interface BrowserNexoraOptions {
   /** Model plugins, e.g. `[onnxModel(), linearModel()]`. */
   models: Plugin[]

@@ -5,12 +5,7 @@
  */
 import { NexoraError } from '../core/index.ts'
 import { applyD1Migrations, openD1, type D1Database } from '../plugins/storage-d1/index.ts'
-import { sqlAdverseEventStore } from '../plugins/storage-sql/adverse-event-store.ts'
-import { sqlAuditSink } from '../plugins/storage-sql/audit-sink.ts'
-import type { SqlExecutor } from '../plugins/storage-sql/executor.ts'
-import { sqlModelStore } from '../plugins/storage-sql/model-store.ts'
-import { sqlPredictionLog } from '../plugins/storage-sql/prediction-log.ts'
-import { sqlRateLimitStore } from '../plugins/storage-sql/rate-limit-store.ts'
+import { sqlAdverseEventStore, sqlAuditSink, sqlModelStore, sqlPredictionLog, sqlRateLimitStore, type SqlExecutor } from '../plugins/sql-stores/index.ts'
 import { decode, encode, type RpcCall, type StorePort } from './d1-rpc-codec.ts'
 
 type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>

@@ -1,5 +1,5 @@
 import type { FhirResource } from '../core/index.ts'
-import type { PhiSpan, PhiType } from '../plugins/phi/types.ts'
+import type { PhiSpan, PhiType } from '../plugins/phi/index.ts'
 
 /** All synthetic: no real person, address or number. */
 export const KEY = 'test-deid-key-0123456789abcdef'

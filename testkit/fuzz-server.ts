@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { importJWK, SignJWT, type JWK } from 'jose'
-import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevIdentity } from '../plugins/auth-jwt/dev-identity.ts'
+import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevIdentity } from '../plugins/auth-jwt/node.ts'
 import { makeKey } from './tokens.ts'
 
 /** The CDS Hooks base URL the server is configured with: JWT audiences are built on it. */

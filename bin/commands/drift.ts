@@ -1,4 +1,4 @@
-import { chiSquare, driftReport, jensenShannonBinned, ksTwoSample, psi, wasserstein } from '../../plugins/monitoring/drift/index.ts'
+import { chiSquare, driftReport, jensenShannonBinned, ksTwoSample, psi, wasserstein } from '../../plugins/monitoring/index.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 import { readCsvColumns, type Cell } from '../csv-columns.ts'
 

@@ -1,6 +1,5 @@
-import { auroc, averagePrecision, brierScore, logLoss } from '../../plugins/monitoring/clinical-metrics.ts'
-import { disparities, metricFrame } from '../../plugins/monitoring/fairness/index.ts'
-import { calibrationCurve, expectedCalibrationError, thresholdMetrics } from '../../plugins/monitoring/metrics/index.ts'
+import { auroc, averagePrecision, brierScore, logLoss } from '../../core/index.ts'
+import { calibrationCurve, disparities, expectedCalibrationError, metricFrame, thresholdMetrics } from '../../plugins/monitoring/index.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 import { readCsvColumns } from '../csv-columns.ts'
 

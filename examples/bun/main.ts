@@ -2,7 +2,7 @@
 import { serveBun } from '../../adapters/bun.ts'
 import { importModels } from '../../bin/demo-models.ts'
 import { webUiFromEnv } from '../../plugins/web-ui/index.ts'
-import { folderFiles } from '../../plugins/web-ui/node-files.ts'
+import { folderFiles } from '../../plugins/web-ui/node.ts'
 
 // serveBun reads PORT, HOST, NEXORA_DB and the NEXORA_JWT* / NEXORA_JWKS settings from Bun.env.
 const { url } = await serveBun({

@@ -4,8 +4,7 @@
  * purpose, and its explanation is exact: naive Bayes' log-odds is the prior log-odds plus one
  * log-likelihood ratio per feature, so the contributions add up to logit(score) − prior.
  */
-import { definePlugin, NexoraError, type Contribution, type Dataset, type FeatureDef, type ModelArtifact, type ModelPlugin, type Row, type TrainOptions } from '../../core/index.ts'
-import { classifierMetrics } from '../../plugins/monitoring/clinical-metrics.ts'
+import { classifierMetrics, definePlugin, NexoraError, type Contribution, type Dataset, type FeatureDef, type ModelArtifact, type ModelPlugin, type Row, type TrainOptions } from '../../core/index.ts'
 
 type Term =
   | { type: 'number'; mean: [number, number]; variance: [number, number] }

@@ -5,8 +5,7 @@
  * same bytes on the same backend).
  */
 import { writeFileSync } from 'node:fs'
-import { hashFiles, type Row } from '../../core/index.ts'
-import { calibration, classifierMetrics } from '../../plugins/monitoring/clinical-metrics.ts'
+import { calibration, classifierMetrics, hashFiles, type Row } from '../../core/index.ts'
 import { transformerModelPlugin, type TransformerTrainOptions } from '../../plugins/model-transformer/index.ts'
 import { generateSequenceCohort, INPUTS, type CohortPatient } from './cohort.ts'
 

@@ -7,9 +7,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import Papa from 'papaparse'
-import { hashFiles, type FeatureDef, type Row } from '../../core/index.ts'
+import { auroc, calibration, hashFiles, type FeatureDef, type Row } from '../../core/index.ts'
 import { deepfmModelPlugin, type DeepfmTrainOptions } from '../../plugins/model-deepfm/index.ts'
-import { auroc, calibration } from '../../plugins/monitoring/clinical-metrics.ts'
 import { FEATURES, type CohortRow } from '../readmission-risk/cohort.ts'
 
 const here = (file: string) => new URL(file, import.meta.url)

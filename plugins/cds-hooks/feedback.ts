@@ -1,8 +1,7 @@
-import type { Caller, FrontDoorContext } from '../../core/index.ts'
+import { FEEDBACK_ACTION, type Caller, type FeedbackEventContext, type FeedbackReason, type FrontDoorContext } from '../../core/index.ts'
 import type { FeedbackItem } from './request-schema.ts'
 
-/** The audit action of a feedback item; the monitoring plugin's override report reads these. */
-export const FEEDBACK_ACTION = 'cds.feedback'
+// The event this writes is a contract in core (ports/feedback.ts): the monitoring plugin's override report reads it.
 // The card is found by its request id (indexed); the time bounds are only what the query API asks for.
 const EPOCH = '1970-01-01T00:00:00.000Z'
 const END = '9999-12-31T23:59:59.999Z'
@@ -25,7 +24,7 @@ export async function recordFeedback(ctx: FrontDoorContext, input: { service: st
   // http(s) code system, a code without spaces), marked `offered: false`: a CDS client's own
   // reason codes survive, while free text in code's clothing ("John Smith MRN 998877") is `other`.
   const offered = new Set(input.offered.map((r) => `${r.system ?? ''}|${r.code}`))
-  const codedReason = (reason: { system?: string; code: string }) => {
+  const codedReason = (reason: { system?: string; code: string }): FeedbackReason => {
     if (offered.has(`${reason.system ?? ''}|${reason.code}`)) return { system: reason.system ?? null, code: reason.code }
     return CODE.test(reason.code) && (reason.system === undefined || SYSTEM.test(reason.system))
       ? { system: reason.system ?? null, code: reason.code, offered: false }
@@ -42,7 +41,7 @@ export async function recordFeedback(ctx: FrontDoorContext, input: { service: st
         outcome: item.outcome, accepted: kinds(item.card, item.acceptedSuggestions),
         reason: reason ? codedReason(reason) : null,
         comment: item.overrideReason?.userComment !== undefined, outcomeTimestamp: item.outcomeTimestamp,
-      },
+      } satisfies FeedbackEventContext,
     })
     return assessed !== undefined
   }))

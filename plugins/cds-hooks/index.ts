@@ -67,5 +67,8 @@ export { HookRequest, FeedbackRequest } from './request-schema.ts'
 export { prefetchTemplates } from './templates.ts'
 export { isAllowedToken, tokensOf, instantiate } from './tokens.ts'
 export { cdsAuthenticator } from './auth/authenticator.ts'
-export { FEEDBACK_ACTION } from './feedback.ts'
+// Kept for callers that imported it from here; the contract itself is core's.
+export { FEEDBACK_ACTION } from '../../core/index.ts'
 export type { TrustedClient } from './auth/key-sets.ts'
+/** The codes this plugin raises (registered on import); docs/api.md lists them with core's. */
+export { CDS_ERRORS } from './errors.ts'

@@ -1,5 +1,5 @@
 import type { NexoraError } from '../../core/index.ts'
-import { operationOutcome } from '../fhir-predict/operation-outcome.ts'
+import { operationOutcome } from '../fhir/index.ts'
 
 /**
  * A CDS Hooks error: the HTTP status the spec expects (401 for an untrusted client, 412 when

@@ -1,5 +1,5 @@
 import type { Prediction } from '../../core/index.ts'
-import { toRiskAssessment } from '../fhir-predict/risk-assessment.ts'
+import { toRiskAssessment } from '../fhir/index.ts'
 import type { Suggestion } from './card-schema.ts'
 import type { Indicator } from './detail.ts'
 import type { CdsHooksSection } from './manifest.ts'

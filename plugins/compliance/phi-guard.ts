@@ -1,6 +1,7 @@
 import { definePlugin, NexoraError, type ComplianceStage, type Logger, type Row } from '../../core/index.ts'
+import './errors.ts'
 import { detectPhi } from '../phi/index.ts'
-import type { PhiOptions, PhiType } from '../phi/types.ts'
+import type { PhiOptions, PhiType } from '../phi/index.ts'
 
 /** Which texts of a route's payload must not carry PHI, and what a hit does. */
 export interface GuardRule {

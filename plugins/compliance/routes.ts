@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { NexoraError, SCOPES, type AppEnv, type FhirResource, type FrontDoorContext, type RoutePolicy } from '../../core/index.ts'
 import { deidentifyResource, deidentifyText, type DeidKey, type HmacSha256, type OperatorName } from '../deid/index.ts'
 import { detectPhi, detectPhiInResource } from '../phi/index.ts'
-import { PHI_TYPES, type PhiType } from '../phi/types.ts'
+import { PHI_TYPES, type PhiType } from '../phi/index.ts'
 
 const Resource = z.object({ resourceType: z.string().regex(/^[A-Z][A-Za-z]+$/) }).passthrough().openapi('FhirResource')
 const Input = z.object({

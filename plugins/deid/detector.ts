@@ -1,5 +1,5 @@
 import { detectPhi } from '../phi/index.ts'
-import type { PhiSpan } from '../phi/types.ts'
+import type { PhiSpan } from '../phi/index.ts'
 import type { Detect, DeidOptions } from './types.ts'
 
 /** The caller's detector, else plugins/phi's `detectPhi` with the caller's PHI options. */

@@ -1,4 +1,4 @@
-import type { PhiType } from '../phi/types.ts'
+import type { PhiType } from '../phi/index.ts'
 import { shiftDate, shiftDays, dateToYear } from './dates.ts'
 import { generalizeAge, zip3 } from './generalize.ts'
 import type { Keyed } from './keyed.ts'

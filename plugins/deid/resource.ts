@@ -1,5 +1,5 @@
 import type { FhirResource } from '../../core/index.ts'
-import { patientIdOf } from '../fhir/bundle.ts'
+import { patientIdOf } from '../fhir/index.ts'
 import { resolveDetect } from './detector.ts'
 import { KeyedHmac, withDigests } from './keyed.ts'
 import { REDACTED_LABEL, safeHarborElement, safeHarborResource, type SafeHarborPass } from './safe-harbor.ts'

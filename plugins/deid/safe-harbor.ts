@@ -1,6 +1,6 @@
 import type { FhirResource } from '../../core/index.ts'
 import { isStructuralString } from '../phi/index.ts'
-import type { PhiSpan, PhiType } from '../phi/types.ts'
+import type { PhiSpan, PhiType } from '../phi/index.ts'
 import { normalizeSpans } from './detector.ts'
 import { dateToYear, shiftDate, shiftDays, yearOf } from './dates.ts'
 import { zip3 } from './generalize.ts'

@@ -1,4 +1,4 @@
-import type { PhiType } from '../phi/types.ts'
+import type { PhiType } from '../phi/index.ts'
 import type { Keyed } from './keyed.ts'
 
 /**

@@ -1,4 +1,4 @@
-import type { PhiSpan, PhiType } from '../phi/types.ts'
+import type { PhiSpan, PhiType } from '../phi/index.ts'
 import { normalizeSpans, resolveDetect } from './detector.ts'
 import { KeyedHmac, withDigests, type Keyed } from './keyed.ts'
 import { applyOperator, operatorFor } from './operators.ts'

@@ -1,4 +1,4 @@
-import type { PhiOptions, PhiSpan, PhiType } from '../phi/types.ts'
+import type { PhiOptions, PhiSpan, PhiType } from '../phi/index.ts'
 
 /** What to do with one identifier. A bare name is shorthand for `{ op: name }` with defaults. */
 export type Operator =

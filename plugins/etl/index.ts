@@ -6,4 +6,7 @@ export { buildSequence, type SequenceEvent } from './sequence.ts'
 export { recordsFromBundle, recordsFromNdjson, recordsFromServer, groupByPatient, type PatientRecord } from './sources.ts'
 export { emptyReport, mergeReports, type EtlReport, type SkipReason } from './report.ts'
 export { aggregate } from './aggregate.ts'
+export { compilePath, type Compiled } from './fhirpath.ts'
 export * from './icd10/index.ts'
+/** The codes this plugin raises (registered on import); docs/api.md lists them with core's. */
+export { ETL_ERRORS } from './errors.ts'

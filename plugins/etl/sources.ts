@@ -1,6 +1,5 @@
 import type { FhirResource, FhirSource } from '../../core/index.ts'
-import { parseResource } from '../fhir/parse.ts'
-import { patientIdOf, resolveBundleReferences } from '../fhir/bundle.ts'
+import { parseResource, patientIdOf, resolveBundleReferences } from '../fhir/index.ts'
 import { skip, type EtlReport } from './report.ts'
 
 /** One patient's resources. */

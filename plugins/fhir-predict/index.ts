@@ -1,5 +1,5 @@
 import { definePlugin, type FrontDoor } from '../../core/index.ts'
-import { operationOutcome } from './operation-outcome.ts'
+import { operationOutcome } from '../fhir/index.ts'
 import { patientSearchPolicy, patientSearchRoute } from './patient-search.ts'
 import { fhirPredictPolicy, fhirPredictRoute } from './route.ts'
 
@@ -25,6 +25,6 @@ export function fhirPredict() {
   })
 }
 
-export { operationOutcome } from './operation-outcome.ts'
-export { toRiskAssessment } from './risk-assessment.ts'
+// Built in plugins/fhir (shared with CDS Hooks); re-exported for callers that import them from here.
+export { operationOutcome, toRiskAssessment } from '../fhir/index.ts'
 export { displayName, MAX_SCANNED, PATIENT_SEARCH_PATH } from './patient-search.ts'

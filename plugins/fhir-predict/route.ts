@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { NexoraError, PREDICT_ACCESS, type AppEnv, type FhirSource, type FrontDoorContext, type Row } from '../../core/index.ts'
 import { ClinicalETL, refuseDeceased, type FeatureSpec, type PatientRecord } from '../etl/index.ts'
-import { toRiskAssessment } from './risk-assessment.ts'
+import { toRiskAssessment } from '../fhir/index.ts'
 
 const Params = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9\-.]+$/, 'a FHIR id').openapi({ param: { name: 'id', in: 'path' }, example: 'pt-0001' }) })
 const Query = z.object({

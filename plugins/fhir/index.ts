@@ -18,5 +18,8 @@ export { parseResource } from './parse.ts'
 export { bundleResources, resolveBundleReferences, patientIdOf } from './bundle.ts'
 export { smartBackendAuth, type SmartBackendOptions } from './smart-backend.ts'
 export { fhirError } from './outcome.ts'
+// The resources Nexora writes: shared by the FHIR and CDS Hooks front doors, so neither imports the other.
+export { operationOutcome } from './operation-outcome.ts'
+export { toRiskAssessment, type RiskAssessmentInput } from './risk-assessment.ts'
 export { baseUrl, onBase, type BaseUrl } from './base-url.ts'
 export { createTransport, type FhirResponse, type TransportOptions } from './transport.ts'

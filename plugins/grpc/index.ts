@@ -6,7 +6,7 @@
  */
 import type { ConnectRouter } from '@connectrpc/connect'
 import { definePlugin, type FrontDoor } from '../../core/index.ts'
-import { createOipState, type OipState, type OipStateOptions } from '../oip/core.ts'
+import { createOipState, type OipState, type OipStateOptions } from '../oip/index.ts'
 import { mountFetch, MOUNT_POLICIES } from './fetch.ts'
 import { grpcRoutes } from './routes.ts'
 

@@ -4,7 +4,7 @@
  * length followed by the bytes. This is how Triton's and KServe's clients send tensors.
  */
 import { NexoraError } from '../../core/index.ts'
-import type { TensorElement } from '../oip/core.ts'
+import type { TensorElement } from '../oip/index.ts'
 
 const WIDTH: Record<string, number> = { BOOL: 1, INT8: 1, UINT8: 1, INT16: 2, UINT16: 2, FP16: 2, INT32: 4, UINT32: 4, FP32: 4, INT64: 8, UINT64: 8, FP64: 8 }
 

@@ -1,6 +1,6 @@
 import type { ConnectRouter } from '@connectrpc/connect'
 import type { FrontDoorContext } from '../../core/index.ts'
-import { infer, modelMetadata, modelReady, serverMetadata, serverReady, type OipState } from '../oip/core.ts'
+import { infer, modelMetadata, modelReady, serverMetadata, serverReady, type OipState } from '../oip/index.ts'
 import { GRPCInferenceService } from './gen/inference/grpc_predict_v2_pb.ts'
 import { PredictionService } from './gen/nexora/v1/prediction_pb.ts'
 import { withCodedRefusals } from './coded-refusals.ts'
@@ -20,7 +20,7 @@ export interface GrpcDeps {
 
 /**
  * Both services on a ConnectRouter: the same routes serve the Node h2c listener and the fetch
- * mount. The inference semantics are plugins/oip/core.ts's; this file only adapts the messages.
+ * mount. The inference semantics are plugins/oip's; this file only adapts the messages.
  * A request that connect itself refuses (a message that does not decode) is answered coded too.
  * @example
  * connectNodeAdapter({ routes: grpcRoutes(deps) })

@@ -5,8 +5,7 @@
  */
 import type { MessageInitShape } from '@bufbuild/protobuf'
 import { NexoraError } from '../../core/index.ts'
-import type { InferRequest, InferResponse, Parameters, RequestInput, TensorElement } from '../oip/core.ts'
-import { shown } from '../oip/tensors.ts'
+import { shown, type InferRequest, type InferResponse, type Parameters, type RequestInput, type TensorElement } from '../oip/index.ts'
 import type { InferParameter, InferParameterSchema, InferTensorContents, InferTensorContentsSchema, ModelInferRequest, ModelInferResponseSchema } from './gen/inference/grpc_predict_v2_pb.ts'
 import { decodeRaw, encodeRaw, text } from './raw.ts'
 

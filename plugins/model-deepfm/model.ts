@@ -1,5 +1,5 @@
 import type { Contribution, Dataset, LoadedModel, ModelManifest, Row } from '../../core/index.ts'
-import { classifierMetrics } from '../monitoring/clinical-metrics.ts'
+import { classifierMetrics } from '../../core/index.ts'
 import { explainEncoded } from './explain.ts'
 import { baselineRow, encodeRow, type Preprocess } from './fields.ts'
 import { logitOf, sigmoid, type DeepfmWeights } from './forward.ts'

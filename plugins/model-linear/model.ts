@@ -1,5 +1,5 @@
 import type { Contribution, Dataset, LoadedModel, ModelManifest, Row } from '../../core/index.ts'
-import { classifierMetrics } from '../monitoring/clinical-metrics.ts'
+import { classifierMetrics } from '../../core/index.ts'
 import type { LinearArtifact } from './artifact.ts'
 import { sigmoid } from './newton.ts'
 import { encodeRows } from './standardise.ts'

@@ -1,5 +1,5 @@
 import { NexoraError, serial, type Contribution, type Dataset, type LoadedModel, type ModelDescription, type ModelManifest, type Row } from '../../core/index.ts'
-import { classifierMetrics } from '../monitoring/clinical-metrics.ts'
+import { classifierMetrics } from '../../core/index.ts'
 import { encodeRow, layoutOf, packRows } from './encode.ts'
 import type { StartedSession } from './engine.ts'
 import type { OnnxMapping } from './mapping.ts'

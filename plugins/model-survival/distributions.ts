@@ -3,7 +3,7 @@
  * normal quantile), accurate to ~1e-15 so that p-values and confidence limits match R's.
  * Both tails come from one regularised incomplete gamma: P(|Z| > z) = Q(1/2, z²/2), P(χ²_k > x) = Q(k/2, x/2).
  */
-import { gammaIncUpper } from '../monitoring/drift/special.ts'
+import { gammaIncUpper } from '../../core/index.ts'
 
 /** The regularised upper incomplete gamma Q(a, x): one implementation, shared with the drift tests. */
 export const gammaQ = gammaIncUpper

@@ -1,6 +1,6 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs'
 import type { Contribution, Dataset, LoadedModel, ModelManifest, Row } from '../../core/index.ts'
-import { classifierMetrics } from '../monitoring/clinical-metrics.ts'
+import { classifierMetrics } from '../../core/index.ts'
 import type { TransformerArtifact } from './artifact.ts'
 import { encodeRows } from './encode.ts'
 import type { Tf } from './engine.ts'

@@ -5,7 +5,7 @@
  * have their own sub-paths (`/metrics`, `/fairness`, `/drift`, `/streaming`).
  */
 import { definePlugin, NexoraError, type AdverseSeverity, type FrontDoor, type PluginContext, type PortName } from '../../core/index.ts'
-import type { DeidKey, HmacSha256 } from '../deid/types.ts'
+import type { DeidKey, HmacSha256 } from '../deid/index.ts'
 import type { AdwinOptions } from './streaming/adwin.ts'
 import { adverseEventService } from './service/adverse-events.ts'
 import { alertEngine, type AlertRule } from './service/alerts.ts'
@@ -136,3 +136,10 @@ export { overrideRates, type OverrideRate } from './service/overrides.ts'
 export { toFhirAdverseEvent } from './service/adverse-events.ts'
 export { QUANTITIES, type AlertRule, type Quantity } from './service/alerts.ts'
 export type { OutcomeRule, OutcomeInput } from './service/outcomes.ts'
+// The numerical functions, public so the CLI and callers computing their own reports need no private path.
+export * from './drift/index.ts'
+export * from './fairness/index.ts'
+export * from './metrics/index.ts'
+export * from './streaming/index.ts'
+/** The codes this plugin raises (registered on import); docs/api.md lists them with core's. */
+export { MONITORING_ERRORS } from './errors.ts'

@@ -49,3 +49,6 @@ export function oip(options: OipOptions = {}) {
 export * from './core.ts'
 export { oipError } from './error-body.ts'
 export { oipPolicies } from './policies.ts'
+export { shown } from './tensors.ts'
+/** The codes this plugin raises (registered on import); docs/api.md lists them with core's. */
+export { OIP_ERRORS } from './errors.ts'

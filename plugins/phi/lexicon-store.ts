@@ -8,7 +8,7 @@ import { WORLD_PLACES } from './dictionaries/world-places.ts'
 
 const PREFIX_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
 
-/** Undo the build script's front coding (dictionaries/lexicons.build.ts): one pass, sorted output. */
+/** Undo the build script's front coding (scripts/phi-lexicons.ts): one pass, sorted output. */
 export function frontDecode(packed: string): string[] {
   const out: string[] = []
   let previous = ''

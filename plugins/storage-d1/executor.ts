@@ -1,8 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
-import { chunked, type SqlExecutor } from '../storage-sql/executor.ts'
-import { guardExecutor } from '../storage-sql/unavailable.ts'
+import { chunked, guardExecutor, type SqlExecutor } from '../sql-stores/index.ts'
 import type { D1Database } from './d1-types.ts'
 
 /** D1 refuses a statement with more than 100 bound parameters (local Miniflare enforces it too). */

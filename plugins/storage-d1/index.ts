@@ -1,15 +1,10 @@
 /**
  * Storage on Cloudflare D1: the storage-sql stores (ModelStore, AuditSink, PredictionLog,
  * AdverseEventStore, optionally RateLimitStore) over a D1 binding through drizzle's D1 dialect.
- * Imports only the store files, never storage-sql's index (which reaches libSQL and node:*).
+ * Stands on plugins/sql-stores, never on storage-sql (whose index reaches libSQL and node:*).
  */
 import { definePlugin, lazy, type Sha256 } from '../../core/index.ts'
-import { sqlAdverseEventStore } from '../storage-sql/adverse-event-store.ts'
-import { sqlAuditSink } from '../storage-sql/audit-sink.ts'
-import { sqlHealth } from '../storage-sql/health.ts'
-import { sqlModelStore } from '../storage-sql/model-store.ts'
-import { sqlPredictionLog } from '../storage-sql/prediction-log.ts'
-import { sqlRateLimitStore } from '../storage-sql/rate-limit-store.ts'
+import { sqlAdverseEventStore, sqlAuditSink, sqlHealth, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../sql-stores/index.ts'
 import type { D1Database } from './d1-types.ts'
 import { openD1 } from './executor.ts'
 import { applyD1Migrations } from './migrate.ts'

@@ -1,12 +1,6 @@
 import { definePlugin, type Sha256 } from '../../core/index.ts'
-import { sqlAdverseEventStore } from './adverse-event-store.ts'
-import { sqlAuditSink } from './audit-sink.ts'
-import type { SqlExecutor } from './executor.ts'
-import { sqlHealth } from './health.ts'
+import { sqlAdverseEventStore, sqlAuditSink, sqlHealth, sqlModelStore, sqlPredictionLog, sqlRateLimitStore, type SqlExecutor } from '../sql-stores/index.ts'
 import { openLibsql, type Durability } from './libsql.ts'
-import { sqlModelStore } from './model-store.ts'
-import { sqlPredictionLog } from './prediction-log.ts'
-import { sqlRateLimitStore } from './rate-limit-store.ts'
 
 export interface SqlStorageOptions {
   /**
@@ -99,11 +93,8 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
   ]
 }
 
-export { sqlModelStore } from './model-store.ts'
-export { sqlRateLimitStore } from './rate-limit-store.ts'
-export { sqlAuditSink } from './audit-sink.ts'
-export { sqlPredictionLog } from './prediction-log.ts'
-export { sqlAdverseEventStore } from './adverse-event-store.ts'
+// The stores themselves live in plugins/sql-stores (shared with storage-d1); re-exported so callers keep one import.
+export { sqlModelStore, sqlRateLimitStore, sqlAuditSink, sqlPredictionLog, sqlAdverseEventStore } from '../sql-stores/index.ts'
 export { openLibsql, type Durability } from './libsql.ts'
-export type { SqlExecutor } from './executor.ts'
-export { guardExecutor, isStorageUnavailable, toStorageError } from './unavailable.ts'
+export type { SqlExecutor } from '../sql-stores/index.ts'
+export { guardExecutor, isStorageUnavailable, toStorageError } from '../sql-stores/index.ts'

@@ -5,8 +5,7 @@ import type { Client } from '@libsql/client'
 import type { SQL } from 'drizzle-orm'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
 import { lazy } from '../../core/index.ts'
-import { chunked, type SqlExecutor } from './executor.ts'
-import { guardExecutor, isStorageUnavailable } from './unavailable.ts'
+import { chunked, guardExecutor, isStorageUnavailable, type SqlExecutor } from '../sql-stores/index.ts'
 
 export type LibsqlDb = LibSQLDatabase & { $client: Client }
 

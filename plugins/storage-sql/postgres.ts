@@ -3,8 +3,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
 import type { Pool, PoolClient } from 'pg'
 import { lazy } from '../../core/index.ts'
-import { chunked, type SqlExecutor, type SqlRunner } from './executor.ts'
-import { guardExecutor } from './unavailable.ts'
+import { chunked, guardExecutor, type SqlExecutor, type SqlRunner } from '../sql-stores/index.ts'
 
 const loadPg = lazy(async () => {
   const [pg, { drizzle }, { migrate }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')])

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { generateFhirCohort, truthFeatures, type FhirJson } from '../../devtools/fhir-server/index.ts'
-import { auroc } from '../../plugins/monitoring/clinical-metrics.ts'
+import { auroc } from '../../core/index.ts'
 
 const LOINC = 'http://loinc.org'
 const ICD10 = 'http://hl7.org/fhir/sid/icd-10-cm'

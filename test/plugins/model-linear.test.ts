@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Row } from '../../core/index.ts'
 import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
-import { auroc, averagePrecision, brierScore, calibration, logLoss } from '../../plugins/monitoring/clinical-metrics.ts'
+import { auroc, averagePrecision, brierScore, calibration, logLoss } from '../../core/index.ts'
 
 interface Fit { C: number; coef: number[]; intercept: number; proba: number[]; auroc: number; logLoss: number; brier: number; averagePrecision: number; calibration: { probTrue: number[]; probPred: number[] } }
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/sklearn/breast_cancer_logreg.json', import.meta.url), 'utf8')) as {

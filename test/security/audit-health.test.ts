@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createNexora, definePlugin, memoryModelStore } from '../../core/index.ts'
-import { sqlAuditSink } from '../../plugins/storage-sql/audit-sink.ts'
+import { sqlAuditSink } from '../../plugins/sql-stores/index.ts'
 import { openLibsql } from '../../plugins/storage-sql/libsql.ts'
 import { toyFiles, toyManifest, toyPlugin } from '../../testkit/models.ts'
 import { post } from '../../testkit/nexora.ts'

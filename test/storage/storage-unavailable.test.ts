@@ -13,7 +13,7 @@ import { NexoraError } from '../../core/index.ts'
 import {
   isStorageUnavailable, openLibsql, openSql, sqlAdverseEventStore, sqlAuditSink, sqlModelStore, sqlPredictionLog, sqlRateLimitStore, toStorageError,
 } from '../../plugins/storage-sql/index.ts'
-import { sqlHealth } from '../../plugins/storage-sql/health.ts'
+import { sqlHealth } from '../../plugins/sql-stores/index.ts'
 import { startPostgres, type PostgresServer } from '../../testkit/postgres.ts'
 import { auditEvent } from '../conformance/audit-sink.suite.ts'
 import { toyFiles, toyManifest } from '../../testkit/models.ts'

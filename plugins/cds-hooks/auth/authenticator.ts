@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose'
 import { findIllFormed, NexoraError, SCOPES, type AuthenticatedCaller, type Authenticator, type Clock } from '../../../core/index.ts'
-import { createReplayGuard } from '../../auth-jwt/replay-guard.ts'
+import { createReplayGuard } from '../../auth-jwt/index.ts'
 import { cdsTokenError, reasonFor } from './errors.ts'
 import { keySets, type TrustedClient } from './key-sets.ts'
 

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose'
 import type { Clock } from '../../../core/index.ts'
-import { remoteJwks, type KeySetSource } from '../../auth-jwt/remote-jwks.ts'
+import { remoteJwks, type KeySetSource } from '../../auth-jwt/index.ts'
 import { cdsTokenError } from './errors.ts'
 
 /** A CDS Client (EHR) this service trusts, by the `iss` its JWTs carry. */

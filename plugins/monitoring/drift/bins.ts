@@ -11,7 +11,7 @@
  * const edges = quantileEdges([1, 2, 3, 4, 5], 2) // [3]
  * binProportions([0, 3, 9], edges)               // [2/3, 1/3]
  */
-import { quantileSorted, searchsorted } from '../sorted.ts'
+import { quantileSorted, searchsorted } from '../../../core/index.ts'
 
 /** The k − 1 interior edges at the reference's 1/k … (k−1)/k quantiles. */
 export function quantileEdges(reference: readonly number[], bins = 10): number[] {

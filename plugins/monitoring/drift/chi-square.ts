@@ -7,7 +7,7 @@
  * @example
  * chiSquare(['a', 'a', 'b'], ['b', 'b', 'a']) // { statistic, pValue, dof: 1 }
  */
-import { chi2Sf } from './special.ts'
+import { chi2Sf } from '../../../core/index.ts'
 
 export interface ChiSquareResult {
   statistic: number

@@ -10,7 +10,7 @@
  * @example
  * kolmogornSf(5000, 0.02) // ≈ 0.03614
  */
-import { logGamma } from './special.ts'
+import { logGamma } from '../../../core/index.ts'
 
 const PI2 = Math.PI ** 2
 const PI4 = Math.PI ** 4

@@ -8,7 +8,7 @@
  * @example
  * ksTwoSample([1, 2, 3, 4], [3, 4, 5, 6]) // { statistic: 0.5, pValue: 0.771…, method: 'exact' }
  */
-import { searchsorted } from '../sorted.ts'
+import { searchsorted } from '../../../core/index.ts'
 import { kolmogornSf } from './kolmogorov.ts'
 
 export interface KsResult {

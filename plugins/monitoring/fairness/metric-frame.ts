@@ -16,7 +16,7 @@ export interface GroupMetrics {
   ppv: number
   /** Mean predicted probability minus observed rate (calibration-in-the-large; 0 is ideal). */
   calibrationInTheLarge: number
-  /** ECE on `eceBins` uniform bins (see metrics/calibration.ts). */
+  /** ECE on `eceBins` uniform bins (see core/stats/calibration.ts). */
   ece: number
   /** Any user metrics, by name. */
   extra: Record<string, number>

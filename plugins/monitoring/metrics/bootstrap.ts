@@ -1,6 +1,5 @@
 /** Seeded percentile-bootstrap confidence intervals for any (labels, scores) → number metric. */
-import { seededRandom } from '../../../core/index.ts'
-import { auroc, averagePrecision, brierScore } from '../clinical-metrics.ts'
+import { auroc, averagePrecision, brierScore, seededRandom } from '../../../core/index.ts'
 
 export type Metric = (labels: number[], scores: number[]) => number
 

@@ -62,7 +62,7 @@ function subjectOf(r: FhirResource): string | undefined {
  */
 export async function pullOutcomes(rule: OutcomeRule, deps: { fhir: FhirSource; log: PredictionLog; pseudonyms: Pseudonyms; now: () => number; horizonMs: number }) {
   // FHIRPath is loaded on first pull: the monitoring plugin's numerical side stays dependency-free.
-  const { compilePath } = await import('../../etl/fhirpath.ts')
+  const { compilePath } = await import('../../etl/index.ts')
   const where = rule.where ? compilePath(rule.where) : undefined
   const date = compilePath(rule.date ?? DEFAULT_DATE)
   const found: { patient: string; observedAt: string }[] = []

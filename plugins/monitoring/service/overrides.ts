@@ -1,6 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
-import { SCOPES, type AppEnv, type AuditEvent, type AuditFilter, type FrontDoorContext, type RoutePolicy } from '../../../core/index.ts'
-import { FEEDBACK_ACTION } from '../../cds-hooks/feedback.ts'
+import { FEEDBACK_ACTION, SCOPES, type AppEnv, type AuditEvent, type AuditFilter, type FrontDoorContext, type RoutePolicy } from '../../../core/index.ts'
 
 export interface OverrideRate {
   model: string

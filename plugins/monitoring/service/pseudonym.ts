@@ -1,5 +1,4 @@
-import { KeyedHmac } from '../../deid/keyed.ts'
-import type { DeidKey, HmacSha256 } from '../../deid/types.ts'
+import { KeyedHmac, type DeidKey, type HmacSha256 } from '../../deid/index.ts'
 
 /** `123` and `Patient/123` are the same patient: keys are taken over the reference form. */
 export const patientReference = (ref: string) => (ref.includes('/') ? ref : `Patient/${ref}`)

@@ -1,5 +1,5 @@
 import type { JoinedPrediction } from '../../../core/index.ts'
-import { logLoss } from '../clinical-metrics.ts'
+import { logLoss } from '../../../core/index.ts'
 import { driftReport, type Cell, type DriftReport } from '../drift/index.ts'
 import { disparities, metricFrame } from '../fairness/index.ts'
 import { bootstrapRankMetrics, calibrationCurve, calibrationSlopeIntercept, expectedCalibrationError, rocCurve, thresholdMetrics, type BootstrapResult } from '../metrics/index.ts'

@@ -4,9 +4,8 @@
  * /app/ort/. Imported lazily by the score page, so neither the shell nor the page's first paint
  * carries ONNX Runtime. Nothing here sends patient data anywhere.
  */
-import { createBrowserNexora, type BrowserNexora } from '../../../adapters/browser.ts'
+import { createBrowserNexora, onnxModel, type BrowserNexora } from '../../../adapters/browser.ts'
 import type { Contribution, FeatureValue } from '../../../core/index.ts'
-import { onnxModel } from '../../../plugins/model-onnx/index.ts'
 
 export const MODEL_URL = '/app/models/readmission-onnx/'
 

@@ -2,7 +2,7 @@
  * Calibration curve (uniform or quantile bins, as `sklearn.calibration.calibration_curve`),
  * expected calibration error, and calibration slope/intercept by logistic recalibration.
  */
-import { quantileSorted, searchsorted } from '../sorted.ts'
+import { quantileSorted, searchsorted } from './sorted.ts'
 
 export interface BinnedCalibration { probTrue: number[]; probPred: number[]; binCounts: number[]; edges: number[] }
 

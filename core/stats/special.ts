@@ -1,5 +1,5 @@
 /**
- * Special functions the drift tests need, in plain TypeScript (no runtime deps, browser-safe).
+ * Special functions the drift tests and survival models need, in plain TypeScript (no runtime deps, browser-safe).
  *
  * @example
  * chi2Sf(3.841458820694124, 1) // ≈ 0.05

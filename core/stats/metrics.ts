@@ -1,8 +1,8 @@
-import { calibrationCurve, expectedCalibrationError } from './metrics/calibration.ts'
+import { calibrationCurve, expectedCalibrationError } from './calibration.ts'
 
 /**
  * Discrimination and calibration metrics for binary classifiers, pure TypeScript so they run
- * on every runtime. Model plugins' `evaluate` and the monitoring plugin share these.
+ * on every runtime. Model plugins' `evaluate` and the monitoring plugin share these, so they live in core, below both.
  * Checked against scikit-learn on committed fixtures.
  */
 
@@ -88,7 +88,7 @@ export interface CalibrationCurve {
 /**
  * scikit-learn's `calibration_curve` with `strategy='uniform'` (`bins` equal-width bins, a value
  * on an edge in the lower bin, empty bins dropped) and the expected calibration error,
- * ECE = Σ_b (n_b / n) · |mean predicted_b − observed rate_b|. One implementation: metrics/calibration.ts.
+ * ECE = Σ_b (n_b / n) · |mean predicted_b − observed rate_b|. One implementation: calibration.ts.
  */
 export function calibration(labels: ArrayLike<number>, probs: ArrayLike<number>, bins = 10): CalibrationCurve & { ece: number } {
   const { probTrue, probPred, binCounts } = calibrationCurve(labels, probs, { bins, strategy: 'uniform' })
