@@ -31,6 +31,7 @@ export { ROUTE_POLICIES, DEFAULT_RATE_LIMITS, type RoutePolicy, type RateClass }
 export { DEFAULT_UNAUTHENTICATED_LIMIT, type Admission, type AdmissionRequest, type RateLimits } from './security/admission.ts'
 export { addressKey } from './security/client-address.ts'
 export * from './memory/index.ts'
+export * from './stats/index.ts'
 export type * from './ports/index.ts'
 export { ADVERSE_SEVERITIES, ADVERSE_STATUSES } from './ports/monitoring.ts'
 export { FEEDBACK_ACTION } from './ports/feedback.ts'
