@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { serve } from '@hono/node-server'
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose'
 import type { Plugin, ServerConfig } from '../core/index.ts'
-import { createDevFhirServer } from '../examples/dev-fhir-server/index.ts'
+import { createDevFhirServer } from '../devtools/fhir-server/index.ts'
 import { fhirServer } from '../plugins/fhir/index.ts'
 import { fhirPredict } from '../plugins/fhir-predict/index.ts'
 
