@@ -4,13 +4,19 @@
  * Messages name fields and codes, never values, so no PHI can leak through an error.
  */
 
-interface CodeInfo {
+/** What a code answers with: its HTTP status and the problem+json `title`. */
+export interface ErrorInfo {
   status: number
   title: string
 }
 
-/** The code table: one place to read every error Nexora can raise, and its HTTP status. */
-export const ERROR_CODES = {
+/**
+ * Core's own codes: those core raises, and those in the contract of a core port, which any
+ * implementation or caller of the port raises (`fhir.*` for FhirSource, `model.train_failed` for
+ * ModelPlugin, `engine.load_failed` for lazily loaded engines). A plugin's own codes live in its
+ * `errors.ts`, so a new plugin never edits this table.
+ */
+export const CORE_ERROR_CODES = {
   'request.invalid': { status: 400, title: 'The request does not match its schema' },
   'request.malformed_json': { status: 400, title: 'The request body is not valid JSON' },
   'request.invalid_unicode': { status: 400, title: 'A string in the request is not well-formed Unicode (a lone UTF-16 surrogate) or holds NUL' },
@@ -34,13 +40,7 @@ export const ERROR_CODES = {
   'model.kind_unavailable': { status: 500, title: 'No loaded plugin serves the kind of this registered model version (a server set-up gap)' },
   'model.artifact_corrupt': { status: 500, title: 'A model artifact failed its integrity check' },
   'model.load_failed': { status: 503, title: 'The model could not be loaded' },
-  'model.unloaded': { status: 409, title: 'The model is unloaded on this server (OIP repository extension); load it first' },
   'model.train_failed': { status: 422, title: 'The model could not be trained on this data' },
-  'monitoring.features_not_logged': { status: 422, title: 'The prediction log keeps no feature values for this model (storeFeatures is off)' },
-  'monitoring.no_reference': { status: 422, title: 'The model version has no training profile to compare against' },
-  'adverse_event.not_found': { status: 404, title: 'No such adverse event' },
-  'patient.deceased': { status: 422, title: 'The model does not apply to deceased patients' },
-  'phi.detected': { status: 422, title: 'A field that must not carry PHI appears to contain it' },
   'auth.unauthenticated': { status: 401, title: 'Authentication is required' },
   'auth.forbidden': { status: 403, title: 'The caller lacks the required scope' },
   'rate.limited': { status: 429, title: 'Too many requests' },
@@ -55,8 +55,6 @@ export const ERROR_CODES = {
   'fhir.invalid_resource': { status: 502, title: 'The FHIR server returned a resource Nexora cannot use' },
   'fhir.not_configured': { status: 503, title: 'No FHIR server is configured' },
   'fhir.untrusted_link': { status: 502, title: 'The FHIR server returned a paging link outside its own base URL' },
-  'cds.fhir_server_refused': { status: 400, title: 'The fhirServer is not an allowed address (loopback, link-local, private or not allowlisted)' },
-  'cds.prefetch_missing': { status: 412, title: 'Required FHIR data was neither prefetched nor fetchable' },
   'engine.load_failed': { status: 503, title: 'A runtime engine failed to load' },
   'config.invalid': { status: 500, title: 'The server configuration is invalid' },
   'plugin.invalid': { status: 500, title: 'A plugin definition is invalid' },
@@ -67,9 +65,67 @@ export const ERROR_CODES = {
   'plugin.setup_failed': { status: 500, title: 'Every provider of a port failed to start' },
   'nexora.closed': { status: 503, title: 'Nexora is shutting down' },
   internal: { status: 500, title: 'Internal error' },
-} as const satisfies Record<string, CodeInfo>
+} as const satisfies Record<string, ErrorInfo>
 
-export type ErrorCode = keyof typeof ERROR_CODES
+type CoreErrorCodes = typeof CORE_ERROR_CODES
+
+/**
+ * Every code `NexoraError` accepts. Open, as Hono's `ContextVariableMap` is: a plugin merges its
+ * own table in with `declare module` and registers it at runtime with `defineErrorCodes`.
+ * @example
+ * export const MY_ERRORS = defineErrorCodes({ 'my.failed': { status: 502, title: 'My upstream failed' } })
+ * type MyErrors = typeof MY_ERRORS
+ * declare module 'nexora' { interface ErrorCodes extends MyErrors {} }
+ */
+export interface ErrorCodes extends CoreErrorCodes {}
+
+export type ErrorCode = keyof ErrorCodes & string
+
+const registry = new Map<string, ErrorInfo>(Object.entries(CORE_ERROR_CODES))
+// A namespace and a name: `cds.prefetch_missing`. `internal` is core's one bare code.
+const CODE_SHAPE = /^[a-z][a-z0-9_]*\.[a-z0-9_.]+$/
+
+/**
+ * Register a plugin's codes at runtime. Call it once at the top of the plugin's `errors.ts`, and
+ * import that file from every module that raises them (and from the plugin's `index.ts`), so the
+ * codes exist wherever code that raises them is loaded. The same code with the same status and
+ * title again is a no-op; a clash with another definition is `plugin.invalid`.
+ * @example
+ * export const CDS_ERRORS = defineErrorCodes({ 'cds.prefetch_missing': { status: 412, title: 'Required FHIR data is missing' } })
+ */
+export function defineErrorCodes<const T extends Record<string, ErrorInfo>>(codes: T): T {
+  for (const [code, info] of Object.entries(codes)) {
+    const bad = !CODE_SHAPE.test(code) ? 'is not namespace.name'
+      : !Number.isInteger(info.status) || info.status < 400 || info.status > 599 ? 'needs a 4xx or 5xx status'
+      : !info.title ? 'needs a title' : undefined
+    if (bad) throw new NexoraError('plugin.invalid', { detail: `error code "${safeName(code)}" ${bad}` })
+    const known = registry.get(code)
+    if (known && (known.status !== info.status || known.title !== info.title)) {
+      throw new NexoraError('plugin.invalid', { detail: `error code "${safeName(code)}" is already registered with another status or title` })
+    }
+    registry.set(code, Object.freeze({ status: info.status, title: info.title }))
+  }
+  return codes
+}
+
+/**
+ * Every registered code: core's and those of every plugin module loaded so far.
+ * @example
+ * for (const [code, { status }] of errorCodes()) console.log(code, status)
+ */
+export const errorCodes = (): ReadonlyMap<ErrorCode, Readonly<ErrorInfo>> => registry as ReadonlyMap<ErrorCode, ErrorInfo>
+
+/**
+ * The status and title of a code. An unregistered one throws: a plugin whose `errors.ts` was not
+ * loaded fails where it raises, in the first test that reaches it, never as a silent 500.
+ * @example
+ * errorInfo('model.not_found').status // 404
+ */
+export function errorInfo(code: ErrorCode): Readonly<ErrorInfo> {
+  const info = registry.get(code)
+  if (!info) throw new TypeError(`error code "${safeName(code)}" is not registered: import the errors.ts of the plugin that declares it`)
+  return info
+}
 
 /** A field-level problem: the path of the field and what is wrong with it, never its value. */
 export interface FieldIssue {
@@ -98,7 +154,7 @@ export class NexoraError extends Error {
   readonly headers?: Record<string, string>
 
   constructor(code: ErrorCode, options: NexoraErrorOptions = {}) {
-    const info: CodeInfo = ERROR_CODES[code]
+    const info = errorInfo(code)
     // The backstop for every call site: whatever a detail or issue quotes, it goes out short and clean.
     const detail = options.detail === undefined ? undefined : clean(options.detail, MAX_DETAIL)
     super(detail ? `${code}: ${detail}` : code, { cause: options.cause })

@@ -27,9 +27,13 @@ describe('package layout (ARCHITECTURE.md §9-10)', () => {
     for (const target of Object.values(pkg.exports) as string[]) expect(statSync(join(root, target)).isFile()).toBe(true)
   })
 
-  it('is an ES module package with no side effects, for Node 20 and later', () => {
-    expect(pkg).toMatchObject({ name: 'nexora', type: 'module', sideEffects: false, engines: { node: '>=20' } })
+  it("is an ES module package for Node 20 and later, whose only side effects are the plugins' error-code registrations", () => {
+    expect(pkg).toMatchObject({ name: 'nexora', type: 'module', sideEffects: ['./plugins/*/errors.ts'], engines: { node: '>=20' } })
     expect(pkg.bin.nexora).toBe('./bin/nexora.mjs')
+    // A bundler keeps only the files listed there when nothing uses their exports: registration must happen in no other file.
+    const registering = walk('plugins').filter((f) => /\.tsx?$/.test(f) && /defineErrorCodes\(/.test(readFileSync(join(root, f), 'utf8')))
+    expect(registering.length).toBeGreaterThan(0)
+    for (const file of registering) expect(file).toMatch(/^plugins\/[^/]+\/errors\.ts$/)
   })
 
   it('keeps core free of runtime-specific and heavy imports', () => {

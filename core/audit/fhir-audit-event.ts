@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from '../errors.ts'
+import { errorCodes, type ErrorCode } from '../errors.ts'
 import type { AuditEvent } from '../ports/audit.ts'
 
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM'
@@ -20,7 +20,8 @@ function typeOf(action: string): { type: Coding; subtype: Coding; action: 'C' | 
 function outcomeOf(event: AuditEvent): '0' | '4' | '8' | '12' {
   if (event.outcome === 'success') return '0'
   if (event.outcome === 'denied') return '4'
-  const status = (ERROR_CODES[event.reason as ErrorCode] as { status: number } | undefined)?.status ?? 500
+  // A stored reason may name a code of a plugin this process has not loaded: count it as a bug (12) rather than guess.
+  const status = errorCodes().get(event.reason as ErrorCode)?.status ?? 500
   return status < 500 ? '4' : status === 500 ? '12' : '8'
 }
 

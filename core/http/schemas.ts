@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi'
-import { ERROR_CODES } from '../errors.ts'
 
 export const ProblemSchema = z.object({
   type: z.string().openapi({ example: 'urn:nexora:problem:model.not_found' }),
   title: z.string(),
   status: z.number().int(),
-  code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES, ...(keyof typeof ERROR_CODES)[]]),
+  // A string, not an enum: plugins register their own codes after this schema is built (docs/api.md lists them all).
+  code: z.string().openapi({ example: 'model.not_found', description: 'A stable error code; docs/api.md lists every one' }),
   detail: z.string().optional(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   requestId: z.string().optional(),

@@ -1,4 +1,5 @@
 import { NexoraError, type Clock } from '../../core/index.ts'
+import './errors.ts'
 import { refusedHost } from './address.ts'
 import type { TrustedClient } from './auth/key-sets.ts'
 import { fhirReader, type FhirReader } from './fhir-reader.ts'

@@ -1,4 +1,5 @@
 import { NexoraError, toNexoraError, type FhirResource } from '../../core/index.ts'
+import './errors.ts'
 import { bundleEntries, nextLink, type Bundle, type FhirReader } from './fhir-reader.ts'
 import type { HookRequest } from './request-schema.ts'
 import { PATIENT_KEY } from './templates.ts'

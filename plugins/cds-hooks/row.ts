@@ -1,5 +1,6 @@
 import { NexoraError, type FeatureValue, type FhirResource, type ModelManifest, type Row } from '../../core/index.ts'
 import { refuseDeceased, type ClinicalETL } from '../etl/index.ts'
+import './errors.ts'
 
 export interface PatientRow {
   row: Row

@@ -21,3 +21,5 @@ export function deidExport(options: DeidExportStageOptions) {
 }
 
 export { phiGuard, phiGuardStage, PREDICT_TEXTS, ADVERSE_EVENT_TEXTS, type GuardRule, type PhiGuardOptions } from './phi-guard.ts'
+/** The codes this plugin raises (registered on import); docs/api.md lists them with core's. */
+export { COMPLIANCE_ERRORS } from './errors.ts'

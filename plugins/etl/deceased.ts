@@ -1,4 +1,5 @@
 import { NexoraError, type FhirResource, type ModelManifest } from '../../core/index.ts'
+import './errors.ts'
 import { fhirTime } from './time.ts'
 
 type PatientLike = FhirResource & { deceasedBoolean?: unknown; deceasedDateTime?: unknown }

@@ -15,6 +15,7 @@
  * These signatures are stable: the gRPC door depends on them.
  */
 import { NexoraError, PREDICT_ACCESS, requireAny, type Caller, type FrontDoorContext, type ModelManifest, type ModelRegistry } from '../../core/index.ts'
+import './errors.ts'
 import { checkRequestedOutputs, outputMetadata, toOutputs, wantsExplanation } from './outputs.ts'
 import type { OipState, PhaseTimes } from './state.ts'
 import { resolveModel } from './resolve.ts'

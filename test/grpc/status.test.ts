@@ -1,7 +1,8 @@
 import { Code, ConnectError } from '@connectrpc/connect'
 import { describe, expect, it } from 'vitest'
-import { ERROR_CODES, NexoraError, type ErrorCode } from '../../core/index.ts'
+import { errorInfo, NexoraError, type ErrorCode } from '../../core/index.ts'
 import { asciiMessage, grpcCode, toConnectError } from '../../plugins/grpc/status.ts'
+import { allErrorCodes } from '../../testkit/error-codes.ts'
 
 describe('NexoraError → gRPC status', () => {
   it('maps the codes clients act on to the status the gRPC spec gives them', () => {
@@ -14,11 +15,13 @@ describe('NexoraError → gRPC status', () => {
       ['audit.write_failed', Code.Unavailable], ['storage.unavailable', Code.Unavailable], ['model.load_failed', Code.Unavailable], ['nexora.closed', Code.Unavailable],
       ['request.timeout', Code.DeadlineExceeded], ['internal', Code.Internal],
     ]
-    expect(expected.map(([code]) => [code, grpcCode(code, ERROR_CODES[code].status)])).toEqual(expected)
+    expect(expected.map(([code]) => [code, grpcCode(code, errorInfo(code).status)])).toEqual(expected)
   })
 
-  it('gives every code in the table a definite status (never UNKNOWN), new codes included through their HTTP status', () => {
-    for (const [code, info] of Object.entries(ERROR_CODES)) expect(grpcCode(code as ErrorCode, info.status), code).not.toBe(Code.Unknown)
+  it("gives every code, core's and each plugin's, a definite status (never UNKNOWN), new codes included through their HTTP status", async () => {
+    const codes = await allErrorCodes()
+    expect(codes.has('cds.prefetch_missing')).toBe(true)
+    for (const [code, info] of codes) expect(grpcCode(code, info.status), code).not.toBe(Code.Unknown)
   })
 
   it('answers with a plain-ASCII message that grpc-js shows unmangled, the code in metadata, and the error headers', () => {

@@ -1,4 +1,5 @@
 import { NexoraError, safeName, sha256Hex, type Clock, type ModelRegistry, type ModelStore, type PredictionLog, type StoredVersion } from '../../../core/index.ts'
+import '../errors.ts'
 import type { AlertEngine, Observation } from './alerts.ts'
 import { parseProfile, PROFILE_FILE } from './profile.ts'
 import { driftFromColumns, fairnessReport, logColumns, performanceReport, type ReportOptions } from './reports.ts'

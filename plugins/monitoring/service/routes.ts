@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { ADVERSE_SEVERITIES, ADVERSE_STATUSES, NexoraError, PREDICT_ACCESS, SCOPES, type AdverseEventStore, type AppEnv, type ComplianceStage, type FrontDoorContext, type RoutePolicy } from '../../../core/index.ts'
+import '../errors.ts'
 import { denyPatientContext, launchPatientRef, requireLaunchPatient } from '../../../core/security/patient-context.ts'
 import { toFhirAdverseEvent, type adverseEventService } from './adverse-events.ts'
 import type { AlertEngine } from './alerts.ts'
