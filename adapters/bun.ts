@@ -5,6 +5,8 @@
  * configured key set, or dev mode's local key as with `nexora serve`; storage is the libSQL file.
  */
 import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { startServer, type KitOptions, type NexoraConfig, type RunningServer } from '../core/index.ts'
 import { serverAuth } from '../plugins/auth-jwt/node.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
@@ -55,6 +57,7 @@ export function serveBun(options: BunServerOptions = {}): Promise<RunningBunServ
     env: (name) => Bun.env[name],
     writeErr: (line) => process.stderr.write(line + '\n'),
     readText: (path) => readFile(path, 'utf8'),
+    importModule: (spec) => import(/^\.{0,2}\//.test(spec) ? pathToFileURL(resolve(spec)).href : spec),
     handler: (nexora) => (request, server) => nexora.fetch(request, server),
     // setImmediate skips the 1 ms timer clamp before each audit group commit, as on Node.
     nexoraConfig: { getClientIp: (c) => (c.env as BunServer | undefined)?.requestIP?.(c.req.raw)?.address, assets: bunAssets(), sha256, scheduleCommit: setImmediate },

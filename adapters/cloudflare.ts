@@ -67,6 +67,7 @@ async function boot(env: WorkerEnv, options: WorkerOptions): Promise<Nexora> {
   // The same configuration as every other runtime, from the string bindings (vars and secrets): auth, limits, CORS, rate limits.
   const settings = loadConfig({ get: (name) => (typeof env[name] === 'string' ? env[name] : undefined), source: 'Worker bindings' })
   const auth = jwtAuthFromConfig(settings.auth)
+  if (settings.plugins.length > 0) throw new NexoraError('plugin.invalid', { detail: 'a Worker bundles its plugins: pass them to createWorker, not NEXORA_PLUGINS' })
   if (!auth && !options.allowAnonymous) throw new NexoraError('plugin.invalid', { detail: 'set NEXORA_JWKS (or NEXORA_JWKS_URL), NEXORA_JWT_ISSUERS and NEXORA_JWT_AUDIENCE' })
   const nexora = await createNexora({
     plugins: [d1Storage({ binding, migrate: options.migrate, sharedRateLimits: options.sharedRateLimits ?? settings.sharedRateLimits }), ...(options.models ?? [linearModel()]), ...(auth ? [auth] : []), ...(options.plugins?.(env) ?? [])],

@@ -21,6 +21,7 @@ declare const Deno: {
   serve(options: { port: number; hostname: string; onListen?: () => void }, handler: DenoHandler): DenoHttpServer
   readFile(path: string): Promise<Uint8Array>
   readTextFile(path: string): Promise<string>
+  cwd(): string
   addSignalListener(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void
   exit(code: number): never
 }
@@ -59,6 +60,7 @@ export function serveDeno(options: DenoServerOptions = {}): Promise<RunningDenoS
     env: (name) => Deno.env.get(name),
     writeErr: (line) => console.error(line),
     readText: (path) => Deno.readTextFile(path),
+    importModule: (spec) => import(/^\.{1,2}\//.test(spec) ? new URL(spec, `file://${Deno.cwd()}/`).href : spec),
     handler: (nexora) => (request, info) => nexora.fetch(request, info),
     // setImmediate skips the 1 ms timer clamp before each audit group commit, as on Node.
     nexoraConfig: { getClientIp: (c) => (c.env as DenoServeInfo | undefined)?.remoteAddr?.hostname, assets: denoAssets(), sha256, scheduleCommit: setImmediate },

@@ -10,7 +10,8 @@ import type { Duplex } from 'node:stream'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
-import { dirname, join, normalize } from 'node:path'
+import { dirname, join, normalize, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { serve, type ServerType } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { NexoraError, startServer, toProblem, type KitOptions, type NexoraConfig, type RunningServer } from '../core/index.ts'
@@ -77,6 +78,7 @@ export async function serveNode(options: NodeServerOptions = {}): Promise<Runnin
     env: (name) => process.env[name],
     writeErr: (line) => process.stderr.write(line + '\n'),
     readText: (path) => readFile(path, 'utf8'),
+    importModule: (spec) => import(/^\.{0,2}\//.test(spec) ? pathToFileURL(resolve(spec)).href : spec),
     handler: (nexora) => nexora.fetch,
     nexoraConfig: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), sha256, scheduleCommit: setImmediate },
     async plugins(config) {

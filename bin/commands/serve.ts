@@ -81,7 +81,8 @@ export const serveCommand: Command = {
     if (!signing.description) io.err('audit checkpoints are not signed: set NEXORA_AUDIT_SIGNING_KEY_FILE and NEXORA_AUDIT_WITNESSES (see docs/security.md) so a rewrite of the database is caught')
     if (auth.mode === 'configured') io.err(auth.banner)
     const running = await serveNode({
-      settings: config, models: await allModelPlugins(),
+      // The plugin modules are loaded here, resolved from the working directory (packages too), not again by the adapter.
+      settings: { ...config, plugins: [] }, models: await allModelPlugins(),
       config: { auditPublicKeys: signing.publicKeys },
       plugins: [
         ...extra, auth.plugin, ...signing.plugins, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir, config.deid.keyFile), hmac: nodeHmac }),

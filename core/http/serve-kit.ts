@@ -8,6 +8,7 @@ import { loadConfig, nexoraConfigFrom, type ServerConfig } from '../config/index
 import { createLogger } from '../memory/runtime.ts'
 import { createNexora, type Nexora, type NexoraConfig } from '../nexora.ts'
 import { definePlugin, type Plugin } from '../plugin/define-plugin.ts'
+import { pluginsFromModule } from '../plugin/plugin-module.ts'
 import { unservableVersions } from '../registry/unservable.ts'
 import type { ServerAdapterOptions } from './server-options.ts'
 
@@ -31,6 +32,8 @@ export interface ServerRuntime<Server, Handler> {
   writeErr(line: string): void
   /** Reads a text file, for `NEXORA_CONFIG`. */
   readText(path: string): Promise<string>
+  /** Imports a module the configuration's `plugins` names: a path (from the working directory) or a package. */
+  importModule(spec: string): Promise<Record<string, unknown>>
   /** Nexora's own handler in the runtime's signature (passing on what resolves the client address). */
   handler(nexora: Nexora): Handler
   listen(handler: Handler, at: { port: number; host: string; nexora: Nexora; drainMs: number }): Promise<Listener<Server>>
@@ -79,8 +82,10 @@ export async function startServer<Server, Handler>(runtime: ServerRuntime<Server
   const logger = definePlugin({
     name: 'stderr-logger', provides: 'logger', priority: -1, setup: () => createLogger({ write: (line) => runtime.writeErr(line), level: config.logLevel }),
   })
+  const named: Plugin[] = []
+  for (const spec of config.plugins) named.push(...await pluginsFromModule(await runtime.importModule(spec), spec))
   const nexora = await createNexora({
-    plugins: [...await runtime.plugins(config), logger, ...(options.plugins ?? [])],
+    plugins: [...await runtime.plugins(config), logger, ...named, ...(options.plugins ?? [])],
     config: { ...nexoraConfigFrom(config), ...runtime.nexoraConfig, checkpointIntervalMs: 300_000, ...options.config },
   })
   await options.prepare?.(nexora)

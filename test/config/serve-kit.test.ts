@@ -17,6 +17,7 @@ function fakeRuntime(vars: Record<string, string>, files: Record<string, string>
     env: (name) => vars[name],
     writeErr: (line) => calls.err.push(line),
     readText: async (path) => files[path] ?? Promise.reject(new Error('ENOENT')),
+    importModule: (spec) => import(new URL(`../fixtures/plugins/${spec}`, import.meta.url).href),
     handler: (nexora: Nexora) => (request) => nexora.fetch(request),
     nexoraConfig: {},
     plugins: async () => [memoryStorage(), linearModel()],
@@ -57,8 +58,15 @@ describe('startServer (the adapter kit)', () => {
     expect(fake.calls.listen[0]!.port).toBe(0)
     expect(fake.signals.size).toBe(0)
     await server.close()
-    await expect(startServer(fakeRuntime({ NEXORA_MAX_ROWS: 'lots' }).runtime)).rejects.toMatchObject({
+    await expect(startServer(fakeRuntime({ NEXORA_MAX_ROWS: 'lots' }).runtime, { handleSignals: false })).rejects.toMatchObject({
       code: 'config.invalid', issues: [{ path: 'limits.maxRows', message: expect.stringContaining('(from NEXORA_MAX_ROWS)') }],
     })
+  })
+
+  it('loads the plugin modules the configuration names (NEXORA_PLUGINS here) through the runtime, beside its own', async () => {
+    const fake = fakeRuntime({ NEXORA_PLUGINS: 'stumps.ts', NEXORA_LOG_LEVEL: 'silent' })
+    const server = await startServer(fake.runtime, { handleSignals: false })
+    expect(server.nexora.ports.getAll('model').map((p) => p.kind).sort()).toEqual(['linear', 'stumps'])
+    await server.close()
   })
 })
