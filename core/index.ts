@@ -8,7 +8,7 @@ export { startServer, type KitOptions, type Listener, type RunningServer, type S
 export { PredictRequestSchema } from './http/schemas.ts'
 export { definePlugin, type Plugin, type PluginContext, type PluginDefinition } from './plugin/define-plugin.ts'
 export { pluginsFromModule } from './plugin/plugin-module.ts'
-export { PORT_NAMES, type PortMap, type PortName } from './plugin/port-map.ts'
+export { CORE_PORTS, definePort, portNames, type MultiPorts, type PortMap, type PortName } from './plugin/port-map.ts'
 export { NexoraError, CORE_ERROR_CODES, defineErrorCodes, errorCodes, errorInfo, toNexoraError, safeName, fieldIssues, type ErrorCode, type ErrorCodes, type ErrorInfo, type FieldIssue } from './errors.ts'
 export { lazy } from './lazy.ts'
 export { VERSION } from './version.ts'

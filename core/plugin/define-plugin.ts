@@ -1,5 +1,5 @@
 import { NexoraError } from '../errors.ts'
-import { PORT_NAMES, type MultiPort, type PortMap, type PortName, type SinglePort } from './port-map.ts'
+import { isPort, type MultiPort, type PortMap, type PortName, type SinglePort } from './port-map.ts'
 
 /** What `setup` sees: the configuration and the ports resolved before it. */
 export interface PluginContext {
@@ -34,10 +34,9 @@ export interface PluginDefinition<P extends PortName> {
  */
 export function definePlugin<P extends PortName>(def: PluginDefinition<P>): Plugin<P> {
   if (!def.name || typeof def.name !== 'string') throw new NexoraError('plugin.invalid', { detail: 'a plugin needs a name' })
-  const ports = new Set<string>(PORT_NAMES)
-  if (!ports.has(def.provides)) throw new NexoraError('plugin.invalid', { detail: `plugin "${def.name}" provides unknown port "${String(def.provides)}"` })
+  if (!isPort(def.provides)) throw new NexoraError('plugin.invalid', { detail: `plugin "${def.name}" provides unknown port "${String(def.provides)}"` })
   for (const r of def.requires ?? []) {
-    if (!ports.has(r)) throw new NexoraError('plugin.invalid', { detail: `plugin "${def.name}" requires unknown port "${String(r)}"` })
+    if (!isPort(r)) throw new NexoraError('plugin.invalid', { detail: `plugin "${def.name}" requires unknown port "${String(r)}"` })
   }
   if (typeof def.setup !== 'function') throw new NexoraError('plugin.invalid', { detail: `plugin "${def.name}" has no setup()` })
   return Object.freeze({ name: def.name, provides: def.provides, requires: Object.freeze([...(def.requires ?? [])]), priority: def.priority ?? 0, setup: def.setup })

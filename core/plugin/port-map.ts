@@ -1,3 +1,4 @@
+import { NexoraError } from '../errors.ts'
 import type { AuditSink, CheckpointSigner, CheckpointWitness } from '../ports/audit.ts'
 import type { Authenticator } from '../ports/authenticator.ts'
 import type { ComplianceStage } from '../ports/compliance.ts'
@@ -10,40 +11,88 @@ import type { AdverseEventStore, PredictionLog, PredictionObserver } from '../po
 import type { RateLimitStore } from '../ports/rate-limit.ts'
 import type { Clock, Logger, MetricsRegistry, Random } from '../ports/runtime.ts'
 
-/** Every port a plugin can provide, by name. TypeScript checks `setup` returns the named one. */
-export interface PortMap {
-  modelStore: ModelStore
-  auditSink: AuditSink
-  fhirSource: FhirSource
-  featureStore: FeatureStore
-  rateLimitStore: RateLimitStore
-  clock: Clock
-  random: Random
-  logger: Logger
-  metrics: MetricsRegistry
-  model: ModelPlugin
-  complianceStage: ComplianceStage
-  authenticator: Authenticator
-  frontDoor: FrontDoor
-  predictionLog: PredictionLog
-  adverseEventStore: AdverseEventStore
-  predictionObserver: PredictionObserver
-  /** Signs audit checkpoints with a key outside the database (a key file, or a KMS). */
-  checkpointSigner: CheckpointSigner
-  /** Keeps signed checkpoints in a second place (a file, a URL, another database). */
-  checkpointWitness: CheckpointWitness
+declare const contract: unique symbol
+
+/** A port at runtime: whether many providers sit side by side. Its contract's type rides along for the compiler only. */
+export interface PortSpec<T = unknown> {
+  readonly multi: boolean
+  readonly [contract]?: T
 }
 
-export type PortName = keyof PortMap
+/** A port one provider fills: among several, the highest priority wins and the next is its fallback. */
+export const single = <T>(): PortSpec<T> & { readonly multi: false } => ({ multi: false })
+/** A port every provider fills side by side (one per model kind, stage, front door). */
+export const multi = <T>(): PortSpec<T> & { readonly multi: true } => ({ multi: true })
 
-/** Ports that many plugins provide side by side (one per model kind, one per stage). */
-export const MULTI_PORTS = ['model', 'complianceStage', 'frontDoor', 'predictionObserver', 'checkpointWitness'] as const satisfies readonly PortName[]
-export type MultiPort = (typeof MULTI_PORTS)[number]
+/**
+ * Core's ports, listed once: `PortMap`, `MultiPorts` and `portNames()` are derived from this table,
+ * so a port is added here and nowhere else. Plugins add their own with `definePort`.
+ */
+export const CORE_PORTS = {
+  modelStore: single<ModelStore>(),
+  auditSink: single<AuditSink>(),
+  fhirSource: single<FhirSource>(),
+  featureStore: single<FeatureStore>(),
+  rateLimitStore: single<RateLimitStore>(),
+  clock: single<Clock>(),
+  random: single<Random>(),
+  logger: single<Logger>(),
+  metrics: single<MetricsRegistry>(),
+  model: multi<ModelPlugin>(),
+  complianceStage: multi<ComplianceStage>(),
+  authenticator: single<Authenticator>(),
+  frontDoor: multi<FrontDoor>(),
+  predictionLog: single<PredictionLog>(),
+  adverseEventStore: single<AdverseEventStore>(),
+  predictionObserver: multi<PredictionObserver>(),
+  /** Signs audit checkpoints with a key outside the database (a key file, or a KMS). */
+  checkpointSigner: single<CheckpointSigner>(),
+  /** Keeps signed checkpoints in a second place (a file, a URL, another database). */
+  checkpointWitness: multi<CheckpointWitness>(),
+}
+
+type CoreSpecs = typeof CORE_PORTS
+type ContractOf<S> = S extends PortSpec<infer T> ? T : never
+type CorePortMap = { [K in keyof CoreSpecs]: ContractOf<CoreSpecs[K]> }
+type CoreMultiPorts = { [K in keyof CoreSpecs as CoreSpecs[K] extends { multi: true } ? K : never]: true }
+
+/**
+ * Every port a plugin can provide, by name; TypeScript checks `setup` returns the named one.
+ * Open, as Hono's `ContextVariableMap` is: a plugin merges its own port in (see `definePort`).
+ */
+export interface PortMap extends CorePortMap {}
+
+/** The ports many plugins provide side by side. Open in the same way, for a plugin's multi-port. */
+export interface MultiPorts extends CoreMultiPorts {}
+
+export type PortName = keyof PortMap & string
+export type MultiPort = keyof MultiPorts & PortName
 export type SinglePort = Exclude<PortName, MultiPort>
 
-export const PORT_NAMES: readonly PortName[] = [
-  'modelStore', 'auditSink', 'fhirSource', 'featureStore', 'rateLimitStore', 'clock', 'random', 'logger', 'metrics', 'model', 'complianceStage', 'authenticator', 'frontDoor',
-  'predictionLog', 'adverseEventStore', 'predictionObserver', 'checkpointSigner', 'checkpointWitness',
-]
+const registry = new Map<string, PortSpec>(Object.entries(CORE_PORTS))
 
-export const isMultiPort = (port: PortName): port is MultiPort => (MULTI_PORTS as readonly string[]).includes(port)
+/**
+ * Register a plugin's own port at runtime; merging into `PortMap` (and `MultiPorts` for a
+ * multi-port) types it, and the compiler holds `multi` to what `MultiPorts` says. Returns the
+ * name, for `provides` and `requires`. Registering the same port alike again is a no-op.
+ * @example
+ * export const ALERT_SINK = definePort('alertSink', { multi: true })
+ * declare module 'nexora' {
+ *   interface PortMap { alertSink: AlertSink }
+ *   interface MultiPorts { alertSink: true }
+ * }
+ */
+export function definePort<const N extends PortName>(name: N, spec: { multi: N extends MultiPort ? true : false }): N {
+  if (!/^[a-z][A-Za-z0-9]*$/.test(name)) throw new NexoraError('plugin.invalid', { detail: 'a port name is one camelCase word' })
+  const known = registry.get(name)
+  if (known && known.multi !== spec.multi) throw new NexoraError('plugin.invalid', { detail: `port "${name}" is already registered as a ${known.multi ? 'multi' : 'single'} port` })
+  registry.set(name, Object.freeze({ multi: spec.multi }))
+  return name
+}
+
+/** Every registered port: core's, in table order, then each plugin's as it was defined. */
+export const portNames = (): PortName[] => [...registry.keys()] as PortName[]
+
+export const isPort = (name: string): name is PortName => registry.has(name)
+
+export const isMultiPort = (port: PortName): port is MultiPort => registry.get(port)?.multi === true

@@ -1,6 +1,6 @@
 import { NexoraError } from '../errors.ts'
 import type { Plugin, PluginContext } from './define-plugin.ts'
-import { isMultiPort, PORT_NAMES, type MultiPort, type PortMap, type PortName, type SinglePort } from './port-map.ts'
+import { isMultiPort, portNames, type MultiPort, type PortMap, type PortName, type SinglePort } from './port-map.ts'
 
 export interface ResolvedPorts {
   get<K extends SinglePort>(port: K): PortMap[K]
@@ -89,6 +89,6 @@ export async function resolvePlugins(plugins: Plugin[], config: Record<string, u
     }
   }
 
-  for (const port of PORT_NAMES) await start(port, [])
+  for (const port of portNames()) await start(port, [])
   return { get: ctx.get, getAll: ctx.getAll, has: (port) => single.has(port) || (multi.get(port)?.length ?? 0) > 0, providers }
 }
