@@ -1,5 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
-import { FEEDBACK_ACTION, SCOPES, type AppEnv, type AuditEvent, type AuditFilter, type FrontDoorContext, type RoutePolicy } from '../../../core/index.ts'
+import {
+  FEEDBACK_ACTION, SCOPES, type AppEnv, type AuditEvent, type AuditFilter, type FeedbackEventContext, type FrontDoorContext, type RoutePolicy,
+} from '../../../core/index.ts'
 
 export interface OverrideRate {
   model: string
@@ -37,19 +39,21 @@ export function overrideRates(feedback: AuditEvent[], responses: AuditEvent[]): 
   }
   for (const e of responses) if (e.outcome === 'success' && e.model && (e.context as Ctx).via === 'cds-hooks') row(e.model, e.version ?? null).assessments++
   const latest = new Map<string, AuditEvent>()
+  // Stored events are data, not checked types: every field is read defensively.
+  const feedbackOf = (e: AuditEvent) => e.context as Partial<FeedbackEventContext>
   for (const e of feedback) {
-    const c = e.context as Ctx
+    const c = feedbackOf(e)
     const card = `${String(c.model)}\u0000${String(c.card)}`
     if ((latest.get(card)?.seq ?? -1) < e.seq) latest.set(card, e)
   }
   const reasons = new Map<string, Map<string, { system: string | null; code: string; count: number }>>()
   for (const e of latest.values()) {
-    const c = e.context as Ctx
+    const c = feedbackOf(e)
     const r = row(String(c.model), typeof c.version === 'string' ? c.version : null)
     r.cards++
     if (c.outcome === 'accepted') { r.accepted++; continue }
     r.overridden++
-    const coding = c.reason as { system?: string; code?: string } | null
+    const coding = c.reason
     const byCode = reasons.get(keyOf(r.model, r.version)) ?? reasons.set(keyOf(r.model, r.version), new Map()).get(keyOf(r.model, r.version))!
     const k = coding?.code ? `${coding.system ?? ''}|${coding.code}` : 'none'
     const entry = byCode.get(k) ?? byCode.set(k, { system: coding?.system ?? null, code: coding?.code ?? 'none', count: 0 }).get(k)!
