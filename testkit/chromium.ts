@@ -30,4 +30,4 @@ export function recordRequests(page: Page): Recorded[] {
   return seen
 }
 
-export { staticServer } from '../examples/browser/static-server.ts'
+export { staticServer } from '../devtools/static-server.ts'

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { buildBrowserExample } from './build.ts'
-import { staticServer } from './static-server.ts'
+import { staticServer } from '../../devtools/static-server.ts'
 
 /** The folders the page needs, by URL prefix: the page, the build, the models and ORT's wasm files. */
 export function browserMounts(dist: string) {

@@ -6,7 +6,7 @@ import { createNexora, memoryStorage } from '../../core/index.ts'
 import { importModels } from '../../bin/demo-models.ts'
 import { buildBrowserExample } from '../../examples/browser/build.ts'
 import { browserMounts } from '../../examples/browser/serve.ts'
-import { staticServer } from '../../examples/browser/static-server.ts'
+import { staticServer } from '../../devtools/static-server.ts'
 import { onnxModel } from '../../plugins/model-onnx/index.ts'
 import { launchChromium, recordRequests } from '../../testkit/chromium.ts'
 

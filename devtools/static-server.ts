@@ -6,7 +6,8 @@ import { extname, join, normalize } from 'node:path'
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream', '.css': 'text/css', '.webmanifest': 'application/manifest+json' }
 
 /**
- * A static file server with COOP/COEP (so `crossOriginIsolated` is true and wasm threads work).
+ * A static file server with COOP/COEP (so `crossOriginIsolated` is true and wasm threads work),
+ * for the browser example and the browser tests; a dev tool, so neither imports the other.
  * `mounts` maps a URL prefix to a folder, e.g. `{ '/': 'dist', '/ort/': 'node_modules/onnxruntime-web/dist' }`.
  */
 export async function staticServer(mounts: Record<string, string>, port = 0) {
