@@ -43,7 +43,7 @@ function bunAssets(): NexoraConfig['assets'] {
     const file = path.replace(/^docs\//, '')
     if (!/^[\w.-]+$/.test(file) || file.startsWith('.')) return undefined
     const blob = Bun.file(new URL(file, root).pathname)
-    return await blob.exists() ? new Response(blob, { headers: { 'cache-control': 'public, max-age=86400' } }) : undefined
+    return (await blob.exists()) ? new Response(blob, { headers: { 'cache-control': 'public, max-age=86400' } }) : undefined
   }
 }
 
@@ -53,36 +53,51 @@ function bunAssets(): NexoraConfig['assets'] {
  * const { url } = await serveBun({ prepare: (nexora) => importModels(nexora).then(() => {}) })
  */
 export function serveBun(options: BunServerOptions = {}): Promise<RunningBunServer> {
-  return startServer<BunServer, BunHandler>({
-    env: (name) => Bun.env[name],
-    writeErr: (line) => process.stderr.write(line + '\n'),
-    readText: (path) => readFile(path, 'utf8'),
-    importModule: (spec) => import(/^\.{0,2}\//.test(spec) ? pathToFileURL(resolve(spec)).href : spec),
-    handler: (nexora) => (request, server) => nexora.fetch(request, server),
-    // setImmediate skips the 1 ms timer clamp before each audit group commit, as on Node.
-    nexoraConfig: { getClientIp: (c) => (c.env as BunServer | undefined)?.requestIP?.(c.req.raw)?.address, assets: bunAssets(), sha256, scheduleCommit: setImmediate },
-    async plugins(config) {
-      // Tokens are always verified: the configured key set, or in dev mode a local dev key; production
-      // without a key set refuses to start. An authenticator plugin passed in wins.
-      const auth = options.plugins?.some((p) => p.provides === 'authenticator') ? undefined : await serverAuth(config)
-      if (auth) process.stderr.write(auth.banner + '\n')
-      const storage = sqlStorage({ url: config.storage.url, durability: config.storage.durability, sha256, sharedRateLimits: config.sharedRateLimits })
-      return [storage, ...(options.models ?? [linearModel()]), ...(auth ? [auth.plugin] : [])]
+  return startServer<BunServer, BunHandler>(
+    {
+      env: (name) => Bun.env[name],
+      writeErr: (line) => process.stderr.write(`${line}\n`),
+      readText: (path) => readFile(path, 'utf8'),
+      importModule: (spec) => import(/^\.{0,2}\//.test(spec) ? pathToFileURL(resolve(spec)).href : spec),
+      handler: (nexora) => (request, server) => nexora.fetch(request, server),
+      // setImmediate skips the 1 ms timer clamp before each audit group commit, as on Node.
+      nexoraConfig: {
+        getClientIp: (c) => (c.env as BunServer | undefined)?.requestIP?.(c.req.raw)?.address,
+        assets: bunAssets(),
+        sha256,
+        scheduleCommit: setImmediate,
+      },
+      async plugins(config) {
+        // Tokens are always verified: the configured key set, or in dev mode a local dev key; production
+        // without a key set refuses to start. An authenticator plugin passed in wins.
+        const auth = options.plugins?.some((p) => p.provides === 'authenticator') ? undefined : await serverAuth(config)
+        if (auth) process.stderr.write(`${auth.banner}\n`)
+        const storage = sqlStorage({ url: config.storage.url, durability: config.storage.durability, sha256, sharedRateLimits: config.sharedRateLimits })
+        return [storage, ...(options.models ?? [linearModel()]), ...(auth ? [auth.plugin] : [])]
+      },
+      async listen(fetch, { port, host }) {
+        // development: false, or an unexpected throw would answer with Bun's error page and its stack trace.
+        const server = Bun.serve({ port, hostname: host, development: false, fetch })
+        return {
+          server,
+          hostname: server.hostname,
+          port: server.port,
+          // stop() refuses new connections and resolves when the open ones have finished; past the deadline, stop(true) closes the rest.
+          async stop(drainMs) {
+            let deadline: ReturnType<typeof setTimeout> | undefined
+            await Promise.race([
+              server.stop(),
+              new Promise<void>((resolve) => {
+                deadline = setTimeout(() => resolve(server.stop(true)), drainMs)
+              }),
+            ])
+            clearTimeout(deadline)
+          },
+        }
+      },
+      onSignal: (signal, run) => process.once(signal, run),
+      exit: (code) => process.exit(code),
     },
-    async listen(fetch, { port, host }) {
-      // development: false, or an unexpected throw would answer with Bun's error page and its stack trace.
-      const server = Bun.serve({ port, hostname: host, development: false, fetch })
-      return {
-        server, hostname: server.hostname, port: server.port,
-        // stop() refuses new connections and resolves when the open ones have finished; past the deadline, stop(true) closes the rest.
-        async stop(drainMs) {
-          let deadline: ReturnType<typeof setTimeout> | undefined
-          await Promise.race([server.stop(), new Promise<void>((resolve) => { deadline = setTimeout(() => resolve(server.stop(true)), drainMs) })])
-          clearTimeout(deadline)
-        },
-      }
-    },
-    onSignal: (signal, run) => process.once(signal, run),
-    exit: (code) => process.exit(code),
-  }, options)
+    options,
+  )
 }

@@ -31,7 +31,12 @@ export type RunningNodeServer = RunningServer<ServerType>
 /** node:crypto's synchronous SHA-256: the same digest as WebCrypto without a thread-pool hop. */
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest())
 
-const MIME: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.html': 'text/html; charset=utf-8' }
+const MIME: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.html': 'text/html; charset=utf-8',
+}
 
 /** Serve `docs/<file>` from the swagger-ui-dist package, read once per file. */
 function nodeAssets(): NexoraConfig['assets'] {
@@ -40,7 +45,7 @@ function nodeAssets(): NexoraConfig['assets'] {
   return async (path) => {
     const file = normalize(path.replace(/^docs\//, ''))
     if (file.startsWith('..') || file.includes('/')) return undefined
-    const bytes = cache.get(file) ?? await readFile(join(root, file)).catch(() => undefined)
+    const bytes = cache.get(file) ?? (await readFile(join(root, file)).catch(() => undefined))
     if (!bytes) return undefined
     cache.set(file, bytes)
     const type = MIME[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream'
@@ -54,18 +59,24 @@ function answerClientErrors(server: ServerType) {
     if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy()
     const problem = toProblem(new NexoraError(error.code === 'HPE_HEADER_OVERFLOW' ? 'request.headers_too_large' : 'request.invalid'))
     const body = JSON.stringify(problem)
-    socket.end(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+    socket.end(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    )
   })
 }
 
 /** Close the listener: each keep-alive socket as soon as it is idle (a busy one finishes its response first), every one after the deadline. */
-const stopHttp = (server: ServerType, drainMs: number) => new Promise<void>((resolve) => {
-  server.close(() => resolve())
-  const sweep = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 25)
-  const deadline = setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), drainMs)
-  server.once('close', () => { clearInterval(sweep); clearTimeout(deadline) })
-  if ('closeIdleConnections' in server) server.closeIdleConnections()
-})
+const stopHttp = (server: ServerType, drainMs: number) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    const sweep = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 25)
+    const deadline = setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), drainMs)
+    server.once('close', () => {
+      clearInterval(sweep)
+      clearTimeout(deadline)
+    })
+    if ('closeIdleConnections' in server) server.closeIdleConnections()
+  })
 
 /**
  * @example
@@ -74,34 +85,42 @@ const stopHttp = (server: ServerType, drainMs: number) => new Promise<void>((res
 export async function serveNode(options: NodeServerOptions = {}): Promise<RunningNodeServer> {
   let grpcNode: typeof import('../plugins/grpc/node.ts') | undefined
   let grpc: NodeServerOptions['grpc']
-  return startServer<ServerType, NodeHandler>({
-    env: (name) => process.env[name],
-    writeErr: (line) => process.stderr.write(line + '\n'),
-    readText: (path) => readFile(path, 'utf8'),
-    importModule: (spec) => import(/^\.{0,2}\//.test(spec) ? pathToFileURL(resolve(spec)).href : spec),
-    handler: (nexora) => nexora.fetch,
-    nexoraConfig: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), sha256, scheduleCommit: setImmediate },
-    async plugins(config) {
-      grpc = options.grpc ?? (config.grpcPort === undefined ? undefined : { port: config.grpcPort })
-      // Loaded only when asked for: connect-node and the generated code stay out of a plain REST server.
-      grpcNode = grpc ? await import('../plugins/grpc/node.ts') : undefined
-      const grpcDoor = grpcNode && !options.plugins?.some((p) => p.name === grpcNode!.GRPC_PLUGIN) ? [grpcNode.grpc()] : []
-      const storage = sqlStorage({ url: config.storage.url, durability: config.storage.durability, sha256, sharedRateLimits: config.sharedRateLimits })
-      return [storage, ...(options.models ?? [linearModel()]), ...grpcDoor]
+  return startServer<ServerType, NodeHandler>(
+    {
+      env: (name) => process.env[name],
+      writeErr: (line) => process.stderr.write(`${line}\n`),
+      readText: (path) => readFile(path, 'utf8'),
+      importModule: (spec) => import(/^\.{0,2}\//.test(spec) ? pathToFileURL(resolve(spec)).href : spec),
+      handler: (nexora) => nexora.fetch,
+      nexoraConfig: { getClientIp: (c) => getConnInfo(c).remote.address, assets: nodeAssets(), sha256, scheduleCommit: setImmediate },
+      async plugins(config) {
+        grpc = options.grpc ?? (config.grpcPort === undefined ? undefined : { port: config.grpcPort })
+        // Loaded only when asked for: connect-node and the generated code stay out of a plain REST server.
+        grpcNode = grpc ? await import('../plugins/grpc/node.ts') : undefined
+        const grpcDoor = grpcNode && !options.plugins?.some((p) => p.name === grpcNode!.GRPC_PLUGIN) ? [grpcNode.grpc()] : []
+        const storage = sqlStorage({ url: config.storage.url, durability: config.storage.durability, sha256, sharedRateLimits: config.sharedRateLimits })
+        return [storage, ...(options.models ?? [linearModel()]), ...grpcDoor]
+      },
+      async listen(fetch, { port, host, nexora, drainMs }) {
+        const server = await new Promise<ServerType>((resolve) => {
+          const s = serve({ fetch, port, hostname: host }, () => resolve(s))
+        })
+        answerClientErrors(server)
+        const h2c = await grpcNode?.listenGrpc(nexora, { ...grpc, host: grpc?.host ?? host, fallback: fetch, drainMs })
+        const address = server.address() as AddressInfo
+        return {
+          server,
+          hostname: address.address,
+          port: address.port,
+          ...(h2c ? { grpcUrl: h2c.url } : {}),
+          stop: async (ms) => {
+            await Promise.all([h2c?.close(), stopHttp(server, ms)])
+          },
+        }
+      },
+      onSignal: (signal, run) => process.once(signal, run),
+      exit: (code) => process.exit(code),
     },
-    async listen(fetch, { port, host, nexora, drainMs }) {
-      const server = await new Promise<ServerType>((resolve) => {
-        const s = serve({ fetch, port, hostname: host }, () => resolve(s))
-      })
-      answerClientErrors(server)
-      const h2c = await grpcNode?.listenGrpc(nexora, { ...grpc, host: grpc?.host ?? host, fallback: fetch, drainMs })
-      const address = server.address() as AddressInfo
-      return {
-        server, hostname: address.address, port: address.port, ...(h2c ? { grpcUrl: h2c.url } : {}),
-        stop: async (ms) => { await Promise.all([h2c?.close(), stopHttp(server, ms)]) },
-      }
-    },
-    onSignal: (signal, run) => process.once(signal, run),
-    exit: (code) => process.exit(code),
-  }, options)
+    options,
+  )
 }

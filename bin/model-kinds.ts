@@ -19,8 +19,10 @@ export type ModelKind = keyof typeof MODEL_KINDS
 /** Every shipped model plugin, for servers that serve every shipped model. Engines still load on first use. */
 export async function allModelPlugins(): Promise<Plugin[]> {
   const { definePlugin } = await import('../core/index.ts')
-  return Promise.all(Object.entries(MODEL_KINDS).map(async ([kind, load]) => {
-    const plugin = await load()
-    return definePlugin({ name: `model-${kind}`, provides: 'model', setup: () => plugin })
-  }))
+  return Promise.all(
+    Object.entries(MODEL_KINDS).map(async ([kind, load]) => {
+      const plugin = await load()
+      return definePlugin({ name: `model-${kind}`, provides: 'model', setup: () => plugin })
+    }),
+  )
 }

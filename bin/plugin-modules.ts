@@ -17,7 +17,7 @@ export function pluginModuleUrl(spec: string, cwd = process.cwd()): string {
 /** Import a plugin module by path or package name; one that cannot be loaded is `plugin.invalid`, naming it. */
 export async function importPluginModule(spec: string, cwd = process.cwd()): Promise<Record<string, unknown>> {
   try {
-    return await import(pluginModuleUrl(spec, cwd)) as Record<string, unknown>
+    return (await import(pluginModuleUrl(spec, cwd))) as Record<string, unknown>
   } catch (cause) {
     throw new NexoraError('plugin.invalid', { detail: `cannot load plugin module "${spec}": ${(cause as Error).message}`, cause })
   }
@@ -30,6 +30,6 @@ export async function importPluginModule(spec: string, cwd = process.cwd()): Pro
  */
 export async function loadPluginModules(specs: string[], cwd = process.cwd()): Promise<Plugin[]> {
   const out: Plugin[] = []
-  for (const spec of specs) out.push(...await pluginsFromModule(await importPluginModule(spec, cwd), spec))
+  for (const spec of specs) out.push(...(await pluginsFromModule(await importPluginModule(spec, cwd), spec)))
   return out
 }

@@ -40,7 +40,9 @@ export async function monitoringPlugins(config: ServerConfig, io: Err) {
     io.err('monitoring is off: set NEXORA_MONITORING_KEY_FILE to turn on the prediction log and the monitoring reports')
     return []
   }
-  const settings = config.monitoring.configFile ? await readJson<Omit<MonitoringOptions, 'key' | 'hmac'>>(config.monitoring.configFile, 'monitoring settings') : {}
+  const settings = config.monitoring.configFile
+    ? await readJson<Omit<MonitoringOptions, 'key' | 'hmac'>>(config.monitoring.configFile, 'monitoring settings')
+    : {}
   return monitoring({ evaluateEveryMs: 5 * 60_000, fairnessAttributes: ['sex'], ...settings, key, hmac: nodeHmac })
 }
 
@@ -69,7 +71,9 @@ export function webUiPlugins(config: ServerConfig, devToken: string | undefined,
   const connectSrc = (...urls: string[]) => [...urls, ...(smart?.issuers ?? [])].map((u) => new URL(u).origin).concat(extra)
   if (!config.production && devToken) return [webUi({ ...common, signIn: { mode: 'dev', token: async () => devToken }, connectSrc: connectSrc() })]
   if (oidc.issuer && oidc.clientId) {
-    return [webUi({ ...common, signIn: { mode: 'oidc', issuer: oidc.issuer, clientId: oidc.clientId, scope: oidc.scope }, connectSrc: connectSrc(oidc.issuer) })]
+    return [
+      webUi({ ...common, signIn: { mode: 'oidc', issuer: oidc.issuer, clientId: oidc.clientId, scope: oidc.scope }, connectSrc: connectSrc(oidc.issuer) }),
+    ]
   }
   io.err('the web UI is off: set NEXORA_OIDC_ISSUER and NEXORA_OIDC_CLIENT_ID to serve it in production')
   return []

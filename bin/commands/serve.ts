@@ -25,16 +25,29 @@ const portFlag = (value: string | undefined, flag: string) => {
 /** The dev FHIR server's port: the configured one, `false` for none, else the next port (a free one when the server's is 0). */
 const devFhirPort = (config: ServerConfig) => config.fhir.devServer.port ?? (config.port === 0 ? 0 : config.port + 1)
 
-function banner(io: Io, production: boolean, running: Awaited<ReturnType<typeof serveNode>>, fhir: Awaited<ReturnType<typeof fhirSetup>>, dev?: { token?: string; tokenFile?: string }) {
+function banner(
+  io: Io,
+  production: boolean,
+  running: Awaited<ReturnType<typeof serveNode>>,
+  fhir: Awaited<ReturnType<typeof fhirSetup>>,
+  dev?: { token?: string; tokenFile?: string },
+) {
   const base = running.url.replace('127.0.0.1', 'localhost')
-  io.err(`Nexora is listening on ${base} (${production ? 'production' : 'dev mode'})
-  Web UI:   ${base}/
-  API docs: ${base}/docs${running.grpcUrl ? `\n  gRPC:     ${running.grpcUrl} (h2c)` : ''}${fhir.description ? `\n  FHIR:     ${fhir.description}` : ''}${fhir.smart ? `\n  SMART launch demo: ${fhir.smart.launchDemo}` : ''}`)
+  const lines = [
+    `Nexora is listening on ${base} (${production ? 'production' : 'dev mode'})`,
+    `  Web UI:   ${base}/`,
+    `  API docs: ${base}/docs`,
+    ...(running.grpcUrl ? [`  gRPC:     ${running.grpcUrl} (h2c)`] : []),
+    ...(fhir.description ? [`  FHIR:     ${fhir.description}`] : []),
+    ...(fhir.smart ? [`  SMART launch demo: ${fhir.smart.launchDemo}`] : []),
+  ]
+  io.err(lines.join('\n'))
   if (!dev?.token || !dev.tokenFile) return
+  const features = '{"age":71,"sex":"F","systolic_bp":150,"hba1c":8.1,"egfr":48,"prior_admissions":2,"length_of_stay":6,"on_anticoagulant":true}'
   io.err(`  Dev token (also in ${dev.tokenFile}; valid 30 days; \`nexora keys dev\` makes it without a server):
     ${dev.token}
   Try:      curl -X POST ${base}/predict -H 'content-type: application/json' -H "authorization: Bearer $(cat ${dev.tokenFile})" \\
-              -d '{"model":"readmission-risk","rows":[{"patientId":"demo-1","features":{"age":71,"sex":"F","systolic_bp":150,"hba1c":8.1,"egfr":48,"prior_admissions":2,"length_of_stay":6,"on_anticoagulant":true}}],"explain":true}'`)
+              -d '{"model":"readmission-risk","rows":[{"patientId":"demo-1","features":${features}}],"explain":true}'`)
 }
 
 export const serveCommand: Command = {
@@ -60,11 +73,19 @@ export const serveCommand: Command = {
   \`nexora config check\` validates a configuration and \`nexora config print\` shows the effective one.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
-      config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'grpc-port': { type: 'string' },
-      plugin: { type: 'string', multiple: true }, production: { type: 'boolean' },
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      'grpc-port': { type: 'string' },
+      plugin: { type: 'string', multiple: true },
+      production: { type: 'boolean' },
     })
     const config = await loadServeConfig(values.config, {
-      port: portFlag(values.port, '--port'), host: values.host, storage: { url: values.db }, grpcPort: portFlag(values['grpc-port'], '--grpc-port'),
+      port: portFlag(values.port, '--port'),
+      host: values.host,
+      storage: { url: values.db },
+      grpcPort: portFlag(values['grpc-port'], '--grpc-port'),
       production: values.production ? true : undefined,
     })
     const extra = await loadPluginModules([...config.plugins, ...(values.plugin ?? [])])
@@ -74,19 +95,37 @@ export const serveCommand: Command = {
     const auth = await serverAuth(config, { trusted: smart ? [{ issuers: smart.issuers, jwks: smart.jwks }] : [] })
     // REST /v2 and gRPC's inference service share one statistics and load/unload state.
     const oipState = createOipState()
-    const signing = await auditSigningPlugins({
-      keyFile: config.audit.signingKeyFile, witnesses: config.audit.witnesses.join(',') || undefined,
-      publicKeysFile: config.audit.publicKeysFile, witnessToken: config.audit.witnessToken,
-    }, production ? undefined : { dataDir })
-    if (!signing.description) io.err('audit checkpoints are not signed: set NEXORA_AUDIT_SIGNING_KEY_FILE and NEXORA_AUDIT_WITNESSES (see docs/security.md) so a rewrite of the database is caught')
+    const signing = await auditSigningPlugins(
+      {
+        keyFile: config.audit.signingKeyFile,
+        witnesses: config.audit.witnesses.join(',') || undefined,
+        publicKeysFile: config.audit.publicKeysFile,
+        witnessToken: config.audit.witnessToken,
+      },
+      production ? undefined : { dataDir },
+    )
+    if (!signing.description)
+      io.err(
+        'audit checkpoints are not signed: set NEXORA_AUDIT_SIGNING_KEY_FILE and NEXORA_AUDIT_WITNESSES (see docs/security.md) ' +
+          'so a rewrite of the database is caught',
+      )
     if (auth.mode === 'configured') io.err(auth.banner)
     const running = await serveNode({
       // The plugin modules are loaded here, resolved from the working directory (packages too), not again by the adapter.
-      settings: { ...config, plugins: [] }, models: await allModelPlugins(),
+      settings: { ...config, plugins: [] },
+      models: await allModelPlugins(),
       config: { auditPublicKeys: signing.publicKeys },
       plugins: [
-        ...extra, auth.plugin, ...signing.plugins, ...fhir.plugins, phiGuard(), phiEndpoints({ key: await loadDeidKey(production, dataDir, config.deid.keyFile), hmac: nodeHmac }),
-        ...await monitoringPlugins(config, io), oip({ state: oipState }), grpc({ state: oipState }), ...await cdsHooksPlugins(config),
+        ...extra,
+        auth.plugin,
+        ...signing.plugins,
+        ...fhir.plugins,
+        phiGuard(),
+        phiEndpoints({ key: await loadDeidKey(production, dataDir, config.deid.keyFile), hmac: nodeHmac }),
+        ...(await monitoringPlugins(config, io)),
+        oip({ state: oipState }),
+        grpc({ state: oipState }),
+        ...(await cdsHooksPlugins(config)),
         ...webUiPlugins(config, auth.token, io, smart),
       ],
       ...(config.grpcPort !== undefined ? { grpc: { port: config.grpcPort } } : {}),

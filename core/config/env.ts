@@ -14,7 +14,12 @@ export interface EnvVariable {
   aliases?: string[]
 }
 
-const v = (name: string, path: string, kind: EnvKind = 'string', aliases?: string[]): EnvVariable => ({ name, path: path.split('.'), kind, ...(aliases ? { aliases } : {}) })
+const v = (name: string, path: string, kind: EnvKind = 'string', aliases?: string[]): EnvVariable => ({
+  name,
+  path: path.split('.'),
+  kind,
+  ...(aliases ? { aliases } : {}),
+})
 
 export const ENV_VARIABLES: readonly EnvVariable[] = [
   v('PORT', 'port', 'int'),
@@ -78,11 +83,19 @@ const FALSE = new Set(['0', 'false', 'no', 'off'])
 export function parseEnvValue(kind: EnvKind, text: string): unknown {
   const trimmed = text.trim()
   switch (kind) {
-    case 'string': return trimmed
-    case 'int': return trimmed === '' ? Number.NaN : Number(trimmed)
-    case 'bool': return TRUE.has(trimmed.toLowerCase()) ? true : FALSE.has(trimmed.toLowerCase()) ? false : trimmed
-    case 'list': return trimmed.split(',').map((s) => s.trim()).filter(Boolean)
-    case 'port-or-off': return FALSE.has(trimmed.toLowerCase()) || trimmed === 'none' ? false : Number(trimmed)
+    case 'string':
+      return trimmed
+    case 'int':
+      return trimmed === '' ? Number.NaN : Number(trimmed)
+    case 'bool':
+      return TRUE.has(trimmed.toLowerCase()) ? true : FALSE.has(trimmed.toLowerCase()) ? false : trimmed
+    case 'list':
+      return trimmed
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    case 'port-or-off':
+      return FALSE.has(trimmed.toLowerCase()) || trimmed === 'none' ? false : Number(trimmed)
     case 'json':
       try {
         return JSON.parse(trimmed)

@@ -27,7 +27,7 @@ function merge(base: unknown, over: unknown): unknown {
 
 function setPath(target: Json, path: string[], value: unknown) {
   let node = target
-  for (const key of path.slice(0, -1)) node = isObject(node[key]) ? node[key] as Json : (node[key] = {}) as Json
+  for (const key of path.slice(0, -1)) node = isObject(node[key]) ? (node[key] as Json) : ((node[key] = {}) as Json)
   node[path.at(-1)!] = value
 }
 
@@ -56,7 +56,13 @@ function withEnvKeySet(file: unknown, env: Json): unknown {
   return { ...file, auth: Object.fromEntries(Object.entries(file.auth).filter(([k]) => !JWKS_KEYS.includes(k))) }
 }
 
-interface RawIssue { code: string; path: PropertyKey[]; message: string; keys?: string[]; errors?: RawIssue[][] }
+interface RawIssue {
+  code: string
+  path: PropertyKey[]
+  message: string
+  keys?: string[]
+  errors?: RawIssue[][]
+}
 
 /**
  * A union's failure as the failures of the branch the value came closest to (`rateLimits` is an
@@ -87,7 +93,8 @@ export function checkConfig(options: LoadConfigOptions = {}): ConfigCheck {
       const keys = issue.keys?.map((k) => (path ? `${path}.${k}` : k)) ?? []
       const variable = [...env.sources].find(([p]) => path === p || path.startsWith(`${p}.`))?.[1]
       if (keys.length > 0) for (const key of keys) issues.push({ path: key, message: 'unknown key (a typo?)' })
-      else if (!issues.some((i) => i.path === path)) issues.push({ path: path || '(root)', message: variable ? `${issue.message} (from ${variable})` : issue.message })
+      else if (!issues.some((i) => i.path === path))
+        issues.push({ path: path || '(root)', message: variable ? `${issue.message} (from ${variable})` : issue.message })
     }
   }
   return issues.length > 0 || !parsed.success ? { ok: false, issues } : { ok: true, config: parsed.data }
@@ -106,6 +113,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
   if (result.ok) return result.config
   const source = options.source ?? 'configuration'
   throw new NexoraError('config.invalid', {
-    detail: `${source}: ${result.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues: result.issues,
+    detail: `${source}: ${result.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    issues: result.issues,
   })
 }

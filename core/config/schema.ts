@@ -15,18 +15,21 @@ const RateLimits = z.union([
 
 const Jwks = z.looseObject({ keys: z.array(z.looseObject({ kty: z.string() })) })
 
-const Auth = z.strictObject({
-  /** A JSON Web Key Set, inline. */
-  jwks: Jwks.optional(),
-  /** A file holding the key set (runtimes with a file system). */
-  jwksFile: z.string().min(1).optional(),
-  /** The issuer's JWKS endpoint. */
-  jwksUrl: z.url().optional(),
-  issuers: list.default([]),
-  audience: z.string().min(1).optional(),
-}).refine((a) => [a.jwks, a.jwksFile, a.jwksUrl].filter((v) => v !== undefined).length <= 1, {
-  message: 'give one key set: jwks, jwksFile or jwksUrl', path: ['jwks'],
-})
+const Auth = z
+  .strictObject({
+    /** A JSON Web Key Set, inline. */
+    jwks: Jwks.optional(),
+    /** A file holding the key set (runtimes with a file system). */
+    jwksFile: z.string().min(1).optional(),
+    /** The issuer's JWKS endpoint. */
+    jwksUrl: z.url().optional(),
+    issuers: list.default([]),
+    audience: z.string().min(1).optional(),
+  })
+  .refine((a) => [a.jwks, a.jwksFile, a.jwksUrl].filter((v) => v !== undefined).length <= 1, {
+    message: 'give one key set: jwks, jwksFile or jwksUrl',
+    path: ['jwks'],
+  })
 
 const Fhir = z.strictObject({
   url: z.url().optional(),
@@ -46,9 +49,14 @@ const WebUi = z.strictObject({
   /** More origins the app may call (an OIDC token endpoint off its issuer's origin). */
   connectSrc: list.default([]),
   oidc: z.strictObject({ issuer: z.url().optional(), clientId: z.string().min(1).optional(), scope: z.string().min(1).optional() }).prefault({}),
-  smart: z.strictObject({
-    clientId: z.string().min(1).optional(), issuers: list.default([]), jwksUrl: z.url().optional(), scope: z.string().min(1).optional(),
-  }).prefault({}),
+  smart: z
+    .strictObject({
+      clientId: z.string().min(1).optional(),
+      issuers: list.default([]),
+      jwksUrl: z.url().optional(),
+      scope: z.string().min(1).optional(),
+    })
+    .prefault({}),
 })
 
 /**
@@ -69,31 +77,37 @@ export const serverConfigSchema = z.strictObject({
   logLevel: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
   /** How long shutdown waits for in-flight requests. */
   drainMs: positiveInt.default(10_000),
-  storage: z.strictObject({
-    /** `file:…` or `libsql://…` (libSQL), or `postgres://…`; default `file:./data/nexora.db`. */
-    url: z.string().min(1).optional(),
-    durability: z.enum(['full', 'normal']).default('full'),
-  }).prefault({}),
+  storage: z
+    .strictObject({
+      /** `file:…` or `libsql://…` (libSQL), or `postgres://…`; default `file:./data/nexora.db`. */
+      url: z.string().min(1).optional(),
+      durability: z.enum(['full', 'normal']).default('full'),
+    })
+    .prefault({}),
   auth: Auth.prefault({}),
   rateLimits: RateLimits.default({}),
   /** Rate-limit buckets in the database, shared by every replica (a write per request). */
   sharedRateLimits: z.boolean().default(false),
-  limits: z.strictObject({
-    maxRows: positiveInt.default(1000),
-    bodyBytes: positiveInt.default(1024 * 1024),
-    requestTimeoutMs: positiveInt.default(30_000),
-  }).prefault({}),
+  limits: z
+    .strictObject({
+      maxRows: positiveInt.default(1000),
+      bodyBytes: positiveInt.default(1024 * 1024),
+      requestTimeoutMs: positiveInt.default(30_000),
+    })
+    .prefault({}),
   cors: z.strictObject({ origins: list.default([]) }).prefault({}),
   fhir: Fhir.prefault({}),
   monitoring: z.strictObject({ keyFile: z.string().min(1).optional(), configFile: z.string().min(1).optional() }).prefault({}),
   cdsHooks: z.strictObject({ configFile: z.string().min(1).optional() }).prefault({}),
   webUi: WebUi.prefault({}),
-  audit: z.strictObject({
-    signingKeyFile: z.string().min(1).optional(),
-    witnesses: list.default([]),
-    publicKeysFile: z.string().min(1).optional(),
-    witnessToken: z.string().min(1).optional(),
-  }).prefault({}),
+  audit: z
+    .strictObject({
+      signingKeyFile: z.string().min(1).optional(),
+      witnesses: list.default([]),
+      publicKeysFile: z.string().min(1).optional(),
+      witnessToken: z.string().min(1).optional(),
+    })
+    .prefault({}),
   deid: z.strictObject({ keyFile: z.string().min(1).optional() }).prefault({}),
   /** Plugin modules to load beside the shipped ones: paths (`./my-plugin.ts`) or package names. */
   plugins: list.default([]),

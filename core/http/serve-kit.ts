@@ -65,9 +65,11 @@ export interface RunningServer<Server> {
 async function configFor(runtime: ServerRuntime<unknown, unknown>, options: ServerAdapterOptions): Promise<ServerConfig> {
   if (options.settings) return options.settings
   const path = runtime.env('NEXORA_CONFIG')
-  const file = path ? JSON.parse(await runtime.readText(path)) as unknown : undefined
+  const file = path ? (JSON.parse(await runtime.readText(path)) as unknown) : undefined
   return loadConfig({
-    file, source: path ?? 'environment', get: (name) => runtime.env(name),
+    file,
+    source: path ?? 'environment',
+    get: (name) => runtime.env(name),
     overrides: { port: options.port, host: options.host, drainMs: options.drainMs, storage: { url: options.db, durability: options.durability } },
   })
 }
@@ -80,31 +82,47 @@ async function configFor(runtime: ServerRuntime<unknown, unknown>, options: Serv
 export async function startServer<Server, Handler>(runtime: ServerRuntime<Server, Handler>, options: KitOptions<Handler> = {}): Promise<RunningServer<Server>> {
   const config = await configFor(runtime as ServerRuntime<unknown, unknown>, options)
   const logger = definePlugin({
-    name: 'stderr-logger', provides: 'logger', priority: -1, setup: () => createLogger({ write: (line) => runtime.writeErr(line), level: config.logLevel }),
+    name: 'stderr-logger',
+    provides: 'logger',
+    priority: -1,
+    setup: () => createLogger({ write: (line) => runtime.writeErr(line), level: config.logLevel }),
   })
   const named: Plugin[] = []
-  for (const spec of config.plugins) named.push(...await pluginsFromModule(await runtime.importModule(spec), spec))
+  for (const spec of config.plugins) named.push(...(await pluginsFromModule(await runtime.importModule(spec), spec)))
   const nexora = await createNexora({
-    plugins: [...await runtime.plugins(config), logger, ...named, ...(options.plugins ?? [])],
+    plugins: [...(await runtime.plugins(config)), logger, ...named, ...(options.plugins ?? [])],
     config: { ...nexoraConfigFrom(config), ...runtime.nexoraConfig, checkpointIntervalMs: 300_000, ...options.config },
   })
   await options.prepare?.(nexora)
   // A registered version no loaded plugin serves would answer 500 model.kind_unavailable: say so now, not on the first request.
   for (const v of await unservableVersions(nexora.registry, nexora.ports.getAll('model')).catch(() => [])) {
-    runtime.writeErr(`cannot serve ${v.model}@${v.version}: no loaded plugin serves kind "${v.kind}"; add it to "plugins" in nexora.config.json or pass --plugin`)
+    runtime.writeErr(
+      `cannot serve ${v.model}@${v.version}: no loaded plugin serves kind "${v.kind}"; add it to "plugins" in nexora.config.json or pass --plugin`,
+    )
   }
-  const listener = await runtime.listen(options.handler?.(nexora) ?? runtime.handler(nexora), { port: config.port, host: config.host, nexora, drainMs: config.drainMs })
+  const listener = await runtime.listen(options.handler?.(nexora) ?? runtime.handler(nexora), {
+    port: config.port,
+    host: config.host,
+    nexora,
+    drainMs: config.drainMs,
+  })
   const host = listener.hostname.includes(':') ? `[${listener.hostname}]` : listener.hostname
   let closing: Promise<void> | undefined
-  const close = () => closing ??= listener.stop(config.drainMs).then(() => nexora.close())
+  const close = () => (closing ??= listener.stop(config.drainMs).then(() => nexora.close()))
 
   if (options.handleSignals !== false) {
     const onSignal = (signal: 'SIGTERM' | 'SIGINT') => () => {
       nexora.ports.get('logger').info('server.stopping', { signal })
       // Never hang on the way out: past the drain deadline and a margin for the audit flush, exit anyway.
-      const timer = setTimeout(() => { nexora.ports.get('logger').error('server.stop_timeout', { signal }); runtime.exit(1) }, config.drainMs + 5_000)
+      const timer = setTimeout(() => {
+        nexora.ports.get('logger').error('server.stop_timeout', { signal })
+        runtime.exit(1)
+      }, config.drainMs + 5_000)
       ;(timer as { unref?: () => void }).unref?.()
-      close().then(() => runtime.exit(0), () => runtime.exit(1))
+      close().then(
+        () => runtime.exit(0),
+        () => runtime.exit(1),
+      )
     }
     runtime.onSignal('SIGTERM', onSignal('SIGTERM'))
     runtime.onSignal('SIGINT', onSignal('SIGINT'))

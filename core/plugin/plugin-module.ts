@@ -3,8 +3,11 @@ import type { ModelPlugin } from '../ports/model.ts'
 import { definePlugin, type Plugin } from './define-plugin.ts'
 
 const isPlugin = (value: unknown): value is Plugin =>
-  typeof value === 'object' && value !== null && typeof (value as Plugin).name === 'string' && typeof (value as Plugin).provides === 'string'
-  && typeof (value as Plugin).setup === 'function'
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Plugin).name === 'string' &&
+  typeof (value as Plugin).provides === 'string' &&
+  typeof (value as Plugin).setup === 'function'
 const isModelPlugin = (value: unknown): value is ModelPlugin =>
   typeof value === 'object' && value !== null && typeof (value as ModelPlugin).kind === 'string' && typeof (value as ModelPlugin).load === 'function'
 
@@ -13,7 +16,9 @@ async function toPlugins(value: unknown, spec: string): Promise<Plugin[]> {
   if (Array.isArray(value)) return (await Promise.all(value.map((v) => toPlugins(v, spec)))).flat()
   if (isPlugin(value)) return [value]
   if (isModelPlugin(value)) return [definePlugin({ name: `model-${value.kind}`, provides: 'model', setup: () => value })]
-  throw new NexoraError('plugin.invalid', { detail: `plugin module "${spec}" exports no plugin: export default a definePlugin(...), a ModelPlugin, a list, or a factory` })
+  throw new NexoraError('plugin.invalid', {
+    detail: `plugin module "${spec}" exports no plugin: export default a definePlugin(...), a ModelPlugin, a list, or a factory`,
+  })
 }
 
 /**

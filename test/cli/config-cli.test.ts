@@ -13,7 +13,11 @@ const file = (name: string, json: unknown) => {
   return path
 }
 // Only what each case sets configures it: a NEXORA_* variable in the shell must not leak in.
-const clean = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('NEXORA_') || k === 'PORT' || k === 'HOST').map((k) => [k, '']))
+const clean = Object.fromEntries(
+  Object.keys(process.env)
+    .filter((k) => k.startsWith('NEXORA_') || k === 'PORT' || k === 'HOST')
+    .map((k) => [k, '']),
+)
 const nexora = (env: Record<string, string> = {}) => cliRunner({ env: { ...clean, ...env } })
 
 describe('nexora config', () => {
@@ -35,18 +39,28 @@ describe('nexora config', () => {
   })
 
   it('print: the effective configuration with defaults and environment overrides, secrets redacted', { timeout: 60_000 }, async () => {
-    const path = file('secrets.json', { storage: { url: 'postgres://nexora:hunter2@db/nexora' }, fhir: { url: 'https://fhir.example/r4', token: 'fhir-secret' } })
+    const path = file('secrets.json', {
+      storage: { url: 'postgres://nexora:hunter2@db/nexora' },
+      fhir: { url: 'https://fhir.example/r4', token: 'fhir-secret' },
+    })
     const out = await nexora({ NEXORA_AUDIT_WITNESS_TOKEN: 'witness-secret', NEXORA_MAX_ROWS: '250' })('config', 'print', '--config', path)
     expect(out.code).toBe(0)
     for (const secret of ['hunter2', 'fhir-secret', 'witness-secret']) expect(out.stdout).not.toContain(secret)
     expect(JSON.parse(out.stdout)).toMatchObject({
-      port: 8000, limits: { maxRows: 250 }, storage: { url: 'postgres://nexora:[redacted]@db/nexora' },
-      fhir: { url: 'https://fhir.example/r4', token: '[redacted]' }, audit: { witnessToken: '[redacted]' },
+      port: 8000,
+      limits: { maxRows: 250 },
+      storage: { url: 'postgres://nexora:[redacted]@db/nexora' },
+      fhir: { url: 'https://fhir.example/r4', token: '[redacted]' },
+      audit: { witnessToken: '[redacted]' },
     })
   })
 
   it('serve refuses an invalid configuration before it starts anything, with exit 1 and the path', { timeout: 60_000 }, async () => {
-    const out = await nexora({ NEXORA_DATA_DIR: dir })('serve', '--config', file('serve-typo.json', { rateLimits: { predict: { capacity: 1, refillPerSecond: 1, burst: 2 } } }))
+    const out = await nexora({ NEXORA_DATA_DIR: dir })(
+      'serve',
+      '--config',
+      file('serve-typo.json', { rateLimits: { predict: { capacity: 1, refillPerSecond: 1, burst: 2 } } }),
+    )
     expect(out.code).toBe(1)
     expect(out.stderr).toContain('config.invalid')
     expect(out.stderr).toContain('  rateLimits.predict.burst: unknown key (a typo?)')

@@ -19,10 +19,12 @@ const plugin = new URL('../fixtures/plugins/stumps.ts', import.meta.url).pathnam
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const nexora = cliRunner({ env: { NEXORA_DATA_DIR: dir } })
 
-const predict = (server: ServeProcess) => fetch(`${server.url}/predict`, {
-  method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-  body: JSON.stringify({ model: 'stumpy', rows: [{ features: DEMO_FEATURES }] }),
-})
+const predict = (server: ServeProcess) =>
+  fetch(`${server.url}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+    body: JSON.stringify({ model: 'stumpy', rows: [{ features: DEMO_FEATURES }] }),
+  })
 
 async function stop(server: ServeProcess) {
   server.child.kill('SIGTERM')
@@ -31,9 +33,26 @@ async function stop(server: ServeProcess) {
 
 describe('plugins from the configuration', () => {
   it('train --plugin trains the plugin kind; --model-type lists only kinds that can train', { timeout: 120_000 }, async () => {
-    const csv = readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8').split('\n').slice(0, 301).join('\n')
+    const csv = readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8')
+      .split('\n')
+      .slice(0, 301)
+      .join('\n')
     writeFileSync(join(dir, 'cohort.csv'), csv)
-    const out = await nexora('train', '--plugin', plugin, '--model-type', 'stumps', '--data', join(dir, 'cohort.csv'), '--target', 'readmitted_30d', '--name', 'stumpy', '--db', db)
+    const out = await nexora(
+      'train',
+      '--plugin',
+      plugin,
+      '--model-type',
+      'stumps',
+      '--data',
+      join(dir, 'cohort.csv'),
+      '--target',
+      'readmitted_30d',
+      '--name',
+      'stumpy',
+      '--db',
+      db,
+    )
     expect(out.stderr).toBe('')
     expect(out.code).toBe(0)
     expect(JSON.parse(out.stdout)).toMatchObject({ name: 'stumpy', version: '1.0.0', kind: 'stumps', rows: 300 })
@@ -43,13 +62,17 @@ describe('plugins from the configuration', () => {
     expect(onnx.stderr).toContain('--model-type must be one of linear, deepfm, transformer, cox (more with --plugin)')
   })
 
-  it('a server without the plugin reports the version at start-up and answers 500 model.kind_unavailable saying how to add it', { timeout: 120_000 }, async () => {
+  it('a server without the plugin reports the version at start-up and answers 500 model.kind_unavailable saying how to add it', {
+    timeout: 120_000,
+  }, async () => {
     const server = await startServe(dir, { NEXORA_LOG_LEVEL: 'warn', NEXORA_DEV_FHIR_PORT: 'off' })
     try {
-      expect(server.stderr()).toContain('cannot serve stumpy@1.0.0: no loaded plugin serves kind "stumps"; add it to "plugins" in nexora.config.json or pass --plugin')
+      expect(server.stderr()).toContain(
+        'cannot serve stumpy@1.0.0: no loaded plugin serves kind "stumps"; add it to "plugins" in nexora.config.json or pass --plugin',
+      )
       const res = await predict(server)
       expect(res.status).toBe(500)
-      const problem = await res.json() as { code: string; detail: string }
+      const problem = (await res.json()) as { code: string; detail: string }
       expect(problem.code).toBe('model.kind_unavailable')
       expect(problem.detail).toContain('name it in "plugins" (nexora.config.json) or with --plugin')
     } finally {
@@ -65,7 +88,7 @@ describe('plugins from the configuration', () => {
       expect(server.stderr()).not.toContain('cannot serve')
       const res = await predict(server)
       expect(res.status).toBe(200)
-      const body = await res.json() as { model: { name: string; version: string }; predictions: { score: number }[] }
+      const body = (await res.json()) as { model: { name: string; version: string }; predictions: { score: number }[] }
       expect(body.model).toEqual({ name: 'stumpy', version: '1.0.0' })
       expect(body.predictions[0]!.score).toBeGreaterThanOrEqual(0)
     } finally {

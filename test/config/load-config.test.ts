@@ -7,10 +7,20 @@ describe('loadConfig', () => {
   it('fills every default from nothing, the same ones the servers used before', () => {
     const config = loadConfig()
     expect(config).toMatchObject({
-      production: false, port: 8000, host: '127.0.0.1', dataDir: './data', logLevel: 'info', drainMs: 10_000,
-      storage: { durability: 'full' }, auth: { issuers: [] }, rateLimits: {}, sharedRateLimits: false,
-      limits: { maxRows: 1000, bodyBytes: 1024 * 1024, requestTimeoutMs: 30_000 }, cors: { origins: [] },
-      fhir: { alg: 'ES384', devServer: { patients: 200 } }, plugins: [],
+      production: false,
+      port: 8000,
+      host: '127.0.0.1',
+      dataDir: './data',
+      logLevel: 'info',
+      drainMs: 10_000,
+      storage: { durability: 'full' },
+      auth: { issuers: [] },
+      rateLimits: {},
+      sharedRateLimits: false,
+      limits: { maxRows: 1000, bodyBytes: 1024 * 1024, requestTimeoutMs: 30_000 },
+      cors: { origins: [] },
+      fhir: { alg: 'ES384', devServer: { patients: 200 } },
+      plugins: [],
     })
     expect(config.storage.url).toBeUndefined()
   })
@@ -18,12 +28,15 @@ describe('loadConfig', () => {
   it('rejects a typo with its path instead of ignoring it', () => {
     const result = checkConfig({ file: { limits: { maxRow: 10 }, cors: { origins: ['https://a.example'] }, rateLimit: {} } })
     expect(result.ok).toBe(false)
-    expect(!result.ok && result.issues).toEqual(expect.arrayContaining([
-      { path: 'limits.maxRow', message: 'unknown key (a typo?)' },
-      { path: 'rateLimit', message: 'unknown key (a typo?)' },
-    ]))
-    expect(() => loadConfig({ file: { limits: { maxRow: 10 } }, source: 'nexora.config.json' }))
-      .toThrow(expect.objectContaining({ code: 'config.invalid', message: expect.stringContaining('nexora.config.json: limits.maxRow') }))
+    expect(!result.ok && result.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'limits.maxRow', message: 'unknown key (a typo?)' },
+        { path: 'rateLimit', message: 'unknown key (a typo?)' },
+      ]),
+    )
+    expect(() => loadConfig({ file: { limits: { maxRow: 10 } }, source: 'nexora.config.json' })).toThrow(
+      expect.objectContaining({ code: 'config.invalid', message: expect.stringContaining('nexora.config.json: limits.maxRow') }),
+    )
   })
 
   it('names the path and the variable of a value of the wrong type', () => {
@@ -48,21 +61,38 @@ describe('loadConfig', () => {
     const config = loadConfig({
       file: { port: 9000, limits: { maxRows: 50 }, cors: { origins: ['https://file.example'] }, auth: { jwksFile: './keys.json', issuers: ['https://file'] } },
       get: env({
-        PORT: '9100', NEXORA_DATA_DIR: '/srv/nexora', NEXORA_CORS_ORIGINS: 'https://a.example, https://b.example', NEXORA_SHARED_RATE_LIMITS: 'true',
-        NEXORA_JWKS_URL: 'https://idp.example/jwks', NEXORA_JWT_AUDIENCE: 'nexora', NEXORA_DEV_FHIR_PORT: 'off', NODE_ENV: 'production',
-        NEXORA_RATE_LIMITS: '{"predict":{"capacity":4000,"refillPerSecond":2000}}', NEXORA_PLUGINS: './a.ts,nexora-plugin-b',
+        PORT: '9100',
+        NEXORA_DATA_DIR: '/srv/nexora',
+        NEXORA_CORS_ORIGINS: 'https://a.example, https://b.example',
+        NEXORA_SHARED_RATE_LIMITS: 'true',
+        NEXORA_JWKS_URL: 'https://idp.example/jwks',
+        NEXORA_JWT_AUDIENCE: 'nexora',
+        NEXORA_DEV_FHIR_PORT: 'off',
+        NODE_ENV: 'production',
+        NEXORA_RATE_LIMITS: '{"predict":{"capacity":4000,"refillPerSecond":2000}}',
+        NEXORA_PLUGINS: './a.ts,nexora-plugin-b',
       }),
       overrides: { port: 0 },
     })
     expect(config).toMatchObject({
-      port: 0, production: true, dataDir: '/srv/nexora', sharedRateLimits: true, limits: { maxRows: 50 },
-      cors: { origins: ['https://a.example', 'https://b.example'] }, fhir: { devServer: { port: false } },
-      rateLimits: { predict: { capacity: 4000, refillPerSecond: 2000 } }, plugins: ['./a.ts', 'nexora-plugin-b'],
+      port: 0,
+      production: true,
+      dataDir: '/srv/nexora',
+      sharedRateLimits: true,
+      limits: { maxRows: 50 },
+      cors: { origins: ['https://a.example', 'https://b.example'] },
+      fhir: { devServer: { port: false } },
+      rateLimits: { predict: { capacity: 4000, refillPerSecond: 2000 } },
+      plugins: ['./a.ts', 'nexora-plugin-b'],
       // The environment's key set replaces the file's, whichever form each used; the file's issuers stay.
       auth: { jwksUrl: 'https://idp.example/jwks', issuers: ['https://file'], audience: 'nexora' },
     })
     expect(config.auth.jwksFile).toBeUndefined()
-    expect(nexoraConfigFrom(config)).toMatchObject({ maxRows: 50, corsOrigins: ['https://a.example', 'https://b.example'], rateLimits: { predict: { capacity: 4000 } } })
+    expect(nexoraConfigFrom(config)).toMatchObject({
+      maxRows: 50,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      rateLimits: { predict: { capacity: 4000 } },
+    })
     expect(DEFAULT_RATE_LIMITS.predict.capacity).toBeLessThan(4000)
   })
 
@@ -73,11 +103,18 @@ describe('loadConfig', () => {
 
   it('redacts tokens, private key members and URL passwords, and keeps the rest', () => {
     const config = loadConfig({
-      file: { storage: { url: 'postgres://nexora:s3cret@db:5432/nexora' }, fhir: { url: 'https://fhir.example/r4', token: 'tok' }, audit: { witnessToken: 'wt', witnesses: ['postgres://w:pw@h/db'] } },
+      file: {
+        storage: { url: 'postgres://nexora:s3cret@db:5432/nexora' },
+        fhir: { url: 'https://fhir.example/r4', token: 'tok' },
+        audit: { witnessToken: 'wt', witnesses: ['postgres://w:pw@h/db'] },
+      },
       get: env({ NEXORA_JWKS: '{"keys":[{"kty":"EC","crv":"P-384","x":"x","y":"y","d":"private"}]}', NEXORA_JWT_ISSUERS: 'i', NEXORA_JWT_AUDIENCE: 'a' }),
     })
     const printed = JSON.stringify(redactConfig(config))
     for (const secret of ['s3cret', '"tok"', '"wt"', ':pw@', 'private']) expect(printed).not.toContain(secret)
-    expect(redactConfig(config)).toMatchObject({ storage: { url: 'postgres://nexora:[redacted]@db:5432/nexora' }, fhir: { url: 'https://fhir.example/r4', token: '[redacted]' } })
+    expect(redactConfig(config)).toMatchObject({
+      storage: { url: 'postgres://nexora:[redacted]@db:5432/nexora' },
+      fhir: { url: 'https://fhir.example/r4', token: '[redacted]' },
+    })
   })
 })
