@@ -12,7 +12,7 @@ import { memoryFeatureStore } from './memory/feature-store.ts'
 import { memoryRateLimitStore } from './memory/rate-limit-store.ts'
 import { createLogger, seededRandom, systemClock } from './memory/runtime.ts'
 import type { Plugin } from './plugin/define-plugin.ts'
-import type { SinglePort } from './plugin/port-map.ts'
+import { storePorts, type SinglePort } from './plugin/port-map.ts'
 import { resolvePlugins, type ResolvedPorts } from './plugin/resolve-plugins.ts'
 import { runPrediction, type PipelineDeps } from './pipeline/run-prediction.ts'
 import type { FrontDoorContext } from './ports/front-door.ts'
@@ -162,7 +162,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     if (!audit.state().ok) {
       await audit.write([{ ts: new Date(clock.now()).toISOString(), actor: 'nexora', action: 'audit.probe', outcome: 'success', context: { failingSince: new Date(audit.state().failingSince!).toISOString() } }]).catch(() => undefined)
     }
-    for (const port of ['modelStore', 'auditSink', 'fhirSource', 'rateLimitStore', 'featureStore', 'predictionLog', 'adverseEventStore'] as const) {
+    for (const port of storePorts()) {
       if (!ports.has(port)) continue
       const impl = ports.get(port) as { health?: () => Promise<{ ok: boolean; detail?: string }> }
       const state = await (impl.health?.() ?? Promise.resolve({ ok: true })).catch(() => ({ ok: false, detail: 'health check failed' }))
@@ -223,8 +223,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
         await auditLogger.checkpoint()
       }
       await registry.close()
-      for (const port of ['modelStore', 'auditSink', 'rateLimitStore'] as const) await ports.get(port).close?.()
-      for (const port of ['predictionLog', 'adverseEventStore'] as const) if (ports.has(port)) await ports.get(port).close?.()
+      for (const port of storePorts()) if (ports.has(port)) await (ports.get(port) as { close?: () => Promise<void> }).close?.()
       await Promise.allSettled(ports.getAll('checkpointWitness').map((w) => w.close?.()))
     },
   }

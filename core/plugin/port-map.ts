@@ -16,11 +16,13 @@ declare const contract: unique symbol
 /** A port at runtime: whether many providers sit side by side. Its contract's type rides along for the compiler only. */
 export interface PortSpec<T = unknown> {
   readonly multi: boolean
+  /** A store: `/health` reports it (with its `health()`, if any) and `close()` closes it. */
+  readonly store?: boolean
   readonly [contract]?: T
 }
 
 /** A port one provider fills: among several, the highest priority wins and the next is its fallback. */
-export const single = <T>(): PortSpec<T> & { readonly multi: false } => ({ multi: false })
+export const single = <T>(options: { store?: true } = {}): PortSpec<T> & { readonly multi: false } => ({ multi: false, ...options })
 /** A port every provider fills side by side (one per model kind, stage, front door). */
 export const multi = <T>(): PortSpec<T> & { readonly multi: true } => ({ multi: true })
 
@@ -29,11 +31,11 @@ export const multi = <T>(): PortSpec<T> & { readonly multi: true } => ({ multi: 
  * so a port is added here and nowhere else. Plugins add their own with `definePort`.
  */
 export const CORE_PORTS = {
-  modelStore: single<ModelStore>(),
-  auditSink: single<AuditSink>(),
-  fhirSource: single<FhirSource>(),
-  featureStore: single<FeatureStore>(),
-  rateLimitStore: single<RateLimitStore>(),
+  modelStore: single<ModelStore>({ store: true }),
+  auditSink: single<AuditSink>({ store: true }),
+  fhirSource: single<FhirSource>({ store: true }),
+  featureStore: single<FeatureStore>({ store: true }),
+  rateLimitStore: single<RateLimitStore>({ store: true }),
   clock: single<Clock>(),
   random: single<Random>(),
   logger: single<Logger>(),
@@ -42,8 +44,8 @@ export const CORE_PORTS = {
   complianceStage: multi<ComplianceStage>(),
   authenticator: single<Authenticator>(),
   frontDoor: multi<FrontDoor>(),
-  predictionLog: single<PredictionLog>(),
-  adverseEventStore: single<AdverseEventStore>(),
+  predictionLog: single<PredictionLog>({ store: true }),
+  adverseEventStore: single<AdverseEventStore>({ store: true }),
   predictionObserver: multi<PredictionObserver>(),
   /** Signs audit checkpoints with a key outside the database (a key file, or a KMS). */
   checkpointSigner: single<CheckpointSigner>(),
@@ -82,16 +84,19 @@ const registry = new Map<string, PortSpec>(Object.entries(CORE_PORTS))
  *   interface MultiPorts { alertSink: true }
  * }
  */
-export function definePort<const N extends PortName>(name: N, spec: { multi: N extends MultiPort ? true : false }): N {
+export function definePort<const N extends PortName>(name: N, spec: { multi: N extends MultiPort ? true : false; store?: N extends MultiPort ? never : boolean }): N {
   if (!/^[a-z][A-Za-z0-9]*$/.test(name)) throw new NexoraError('plugin.invalid', { detail: 'a port name is one camelCase word' })
   const known = registry.get(name)
   if (known && known.multi !== spec.multi) throw new NexoraError('plugin.invalid', { detail: `port "${name}" is already registered as a ${known.multi ? 'multi' : 'single'} port` })
-  registry.set(name, Object.freeze({ multi: spec.multi }))
+  registry.set(name, Object.freeze({ multi: spec.multi, store: spec.store === true }))
   return name
 }
 
 /** Every registered port: core's, in table order, then each plugin's as it was defined. */
 export const portNames = (): PortName[] => [...registry.keys()] as PortName[]
+
+/** The single ports that are stores, in table order: what `/health` reports and `close()` closes. */
+export const storePorts = (): SinglePort[] => [...registry].filter(([, spec]) => spec.store && !spec.multi).map(([name]) => name as SinglePort)
 
 export const isPort = (name: string): name is PortName => registry.has(name)
 
