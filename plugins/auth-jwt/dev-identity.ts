@@ -3,7 +3,7 @@
  * a dev token signed with it. Uses node:fs, which all three provide; never imported by the plugin's
  * index, so a Worker bundle does not reach it.
  */
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose'
 
@@ -19,7 +19,10 @@ export interface DevIdentity {
 }
 
 async function readJson<T>(file: string): Promise<T | undefined> {
-  return readFile(file, 'utf8').then((t) => JSON.parse(t) as T, () => undefined)
+  return readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as T,
+    () => undefined,
+  )
 }
 
 /** The stored token's expiry (seconds) and key id, or nothing usable. */
@@ -45,9 +48,22 @@ export async function loadOrCreateDevIdentity(dir: string, now = Date.now()): Pr
   if (!stored) {
     const { privateKey, publicKey } = await generateKeyPair('ES384', { extractable: true })
     const kid = `dev-${crypto.randomUUID().slice(0, 8)}`
-    stored = { kid, privateJwk: await exportJWK(privateKey), publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES384', use: 'sig' } }
-    await writeFile(keyFile, JSON.stringify(stored), { mode: 0o600 })
-    await chmod(keyFile, 0o600)
+    const created = { kid, privateJwk: await exportJWK(privateKey), publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES384', use: 'sig' } }
+    // Replicas sharing NEXORA_DATA_DIR may start together: link() publishes one key pair atomically (it never
+    // overwrites), and every other starter reads the winner's, so all of them accept the same dev token.
+    const temp = `${keyFile}.${crypto.randomUUID()}`
+    await writeFile(temp, JSON.stringify(created), { mode: 0o600 })
+    await chmod(temp, 0o600)
+    const won = await link(temp, keyFile).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error
+        return false
+      },
+    )
+    await unlink(temp)
+    stored = won ? created : await readJson<typeof created>(keyFile)
+    if (!stored) throw new Error(`cannot read the dev key pair in ${keyFile}`)
   }
   const tokenFile = join(dir, 'dev-token')
   let token = (await readFile(tokenFile, 'utf8').catch(() => '')).trim()
@@ -56,8 +72,12 @@ export async function loadOrCreateDevIdentity(dir: string, now = Date.now()): Pr
     const key = await importJWK(stored.privateJwk, 'ES384')
     token = await new SignJWT({ scope: DEV_SCOPES, roles: ['dev'] })
       .setProtectedHeader({ alg: 'ES384', kid: stored.kid, typ: 'JWT' })
-      .setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setSubject('dev-user').setJti(crypto.randomUUID())
-      .setIssuedAt(Math.floor(now / 1000)).setExpirationTime(Math.floor(now / 1000) + TOKEN_DAYS * 86_400)
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setSubject('dev-user')
+      .setJti(crypto.randomUUID())
+      .setIssuedAt(Math.floor(now / 1000))
+      .setExpirationTime(Math.floor(now / 1000) + TOKEN_DAYS * 86_400)
       .sign(key)
     await writeFile(tokenFile, token + '\n', { mode: 0o600 })
   }
