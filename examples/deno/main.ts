@@ -4,7 +4,7 @@ import { importModels } from '../../bin/demo-models.ts'
 import { webUiFromEnv } from '../../plugins/web-ui/index.ts'
 import { folderFiles } from '../../plugins/web-ui/node.ts'
 
-// serveDeno reads PORT, HOST, NEXORA_DB and the NEXORA_JWT* / NEXORA_JWKS settings from Deno.env.
+// serveDeno reads the one configuration from Deno.env (NEXORA_CONFIG, PORT, HOST, NEXORA_DB, NEXORA_JWKS*, …: docs/configuration.md).
 const { url } = await serveDeno({
   prepare: async (nexora) => { await importModels(nexora) },
   // The web UI (site/dist, `npm run build:site`) when NEXORA_OIDC_ISSUER and NEXORA_OIDC_CLIENT_ID are set.
