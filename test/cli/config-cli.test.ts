@@ -67,6 +67,17 @@ describe('nexora config', () => {
   })
 })
 
+describe('nexora config schema', () => {
+  it('prints a JSON Schema that refuses unknown keys, for editors', { timeout: 60_000 }, async () => {
+    const out = await nexora()('config', 'schema')
+    expect(out.code).toBe(0)
+    const schema = JSON.parse(out.stdout) as { additionalProperties: boolean; properties: Record<string, { additionalProperties?: boolean }> }
+    expect(schema.additionalProperties).toBe(false)
+    expect(schema.properties.limits!.additionalProperties).toBe(false)
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['auth', 'rateLimits', 'sharedRateLimits', 'plugins']))
+  })
+})
+
 describe('nexora keys dev', () => {
   it('makes the dev key pair and a dev token in the data directory without a server, and keeps them on a second run', { timeout: 60_000 }, async () => {
     const data = join(dir, 'data')
