@@ -1,15 +1,36 @@
 import { createHash } from 'node:crypto'
 import { createNexora, type Nexora, type NexoraConfig, type Plugin } from '../../core/index.ts'
 import { sqlStorage } from '../../plugins/storage-sql/index.ts'
+import { loadServeConfig } from '../config-file.ts'
 import { importModels } from '../demo-models.ts'
 import { allModelPlugins } from '../model-kinds.ts'
+import { loadPluginModules } from '../plugin-modules.ts'
 
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest())
 
-/** An in-process Nexora on the same database as `nexora serve`, with the demo models registered. */
-export async function openNexora(db: string | undefined, options: { models?: boolean; plugins?: Plugin[]; config?: NexoraConfig } = {}): Promise<Nexora> {
+export interface OpenOptions {
+  /** Register the committed demo models. Default true. */
+  models?: boolean
+  plugins?: Plugin[]
+  /** Plugin modules (`--plugin`) beside the configuration's `plugins`. */
+  pluginModules?: string[]
+  config?: NexoraConfig
+}
+
+/**
+ * An in-process Nexora on the same database and with the same plugin modules as `nexora serve`
+ * (nexora.config.json or NEXORA_CONFIG, under the NEXORA_* environment), the demo models registered.
+ */
+export async function openNexora(db: string | undefined, options: OpenOptions = {}): Promise<Nexora> {
+  const settings = await loadServeConfig(undefined)
+  const modules = [...new Set([...settings.plugins, ...(options.pluginModules ?? [])])]
   const nexora = await createNexora({
-    plugins: [sqlStorage({ url: db ?? process.env.NEXORA_DB, sha256 }), ...(await allModelPlugins()), ...(options.plugins ?? [])],
+    plugins: [
+      sqlStorage({ url: db ?? settings.storage.url, durability: settings.storage.durability, sha256 }),
+      ...(await allModelPlugins()),
+      ...(await loadPluginModules(modules)),
+      ...(options.plugins ?? []),
+    ],
     config: { title: 'Nexora CLI', ...options.config },
   })
   if (options.models !== false) await importModels(nexora)

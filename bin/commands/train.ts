@@ -5,21 +5,28 @@ import semver from 'semver'
 import type { TrainProgress } from '../../core/index.ts'
 import { parseFlags, UsageError, type Command, type Io } from '../args.ts'
 import { loadDatasetFile } from '../dataset-file.ts'
-import { loadPluginModules } from '../plugin-modules.ts'
 import { openNexora } from './open.ts'
 
 /** A bar with loss and ETA on a terminal; one plain line per epoch when output is not a TTY. */
 function progressReporter(io: Io, tty: boolean) {
   if (!tty) return { update: (p: TrainProgress) => io.err(`epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(5)}`), stop: () => {} }
-  const bar = new cliProgress.SingleBar({ format: 'training [{bar}] {value}/{total} epochs | loss {loss} | ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+  const bar = new cliProgress.SingleBar(
+    { format: 'training [{bar}] {value}/{total} epochs | loss {loss} | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  )
   let started = false
   return {
     update(p: TrainProgress) {
-      if (!started) { bar.start(p.epochs, 0, { loss: '-' }); started = true }
+      if (!started) {
+        bar.start(p.epochs, 0, { loss: '-' })
+        started = true
+      }
       bar.setTotal(p.epochs)
       bar.update(p.epoch, { loss: p.loss.toFixed(5) })
     },
-    stop: () => { if (started) bar.stop() },
+    stop: () => {
+      if (started) bar.stop()
+    },
   }
 }
 
@@ -39,22 +46,40 @@ export const trainCommand: Command = {
   registered version and its training metrics as JSON.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
-      'model-type': { type: 'string' }, data: { type: 'string' }, target: { type: 'string' }, time: { type: 'string' },
-      config: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' }, db: { type: 'string' }, plugin: { type: 'string', multiple: true },
+      'model-type': { type: 'string' },
+      data: { type: 'string' },
+      target: { type: 'string' },
+      time: { type: 'string' },
+      config: { type: 'string' },
+      name: { type: 'string' },
+      version: { type: 'string' },
+      db: { type: 'string' },
+      plugin: { type: 'string', multiple: true },
     })
     const kind = values['model-type']
     if (!values.data || !values.target) throw new UsageError('--data and --target are required')
     if (kind === 'cox' && !values.time) throw new UsageError('--time is required for cox')
     if (values.version && !semver.valid(values.version)) throw new UsageError('--version must be semver, e.g. 1.2.0')
-    const config = values.config ? JSON.parse(await readFile(values.config, 'utf8').catch(() => { throw new UsageError(`--config: cannot read ${values.config}`) })) as Record<string, unknown> : {}
-    const nexora = await openNexora(values.db, { models: false, plugins: await loadPluginModules(values.plugin ?? []) })
+    const config = values.config
+      ? (JSON.parse(
+          await readFile(values.config, 'utf8').catch(() => {
+            throw new UsageError(`--config: cannot read ${values.config}`)
+          }),
+        ) as Record<string, unknown>)
+      : {}
+    const nexora = await openNexora(values.db, { models: false, pluginModules: values.plugin })
     try {
       // Only kinds that can train (onnx serves only), the shipped ones and those of the plugins loaded.
       const trainable = nexora.ports.getAll('model').filter((p) => p.train)
       const plugin = trainable.find((p) => p.kind === kind)
       if (!kind || !plugin) throw new UsageError(`--model-type must be one of ${trainable.map((p) => p.kind).join(', ')} (more with --plugin)`)
       const { dataset, inputs } = await loadDatasetFile(values.data!, values.target!, values.time)
-      const name = values.name ?? `${basename(values.data!).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}-${kind}`
+      const name =
+        values.name ??
+        `${basename(values.data!)
+          .replace(/\.[^.]+$/, '')
+          .toLowerCase()
+          .replace(/[^a-z0-9._-]+/g, '-')}-${kind}`
       const existing = await nexora.registry.get(name).catch(() => undefined)
       const latest = existing?.versions.map((v) => v.version).sort(semver.rcompare)[0]
       const version = values.version ?? (latest ? semver.inc(latest, 'minor')! : '1.0.0')
@@ -62,7 +87,20 @@ export const trainCommand: Command = {
       const started = performance.now()
       const artifact = await plugin.train!(dataset, { seed: 1, ...config, name, version, inputs }, (p) => progress.update(p)).finally(() => progress.stop())
       const stored = await nexora.registry.register(artifact.manifest, artifact.files)
-      io.out(JSON.stringify({ name: stored.name, version: stored.version, kind, rows: dataset.rows.length, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), metrics: stored.manifest.metrics ?? {} }, null, 2))
+      io.out(
+        JSON.stringify(
+          {
+            name: stored.name,
+            version: stored.version,
+            kind,
+            rows: dataset.rows.length,
+            seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+            metrics: stored.manifest.metrics ?? {},
+          },
+          null,
+          2,
+        ),
+      )
       return 0
     } finally {
       await nexora.close()

@@ -95,4 +95,23 @@ describe('plugins from the configuration', () => {
       await stop(server)
     }
   })
+
+  it('the other commands use the same configuration: nexora predict scores the plugin kind from the database nexora.config.json names', {
+    timeout: 120_000,
+  }, async () => {
+    const config = join(dir, 'cli.config.json')
+    writeFileSync(config, JSON.stringify({ storage: { url: db }, plugins: [plugin] }))
+    const out = await nexora('predict', '--model', 'stumpy', '--features', JSON.stringify(DEMO_FEATURES), '--db', db)
+    expect(out.code).toBe(1)
+    expect(out.stderr).toContain('model.kind_unavailable')
+    const configured = await cliRunner({ env: { NEXORA_DATA_DIR: dir, NEXORA_CONFIG: config } })(
+      'predict',
+      '--model',
+      'stumpy',
+      '--features',
+      JSON.stringify(DEMO_FEATURES),
+    )
+    expect(configured.code).toBe(0)
+    expect(JSON.parse(configured.stdout)).toMatchObject({ model: { name: 'stumpy', version: '1.0.0' } })
+  })
 })
