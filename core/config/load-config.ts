@@ -81,6 +81,9 @@ export type ConfigCheck = { ok: true; config: ServerConfig } | { ok: false; issu
 /**
  * Validate a configuration without throwing: each problem with its path, and the variable that
  * set it when it came from the environment.
+ * @example
+ * const result = checkConfig({ file: { limits: { maxRow: 10 } } })
+ * // { ok: false, issues: [{ path: 'limits.maxRow', message: 'unknown key (a typo?)' }] }
  */
 export function checkConfig(options: LoadConfigOptions = {}): ConfigCheck {
   const env = fromEnv(options.get ?? (() => undefined))
