@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decodeJwt } from 'jose'
@@ -64,6 +64,23 @@ describe('nexora config', () => {
     expect(out.code).toBe(1)
     expect(out.stderr).toContain('config.invalid')
     expect(out.stderr).toContain('  rateLimits.predict.burst: unknown key (a typo?)')
+  })
+})
+
+describe('a configuration module', () => {
+  it('nexora.config.ts: its default export is checked like a JSON file', { timeout: 60_000 }, async () => {
+    // A TypeScript module in an ESM package ("type": "module"), as in a project that imports nexora.
+    mkdirSync(join(dir, 'app'), { recursive: true })
+    writeFileSync(join(dir, 'app', 'package.json'), '{"type":"module"}')
+    const typed = join(dir, 'app', 'nexora.config.ts')
+    const core = new URL('../../core/index.ts', import.meta.url).pathname
+    writeFileSync(typed, `import type { ServerConfigInput } from '${core}'\nexport default { limits: { maxRows: 42 } } satisfies ServerConfigInput\n`)
+    const out = await nexora()('config', 'print', '--config', typed)
+    expect(out.code).toBe(0)
+    expect(JSON.parse(out.stdout)).toMatchObject({ limits: { maxRows: 42 } })
+    writeFileSync(typed, 'export default { limits: { maxRow: 42 } }\n')
+    const bad = await nexora()('config', 'check', '--config', typed)
+    expect([bad.code, bad.stderr.includes('limits.maxRow: unknown key')]).toEqual([1, true])
   })
 })
 
