@@ -173,6 +173,7 @@ const MAX_DETAIL = 300
 const MAX_ISSUE_TEXT = 160
 const MAX_ISSUES = 50
 // C0 and C1 controls (newlines included): nothing a caller sent may start a new log or header line.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
 
 function clean(text: string, max: number): string {

@@ -4,7 +4,7 @@
  * issues (plus optional static tokens). Scopes are SMART v1 (`system/Observation.read`) or v2
  * (`system/Observation.rs`) and are enforced per resource type and interaction.
  */
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose'
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose'
 
 export const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 export const ASSERTION_ALGORITHMS = ['RS384', 'ES384']
@@ -118,7 +118,7 @@ export function createTokenService(options: { clients: ClientRegistry; staticTok
     if (clientIdParam !== null && clientIdParam !== client.clientId) return fail(401, 'invalid_client', 'client_id does not match the assertion issuer')
     if (typeof alg !== 'string' || !ASSERTION_ALGORITHMS.includes(alg)) return fail(401, 'invalid_client', `assertion alg must be one of ${ASSERTION_ALGORITHMS.join(', ')}`)
     const now = clock.now()
-    let payload
+    let payload: JWTPayload
     try {
       ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), {
         algorithms: ASSERTION_ALGORITHMS, issuer: client.clientId, subject: client.clientId, audience: tokenUrl,

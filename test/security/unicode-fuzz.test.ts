@@ -129,7 +129,7 @@ async function assertProperty<T>(property: fc.IAsyncProperty<T>, numRuns = RUNS)
   try {
     await fc.assert(property, { numRuns, seed: SEED, endOnFailure: true })
   } catch (error) {
-    if (error instanceof Error) error.message = error.message.replace(/(Counterexample: .{0,3000})[^]*?(\n\s*Shrunk|\nHint|$)/, '$1…$2')
+    if (error instanceof Error) error.message = error.message.replace(/(Counterexample: .{0,3000})[\s\S]*?(\n\s*Shrunk|\nHint|$)/, '$1…$2')
     throw error
   }
 }
