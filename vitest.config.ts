@@ -42,7 +42,7 @@ export default defineConfig({
     // Two cores: keep file-level parallelism modest so server tests are not starved.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION, isolate: false } },
       // Processes and browsers start slowly on a loaded two-core machine: a longer bound, never a timing assertion.
       { extends: true, test: { name: 'integration', include: INTEGRATION, testTimeout: 120_000 } },
     ],
