@@ -4,7 +4,18 @@
  * that stays on the device until the user exports it. Nothing here sends patient data anywhere:
  * the only requests are for model files (and the engines' own wasm files).
  */
-import { createNexora, ensureRegistered, toAuditEventBundle, type AuditEvent, type ModelManifest, type Nexora, type NexoraConfig, type Plugin, type PredictionRequest, type PredictionResult } from '../core/index.ts'
+import {
+  createNexora,
+  ensureRegistered,
+  toAuditEventBundle,
+  type AuditEvent,
+  type ModelManifest,
+  type Nexora,
+  type NexoraConfig,
+  type Plugin,
+  type PredictionRequest,
+  type PredictionResult,
+} from '../core/index.ts'
 import { indexedDbStorage } from '../plugins/storage-indexeddb/index.ts'
 
 // The in-tab engine (ONNX Runtime Web: WebGPU first, WASM fallback), so a page reaches engines only through this adapter.
@@ -80,7 +91,7 @@ export async function createBrowserNexora(options: BrowserNexoraOptions): Promis
 
   async function exportAudit(format: 'json' | 'fhir' = 'json') {
     const events: AuditEvent[] = []
-    for (let after: number | undefined = 0; after !== undefined;) {
+    for (let after: number | undefined = 0; after !== undefined; ) {
       const page: { events: AuditEvent[]; nextAfterSeq?: number } = await nexora.ports.get('auditSink').query({}, { limit: 1000, afterSeq: after })
       events.push(...page.events)
       after = page.nextAfterSeq
@@ -91,7 +102,9 @@ export async function createBrowserNexora(options: BrowserNexoraOptions): Promis
 
   return {
     predict: (request) => nexora.predict({ ...request, requestId: crypto.randomUUID() }, caller),
-    loadModel, exportAudit, nexora,
+    loadModel,
+    exportAudit,
+    nexora,
     close: () => nexora.close(),
   }
 }

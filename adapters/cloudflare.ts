@@ -6,8 +6,18 @@
  * no waitUntil: the pipeline commits them to D1 before it answers.
  */
 import {
-  createNexora, ensureRegistered, lazy, loadConfig, nexoraConfigFrom, NexoraError, problemResponse, toNexoraError,
-  type ModelManifest, type Nexora, type NexoraConfig, type Plugin,
+  createNexora,
+  ensureRegistered,
+  lazy,
+  loadConfig,
+  nexoraConfigFrom,
+  NexoraError,
+  problemResponse,
+  toNexoraError,
+  type ModelManifest,
+  type Nexora,
+  type NexoraConfig,
+  type Plugin,
 } from '../core/index.ts'
 import { jwtAuthFromConfig } from '../plugins/auth-jwt/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
@@ -59,7 +69,8 @@ export interface NexoraWorker {
 }
 
 const encoder = new TextEncoder()
-const toBytes = (file: Uint8Array | string | object) => file instanceof Uint8Array ? file : encoder.encode(typeof file === 'string' ? file : JSON.stringify(file))
+const toBytes = (file: Uint8Array | string | object) =>
+  file instanceof Uint8Array ? file : encoder.encode(typeof file === 'string' ? file : JSON.stringify(file))
 
 async function boot(env: WorkerEnv, options: WorkerOptions): Promise<Nexora> {
   const binding = env[options.binding ?? 'DB'] as D1Database | undefined
@@ -67,15 +78,26 @@ async function boot(env: WorkerEnv, options: WorkerOptions): Promise<Nexora> {
   // The same configuration as every other runtime, from the string bindings (vars and secrets): auth, limits, CORS, rate limits.
   const settings = loadConfig({ get: (name) => (typeof env[name] === 'string' ? env[name] : undefined), source: 'Worker bindings' })
   const auth = jwtAuthFromConfig(settings.auth)
-  if (settings.plugins.length > 0) throw new NexoraError('plugin.invalid', { detail: 'a Worker bundles its plugins: pass them to createWorker, not NEXORA_PLUGINS' })
-  if (!auth && !options.allowAnonymous) throw new NexoraError('plugin.invalid', { detail: 'set NEXORA_JWKS (or NEXORA_JWKS_URL), NEXORA_JWT_ISSUERS and NEXORA_JWT_AUDIENCE' })
+  if (settings.plugins.length > 0)
+    throw new NexoraError('plugin.invalid', { detail: 'a Worker bundles its plugins: pass them to createWorker, not NEXORA_PLUGINS' })
+  if (!auth && !options.allowAnonymous)
+    throw new NexoraError('plugin.invalid', { detail: 'set NEXORA_JWKS (or NEXORA_JWKS_URL), NEXORA_JWT_ISSUERS and NEXORA_JWT_AUDIENCE' })
   const nexora = await createNexora({
-    plugins: [d1Storage({ binding, migrate: options.migrate, sharedRateLimits: options.sharedRateLimits ?? settings.sharedRateLimits }), ...(options.models ?? [linearModel()]), ...(auth ? [auth] : []), ...(options.plugins?.(env) ?? [])],
+    plugins: [
+      d1Storage({ binding, migrate: options.migrate, sharedRateLimits: options.sharedRateLimits ?? settings.sharedRateLimits }),
+      ...(options.models ?? [linearModel()]),
+      ...(auth ? [auth] : []),
+      ...(options.plugins?.(env) ?? []),
+    ],
     config: { ...nexoraConfigFrom(settings), getClientIp: (c) => c.req.header('cf-connecting-ip'), ...options.config?.(env) },
   })
   try {
     for (const model of options.bundledModels ?? []) {
-      await ensureRegistered(nexora.registry, model.manifest as ModelManifest, Object.fromEntries(Object.entries(model.files).map(([path, file]) => [path, toBytes(file)])))
+      await ensureRegistered(
+        nexora.registry,
+        model.manifest as ModelManifest,
+        Object.fromEntries(Object.entries(model.files).map(([path, file]) => [path, toBytes(file)])),
+      )
     }
   } catch (error) {
     await nexora.close()

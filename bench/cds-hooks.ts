@@ -38,7 +38,8 @@ const figures = (xs: number[]) => ({ n: xs.length, p50: Number(quantile(xs, 0.5)
 async function cdsToken(key: TestKey, path: string) {
   const t = Math.floor(Date.now() / 1000)
   return new SignJWT({ iss: EHR, aud: `${BASE}${path}`, iat: t, exp: t + 300, jti: crypto.randomUUID() })
-    .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: key.kid, jku: JKU }).sign(key.privateKey)
+    .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: key.kid, jku: JKU })
+    .sign(key.privateKey)
 }
 
 /** Per patient: the hook request with everything the templates ask for (as an EHR would prefetch it), and the /predict body of the same row. */
@@ -68,10 +69,12 @@ async function workload(nexora: Nexora, templates: Record<string, string>) {
 export async function cdsHooksBench() {
   const dir = mkdtempSync(join(tmpdir(), 'nexora-cds-bench-'))
   const [ehrKey, apiKey] = await Promise.all([makeKey('ES384', 'ehr-1'), makeKey('ES384', 'api-1')])
-  const jwks: typeof fetch = async (input) => (String(input instanceof Request ? input.url : input) === JKU ? Response.json({ keys: [ehrKey.jwk] }) : new Response(null, { status: 599 }))
+  const jwks: typeof fetch = async (input) =>
+    String(input instanceof Request ? input.url : input) === JKU ? Response.json({ keys: [ehrKey.jwk] }) : new Response(null, { status: 599 })
   const nexora = await createNexora({
     plugins: [
-      sqlStorage({ url: `file:${join(dir, 'bench.db')}`, sha256 }), linearModel(),
+      sqlStorage({ url: `file:${join(dir, 'bench.db')}`, sha256 }),
+      linearModel(),
       jwtAuth({ jwks: { keys: [apiKey.jwk] }, issuers: [API_ISSUER], audience: 'nexora-bench' }),
       cdsHooks({ baseUrl: BASE, clients: [{ iss: EHR, jku: [JKU] }], fetch: jwks }),
     ],
@@ -79,14 +82,18 @@ export async function cdsHooksBench() {
   })
   try {
     await importModels(nexora)
-    const discovery = await nexora.fetch(new Request(`${BASE}/cds-services`, { headers: { authorization: `Bearer ${await cdsToken(ehrKey, '/cds-services')}` } }))
+    const discovery = await nexora.fetch(
+      new Request(`${BASE}/cds-services`, { headers: { authorization: `Bearer ${await cdsToken(ehrKey, '/cds-services')}` } }),
+    )
     const patients = await workload(nexora, ((await discovery.json()) as { services: { prefetch: Record<string, string> }[] }).services[0]!.prefetch)
     const apiToken = await sign(apiKey, { iss: API_ISSUER, aud: 'nexora-bench' })
     const tokens = await Promise.all(Array.from({ length: WARM_UP + CALLS }, () => cdsToken(ehrKey, SERVICE)))
 
     const timed = async (path: string, bearer: string, body: string) => {
       const started = performance.now()
-      const res = await nexora.fetch(new Request(`${BASE}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body }))
+      const res = await nexora.fetch(
+        new Request(`${BASE}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body }),
+      )
       const text = await res.text()
       const elapsed = performance.now() - started
       if (res.status !== 200) throw new Error(`${path}: ${res.status} ${text.slice(0, 200)}`)
@@ -105,11 +112,21 @@ export async function cdsHooksBench() {
       predict.push(baseline.elapsed)
     }
     return {
-      calls: CALLS, patients: PATIENTS, prefetchKbMedian: Math.round(quantile(patients.map((p) => p.hook.length / 1024), 0.5)),
-      cdsHooks: figures(cds), cdsHooksCallsWithACard: figures(withCard), predict: figures(predict),
+      calls: CALLS,
+      patients: PATIENTS,
+      prefetchKbMedian: Math.round(
+        quantile(
+          patients.map((p) => p.hook.length / 1024),
+          0.5,
+        ),
+      ),
+      cdsHooks: figures(cds),
+      cdsHooksCallsWithACard: figures(withCard),
+      predict: figures(predict),
       ratioP50: Number((quantile(cds, 0.5) / quantile(predict, 0.5)).toFixed(3)),
       ratioP99: Number((quantile(cds, 0.99) / quantile(predict, 0.99)).toFixed(3)),
-      target: { p99Ms: 50 }, meetsTarget: quantile(cds, 0.99) < 50,
+      target: { p99Ms: 50 },
+      meetsTarget: quantile(cds, 0.99) < 50,
     }
   } finally {
     await nexora.close()

@@ -18,7 +18,9 @@ export async function fhirFeatures() {
     const id = patientIdOf(r as never)!
     byPatient.set(id, [...(byPatient.get(id) ?? []), r])
   }
-  const bundles = [...byPatient.values()].map((rs) => JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: rs.map((resource) => ({ resource })) }))
+  const bundles = [...byPatient.values()].map((rs) =>
+    JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: rs.map((resource) => ({ resource })) }),
+  )
   const resourcesPerPatient = cohort.resources.length / bundles.length
   const now = Date.parse('2026-06-30T00:00:00Z')
 
@@ -29,12 +31,20 @@ export async function fhirFeatures() {
     return bundles.length / ((performance.now() - started) / 1000)
   }
   const baselineEtl = new ClinicalETL(spec)
-  const baseline = time((b) => { baselineEtl.fromBundle(JSON.parse(b)) })
+  const baseline = time((b) => {
+    baselineEtl.fromBundle(JSON.parse(b))
+  })
   const etl = new ClinicalETL(spec)
-  const extracted = time((b) => { for (const record of etl.fromBundle(JSON.parse(b))) etl.transform(record, { now }) })
+  const extracted = time((b) => {
+    for (const record of etl.fromBundle(JSON.parse(b))) etl.transform(record, { now })
+  })
   return {
-    patients: bundles.length, resourcesPerPatient: Math.round(resourcesPerPatient), features: spec.features.length,
-    patientsPerSecond: Math.round(extracted), baselineParseOnlyPerSecond: Math.round(baseline),
-    ratio: Number((extracted / baseline).toFixed(3)), target: 200,
+    patients: bundles.length,
+    resourcesPerPatient: Math.round(resourcesPerPatient),
+    features: spec.features.length,
+    patientsPerSecond: Math.round(extracted),
+    baselineParseOnlyPerSecond: Math.round(baseline),
+    ratio: Number((extracted / baseline).toFixed(3)),
+    target: 200,
   }
 }

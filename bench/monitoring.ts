@@ -23,7 +23,11 @@ const PER_ROUND = Number(process.env.BENCH_MONITORING_PREDICTIONS ?? 3000)
 
 async function open(dir: string, name: string, withMonitoring: boolean) {
   const nexora = await createNexora({
-    plugins: [sqlStorage({ url: `file:${join(dir, `${name}.db`)}`, sha256 }), linearModel(), ...(withMonitoring ? monitoring({ key: 'bench-monitoring-key-0123456789', hmac }) : [])],
+    plugins: [
+      sqlStorage({ url: `file:${join(dir, `${name}.db`)}`, sha256 }),
+      linearModel(),
+      ...(withMonitoring ? monitoring({ key: 'bench-monitoring-key-0123456789', hmac }) : []),
+    ],
     config: { sha256, scheduleCommit: setImmediate, rateLimits: false },
   })
   await importModels(nexora)
@@ -33,12 +37,14 @@ async function open(dir: string, name: string, withMonitoring: boolean) {
 async function throughput(nexora: Nexora, offset: number) {
   let next = 0
   const t = performance.now()
-  await Promise.all(Array.from({ length: 32 }, async () => {
-    for (let i = next++; i < PER_ROUND; i = next++) {
-      const { readmitted_30d: _y, ...features } = cohort[(offset + i) % cohort.length]!
-      await nexora.predict({ model: 'readmission-risk', rows: [{ patientRef: `Patient/b${(offset + i) % 5000}`, features }] }, CALLER)
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      for (let i = next++; i < PER_ROUND; i = next++) {
+        const { readmitted_30d: _y, ...features } = cohort[(offset + i) % cohort.length]!
+        await nexora.predict({ model: 'readmission-risk', rows: [{ patientRef: `Patient/b${(offset + i) % 5000}`, features }] }, CALLER)
+      }
+    }),
+  )
   return PER_ROUND / ((performance.now() - t) / 1000)
 }
 
@@ -55,7 +61,15 @@ export async function monitoringBench() {
     const on = await open(dir, 'on', true)
     const rates = { off: [] as number[], on: [] as number[] }
     for (let round = 0; round < 4; round++) {
-      for (const [label, nexora] of (round % 2 === 0 ? [['off', off], ['on', on]] : [['on', on], ['off', off]]) as [keyof typeof rates, Nexora][]) {
+      for (const [label, nexora] of (round % 2 === 0
+        ? [
+            ['off', off],
+            ['on', on],
+          ]
+        : [
+            ['on', on],
+            ['off', off],
+          ]) as [keyof typeof rates, Nexora][]) {
         rates[label].push(await throughput(nexora, round * PER_ROUND))
       }
     }
@@ -64,7 +78,16 @@ export async function monitoringBench() {
     // Outcomes for every logged prediction, then the reports over the last 10,000.
     const log = on.ports.get('predictionLog')
     const rows = await log.window({ model: 'readmission-risk' }, 30 * 86_400_000)
-    await log.addOutcomes(rows.map((r, i) => ({ model: 'readmission-risk', subjectKey: null, predictionId: r.id, value: cohort[i % cohort.length]!.readmitted_30d, observedAt: r.ts, source: 'bench' })))
+    await log.addOutcomes(
+      rows.map((r, i) => ({
+        model: 'readmission-risk',
+        subjectKey: null,
+        predictionId: r.id,
+        value: cohort[i % cohort.length]!.readmitted_30d,
+        observedAt: r.ts,
+        source: 'bench',
+      })),
+    )
     const window = { model: 'readmission-risk', from: rows[Math.max(0, rows.length - 10_000)]!.ts }
     const get = async (path: string) => (await on.app.request(path)).text()
     const q = `model=readmission-risk&from=${encodeURIComponent(window.from)}`
@@ -79,7 +102,11 @@ export async function monitoringBench() {
       reportsOver: Math.min(10_000, rows.length),
       windowReadMs: Math.round(read),
       reportMs: { performanceBootstrap500: Math.round(performance500), fairness: Math.round(fairness), drift: Math.round(drift) },
-      ratioToWindowRead: { performanceBootstrap500: Number((performance500 / read).toFixed(2)), fairness: Number((fairness / read).toFixed(2)), drift: Number((drift / read).toFixed(2)) },
+      ratioToWindowRead: {
+        performanceBootstrap500: Number((performance500 / read).toFixed(2)),
+        fairness: Number((fairness / read).toFixed(2)),
+        drift: Number((drift / read).toFixed(2)),
+      },
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

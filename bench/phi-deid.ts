@@ -31,7 +31,11 @@ export async function phiDeid() {
   // Twice: first on notes the process has never seen (every new word is classified once: a lookup of
   // its misspellings, truncations and name-likeness), then again, as a server sees its everyday
   // vocabulary, with the per-word caches filled.
-  const group = (texts: string[]) => { const out: string[] = []; for (let i = 0; i < texts.length; i += 16) out.push(texts.slice(i, i + 16).join('\n\n')); return out }
+  const group = (texts: string[]) => {
+    const out: string[] = []
+    for (let i = 0; i < texts.length; i += 16) out.push(texts.slice(i, i + 16).join('\n\n'))
+    return out
+  }
   const unseen = group(phiCorpus(docs.length, 13).map((d) => d.text))
   const notes = group(docs.map((d) => d.text))
   const deidNotes = async (texts: string[]) => {
@@ -40,12 +44,18 @@ export async function phiDeid() {
     return (performance.now() - start) / 1000
   }
   const unseenBytes = unseen.reduce((n, t) => n + new TextEncoder().encode(t).length, 0)
-  const firstSight = Number((unseenBytes / 1e6 / await deidNotes(unseen)).toFixed(2))
+  const firstSight = Number((unseenBytes / 1e6 / (await deidNotes(unseen))).toFixed(2))
   const long = await deidNotes(notes)
   return {
-    documents: docs.length, megabytes: Number((bytes / 1e6).toFixed(2)),
-    detectionPlusDeidOn8kBNotesMBps: mbps(long), detectionPlusDeidOn8kBNotesFirstSightMBps: firstSight,
-    detectionMBps: mbps(detection), detectionPlusDeidMBps: mbps(both), detectionPlusDeidWebCryptoMBps: mbps(bothWebCrypto), baselineScanMBps: mbps(baseline),
-    ratio: Number((baseline / both).toFixed(3)), target: '≥ 5 MB/s detection + de-identification',
+    documents: docs.length,
+    megabytes: Number((bytes / 1e6).toFixed(2)),
+    detectionPlusDeidOn8kBNotesMBps: mbps(long),
+    detectionPlusDeidOn8kBNotesFirstSightMBps: firstSight,
+    detectionMBps: mbps(detection),
+    detectionPlusDeidMBps: mbps(both),
+    detectionPlusDeidWebCryptoMBps: mbps(bothWebCrypto),
+    baselineScanMBps: mbps(baseline),
+    ratio: Number((baseline / both).toFixed(3)),
+    target: '≥ 5 MB/s detection + de-identification',
   }
 }

@@ -25,28 +25,48 @@ export async function phiReal() {
     const r = evaluateCorpus(docs, (text) => detectPhi(text, { mode }), { top: 10 })
     const any = r.byType.ANY!.overlap
     modes[mode] = {
-      overlapRecall: round(any.recall), overlapPrecision: round(any.precision), falsePositivesPerPhiFreeDocument: round(r.falsePositivesPerPhiFreeDocument),
-      meetsTargets: mode === 'recall' ? any.recall >= TARGETS.recall && any.precision >= TARGETS.precision && r.falsePositivesPerPhiFreeDocument <= TARGETS.falsePositivesPerPhiFreeDocument : undefined,
+      overlapRecall: round(any.recall),
+      overlapPrecision: round(any.precision),
+      falsePositivesPerPhiFreeDocument: round(r.falsePositivesPerPhiFreeDocument),
+      meetsTargets:
+        mode === 'recall'
+          ? any.recall >= TARGETS.recall && any.precision >= TARGETS.precision && r.falsePositivesPerPhiFreeDocument <= TARGETS.falsePositivesPerPhiFreeDocument
+          : undefined,
       byType: byType(r, round),
       misses: r.misses.map((f) => `${f.count}× ${f.type} ${f.text}`),
       falsePositives: r.falsePositives.map((f) => `${f.count}× ${f.type} ${f.text}`),
     }
   }
-  const time = (fn: (text: string) => unknown) => { const t = performance.now(); for (const d of docs) fn(d.text); return (performance.now() - t) / 1000 }
+  const time = (fn: (text: string) => unknown) => {
+    const t = performance.now()
+    for (const d of docs) fn(d.text)
+    return (performance.now() - t) / 1000
+  }
   const baseline = time((text) => text.toLowerCase().split(/\s+/).length)
   const detection = time((text) => detectPhi(text))
   return {
-    corpus: path === DEID_DEV ? 'deid-dev (388 ICU nursing notes)' : 'NEXORA_PHI_CORPUS', documents: docs.length, phiFreeDocuments: docs.filter((d) => d.spans.length === 0).length,
-    targets: TARGETS, ...modes,
-    detectionMBps: Number((bytes / 1e6 / detection).toFixed(2)), baselineScanMBps: Number((bytes / 1e6 / baseline).toFixed(2)), ratio: round(baseline / detection),
+    corpus: path === DEID_DEV ? 'deid-dev (388 ICU nursing notes)' : 'NEXORA_PHI_CORPUS',
+    documents: docs.length,
+    phiFreeDocuments: docs.filter((d) => d.spans.length === 0).length,
+    targets: TARGETS,
+    ...modes,
+    detectionMBps: Number((bytes / 1e6 / detection).toFixed(2)),
+    baselineScanMBps: Number((bytes / 1e6 / baseline).toFixed(2)),
+    ratio: round(baseline / detection),
   }
 }
 
 /** Overlap (and exact) precision, recall and F1 per group; typed rows need the type to agree, ANY does not. */
 function byType(r: CorpusEvaluation, round: (x: number) => number) {
-  return Object.fromEntries(Object.entries(r.byType).map(([type, t]) => [type, {
-    gold: t!.overlap.gold, predicted: t!.overlap.predicted,
-    overlap: { p: round(t!.overlap.precision), r: round(t!.overlap.recall), f1: round(t!.overlap.f1) },
-    exact: { p: round(t!.exact.precision), r: round(t!.exact.recall), f1: round(t!.exact.f1) },
-  }]))
+  return Object.fromEntries(
+    Object.entries(r.byType).map(([type, t]) => [
+      type,
+      {
+        gold: t!.overlap.gold,
+        predicted: t!.overlap.predicted,
+        overlap: { p: round(t!.overlap.precision), r: round(t!.overlap.recall), f1: round(t!.overlap.f1) },
+        exact: { p: round(t!.exact.precision), r: round(t!.exact.recall), f1: round(t!.exact.f1) },
+      },
+    ]),
+  )
 }

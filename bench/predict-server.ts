@@ -18,7 +18,9 @@ const identity = await loadOrCreateDevIdentity(dirname(fileURLToPath(process.arg
 const unlimited = { capacity: 1e9, refillPerSecond: 1e9 }
 
 const running = await serveNode({
-  port: 0, db: process.argv[2], durability: process.env.NEXORA_DURABILITY as 'full' | 'normal' | undefined,
+  port: 0,
+  db: process.argv[2],
+  durability: process.env.NEXORA_DURABILITY as 'full' | 'normal' | undefined,
   plugins: [jwtAuth({ jwks: identity.jwks, issuers: [DEV_ISSUER], audience: DEV_AUDIENCE })],
   config: {
     rateLimits: { predict: unlimited, read: unlimited, write: unlimited, audit: unlimited, public: unlimited },
@@ -28,8 +30,9 @@ const running = await serveNode({
     await importModels(nexora)
     nexora.app.post('/bench/echo', async (c) => c.json({ ok: true, keys: Object.keys(await c.req.json()).length }))
   },
-  handler: (nexora) => new Hono()
-    .post('/bench/bare', async (c) => c.json({ ok: true, keys: Object.keys(await c.req.json()).length }))
-    .all('*', (c) => nexora.fetch(c.req.raw, c.env)).fetch,
+  handler: (nexora) =>
+    new Hono()
+      .post('/bench/bare', async (c) => c.json({ ok: true, keys: Object.keys(await c.req.json()).length }))
+      .all('*', (c) => nexora.fetch(c.req.raw, c.env)).fetch,
 })
 process.stdout.write(`${running.url} ${identity.token}\n`)

@@ -11,12 +11,33 @@ import autocannon from 'autocannon'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2)
-const body = JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: 'bench-1', features: { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true } }] })
+const body = JSON.stringify({
+  model: 'readmission-risk',
+  rows: [
+    {
+      patientId: 'bench-1',
+      features: { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true },
+    },
+  ],
+})
 
-export interface Figures { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+export interface Figures {
+  rps: number
+  p50: number
+  p99: number
+  non2xx: number
+  errors: number
+}
 
 async function load(url: string, token: string): Promise<Figures> {
-  const r = await autocannon({ url, method: 'POST', connections: 32, duration: seconds, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body })
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    connections: 32,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  })
   // A fast error is not a fast answer: any non-2xx makes the figures meaningless.
   if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx responses and ${r.errors} errors`)
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors }
@@ -26,7 +47,10 @@ const mean = (xs: Figures[], k: keyof Figures) => xs.reduce((s, x) => s + x[k], 
 
 export async function predictVsBare() {
   const dir = mkdtempSync(join(tmpdir(), 'nexora-bench-'))
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./predict-server.ts', import.meta.url).pathname, `file:${join(dir, 'bench.db')}`], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NEXORA_LOG_LEVEL: 'warn' } })
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./predict-server.ts', import.meta.url).pathname, `file:${join(dir, 'bench.db')}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NEXORA_LOG_LEVEL: 'warn' },
+  })
   try {
     const [base, token] = await new Promise<string[]>((resolve, reject) => {
       child.stdout.once('data', (d) => resolve(String(d).trim().split(' ')))
@@ -43,10 +67,15 @@ export async function predictVsBare() {
     }
     const summary = (xs: Figures[]) => ({ rps: Math.round(mean(xs, 'rps')), p50: mean(xs, 'p50'), p99: mean(xs, 'p99') })
     return {
-      bare: summary(bare), echo: summary(echo), predict: summary(predict),
+      bare: summary(bare),
+      echo: summary(echo),
+      predict: summary(predict),
       ratio: Number((mean(predict, 'rps') / mean(bare, 'rps')).toFixed(3)),
       ratioVsNexoraRoute: Number((mean(predict, 'rps') / mean(echo, 'rps')).toFixed(3)),
-      target: 0.4, connections: 32, seconds, rounds,
+      target: 0.4,
+      connections: 32,
+      seconds,
+      rounds,
     }
   } finally {
     child.kill('SIGTERM')

@@ -10,9 +10,21 @@ import { AUDIENCE, ISSUER, makeKey, sign } from '../testkit/tokens.ts'
 const requests = Number(process.env.BENCH_REQUESTS ?? 300)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 const warmup = Number(process.env.BENCH_WARMUP ?? 200)
-const body = JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: 'bench-1', features: { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true } }] })
+const body = JSON.stringify({
+  model: 'readmission-risk',
+  rows: [
+    {
+      patientId: 'bench-1',
+      features: { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true },
+    },
+  ],
+})
 
-export interface RuntimeLatency { p50: number; p99: number; p50VsNode: number }
+export interface RuntimeLatency {
+  p50: number
+  p99: number
+  p50VsNode: number
+}
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 const round3 = (x: number) => Number(x.toFixed(3))

@@ -15,8 +15,19 @@ import { survivalCommand } from './commands/survival.ts'
 import { trainCommand } from './commands/train.ts'
 
 const COMMANDS: Command[] = [
-  serveCommand, configCommand, keysCommand, modelsCommand, predictCommand, trainCommand, survivalCommand, phiCommand, deidCommand, evaluateCommand,
-  driftCommand, auditCommand, fhirCommand,
+  serveCommand,
+  configCommand,
+  keysCommand,
+  modelsCommand,
+  predictCommand,
+  trainCommand,
+  survivalCommand,
+  phiCommand,
+  deidCommand,
+  evaluateCommand,
+  driftCommand,
+  auditCommand,
+  fhirCommand,
 ]
 
 const overview = () => `Nexora: clinical machine learning — score, explain, audit.

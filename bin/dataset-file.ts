@@ -24,12 +24,21 @@ function inferInputs(rows: Row[]): FeatureDef[] {
  * JSON / JSON Lines of `{ features, sequence?, label, time? }` (for sequence models).
  */
 export async function loadDatasetFile(path: string, target: string, timeColumn?: string): Promise<LoadedDataset> {
-  const text = await readFile(path, 'utf8').catch(() => { throw new UsageError(`--data: cannot read ${path}`) })
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new UsageError(`--data: cannot read ${path}`)
+  })
   let rows: Row[]
   let labels: number[]
   let times: number[] | undefined
   if (/\.(jsonl|ndjson|json)$/i.test(path)) {
-    const records = (/\.json$/i.test(path) ? JSON.parse(text) : text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))) as { features?: Record<string, FeatureValue>; sequence?: Row['sequence']; label?: number; time?: number; [k: string]: unknown }[]
+    const records = (
+      /\.json$/i.test(path)
+        ? JSON.parse(text)
+        : text
+            .split('\n')
+            .filter((l) => l.trim())
+            .map((l) => JSON.parse(l))
+    ) as { features?: Record<string, FeatureValue>; sequence?: Row['sequence']; label?: number; time?: number; [k: string]: unknown }[]
     rows = records.map((r) => ({ features: r.features ?? {}, ...(r.sequence ? { sequence: r.sequence } : {}) }))
     labels = records.map((r) => Number(r.label ?? r[target]))
     if (timeColumn) times = records.map((r) => Number(r.time ?? r[timeColumn]))

@@ -8,7 +8,12 @@ import { join } from 'node:path'
  * dev mode makes 32 random bytes in `./data/<name>` (mode 0600) on first run. Losing the key
  * means new surrogates; leaking it lets anyone re-derive them, so it never leaves the server.
  */
-export async function loadDeidKey(production: boolean, dataDir: string, keyFile = process.env.NEXORA_DEID_KEY_FILE, name = 'deid-key'): Promise<string | undefined> {
+export async function loadDeidKey(
+  production: boolean,
+  dataDir: string,
+  keyFile = process.env.NEXORA_DEID_KEY_FILE,
+  name = 'deid-key',
+): Promise<string | undefined> {
   if (keyFile) return (await readFile(keyFile, 'utf8')).trim()
   if (production) return undefined
   const file = join(dataDir, name)

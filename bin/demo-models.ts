@@ -21,7 +21,8 @@ export async function importModels(nexora: Nexora, dir = MODELS_DIR): Promise<st
     if (!kinds.has(manifest.kind)) continue
     const files = Object.fromEntries(Object.keys(manifest.files ?? {}).map((f) => [f, new Uint8Array(readFileSync(join(dir, id, f)))]))
     const readme = join(dir, id, 'README.md')
-    if (await ensureRegistered(nexora.registry, { ...manifest, card: existsSync(readme) ? readFileSync(readme, 'utf8') : manifest.card }, files)) imported.push(`${manifest.name}@${manifest.version}`)
+    if (await ensureRegistered(nexora.registry, { ...manifest, card: existsSync(readme) ? readFileSync(readme, 'utf8') : manifest.card }, files))
+      imported.push(`${manifest.name}@${manifest.version}`)
   }
   return imported
 }

@@ -30,25 +30,42 @@ export const DEV_UI_CLIENT_ID = 'nexora-ui'
 export async function fhirSetup(config: ServerConfig, devPort: number | false, devAudience = 'nexora'): Promise<FhirSetup> {
   const { url: baseUrl, clientId, keyFile, token, alg, kid, scope } = config.fhir
   if (baseUrl) {
-    const auth = clientId && keyFile
-      ? { type: 'smart-backend' as const, clientId, privateKey: JSON.parse(await readFile(keyFile, 'utf8')) as JWK, alg, kid, scope }
-      : token ? { type: 'static' as const, token } : undefined
+    const auth =
+      clientId && keyFile
+        ? { type: 'smart-backend' as const, clientId, privateKey: JSON.parse(await readFile(keyFile, 'utf8')) as JWK, alg, kid, scope }
+        : token
+          ? { type: 'static' as const, token }
+          : undefined
     return { plugins: [fhirServer({ baseUrl, auth }), fhirPredict()], description: baseUrl }
   }
   if (config.production || devPort === false) return { plugins: [] }
   const { privateKey, publicKey } = await generateKeyPair('ES384', { extractable: true })
   const client = { clientId: 'nexora-dev', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'nexora-dev-1', alg: 'ES384', use: 'sig' }] } }
-  const dev = createDevFhirServer({ clients: [client], cohort: { patients: config.fhir.devServer.patients }, smartApp: { audience: devAudience, clientIds: [DEV_UI_CLIENT_ID] } })
+  const dev = createDevFhirServer({
+    clients: [client],
+    cohort: { patients: config.fhir.devServer.patients },
+    smartApp: { audience: devAudience, clientIds: [DEV_UI_CLIENT_ID] },
+  })
   const { url, close } = await new Promise<{ url: string; close: () => void }>((resolve) => {
-    const server = serve({ fetch: dev.app.fetch, port: devPort, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }))
+    const server = serve({ fetch: dev.app.fetch, port: devPort, hostname: '127.0.0.1' }, (info) =>
+      resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }),
+    )
   })
   return {
-    plugins: [fhirServer({ baseUrl: url, auth: { type: 'smart-backend', clientId: client.clientId, privateKey, alg: 'ES384', kid: 'nexora-dev-1', scope: 'system/*.rs system/RiskAssessment.c' } }), fhirPredict()],
+    plugins: [
+      fhirServer({
+        baseUrl: url,
+        auth: { type: 'smart-backend', clientId: client.clientId, privateKey, alg: 'ES384', kid: 'nexora-dev-1', scope: 'system/*.rs system/RiskAssessment.c' },
+      }),
+      fhirPredict(),
+    ],
     description: `${url} (synthetic dev cohort, ${Object.keys(dev.cohort?.outcomes ?? {}).length} patients)`,
     close,
     smart: {
       // The browser may reach it as 127.0.0.1 or localhost: both are its issuer.
-      issuers: [url, url.replace('127.0.0.1', 'localhost')], jwks: await dev.smart!.jwks(), clientId: DEV_UI_CLIENT_ID,
+      issuers: [url, url.replace('127.0.0.1', 'localhost')],
+      jwks: await dev.smart!.jwks(),
+      clientId: DEV_UI_CLIENT_ID,
       launchDemo: `${url}/launch-demo?patient=${Object.keys(dev.cohort?.outcomes ?? {})[0] ?? 'pt-0001'}`,
       setLaunchUrl: (app) => dev.smart!.setLaunchUrl(app),
     },

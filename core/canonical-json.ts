@@ -6,4 +6,6 @@ import { configure } from 'safe-stable-stringify'
  * cycles, all of which throw here) this is RFC 8785 (JCS). safe-stable-stringify does it in
  * about half the time of the `canonicalize` package, and it runs on every audit event.
  */
-export const canonicalJson: (value: unknown) => string = configure({ deterministic: true, bigint: false, circularValue: Error, strict: true }) as (value: unknown) => string
+export const canonicalJson: (value: unknown) => string = configure({ deterministic: true, bigint: false, circularValue: Error, strict: true }) as (
+  value: unknown,
+) => string

@@ -95,9 +95,13 @@ const CODE_SHAPE = /^[a-z][a-z0-9_]*\.[a-z0-9_.]+$/
  */
 export function defineErrorCodes<const T extends Record<string, ErrorInfo>>(codes: T): T {
   for (const [code, info] of Object.entries(codes)) {
-    const bad = !CODE_SHAPE.test(code) ? 'is not namespace.name'
-      : !Number.isInteger(info.status) || info.status < 400 || info.status > 599 ? 'needs a 4xx or 5xx status'
-      : !info.title ? 'needs a title' : undefined
+    const bad = !CODE_SHAPE.test(code)
+      ? 'is not namespace.name'
+      : !Number.isInteger(info.status) || info.status < 400 || info.status > 599
+        ? 'needs a 4xx or 5xx status'
+        : !info.title
+          ? 'needs a title'
+          : undefined
     if (bad) throw new NexoraError('plugin.invalid', { detail: `error code "${safeName(code)}" ${bad}` })
     const known = registry.get(code)
     if (known && (known.status !== info.status || known.title !== info.title)) {

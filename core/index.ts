@@ -9,22 +9,63 @@ export { PredictRequestSchema } from './http/schemas.ts'
 export { definePlugin, type Plugin, type PluginContext, type PluginDefinition } from './plugin/define-plugin.ts'
 export { pluginsFromModule } from './plugin/plugin-module.ts'
 export { CORE_PORTS, definePort, portNames, type MultiPorts, type PortMap, type PortName } from './plugin/port-map.ts'
-export { NexoraError, CORE_ERROR_CODES, defineErrorCodes, errorCodes, errorInfo, toNexoraError, safeName, fieldIssues, type ErrorCode, type ErrorCodes, type ErrorInfo, type FieldIssue } from './errors.ts'
+export {
+  NexoraError,
+  CORE_ERROR_CODES,
+  defineErrorCodes,
+  errorCodes,
+  errorInfo,
+  toNexoraError,
+  safeName,
+  fieldIssues,
+  type ErrorCode,
+  type ErrorCodes,
+  type ErrorInfo,
+  type FieldIssue,
+} from './errors.ts'
 export { lazy } from './lazy.ts'
 export { VERSION } from './version.ts'
 export { findIllFormed, isStorableText, requireWellFormed } from './well-formed.ts'
 export { serial } from './serial.ts'
 export { sha256Hex, webCryptoSha256, type Sha256 } from './digest.ts'
 export { canonicalJson } from './canonical-json.ts'
-export { createRegistry, parseModelRef, ModelManifestSchema, hashFiles, ensureRegistered, unservableVersions, type ModelRegistry, type ModelSummary, type UnservableVersion } from './registry/index.ts'
-export { checkConfig, loadConfig, nexoraConfigFrom, redactConfig, serverConfigSchema, ENV_VARIABLES, type ServerConfig, type ServerConfigInput, type LoadConfigOptions, type ConfigCheck } from './config/index.ts'
+export {
+  createRegistry,
+  parseModelRef,
+  ModelManifestSchema,
+  hashFiles,
+  ensureRegistered,
+  unservableVersions,
+  type ModelRegistry,
+  type ModelSummary,
+  type UnservableVersion,
+} from './registry/index.ts'
+export {
+  checkConfig,
+  loadConfig,
+  nexoraConfigFrom,
+  redactConfig,
+  serverConfigSchema,
+  ENV_VARIABLES,
+  type ServerConfig,
+  type ServerConfigInput,
+  type LoadConfigOptions,
+  type ConfigCheck,
+} from './config/index.ts'
 export { runPrediction, type PipelineContext, type PipelineDeps } from './pipeline/run-prediction.ts'
 export { validateRows } from './pipeline/validate-rows.ts'
 export { createAuditWriter, type AuditWriter } from './audit/group-commit.ts'
 export type { AuditLogger, AccessRecord } from './audit/audit-logger.ts'
 export { sealEvents, verifyChain, checkAgainstCheckpoint, hashEvent, GENESIS_HASH, EMPTY_HEAD, type ChainHead } from './audit/hash-chain.ts'
 export { toAuditEventBundle } from './audit/fhir-audit-event.ts'
-export { keyCheckpointSigner, generateCheckpointKey, signCheckpoint, openCheckpoint, CHECKPOINT_TYP, type CheckpointAlgorithm } from './audit/signed-checkpoint.ts'
+export {
+  keyCheckpointSigner,
+  generateCheckpointKey,
+  signCheckpoint,
+  openCheckpoint,
+  CHECKPOINT_TYP,
+  type CheckpointAlgorithm,
+} from './audit/signed-checkpoint.ts'
 export { problemResponse, toProblem, problemType } from './http/problem.ts'
 export type { AppEnv, AssetLoader, HealthReport } from './http/env.ts'
 export { SCOPES, hasScope, requireScope, requireAny, satisfies, PREDICT_ACCESS, type ScopeRequirement } from './security/scopes.ts'

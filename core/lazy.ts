@@ -19,5 +19,9 @@ export function lazy<T>(load: () => Promise<T>): (() => Promise<T>) & { reset():
     }
     return pending
   }
-  return Object.assign(get, { reset: () => { pending = undefined } })
+  return Object.assign(get, {
+    reset: () => {
+      pending = undefined
+    },
+  })
 }

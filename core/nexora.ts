@@ -103,42 +103,68 @@ const IN_PROCESS_CALLER: Caller = { subject: 'in-process', scopes: [SCOPES.predi
 export async function createNexora(options: NexoraOptions): Promise<Nexora> {
   const config = options.config ?? {}
   // Plugins see the configuration as plain data (they read only the keys they know).
-  const ports = await resolvePlugins(options.plugins.flat(), { ...config }, {
-    clock: () => systemClock,
-    random: () => seededRandom(Date.now()),
-    logger: () => createLogger({ level: 'warn' }),
-    metrics: () => createMetricsRegistry(),
-    rateLimitStore: () => memoryRateLimitStore(),
-    featureStore: () => memoryFeatureStore(),
-  }, REQUIRED)
+  const ports = await resolvePlugins(
+    options.plugins.flat(),
+    { ...config },
+    {
+      clock: () => systemClock,
+      random: () => seededRandom(Date.now()),
+      logger: () => createLogger({ level: 'warn' }),
+      metrics: () => createMetricsRegistry(),
+      rateLimitStore: () => memoryRateLimitStore(),
+      featureStore: () => memoryFeatureStore(),
+    },
+    REQUIRED,
+  )
 
   const clock = ports.get('clock')
   const logger = ports.get('logger')
   const metrics = ports.get('metrics')
   const registry = createRegistry({
-    store: ports.get('modelStore'), plugins: () => ports.getAll('model'), clock, metrics,
-    cacheSize: config.modelCacheSize, resolveTtlMs: config.resolveTtlMs,
+    store: ports.get('modelStore'),
+    plugins: () => ports.getAll('model'),
+    clock,
+    metrics,
+    cacheSize: config.modelCacheSize,
+    resolveTtlMs: config.resolveTtlMs,
   })
   const commitSeconds = metrics.histogram('nexora_audit_commit_seconds', 'Time to commit one group of audit events durably')
   const committed = metrics.counter('nexora_audit_events_total', 'Audit events committed')
   const audit = createAuditWriter(ports.get('auditSink'), {
     schedule: config.scheduleCommit,
-    onCommit: (seconds, events) => { commitSeconds.observe({}, seconds); committed.inc({}, events) },
+    onCommit: (seconds, events) => {
+      commitSeconds.observe({}, seconds)
+      committed.inc({}, events)
+    },
   })
   const signer = ports.has('checkpointSigner') ? ports.get('checkpointSigner') : undefined
   const witnessFailures = metrics.counter('nexora_audit_witness_failures_total', 'Signed checkpoints a witness could not take')
   const auditLogger = createAuditLogger(ports.get('auditSink'), audit, clock, {
-    signer, witnesses: ports.getAll('checkpointWitness'),
+    signer,
+    witnesses: ports.getAll('checkpointWitness'),
     // The signer's own public key, and any earlier ones the operator still trusts (after a key rotation).
     publicKeys: [...(signer && 'publicJwk' in signer ? [signer.publicJwk as JWK] : []), ...(config.auditPublicKeys ?? [])],
-    onWitnessError: (witness) => { witnessFailures.inc({ witness }); logger.error('audit.witness_failed', { code: witness }) },
+    onWitnessError: (witness) => {
+      witnessFailures.inc({ witness })
+      logger.error('audit.witness_failed', { code: witness })
+    },
   })
   const deps: PipelineDeps = {
-    registry, audit, clock, logger, metrics, stages: ports.getAll('complianceStage'), observers: ports.getAll('predictionObserver'),
-    maxRows: config.maxRows ?? 1000, maxContributions: config.maxContributions ?? 10, sha256: config.sha256,
+    registry,
+    audit,
+    clock,
+    logger,
+    metrics,
+    stages: ports.getAll('complianceStage'),
+    observers: ports.getAll('predictionObserver'),
+    maxRows: config.maxRows ?? 1000,
+    maxContributions: config.maxContributions ?? 10,
+    sha256: config.sha256,
   }
   const checkpointTimer = config.checkpointIntervalMs
-    ? setInterval(() => { auditLogger.checkpoint().catch(() => logger.error('audit.checkpoint_failed', {})) }, config.checkpointIntervalMs)
+    ? setInterval(() => {
+        auditLogger.checkpoint().catch(() => logger.error('audit.checkpoint_failed', {}))
+      }, config.checkpointIntervalMs)
     : undefined
   let closed = false
   const inFlight = new Set<Promise<unknown>>()
@@ -160,7 +186,17 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
   async function health(): Promise<HealthReport> {
     const report: HealthReport = { status: 'ok', ports: {} }
     if (!audit.state().ok) {
-      await audit.write([{ ts: new Date(clock.now()).toISOString(), actor: 'nexora', action: 'audit.probe', outcome: 'success', context: { failingSince: new Date(audit.state().failingSince!).toISOString() } }]).catch(() => undefined)
+      await audit
+        .write([
+          {
+            ts: new Date(clock.now()).toISOString(),
+            actor: 'nexora',
+            action: 'audit.probe',
+            outcome: 'success',
+            context: { failingSince: new Date(audit.state().failingSince!).toISOString() },
+          },
+        ])
+        .catch(() => undefined)
     }
     for (const port of storePorts()) {
       if (!ports.has(port)) continue
@@ -178,16 +214,33 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
   const frontDoors = ports.getAll('frontDoor')
   const refusals = createRefusalAudit({ windowMs: config.refusalAuditWindowMs })
   const admit = createAdmission({
-    authenticator: () => authenticator, devCaller: config.devCaller ?? DEFAULT_DEV_CALLER, rateLimitStore: () => ports.get('rateLimitStore'),
+    authenticator: () => authenticator,
+    devCaller: config.devCaller ?? DEFAULT_DEV_CALLER,
+    rateLimitStore: () => ports.get('rateLimitStore'),
     rateLimits: config.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, unauthenticated: DEFAULT_UNAUTHENTICATED_LIMIT, ...config.rateLimits },
-    audit, refusals, clock, logger,
+    audit,
+    refusals,
+    clock,
+    logger,
   })
   const security = securityMiddleware({
     policies: { ...ROUTE_POLICIES, ...Object.assign({}, ...frontDoors.map((d) => d.policies)), ...config.routePolicies },
-    admit, authenticated: () => authenticator !== undefined, logger, getClientIp: config.getClientIp,
+    admit,
+    authenticated: () => authenticator !== undefined,
+    logger,
+    getClientIp: config.getClientIp,
   })
   const app = createHttpApp({
-    registry, audit: auditLogger, now: () => clock.now(), health, logger, metrics, predict, security, admit, frontDoors,
+    registry,
+    audit: auditLogger,
+    now: () => clock.now(),
+    health,
+    logger,
+    metrics,
+    predict,
+    security,
+    admit,
+    frontDoors,
     timeoutMs: config.requestTimeoutMs ?? 30_000,
     corsOrigins: config.corsOrigins ?? [],
     bodyLimitBytes: config.bodyLimitBytes ?? 1024 * 1024,

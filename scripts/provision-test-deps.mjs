@@ -21,7 +21,9 @@ const needs = {
   chromium: () => existsSync('/usr/bin/chromium'),
 }
 
-const missing = Object.entries(needs).filter(([, present]) => !present()).map(([pkg]) => pkg)
+const missing = Object.entries(needs)
+  .filter(([, present]) => !present())
+  .map(([pkg]) => pkg)
 if (missing.length === 0) process.exit(0)
 
 const canInstall = process.platform === 'linux' && process.getuid?.() === 0 && onPath('apt-get')
@@ -34,7 +36,9 @@ const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
 const apt = (args) => execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env })
 apt(['update', '-qq'])
 apt(['install', '-y', '-qq', '--no-install-recommends', ...missing])
-const still = Object.entries(needs).filter(([, present]) => !present()).map(([pkg]) => pkg)
+const still = Object.entries(needs)
+  .filter(([, present]) => !present())
+  .map(([pkg]) => pkg)
 if (still.length > 0) {
   console.error(`apt-get installed ${missing.join(' ')} but these are still missing: ${still.join(' ')}`)
   process.exit(1)

@@ -18,8 +18,19 @@ export async function buildSite(outdir = here('dist')) {
   const app = join(outdir, 'app')
   mkdirSync(app, { recursive: true })
   const result = await build({
-    entryPoints: { main: here('main.tsx') }, bundle: true, splitting: true, format: 'esm', platform: 'browser', target: 'es2022',
-    jsx: 'automatic', minify: true, outdir: app, chunkNames: 'chunks/[name]-[hash]', assetNames: 'assets/[name]-[hash]', metafile: true, logLevel: 'error',
+    entryPoints: { main: here('main.tsx') },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    jsx: 'automatic',
+    minify: true,
+    outdir: app,
+    chunkNames: 'chunks/[name]-[hash]',
+    assetNames: 'assets/[name]-[hash]',
+    metafile: true,
+    logLevel: 'error',
   })
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile))
   for (const f of ['index.html', 'manifest.webmanifest', 'sw.js']) cpSync(here(f), join(outdir, f))

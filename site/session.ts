@@ -2,7 +2,11 @@ import { setToken } from './api/client.ts'
 import { fetchUiConfig, type UiConfig } from './auth/config.ts'
 
 /** Who is signed in: the bearer token the API client sends, and the scopes it carries. */
-export interface Session { token: string; subject: string; scopes: string[] }
+export interface Session {
+  token: string
+  subject: string
+  scopes: string[]
+}
 
 const KEY = 'nexora.session'
 

@@ -18,12 +18,17 @@ describe('Workers bundle budget', () => {
   let bundle: WorkerBundle
   beforeAll(async () => {
     // Node's modules stay external here, so that an import of one is reported below by name rather than failing the build.
-    bundle = await bundleForWorkers(fileURLToPath(new URL('../examples/cloudflare-worker/worker.ts', import.meta.url)), { minify: true, external: ['node:*', ...builtinModules] })
+    bundle = await bundleForWorkers(fileURLToPath(new URL('../examples/cloudflare-worker/worker.ts', import.meta.url)), {
+      minify: true,
+      external: ['node:*', ...builtinModules],
+    })
   }, 60_000)
 
   it(`bundles core, the Hono app and the Cloudflare adapter minified into at most ${BUDGET_BYTES} bytes`, () => {
     const inputs = Object.keys(bundle.metafile.inputs)
-    expect(inputs).toEqual(expect.arrayContaining(['core/http/app.ts', 'adapters/cloudflare.ts', 'plugins/storage-d1/index.ts', 'plugins/model-linear/index.ts']))
+    expect(inputs).toEqual(
+      expect.arrayContaining(['core/http/app.ts', 'adapters/cloudflare.ts', 'plugins/storage-d1/index.ts', 'plugins/model-linear/index.ts']),
+    )
     const gzip = gzipSync(bundle.bytes).length
     console.log(`Workers bundle (examples/cloudflare-worker): ${bundle.bytes.length} bytes minified, ${gzip} bytes gzip (budget ${BUDGET_BYTES})`)
     expect(bundle.bytes.length).toBeLessThanOrEqual(BUDGET_BYTES)
@@ -35,7 +40,9 @@ describe('Workers bundle budget', () => {
   })
 
   it('imports no Node module (node:* or a bare builtin such as fs)', () => {
-    const imports = Object.values(bundle.metafile.inputs).flatMap((i) => i.imports).filter((i) => i.path.startsWith('node:') || i.external)
+    const imports = Object.values(bundle.metafile.inputs)
+      .flatMap((i) => i.imports)
+      .filter((i) => i.path.startsWith('node:') || i.external)
     expect(imports.map((i) => i.path)).toEqual([])
   })
 })

@@ -28,7 +28,9 @@ describe('docs stay true', () => {
 
 describe('canonical JSON (RFC 8785) for the audit hash', () => {
   it('sorts keys by UTF-16 code unit at every depth and writes numbers as ECMAScript does', () => {
-    expect(canonicalJson({ b: [3, { z: 1, a: null }], a: 'x', é: true, '\u20ac': 1, '\r': 2 })).toBe('{"\\r":2,"a":"x","b":[3,{"a":null,"z":1}],"é":true,"€":1}')
+    expect(canonicalJson({ b: [3, { z: 1, a: null }], a: 'x', é: true, '\u20ac': 1, '\r': 2 })).toBe(
+      '{"\\r":2,"a":"x","b":[3,{"a":null,"z":1}],"é":true,"€":1}',
+    )
     // biome-ignore lint/correctness/noPrecisionLoss: the literal is written past double precision on purpose
     expect(canonicalJson({ n: [1e21, 1e-7, -0, 0.1 + 0.2, 333333333.33333329] })).toBe('{"n":[1e+21,1e-7,0,0.30000000000000004,333333333.3333333]}')
   })

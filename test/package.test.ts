@@ -21,7 +21,9 @@ describe('package layout (ARCHITECTURE.md §9-10)', () => {
 
   it('exports core, every plugin and every adapter, and nothing that does not exist', () => {
     const plugins = readdirSync(join(root, 'plugins')).filter((d) => readdirSync(join(root, 'plugins', d)).includes('index.ts'))
-    const adapters = readdirSync(join(root, 'adapters')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''))
+    const adapters = readdirSync(join(root, 'adapters'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, ''))
     const expected = ['.', ...plugins.map((p) => `./plugins/${p}`), ...adapters.map((a) => `./adapters/${a}`)].sort()
     expect(Object.keys(pkg.exports).sort()).toEqual(expected)
     for (const target of Object.values(pkg.exports) as string[]) expect(statSync(join(root, target)).isFile()).toBe(true)
@@ -38,8 +40,13 @@ describe('package layout (ARCHITECTURE.md §9-10)', () => {
 
   it('keeps core free of runtime-specific and heavy imports', () => {
     const forbidden = /from ['"](node:|fs['"]|path['"]|@tensorflow|onnxruntime|@libsql|libsql|pg['"]|postgres|drizzle-orm|@hono\/node-server)/
-    const offenders = walk('core').filter((f) => f.endsWith('.ts'))
-      .filter((f) => readFileSync(join(root, f), 'utf8').split('\n').some((line) => !line.trim().startsWith('import type') && forbidden.test(line)))
+    const offenders = walk('core')
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) =>
+        readFileSync(join(root, f), 'utf8')
+          .split('\n')
+          .some((line) => !line.trim().startsWith('import type') && forbidden.test(line)),
+      )
     expect(offenders).toEqual([])
   })
 
@@ -50,8 +57,15 @@ describe('package layout (ARCHITECTURE.md §9-10)', () => {
   })
 
   it('imports with explicit .ts extensions everywhere', () => {
-    const bad = ['core', 'plugins', 'adapters', 'bin'].flatMap(walk).filter((f) => f.endsWith('.ts'))
-      .flatMap((f) => readFileSync(join(root, f), 'utf8').split('\n').filter((l) => /from '\.\.?\/[^']*(?<!\.ts)'/.test(l)).map((l) => `${f}: ${l}`))
+    const bad = ['core', 'plugins', 'adapters', 'bin']
+      .flatMap(walk)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) =>
+        readFileSync(join(root, f), 'utf8')
+          .split('\n')
+          .filter((l) => /from '\.\.?\/[^']*(?<!\.ts)'/.test(l))
+          .map((l) => `${f}: ${l}`),
+      )
     expect(bad).toEqual([])
   })
 })

@@ -7,5 +7,9 @@ import { sqlStorage } from '../plugins/storage-sql/index.ts'
 
 const [url, name, count] = process.argv.slice(2)
 const nexora = await createNexora({ plugins: [sqlStorage({ url })] })
-await Promise.all(Array.from({ length: Number(count) }, (_, i) => nexora.audit.logDataAccess({ userId: name!, patientId: `Patient/${i}`, action: 'chart.view', context: { i } })))
+await Promise.all(
+  Array.from({ length: Number(count) }, (_, i) =>
+    nexora.audit.logDataAccess({ userId: name!, patientId: `Patient/${i}`, action: 'chart.view', context: { i } }),
+  ),
+)
 await nexora.close()

@@ -6,7 +6,17 @@
  */
 import { readFileSync } from 'node:fs'
 import { SignJWT } from 'jose'
-import { createLogger, createNexora, definePlugin, manualClock, memoryStorage, type AuditEvent, type ModelManifest, type NexoraConfig, type Plugin } from '../core/index.ts'
+import {
+  createLogger,
+  createNexora,
+  definePlugin,
+  manualClock,
+  memoryStorage,
+  type AuditEvent,
+  type ModelManifest,
+  type NexoraConfig,
+  type Plugin,
+} from '../core/index.ts'
 import { importModels } from '../bin/demo-models.ts'
 import { createDevFhirServer, type DevFhirServerOptions } from '../devtools/fhir-server/index.ts'
 import { ClinicalETL } from '../plugins/etl/index.ts'
@@ -23,7 +33,10 @@ export const NOW = Date.parse('2026-06-30T00:00:00Z')
 export const MODEL = 'readmission-fhir'
 const MODEL_DIR = new URL('../models/readmission-fhir/', import.meta.url)
 
-export interface Outbound { url: string; authorization: string | null }
+export interface Outbound {
+  url: string
+  authorization: string | null
+}
 
 export interface BenchOptions {
   /** Plugin options over the defaults; a function gets the EHR's key (to configure a key set instead of a jku). */
@@ -58,7 +71,8 @@ export async function cdsBench(options: BenchOptions = {}) {
   const logs: string[] = []
   const nexora = await createNexora({
     plugins: [
-      ...(options.storage ?? memoryStorage()), linearModel(),
+      ...(options.storage ?? memoryStorage()),
+      linearModel(),
       definePlugin({ name: 'test-clock', provides: 'clock', setup: () => clock }),
       definePlugin({ name: 'captured-logs', provides: 'logger', setup: () => createLogger({ write: (line) => logs.push(line) }) }),
       cdsHooks({ baseUrl: BASE, clients: [{ iss: EHR, jku: [JKU] }], fetch: fetchStub, ...cds }),
@@ -74,15 +88,21 @@ export async function cdsBench(options: BenchOptions = {}) {
   /** A CDS Client JWT for a call to `path`; claims and header fields can be overridden or removed (undefined). */
   async function token(path: string, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, signer: TestKey = key) {
     const seconds = Math.floor(clock.now() / 1000)
-    const payload = Object.fromEntries(Object.entries({ iss: EHR, aud: `${baseUrl}${path}`, iat: seconds, exp: seconds + 300, jti: crypto.randomUUID(), ...claims }).filter(([, v]) => v !== undefined))
-    const protectedHeader = Object.fromEntries(Object.entries({ alg: signer.alg, typ: 'JWT', kid: signer.kid, jku: JKU, ...header }).filter(([, v]) => v !== undefined))
+    const payload = Object.fromEntries(
+      Object.entries({ iss: EHR, aud: `${baseUrl}${path}`, iat: seconds, exp: seconds + 300, jti: crypto.randomUUID(), ...claims }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    )
+    const protectedHeader = Object.fromEntries(
+      Object.entries({ alg: signer.alg, typ: 'JWT', kid: signer.kid, jku: JKU, ...header }).filter(([, v]) => v !== undefined),
+    )
     return new SignJWT(payload).setProtectedHeader(protectedHeader as { alg: string }).sign(signer.privateKey)
   }
 
   async function call(path: string, body: unknown, bearer?: string) {
     return nexora.app.request(path, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer ?? await token(path)}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer ?? (await token(path))}` },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
   }
@@ -92,7 +112,9 @@ export async function cdsBench(options: BenchOptions = {}) {
     const out: Record<string, unknown> = {}
     for (const k of keys) {
       const url = instantiate(templates[k]!, { patientId }, clock.now())!
-      const res = await dev.app.fetch(new Request(`${FHIR}/${url}${url.includes('?') ? '&_count=500' : ''}`, { headers: { authorization: `Bearer ${FHIR_TOKEN}` } }))
+      const res = await dev.app.fetch(
+        new Request(`${FHIR}/${url}${url.includes('?') ? '&_count=500' : ''}`, { headers: { authorization: `Bearer ${FHIR_TOKEN}` } }),
+      )
       out[k] = await res.json()
     }
     return out
@@ -100,17 +122,28 @@ export async function cdsBench(options: BenchOptions = {}) {
 
   function hookRequest(patientId: string, prefetched?: Record<string, unknown>, extra: Record<string, unknown> = {}) {
     return {
-      hook: 'patient-view', hookInstance: crypto.randomUUID(),
+      hook: 'patient-view',
+      hookInstance: crypto.randomUUID(),
       context: { userId: 'Practitioner/dr-1', patientId },
       ...(prefetched ? { prefetch: prefetched } : {}),
       ...extra,
     }
   }
-  const withFhir = { fhirServer: FHIR, fhirAuthorization: { access_token: FHIR_TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'user/*.rs', subject: 'nexora' } }
+  const withFhir = {
+    fhirServer: FHIR,
+    fhirAuthorization: { access_token: FHIR_TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'user/*.rs', subject: 'nexora' },
+  }
 
   /** The score the pipeline gives a patient's whole record, scored directly (no CDS Hooks). */
   async function directScore(patientId: string, drop: (r: { resourceType: string }) => boolean = () => false) {
-    const record = structuredClone(dev.cohort!.resources.filter((r) => (r.id === patientId && r.resourceType === 'Patient') || (r.subject as { reference?: string } | undefined)?.reference === `Patient/${patientId}`).filter((r) => !drop(r)))
+    const record = structuredClone(
+      dev
+        .cohort!.resources.filter(
+          (r) =>
+            (r.id === patientId && r.resourceType === 'Patient') || (r.subject as { reference?: string } | undefined)?.reference === `Patient/${patientId}`,
+        )
+        .filter((r) => !drop(r)),
+    )
     const [rec] = etl.fromBundle({ entry: record.map((resource) => ({ resource })) })
     const row = etl.transform(rec!, { now: clock.now(), indexTime: clock.now() })
     const features = Object.fromEntries(Object.entries(row.features).filter(([, v]) => v !== null))
@@ -120,7 +153,9 @@ export async function cdsBench(options: BenchOptions = {}) {
   /** Register a copy of the demo model under another name, with its cdsHooks section changed. */
   async function variant(name: string, section: Record<string, unknown>) {
     const base = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR), 'utf8')) as ModelManifest & { cdsHooks: Record<string, unknown> }
-    await nexora.registry.register({ ...base, name, cdsHooks: { ...base.cdsHooks, ...section } } as ModelManifest, { 'model.json': new Uint8Array(readFileSync(new URL('model.json', MODEL_DIR))) })
+    await nexora.registry.register({ ...base, name, cdsHooks: { ...base.cdsHooks, ...section } } as ModelManifest, {
+      'model.json': new Uint8Array(readFileSync(new URL('model.json', MODEL_DIR))),
+    })
   }
 
   const events = () => (nexora.ports.get('auditSink') as unknown as { events: AuditEvent[] }).events

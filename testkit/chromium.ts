@@ -11,22 +11,41 @@ export async function launchChromium({ webgpu = true }: { webgpu?: boolean } = {
   const { chromium } = await import('playwright-core')
   const profile = mkdtempSync(join(tmpdir(), 'nexora-chromium-'))
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(webgpu ? ['--enable-unsafe-webgpu'] : ['--disable-gpu'])],
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...(webgpu ? ['--enable-unsafe-webgpu'] : ['--disable-gpu']),
+    ],
   })
   return {
     context,
     page: async (): Promise<Page> => context.pages()[0] ?? context.newPage(),
-    close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }) },
+    close: async () => {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
   }
 }
 
-export interface Recorded { url: string; method: string; headers: Record<string, string>; body: string | null }
+export interface Recorded {
+  url: string
+  method: string
+  headers: Record<string, string>
+  body: string | null
+}
 
 /** Every request a page makes, with its headers and body, for the PHI-egress assertions. */
 export function recordRequests(page: Page): Recorded[] {
   const seen: Recorded[] = []
-  page.on('request', (r: Request) => { seen.push({ url: r.url(), method: r.method(), headers: r.headers(), body: r.postData() }) })
+  page.on('request', (r: Request) => {
+    seen.push({ url: r.url(), method: r.method(), headers: r.headers(), body: r.postData() })
+  })
   return seen
 }
 

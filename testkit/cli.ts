@@ -14,7 +14,10 @@ export interface CliResult {
 export function cliRunner(options: { env?: Record<string, string>; append?: string[]; timeoutMs?: number } = {}) {
   return async (...args: string[]): Promise<CliResult> => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [bin, ...args, ...(options.append ?? [])], { env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 240_000 })
+      const { stdout, stderr } = await run(process.execPath, [bin, ...args, ...(options.append ?? [])], {
+        env: { ...process.env, ...options.env },
+        timeout: options.timeoutMs ?? 240_000,
+      })
       return { code: 0, stdout, stderr }
     } catch (e) {
       const error = e as CliResult

@@ -15,9 +15,21 @@ const METHODS = {
   predictionLog: ['append', 'addOutcomes', 'window', 'knownSubjects'],
   adverseEventStore: ['create', 'get', 'list', 'update'],
   rateLimitStore: ['take'],
-} as const satisfies { modelStore: readonly (keyof ModelStore)[]; auditSink: readonly (keyof AuditSink)[]; predictionLog: readonly (keyof PredictionLog)[]; adverseEventStore: readonly (keyof AdverseEventStore)[]; rateLimitStore: readonly (keyof RateLimitStore)[] }
+} as const satisfies {
+  modelStore: readonly (keyof ModelStore)[]
+  auditSink: readonly (keyof AuditSink)[]
+  predictionLog: readonly (keyof PredictionLog)[]
+  adverseEventStore: readonly (keyof AdverseEventStore)[]
+  rateLimitStore: readonly (keyof RateLimitStore)[]
+}
 
-interface Ports { modelStore: ModelStore; auditSink: AuditSink; predictionLog: PredictionLog; adverseEventStore: AdverseEventStore; rateLimitStore: RateLimitStore }
+interface Ports {
+  modelStore: ModelStore
+  auditSink: AuditSink
+  predictionLog: PredictionLog
+  adverseEventStore: AdverseEventStore
+  rateLimitStore: RateLimitStore
+}
 
 export interface D1Rpc {
   /** A new, migrated database binding name (the pool has `size` of them). */
@@ -51,9 +63,11 @@ export async function startD1Rpc(size = 32): Promise<D1Rpc> {
       return db
     },
     port(db, port, instance) {
-      return Object.fromEntries(METHODS[port].map((method) => [method, (...args: unknown[]) => call({ db, op: 'call', port, instance, method, args })])) as never
+      return Object.fromEntries(
+        METHODS[port].map((method) => [method, (...args: unknown[]) => call({ db, op: 'call', port, instance, method, args })]),
+      ) as never
     },
-    sql: async (db, text, params) => await call({ db, op: 'sql', sql: text, params }) as Record<string, unknown>[],
+    sql: async (db, text, params) => (await call({ db, op: 'sql', sql: text, params })) as Record<string, unknown>[],
     call,
     close: () => worker.close(),
   }

@@ -9,14 +9,15 @@ const toBase64 = (bytes: Uint8Array) => {
 }
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
 
-export const encode = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) =>
-  v instanceof Uint8Array ? { $bytes: toBase64(v) } : v instanceof Set ? { $set: [...v] } : v)
+export const encode = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? { $bytes: toBase64(v) } : v instanceof Set ? { $set: [...v] } : v))
 
-export const decode = (text: string): unknown => JSON.parse(text, (_key, v: unknown) => {
-  if (v && typeof v === 'object' && '$bytes' in v) return fromBase64((v as { $bytes: string }).$bytes)
-  if (v && typeof v === 'object' && '$set' in v) return new Set((v as { $set: unknown[] }).$set)
-  return v
-})
+export const decode = (text: string): unknown =>
+  JSON.parse(text, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && '$bytes' in v) return fromBase64((v as { $bytes: string }).$bytes)
+    if (v && typeof v === 'object' && '$set' in v) return new Set((v as { $set: unknown[] }).$set)
+    return v
+  })
 
 export type StorePort = 'modelStore' | 'auditSink' | 'predictionLog' | 'adverseEventStore' | 'rateLimitStore'
 

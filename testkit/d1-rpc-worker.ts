@@ -10,20 +10,31 @@ import { decode, encode, type RpcCall, type StorePort } from './d1-rpc-codec.ts'
 
 type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>
 const FACTORIES: Record<StorePort, (db: SqlExecutor) => object> = {
-  modelStore: sqlModelStore, auditSink: sqlAuditSink, predictionLog: sqlPredictionLog,
-  adverseEventStore: sqlAdverseEventStore, rateLimitStore: sqlRateLimitStore,
+  modelStore: sqlModelStore,
+  auditSink: sqlAuditSink,
+  predictionLog: sqlPredictionLog,
+  adverseEventStore: sqlAdverseEventStore,
+  rateLimitStore: sqlRateLimitStore,
 }
 const instances = new Map<string, Methods>()
 
 async function dispatch(call: RpcCall, binding: D1Database): Promise<unknown> {
   switch (call.op) {
-    case 'migrate': return applyD1Migrations(binding)
-    case 'sql': return (await binding.prepare(call.sql).bind(...(call.params ?? [])).all()).results
-    case 'insertRows': return openD1(binding).insertRows(call.table, call.columns, call.rows)
+    case 'migrate':
+      return applyD1Migrations(binding)
+    case 'sql':
+      return (
+        await binding
+          .prepare(call.sql)
+          .bind(...(call.params ?? []))
+          .all()
+      ).results
+    case 'insertRows':
+      return openD1(binding).insertRows(call.table, call.columns, call.rows)
     case 'call': {
       const key = `${call.db}/${call.port}/${call.instance ?? ''}`
       let store = instances.get(key)
-      if (!store) instances.set(key, store = FACTORIES[call.port](openD1(binding)) as Methods)
+      if (!store) instances.set(key, (store = FACTORIES[call.port](openD1(binding)) as Methods))
       const method = store[call.method]
       if (typeof method !== 'function') throw new Error(`${call.port} has no method ${call.method}`)
       return method(...call.args)

@@ -26,7 +26,10 @@ export const patient = (): FhirResource => ({
     { system: 'http://hl7.org/fhir/sid/us-ssn', value: '123-45-6789' },
   ],
   name: [{ use: 'official', family: 'Smith', given: ['John', 'Quincy'], prefix: ['Mr.'] }],
-  telecom: [{ system: 'phone', value: '617-555-0142' }, { system: 'email', value: 'john.smith@example.com' }],
+  telecom: [
+    { system: 'phone', value: '617-555-0142' },
+    { system: 'email', value: 'john.smith@example.com' },
+  ],
   gender: 'male',
   birthDate: '1961-07-14',
   address: [{ use: 'home', line: ['41 Orchard Lane'], city: 'Springfield', state: 'MA', postalCode: '01109', country: 'US' }],
@@ -38,7 +41,9 @@ export const patient = (): FhirResource => ({
 export const NOTE = 'John Smith (MRN 48213377) was admitted on 03/04/2024 and discharged on 03/14/2024. Contact john.smith@example.com or 617-555-0142.'
 
 export const observation = (id: string, subject: string, date: string): FhirResource => ({
-  resourceType: 'Observation', id, status: 'final',
+  resourceType: 'Observation',
+  id,
+  status: 'final',
   code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
   subject: { reference: subject },
   effectiveDateTime: date,
@@ -48,19 +53,31 @@ export const observation = (id: string, subject: string, date: string): FhirReso
 
 /** Two patients, one by `Patient/id` reference and one by `urn:uuid:` fullUrl. */
 export const bundle = () => ({
-  resourceType: 'Bundle' as const, type: 'collection', id: 'b-1', timestamp: '2024-05-02T08:00:00Z',
+  resourceType: 'Bundle' as const,
+  type: 'collection',
+  id: 'b-1',
+  timestamp: '2024-05-02T08:00:00Z',
   link: [{ relation: 'self', url: 'https://ehr.example/fhir/Patient?identifier=48213377' }],
   entry: [
     { fullUrl: 'https://ehr.example/fhir/Patient/pat-1001', resource: patient() },
     { fullUrl: 'https://ehr.example/fhir/Observation/obs-1', resource: observation('obs-1', 'Patient/pat-1001', '2024-03-04T09:30:00Z') },
     { fullUrl: 'https://ehr.example/fhir/Observation/obs-2', resource: observation('obs-2', 'Patient/pat-1001', '2024-03-14T09:30:00Z') },
-    { fullUrl: 'https://ehr.example/fhir/Practitioner/prac-7', resource: { resourceType: 'Practitioner', id: 'prac-7', name: [{ family: 'Alvarez', given: ['Laura'] }] } },
-    { fullUrl: 'urn:uuid:6f1c2a34-8d2e-4b7a-9c1d-2e3f4a5b6c7d', resource: { resourceType: 'Patient', name: [{ family: 'Nguyen', given: ['Ana'] }], birthDate: '1990-02-01' } },
+    {
+      fullUrl: 'https://ehr.example/fhir/Practitioner/prac-7',
+      resource: { resourceType: 'Practitioner', id: 'prac-7', name: [{ family: 'Alvarez', given: ['Laura'] }] },
+    },
+    {
+      fullUrl: 'urn:uuid:6f1c2a34-8d2e-4b7a-9c1d-2e3f4a5b6c7d',
+      resource: { resourceType: 'Patient', name: [{ family: 'Nguyen', given: ['Ana'] }], birthDate: '1990-02-01' },
+    },
     {
       fullUrl: 'urn:uuid:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
       resource: {
-        resourceType: 'Condition', subject: { reference: 'urn:uuid:6f1c2a34-8d2e-4b7a-9c1d-2e3f4a5b6c7d' },
-        code: { text: 'Asthma' }, onsetDateTime: '2024-03-04', recordedDate: '2024-03-14',
+        resourceType: 'Condition',
+        subject: { reference: 'urn:uuid:6f1c2a34-8d2e-4b7a-9c1d-2e3f4a5b6c7d' },
+        code: { text: 'Asthma' },
+        onsetDateTime: '2024-03-04',
+        recordedDate: '2024-03-14',
       },
     },
   ],

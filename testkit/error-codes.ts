@@ -9,7 +9,9 @@ const PLUGINS = new URL('../plugins/', import.meta.url)
 
 /** Which plugins keep an `errors.ts`. */
 export const pluginsWithErrors = (): string[] =>
-  readdirSync(PLUGINS, { withFileTypes: true }).filter((d) => d.isDirectory() && readdirSync(new URL(`${d.name}/`, PLUGINS)).includes('errors.ts')).map((d) => d.name)
+  readdirSync(PLUGINS, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && readdirSync(new URL(`${d.name}/`, PLUGINS)).includes('errors.ts'))
+    .map((d) => d.name)
 
 /**
  * Core's codes and every plugin's, read from the tables the modules export rather than from the

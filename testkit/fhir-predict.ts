@@ -14,7 +14,9 @@ export async function fhirPredictNexora(baseUrl: string, token: string) {
     plugins: [
       definePlugin({ name: 'store', provides: 'modelStore', setup: () => memoryModelStore() }),
       definePlugin({ name: 'audit', provides: 'auditSink', setup: () => audit }),
-      linearModel(), fhirServer({ baseUrl, auth: { type: 'static', token }, retries: 0 }), fhirPredict(),
+      linearModel(),
+      fhirServer({ baseUrl, auth: { type: 'static', token }, retries: 0 }),
+      fhirPredict(),
     ],
   })
   await importModels(nexora)

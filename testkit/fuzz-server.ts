@@ -49,9 +49,20 @@ export async function startFuzzServer(dir: string, env: Record<string, string> =
   const db = `file:${join(dir, 'nexora.db')}`
   const child = spawn(process.execPath, [new URL('../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--grpc-port', '0', '--db', db], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NEXORA_DATA_DIR: dir, NEXORA_CDS_HOOKS_CONFIG: cdsConfig, NEXORA_DEV_FHIR_PATIENTS: '20', NEXORA_LOG_LEVEL: 'warn',
+    env: {
+      ...process.env,
+      NEXORA_DATA_DIR: dir,
+      NEXORA_CDS_HOOKS_CONFIG: cdsConfig,
+      NEXORA_DEV_FHIR_PATIENTS: '20',
+      NEXORA_LOG_LEVEL: 'warn',
       // Fuzzed tokens fail authentication by design: a roomy budget keeps the run from waiting out 429s.
-      NEXORA_RATE_LIMITS: JSON.stringify({ unauthenticated: { capacity: 10_000, refillPerSecond: 1000 }, predict: { capacity: 10_000, refillPerSecond: 1000 }, read: { capacity: 10_000, refillPerSecond: 1000 } }), ...env },
+      NEXORA_RATE_LIMITS: JSON.stringify({
+        unauthenticated: { capacity: 10_000, refillPerSecond: 1000 },
+        predict: { capacity: 10_000, refillPerSecond: 1000 },
+        read: { capacity: 10_000, refillPerSecond: 1000 },
+      }),
+      ...env,
+    },
   })
   let text = ''
   child.stdout!.resume()
@@ -73,19 +84,29 @@ export async function startFuzzServer(dir: string, env: Record<string, string> =
   const cache = new Map<string, Promise<string>>()
   const now = () => Math.floor(Date.now() / 1000)
   const token = (subject: string, claims?: Record<string, unknown>) => {
-    const make = () => new SignJWT({ scope: DEV_SCOPES, roles: ['dev'], ...claims })
-      .setProtectedHeader({ alg: 'ES384', kid: dev.kid, typ: 'JWT' })
-      .setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setSubject(subject).setIssuedAt(now()).setExpirationTime(now() + 3600)
-      .sign(devKey)
+    const make = () =>
+      new SignJWT({ scope: DEV_SCOPES, roles: ['dev'], ...claims })
+        .setProtectedHeader({ alg: 'ES384', kid: dev.kid, typ: 'JWT' })
+        .setIssuer(DEV_ISSUER)
+        .setAudience(DEV_AUDIENCE)
+        .setSubject(subject)
+        .setIssuedAt(now())
+        .setExpirationTime(now() + 3600)
+        .sign(devKey)
     if (claims) return make()
     let cached = cache.get(subject)
-    if (!cached) cache.set(subject, cached = make())
+    if (!cached) cache.set(subject, (cached = make()))
     return cached
   }
-  const cdsToken = (pathname: string) => new SignJWT({})
-    .setProtectedHeader({ alg: 'ES384', kid: ehr.kid, typ: 'JWT' })
-    .setIssuer(CDS_ISSUER).setAudience(`${CDS_BASE}${pathname}`).setIssuedAt(now()).setExpirationTime(now() + 300).setJti(crypto.randomUUID())
-    .sign(ehr.privateKey)
+  const cdsToken = (pathname: string) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES384', kid: ehr.kid, typ: 'JWT' })
+      .setIssuer(CDS_ISSUER)
+      .setAudience(`${CDS_BASE}${pathname}`)
+      .setIssuedAt(now())
+      .setExpirationTime(now() + 300)
+      .setJti(crypto.randomUUID())
+      .sign(ehr.privateKey)
   const stop = async () => {
     if (child.exitCode === null) child.kill('SIGTERM')
     return exited

@@ -15,7 +15,11 @@ export interface GrpcJsResult<T = Record<string, any>> {
 /** Both services' clients on `url` (`http://host:port`), with a unary call helper. */
 export function grpcJsClients(url: string) {
   const definition = loader.loadSync(['inference/grpc_predict_v2.proto', 'nexora/v1/prediction.proto'], {
-    includeDirs: [root], keepCase: true, defaults: true, longs: Number, oneofs: true,
+    includeDirs: [root],
+    keepCase: true,
+    defaults: true,
+    longs: Number,
+    oneofs: true,
   })
   const pkg = grpc.loadPackageDefinition(definition) as any
   const target = url.replace(/^http:\/\//, '')

@@ -3,7 +3,12 @@ import { encodeWeights, memoryModelPlugin, type ModelManifest, type ModelPlugin 
 /** The toy model for core tests: score = sigmoid(−3 + w·age + smoker), explained per feature. */
 export function toyManifest(version = '1.0.0', over: Partial<ModelManifest> = {}): ModelManifest {
   return {
-    name: 'toy', version, kind: 'toy', outputs: [{ name: 'p', type: 'probability' }], threshold: 0.5, labels: ['low', 'high'],
+    name: 'toy',
+    version,
+    kind: 'toy',
+    outputs: [{ name: 'p', type: 'probability' }],
+    threshold: 0.5,
+    labels: ['low', 'high'],
     inputs: [
       { name: 'age', type: 'number', min: 0, max: 130 },
       { name: 'smoker', type: 'boolean', required: false },
@@ -23,7 +28,12 @@ export function toyPlugin(counters: { loads: number; disposed: number } = { load
     async load(artifact) {
       counters.loads++
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs))
-      return { ...(await inner.load(artifact)), dispose: () => { counters.disposed++ } }
+      return {
+        ...(await inner.load(artifact)),
+        dispose: () => {
+          counters.disposed++
+        },
+      }
     },
   }
 }

@@ -10,11 +10,21 @@ export const MONITORING_KEY = 'monitoring-test-key-0123456789'
 export const CLINICIAN: Caller = { subject: 'dr-test', scopes: ['nexora/predict'], roles: [], via: 'in-process' }
 
 /** The demo readmission model on the given storage (memory by default), with the monitoring plugin. */
-export async function monitoredNexora(options: Partial<MonitoringOptions> = {}, storage: Plugin[] = memoryStorage(), extra: Plugin[] = [], config: NexoraConfig = {}) {
+export async function monitoredNexora(
+  options: Partial<MonitoringOptions> = {},
+  storage: Plugin[] = memoryStorage(),
+  extra: Plugin[] = [],
+  config: NexoraConfig = {},
+) {
   const logs: string[] = []
   const nexora = await createNexora({
-    plugins: [...storage, linearModel(), monitoring({ key: MONITORING_KEY, ...options }), ...extra,
-      definePlugin({ name: 'captured-logs', provides: 'logger', setup: () => createLogger({ write: (line) => logs.push(line) }) })],
+    plugins: [
+      ...storage,
+      linearModel(),
+      monitoring({ key: MONITORING_KEY, ...options }),
+      ...extra,
+      definePlugin({ name: 'captured-logs', provides: 'logger', setup: () => createLogger({ write: (line) => logs.push(line) }) }),
+    ],
     config: { resolveTtlMs: 0, rateLimits: false, ...config },
   })
   await importModels(nexora)
@@ -30,20 +40,36 @@ export const heldOut = () => generateCohort(4000).slice(3200)
  * Score rows in-process, one request per patient `Patient/h<i>`; returns the scores and each
  * prediction's id in the log (`<the server's request id>#0`).
  */
-export async function scoreCohort(nexora: Awaited<ReturnType<typeof monitoredNexora>>['nexora'], rows: ReturnType<typeof heldOut>, shift: (r: Record<string, unknown>) => Record<string, unknown> = (r) => r) {
-  const results = await Promise.all(rows.map(({ readmitted_30d: _y, ...features }, i) =>
-    nexora.predict({ model: 'readmission-risk', rows: [{ patientRef: `Patient/h${i}`, features: shift(features) as never }], requestId: `req-${i}` }, CLINICIAN)))
+export async function scoreCohort(
+  nexora: Awaited<ReturnType<typeof monitoredNexora>>['nexora'],
+  rows: ReturnType<typeof heldOut>,
+  shift: (r: Record<string, unknown>) => Record<string, unknown> = (r) => r,
+) {
+  const results = await Promise.all(
+    rows.map(({ readmitted_30d: _y, ...features }, i) =>
+      nexora.predict(
+        { model: 'readmission-risk', rows: [{ patientRef: `Patient/h${i}`, features: shift(features) as never }], requestId: `req-${i}` },
+        CLINICIAN,
+      ),
+    ),
+  )
   return { scores: results.map((r) => r.predictions[0]!.score), predictionIds: results.map((r) => `${r.requestId}#0`) }
 }
 
-export interface Received { path: string; headers: IncomingMessage['headers']; body: Record<string, unknown> }
+export interface Received {
+  path: string
+  headers: IncomingMessage['headers']
+  body: Record<string, unknown>
+}
 
 /** A real HTTP receiver for webhooks; `answers` are the statuses it gives, in order (then 200). */
 export async function webhookReceiver(answers: number[] = []) {
   const received: Received[] = []
   const server = createServer((req, res) => {
     let data = ''
-    req.on('data', (c) => { data += c })
+    req.on('data', (c) => {
+      data += c
+    })
     req.on('end', () => {
       received.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(data) as Record<string, unknown> })
       res.writeHead(answers.shift() ?? 200).end()

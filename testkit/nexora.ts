@@ -1,4 +1,13 @@
-import { createLogger, createNexora, definePlugin, memoryAuditSink, memoryModelStore, type ComplianceStage, type NexoraConfig, type Plugin } from '../core/index.ts'
+import {
+  createLogger,
+  createNexora,
+  definePlugin,
+  memoryAuditSink,
+  memoryModelStore,
+  type ComplianceStage,
+  type NexoraConfig,
+  type Plugin,
+} from '../core/index.ts'
 import { toyFiles, toyManifest, toyPlugin } from './models.ts'
 
 /** A Nexora on memory ports with the toy model registered and in production. */
@@ -23,5 +32,7 @@ export async function toyNexora(config: NexoraConfig = {}, stages: ComplianceSta
 }
 
 export const post = (path: string, body: unknown, headers: Record<string, string> = {}) => ({
-  method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body),
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
 })

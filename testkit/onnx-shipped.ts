@@ -14,7 +14,11 @@ export function shippedOnnxArtifact(): ModelArtifact {
 
 /** The synthetic cohort the model was trained on (rows 1–3200) and held out on (3201–4000). */
 export function cohort(): { rows: Row[]; labels: number[] } {
-  const data = Papa.parse<CohortRow>(readFileSync(here('../models/readmission-risk/cohort.csv'), 'utf8'), { header: true, dynamicTyping: true, skipEmptyLines: true }).data
+  const data = Papa.parse<CohortRow>(readFileSync(here('../models/readmission-risk/cohort.csv'), 'utf8'), {
+    header: true,
+    dynamicTyping: true,
+    skipEmptyLines: true,
+  }).data
   return { rows: data.map(({ readmitted_30d: _y, ...features }) => ({ features })), labels: data.map((r) => r.readmitted_30d) }
 }
 

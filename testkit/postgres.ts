@@ -14,15 +14,17 @@ function binDir(): string {
   return dir
 }
 
-const freePort = () => new Promise<number>((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number }
-    server.close(() => resolve(port))
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
   })
-})
 
 /** initdb refuses to run as root: run the server binaries as the postgres user when we are root. */
-const asServerUser = (cmd: string, args: string[]) => (process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const : [cmd, args] as const)
+const asServerUser = (cmd: string, args: string[]) =>
+  process.getuid?.() === 0 ? (['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const) : ([cmd, args] as const)
 
 export interface PostgresServer {
   port: number
@@ -43,7 +45,8 @@ export interface PostgresServer {
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = binDir()
   const dir = mkdtempSync(join(tmpdir(), 'nexora-pg-'))
-  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()))
+  if (process.getuid?.() === 0)
+    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()))
   const data = join(dir, 'data')
   const port = await freePort()
   const [initCmd, initArgs] = asServerUser(join(bin, 'initdb'), ['-D', data, '-U', 'nexora', '--auth=trust', '--no-sync', '-E', 'UTF8'])
@@ -74,7 +77,9 @@ export async function startPostgres(): Promise<PostgresServer> {
       const client = new pg.Client({ host: '127.0.0.1', port, user: 'nexora', database: 'postgres' })
       await client.connect()
       try {
-        const { rows } = await client.query('SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [new URL(url).pathname.slice(1)])
+        const { rows } = await client.query('SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+          new URL(url).pathname.slice(1),
+        ])
         return rows.filter((r: { ended: boolean }) => r.ended).length
       } finally {
         await client.end()

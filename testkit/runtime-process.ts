@@ -51,7 +51,9 @@ export function findBinary(name: string, candidates: string[], hint: string): st
     try {
       accessSync(path, constants.X_OK)
       return path
-    } catch { /* try the next one */ }
+    } catch {
+      /* try the next one */
+    }
   }
   throw new Error(`${name} binary missing: none of ${candidates.join(', ')} is an executable file. ${hint}`)
 }
@@ -62,18 +64,30 @@ export async function spawnRuntime(options: SpawnRuntimeOptions): Promise<Runtim
   // Only what the runner passes configures the server: a NEXORA_JWKS_URL in the shell must not leak in.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NEXORA_|PORT$|HOST$)/.test(k)))
   const child = spawn(options.command, options.args(dir), {
-    cwd: options.cwd ?? ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd ?? ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...inherited, PORT: '0', NEXORA_DB: `file:${join(dir, 'nexora.db')}`, ...options.env },
   })
   let stdout = ''
   let stderr = ''
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-KEEP) })
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+  })
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-KEEP)
+  })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))))
   const failed = new Promise<number | null>((resolve) => child.once('error', () => resolve(-2)))
   const gone = Promise.race([exited, failed])
   // The group, not just the child: a launcher's own children must not outlive the test run.
-  const kill = (signal: NodeJS.Signals) => { try { process.kill(-child.pid!, signal) } catch { /* already gone */ } }
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal)
+    } catch {
+      /* already gone */
+    }
+  }
   const onExit = () => kill('SIGKILL')
   process.once('exit', onExit)
   const cleanup = () => {
@@ -86,13 +100,22 @@ export async function spawnRuntime(options: SpawnRuntimeOptions): Promise<Runtim
   let url: string
   try {
     url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${options.name}: no readiness line within ${options.startMs ?? 60_000} ms: ${describe()}`)), options.startMs ?? 60_000)
+      const timer = setTimeout(
+        () => reject(new Error(`${options.name}: no readiness line within ${options.startMs ?? 60_000} ms: ${describe()}`)),
+        options.startMs ?? 60_000,
+      )
       const check = () => {
         const match = ready.exec(stdout)
-        if (match) { clearTimeout(timer); resolve(match[1]!) }
+        if (match) {
+          clearTimeout(timer)
+          resolve(match[1]!)
+        }
       }
       child.stdout!.on('data', check)
-      void gone.then((code) => { clearTimeout(timer); reject(new Error(`${options.name} exited with ${code} before it was ready: ${describe()}`)) })
+      void gone.then((code) => {
+        clearTimeout(timer)
+        reject(new Error(`${options.name} exited with ${code} before it was ready: ${describe()}`))
+      })
     })
   } catch (error) {
     kill('SIGKILL')
@@ -102,16 +125,25 @@ export async function spawnRuntime(options: SpawnRuntimeOptions): Promise<Runtim
   }
 
   let closing: Promise<void> | undefined
-  const close = () => closing ??= (async () => {
-    kill('SIGTERM')
-    const stopMs = options.stopMs ?? 20_000
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const code = await Promise.race([gone, new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), stopMs) })])
-    clearTimeout(timer)
-    kill('SIGKILL')
-    if (code === 'timeout') await gone
-    cleanup()
-    if (code !== 0) throw new Error(`${options.name} did not exit 0 after SIGTERM (${code === 'timeout' ? `still running after ${stopMs} ms` : `exit ${code}`}): ${describe()}`)
-  })()
+  const close = () =>
+    (closing ??= (async () => {
+      kill('SIGTERM')
+      const stopMs = options.stopMs ?? 20_000
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const code = await Promise.race([
+        gone,
+        new Promise<'timeout'>((r) => {
+          timer = setTimeout(() => r('timeout'), stopMs)
+        }),
+      ])
+      clearTimeout(timer)
+      kill('SIGKILL')
+      if (code === 'timeout') await gone
+      cleanup()
+      if (code !== 0)
+        throw new Error(
+          `${options.name} did not exit 0 after SIGTERM (${code === 'timeout' ? `still running after ${stopMs} ms` : `exit ${code}`}): ${describe()}`,
+        )
+    })())
   return { url, pid: child.pid!, dir, stdout: () => stdout, stderr: () => stderr, close }
 }

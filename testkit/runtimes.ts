@@ -7,7 +7,10 @@ import { findBinary, spawnRuntime, type RuntimeProcess } from './runtime-process
 import { startWorkerdServer } from './workerd.ts'
 
 /** What every runtime's server gives back: a spawned binary's RuntimeProcess, or e.g. a Miniflare worker. */
-export interface RuntimeServer { url: string; close(): Promise<void> }
+export interface RuntimeServer {
+  url: string
+  close(): Promise<void>
+}
 
 export interface RuntimeDescriptor<S extends RuntimeServer = RuntimeProcess> {
   name: string
@@ -23,35 +26,58 @@ export interface RuntimeDescriptor<S extends RuntimeServer = RuntimeProcess> {
  * anywhere, and a name missing from an env allow-list throws. deno.json's `start` task mirrors this.
  */
 export const denoFlags = (dataDir: string) => [
-  '--no-prompt', '--allow-net', '--allow-env', `--allow-read=.,${dataDir}`, `--allow-write=${dataDir}`,
-  '--allow-ffi=node_modules/@libsql', '--allow-sys=cpus,networkInterfaces,hostname',
+  '--no-prompt',
+  '--allow-net',
+  '--allow-env',
+  `--allow-read=.,${dataDir}`,
+  `--allow-write=${dataDir}`,
+  '--allow-ffi=node_modules/@libsql',
+  '--allow-sys=cpus,networkInterfaces,hostname',
 ]
 
 export const node: RuntimeDescriptor = {
   name: 'node',
-  start: (env, dir) => spawnRuntime({
-    name: 'node', dir, command: process.execPath, env,
-    args: () => ['--import', 'tsx', 'examples/node-server/main.ts'],
-  }),
+  start: (env, dir) =>
+    spawnRuntime({
+      name: 'node',
+      dir,
+      command: process.execPath,
+      env,
+      args: () => ['--import', 'tsx', 'examples/node-server/main.ts'],
+    }),
 }
 
 export const deno: RuntimeDescriptor = {
   name: 'deno',
-  start: async (env, dir) => spawnRuntime({
-    name: 'deno', dir, env: { DENO_NO_UPDATE_CHECK: '1', ...env },
-    command: findBinary('deno', ['node_modules/.bin/deno', `node_modules/@deno/${process.platform}-${process.arch}-glibc/deno`], 'It comes from the `deno` devDependency: run `npm install` (without --ignore-scripts).'),
-    args: (dataDir) => ['run', ...denoFlags(dataDir), 'examples/deno/main.ts'],
-  }),
+  start: async (env, dir) =>
+    spawnRuntime({
+      name: 'deno',
+      dir,
+      env: { DENO_NO_UPDATE_CHECK: '1', ...env },
+      command: findBinary(
+        'deno',
+        ['node_modules/.bin/deno', `node_modules/@deno/${process.platform}-${process.arch}-glibc/deno`],
+        'It comes from the `deno` devDependency: run `npm install` (without --ignore-scripts).',
+      ),
+      args: (dataDir) => ['run', ...denoFlags(dataDir), 'examples/deno/main.ts'],
+    }),
 }
 
 export const bun: RuntimeDescriptor = {
   name: 'bun',
-  start: async (env, dir) => spawnRuntime({
-    name: 'bun', dir, env,
-    // bun's postinstall moves the platform binary to bun/bin/bun.exe; without it, the package still holds it.
-    command: findBinary('bun', ['node_modules/.bin/bun', `node_modules/@oven/bun-${process.platform}-${process.arch}/bin/bun`], 'It comes from the `bun` devDependency: run `npm install`.'),
-    args: () => ['run', 'examples/bun/main.ts'],
-  }),
+  start: async (env, dir) =>
+    spawnRuntime({
+      name: 'bun',
+      dir,
+      env,
+      // bun's postinstall moves the platform binary to bun/bin/bun.exe; without it, the package still holds it.
+      command: findBinary(
+        'bun',
+        ['node_modules/.bin/bun', `node_modules/@oven/bun-${process.platform}-${process.arch}/bin/bun`],
+        'It comes from the `bun` devDependency: run `npm install`.',
+      ),
+      args: () => ['run', 'examples/bun/main.ts'],
+    }),
 }
 
 /** workerd through Miniflare: the example Worker on a real port, with a local D1 database. */

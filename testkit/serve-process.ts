@@ -22,7 +22,8 @@ export interface StartServeOptions {
 export async function startServe(dir: string, env: Record<string, string> = {}, options: StartServeOptions = {}): Promise<ServeProcess> {
   const db = options.db ?? `file:${join(dir, 'nexora.db')}`
   const child = spawn(process.execPath, [new URL('../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--port', '0', '--db', db, ...(options.args ?? [])], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXORA_DATA_DIR: dir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NEXORA_DATA_DIR: dir, ...env },
   })
   let text = ''
   child.stdout!.resume()

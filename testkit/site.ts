@@ -17,19 +17,25 @@ let built: Promise<string> | undefined
  * The site, built once per test process into its own folder (suites run in parallel processes:
  * sharing site/dist would let one suite's rebuild pull files from under another's server).
  */
-export const ensureSiteBuilt = () => built ??= (async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nexora-site-build-'))
-  await buildSite(dir)
-  return dir
-})()
+export const ensureSiteBuilt = () =>
+  (built ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexora-site-build-'))
+    await buildSite(dir)
+    return dir
+  })())
 
 export async function startSiteServer(env: Record<string, string> = {}) {
   const site = await ensureSiteBuilt()
   const dir = mkdtempSync(join(tmpdir(), 'nexora-site-'))
   const server = await startServe(dir, { NEXORA_SITE_DIR: site, ...env })
   return {
-    ...server, dir,
-    close: async () => { server.child.kill('SIGTERM'); await server.exited; rmSync(dir, { recursive: true, force: true }) },
+    ...server,
+    dir,
+    close: async () => {
+      server.child.kill('SIGTERM')
+      await server.exited
+      rmSync(dir, { recursive: true, force: true })
+    },
   }
 }
 
@@ -42,7 +48,9 @@ export async function openBrowser(options: { webgpu?: boolean } = {}) {
     const page = await browser.context.newPage()
     await page.setViewportSize(WIDTHS[size])
     const errors: string[] = []
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(url)
     return { page, errors }
@@ -54,7 +62,12 @@ export async function openBrowser(options: { webgpu?: boolean } = {}) {
 export async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: the app's CSP (rightly) forbids an injected script tag.
   await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'))
-  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run(d: Document, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }))
+  const result = await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run(d: Document, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run(
+      document,
+      { runOnly: ['wcag2a', 'wcag2aa'] },
+    ),
+  )
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`)
 }
 

@@ -20,11 +20,21 @@ export function tinyDisk(sizeKb = 2048): { dir: string; fill(): void; free(): vo
     dir,
     // Write until the file system refuses: every block is taken.
     fill() {
-      try { writeFileSync(filler, Buffer.alloc(sizeKb * 1024)) } catch { /* ENOSPC: full, as intended */ }
+      try {
+        writeFileSync(filler, Buffer.alloc(sizeKb * 1024))
+      } catch {
+        /* ENOSPC: full, as intended */
+      }
     },
-    free() { rmSync(filler, { force: true }) },
+    free() {
+      rmSync(filler, { force: true })
+    },
     close() {
-      try { execFileSync('umount', ['-l', dir], { stdio: 'ignore' }) } catch { /* already gone */ }
+      try {
+        execFileSync('umount', ['-l', dir], { stdio: 'ignore' })
+      } catch {
+        /* already gone */
+      }
       rmSync(dir, { recursive: true, force: true })
     },
   }

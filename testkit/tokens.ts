@@ -33,7 +33,12 @@ export async function sign(key: TestKey, claims: Claims = {}, header: { kid?: st
   const protectedHeader: { alg: string; kid?: string; typ: string } = { alg: key.alg, typ: 'JWT' }
   if (header.kid !== null) protectedHeader.kid = header.kid ?? key.kid
   return new SignJWT({ scope: 'nexora/predict', ...rest })
-    .setProtectedHeader(protectedHeader).setSubject(sub).setIssuer(iss).setAudience(aud).setExpirationTime(exp).setIssuedAt(iat)
+    .setProtectedHeader(protectedHeader)
+    .setSubject(sub)
+    .setIssuer(iss)
+    .setAudience(aud)
+    .setExpirationTime(exp)
+    .setIssuedAt(iat)
     .sign(key.privateKey)
 }
 
@@ -48,5 +53,11 @@ export function unsignedToken(claims: Claims = {}): string {
 /** An HS256 token signed with a shared secret (e.g. the public key as a secret: the classic confusion attack). */
 export async function hsToken(secret: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({ scope: 'nexora/admin' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('mallory').setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime(now + 3600).sign(new TextEncoder().encode(secret))
+  return new SignJWT({ scope: 'nexora/admin' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject('mallory')
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setExpirationTime(now + 3600)
+    .sign(new TextEncoder().encode(secret))
 }

@@ -23,11 +23,15 @@ const control = fc.oneof(fc.constant('\u0000'), cp(0x01, 0x1f), fc.constant('\u0
 
 /** One code point from each plane that has any: BMP (outside the surrogates), SMP with its emoji, SIP, TIP, SSP and both private-use planes. */
 const planes = fc.oneof(
-  cp(0x20, 0xd7ff), cp(0xe000, 0xfffd),
-  cp(0x10000, 0x1fffd), cp(0x1f300, 0x1faff),
-  cp(0x20000, 0x2fffd), cp(0x30000, 0x3fffd),
+  cp(0x20, 0xd7ff),
+  cp(0xe000, 0xfffd),
+  cp(0x10000, 0x1fffd),
+  cp(0x1f300, 0x1faff),
+  cp(0x20000, 0x2fffd),
+  cp(0x30000, 0x3fffd),
   cp(0xe0000, 0xe01ef),
-  cp(0xf0000, 0xffffd), cp(0x100000, 0x10fffd),
+  cp(0xf0000, 0xffffd),
+  cp(0x100000, 0x10fffd),
 )
 
 /** Noncharacters and plane-edge code points, U+10FFFF and the SSP's language tag among them. */
@@ -36,10 +40,56 @@ const nonCharacter = fc.constantFrom('\ufffe', '\uffff', '\ufdd0', '\ufdef', '\u
 const combining = fc.oneof(cp(0x300, 0x36f), cp(0x1ab0, 0x1aff), cp(0x20d0, 0x20ff), fc.constant('\u{1f469}\u200d\u{1f4bb}'))
 
 /** Bidi overrides and isolates, invisible joiners, BOM and the Unicode line separators. */
-const invisible = fc.constantFrom('\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c', '\u200b', '\u200c', '\u200d', '\ufeff', '\u2028', '\u2029')
+const invisible = fc.constantFrom(
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u200e',
+  '\u200f',
+  '\u061c',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\ufeff',
+  '\u2028',
+  '\u2029',
+)
 
 /** What parsers, routers and templates treat specially. */
-const syntax = fc.constantFrom('"', '\\', '/', '%', '%00', '%ED%A0%80', '..', '?', '#', '&', '=', '{', '}', '[', ']', ':', '.', ',', ' ', '\t', '<script>', "'", '${x}', '{{context.patientId}}', '\\ud800', 'Patient/')
+const syntax = fc.constantFrom(
+  '"',
+  '\\',
+  '/',
+  '%',
+  '%00',
+  '%ED%A0%80',
+  '..',
+  '?',
+  '#',
+  '&',
+  '=',
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  '.',
+  ',',
+  ' ',
+  '\t',
+  '<script>',
+  "'",
+  '${x}',
+  '{{context.patientId}}',
+  '\\ud800',
+  'Patient/',
+)
 
 const hostile = [
   { arbitrary: control, weight: 2 },
@@ -65,7 +115,10 @@ export const fuzzString = fc.oneof(
   { arbitrary: fc.string({ unit: wellFormedUnit, maxLength: 24 }), weight: 8 },
   { arbitrary: fc.string({ unit: unicodeUnit, maxLength: 24 }), weight: 4 },
   { arbitrary: fc.string({ unit: unicodeUnit, minLength: 40, maxLength: 200 }), weight: 2 },
-  { arbitrary: fc.tuple(fc.string({ unit: unicodeUnit, minLength: 1, maxLength: 12 }), fc.integer({ min: 20, max: 300 })).map(([chunk, n]) => chunk.repeat(n)), weight: 1 },
+  {
+    arbitrary: fc.tuple(fc.string({ unit: unicodeUnit, minLength: 1, maxLength: 12 }), fc.integer({ min: 20, max: 300 })).map(([chunk, n]) => chunk.repeat(n)),
+    weight: 1,
+  },
 )
 
 /** Sometimes one of `valid` (so requests reach past validation), mostly a fuzz string. */
@@ -113,7 +166,10 @@ export function wtf8(text: string): Uint8Array {
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i)
     const next = text.charCodeAt(i + 1)
-    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00); i++ }
+    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00)
+      i++
+    }
     if (c < 0x80) bytes.push(c)
     else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f))
     else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f))
@@ -123,7 +179,8 @@ export function wtf8(text: string): Uint8Array {
 }
 
 /** JSON text with its lone-surrogate escapes (`\ud800`) written as raw WTF-8 bytes instead: what a sloppy UTF-8 encoder sends. */
-export const wtf8Json = (json: string) => wtf8(json.replace(/(?<!\\)((?:\\\\)*)\\u(d[89a-f][0-9a-f]{2})/gi, (_, slashes: string, hex: string) => slashes + String.fromCharCode(parseInt(hex, 16))))
+export const wtf8Json = (json: string) =>
+  wtf8(json.replace(/(?<!\\)((?:\\\\)*)\\u(d[89a-f][0-9a-f]{2})/gi, (_, slashes: string, hex: string) => slashes + String.fromCharCode(parseInt(hex, 16))))
 
 /** `?k=v&…` from pairs, each side a uriComponent; empty when there are none. */
 export const queryString = (pairs: [string, string][]) => (pairs.length ? `?${pairs.map(([k, v]) => `${uriComponent(k)}=${uriComponent(v)}`).join('&')}` : '')
@@ -138,7 +195,11 @@ export function stringsIn(value: unknown, out: string[] = []): string[] {
     const v = stack.pop()
     if (typeof v === 'string') out.push(v)
     else if (Array.isArray(v)) stack.push(...v)
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { out.push(k); stack.push(x) }
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        out.push(k)
+        stack.push(x)
+      }
   }
   return out
 }
@@ -153,7 +214,24 @@ export interface Answer {
 /** The error formats of Nexora's front doors. */
 export type ErrorFormat = 'problem' | 'fhir' | 'cds' | 'oip' | 'connect'
 
-const CONNECT_CODES = new Set(['canceled', 'unknown', 'invalid_argument', 'deadline_exceeded', 'not_found', 'already_exists', 'permission_denied', 'resource_exhausted', 'failed_precondition', 'aborted', 'out_of_range', 'unimplemented', 'internal', 'unavailable', 'data_loss', 'unauthenticated'])
+const CONNECT_CODES = new Set([
+  'canceled',
+  'unknown',
+  'invalid_argument',
+  'deadline_exceeded',
+  'not_found',
+  'already_exists',
+  'permission_denied',
+  'resource_exhausted',
+  'failed_precondition',
+  'aborted',
+  'out_of_range',
+  'unimplemented',
+  'internal',
+  'unavailable',
+  'data_loss',
+  'unauthenticated',
+])
 
 /**
  * Check that an error answer is well-formed in `format` and return its Nexora code (a Connect
@@ -171,14 +249,16 @@ export function errorCode(format: ErrorFormat, answer: Answer): string {
   }
   const fail = (why: string) => new Error(`${answer.status} ${format} error ${why}: ${answer.text.slice(0, 300)}`)
   if (type.startsWith('application/problem+json')) {
-    if (typeof body.code !== 'string' || body.status !== answer.status || body.type !== `urn:nexora:problem:${body.code}` || typeof body.title !== 'string') throw fail('is not a problem document')
+    if (typeof body.code !== 'string' || body.status !== answer.status || body.type !== `urn:nexora:problem:${body.code}` || typeof body.title !== 'string')
+      throw fail('is not a problem document')
     if (format !== 'problem' && body.code !== 'route.not_found') throw fail('is problem+json on a route with its own format')
     return body.code
   }
   if (format === 'fhir' || format === 'cds') {
     const want = format === 'fhir' ? 'application/fhir+json' : 'application/json'
     const code = body.issue?.[0]?.details?.coding?.[0]?.code
-    if (!type.startsWith(want) || body.resourceType !== 'OperationOutcome' || typeof code !== 'string' || typeof body.issue[0].diagnostics !== 'string') throw fail('is not an OperationOutcome')
+    if (!type.startsWith(want) || body.resourceType !== 'OperationOutcome' || typeof code !== 'string' || typeof body.issue[0].diagnostics !== 'string')
+      throw fail('is not an OperationOutcome')
     return code
   }
   if (format === 'oip') {
@@ -187,7 +267,8 @@ export function errorCode(format: ErrorFormat, answer: Answer): string {
     return match[1]!
   }
   if (format === 'connect') {
-    if (!type.startsWith('application/json') || !CONNECT_CODES.has(body.code) || (body.message !== undefined && typeof body.message !== 'string')) throw fail('is not a Connect error')
+    if (!type.startsWith('application/json') || !CONNECT_CODES.has(body.code) || (body.message !== undefined && typeof body.message !== 'string'))
+      throw fail('is not a Connect error')
     return answer.headers.get('nexora-error-code') ?? `connect:${body.code}`
   }
   throw fail('is problem-less')
@@ -231,7 +312,9 @@ export function h2cClient(base: string) {
         const stream = session.request({ ':method': 'POST', ':path': path, ...headers })
         const chunks: Buffer[] = []
         let head: http2.IncomingHttpHeaders = {}
-        stream.on('response', (h) => { head = h })
+        stream.on('response', (h) => {
+          head = h
+        })
         stream.on('data', (chunk: Buffer) => chunks.push(chunk))
         stream.on('error', reject)
         stream.on('end', () => {

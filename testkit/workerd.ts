@@ -9,8 +9,12 @@ import { applyD1Migrations } from '../plugins/storage-d1/index.ts'
 
 /** esbuild settings for a Cloudflare Workers bundle: workerd's export conditions, no Node platform. */
 export const WORKERS_BUILD = {
-  bundle: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'],
-  conditions: ['workerd', 'worker', 'browser'], target: 'es2022',
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  conditions: ['workerd', 'worker', 'browser'],
+  target: 'es2022',
 } as const
 
 export const COMPATIBILITY_DATE = '2026-04-01'
@@ -22,10 +26,22 @@ export interface WorkerBundle {
 }
 
 /** Bundle `entry` (a path, or source text with the folder its imports resolve from) into one ES module, in memory. */
-export async function bundleForWorkers(entry: string | { contents: string; resolveDir: string }, options: { minify?: boolean; external?: string[] } = {}): Promise<WorkerBundle> {
-  const result = await build({ ...WORKERS_BUILD, mainFields: [...WORKERS_BUILD.mainFields], conditions: [...WORKERS_BUILD.conditions],
+export async function bundleForWorkers(
+  entry: string | { contents: string; resolveDir: string },
+  options: { minify?: boolean; external?: string[] } = {},
+): Promise<WorkerBundle> {
+  const result = await build({
+    ...WORKERS_BUILD,
+    mainFields: [...WORKERS_BUILD.mainFields],
+    conditions: [...WORKERS_BUILD.conditions],
     ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: 'ts' as const } }),
-    outfile: 'worker.mjs', write: false, metafile: true, minify: options.minify ?? false, external: options.external, logLevel: 'silent' })
+    outfile: 'worker.mjs',
+    write: false,
+    metafile: true,
+    minify: options.minify ?? false,
+    external: options.external,
+    logLevel: 'silent',
+  })
   const out = result.outputFiles[0]!
   return { code: out.text, bytes: out.contents, metafile: result.metafile }
 }
@@ -62,10 +78,12 @@ export interface RunningWorker {
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const Miniflare = await loadMiniflare()
   const mf = new Miniflare({
-    modules: true, script: options.code, compatibilityDate: COMPATIBILITY_DATE,
+    modules: true,
+    script: options.code,
+    compatibilityDate: COMPATIBILITY_DATE,
     // No Request.cf lookup (it reaches an outside host); no nodejs_compat: the code must not need Node.
     cf: false,
-    d1Databases: Array.isArray(options.d1) ? Object.fromEntries(options.d1.map((name) => [name, `${name.toLowerCase()}-id`])) : options.d1 ?? {},
+    d1Databases: Array.isArray(options.d1) ? Object.fromEntries(options.d1.map((name) => [name, `${name.toLowerCase()}-id`])) : (options.d1 ?? {}),
     ...(options.d1Persist ? { d1Persist: options.d1Persist } : {}),
     bindings: options.vars ?? {},
     ...(options.listen ? { host: '127.0.0.1', port: 0 } : {}),

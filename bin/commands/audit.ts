@@ -41,11 +41,20 @@ nexora audit keygen --out FILE [--alg EdDSA|ES384] [--kid ID]
   --signing-key the private JWK file (default NEXORA_AUDIT_SIGNING_KEY_FILE)`,
   async run(argv, io) {
     const { values, positionals } = parseFlags(argv, {
-      db: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, witness: { type: 'string' }, 'public-key': { type: 'string' },
-      checkpoint: { type: 'string', multiple: true }, 'signing-key': { type: 'string' }, out: { type: 'string' }, alg: { type: 'string' }, kid: { type: 'string' },
+      db: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      witness: { type: 'string' },
+      'public-key': { type: 'string' },
+      checkpoint: { type: 'string', multiple: true },
+      'signing-key': { type: 'string' },
+      out: { type: 'string' },
+      alg: { type: 'string' },
+      kid: { type: 'string' },
     })
     const [sub, ...rest] = positionals
-    if (rest.length || !['verify', 'report', 'checkpoint', 'keygen'].includes(sub ?? '')) throw new UsageError('expected "nexora audit verify", "checkpoint", "report" or "keygen"')
+    if (rest.length || !['verify', 'report', 'checkpoint', 'keygen'].includes(sub ?? ''))
+      throw new UsageError('expected "nexora audit verify", "checkpoint", "report" or "keygen"')
     if (sub !== 'report' && (values.from || values.to)) throw new UsageError('--from and --to belong to "audit report"')
     if (sub === 'keygen') {
       if (!values.out) throw new UsageError('keygen needs --out FILE for the private key')
@@ -61,9 +70,15 @@ nexora audit keygen --out FILE [--alg EdDSA|ES384] [--kid ID]
     const witnesses = values.witness ?? env.NEXORA_AUDIT_WITNESSES
     // Nothing configured: the dev server's own key and witness file, where `nexora serve` made them.
     const dev = !keyFile && !witnesses && env.NODE_ENV !== 'production' && existsSync(join(env.NEXORA_DATA_DIR ?? './data', 'audit-signing-key.json'))
-    const signing = await auditSigningPlugins({
-      keyFile, witnesses, publicKeysFile: values['public-key'] ?? env.NEXORA_AUDIT_PUBLIC_KEYS_FILE, witnessToken: env.NEXORA_AUDIT_WITNESS_TOKEN,
-    }, dev ? { dataDir: env.NEXORA_DATA_DIR ?? './data' } : undefined)
+    const signing = await auditSigningPlugins(
+      {
+        keyFile,
+        witnesses,
+        publicKeysFile: values['public-key'] ?? env.NEXORA_AUDIT_PUBLIC_KEYS_FILE,
+        witnessToken: env.NEXORA_AUDIT_WITNESS_TOKEN,
+      },
+      dev ? { dataDir: env.NEXORA_DATA_DIR ?? './data' } : undefined,
+    )
     const nexora = await openNexora(values.db, { models: false, plugins: signing.plugins, config: { auditPublicKeys: signing.publicKeys } })
     try {
       if (sub === 'report') {

@@ -14,11 +14,20 @@ nexora deid --fhir FILE.json [--key-file K]
   date shifts derive from the key (default: ./data/deid-key, made on first use), so the same key
   gives the same surrogates every run.`,
   async run(argv, io) {
-    const { values } = parseFlags(argv, { 'text-file': { type: 'string' }, fhir: { type: 'string' }, 'key-file': { type: 'string' }, patient: { type: 'string' } })
+    const { values } = parseFlags(argv, {
+      'text-file': { type: 'string' },
+      fhir: { type: 'string' },
+      'key-file': { type: 'string' },
+      patient: { type: 'string' },
+    })
     if (Boolean(values['text-file']) === Boolean(values.fhir)) throw new UsageError('give exactly one of --text-file or --fhir')
-    const key = await loadDeidKey(false, process.env.NEXORA_DATA_DIR ?? './data', values['key-file']).catch(() => { throw new UsageError(`--key-file: cannot read ${values['key-file']}`) })
+    const key = await loadDeidKey(false, process.env.NEXORA_DATA_DIR ?? './data', values['key-file']).catch(() => {
+      throw new UsageError(`--key-file: cannot read ${values['key-file']}`)
+    })
     const path = (values['text-file'] ?? values.fhir)!
-    const text = await readFile(path, 'utf8').catch(() => { throw new UsageError(`cannot read ${path}`) })
+    const text = await readFile(path, 'utf8').catch(() => {
+      throw new UsageError(`cannot read ${path}`)
+    })
     try {
       if (values['text-file']) {
         io.out((await deidentifyText(text, { key: key!, hmac: nodeHmac, patientId: values.patient })).text)

@@ -18,7 +18,12 @@ export const driftCommand: Command = {
     const { values } = parseFlags(argv, { reference: { type: 'string' }, current: { type: 'string' }, columns: { type: 'string' }, json: { type: 'boolean' } })
     if (!values.reference || !values.current) throw new UsageError('--reference and --current are required')
     const [reference, current] = [await readCsvColumns(values.reference, 'reference'), await readCsvColumns(values.current, 'current')]
-    const names = values.columns ? values.columns.split(',').map((c) => c.trim()).filter(Boolean) : Object.keys(reference.columns).filter((c) => c in current.columns)
+    const names = values.columns
+      ? values.columns
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean)
+      : Object.keys(reference.columns).filter((c) => c in current.columns)
     for (const name of names) {
       if (!(name in reference.columns) || !(name in current.columns)) throw new UsageError(`--columns: "${name}" is not in both files`)
     }
@@ -29,7 +34,12 @@ export const driftCommand: Command = {
         const [r, c] = [numbers(ref), numbers(cur)]
         if (r.length === 0 || c.length === 0) continue
         const ks = ksTwoSample(r, c)
-        columns[name] = { ks: { statistic: ks.statistic, pValue: ks.pValue }, psi: psi(r, c), wasserstein: wasserstein(r, c), jensenShannon: jensenShannonBinned(r, c) }
+        columns[name] = {
+          ks: { statistic: ks.statistic, pValue: ks.pValue },
+          psi: psi(r, c),
+          wasserstein: wasserstein(r, c),
+          jensenShannon: jensenShannonBinned(r, c),
+        }
       } else {
         const [r, c] = [ref.filter((v) => v !== null).map(String), cur.filter((v) => v !== null).map(String)]
         columns[name] = { chiSquare: chiSquare(r, c) }
@@ -37,7 +47,16 @@ export const driftCommand: Command = {
     }
     const pick = (cols: Record<string, Cell[]>) => Object.fromEntries(names.map((n) => [n, cols[n]!.map((v) => (typeof v === 'boolean' ? String(v) : v))]))
     const verdict = driftReport(pick(reference.columns), pick(current.columns))
-    io.out(JSON.stringify({ columns, drift: { ...verdict.drift, byColumn: Object.fromEntries(Object.entries(verdict.columns).map(([k, v]) => [k, { test: v.test, drifted: v.drifted }])) } }, null, values.json ? undefined : 2))
+    io.out(
+      JSON.stringify(
+        {
+          columns,
+          drift: { ...verdict.drift, byColumn: Object.fromEntries(Object.entries(verdict.columns).map(([k, v]) => [k, { test: v.test, drifted: v.drifted }])) },
+        },
+        null,
+        values.json ? undefined : 2,
+      ),
+    )
     return 0
   },
 }

@@ -12,17 +12,29 @@ export const evaluateCommand: Command = {
   calibration {probTrue, probPred, binCounts}; with --group also fairness {demographicParityDifference,
   equalOpportunityDifference, equalizedOddsDifference, byGroup}. Rows with a missing label or score are dropped.`,
   async run(argv, io) {
-    const { values } = parseFlags(argv, { csv: { type: 'string' }, label: { type: 'string' }, score: { type: 'string' }, threshold: { type: 'string' }, group: { type: 'string' }, bins: { type: 'string' }, json: { type: 'boolean' } })
+    const { values } = parseFlags(argv, {
+      csv: { type: 'string' },
+      label: { type: 'string' },
+      score: { type: 'string' },
+      threshold: { type: 'string' },
+      group: { type: 'string' },
+      bins: { type: 'string' },
+      json: { type: 'boolean' },
+    })
     if (!values.csv || !values.label || !values.score) throw new UsageError('--csv, --label and --score are required')
     const threshold = Number(values.threshold ?? 0.5)
     const bins = Number(values.bins ?? 10)
     if (!(threshold >= 0 && threshold <= 1)) throw new UsageError('--threshold must be in [0, 1]')
     if (!Number.isInteger(bins) || bins < 2) throw new UsageError('--bins must be an integer ≥ 2')
     const { columns } = await readCsvColumns(values.csv, 'csv')
-    for (const [flag, name] of [['label', values.label], ['score', values.score], ['group', values.group]] as const) {
+    for (const [flag, name] of [
+      ['label', values.label],
+      ['score', values.score],
+      ['group', values.group],
+    ] as const) {
       if (name && !(name in columns)) throw new UsageError(`--${flag}: no column "${name}"`)
     }
-    const keep = columns[values.label]!.map((y, i) => (y === 0 || y === 1) && typeof columns[values.score!]![i] === 'number' ? i : -1).filter((i) => i >= 0)
+    const keep = columns[values.label]!.map((y, i) => ((y === 0 || y === 1) && typeof columns[values.score!]![i] === 'number' ? i : -1)).filter((i) => i >= 0)
     if (keep.length === 0) throw new UsageError('no rows with a 0/1 label and a numeric score')
     const labels = keep.map((i) => columns[values.label!]![i] as number)
     const scores = keep.map((i) => columns[values.score!]![i] as number)
@@ -30,9 +42,18 @@ export const evaluateCommand: Command = {
     const t = thresholdMetrics(labels, scores, threshold)
     const curve = calibrationCurve(labels, scores, { bins, strategy: 'uniform' })
     const result: Record<string, unknown> = {
-      n: labels.length, threshold,
-      auroc: auroc(labels, scores), auprc: averagePrecision(labels, scores), brier: brierScore(labels, scores), logLoss: logLoss(labels, scores),
-      sensitivity: t.sensitivity, specificity: t.specificity, ppv: t.ppv, npv: t.npv, f1: t.f1, accuracy: t.accuracy,
+      n: labels.length,
+      threshold,
+      auroc: auroc(labels, scores),
+      auprc: averagePrecision(labels, scores),
+      brier: brierScore(labels, scores),
+      logLoss: logLoss(labels, scores),
+      sensitivity: t.sensitivity,
+      specificity: t.specificity,
+      ppv: t.ppv,
+      npv: t.npv,
+      f1: t.f1,
+      accuracy: t.accuracy,
       ece: expectedCalibrationError(labels, scores, { bins, strategy: 'uniform' }),
       calibration: { probTrue: curve.probTrue, probPred: curve.probPred, binCounts: curve.binCounts },
     }
@@ -40,8 +61,10 @@ export const evaluateCommand: Command = {
       const frame = metricFrame({ labels, scores, threshold, sensitive: { [values.group]: keep.map((i) => columns[values.group!]![i]) } })
       const gaps = disparities(frame)
       result.fairness = {
-        demographicParityDifference: gaps.demographicParityDifference, equalOpportunityDifference: gaps.equalOpportunityDifference,
-        equalizedOddsDifference: gaps.equalizedOddsDifference, predictiveParityDifference: gaps.predictiveParityDifference,
+        demographicParityDifference: gaps.demographicParityDifference,
+        equalOpportunityDifference: gaps.equalOpportunityDifference,
+        equalizedOddsDifference: gaps.equalizedOddsDifference,
+        predictiveParityDifference: gaps.predictiveParityDifference,
         byGroup: Object.fromEntries(frame.byGroup.map((g) => [g.key, g])),
       }
     }

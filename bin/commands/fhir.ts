@@ -7,7 +7,9 @@ import { createFhirClient } from '../../plugins/fhir/index.ts'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 
 async function readJson(path: string, flag: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8').catch(() => { throw new UsageError(`--${flag}: cannot read ${path}`) })
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new UsageError(`--${flag}: cannot read ${path}`)
+  })
   try {
     return JSON.parse(text)
   } catch {
@@ -16,16 +18,28 @@ async function readJson(path: string, flag: string): Promise<unknown> {
 }
 
 async function features(argv: string[], io: Parameters<Command['run']>[1]) {
-  const { values } = parseFlags(argv, { bundle: { type: 'string' }, spec: { type: 'string' }, json: { type: 'boolean' }, 'index-time': { type: 'string' }, grouped: { type: 'boolean' } })
+  const { values } = parseFlags(argv, {
+    bundle: { type: 'string' },
+    spec: { type: 'string' },
+    json: { type: 'boolean' },
+    'index-time': { type: 'string' },
+    grouped: { type: 'boolean' },
+  })
   if (!values.bundle || !values.spec) throw new UsageError('--bundle and --spec are required')
   if (values['index-time'] && Number.isNaN(Date.parse(values['index-time']))) throw new UsageError('--index-time must be an ISO date or time')
   const etl = new ClinicalETL(await readJson(values.spec, 'spec'))
   const ndjson = /\.ndjson$/i.test(values.bundle)
   const records = ndjson
     ? etl.fromNdjson(createInterface({ input: createReadStream(values.bundle), crlfDelay: Infinity }), { grouped: values.grouped })
-    : etl.fromBundle(await readJson(values.bundle, 'bundle') as never)
+    : etl.fromBundle((await readJson(values.bundle, 'bundle')) as never)
   const { rows, report } = await etl.extractFeatures(records, { indexTime: values['index-time'] })
-  io.out(JSON.stringify({ patients: rows.map((r) => ({ patientId: r.patientId, features: r.features, ...(r.sequence ? { sequence: r.sequence } : {}) })), report }, null, values.json ? undefined : 2))
+  io.out(
+    JSON.stringify(
+      { patients: rows.map((r) => ({ patientId: r.patientId, features: r.features, ...(r.sequence ? { sequence: r.sequence } : {}) })), report },
+      null,
+      values.json ? undefined : 2,
+    ),
+  )
   return 0
 }
 
@@ -41,7 +55,17 @@ async function pull(argv: string[], io: Parameters<Command['run']>[1]) {
   }
   try {
     const resources = await client.everything(values.patient)
-    io.out(JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ fullUrl: `${values.server!.replace(/\/$/, '')}/${resource.resourceType}/${resource.id}`, resource })) }, null, 2))
+    io.out(
+      JSON.stringify(
+        {
+          resourceType: 'Bundle',
+          type: 'collection',
+          entry: resources.map((resource) => ({ fullUrl: `${values.server!.replace(/\/$/, '')}/${resource.resourceType}/${resource.id}`, resource })),
+        },
+        null,
+        2,
+      ),
+    )
     return 0
   } catch (error) {
     if (!(error instanceof NexoraError)) throw error

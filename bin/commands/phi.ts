@@ -34,7 +34,9 @@ function modeOf(value: string | undefined): PhiMode {
 
 async function readText(flag: string, path: string | undefined): Promise<string> {
   if (!path) throw new UsageError(`--${flag} is required`)
-  return readFile(path, 'utf8').catch(() => { throw new UsageError(`--${flag}: cannot read ${path}`) })
+  return readFile(path, 'utf8').catch(() => {
+    throw new UsageError(`--${flag}: cannot read ${path}`)
+  })
 }
 
 async function detect(argv: string[], io: Io): Promise<number> {
@@ -68,12 +70,22 @@ export function parseCorpus(jsonl: string): CorpusDocument[] {
     if (!line.trim()) return
     const at = `--corpus line ${i + 1}`
     let doc: unknown
-    try { doc = JSON.parse(line) } catch { throw new UsageError(`${at}: not JSON`) }
+    try {
+      doc = JSON.parse(line)
+    } catch {
+      throw new UsageError(`${at}: not JSON`)
+    }
     const { text, spans = [] } = (doc ?? {}) as { text?: unknown; spans?: unknown }
     if (typeof text !== 'string') throw new UsageError(`${at}: "text" must be a string`)
     if (!Array.isArray(spans)) throw new UsageError(`${at}: "spans" must be an array`)
     spans.forEach((s: { start?: unknown; end?: unknown; type?: unknown }, k) => {
-      const ok = s && Number.isInteger(s.start) && Number.isInteger(s.end) && (s.start as number) >= 0 && (s.start as number) < (s.end as number) && (s.end as number) <= text.length
+      const ok =
+        s &&
+        Number.isInteger(s.start) &&
+        Number.isInteger(s.end) &&
+        (s.start as number) >= 0 &&
+        (s.start as number) < (s.end as number) &&
+        (s.end as number) <= text.length
       if (!ok) throw new UsageError(`${at}: span ${k} needs whole-number start < end within the text`)
       if (typeof s.type !== 'string' || !s.type) throw new UsageError(`${at}: span ${k} needs a "type"`)
     })
@@ -85,20 +97,30 @@ export function parseCorpus(jsonl: string): CorpusDocument[] {
 
 function parseMap(json: string): Record<string, string> {
   let map: unknown
-  try { map = JSON.parse(json) } catch { throw new UsageError('--map: not JSON') }
-  if (!map || typeof map !== 'object' || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string')) throw new UsageError('--map: expected an object of label → group names')
+  try {
+    map = JSON.parse(json)
+  } catch {
+    throw new UsageError('--map: not JSON')
+  }
+  if (!map || typeof map !== 'object' || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string'))
+    throw new UsageError('--map: expected an object of label → group names')
   return map as Record<string, string>
 }
 
 function render(mode: PhiMode, r: CorpusEvaluation): string {
-  const list = (findings: CorpusEvaluation['misses']) => findings.map((f) => `  ${String(f.count).padStart(4)}  ${f.type.padEnd(9)} ${JSON.stringify(f.text)}`).join('\n') || '  (none)'
+  const list = (findings: CorpusEvaluation['misses']) =>
+    findings.map((f) => `  ${String(f.count).padStart(4)}  ${f.type.padEnd(9)} ${JSON.stringify(f.text)}`).join('\n') || '  (none)'
   return [
     `${r.documents} documents (${r.phiFreeDocuments} without PHI), mode ${mode}`,
     '',
     formatReport(r),
     '',
     `false alarms per PHI-free document: ${r.falsePositivesPerPhiFreeDocument.toFixed(3)}`,
-    '', 'most frequent misses (no detected span overlaps them):', list(r.misses),
-    '', 'most frequent false positives (overlap no gold span):', list(r.falsePositives),
+    '',
+    'most frequent misses (no detected span overlaps them):',
+    list(r.misses),
+    '',
+    'most frequent false positives (overlap no gold span):',
+    list(r.falsePositives),
   ].join('\n')
 }

@@ -10,8 +10,12 @@ export const predictCommand: Command = {
   Runs the same pipeline as POST /predict, audit included, without a server.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
-      model: { type: 'string' }, version: { type: 'string' }, features: { type: 'string' }, patient: { type: 'string' },
-      explain: { type: 'boolean' }, db: { type: 'string' },
+      model: { type: 'string' },
+      version: { type: 'string' },
+      features: { type: 'string' },
+      patient: { type: 'string' },
+      explain: { type: 'boolean' },
+      db: { type: 'string' },
     })
     if (!values.model) throw new UsageError('--model is required')
     if (!values.features) throw new UsageError('--features is required')
@@ -24,10 +28,15 @@ export const predictCommand: Command = {
     if (typeof features !== 'object' || features === null || Array.isArray(features)) throw new UsageError('--features must be a JSON object')
     const nexora = await openNexora(values.db)
     try {
-      const result = await nexora.predict({
-        model: values.model, version: values.version, explain: values.explain,
-        rows: [{ patientRef: values.patient, features }],
-      }, { subject: process.env.USER ?? 'cli', scopes: ['nexora/predict'], roles: [], via: 'in-process' })
+      const result = await nexora.predict(
+        {
+          model: values.model,
+          version: values.version,
+          explain: values.explain,
+          rows: [{ patientRef: values.patient, features }],
+        },
+        { subject: process.env.USER ?? 'cli', scopes: ['nexora/predict'], roles: [], via: 'in-process' },
+      )
       io.out(JSON.stringify(result, null, 2))
       return 0
     } catch (error) {

@@ -3,7 +3,9 @@ import Papa from 'papaparse'
 import { parseFlags, UsageError, type Command } from '../args.ts'
 
 async function readCsv(path: string) {
-  const text = await readFile(path, 'utf8').catch(() => { throw new UsageError(`--csv: cannot read ${path}`) })
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new UsageError(`--csv: cannot read ${path}`)
+  })
   const parsed = Papa.parse<Record<string, unknown>>(text, { header: true, dynamicTyping: true, skipEmptyLines: true })
   return { rows: parsed.data, fields: parsed.meta.fields ?? [] }
 }
@@ -31,7 +33,14 @@ nexora survival km --csv FILE --time COL --event COL [--json]
   async run(argv, io) {
     const [sub, ...rest] = argv
     if (sub !== 'fit' && sub !== 'km') throw new UsageError('expected "nexora survival fit" or "nexora survival km"')
-    const { values } = parseFlags(rest, { csv: { type: 'string' }, time: { type: 'string' }, event: { type: 'string' }, covariates: { type: 'string' }, ties: { type: 'string' }, json: { type: 'boolean' } })
+    const { values } = parseFlags(rest, {
+      csv: { type: 'string' },
+      time: { type: 'string' },
+      event: { type: 'string' },
+      covariates: { type: 'string' },
+      ties: { type: 'string' },
+      json: { type: 'boolean' },
+    })
     if (!values.csv || !values.time || !values.event) throw new UsageError('--csv, --time and --event are required')
     const ties = values.ties ?? 'efron'
     if (ties !== 'efron' && ties !== 'breslow') throw new UsageError('--ties must be efron or breslow')
@@ -44,16 +53,31 @@ nexora survival km --csv FILE --time COL --event COL [--json]
       io.out(JSON.stringify({ times: km.times, survival: km.survival }, null, indent))
       return 0
     }
-    const covariates = values.covariates ? values.covariates.split(',').map((c) => c.trim()).filter(Boolean)
+    const covariates = values.covariates
+      ? values.covariates
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean)
       : fields.filter((f) => f !== values.time && f !== values.event && rows.every((r) => r[f] === null || typeof r[f] === 'number'))
     if (covariates.length === 0) throw new UsageError('no numeric covariates: name them with --covariates')
     for (const c of covariates) column(rows, fields, c, 'covariates')
     const used = complete(rows, [values.time, values.event, ...covariates])
-    const fit = survival.fitCox({
-      times: column(used, fields, values.time, 'time'), events: column(used, fields, values.event, 'event'),
-      covariates: used.map((r) => covariates.map((c) => Number(r[c]))), names: covariates,
-    }, { ties })
-    io.out(JSON.stringify({ coefficients: fit.coefficients, standardErrors: fit.standardErrors, logLikelihood: fit.logLikelihood, concordance: fit.concordance, n: used.length }, null, indent))
+    const fit = survival.fitCox(
+      {
+        times: column(used, fields, values.time, 'time'),
+        events: column(used, fields, values.event, 'event'),
+        covariates: used.map((r) => covariates.map((c) => Number(r[c]))),
+        names: covariates,
+      },
+      { ties },
+    )
+    io.out(
+      JSON.stringify(
+        { coefficients: fit.coefficients, standardErrors: fit.standardErrors, logLikelihood: fit.logLikelihood, concordance: fit.concordance, n: used.length },
+        null,
+        indent,
+      ),
+    )
     return 0
   },
 }

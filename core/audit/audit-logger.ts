@@ -1,6 +1,17 @@
 import type { JWK } from 'jose'
 import { NexoraError } from '../errors.ts'
-import type { AuditCheckpoint, AuditEvent, AuditFilter, AuditOutcome, AuditReceipt, AuditSink, CheckpointSigner, CheckpointWitness, SignedCheckpoint, VerifyResult } from '../ports/audit.ts'
+import type {
+  AuditCheckpoint,
+  AuditEvent,
+  AuditFilter,
+  AuditOutcome,
+  AuditReceipt,
+  AuditSink,
+  CheckpointSigner,
+  CheckpointWitness,
+  SignedCheckpoint,
+  VerifyResult,
+} from '../ports/audit.ts'
 import { signCheckpoint } from './signed-checkpoint.ts'
 import { holdAgainstSigned } from './witnessed-verify.ts'
 import type { Clock } from '../ports/runtime.ts'
@@ -25,7 +36,12 @@ export interface AccessRecord {
 export interface AuditLogger {
   logPredictionRequest(record: AccessRecord & { model: string; version?: string }): Promise<AuditReceipt>
   logDataAccess(record: AccessRecord & { action: string; outcome?: AuditOutcome; reason?: string }): Promise<AuditReceipt>
-  queryLogs(start: string, end: string, filters?: Omit<AuditFilter, 'from' | 'to'>, page?: { limit?: number; afterSeq?: number }): Promise<{ events: AuditEvent[]; nextAfterSeq?: number }>
+  queryLogs(
+    start: string,
+    end: string,
+    filters?: Omit<AuditFilter, 'from' | 'to'>,
+    page?: { limit?: number; afterSeq?: number },
+  ): Promise<{ events: AuditEvent[]; nextAfterSeq?: number }>
   generateReport(start: string, end: string): Promise<AuditReport>
   /**
    * Verify the chain; a full verification is also held against the latest stored checkpoint and,
@@ -51,22 +67,41 @@ export function createAuditLogger(sink: AuditSink, writer: AuditWriter, clock: C
   const now = () => new Date(clock.now()).toISOString()
   const write = async (event: Parameters<AuditWriter['write']>[0][number]) => (await writer.write([event]))[0]!
   return {
-    logPredictionRequest: (r) => write({
-      ts: now(), actor: r.userId, action: 'predict.request', outcome: 'success', patientRef: r.patientId ?? null,
-      model: r.model, version: r.version ?? null, ip: r.ip ?? null, requestId: r.requestId ?? null, context: r.context ?? {},
-    }),
-    logDataAccess: (r) => write({
-      ts: now(), actor: r.userId, action: r.action, outcome: r.outcome ?? 'success', reason: r.reason ?? null,
-      patientRef: r.patientId ?? null, ip: r.ip ?? null, requestId: r.requestId ?? null, context: r.context ?? {},
-    }),
-    queryLogs: (start, end, filters = {}, page = {}) => sink.query({ ...filters, from: start, to: end }, { limit: Math.min(page.limit ?? 100, 1000), afterSeq: page.afterSeq }),
+    logPredictionRequest: (r) =>
+      write({
+        ts: now(),
+        actor: r.userId,
+        action: 'predict.request',
+        outcome: 'success',
+        patientRef: r.patientId ?? null,
+        model: r.model,
+        version: r.version ?? null,
+        ip: r.ip ?? null,
+        requestId: r.requestId ?? null,
+        context: r.context ?? {},
+      }),
+    logDataAccess: (r) =>
+      write({
+        ts: now(),
+        actor: r.userId,
+        action: r.action,
+        outcome: r.outcome ?? 'success',
+        reason: r.reason ?? null,
+        patientRef: r.patientId ?? null,
+        ip: r.ip ?? null,
+        requestId: r.requestId ?? null,
+        context: r.context ?? {},
+      }),
+    queryLogs: (start, end, filters = {}, page = {}) =>
+      sink.query({ ...filters, from: start, to: end }, { limit: Math.min(page.limit ?? 100, 1000), afterSeq: page.afterSeq }),
     generateReport: (start, end) => generateReport(sink, start, end),
     async verify(range, options = {}) {
       await writer.drain()
       const result = await sink.verify(range)
       const partial = range?.fromSeq !== undefined || range?.toSeq !== undefined
       if (partial || (!options.checkpoints?.length && trust.witnesses.length === 0)) return result
-      if (trust.publicKeys.length === 0) throw new NexoraError('audit.signing_unavailable', { detail: 'no public key is configured to check signed checkpoints with' })
+      if (trust.publicKeys.length === 0)
+        throw new NexoraError('audit.signing_unavailable', { detail: 'no public key is configured to check signed checkpoints with' })
       const witnessed = (await Promise.all(trust.witnesses.map((w) => w.list()))).flat()
       return holdAgainstSigned(sink, result, { given: options.checkpoints, witnessed, publicKeys: trust.publicKeys })
     },

@@ -10,8 +10,10 @@ type Coding = { system: string; code: string; display: string }
 function typeOf(action: string): { type: Coding; subtype: Coding; action: 'C' | 'R' | 'U' | 'D' | 'E' } {
   const subtype = { system: NEXORA_ACTION, code: action, display: action }
   if (action.startsWith('predict.')) return { type: { system: DCM, code: '110110', display: 'Patient Record' }, subtype, action: 'E' }
-  if (action === 'auth.invalid_token') return { type: { system: DCM, code: '110114', display: 'User Authentication' }, subtype: { system: DCM, code: '110122', display: 'Login' }, action: 'E' }
-  if (action.startsWith('auth.') || action.startsWith('rate.')) return { type: { system: DCM, code: '110113', display: 'Security Alert' }, subtype, action: 'E' }
+  if (action === 'auth.invalid_token')
+    return { type: { system: DCM, code: '110114', display: 'User Authentication' }, subtype: { system: DCM, code: '110122', display: 'Login' }, action: 'E' }
+  if (action.startsWith('auth.') || action.startsWith('rate.'))
+    return { type: { system: DCM, code: '110113', display: 'Security Alert' }, subtype, action: 'E' }
   if (action.startsWith('audit.')) return { type: { system: DCM, code: '110101', display: 'Audit Log Used' }, subtype, action: 'R' }
   return { type: { system: DCM, code: '110110', display: 'Patient Record' }, subtype, action: 'R' }
 }
@@ -37,14 +39,21 @@ export function toFhirAuditEvent(event: AuditEvent) {
     { type: 'seq', valueString: String(event.seq) },
     { type: 'hash', valueString: event.hash },
   ]
-  const entity = patients.length > 0
-    ? patients.map((p) => ({
-      what: { reference: asReference(p) },
-      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
-      role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
-      detail,
-    }))
-    : [{ what: { display: event.model ?? 'nexora' }, type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' }, detail }]
+  const entity =
+    patients.length > 0
+      ? patients.map((p) => ({
+          what: { reference: asReference(p) },
+          type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
+          role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
+          detail,
+        }))
+      : [
+          {
+            what: { display: event.model ?? 'nexora' },
+            type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
+            detail,
+          },
+        ]
   return {
     resourceType: 'AuditEvent' as const,
     id: `nexora-${event.seq}`,
@@ -54,12 +63,16 @@ export function toFhirAuditEvent(event: AuditEvent) {
     recorded: event.ts,
     outcome: outcomeOf(event),
     ...(event.reason ? { outcomeDesc: event.reason } : {}),
-    ...(event.context.purpose ? { purposeOfEvent: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: String(event.context.purpose) }] }] } : {}),
-    agent: [{
-      who: { identifier: { system: 'urn:nexora:subject', value: event.actor } },
-      requestor: true,
-      ...(event.ip ? { network: { address: event.ip, type: '2' } } : {}),
-    }],
+    ...(event.context.purpose
+      ? { purposeOfEvent: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: String(event.context.purpose) }] }] }
+      : {}),
+    agent: [
+      {
+        who: { identifier: { system: 'urn:nexora:subject', value: event.actor } },
+        requestor: true,
+        ...(event.ip ? { network: { address: event.ip, type: '2' } } : {}),
+      },
+    ],
     source: {
       observer: { display: 'Nexora' },
       type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }],

@@ -44,7 +44,9 @@ export interface AuditWriterOptions {
   onCommit?: (seconds: number, events: number) => void
 }
 
-const defaultSchedule = (run: () => void) => { setTimeout(run, 0) }
+const defaultSchedule = (run: () => void) => {
+  setTimeout(run, 0)
+}
 
 /**
  * Group commit: writes queue up and go out together in one `append`, so durability costs
@@ -106,7 +108,9 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
   async function settle(result: Promise<AuditReceipt[]>, settled: () => boolean) {
     while (!settled()) {
       // `finally` clears `running` before any waiter resumes, so exactly one of them starts the next commit.
-      running ??= commitOnce().finally(() => { running = undefined })
+      running ??= commitOnce().finally(() => {
+        running = undefined
+      })
       await running
     }
     return result
@@ -117,7 +121,18 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
       let settled = false
       let waiter!: Waiter
       const result = new Promise<AuditReceipt[]>((resolve, reject) => {
-        waiter = { events, resolve: (r) => { settled = true; resolve(r) }, reject: (e) => { settled = true; reject(e) }, after: options.after && waiters.get(options.after) }
+        waiter = {
+          events,
+          resolve: (r) => {
+            settled = true
+            resolve(r)
+          },
+          reject: (e) => {
+            settled = true
+            reject(e)
+          },
+          after: options.after && waiters.get(options.after),
+        }
         queue.push(waiter)
       })
       result.catch(() => {})

@@ -40,9 +40,16 @@ export async function hashEvent(event: AuditEventInput, seq: number, prevHash: s
 /** An input in the form every store keeps exactly (see storable.ts). */
 function storable(event: AuditEventInput): AuditEventInput {
   return {
-    ts: storableText(event.ts), actor: storableText(event.actor), action: storableText(event.action), outcome: event.outcome,
-    patientRef: storableOptional(event.patientRef), model: storableOptional(event.model), version: storableOptional(event.version),
-    reason: storableOptional(event.reason), requestId: storableOptional(event.requestId), ip: storableOptional(event.ip),
+    ts: storableText(event.ts),
+    actor: storableText(event.actor),
+    action: storableText(event.action),
+    outcome: event.outcome,
+    patientRef: storableOptional(event.patientRef),
+    model: storableOptional(event.model),
+    version: storableOptional(event.version),
+    reason: storableOptional(event.reason),
+    requestId: storableOptional(event.requestId),
+    ip: storableOptional(event.ip),
     context: storableContext(event.context),
   }
 }
@@ -72,7 +79,9 @@ function breakList() {
   let more = false
   return {
     breaks,
-    get more() { return more },
+    get more() {
+      return more
+    },
     add(fromSeq: number, toSeq: number, reason: ChainBreak['reason']) {
       const last = breaks.at(-1)
       if (last && last.reason === reason && fromSeq === last.toSeq + 1) last.toSeq = toSeq
@@ -86,7 +95,8 @@ function breakList() {
 function resultOf(events: number, list: ReturnType<typeof breakList>, checkpoint?: AuditCheckpoint): VerifyResult {
   const first = list.breaks[0]
   return {
-    ok: !first, events,
+    ok: !first,
+    events,
     ...(first ? { firstBadSeq: first.fromSeq, reason: first.reason, breaks: list.breaks, ...(list.more ? { moreBreaks: true } : {}) } : {}),
     ...(checkpoint ? { checkpoint } : {}),
   }
@@ -98,7 +108,11 @@ function resultOf(events: number, list: ReturnType<typeof breakList>, checkpoint
  * a reorder. The walk goes on after a break, re-anchored on the row it stands on, so a trail
  * tampered in three places reports three ranges. `start` is the head just before the first event.
  */
-export async function verifyChain(events: Iterable<AuditEvent> | AsyncIterable<AuditEvent>, start: ChainHead = EMPTY_HEAD, sha256: Sha256 = webCryptoSha256): Promise<VerifyResult> {
+export async function verifyChain(
+  events: Iterable<AuditEvent> | AsyncIterable<AuditEvent>,
+  start: ChainHead = EMPTY_HEAD,
+  sha256: Sha256 = webCryptoSha256,
+): Promise<VerifyResult> {
   let expected = start
   let count = 0
   const list = breakList()
@@ -120,7 +134,12 @@ export async function verifyChain(events: Iterable<AuditEvent> | AsyncIterable<A
  * was truncated) and carry the same hash (else rows up to it were rewritten and re-chained).
  * `lastSeq` is the stored head's seq; the breaks found so far are kept.
  */
-export function checkAgainstCheckpoint(result: VerifyResult, checkpoint: AuditCheckpoint | undefined, hashAt: string | undefined, lastSeq: number): VerifyResult {
+export function checkAgainstCheckpoint(
+  result: VerifyResult,
+  checkpoint: AuditCheckpoint | undefined,
+  hashAt: string | undefined,
+  lastSeq: number,
+): VerifyResult {
   if (!checkpoint) return result
   const list = breakList()
   for (const b of result.breaks ?? []) list.add(b.fromSeq, b.toSeq, b.reason)

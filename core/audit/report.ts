@@ -35,7 +35,18 @@ export function patientsOf(event: AuditEvent): string[] {
 
 /** Build the report by streaming the window page by page, so memory stays flat on a long trail. */
 export async function generateReport(sink: AuditSink, from: string, to: string, pageSize = 1000): Promise<AuditReport> {
-  const report: AuditReport = { from, to, total: 0, byUser: {}, byPatient: {}, byModel: {}, byAction: {}, byOutcome: {}, denied: { total: 0, byReason: {}, byUser: {} }, patients: {} }
+  const report: AuditReport = {
+    from,
+    to,
+    total: 0,
+    byUser: {},
+    byPatient: {},
+    byModel: {},
+    byAction: {},
+    byOutcome: {},
+    denied: { total: 0, byReason: {}, byUser: {} },
+    patients: {},
+  }
   const users = new Map<string, Set<string>>()
   let afterSeq: number | undefined
   do {

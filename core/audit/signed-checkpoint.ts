@@ -21,7 +21,11 @@ const ALGORITHMS: Record<CheckpointAlgorithm, { generate: string; sign: Algorith
 }
 
 const encoder = new TextEncoder()
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 
 /**
  * A signer from a private JWK (Ed25519 as `EdDSA`, or P-384 as `ES384`), through WebCrypto. A key
@@ -32,10 +36,12 @@ const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).rep
 export async function keyCheckpointSigner(jwk: JWK): Promise<CheckpointSigner & { publicJwk: JWK }> {
   const alg: CheckpointAlgorithm = jwk.kty === 'OKP' && jwk.crv === 'Ed25519' ? 'EdDSA' : jwk.kty === 'EC' && jwk.crv === 'P-384' ? 'ES384' : invalidKey()
   if (!jwk.d || !jwk.kid) invalidKey()
-  const key = await importJWK(jwk, alg) as CryptoKey
+  const key = (await importJWK(jwk, alg)) as CryptoKey
   const { d: _private, key_ops: _ops, ...publicJwk } = jwk
   return {
-    kid: jwk.kid!, alg, publicJwk: { ...publicJwk, alg, use: 'sig' },
+    kid: jwk.kid!,
+    alg,
+    publicJwk: { ...publicJwk, alg, use: 'sig' },
     // WebCrypto's ECDSA signature is the raw r‖s that JWS expects.
     sign: async (input) => new Uint8Array(await crypto.subtle.sign(ALGORITHMS[alg].sign, key, input as Uint8Array<ArrayBuffer>)),
   }
@@ -69,16 +75,23 @@ export async function signCheckpoint(checkpoint: AuditCheckpoint, signer: Checkp
  * signature, an unknown `kid`, another `typ` or a malformed payload throw `audit.checkpoint_invalid`.
  */
 export async function openCheckpoint(jws: string, publicKeys: readonly JWK[]): Promise<SignedCheckpoint> {
-  const invalid = (detail: string): never => { throw new NexoraError('audit.checkpoint_invalid', { detail }) }
+  const invalid = (detail: string): never => {
+    throw new NexoraError('audit.checkpoint_invalid', { detail })
+  }
   try {
-    const { payload, protectedHeader } = await compactVerify(jws.trim(), async (header) => {
-      if (header.typ !== CHECKPOINT_TYP) invalid('not a Nexora audit checkpoint')
-      const jwk = publicKeys.find((k) => k.kid === header.kid) ?? invalid('signed by a key that is not trusted')
-      if (header.alg !== 'EdDSA' && header.alg !== 'ES384') invalid('unsupported algorithm')
-      return importJWK({ ...jwk, alg: header.alg }, header.alg)
-    }, { algorithms: ['EdDSA', 'ES384'] })
+    const { payload, protectedHeader } = await compactVerify(
+      jws.trim(),
+      async (header) => {
+        if (header.typ !== CHECKPOINT_TYP) invalid('not a Nexora audit checkpoint')
+        const jwk = publicKeys.find((k) => k.kid === header.kid) ?? invalid('signed by a key that is not trusted')
+        if (header.alg !== 'EdDSA' && header.alg !== 'ES384') invalid('unsupported algorithm')
+        return importJWK({ ...jwk, alg: header.alg }, header.alg)
+      },
+      { algorithms: ['EdDSA', 'ES384'] },
+    )
     const claims = JSON.parse(new TextDecoder().decode(payload)) as Partial<AuditCheckpoint>
-    if (!Number.isSafeInteger(claims.seq) || typeof claims.hash !== 'string' || !/^[0-9a-f]{64}$/.test(claims.hash) || typeof claims.ts !== 'string') invalid('malformed checkpoint payload')
+    if (!Number.isSafeInteger(claims.seq) || typeof claims.hash !== 'string' || !/^[0-9a-f]{64}$/.test(claims.hash) || typeof claims.ts !== 'string')
+      invalid('malformed checkpoint payload')
     return { seq: claims.seq!, hash: claims.hash!, ts: claims.ts!, kid: protectedHeader.kid!, jws: jws.trim() }
   } catch (error) {
     if (error instanceof NexoraError) throw error

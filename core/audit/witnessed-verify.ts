@@ -47,7 +47,10 @@ export async function holdAgainstSigned(sink: AuditSink, result: VerifyResult, t
     return events[0]?.seq === seq ? events[0].hash : undefined
   }
   // A row missing at a checkpoint's seq is a gap the chain walk reports; only a present, different hash is a rewrite.
-  const matches = async (c: SignedCheckpoint) => { const at = await hashAt(c.seq); return at === undefined || at === c.hash }
+  const matches = async (c: SignedCheckpoint) => {
+    const at = await hashAt(c.seq)
+    return at === undefined || at === c.hash
+  }
   if (reachable.length > 0 && !(await matches(reachable.at(-1)!))) {
     let good = -1
     let bad = reachable.length - 1
@@ -61,7 +64,8 @@ export async function holdAgainstSigned(sink: AuditSink, result: VerifyResult, t
   const merged = mergeBreaks(breaks)
   const first = merged[0]
   return {
-    ...result, ok: !first && invalid === 0,
+    ...result,
+    ok: !first && invalid === 0,
     ...(first ? { firstBadSeq: first.fromSeq, reason: first.reason, breaks: merged } : invalid ? { reason: INVALID } : {}),
     signed: { checked: checkpoints.length, latest: { seq: latest.seq, ts: latest.ts, kid: latest.kid }, ...(invalid ? { invalid } : {}) },
   }

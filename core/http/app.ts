@@ -54,21 +54,59 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
     const seconds = (performance.now() - started) / 1000
     requests.inc({ route, method: c.req.method, status: String(c.res.status) })
     latency.observe({ route, method: c.req.method }, seconds)
-    deps.logger.info('http.request', { requestId: c.get('requestId'), method: c.req.method, route, status: c.res.status, durationMs: Math.round(seconds * 10_000) / 10 })
+    deps.logger.info('http.request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      route,
+      status: c.res.status,
+      durationMs: Math.round(seconds * 10_000) / 10,
+    })
   })
-  app.use('*', secureHeaders({
-    // A route may set its own policy (the web UI's shell adds its authorization servers to connect-src).
-    overwrite: false,
-    contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], frameAncestors: ["'none'"] },
-  }))
+  app.use(
+    '*',
+    secureHeaders({
+      // A route may set its own policy (the web UI's shell adds its authorization servers to connect-src).
+      overwrite: false,
+      contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], frameAncestors: ["'none'"] },
+    }),
+  )
   // gRPC-Web and Connect clients in a browser send their protocol headers and read the status ones.
-  if (deps.corsOrigins.length > 0) app.use('*', cors({
-    origin: deps.corsOrigins,
-    allowHeaders: ['authorization', 'content-type', 'x-request-id', 'x-correlation-id', 'connect-protocol-version', 'connect-timeout-ms', 'x-grpc-web', 'x-user-agent', 'grpc-timeout'],
-    exposeHeaders: ['x-request-id', 'x-correlation-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'grpc-status', 'grpc-message', 'nexora-error-code'],
-  }))
-  app.use('*', timeout(deps.timeoutMs, () => new HTTPException(503, { message: 'timeout' })))
-  const tooLarge = () => { throw new NexoraError('request.too_large', { detail: `limit is ${deps.bodyLimitBytes} bytes` }) }
+  if (deps.corsOrigins.length > 0)
+    app.use(
+      '*',
+      cors({
+        origin: deps.corsOrigins,
+        allowHeaders: [
+          'authorization',
+          'content-type',
+          'x-request-id',
+          'x-correlation-id',
+          'connect-protocol-version',
+          'connect-timeout-ms',
+          'x-grpc-web',
+          'x-user-agent',
+          'grpc-timeout',
+        ],
+        exposeHeaders: [
+          'x-request-id',
+          'x-correlation-id',
+          'ratelimit-limit',
+          'ratelimit-remaining',
+          'ratelimit-reset',
+          'retry-after',
+          'grpc-status',
+          'grpc-message',
+          'nexora-error-code',
+        ],
+      }),
+    )
+  app.use(
+    '*',
+    timeout(deps.timeoutMs, () => new HTTPException(503, { message: 'timeout' })),
+  )
+  const tooLarge = () => {
+    throw new NexoraError('request.too_large', { detail: `limit is ${deps.bodyLimitBytes} bytes` })
+  }
   const streamingLimit = bodyLimit({ maxSize: deps.bodyLimitBytes, onError: tooLarge })
   app.use('*', async (c, next) => {
     // A declared length is checked from the header alone: touching the body stream would make
@@ -94,7 +132,8 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   predictRoutes(app, deps)
   auditRoutes(app, deps)
   docsRoutes(app, deps)
-  for (const door of deps.frontDoors) door.register(app, { predict: deps.predict, registry: deps.registry, audit: deps.audit, clock: { now: deps.now }, admit: deps.admit })
+  for (const door of deps.frontDoors)
+    door.register(app, { predict: deps.predict, registry: deps.registry, audit: deps.audit, clock: { now: deps.now }, admit: deps.admit })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: deps.title, version: deps.version, description: 'Clinical machine learning: score, explain, audit.' },

@@ -29,13 +29,14 @@ export function memoryAuditSink(options: { sha256?: Sha256 } = {}): AuditSink & 
   return {
     events,
     checkpoints,
-    append: (inputs) => inOrder(async () => {
-      const sealed = await sealEvents(head, inputs, options.sha256)
-      events.push(...sealed)
-      const last = sealed.at(-1)
-      if (last) head = { seq: last.seq, hash: last.hash }
-      return sealed.map(({ seq, hash }) => ({ seq, hash }))
-    }),
+    append: (inputs) =>
+      inOrder(async () => {
+        const sealed = await sealEvents(head, inputs, options.sha256)
+        events.push(...sealed)
+        const last = sealed.at(-1)
+        if (last) head = { seq: last.seq, hash: last.hash }
+        return sealed.map(({ seq, hash }) => ({ seq, hash }))
+      }),
     async query(filter, page) {
       const matched = events.filter((e) => e.seq > (page.afterSeq ?? 0) && matchesFilter(e, filter)).slice(0, page.limit + 1)
       const more = matched.length > page.limit
@@ -55,12 +56,13 @@ export function memoryAuditSink(options: { sha256?: Sha256 } = {}): AuditSink & 
       const last = events.at(-1)
       return last && { seq: last.seq, hash: last.hash }
     },
-    checkpoint: (ts) => inOrder(async () => {
-      if (head.seq === 0) return undefined
-      const checkpoint = { seq: head.seq, hash: head.hash, ts }
-      checkpoints.push(checkpoint)
-      return checkpoint
-    }),
+    checkpoint: (ts) =>
+      inOrder(async () => {
+        if (head.seq === 0) return undefined
+        const checkpoint = { seq: head.seq, hash: head.hash, ts }
+        checkpoints.push(checkpoint)
+        return checkpoint
+      }),
     async health() {
       return { ok: true }
     },

@@ -19,7 +19,8 @@ export function memoryModelPlugin(kind = 'weights'): ModelPlugin {
     kind,
     async load({ manifest, files }) {
       const { weights, bias } = JSON.parse(new TextDecoder().decode(files['weights.json'])) as WeightsArtifact
-      const terms = (features: Record<string, unknown>) => Object.entries(weights).map(([feature, w]) => ({ feature, value: features[feature] ?? null, contribution: w * Number(features[feature] ?? 0) }))
+      const terms = (features: Record<string, unknown>) =>
+        Object.entries(weights).map(([feature, w]) => ({ feature, value: features[feature] ?? null, contribution: w * Number(features[feature] ?? 0) }))
       const model: LoadedModel = {
         describe: () => ({ inputs: manifest.inputs, outputs: manifest.outputs, explanationMethod: 'w·x per feature (exact)', additivity: 'logit' }),
         predict: async (rows) => rows.map((r) => ({ score: 1 / (1 + Math.exp(-terms(r.features).reduce((t, c) => t + c.contribution, bias))) })),

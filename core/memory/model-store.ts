@@ -18,7 +18,11 @@ export function memoryModelStore(): ModelStore {
       const byVersion = versions.get(manifest.name) ?? new Map()
       if (byVersion.has(manifest.version)) throw new NexoraError('model.version_exists', { detail: `${manifest.name}@${manifest.version}` })
       byVersion.set(manifest.version, {
-        name: manifest.name, version: manifest.version, manifest: structuredClone(manifest), stage: 'none', createdAt,
+        name: manifest.name,
+        version: manifest.version,
+        manifest: structuredClone(manifest),
+        stage: 'none',
+        createdAt,
         files: Object.fromEntries(Object.entries(files).map(([path, bytes]) => [path, bytes.slice()])),
       })
       versions.set(manifest.name, byVersion)

@@ -20,7 +20,7 @@ export function joinOutcomes(predictions: LoggedPrediction[], outcomes: OutcomeR
     if (direct !== undefined) return { ...p, outcome: direct }
     const start = Date.parse(p.ts)
     let outcome: number | null = null
-    for (const o of p.subjectKey ? bySubject.get(`${p.model}\0${p.subjectKey}`) ?? [] : []) {
+    for (const o of p.subjectKey ? (bySubject.get(`${p.model}\0${p.subjectKey}`) ?? []) : []) {
       const at = Date.parse(o.observedAt)
       if (at >= start && at <= start + horizonMs) outcome = Math.max(o.value, outcome ?? Number.NEGATIVE_INFINITY)
     }
@@ -30,7 +30,8 @@ export function joinOutcomes(predictions: LoggedPrediction[], outcomes: OutcomeR
 
 /** Oldest first, at most `limit` (the oldest are kept: a window is read from its start). */
 export function selectWindow(records: LoggedPrediction[], q: PredictionWindow): LoggedPrediction[] {
-  const rows = records.filter((r) => r.model === q.model && (!q.version || r.version === q.version) && inWindow(r.ts, q))
+  const rows = records
+    .filter((r) => r.model === q.model && (!q.version || r.version === q.version) && inWindow(r.ts, q))
     .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0))
   return q.limit === undefined ? rows : rows.slice(0, q.limit)
 }
@@ -40,10 +41,21 @@ export function memoryPredictionLog(): PredictionLog & { records: LoggedPredicti
   const records: LoggedPrediction[] = []
   const outcomes: OutcomeRecord[] = []
   return {
-    records, outcomes,
-    async append(batch) { records.push(...batch) },
-    async addOutcomes(batch) { outcomes.push(...batch) },
-    async window(q, horizonMs) { return joinOutcomes(selectWindow(records, q), outcomes.filter((o) => o.model === q.model), horizonMs) },
+    records,
+    outcomes,
+    async append(batch) {
+      records.push(...batch)
+    },
+    async addOutcomes(batch) {
+      outcomes.push(...batch)
+    },
+    async window(q, horizonMs) {
+      return joinOutcomes(
+        selectWindow(records, q),
+        outcomes.filter((o) => o.model === q.model),
+        horizonMs,
+      )
+    },
     async knownSubjects(model, keys) {
       const wanted = new Set(keys)
       return new Set(records.filter((r) => r.model === model && r.subjectKey && wanted.has(r.subjectKey)).map((r) => r.subjectKey!))

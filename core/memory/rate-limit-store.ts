@@ -6,7 +6,12 @@ export interface BucketState {
 }
 
 /** The token-bucket arithmetic, shared by every RateLimitStore so they agree exactly. */
-export function takeFromBucket(state: BucketState | undefined, cost: number, rule: RateLimitRule, now: number): { state: BucketState; decision: RateLimitDecision } {
+export function takeFromBucket(
+  state: BucketState | undefined,
+  cost: number,
+  rule: RateLimitRule,
+  now: number,
+): { state: BucketState; decision: RateLimitDecision } {
   const elapsed = state ? Math.max(0, now - state.updatedAt) / 1000 : 0
   const available = state ? Math.min(rule.capacity, state.tokens + elapsed * rule.refillPerSecond) : rule.capacity
   const allowed = available >= cost

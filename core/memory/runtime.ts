@@ -6,7 +6,15 @@ export const systemClock: Clock = { now: () => Date.now() }
 /** A clock tests move by hand. */
 export function manualClock(start = 0): Clock & { advance(ms: number): void; set(ms: number): void } {
   let now = start
-  return { now: () => now, advance: (ms) => { now += ms }, set: (ms) => { now = ms } }
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms
+    },
+    set: (ms) => {
+      now = ms
+    },
+  }
 }
 
 /**
@@ -28,8 +36,23 @@ export function seededRandom(seed: number): Random {
 
 /** Fields a log line may carry. Patient ids, feature values and free text are not among them. */
 export const LOG_FIELD_ALLOWLIST = new Set([
-  'requestId', 'method', 'route', 'status', 'durationMs', 'model', 'version', 'code', 'port', 'plugin',
-  'rows', 'events', 'url', 'host', 'signal', 'count', 'db',
+  'requestId',
+  'method',
+  'route',
+  'status',
+  'durationMs',
+  'model',
+  'version',
+  'code',
+  'port',
+  'plugin',
+  'rows',
+  'events',
+  'url',
+  'host',
+  'signal',
+  'count',
+  'db',
 ])
 
 export interface LoggerOptions {
@@ -53,11 +76,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = LEVELS[options.level ?? 'info']
   const allow = new Set([...LOG_FIELD_ALLOWLIST, ...(options.allow ?? [])])
   const clock = options.clock ?? systemClock
-  const emit = (level: 'info' | 'warn' | 'error') => (event: string, fields: LogFields = {}) => {
-    if (LEVELS[level] < threshold) return
-    const safe: LogFields = {}
-    for (const [k, v] of Object.entries(fields)) if (allow.has(k) && v !== undefined) safe[k] = v
-    write(JSON.stringify({ ts: new Date(clock.now()).toISOString(), level, event, ...safe }))
-  }
+  const emit =
+    (level: 'info' | 'warn' | 'error') =>
+    (event: string, fields: LogFields = {}) => {
+      if (LEVELS[level] < threshold) return
+      const safe: LogFields = {}
+      for (const [k, v] of Object.entries(fields)) if (allow.has(k) && v !== undefined) safe[k] = v
+      write(JSON.stringify({ ts: new Date(clock.now()).toISOString(), level, event, ...safe }))
+    }
   return { info: emit('info'), warn: emit('warn'), error: emit('error') }
 }

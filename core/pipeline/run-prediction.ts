@@ -75,10 +75,20 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     model: ref.name,
   }
   const context = {
-    via: ctx.caller.via, rows: request.rows.length, purpose: request.purpose ?? null, ...(patients.length > 1 ? { patients } : {}),
+    via: ctx.caller.via,
+    rows: request.rows.length,
+    purpose: request.purpose ?? null,
+    ...(patients.length > 1 ? { patients } : {}),
     ...(ctx.caller.correlationId ? { correlationId: ctx.caller.correlationId } : {}),
   }
-  const requestEvent: AuditEventInput = { ...base, ts: new Date(started).toISOString(), action: 'predict.request', outcome: 'success', version: ref.version ?? request.version ?? request.alias ?? null, context }
+  const requestEvent: AuditEventInput = {
+    ...base,
+    ts: new Date(started).toISOString(),
+    action: 'predict.request',
+    outcome: 'success',
+    version: ref.version ?? request.version ?? request.alias ?? null,
+    context,
+  }
   // Commit the request event while the model works; nothing leaves until both are durable.
   const requestReceipt = deps.audit.write([requestEvent])
   requestReceipt.catch(() => {})
@@ -92,7 +102,8 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     if (loaded.rows.length === 0) throw new NexoraError('batch.empty')
     if (loaded.rows.length > deps.maxRows) throw new NexoraError('batch.too_large', { detail: `at most ${deps.maxRows} rows per request` })
     const rows = (await runStages(deps, ctx, 'pre', loaded.rows)) as Row[]
-    if (ref.version && (request.version || request.alias)) throw new NexoraError('request.invalid', { detail: 'give the version in "name@version" or in version/alias, not both' })
+    if (ref.version && (request.version || request.alias))
+      throw new NexoraError('request.invalid', { detail: 'give the version in "name@version" or in version/alias, not both' })
     const stored = await deps.registry.resolve(ref.name, { version: ref.version ?? request.version, alias: request.alias })
     version = stored.version
     const model = await deps.registry.load(stored)
@@ -108,7 +119,11 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     const released = (await runStages(deps, ctx, 'post', predictions)) as Prediction[]
     const inputHash = await sha256Hex(canonicalJson(rows.map((r) => r.features)), deps.sha256)
     const responseEvent: AuditEventInput = {
-      ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'success', version,
+      ...base,
+      ts: new Date(deps.clock.now()).toISOString(),
+      action: 'predict.response',
+      outcome: 'success',
+      version,
       context: { ...context, ...loadedContext, inputHash, explain: Boolean(request.explain) },
     }
     // `after`: the response event commits only if the request event did, never alone (an orphan)
@@ -121,7 +136,13 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     const error = toNexoraError(thrown)
     if (error.code === 'audit.write_failed') throw error
     const failure: AuditEventInput = {
-      ...base, ts: new Date(deps.clock.now()).toISOString(), action: 'predict.response', outcome: 'failure', version, reason: error.code, context: { ...context, ...loadedContext },
+      ...base,
+      ts: new Date(deps.clock.now()).toISOString(),
+      action: 'predict.response',
+      outcome: 'failure',
+      version,
+      reason: error.code,
+      context: { ...context, ...loadedContext },
     }
     // Both events of a request or neither: no failure event when the request event was not committed.
     await Promise.all([requestReceipt, deps.audit.write([failure], { after: requestReceipt })])
@@ -145,7 +166,11 @@ function requireOwnPatient(caller: Caller, rows: Row[]) {
 function notify(deps: PipelineDeps, event: PredictedEvent) {
   for (const observer of deps.observers ?? []) {
     // An observer's failure must never fail a prediction that is already committed.
-    try { observer.observe(event) } catch { deps.logger.error('observer.failed', { code: observer.name }) }
+    try {
+      observer.observe(event)
+    } catch {
+      deps.logger.error('observer.failed', { code: observer.name })
+    }
   }
 }
 

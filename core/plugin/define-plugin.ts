@@ -39,5 +39,11 @@ export function definePlugin<P extends PortName>(def: PluginDefinition<P>): Plug
     if (!isPort(r)) throw new NexoraError('plugin.invalid', { detail: `plugin "${def.name}" requires unknown port "${String(r)}"` })
   }
   if (typeof def.setup !== 'function') throw new NexoraError('plugin.invalid', { detail: `plugin "${def.name}" has no setup()` })
-  return Object.freeze({ name: def.name, provides: def.provides, requires: Object.freeze([...(def.requires ?? [])]), priority: def.priority ?? 0, setup: def.setup })
+  return Object.freeze({
+    name: def.name,
+    provides: def.provides,
+    requires: Object.freeze([...(def.requires ?? [])]),
+    priority: def.priority ?? 0,
+    setup: def.setup,
+  })
 }

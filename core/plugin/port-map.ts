@@ -84,10 +84,14 @@ const registry = new Map<string, PortSpec>(Object.entries(CORE_PORTS))
  *   interface MultiPorts { alertSink: true }
  * }
  */
-export function definePort<const N extends PortName>(name: N, spec: { multi: N extends MultiPort ? true : false; store?: N extends MultiPort ? never : boolean }): N {
+export function definePort<const N extends PortName>(
+  name: N,
+  spec: { multi: N extends MultiPort ? true : false; store?: N extends MultiPort ? never : boolean },
+): N {
   if (!/^[a-z][A-Za-z0-9]*$/.test(name)) throw new NexoraError('plugin.invalid', { detail: 'a port name is one camelCase word' })
   const known = registry.get(name)
-  if (known && known.multi !== spec.multi) throw new NexoraError('plugin.invalid', { detail: `port "${name}" is already registered as a ${known.multi ? 'multi' : 'single'} port` })
+  if (known && known.multi !== spec.multi)
+    throw new NexoraError('plugin.invalid', { detail: `port "${name}" is already registered as a ${known.multi ? 'multi' : 'single'} port` })
   registry.set(name, Object.freeze({ multi: spec.multi, store: spec.store === true }))
   return name
 }

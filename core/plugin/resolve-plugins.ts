@@ -31,7 +31,9 @@ export async function resolvePlugins(plugins: Plugin[], config: Record<string, u
 
   for (const [port, list] of byPort) {
     if (!isMultiPort(port) && list.length > 1 && list[0]!.priority === list[1]!.priority) {
-      throw new NexoraError('plugin.ambiguous', { detail: `plugins "${list[0]!.name}" and "${list[1]!.name}" both provide "${port}" at priority ${list[0]!.priority}; give one a higher priority` })
+      throw new NexoraError('plugin.ambiguous', {
+        detail: `plugins "${list[0]!.name}" and "${list[1]!.name}" both provide "${port}" at priority ${list[0]!.priority}; give one a higher priority`,
+      })
     }
   }
   const available = (port: PortName) => byPort.has(port) || port in defaults
@@ -85,7 +87,10 @@ export async function resolvePlugins(plugins: Plugin[], config: Record<string, u
     try {
       return await p.setup(ctx)
     } catch (cause) {
-      throw new NexoraError('plugin.setup_failed', { detail: `plugin "${p.name}" failed to set up: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
+      throw new NexoraError('plugin.setup_failed', {
+        detail: `plugin "${p.name}" failed to set up: ${cause instanceof Error ? cause.message : String(cause)}`,
+        cause,
+      })
     }
   }
 

@@ -8,7 +8,11 @@
 export const FEEDBACK_ACTION = 'cds.feedback'
 
 /** A coded override reason; `offered: false` when the card did not offer it. */
-export interface FeedbackReason { system: string | null; code: string; offered?: false }
+export interface FeedbackReason {
+  system: string | null
+  code: string
+  offered?: false
+}
 
 /** The `context` of a `FEEDBACK_ACTION` audit event: ids, codes and flags only, never free text. */
 export interface FeedbackEventContext {

@@ -10,10 +10,15 @@ import type { Caller, PredictionRequest, PredictionResult, Row } from './values.
 
 /** What a front door may use: the one pipeline and the shared services. */
 export interface FrontDoorContext {
-  predict(request: PredictionRequest, caller: Caller, requestId: string, options?: {
-    route?: string
-    loadRows?: () => Promise<{ rows: Row[]; context?: Record<string, unknown> }>
-  }): Promise<PredictionResult>
+  predict(
+    request: PredictionRequest,
+    caller: Caller,
+    requestId: string,
+    options?: {
+      route?: string
+      loadRows?: () => Promise<{ rows: Row[]; context?: Record<string, unknown> }>
+    },
+  ): Promise<PredictionResult>
   registry: ModelRegistry
   audit: AuditLogger
   clock: Clock

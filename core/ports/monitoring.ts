@@ -45,7 +45,9 @@ export interface PredictionWindow {
 }
 
 /** A logged prediction with its joined outcome (null while none is known). */
-export interface JoinedPrediction extends LoggedPrediction { outcome: number | null }
+export interface JoinedPrediction extends LoggedPrediction {
+  outcome: number | null
+}
 
 /**
  * The pseudonymous prediction log and the outcomes joined to it. Written off the hot path

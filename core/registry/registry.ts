@@ -83,14 +83,17 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
     if (plugin) return plugin
     if (!registered) throw new NexoraError('model.kind_unknown', { detail: `no model plugin of kind "${safeName(kind)}" is installed` })
     throw new NexoraError('model.kind_unavailable', {
-      detail: `${registered} is of kind "${safeName(kind)}", which no loaded plugin serves: install the plugin that provides it and name it in "plugins" `
-        + '(nexora.config.json) or with --plugin; see docs/configuration.md',
+      detail:
+        `${registered} is of kind "${safeName(kind)}", which no loaded plugin serves: install the plugin that provides it and name it in "plugins" ` +
+        '(nexora.config.json) or with --plugin; see docs/configuration.md',
     })
   }
 
   const cache = new LRUCache<string, LoadedModel, StoredVersion>({
     max: options.cacheSize ?? 16,
-    dispose: (model) => { void model.dispose?.() },
+    dispose: (model) => {
+      void model.dispose?.()
+    },
     fetchMethod: async (_key, _stale, { context: stored }) => {
       const started = clock.now()
       const files = await store.getFiles(stored.name, stored.version)
@@ -118,7 +121,10 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
 
   async function aliasesOf(name: string, versions: StoredVersion[]): Promise<Partial<Record<Alias, string>>> {
     const stored = await store.getAliases(name)
-    const live = versions.filter((v) => v.stage !== 'archived').map((v) => v.version).sort(semver.rcompare)
+    const live = versions
+      .filter((v) => v.stage !== 'archived')
+      .map((v) => v.version)
+      .sort(semver.rcompare)
     // A release outranks a pre-release for `latest`; a model with only pre-releases gets its highest.
     const latest = live.find((v) => !semver.prerelease(v)) ?? live[0]
     return { ...stored, ...(latest ? { latest } : {}) }
@@ -128,7 +134,8 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
     const versions = await versionsOf(name)
     return {
       name,
-      versions: versions.sort((a, b) => semver.compare(a.version, b.version))
+      versions: versions
+        .sort((a, b) => semver.compare(a.version, b.version))
         .map((v) => ({ version: v.version, stage: v.stage, createdAt: v.createdAt, kind: v.manifest.kind })),
       aliases: await aliasesOf(name, versions),
     }

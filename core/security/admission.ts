@@ -75,10 +75,17 @@ export function createAdmission(deps: AdmissionDeps): (request: AdmissionRequest
     const { policy, route } = request
     const address = addressKey(request.ip)
     const now = deps.clock.now()
-    const patientParam = policy?.patientParam ? request.param?.(policy.patientParam) ?? null : null
+    const patientParam = policy?.patientParam ? (request.param?.(policy.patientParam) ?? null) : null
     const event = (actor: string, action: string, outcome: AuditEventInput['outcome'], reason: string | null): AuditEventInput => ({
-      ts: new Date(deps.clock.now()).toISOString(), actor, action, outcome, reason, requestId: request.requestId, ip: request.ip ?? null,
-      patientRef: patientParam, context: { route, via: request.via, ...request.context, ...(request.correlationId ? { correlationId: request.correlationId } : {}) },
+      ts: new Date(deps.clock.now()).toISOString(),
+      actor,
+      action,
+      outcome,
+      reason,
+      requestId: request.requestId,
+      ip: request.ip ?? null,
+      patientRef: patientParam,
+      context: { route, via: request.via, ...request.context, ...(request.correlationId ? { correlationId: request.correlationId } : {}) },
     })
     const refuse = async (error: NexoraError, key: string, audited: AuditEventInput): Promise<never> => {
       const events = deps.refusals.note(key, audited, now)
@@ -90,7 +97,12 @@ export function createAdmission(deps: AdmissionDeps): (request: AdmissionRequest
     // bucket, and one bad client would lock out all: the refusals are still audited and counted.
     const unauthenticated = limits && request.ip ? limits.unauthenticated : undefined
 
-    if (!policy) return refuse(new NexoraError('auth.forbidden', { detail: 'the route has no access policy' }), `policy:${address}`, event('unknown', 'auth.denied', 'denied', 'route.no_policy'))
+    if (!policy)
+      return refuse(
+        new NexoraError('auth.forbidden', { detail: 'the route has no access policy' }),
+        `policy:${address}`,
+        event('unknown', 'auth.denied', 'denied', 'route.no_policy'),
+      )
     let identity = ANONYMOUS
     if (policy.access !== 'public') {
       const bucket = `unauthenticated:${address}`
@@ -100,9 +112,12 @@ export function createAdmission(deps: AdmissionDeps): (request: AdmissionRequest
       }
       try {
         const authenticator = policy.authenticator ?? deps.authenticator()
-        identity = !authenticator ? deps.devCaller
-          // A route's own authenticator is told the URL called: it is the audience its tokens must name.
-          : policy.authenticator ? await authenticator.authenticate(request.headers, { audience: request.url }) : await authenticator.authenticate(request.headers)
+        identity = !authenticator
+          ? deps.devCaller
+          : // A route's own authenticator is told the URL called: it is the audience its tokens must name.
+            policy.authenticator
+            ? await authenticator.authenticate(request.headers, { audience: request.url })
+            : await authenticator.authenticate(request.headers)
       } catch (thrown) {
         const error = toNexoraError(thrown)
         if (unauthenticated) await deps.rateLimitStore().take(bucket, 1, unauthenticated, now)
@@ -110,13 +125,26 @@ export function createAdmission(deps: AdmissionDeps): (request: AdmissionRequest
       }
       if (!satisfies(identity, policy.access.anyOf)) {
         const first = policy.access.anyOf.find((r): r is string => typeof r === 'string') ?? 'nexora/admin'
-        const error = new NexoraError('auth.forbidden', { detail: `requires scope "${first}"`, headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${first}"` } })
+        const error = new NexoraError('auth.forbidden', {
+          detail: `requires scope "${first}"`,
+          headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${first}"` },
+        })
         return refuse(error, `denied:${identity.subject}`, event(identity.subject, 'auth.denied', 'denied', 'scope'))
       }
       const refusal = patientContextRefusal(policy, identity, (name) => request.param?.(name))
-      if (refusal) return refuse(new NexoraError('auth.forbidden', { detail: refusal }), `patient_context:${identity.subject}`, event(identity.subject, 'auth.denied', 'denied', PATIENT_CONTEXT_REASON))
+      if (refusal)
+        return refuse(
+          new NexoraError('auth.forbidden', { detail: refusal }),
+          `patient_context:${identity.subject}`,
+          event(identity.subject, 'auth.denied', 'denied', PATIENT_CONTEXT_REASON),
+        )
     }
-    const caller: Caller = { ...identity, via: request.via, ...(request.ip ? { ip: request.ip } : {}), ...(request.correlationId ? { correlationId: request.correlationId } : {}) }
+    const caller: Caller = {
+      ...identity,
+      via: request.via,
+      ...(request.ip ? { ip: request.ip } : {}),
+      ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+    }
 
     let rateHeaders: Record<string, string> = {}
     if (limits) {
@@ -124,7 +152,11 @@ export function createAdmission(deps: AdmissionDeps): (request: AdmissionRequest
       // One budget per principal across front doors; anonymous (public) callers per address.
       const key = `${policy.rate}:${caller.subject === 'anonymous' ? `ip:${address}` : caller.subject}`
       const decision = await deps.rateLimitStore().take(key, 1, rule, now)
-      rateHeaders = { 'RateLimit-Limit': String(rule.capacity), 'RateLimit-Remaining': String(decision.remaining), 'RateLimit-Reset': String(Math.max(0, Math.ceil((decision.resetAt - now) / 1000))) }
+      rateHeaders = {
+        'RateLimit-Limit': String(rule.capacity),
+        'RateLimit-Remaining': String(decision.remaining),
+        'RateLimit-Reset': String(Math.max(0, Math.ceil((decision.resetAt - now) / 1000))),
+      }
       if (!decision.allowed) return refuse(rateLimited(rule, rateHeaders), `rate:${key}`, event(caller.subject, 'rate.limited', 'denied', policy.rate))
     }
     if (policy.audit === 'handler') return { caller, rateHeaders }

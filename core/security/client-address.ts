@@ -8,12 +8,21 @@
  */
 export function addressKey(ip: string | undefined): string {
   if (!ip) return 'unknown'
-  const address = ip.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '')
+  const address = ip
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
   if (!address.includes(':')) return address
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(address)
   if (mapped) return mapped[1]!
   const groups = expandIpv6(address)
-  return groups ? `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64` : 'invalid'
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((g) => g.replace(/^0+(?=.)/, ''))
+        .join(':')}::/64`
+    : 'invalid'
 }
 
 /** The eight hextets of an IPv6 address, or undefined when it is not one. */

@@ -40,9 +40,16 @@ export function securityMiddleware(deps: SecurityDeps): MiddlewareHandler<AppEnv
     const route = matchedRoute(c)
     if (!route) return next()
     const admission = await deps.admit({
-      route, policy: deps.policies[route], headers: c.req.raw.headers, ip: deps.getClientIp?.(c), requestId: c.get('requestId'), via: 'http',
+      route,
+      policy: deps.policies[route],
+      headers: c.req.raw.headers,
+      ip: deps.getClientIp?.(c),
+      requestId: c.get('requestId'),
+      via: 'http',
       // Inside a middleware Hono's c.req.param() is empty: the route pattern is matched against the path here.
-      url: c.req.url, param: (name) => routeParam(route, c.req.path, name), correlationId: c.get('correlationId'),
+      url: c.req.url,
+      param: (name) => routeParam(route, c.req.path, name),
+      correlationId: c.get('correlationId'),
     })
     c.set('caller', admission.caller)
     for (const [name, value] of Object.entries(admission.rateHeaders)) c.header(name, value)

@@ -58,7 +58,11 @@ export function mayTouchPatient(caller: Pick<Caller, 'patient'>, ref: string | n
  * @example
  * patientContextRefusal(policy, caller, (name) => c.req.param(name))
  */
-export function patientContextRefusal(policy: RoutePolicy | undefined, caller: Pick<Caller, 'patient'>, param: (name: string) => string | undefined): string | undefined {
+export function patientContextRefusal(
+  policy: RoutePolicy | undefined,
+  caller: Pick<Caller, 'patient'>,
+  param: (name: string) => string | undefined,
+): string | undefined {
   if (!caller.patient) return undefined
   const rule = policy?.patientContext ?? 'refuse'
   if (rule === 'any') return undefined
@@ -77,8 +81,13 @@ export function patientContextRefusal(policy: RoutePolicy | undefined, caller: P
 export async function denyPatientContext(c: Context<AppEnv>, audit: AuditLogger, detail: string): Promise<never> {
   const caller = c.get('caller')
   await audit.logDataAccess({
-    userId: caller.subject, action: 'auth.denied', outcome: 'denied', reason: PATIENT_CONTEXT_REASON,
-    patientId: launchPatientRef(caller) ?? null, requestId: c.get('requestId'), ip: caller.ip ?? null,
+    userId: caller.subject,
+    action: 'auth.denied',
+    outcome: 'denied',
+    reason: PATIENT_CONTEXT_REASON,
+    patientId: launchPatientRef(caller) ?? null,
+    requestId: c.get('requestId'),
+    ip: caller.ip ?? null,
     // Called from a handler, so the route pattern is the handler's own (never the path: it may name a patient).
     context: { route: `${c.req.method} ${c.req.routePath}`, via: caller.via },
   })

@@ -42,9 +42,21 @@ export function createRefusalAudit(options: RefusalAuditOptions = {}): RefusalAu
   let nextSweep = 0
 
   const summary = (key: string, w: Window, now: number): AuditEventInput => ({
-    ts: new Date(now).toISOString(), actor: w.first.actor, action: 'audit.suppressed', outcome: 'denied', reason: w.first.action,
-    ip: w.first.ip ?? null, requestId: null, patientRef: null,
-    context: { key, count: w.suppressed, reasons: w.reasons, from: new Date(w.start).toISOString(), to: new Date(Math.min(now, w.start + windowMs)).toISOString() },
+    ts: new Date(now).toISOString(),
+    actor: w.first.actor,
+    action: 'audit.suppressed',
+    outcome: 'denied',
+    reason: w.first.action,
+    ip: w.first.ip ?? null,
+    requestId: null,
+    patientRef: null,
+    context: {
+      key,
+      count: w.suppressed,
+      reasons: w.reasons,
+      from: new Date(w.start).toISOString(),
+      to: new Date(Math.min(now, w.start + windowMs)).toISOString(),
+    },
   })
 
   function sweep(now: number, all: boolean): AuditEventInput[] {

@@ -20,7 +20,11 @@ export function hasScope(caller: Caller, scope: string): boolean {
 
 /** Throw `auth.forbidden` naming the missing scope (never the caller's token). */
 export function requireScope(caller: Caller, scope: string): void {
-  if (!hasScope(caller, scope)) throw new NexoraError('auth.forbidden', { detail: `requires scope "${scope}"`, headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"` } })
+  if (!hasScope(caller, scope))
+    throw new NexoraError('auth.forbidden', {
+      detail: `requires scope "${scope}"`,
+      headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"` },
+    })
 }
 
 /** A requirement is met by a Nexora scope, or by a SMART scope on a FHIR type. */
@@ -39,6 +43,9 @@ export const PREDICT_ACCESS: readonly ScopeRequirement[] = [SCOPES.predict, { sm
 export function requireAny(caller: Caller, anyOf: readonly ScopeRequirement[]): void {
   if (!satisfies(caller, anyOf)) {
     const first = anyOf.find((r): r is string => typeof r === 'string') ?? SCOPES.admin
-    throw new NexoraError('auth.forbidden', { detail: `requires scope "${first}"`, headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${first}"` } })
+    throw new NexoraError('auth.forbidden', {
+      detail: `requires scope "${first}"`,
+      headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${first}"` },
+    })
   }
 }

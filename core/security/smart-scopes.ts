@@ -31,7 +31,12 @@ export function parseSmartScope(scope: string): ParsedScope | undefined {
  * @example
  * allowsSmart(['user/Patient.rs'], 'Patient', 'r') // true
  */
-export function allowsSmart(scopes: readonly string[], type: string, permission: Permission, contexts: readonly SmartContext[] = ['patient', 'user', 'system']): boolean {
+export function allowsSmart(
+  scopes: readonly string[],
+  type: string,
+  permission: Permission,
+  contexts: readonly SmartContext[] = ['patient', 'user', 'system'],
+): boolean {
   return scopes.some((s) => {
     const p = parseSmartScope(s)
     return p !== undefined && contexts.includes(p.context) && (p.type === '*' || p.type === type) && p.permissions.has(permission)

@@ -4,7 +4,12 @@
  */
 import { quantileSorted, searchsorted } from './sorted.ts'
 
-export interface BinnedCalibration { probTrue: number[]; probPred: number[]; binCounts: number[]; edges: number[] }
+export interface BinnedCalibration {
+  probTrue: number[]
+  probPred: number[]
+  binCounts: number[]
+  edges: number[]
+}
 
 /** numpy's default (`linear`) percentile of sorted data (`q` in 0…100). */
 export const percentileSorted = (sorted: readonly number[], q: number) => quantileSorted(sorted, q / 100)
@@ -15,8 +20,11 @@ export const percentileSorted = (sorted: readonly number[], q: number) => quanti
  * value exactly on an edge joins the lower bin, as in sklearn.
  * @example calibrationCurve(y, p, { bins: 10, strategy: 'quantile' }).probTrue
  */
-export function calibrationCurve(labels: ArrayLike<number>, probs: ArrayLike<number>,
-  { bins = 5, strategy = 'uniform' }: { bins?: number; strategy?: 'uniform' | 'quantile' } = {}): BinnedCalibration {
+export function calibrationCurve(
+  labels: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  { bins = 5, strategy = 'uniform' }: { bins?: number; strategy?: 'uniform' | 'quantile' } = {},
+): BinnedCalibration {
   if (labels.length !== probs.length) throw new RangeError('labels and probs differ in length')
   // np.linspace(0, 1, bins + 1): i * step, with the last point pinned to exactly 1.
   const grid = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? 1 : i * (1 / bins)))
@@ -31,7 +39,9 @@ export function calibrationCurve(labels: ArrayLike<number>, probs: ArrayLike<num
   for (let i = 0; i < labels.length; i++) {
     const p = probs[i]!
     const b = searchsorted(inner, p)
-    sums[b]!.n++; sums[b]!.y += labels[i]!; sums[b]!.p += p
+    sums[b]!.n++
+    sums[b]!.y += labels[i]!
+    sums[b]!.p += p
   }
   const kept = sums.filter((s) => s.n > 0)
   return { probTrue: kept.map((s) => s.y / s.n), probPred: kept.map((s) => s.p / s.n), binCounts: kept.map((s) => s.n), edges }
@@ -42,8 +52,11 @@ export function calibrationCurve(labels: ArrayLike<number>, probs: ArrayLike<num
  * ECE = Σ_b (n_b / n) · |mean predicted_b − observed rate_b|.
  * @example expectedCalibrationError(y, p, { bins: 10 })
  */
-export function expectedCalibrationError(labels: ArrayLike<number>, probs: ArrayLike<number>,
-  opts: { bins?: number; strategy?: 'uniform' | 'quantile' } = { bins: 10 }): number {
+export function expectedCalibrationError(
+  labels: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  opts: { bins?: number; strategy?: 'uniform' | 'quantile' } = { bins: 10 },
+): number {
   const c = calibrationCurve(labels, probs, { bins: 10, ...opts })
   let e = 0
   for (let b = 0; b < c.binCounts.length; b++) e += (c.binCounts[b]! / labels.length) * Math.abs(c.probPred[b]! - c.probTrue[b]!)
@@ -58,23 +71,34 @@ export function expectedCalibrationError(labels: ArrayLike<number>, probs: Array
  * @example calibrationSlopeIntercept(y, p) // { intercept: 0.02, slope: 0.95, iterations: 6 }
  */
 export function calibrationSlopeIntercept(labels: ArrayLike<number>, probs: ArrayLike<number>, eps = 1e-15, maxIter = 100) {
-  const x = Array.from(probs, (p) => { const q = Math.min(1 - eps, Math.max(eps, p)); return Math.log(q / (1 - q)) })
+  const x = Array.from(probs, (p) => {
+    const q = Math.min(1 - eps, Math.max(eps, p))
+    return Math.log(q / (1 - q))
+  })
   let a = 0
   let b = 1
   for (let it = 1; it <= maxIter; it++) {
-    let g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0
+    let g0 = 0,
+      g1 = 0,
+      h00 = 0,
+      h01 = 0,
+      h11 = 0
     for (let i = 0; i < x.length; i++) {
       const mu = 1 / (1 + Math.exp(-(a + b * x[i]!)))
       const w = mu * (1 - mu)
       const r = labels[i]! - mu
-      g0 += r; g1 += r * x[i]!
-      h00 += w; h01 += w * x[i]!; h11 += w * x[i]! * x[i]!
+      g0 += r
+      g1 += r * x[i]!
+      h00 += w
+      h01 += w * x[i]!
+      h11 += w * x[i]! * x[i]!
     }
     const det = h00 * h11 - h01 * h01
     if (!(det > 0)) break
     const da = (h11 * g0 - h01 * g1) / det
     const db = (h00 * g1 - h01 * g0) / det
-    a += da; b += db
+    a += da
+    b += db
     if (Math.abs(da) < 1e-12 * (1 + Math.abs(a)) && Math.abs(db) < 1e-12 * (1 + Math.abs(b))) return { intercept: a, slope: b, iterations: it }
   }
   return { intercept: Number.NaN, slope: Number.NaN, iterations: maxIter }

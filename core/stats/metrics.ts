@@ -20,11 +20,15 @@ export function auroc(labels: ArrayLike<number>, scores: ArrayLike<number>): num
   const order = Array.from(scores, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!)
   let positives = 0
   let rankSum = 0
-  for (let i = 0; i < order.length;) {
+  for (let i = 0; i < order.length; ) {
     let j = i
     while (j + 1 < order.length && scores[order[j + 1]!] === scores[order[i]!]) j++
     const midRank = (i + j) / 2 + 1
-    for (let k = i; k <= j; k++) if (labels[order[k]!] === 1) { positives++; rankSum += midRank }
+    for (let k = i; k <= j; k++)
+      if (labels[order[k]!] === 1) {
+        positives++
+        rankSum += midRank
+      }
     i = j + 1
   }
   const negatives = order.length - positives
@@ -64,7 +68,7 @@ export function averagePrecision(labels: ArrayLike<number>, scores: ArrayLike<nu
   let fp = 0
   let ap = 0
   let lastRecall = 0
-  for (let i = 0; i < order.length;) {
+  for (let i = 0; i < order.length; ) {
     let j = i
     while (j < order.length && scores[order[j]!] === scores[order[i]!]) {
       if (labels[order[j]!] === 1) tp++
@@ -98,5 +102,12 @@ export function calibration(labels: ArrayLike<number>, probs: ArrayLike<number>,
 /** The standard binary-classifier evaluation every model plugin reports. */
 export function classifierMetrics(labels: ArrayLike<number>, probs: ArrayLike<number>) {
   const cal = calibration(labels, probs)
-  return { auroc: auroc(labels, probs), auprc: averagePrecision(labels, probs), brier: brierScore(labels, probs), logLoss: logLoss(labels, probs), ece: cal.ece, n: labels.length }
+  return {
+    auroc: auroc(labels, probs),
+    auprc: averagePrecision(labels, probs),
+    brier: brierScore(labels, probs),
+    logLoss: logLoss(labels, probs),
+    ece: cal.ece,
+    n: labels.length,
+  }
 }

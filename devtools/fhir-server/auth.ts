@@ -44,7 +44,10 @@ type Permission = 'c' | 'r' | 'u' | 'd' | 's'
 export type Interaction = 'read' | 'search' | 'create' | 'update'
 const PERMISSION: Record<Interaction, Permission> = { read: 'r', search: 's', create: 'c', update: 'u' }
 
-interface Scope { type: string; permissions: Set<Permission> }
+interface Scope {
+  type: string
+  permissions: Set<Permission>
+}
 
 const SCOPE = /^system\/(\*|[A-Z][A-Za-z]+)\.(\*|read|write|c?r?u?d?s?)$/
 
@@ -52,11 +55,13 @@ const SCOPE = /^system\/(\*|[A-Z][A-Za-z]+)\.(\*|read|write|c?r?u?d?s?)$/
 export function parseScope(scope: string): Scope | undefined {
   const m = SCOPE.exec(scope)
   if (!m || m[2] === '') return undefined
-  const letters: Permission[] = m[2] === '*' ? ['c', 'r', 'u', 'd', 's'] : m[2] === 'read' ? ['r', 's'] : m[2] === 'write' ? ['c', 'u', 'd'] : [...m[2]!] as Permission[]
+  const letters: Permission[] =
+    m[2] === '*' ? ['c', 'r', 'u', 'd', 's'] : m[2] === 'read' ? ['r', 's'] : m[2] === 'write' ? ['c', 'u', 'd'] : ([...m[2]!] as Permission[])
   return { type: m[1]!, permissions: new Set(letters) }
 }
 
-const covers = (granted: Scope, wanted: Scope) => (granted.type === '*' || granted.type === wanted.type) && [...wanted.permissions].every((p) => granted.permissions.has(p))
+const covers = (granted: Scope, wanted: Scope) =>
+  (granted.type === '*' || granted.type === wanted.type) && [...wanted.permissions].every((p) => granted.permissions.has(p))
 
 /** What a bearer token may do. */
 export interface Grant {
@@ -88,10 +93,22 @@ export interface TokenService {
   authorize(header: string | undefined): Grant | { error: string }
 }
 
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-const fail = (status: 400 | 401, error: TokenError['body']['error'], description: string): TokenError => ({ status, body: { error, error_description: description } })
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
+const fail = (status: 400 | 401, error: TokenError['body']['error'], description: string): TokenError => ({
+  status,
+  body: { error, error_description: description },
+})
 
-export function createTokenService(options: { clients: ClientRegistry; staticTokens?: string[]; lifetimeSeconds?: number; clock: { now(): number } }): TokenService {
+export function createTokenService(options: {
+  clients: ClientRegistry
+  staticTokens?: string[]
+  lifetimeSeconds?: number
+  clock: { now(): number }
+}): TokenService {
   const { clients, clock } = options
   const lifetime = options.lifetimeSeconds ?? 300
   const staticTokens = new Set(options.staticTokens ?? [])
@@ -104,7 +121,11 @@ export function createTokenService(options: { clients: ClientRegistry; staticTok
     for (const [token, grant] of issued) if (grant.expiresAt <= now) issued.delete(token)
   }
 
-  async function verifyAssertion(assertion: string, tokenUrl: string, clientIdParam: string | null): Promise<{ client: DevClient; jtiKey: string; exp: number } | TokenError> {
+  async function verifyAssertion(
+    assertion: string,
+    tokenUrl: string,
+    clientIdParam: string | null,
+  ): Promise<{ client: DevClient; jtiKey: string; exp: number } | TokenError> {
     let iss: unknown
     let alg: unknown
     try {
@@ -116,19 +137,25 @@ export function createTokenService(options: { clients: ClientRegistry; staticTok
     const client = typeof iss === 'string' ? clients.get(iss) : undefined
     if (!client) return fail(401, 'invalid_client', `unknown client: ${String(iss)}`)
     if (clientIdParam !== null && clientIdParam !== client.clientId) return fail(401, 'invalid_client', 'client_id does not match the assertion issuer')
-    if (typeof alg !== 'string' || !ASSERTION_ALGORITHMS.includes(alg)) return fail(401, 'invalid_client', `assertion alg must be one of ${ASSERTION_ALGORITHMS.join(', ')}`)
+    if (typeof alg !== 'string' || !ASSERTION_ALGORITHMS.includes(alg))
+      return fail(401, 'invalid_client', `assertion alg must be one of ${ASSERTION_ALGORITHMS.join(', ')}`)
     const now = clock.now()
     let payload: JWTPayload
     try {
-      ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), {
-        algorithms: ASSERTION_ALGORITHMS, issuer: client.clientId, subject: client.clientId, audience: tokenUrl,
-        requiredClaims: ['exp', 'jti'], currentDate: new Date(now),
+      ;({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), {
+        algorithms: ASSERTION_ALGORITHMS,
+        issuer: client.clientId,
+        subject: client.clientId,
+        audience: tokenUrl,
+        requiredClaims: ['exp', 'jti'],
+        currentDate: new Date(now),
       }))
     } catch (error) {
       const { code, claim } = error as { code?: string; claim?: string }
       return fail(401, 'invalid_client', `client_assertion rejected: ${code ?? 'invalid'}${claim ? ` (${claim})` : ''}`)
     }
-    if (payload.exp! - now / 1000 > MAX_ASSERTION_LIFETIME_SECONDS) return fail(401, 'invalid_client', 'client_assertion exp is more than 5 minutes in the future')
+    if (payload.exp! - now / 1000 > MAX_ASSERTION_LIFETIME_SECONDS)
+      return fail(401, 'invalid_client', 'client_assertion exp is more than 5 minutes in the future')
     const jtiKey = `${client.clientId}|${payload.jti}`
     if (seenJti.has(jtiKey)) return fail(401, 'invalid_client', 'client_assertion jti was already used')
     return { client, jtiKey, exp: payload.exp! * 1000 }

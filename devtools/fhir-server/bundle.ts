@@ -27,7 +27,9 @@ export interface Interactions {
 function resolveReferences(value: unknown, ids: ReadonlyMap<string, string>): unknown {
   if (Array.isArray(value)) return value.map((v) => resolveReferences(v, ids))
   if (value === null || typeof value !== 'object') return value
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'reference' && typeof v === 'string' && ids.has(v) ? ids.get(v) : resolveReferences(v, ids)]))
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, k === 'reference' && typeof v === 'string' && ids.has(v) ? ids.get(v) : resolveReferences(v, ids)]),
+  )
 }
 
 interface PlannedEntry {
@@ -47,19 +49,23 @@ export function createBundleProcessor(ops: Interactions, store: Pick<FhirStore, 
     const where = `entry[${index}]`
     const method = entry.request?.method
     const rawUrl = entry.request?.url
-    if (!rawUrl || (method !== 'GET' && method !== 'POST' && method !== 'PUT')) return failure(400, 'not-supported', `${where}: request.method must be GET, POST or PUT, with a request.url`)
+    if (!rawUrl || (method !== 'GET' && method !== 'POST' && method !== 'PUT'))
+      return failure(400, 'not-supported', `${where}: request.method must be GET, POST or PUT, with a request.url`)
     const url = new URL(rawUrl.startsWith(base) ? rawUrl.slice(base.length) || '/' : rawUrl, `${base}/`)
     const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent)
     const type = segments[0] ?? ''
-    if (!TYPE.test(type) || segments.slice(1, 2).some((id) => !ID.test(id) && !id.startsWith('$'))) return failure(400, 'invalid', `${where}: request.url ${rawUrl} does not name a resource type (and id)`)
+    if (!TYPE.test(type) || segments.slice(1, 2).some((id) => !ID.test(id) && !id.startsWith('$')))
+      return failure(400, 'invalid', `${where}: request.url ${rawUrl} does not name a resource type (and id)`)
     const resource = entry.resource as FhirJson | undefined
     if (method !== 'GET') {
       if (!resource || typeof resource !== 'object') return failure(400, 'invalid', `${where}: ${method} needs a resource`)
       if (entry.request?.ifNoneExist) return failure(400, 'not-supported', `${where}: conditional create is not supported`)
       if (method === 'POST' && segments.length !== 1) return failure(400, 'invalid', `${where}: POST goes to the type, e.g. ${type}`)
-      if (method === 'PUT' && (segments.length !== 2 || url.search)) return failure(400, 'not-supported', `${where}: PUT goes to ${type}/<id> (conditional update is not supported)`)
+      if (method === 'PUT' && (segments.length !== 2 || url.search))
+        return failure(400, 'not-supported', `${where}: PUT goes to ${type}/<id> (conditional update is not supported)`)
       const invalid = ops.check(type, resource, method === 'PUT' ? segments[1] : undefined)
-      if (invalid) return { ...invalid, body: operationOutcome('invalid', `${where}: ${(invalid.body as { issue: { diagnostics: string }[] }).issue[0]!.diagnostics}`) }
+      if (invalid)
+        return { ...invalid, body: operationOutcome('invalid', `${where}: ${(invalid.body as { issue: { diagnostics: string }[] }).issue[0]!.diagnostics}`) }
     }
     return { method, type, segments, url, ...(resource ? { resource } : {}), ...(entry.request?.ifMatch ? { ifMatch: entry.request.ifMatch } : {}) }
   }
@@ -98,7 +104,8 @@ export function createBundleProcessor(ops: Interactions, store: Pick<FhirStore, 
    * PUTs and GETs run in that order, as the spec orders them).
    */
   return function processBundle(grant: Grant, base: string, body: FhirJson): Result {
-    if (body.resourceType !== 'Bundle' || (body.type !== 'batch' && body.type !== 'transaction')) return failure(400, 'invalid', 'POST / takes a Bundle of type batch or transaction')
+    if (body.resourceType !== 'Bundle' || (body.type !== 'batch' && body.type !== 'transaction'))
+      return failure(400, 'invalid', 'POST / takes a Bundle of type batch or transaction')
     const entries = (Array.isArray(body.entry) ? body.entry : []) as BundleEntry[]
     const plans = entries.map((e, i) => planEntry(base, e, i))
 
@@ -113,7 +120,8 @@ export function createBundleProcessor(ops: Interactions, store: Pick<FhirStore, 
     for (const p of planned) {
       const interaction: Interaction = p.method === 'POST' ? 'create' : p.method === 'PUT' ? 'update' : p.segments.length === 1 ? 'search' : 'read'
       if (!allows(grant, p.type, interaction)) return forbidden(p.type, interaction)
-      if (p.method === 'PUT' && p.ifMatch !== undefined && p.ifMatch !== `W/"${store.read(p.type, p.segments[1]!)?.meta?.versionId}"`) return failure(412, 'conflict', `${p.type}/${p.segments[1]} does not match If-Match ${p.ifMatch}`)
+      if (p.method === 'PUT' && p.ifMatch !== undefined && p.ifMatch !== `W/"${store.read(p.type, p.segments[1]!)?.meta?.versionId}"`)
+        return failure(412, 'conflict', `${p.type}/${p.segments[1]} does not match If-Match ${p.ifMatch}`)
     }
     const ids = new Map<string, string>()
     planned.forEach((p, i) => {
@@ -123,7 +131,10 @@ export function createBundleProcessor(ops: Interactions, store: Pick<FhirStore, 
     })
     for (const p of planned) if (p.resource) p.resource = resolveReferences(p.resource, ids) as FhirJson
     const results = new Array<Result>(planned.length)
-    for (const method of ['POST', 'PUT', 'GET'] as const) planned.forEach((p, i) => { if (p.method === method) results[i] = runEntry(grant, base, p) })
+    for (const method of ['POST', 'PUT', 'GET'] as const)
+      planned.forEach((p, i) => {
+        if (p.method === method) results[i] = runEntry(grant, base, p)
+      })
     return { status: 200, body: { resourceType: 'Bundle', type: 'transaction-response', entry: results.map((r) => responseEntry(base, r)) } satisfies Bundle }
   }
 }

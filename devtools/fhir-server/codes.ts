@@ -37,13 +37,32 @@ export interface ConditionCode {
 }
 
 export type ConditionKey =
-  | 'diabetes' | 'heartFailure' | 'ckd3' | 'ckd4' | 'copd' | 'hypertension' | 'breastCancer' | 'lungMetastasis'
-  | 'cirrhosis' | 'depression' | 'atrialFibrillation' | 'hyperlipidemia' | 'obesity' | 'anemia'
-  | 'pneumonia' | 'uti' | 'osteoarthritisKnee'
-  | 'viralSinusitis' | 'ankleSprain' | 'lowBackPain' | 'prediabetes' | 'acuteBronchitis'
+  | 'diabetes'
+  | 'heartFailure'
+  | 'ckd3'
+  | 'ckd4'
+  | 'copd'
+  | 'hypertension'
+  | 'breastCancer'
+  | 'lungMetastasis'
+  | 'cirrhosis'
+  | 'depression'
+  | 'atrialFibrillation'
+  | 'hyperlipidemia'
+  | 'obesity'
+  | 'anemia'
+  | 'pneumonia'
+  | 'uti'
+  | 'osteoarthritisKnee'
+  | 'viralSinusitis'
+  | 'ankleSprain'
+  | 'lowBackPain'
+  | 'prediabetes'
+  | 'acuteBronchitis'
 
 const condition = (key: ConditionKey, chronic: boolean, icd10?: [string, string], snomed?: [string, string]): ConditionCode => ({
-  key, chronic,
+  key,
+  chronic,
   ...(icd10 ? { icd10: { code: icd10[0], display: icd10[1] } } : {}),
   ...(snomed ? { snomed: { code: snomed[0], display: snomed[1] } } : {}),
 })
@@ -56,8 +75,18 @@ export const CONDITIONS: Record<ConditionKey, ConditionCode> = {
   ckd4: condition('ckd4', true, ['N18.4', 'Chronic kidney disease, stage 4 (severe)'], ['431857002', 'Chronic kidney disease stage 4']),
   copd: condition('copd', true, ['J44.9', 'Chronic obstructive pulmonary disease, unspecified'], ['13645005', 'Chronic obstructive lung disease']),
   hypertension: condition('hypertension', true, ['I10', 'Essential (primary) hypertension'], ['59621000', 'Essential hypertension']),
-  breastCancer: condition('breastCancer', true, ['C50.911', 'Malignant neoplasm of unspecified site of right female breast'], ['254837009', 'Malignant neoplasm of breast']),
-  lungMetastasis: condition('lungMetastasis', true, ['C78.00', 'Secondary malignant neoplasm of unspecified lung'], ['94391008', 'Secondary malignant neoplasm of lung']),
+  breastCancer: condition(
+    'breastCancer',
+    true,
+    ['C50.911', 'Malignant neoplasm of unspecified site of right female breast'],
+    ['254837009', 'Malignant neoplasm of breast'],
+  ),
+  lungMetastasis: condition(
+    'lungMetastasis',
+    true,
+    ['C78.00', 'Secondary malignant neoplasm of unspecified lung'],
+    ['94391008', 'Secondary malignant neoplasm of lung'],
+  ),
   cirrhosis: condition('cirrhosis', true, ['K70.30', 'Alcoholic cirrhosis of liver without ascites'], ['420054005', 'Alcoholic cirrhosis']),
   depression: condition('depression', true, ['F32.9', 'Major depressive disorder, single episode, unspecified'], ['35489007', 'Depressive disorder']),
   atrialFibrillation: condition('atrialFibrillation', true, ['I48.91', 'Unspecified atrial fibrillation'], ['49436004', 'Atrial fibrillation']),
@@ -95,7 +124,13 @@ export interface ObservationCode {
   decimals: number
 }
 
-const obs = (loinc: string, display: string, category: ObservationCode['category'], unit: string, decimals: number): ObservationCode => ({ loinc, display, category, unit, decimals })
+const obs = (loinc: string, display: string, category: ObservationCode['category'], unit: string, decimals: number): ObservationCode => ({
+  loinc,
+  display,
+  category,
+  unit,
+  decimals,
+})
 
 export const VITALS = {
   heartRate: obs('8867-4', 'Heart rate', 'vital-signs', '/min', 0),
@@ -112,7 +147,13 @@ export const VITALS = {
 export const LABS = {
   hba1c: obs('4548-4', 'Hemoglobin A1c/Hemoglobin.total in Blood', 'laboratory', '%', 1),
   creatinine: obs('2160-0', 'Creatinine [Mass/volume] in Serum or Plasma', 'laboratory', 'mg/dL', 2),
-  egfr: obs('33914-3', 'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum or Plasma by Creatinine-based formula (MDRD)', 'laboratory', 'mL/min/{1.73_m2}', 0),
+  egfr: obs(
+    '33914-3',
+    'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum or Plasma by Creatinine-based formula (MDRD)',
+    'laboratory',
+    'mL/min/{1.73_m2}',
+    0,
+  ),
   sodium: obs('2951-2', 'Sodium [Moles/volume] in Serum or Plasma', 'laboratory', 'mmol/L', 0),
   potassium: obs('2823-3', 'Potassium [Moles/volume] in Serum or Plasma', 'laboratory', 'mmol/L', 1),
   hemoglobin: obs('718-7', 'Hemoglobin [Mass/volume] in Blood', 'laboratory', 'g/dL', 1),
@@ -130,7 +171,12 @@ export interface MedicationCode extends Code {
   anticoagulant?: true
 }
 
-const med = (code: string, display: string, dose: string, anticoagulant = false): MedicationCode => ({ code, display, dose, ...(anticoagulant ? { anticoagulant: true as const } : {}) })
+const med = (code: string, display: string, dose: string, anticoagulant = false): MedicationCode => ({
+  code,
+  display,
+  dose,
+  ...(anticoagulant ? { anticoagulant: true as const } : {}),
+})
 
 export const MEDICATIONS = {
   metformin: med('6809', 'metformin', '500 mg orally twice daily'),
@@ -159,7 +205,11 @@ export const MEDICATIONS = {
 
 export type MedicationKey = keyof typeof MEDICATIONS
 
-export const ANTICOAGULANT_RXNORM: ReadonlySet<string> = new Set(Object.values(MEDICATIONS).filter((m) => 'anticoagulant' in m).map((m) => m.code))
+export const ANTICOAGULANT_RXNORM: ReadonlySet<string> = new Set(
+  Object.values(MEDICATIONS)
+    .filter((m) => 'anticoagulant' in m)
+    .map((m) => m.code),
+)
 
 export const ENCOUNTER_CLASSES = {
   inpatient: { system: SYSTEMS.actCode, code: 'IMP', display: 'inpatient encounter' },

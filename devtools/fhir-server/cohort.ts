@@ -12,8 +12,17 @@
 import type { Encounter, MedicationRequest, Patient } from 'fhir/r4.js'
 import type { FhirResource } from '../../core/index.ts'
 import {
-  CONDITIONS, ENCOUNTER_CLASSES, ENCOUNTER_TYPES, FAKE, GLUCOSE_MG_DL_PER_MMOL_L, LABS, SYSTEMS, VITALS, concept,
-  type ConditionKey, type MedicationKey,
+  CONDITIONS,
+  ENCOUNTER_CLASSES,
+  ENCOUNTER_TYPES,
+  FAKE,
+  GLUCOSE_MG_DL_PER_MMOL_L,
+  LABS,
+  SYSTEMS,
+  VITALS,
+  concept,
+  type ConditionKey,
+  type MedicationKey,
 } from './codes.ts'
 import { DAY, drawProfile, HOUR, iso, MINUTE, minute, pad, planVisits, ref, type Profile, type Visit } from './profile.ts'
 import { clamp, createDraw, round, type Draw } from './random.ts'
@@ -55,12 +64,20 @@ export interface FhirCohort {
 function renderVitals(draw: Draw, b: RecordBuilder, p: Profile, v: Visit) {
   const c = p.conditions
   const infection = v.acute.length > 0 && v.kind !== 'ambulatory'
-  const times = v.kind === 'inpatient'
-    ? Array.from({ length: Math.floor((v.end - v.start) / (6 * HOUR)) }, (_, i) => v.start + 30 * MINUTE + i * 6 * HOUR)
-    : v.kind === 'emergency' ? [v.start + 15 * MINUTE, v.start + 2 * HOUR] : [v.start + 10 * MINUTE]
+  const times =
+    v.kind === 'inpatient'
+      ? Array.from({ length: Math.floor((v.end - v.start) / (6 * HOUR)) }, (_, i) => v.start + 30 * MINUTE + i * 6 * HOUR)
+      : v.kind === 'emergency'
+        ? [v.start + 15 * MINUTE, v.start + 2 * HOUR]
+        : [v.start + 10 * MINUTE]
   times.forEach((t, i) => {
     const at = minute(t + draw.uniform(0, 20) * MINUTE)
-    b.measure(VITALS.heartRate, at, v, clamp(draw.normal(74 + (v.kind === 'inpatient' ? 6 : 0) + (c.has('heartFailure') ? 4 : 0) + (infection ? 12 : 0), 9), 38, 170))
+    b.measure(
+      VITALS.heartRate,
+      at,
+      v,
+      clamp(draw.normal(74 + (v.kind === 'inpatient' ? 6 : 0) + (c.has('heartFailure') ? 4 : 0) + (infection ? 12 : 0), 9), 38, 170),
+    )
     const systolic = clamp(draw.normal(122 + (c.has('hypertension') ? 14 : 0) + 0.3 * (p.age - 65), 13), 80, 220)
     b.bloodPressure(at, v, systolic, clamp(draw.normal(0.5 * systolic + 12, 6), 40, 130))
     b.measure(VITALS.temperature, at, v, clamp(draw.normal(36.8 + (infection ? 1.3 : 0), 0.3), 35, 41))
@@ -117,7 +134,10 @@ function renderConditions(draw: Draw, b: RecordBuilder, p: Profile, visits: Visi
   const before = visits.filter((v) => !v.isIndex)
   const index = visits.find((v) => v.isIndex)!
   const recordedAt = new Map<ConditionKey, Visit>()
-  const style = (): 'both' | 'icd10' | 'snomed' => { const r = draw.next(); return r < 0.6 ? 'both' : r < 0.87 ? 'icd10' : 'snomed' }
+  const style = (): 'both' | 'icd10' | 'snomed' => {
+    const r = draw.next()
+    return r < 0.6 ? 'both' : r < 0.87 ? 'icd10' : 'snomed'
+  }
   for (const key of [...p.conditions].sort()) {
     const visit = key === 'heartFailure' && draw.chance(0.25) ? index : draw.pick(before)
     b.condition(key, visit, minute(visit.start + draw.uniform(30, 180) * MINUTE), style())
@@ -128,15 +148,35 @@ function renderConditions(draw: Draw, b: RecordBuilder, p: Profile, visits: Visi
 }
 
 const THERAPY: Partial<Record<ConditionKey, [MedicationKey, number][]>> = {
-  diabetes: [['metformin', 0.8], ['empagliflozin', 0.15]],
-  heartFailure: [['furosemide', 0.9], ['carvedilol', 0.7], ['spironolactone', 0.4]],
-  hypertension: [['lisinopril', 0.6], ['amlodipine', 0.4], ['hydrochlorothiazide', 0.25]],
+  diabetes: [
+    ['metformin', 0.8],
+    ['empagliflozin', 0.15],
+  ],
+  heartFailure: [
+    ['furosemide', 0.9],
+    ['carvedilol', 0.7],
+    ['spironolactone', 0.4],
+  ],
+  hypertension: [
+    ['lisinopril', 0.6],
+    ['amlodipine', 0.4],
+    ['hydrochlorothiazide', 0.25],
+  ],
   atrialFibrillation: [['metoprolol', 0.6]],
   hyperlipidemia: [['atorvastatin', 0.8]],
-  copd: [['albuterol', 0.9], ['tiotropium', 0.6]],
+  copd: [
+    ['albuterol', 0.9],
+    ['tiotropium', 0.6],
+  ],
   depression: [['sertraline', 0.7]],
-  cirrhosis: [['lactulose', 0.6], ['spironolactone', 0.5]],
-  breastCancer: [['tamoxifen', 0.45], ['letrozole', 0.45]],
+  cirrhosis: [
+    ['lactulose', 0.6],
+    ['spironolactone', 0.5],
+  ],
+  breastCancer: [
+    ['tamoxifen', 0.45],
+    ['letrozole', 0.45],
+  ],
 }
 
 /**
@@ -147,7 +187,9 @@ const THERAPY: Partial<Record<ConditionKey, [MedicationKey, number][]>> = {
 function renderMedications(draw: Draw, b: RecordBuilder, p: Profile, visits: Visit[], diagnosedAt: Map<ConditionKey, Visit>) {
   const index = visits.find((v) => v.isIndex)!
   const plan = new Map<MedicationKey, Visit>()
-  const start = (key: MedicationKey, visit: Visit) => { if (!plan.has(key) || plan.get(key)!.start > visit.start) plan.set(key, visit) }
+  const start = (key: MedicationKey, visit: Visit) => {
+    if (!plan.has(key) || plan.get(key)!.start > visit.start) plan.set(key, visit)
+  }
   for (const [condition, visit] of diagnosedAt) {
     for (const [key, chance] of THERAPY[condition] ?? []) if (draw.chance(chance)) start(key, visit)
   }
@@ -217,7 +259,9 @@ function renderPatient(draw: Draw, p: Profile, index: Visit, death: number | und
     gender: p.gender,
     birthDate,
     ...(death !== undefined ? { deceasedDateTime: iso(death) } : {}),
-    address: [{ use: 'home', line: [`${draw.int(1, 999)} ${draw.pick(FAKE.streets)}`], city: FAKE.city, state: FAKE.state, postalCode: '00000', country: 'ZZ' }],
+    address: [
+      { use: 'home', line: [`${draw.int(1, 999)} ${draw.pick(FAKE.streets)}`], city: FAKE.city, state: FAKE.state, postalCode: '00000', country: 'ZZ' },
+    ],
   }
 }
 
@@ -232,7 +276,9 @@ function renderEncounter(p: Profile, v: Visit): Encounter {
     subject: ref('Patient', p.id),
     period: { start: iso(v.start), end: iso(v.end) },
     ...(reason?.snomed ? { reasonCode: [concept(SYSTEMS.snomed, reason.snomed)] } : {}),
-    ...(v.kind === 'inpatient' ? { hospitalization: { dischargeDisposition: { coding: [{ system: SYSTEMS.dischargeDisposition, code: 'home', display: 'Home' }] } } } : {}),
+    ...(v.kind === 'inpatient'
+      ? { hospitalization: { dischargeDisposition: { coding: [{ system: SYSTEMS.dischargeDisposition, code: 'home', display: 'Home' }] } } }
+      : {}),
   }
 }
 

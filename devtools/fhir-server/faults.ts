@@ -46,7 +46,7 @@ export function createFaults(): FaultController {
       if (!Number.isInteger(n) || n < 0) throw new Error(`failNext: n must be a non-negative integer, got ${n}`)
       if (n > 0) queue.push({ remaining: n, options })
     },
-    requests: (path) => (path === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : counts.get(path) ?? 0),
+    requests: (path) => (path === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(path) ?? 0)),
     counts,
     pending: () => queue.reduce((n, f) => n + f.remaining, 0),
     reset() {

@@ -45,7 +45,9 @@ export function drawProfile(draw: Draw, n: number): Profile {
   const age = Math.round(clamp(draw.normal(67, 14), 19, 97))
   const a = (age - 65) / 10
   const has = new Set<ConditionKey>()
-  const maybe = (key: ConditionKey, p: number) => { if (draw.chance(p)) has.add(key) }
+  const maybe = (key: ConditionKey, p: number) => {
+    if (draw.chance(p)) has.add(key)
+  }
   maybe('hypertension', sigmoid(0.2 + 0.6 * a))
   maybe('diabetes', sigmoid(-1.0 + 0.25 * a))
   maybe('heartFailure', sigmoid(-1.9 + 0.55 * a))
@@ -61,11 +63,19 @@ export function drawProfile(draw: Draw, n: number): Profile {
   if (gender === 'female') maybe('breastCancer', 0.05)
   if (has.has('breastCancer')) maybe('lungMetastasis', 0.3)
   // Kidney function falls with age, diabetes, heart failure and hypertension; CKD is coded for most with a low eGFR.
-  const egfrBase = clamp(draw.normal(98 - 0.9 * (age - 40), 14) - (has.has('diabetes') ? 8 : 0) - (has.has('heartFailure') ? 8 : 0) - (has.has('hypertension') ? 4 : 0), 8, 125)
+  const egfrBase = clamp(
+    draw.normal(98 - 0.9 * (age - 40), 14) - (has.has('diabetes') ? 8 : 0) - (has.has('heartFailure') ? 8 : 0) - (has.has('hypertension') ? 4 : 0),
+    8,
+    125,
+  )
   if (egfrBase < 30) maybe('ckd4', 0.9)
   else if (egfrBase < 60) maybe('ckd3', 0.8)
   maybe('anemia', 0.08 + (has.has('ckd3') || has.has('ckd4') ? 0.2 : 0))
-  const hba1cBase = has.has('diabetes') ? clamp(draw.normal(7.7, 1.3), 6.0, 13) : has.has('prediabetes') ? clamp(draw.normal(6.0, 0.15), 5.7, 6.4) : clamp(draw.normal(5.3, 0.3), 4.5, 5.8)
+  const hba1cBase = has.has('diabetes')
+    ? clamp(draw.normal(7.7, 1.3), 6.0, 13)
+    : has.has('prediabetes')
+      ? clamp(draw.normal(6.0, 0.15), 5.7, 6.4)
+      : clamp(draw.normal(5.3, 0.3), 4.5, 5.8)
   const female = gender === 'female'
   const heightM = clamp(draw.normal(female ? 1.63 : 1.77, 0.07), 1.45, 2.0)
   const weightKg = clamp(draw.normal(female ? 70 : 84, 11) + (has.has('obesity') ? 24 : 0), 42, 190)
@@ -81,14 +91,18 @@ export function planVisits(draw: Draw, p: Profile, now: number): Visit[] {
   const visits: Omit<Visit, 'id'>[] = [{ kind: 'inpatient', start: indexStart, end: stay(indexStart, los), isIndex: true, acute: [] }]
 
   const ckd = c.has('ckd3') || c.has('ckd4')
-  const prior12m = Math.min(4, draw.poisson(0.3 + (c.has('heartFailure') ? 0.8 : 0) + (c.has('copd') ? 0.5 : 0) + (ckd ? 0.3 : 0) + (c.has('diabetes') ? 0.2 : 0)))
+  const prior12m = Math.min(
+    4,
+    draw.poisson(0.3 + (c.has('heartFailure') ? 0.8 : 0) + (c.has('copd') ? 0.5 : 0) + (ckd ? 0.3 : 0) + (c.has('diabetes') ? 0.2 : 0)),
+  )
   const total = Math.min(10, Math.max(clamp(3 + draw.poisson(2.5), 3, 10), prior12m + 2))
   // Stays must not overlap: try a few start dates, keep the first that is clear of the others.
   const admit = (fromDays: number, toDays: number) => {
     for (let attempt = 0; attempt < 20; attempt++) {
       const start = minute(indexStart - draw.uniform(fromDays, toDays) * DAY)
       const end = stay(start, clamp(1 + draw.poisson(2.2), 1, 10))
-      if (visits.every((v) => v.kind !== 'inpatient' || end + 2 * DAY < v.start || start > v.end + 2 * DAY)) return visits.push({ kind: 'inpatient', start, end, isIndex: false, acute: [] })
+      if (visits.every((v) => v.kind !== 'inpatient' || end + 2 * DAY < v.start || start > v.end + 2 * DAY))
+        return visits.push({ kind: 'inpatient', start, end, isIndex: false, acute: [] })
     }
     return 0
   }
@@ -107,9 +121,18 @@ export function planVisits(draw: Draw, p: Profile, now: number): Visit[] {
   }
   for (const v of visits) {
     if (v.kind === 'ambulatory') {
-      for (const [key, chance] of [['viralSinusitis', 0.08], ['ankleSprain', 0.05], ['acuteBronchitis', 0.06]] as const) if (draw.chance(chance)) v.acute.push(key)
+      for (const [key, chance] of [
+        ['viralSinusitis', 0.08],
+        ['ankleSprain', 0.05],
+        ['acuteBronchitis', 0.06],
+      ] as const)
+        if (draw.chance(chance)) v.acute.push(key)
     } else {
-      for (const [key, chance] of [['pneumonia', 0.22], ['uti', 0.12]] as const) if (draw.chance(chance)) v.acute.push(key)
+      for (const [key, chance] of [
+        ['pneumonia', 0.22],
+        ['uti', 0.12],
+      ] as const)
+        if (draw.chance(chance)) v.acute.push(key)
     }
   }
   return visits.sort((x, y) => x.start - y.start).map((v, i) => ({ ...v, id: `${p.id}-enc-${pad(i + 1, 2)}` }))

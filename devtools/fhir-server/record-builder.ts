@@ -10,7 +10,10 @@ export class RecordBuilder {
   readonly medications: MedicationRequest[] = []
   readonly subject: Reference
 
-  constructor(private readonly draw: Draw, private readonly p: Profile) {
+  constructor(
+    private readonly draw: Draw,
+    private readonly p: Profile,
+  ) {
     this.subject = ref('Patient', p.id)
   }
 
@@ -23,7 +26,9 @@ export class RecordBuilder {
       resourceType: 'Observation',
       id: `${this.p.id}-obs-${pad(this.observations.length + 1, 4)}`,
       status: 'final',
-      category: [{ coding: [{ system: SYSTEMS.observationCategory, code: code.category, display: code.category === 'laboratory' ? 'Laboratory' : 'Vital Signs' }] }],
+      category: [
+        { coding: [{ system: SYSTEMS.observationCategory, code: code.category, display: code.category === 'laboratory' ? 'Laboratory' : 'Vital Signs' }] },
+      ],
       code: concept(SYSTEMS.loinc, { code: code.loinc, display: code.display }),
       subject: this.subject,
       ...(visit ? { encounter: ref('Encounter', visit.id) } : {}),
@@ -48,8 +53,14 @@ export class RecordBuilder {
     this.observations.push({
       ...this.observation(VITALS.bloodPressure, at, visit),
       component: [
-        { code: concept(SYSTEMS.loinc, { code: VITALS.systolic.loinc, display: VITALS.systolic.display }), valueQuantity: this.quantity(systolic, VITALS.systolic) },
-        { code: concept(SYSTEMS.loinc, { code: VITALS.diastolic.loinc, display: VITALS.diastolic.display }), valueQuantity: this.quantity(diastolic, VITALS.diastolic) },
+        {
+          code: concept(SYSTEMS.loinc, { code: VITALS.systolic.loinc, display: VITALS.systolic.display }),
+          valueQuantity: this.quantity(systolic, VITALS.systolic),
+        },
+        {
+          code: concept(SYSTEMS.loinc, { code: VITALS.diastolic.loinc, display: VITALS.diastolic.display }),
+          valueQuantity: this.quantity(diastolic, VITALS.diastolic),
+        },
       ],
     })
   }

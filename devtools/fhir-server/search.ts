@@ -15,7 +15,10 @@ export class SearchError extends Error {}
 
 type Matcher = (resource: FhirJson) => boolean
 
-interface Coding { system?: string; code?: string }
+interface Coding {
+  system?: string
+  code?: string
+}
 
 /** The codings a `code` search looks at: `code`, or a medication's concept. */
 function codingsOf(resource: FhirJson): Coding[] {
@@ -47,8 +50,17 @@ function mainDate(resource: FhirJson): [number, number] | undefined {
     const end = period.end ? dateRange(period.end)?.[1] : Number.POSITIVE_INFINITY
     return start === undefined || end === undefined ? undefined : [start, end]
   }
-  const value = resource.effectiveDateTime ?? resource.effectiveInstant ?? resource.recordedDate ?? resource.onsetDateTime ?? resource.authoredOn
-    ?? resource.occurrenceDateTime ?? resource.date ?? resource.issued ?? resource.birthDate ?? resource.meta?.lastUpdated
+  const value =
+    resource.effectiveDateTime ??
+    resource.effectiveInstant ??
+    resource.recordedDate ??
+    resource.onsetDateTime ??
+    resource.authoredOn ??
+    resource.occurrenceDateTime ??
+    resource.date ??
+    resource.issued ??
+    resource.birthDate ??
+    resource.meta?.lastUpdated
   return typeof value === 'string' ? dateRange(value) : undefined
 }
 
@@ -63,14 +75,22 @@ function dateMatcher(value: string): Matcher {
     const r = mainDate(resource)
     if (!r) return false
     switch (prefix) {
-      case 'eq': return r[0] >= lo && r[1] <= hi
-      case 'ne': return !(r[0] >= lo && r[1] <= hi)
-      case 'gt': return r[1] > hi
-      case 'lt': return r[0] < lo
-      case 'ge': return r[1] > lo
-      case 'le': return r[0] < hi
-      case 'sa': return r[0] >= hi
-      case 'eb': return r[1] <= lo
+      case 'eq':
+        return r[0] >= lo && r[1] <= hi
+      case 'ne':
+        return !(r[0] >= lo && r[1] <= hi)
+      case 'gt':
+        return r[1] > hi
+      case 'lt':
+        return r[0] < lo
+      case 'ge':
+        return r[1] > lo
+      case 'le':
+        return r[0] < hi
+      case 'sa':
+        return r[0] >= hi
+      case 'eb':
+        return r[1] <= lo
     }
   }
 }
@@ -80,7 +100,10 @@ function codeMatcher(value: string): Matcher {
   // `system|code`, `|code` (no system), `system|` (any code in the system) or a bare `code`.
   const system = bar < 0 ? undefined : value.slice(0, bar)
   const code = bar < 0 ? value : value.slice(bar + 1)
-  return (resource) => codingsOf(resource).some((c) => (system === undefined || (system === '' ? c.system === undefined : c.system === system)) && (code === '' || c.code === code))
+  return (resource) =>
+    codingsOf(resource).some(
+      (c) => (system === undefined || (system === '' ? c.system === undefined : c.system === system)) && (code === '' || c.code === code),
+    )
 }
 
 function referenceMatcher(name: 'patient' | 'subject', value: string): Matcher {
@@ -98,10 +121,15 @@ function referenceMatcher(name: 'patient' | 'subject', value: string): Matcher {
 function matcherFor(name: string, value: string): Matcher {
   const alternatives = value.split(',').map((v): Matcher => {
     switch (name) {
-      case '_id': return (resource) => resource.id === v
-      case 'patient': case 'subject': return referenceMatcher(name, v)
-      case 'code': return codeMatcher(v)
-      default: return dateMatcher(v)
+      case '_id':
+        return (resource) => resource.id === v
+      case 'patient':
+      case 'subject':
+        return referenceMatcher(name, v)
+      case 'code':
+        return codeMatcher(v)
+      default:
+        return dateMatcher(v)
     }
   })
   return (resource) => alternatives.some((m) => m(resource))

@@ -58,14 +58,24 @@ export interface DevFhirServer {
 
 const PUBLIC_PATHS = new Set(['/metadata', '/.well-known/smart-configuration', '/auth/token'])
 const COHORT_TYPES = ['Patient', 'Encounter', 'Condition', 'Observation', 'MedicationRequest']
-const SCOPES_SUPPORTED = ['system/*.rs', 'system/*.read', 'system/*.cruds', 'system/*.*', ...COHORT_TYPES.map((t) => `system/${t}.rs`), 'system/RiskAssessment.c']
+const SCOPES_SUPPORTED = [
+  'system/*.rs',
+  'system/*.read',
+  'system/*.cruds',
+  'system/*.*',
+  ...COHORT_TYPES.map((t) => `system/${t}.rs`),
+  'system/RiskAssessment.c',
+]
 
 const isCohort = (value: DevFhirServerOptions['cohort']): value is FhirCohort => value !== undefined && 'resources' in value && 'outcomes' in value
 const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } })
 
 /** `ETag`/`Last-Modified` of a stored version. */
-const versionHeaders = (r: FhirJson): Record<string, string> => ({ etag: `W/"${r.meta?.versionId}"`, 'last-modified': new Date(r.meta?.lastUpdated ?? 0).toUTCString() })
+const versionHeaders = (r: FhirJson): Record<string, string> => ({
+  etag: `W/"${r.meta?.versionId}"`,
+  'last-modified': new Date(r.meta?.lastUpdated ?? 0).toUTCString(),
+})
 
 /**
  * @example
@@ -87,7 +97,11 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
   const smart = options.smartApp ? createSmartApp(options.smartApp, { clock, patientExists: (id) => store.read('Patient', id) !== undefined }) : undefined
   const isPublic = (path: string) => PUBLIC_PATHS.has(path) || (smart !== undefined && SMART_APP_PATHS.includes(path))
 
-  const entryOf = (base: string, r: FhirJson): BundleEntry => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: r as never, search: { mode: 'match' } })
+  const entryOf = (base: string, r: FhirJson): BundleEntry => ({
+    fullUrl: `${base}/${r.resourceType}/${r.id}`,
+    resource: r as never,
+    search: { mode: 'match' },
+  })
 
   /** One page of a searchset: `self`, and `next`/`previous` as absolute URLs built from the request URL. */
   function searchset(base: string, matches: FhirJson[], count: number, offset: number, url: URL, warnings: string[] = []): Bundle {
@@ -102,7 +116,15 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
     if (count > 0 && offset > 0) link.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) })
     const entry = matches.slice(offset, offset + count).map((r) => entryOf(base, r))
     if (warnings.length) entry.push({ resource: operationOutcome('processing', warnings.join('; '), 'warning'), search: { mode: 'outcome' } })
-    return { resourceType: 'Bundle', id: crypto.randomUUID(), meta: { lastUpdated: new Date(clock.now()).toISOString() }, type: 'searchset', total: matches.length, link, entry }
+    return {
+      resourceType: 'Bundle',
+      id: crypto.randomUUID(),
+      meta: { lastUpdated: new Date(clock.now()).toISOString() },
+      type: 'searchset',
+      total: matches.length,
+      link,
+      entry,
+    }
   }
 
   // The interactions, as Results: the HTTP routes and the entries of a batch/transaction share them.
@@ -124,9 +146,12 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
       const versions = store.history(type, id)
       if (versions.length === 0) return failure(404, 'not-found', `${type}/${id} is not known`)
       const bundle: Bundle = {
-        resourceType: 'Bundle', type: 'history', total: versions.length,
+        resourceType: 'Bundle',
+        type: 'history',
+        total: versions.length,
         entry: versions.map((r) => ({
-          fullUrl: `${base}/${type}/${id}`, resource: r as never,
+          fullUrl: `${base}/${type}/${id}`,
+          resource: r as never,
           request: { method: r.meta?.versionId === '1' ? 'POST' : 'PUT', url: r.meta?.versionId === '1' ? type : `${type}/${id}` },
           response: { status: '200', etag: `W/"${r.meta?.versionId}"`, lastModified: r.meta?.lastUpdated },
         })),
@@ -147,23 +172,33 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
     },
 
     everything(grant: Grant, base: string, id: string, url: URL): Result {
-      if (!supportsEverything) return failure(404, 'not-supported', 'Patient/$everything is not supported by this server: search each resource type with patient=<id>')
+      if (!supportsEverything)
+        return failure(404, 'not-supported', 'Patient/$everything is not supported by this server: search each resource type with patient=<id>')
       if (!allows(grant, 'Patient', 'read')) return forbidden('Patient', 'read')
       const count = url.searchParams.get('_count')
       const offset = url.searchParams.get('_offset')
-      if ((count !== null && !/^\d+$/.test(count)) || (offset !== null && !/^\d+$/.test(offset))) return failure(400, 'invalid', '_count and _offset must be non-negative integers')
+      if ((count !== null && !/^\d+$/.test(count)) || (offset !== null && !/^\d+$/.test(offset)))
+        return failure(400, 'invalid', '_count and _offset must be non-negative integers')
       const types = url.searchParams.get('_type')?.split(',').filter(Boolean)
       const record = store.compartment(id)
       if (record.length === 0) return failure(404, 'not-found', `Patient/${id} is not known`)
       // Only what the token may read, as the operation's definition asks.
       const visible = record.filter((r) => (!types || types.includes(r.resourceType)) && allows(grant, r.resourceType, 'read'))
-      return { status: 200, body: searchset(base, visible, count === null ? pageSize : Math.min(Number(count), maxPageSize), offset === null ? 0 : Number(offset), url) }
+      return {
+        status: 200,
+        body: searchset(base, visible, count === null ? pageSize : Math.min(Number(count), maxPageSize), offset === null ? 0 : Number(offset), url),
+      }
     },
 
     /** A resource body the interaction can store, or why not. */
     check(type: string, body: FhirJson, id?: string): Result | undefined {
       if (body.resourceType !== type) return failure(400, 'invalid', `the resource is a ${String(body.resourceType)}, the URL names ${type}`)
-      if (id !== undefined && body.id !== id) return failure(400, 'invalid', body.id === undefined ? 'an update needs the resource id in the body' : `the body's id ${String(body.id)} does not match the URL's ${id}`)
+      if (id !== undefined && body.id !== id)
+        return failure(
+          400,
+          'invalid',
+          body.id === undefined ? 'an update needs the resource id in the body' : `the body's id ${String(body.id)} does not match the URL's ${id}`,
+        )
       return undefined
     },
 
@@ -182,10 +217,15 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
       const invalid = ops.check(type, body, id)
       if (invalid) return invalid
       const current = store.read(type, id)
-      if (ifMatch !== undefined && ifMatch !== `W/"${current?.meta?.versionId}"`) return failure(412, 'conflict', `${type}/${id} is at version ${current?.meta?.versionId ?? 'none'}, not ${ifMatch}`)
+      if (ifMatch !== undefined && ifMatch !== `W/"${current?.meta?.versionId}"`)
+        return failure(412, 'conflict', `${type}/${id} is at version ${current?.meta?.versionId ?? 'none'}, not ${ifMatch}`)
       const { resource, created } = store.update({ ...body, id })
       const location = `${base}/${type}/${id}/_history/${resource.meta?.versionId}`
-      return { status: created ? 201 : 200, body: resource, headers: { ...(created ? { location } : {}), 'content-location': location, ...versionHeaders(resource) } }
+      return {
+        status: created ? 201 : 200,
+        body: resource,
+        headers: { ...(created ? { location } : {}), 'content-location': location, ...versionHeaders(resource) },
+      }
     },
   }
 
@@ -197,7 +237,9 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
     const fault = faults.take(c.req.path)
     if (fault) {
       const code = fault.status === 429 ? 'throttled' : 'transient'
-      return toResponse(failure(fault.status, code, `injected fault: ${fault.status}`, fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : undefined))
+      return toResponse(
+        failure(fault.status, code, `injected fault: ${fault.status}`, fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : undefined),
+      )
     }
     await next()
   })
@@ -214,22 +256,48 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
     return next()
   })
 
-  app.get('/metadata', (c) => toResponse({ status: 200, body: capabilityStatement({ base: baseOf(c.req.url), types: [...new Set([...COHORT_TYPES, ...store.types()])].sort(), authEnabled, supportsEverything, now: clock.now() }) }))
+  app.get('/metadata', (c) =>
+    toResponse({
+      status: 200,
+      body: capabilityStatement({
+        base: baseOf(c.req.url),
+        types: [...new Set([...COHORT_TYPES, ...store.types()])].sort(),
+        authEnabled,
+        supportsEverything,
+        now: clock.now(),
+      }),
+    }),
+  )
 
   app.get('/.well-known/smart-configuration', (c) => {
     const base = baseOf(c.req.url)
-    return json({
-      issuer: base,
-      token_endpoint: `${base}/auth/token`,
-      token_endpoint_auth_methods_supported: ['private_key_jwt'],
-      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
-      grant_types_supported: smart ? ['client_credentials', 'authorization_code'] : ['client_credentials'],
-      scopes_supported: smart ? [...SCOPES_SUPPORTED, 'launch', 'openid', 'fhirUser', 'patient/*.rs', 'nexora/predict', 'nexora/models.read'] : SCOPES_SUPPORTED,
-      capabilities: smart
-        ? ['client-confidential-asymmetric', 'permission-v1', 'permission-v2', 'launch-ehr', 'client-public', 'context-ehr-patient', 'sso-openid-connect', 'permission-patient']
-        : ['client-confidential-asymmetric', 'permission-v1', 'permission-v2'],
-      ...(smart ? { ...smart.configuration(base), token_endpoint_auth_methods_supported: ['private_key_jwt', 'none'] } : {}),
-    }, 200, smart ? CORS : {})
+    return json(
+      {
+        issuer: base,
+        token_endpoint: `${base}/auth/token`,
+        token_endpoint_auth_methods_supported: ['private_key_jwt'],
+        token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+        grant_types_supported: smart ? ['client_credentials', 'authorization_code'] : ['client_credentials'],
+        scopes_supported: smart
+          ? [...SCOPES_SUPPORTED, 'launch', 'openid', 'fhirUser', 'patient/*.rs', 'nexora/predict', 'nexora/models.read']
+          : SCOPES_SUPPORTED,
+        capabilities: smart
+          ? [
+              'client-confidential-asymmetric',
+              'permission-v1',
+              'permission-v2',
+              'launch-ehr',
+              'client-public',
+              'context-ehr-patient',
+              'sso-openid-connect',
+              'permission-patient',
+            ]
+          : ['client-confidential-asymmetric', 'permission-v1', 'permission-v2'],
+        ...(smart ? { ...smart.configuration(base), token_endpoint_auth_methods_supported: ['private_key_jwt', 'none'] } : {}),
+      },
+      200,
+      smart ? CORS : {},
+    )
   })
   smart?.register(app, baseOf)
 
@@ -252,7 +320,8 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
     if (!/^application\/(fhir\+)?json\b/i.test(c.req.header('content-type') ?? '')) return failure(415, 'not-supported', 'send application/fhir+json')
     try {
       const parsed: unknown = JSON.parse(await c.req.text())
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && typeof (parsed as FhirJson).resourceType === 'string') return parsed as FhirJson
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && typeof (parsed as FhirJson).resourceType === 'string')
+        return parsed as FhirJson
     } catch {
       return failure(400, 'invalid', 'the body is not JSON')
     }
@@ -262,7 +331,11 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
 
   /** Route parameters that are not a resource type / id answer 404 / 400 before any interaction. */
   const badPath = (type: string, id?: string): Result | undefined =>
-    !TYPE.test(type) ? failure(404, 'not-found', `unknown resource type: ${type}`) : id !== undefined && !ID.test(id) ? failure(400, 'invalid', `not a valid id: ${id}`) : undefined
+    !TYPE.test(type)
+      ? failure(404, 'not-found', `unknown resource type: ${type}`)
+      : id !== undefined && !ID.test(id)
+        ? failure(400, 'invalid', `not a valid id: ${id}`)
+        : undefined
 
   app.post('/', async (c) => {
     const parsed = await body(c)
@@ -271,7 +344,10 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
 
   app.get('/:type', (c) => {
     const type = c.req.param('type')
-    return toResponse(badPath(type) ?? ops.search(c.get('grant'), baseOf(c.req.url), type, new URL(c.req.url), options.strictSearch || /handling=strict/i.test(c.req.header('prefer') ?? '')))
+    return toResponse(
+      badPath(type) ??
+        ops.search(c.get('grant'), baseOf(c.req.url), type, new URL(c.req.url), options.strictSearch || /handling=strict/i.test(c.req.header('prefer') ?? '')),
+    )
   })
 
   app.get('/:type/:id', (c) => {
@@ -302,7 +378,9 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
   app.put('/:type/:id', async (c) => {
     const { type, id } = c.req.param()
     const parsed = await body(c)
-    return toResponse(badPath(type, id) ?? (isResult(parsed) ? parsed : ops.update(c.get('grant'), baseOf(c.req.url), type, id, parsed, c.req.header('if-match'))))
+    return toResponse(
+      badPath(type, id) ?? (isResult(parsed) ? parsed : ops.update(c.get('grant'), baseOf(c.req.url), type, id, parsed, c.req.header('if-match'))),
+    )
   })
 
   app.notFound((c) => toResponse(failure(404, 'not-found', `no route for ${c.req.method} ${c.req.path}`)))
@@ -310,4 +388,3 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
 
   return { app, store, clients, faults, ...(cohort ? { cohort } : {}), ...(smart ? { smart } : {}) }
 }
-

@@ -49,7 +49,11 @@ const CODE_SECONDS = 60
 const LAUNCH_SECONDS = 300
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 const opaque = () => base64url(crypto.getRandomValues(new Uint8Array(24)))
 export async function s256(verifier: string) {
   return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))))
@@ -66,9 +70,20 @@ const isLoopbackUrl = (value: string) => {
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/
 const CHALLENGE = /^[A-Za-z0-9\-_]{43}$/
 
-interface Pending { clientId: string; redirectUri: string; scope: string; challenge: string; patient?: string; nonce?: string; expires: number }
+interface Pending {
+  clientId: string
+  redirectUri: string
+  scope: string
+  challenge: string
+  patient?: string
+  nonce?: string
+  expires: number
+}
 
-export function createSmartApp(options: SmartAppOptions, deps: { clock: { now(): number }; patientExists(id: string): boolean }): SmartApp & { register(app: Hono<any>, baseOf: (url: string) => string): void } {
+export function createSmartApp(
+  options: SmartAppOptions,
+  deps: { clock: { now(): number }; patientExists(id: string): boolean },
+): SmartApp & { register(app: Hono<any>, baseOf: (url: string) => string): void } {
   const clientIds = new Set(options.clientIds ?? ['nexora-ui'])
   const user = options.user ?? 'Practitioner/dev-clinician'
   const lifetime = options.tokenLifetimeSeconds ?? 3600
@@ -86,18 +101,26 @@ export function createSmartApp(options: SmartAppOptions, deps: { clock: { now():
     for (const [k, v] of launches) if (v.expires < now) launches.delete(k)
     for (const [k, v] of codes) if (v.expires < now) codes.delete(k)
   }
-  const redirectAllowed = (uri: string) => options.redirectUris ? options.redirectUris.includes(uri) : isLoopbackUrl(uri)
+  const redirectAllowed = (uri: string) => (options.redirectUris ? options.redirectUris.includes(uri) : isLoopbackUrl(uri))
 
   async function sign(claims: Record<string, unknown>, base: string, audience: string, now: number) {
     const { privateKey, kid } = await keys
-    return new SignJWT(claims).setProtectedHeader({ alg: 'ES384', kid, typ: 'JWT' })
-      .setIssuer(base).setAudience(audience).setSubject(user).setJti(crypto.randomUUID())
-      .setIssuedAt(Math.floor(now / 1000)).setExpirationTime(Math.floor(now / 1000) + lifetime).sign(privateKey)
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES384', kid, typ: 'JWT' })
+      .setIssuer(base)
+      .setAudience(audience)
+      .setSubject(user)
+      .setJti(crypto.randomUUID())
+      .setIssuedAt(Math.floor(now / 1000))
+      .setExpirationTime(Math.floor(now / 1000) + lifetime)
+      .sign(privateKey)
   }
 
   const smart: SmartApp = {
     jwks: async () => (await keys).jwks,
-    setLaunchUrl: (url) => { launchUrl = url },
+    setLaunchUrl: (url) => {
+      launchUrl = url
+    },
     configuration: (base) => ({
       authorization_endpoint: `${base}/auth/authorize`,
       jwks_uri: `${base}/.well-known/jwks.json`,
@@ -117,17 +140,26 @@ export function createSmartApp(options: SmartAppOptions, deps: { clock: { now():
       if (form.get('redirect_uri') !== pending.redirectUri) return fail('invalid_grant', 'redirect_uri does not match the authorization request')
       const verifier = form.get('code_verifier') ?? ''
       if (!VERIFIER.test(verifier)) return fail('invalid_request', 'code_verifier is required (43–128 characters)')
-      if (await s256(verifier) !== pending.challenge) return fail('invalid_grant', 'PKCE verification failed: the code_verifier does not match the code_challenge')
+      if ((await s256(verifier)) !== pending.challenge)
+        return fail('invalid_grant', 'PKCE verification failed: the code_verifier does not match the code_challenge')
       const scopes = pending.scope.split(' ')
       const context = pending.patient ? { patient: pending.patient } : {}
-      const accessToken = await sign({ scope: pending.scope, client_id: pending.clientId, fhirUser: `${base}/${user}`, ...context }, base, options.audience, now)
+      const accessToken = await sign(
+        { scope: pending.scope, client_id: pending.clientId, fhirUser: `${base}/${user}`, ...context },
+        base,
+        options.audience,
+        now,
+      )
       const idToken = scopes.includes('openid')
         ? await sign({ fhirUser: `${base}/${user}`, ...(pending.nonce ? { nonce: pending.nonce } : {}) }, base, pending.clientId, now)
         : undefined
       return {
         status: 200,
         body: {
-          access_token: accessToken, token_type: 'Bearer', expires_in: lifetime, scope: pending.scope,
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: lifetime,
+          scope: pending.scope,
           ...(idToken ? { id_token: idToken } : {}),
           ...(pending.patient ? { patient: pending.patient, need_patient_banner: true } : {}),
         },
@@ -140,12 +172,20 @@ export function createSmartApp(options: SmartAppOptions, deps: { clock: { now():
 
     app.get('/.well-known/openid-configuration', (c) => {
       const base = baseOf(c.req.url)
-      return c.json({
-        issuer: base, token_endpoint: `${base}/auth/token`, ...smart.configuration(base),
-        subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['ES384'],
-        token_endpoint_auth_methods_supported: ['none'], grant_types_supported: ['authorization_code'],
-        scopes_supported: ['openid', 'fhirUser', 'nexora/predict', 'nexora/models.read'],
-      }, 200, CORS)
+      return c.json(
+        {
+          issuer: base,
+          token_endpoint: `${base}/auth/token`,
+          ...smart.configuration(base),
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['ES384'],
+          token_endpoint_auth_methods_supported: ['none'],
+          grant_types_supported: ['authorization_code'],
+          scopes_supported: ['openid', 'fhirUser', 'nexora/predict', 'nexora/models.read'],
+        },
+        200,
+        CORS,
+      )
     })
 
     // The EHR side of an EHR launch: a user picked a patient and opened the app.
@@ -153,8 +193,10 @@ export function createSmartApp(options: SmartAppOptions, deps: { clock: { now():
       const base = baseOf(c.req.url)
       const patient = c.req.query('patient') ?? ''
       const app = c.req.query('app') ?? launchUrl
-      if (!patient || !deps.patientExists(patient)) return c.json({ error: 'invalid_request', error_description: 'patient must name a Patient on this server' }, 400)
-      if (!app || (c.req.query('app') !== undefined && !isLoopbackUrl(app))) return c.json({ error: 'invalid_request', error_description: 'no app launch URL: pass ?app=<loopback launch URL>' }, 400)
+      if (!patient || !deps.patientExists(patient))
+        return c.json({ error: 'invalid_request', error_description: 'patient must name a Patient on this server' }, 400)
+      if (!app || (c.req.query('app') !== undefined && !isLoopbackUrl(app)))
+        return c.json({ error: 'invalid_request', error_description: 'no app launch URL: pass ?app=<loopback launch URL>' }, 400)
       const now = deps.clock.now()
       prune(now)
       const launch = opaque()
@@ -181,10 +223,11 @@ export function createSmartApp(options: SmartAppOptions, deps: { clock: { now():
       }
       const refuse = (error: string, description: string) => back({ error, error_description: description })
       if (q('response_type') !== 'code') return refuse('unsupported_response_type', 'only response_type=code is supported')
-      if (q('code_challenge_method') !== 'S256' || !CHALLENGE.test(q('code_challenge'))) return refuse('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256')
+      if (q('code_challenge_method') !== 'S256' || !CHALLENGE.test(q('code_challenge')))
+        return refuse('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256')
       const requested = q('scope').split(/\s+/).filter(Boolean)
       const aud = c.req.query('aud')
-      if (aud !== undefined && aud.replace(/\/$/, '') !== base) return refuse('invalid_request', 'aud must be this FHIR server\'s base URL')
+      if (aud !== undefined && aud.replace(/\/$/, '') !== base) return refuse('invalid_request', "aud must be this FHIR server's base URL")
       const now = deps.clock.now()
       prune(now)
       let patient: string | undefined
@@ -199,7 +242,15 @@ export function createSmartApp(options: SmartAppOptions, deps: { clock: { now():
       const granted = requested.filter((s) => !withheld.has(s))
       if (granted.length === 0) return refuse('invalid_scope', 'no scope can be granted')
       const code = opaque()
-      codes.set(code, { clientId, redirectUri, scope: granted.join(' '), challenge: q('code_challenge'), expires: now + CODE_SECONDS * 1000, ...(patient ? { patient } : {}), ...(q('nonce') ? { nonce: q('nonce') } : {}) })
+      codes.set(code, {
+        clientId,
+        redirectUri,
+        scope: granted.join(' '),
+        challenge: q('code_challenge'),
+        expires: now + CODE_SECONDS * 1000,
+        ...(patient ? { patient } : {}),
+        ...(q('nonce') ? { nonce: q('nonce') } : {}),
+      })
       return back({ code })
     })
 

@@ -66,7 +66,12 @@ export function createFhirStore(initial: readonly FhirJson[] = [], clock: { now(
   /** A shallow copy with fresh meta: stored resources are never the caller's objects. */
   function put(resource: FhirJson, id: string, versionId: number, lastUpdated: number): FhirJson {
     const { resourceType, id: _id, meta, ...elements } = resource
-    const stored: FhirJson = { resourceType, id, meta: { ...meta, versionId: String(versionId), lastUpdated: new Date(lastUpdated).toISOString() }, ...elements }
+    const stored: FhirJson = {
+      resourceType,
+      id,
+      meta: { ...meta, versionId: String(versionId), lastUpdated: new Date(lastUpdated).toISOString() },
+      ...elements,
+    }
     if (!byType.has(resource.resourceType)) byType.set(resource.resourceType, new Map())
     const table = byType.get(resource.resourceType)!
     const versions = table.get(id)
@@ -99,7 +104,7 @@ export function createFhirStore(initial: readonly FhirJson[] = [], clock: { now(
       return [patient, ...members]
     },
     types: () => [...byType.keys()].filter((type) => byType.get(type)!.size > 0),
-    count: (type) => (type ? byType.get(type)?.size ?? 0 : [...byType.values()].reduce((n, table) => n + table.size, 0)),
+    count: (type) => (type ? (byType.get(type)?.size ?? 0) : [...byType.values()].reduce((n, table) => n + table.size, 0)),
   }
 
   // Seed resources keep their ids and become version 1, last updated "now" (the server's clock).

@@ -57,29 +57,39 @@ export const TRUTH_COEFFICIENTS = {
   anticoagulant: 0.6,
 } as const
 
-export const TRUTH_FORMULA = 'p = sigmoid(−3.0 + 0.04·(age − 65) + 0.55·prior_admissions_12m + 0.12·(length_of_stay − 4) + 0.45·max(0, hba1c − 7) + 0.035·max(0, 60 − egfr) + 0.90·heart_failure + 0.60·copd + 0.40·ckd + 0.60·anticoagulant)'
+export const TRUTH_FORMULA =
+  'p = sigmoid(−3.0 + 0.04·(age − 65) + 0.55·prior_admissions_12m + 0.12·(length_of_stay − 4) + 0.45·max(0, hba1c − 7) + 0.035·max(0, 60 − egfr) + 0.90·heart_failure + 0.60·copd + 0.40·ckd + 0.60·anticoagulant)'
 
 /** The true probability of a 30-day readmission for one patient's features. */
 export function readmissionProbability(f: TruthFeatures): number {
   const c = TRUTH_COEFFICIENTS
-  return sigmoid(c.intercept
-    + c.agePer1yAbove65 * (f.age - 65)
-    + c.priorAdmission12m * f.priorAdmissions12m
-    + c.lengthOfStayPerDayAbove4 * (f.lengthOfStayDays - 4)
-    + c.hba1cPerPointAbove7 * Math.max(0, (f.hba1c ?? 0) - 7)
-    + c.egfrPerPointBelow60 * Math.max(0, 60 - (f.egfr ?? 60))
-    + c.heartFailure * Number(f.heartFailure)
-    + c.copd * Number(f.copd)
-    + c.ckd * Number(f.ckd)
-    + c.anticoagulant * Number(f.anticoagulant))
+  return sigmoid(
+    c.intercept +
+      c.agePer1yAbove65 * (f.age - 65) +
+      c.priorAdmission12m * f.priorAdmissions12m +
+      c.lengthOfStayPerDayAbove4 * (f.lengthOfStayDays - 4) +
+      c.hba1cPerPointAbove7 * Math.max(0, (f.hba1c ?? 0) - 7) +
+      c.egfrPerPointBelow60 * Math.max(0, 60 - (f.egfr ?? 60)) +
+      c.heartFailure * Number(f.heartFailure) +
+      c.copd * Number(f.copd) +
+      c.ckd * Number(f.ckd) +
+      c.anticoagulant * Number(f.anticoagulant),
+  )
 }
 
 const DAY = 86_400_000
 
 // Loose views of the few elements read here: the features must come from plain JSON, as a client would see it.
-interface Json { resourceType: string; id?: string; [k: string]: unknown }
-interface CodingJson { system?: string; code?: string }
-const codings = (concept: unknown): CodingJson[] => ((concept as { coding?: CodingJson[] } | undefined)?.coding ?? [])
+interface Json {
+  resourceType: string
+  id?: string
+  [k: string]: unknown
+}
+interface CodingJson {
+  system?: string
+  code?: string
+}
+const codings = (concept: unknown): CodingJson[] => (concept as { coding?: CodingJson[] } | undefined)?.coding ?? []
 const time = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : Number.NaN)
 
 /** The index admission of a record: the inpatient Encounter that starts last. */
@@ -115,10 +125,17 @@ function latestValue(resources: readonly Json[], loinc: string, until: number): 
 }
 
 function hasDiagnosis(resources: readonly Json[], rule: { icd10Prefixes: readonly string[]; snomed: readonly string[] }, until: number): boolean {
-  return resources.some((r) => r.resourceType === 'Condition' && time(r.recordedDate) <= until
-    && codings(r.verificationStatus).every((c) => c.code !== 'entered-in-error')
-    && codings(r.code).some((c) => (c.system === SYSTEMS.icd10cm && rule.icd10Prefixes.some((p) => c.code?.startsWith(p)))
-      || (c.system === SYSTEMS.snomed && rule.snomed.includes(c.code ?? ''))))
+  return resources.some(
+    (r) =>
+      r.resourceType === 'Condition' &&
+      time(r.recordedDate) <= until &&
+      codings(r.verificationStatus).every((c) => c.code !== 'entered-in-error') &&
+      codings(r.code).some(
+        (c) =>
+          (c.system === SYSTEMS.icd10cm && rule.icd10Prefixes.some((p) => c.code?.startsWith(p))) ||
+          (c.system === SYSTEMS.snomed && rule.snomed.includes(c.code ?? '')),
+      ),
+  )
 }
 
 /** The ground-truth features of one patient's record (the Patient and every resource about them). */
@@ -141,7 +158,12 @@ export function truthFeatures(resources: readonly Json[]): TruthFeatures {
     heartFailure: hasDiagnosis(resources, TRUTH_DIAGNOSES.heartFailure, discharge),
     copd: hasDiagnosis(resources, TRUTH_DIAGNOSES.copd, discharge),
     ckd: hasDiagnosis(resources, TRUTH_DIAGNOSES.ckd, discharge),
-    anticoagulant: resources.some((r) => r.resourceType === 'MedicationRequest' && r.status === 'active' && time(r.authoredOn) <= discharge
-      && codings(r.medicationCodeableConcept).some((c) => c.system === SYSTEMS.rxnorm && ANTICOAGULANT_RXNORM.has(c.code ?? ''))),
+    anticoagulant: resources.some(
+      (r) =>
+        r.resourceType === 'MedicationRequest' &&
+        r.status === 'active' &&
+        time(r.authoredOn) <= discharge &&
+        codings(r.medicationCodeableConcept).some((c) => c.system === SYSTEMS.rxnorm && ANTICOAGULANT_RXNORM.has(c.code ?? '')),
+    ),
   }
 }

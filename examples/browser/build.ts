@@ -9,8 +9,14 @@ export async function buildBrowserExample(outdir: string) {
   const here = (f: string) => new URL(f, import.meta.url).pathname
   await build({
     entryPoints: { 'nexora-browser': here('nexora-browser.ts'), demo: here('demo.ts'), app: here('app.ts') },
-    bundle: true, splitting: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true,
-    outdir, logLevel: 'error',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    outdir,
+    logLevel: 'error',
     // The page sets wasmPaths, so ORT's own `new URL('*.wasm', import.meta.url)` lookups never run.
   })
 }

@@ -9,8 +9,13 @@ export async function exposeDemo(nexora: BrowserNexora, modelUrl: string) {
   const model = await nexora.loadModel(modelUrl)
   async function score(features: Record<string, FeatureValue>, patientRef?: string) {
     const result = await nexora.predict({ model: model.name, rows: [{ patientRef, features }], explain: true })
-    const loaded = await nexora.nexora.registry.load(await nexora.nexora.registry.resolve(model.name)) as { executionProvider?: string }
-    return { score: result.predictions[0]!.score, label: result.predictions[0]!.label, explanation: result.predictions[0]!.explanation, provider: loaded.executionProvider ?? 'n/a' }
+    const loaded = (await nexora.nexora.registry.load(await nexora.nexora.registry.resolve(model.name))) as { executionProvider?: string }
+    return {
+      score: result.predictions[0]!.score,
+      label: result.predictions[0]!.label,
+      explanation: result.predictions[0]!.explanation,
+      provider: loaded.executionProvider ?? 'n/a',
+    }
   }
   const form = document.querySelector('form')
   form?.addEventListener('submit', async (event) => {

@@ -22,14 +22,18 @@ const start = async (options: Parameters<typeof startWorker>[0]) => {
   started.push(worker)
   return worker
 }
-afterAll(async () => { await Promise.all(started.map((w) => w.close())) })
-
-const predict = async (worker: RunningWorker, patientId: string, scope = 'nexora/predict') => worker.mf.dispatchFetch('http://worker.test/predict', {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(await runtimeKey(), { scope })}` },
-  body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId, features: DEMO_FEATURES }] }),
+afterAll(async () => {
+  await Promise.all(started.map((w) => w.close()))
 })
-const rows = async (worker: RunningWorker, query: string) => (await (await worker.mf.getD1Database('DB')).prepare(query).all()).results as Record<string, unknown>[]
+
+const predict = async (worker: RunningWorker, patientId: string, scope = 'nexora/predict') =>
+  worker.mf.dispatchFetch('http://worker.test/predict', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(await runtimeKey(), { scope })}` },
+    body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId, features: DEMO_FEATURES }] }),
+  })
+const rows = async (worker: RunningWorker, query: string) =>
+  (await (await worker.mf.getD1Database('DB')).prepare(query).all()).results as Record<string, unknown>[]
 
 describe('examples/cloudflare-worker under workerd', () => {
   let code: string
@@ -42,12 +46,15 @@ describe('examples/cloudflare-worker under workerd', () => {
   it('serves a prediction from the bundled model: D1 migrated and the model registered on the first request', async () => {
     const res = await predict(worker, 'Patient/wk-1')
     expect(res.status).toBe(200)
-    const body = await res.json() as { model: { version: string }; predictions: { score: number; label: string }[] }
+    const body = (await res.json()) as { model: { version: string }; predictions: { score: number; label: string }[] }
     const dir = join(root, 'models/readmission-risk')
-    const model = await linearModelPlugin.load({ manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), files: { 'model.json': new Uint8Array(readFileSync(join(dir, 'model.json'))) } })
+    const model = await linearModelPlugin.load({
+      manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')),
+      files: { 'model.json': new Uint8Array(readFileSync(join(dir, 'model.json'))) },
+    })
     expect(body.predictions[0]!.score).toBe((await model.predict([{ features: DEMO_FEATURES }]))[0]!.score)
     expect(body.model.version).toBe('1.0.0')
-    expect(await rows(worker, "SELECT name, version, stage FROM model_versions")).toEqual([{ name: 'readmission-risk', version: '1.0.0', stage: 'production' }])
+    expect(await rows(worker, 'SELECT name, version, stage FROM model_versions')).toEqual([{ name: 'readmission-risk', version: '1.0.0', stage: 'production' }])
     expect((await rows(worker, 'SELECT count(*) AS n FROM d1_migrations'))[0]!.n).toBe(4)
   })
 
@@ -56,7 +63,10 @@ describe('examples/cloudflare-worker under workerd', () => {
     const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => predict(worker, `Patient/wk-c${i}`)))
     expect(answers.map((r) => r.status)).toEqual(Array(25).fill(200))
     expect(Number((await rows(worker, 'SELECT count(*) AS n FROM audit_events'))[0]!.n)).toBe(before + 50)
-    const verify = await worker.mf.dispatchFetch('http://worker.test/audit/verify', { method: 'POST', headers: { authorization: `Bearer ${await sign(await runtimeKey(), { scope: 'nexora/audit.read' })}` } })
+    const verify = await worker.mf.dispatchFetch('http://worker.test/audit/verify', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await sign(await runtimeKey(), { scope: 'nexora/audit.read' })}` },
+    })
     // The verify request's own access event is committed before it runs, so it counts too.
     expect(await verify.json()).toMatchObject({ ok: true, events: before + 51 })
   })
@@ -64,7 +74,7 @@ describe('examples/cloudflare-worker under workerd', () => {
   it('records an audit checkpoint at the chain head when the Cron Trigger fires', async () => {
     expect((await predict(worker, 'Patient/wk-cron')).status).toBe(200)
     // Miniflare's Fetcher type comes from @cloudflare/workers-types, which is not installed.
-    const fetcher = await worker.mf.getWorker() as unknown as { scheduled(options: { cron: string }): Promise<unknown> }
+    const fetcher = (await worker.mf.getWorker()) as unknown as { scheduled(options: { cron: string }): Promise<unknown> }
     await fetcher.scheduled({ cron: '*/15 * * * *' })
     const [head] = await rows(worker, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')
     expect(head).toBeDefined()
@@ -88,7 +98,11 @@ describe('examples/cloudflare-worker under workerd', () => {
       import profile from './models/readmission-risk/profile.json' with { type: 'json' }
       export default createWorker({ bundledModels: [{ manifest, files: { 'model.json': model, 'profile.json': profile } }],
         plugins: (env) => monitoring({ key: env.NEXORA_MONITORING_KEY }) })`
-    const monitored = await start({ code: (await bundleForWorkers({ contents, resolveDir: root })).code, d1: ['DB'], vars: { ...await runtimeAuthEnv(), NEXORA_MONITORING_KEY: 'a-test-key-of-32-bytes-0123456789' } })
+    const monitored = await start({
+      code: (await bundleForWorkers({ contents, resolveDir: root })).code,
+      d1: ['DB'],
+      vars: { ...(await runtimeAuthEnv()), NEXORA_MONITORING_KEY: 'a-test-key-of-32-bytes-0123456789' },
+    })
     expect((await predict(monitored, 'Patient/wk-log')).status).toBe(200)
     let logged: Record<string, unknown>[] = []
     for (let i = 0; i < 50 && logged.length === 0; i++) {
@@ -102,12 +116,22 @@ describe('examples/cloudflare-worker under workerd', () => {
   it('serves a D1 database that `wrangler d1 migrations apply` migrated (wrangler.jsonc), which the Worker leaves as it is', { timeout: 60_000 }, async () => {
     const state = mkdtempSync(join(tmpdir(), 'nexora-wrangler-'))
     try {
-      await promisify(execFile)(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'migrations', 'apply', 'nexora', '--local', '--persist-to', state], {
-        cwd: here('./'), env: { ...process.env, CI: '1', NO_COLOR: '1', WRANGLER_SEND_METRICS: 'false' },
-      })
+      await promisify(execFile)(
+        process.execPath,
+        [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'migrations', 'apply', 'nexora', '--local', '--persist-to', state],
+        {
+          cwd: here('./'),
+          env: { ...process.env, CI: '1', NO_COLOR: '1', WRANGLER_SEND_METRICS: 'false' },
+        },
+      )
       const deployed = await start({ code, d1: { DB: '00000000-0000-0000-0000-000000000000' }, d1Persist: join(state, 'v3/d1'), vars: await runtimeAuthEnv() })
       expect((await predict(deployed, 'Patient/wk-w')).status).toBe(200)
-      expect((await rows(deployed, 'SELECT name FROM d1_migrations ORDER BY id')).map((r) => r.name)).toEqual(['0000_init.sql', '0001_audit_checkpoints.sql', '0002_rate_limits.sql', '0003_monitoring.sql'])
+      expect((await rows(deployed, 'SELECT name FROM d1_migrations ORDER BY id')).map((r) => r.name)).toEqual([
+        '0000_init.sql',
+        '0001_audit_checkpoints.sql',
+        '0002_rate_limits.sql',
+        '0003_monitoring.sql',
+      ])
     } finally {
       await Promise.all(started.splice(0).map((w) => w.close()))
       rmSync(state, { recursive: true, force: true })

@@ -13,5 +13,6 @@ export default createWorker({
   // training profile that drift reports compare against).
   bundledModels: [{ manifest, files: { 'model.json': model, 'profile.json': profile } }],
   // The web UI from the static-assets binding (site/dist), when an OIDC provider is configured.
-  plugins: (env) => (env.ASSETS ? webUiFromEnv((n) => env[n] as string | undefined, assetsBindingFiles(env.ASSETS as { fetch(r: Request): Promise<Response> })) : []),
+  plugins: (env) =>
+    env.ASSETS ? webUiFromEnv((n) => env[n] as string | undefined, assetsBindingFiles(env.ASSETS as { fetch(r: Request): Promise<Response> })) : [],
 })

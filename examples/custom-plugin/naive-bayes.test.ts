@@ -6,7 +6,11 @@ import { FEATURES, type CohortRow } from '../../models/readmission-risk/cohort.t
 import { modelPluginConformance } from '../../test/conformance/model-plugin.suite.ts'
 import { naiveBayes, naiveBayesPlugin } from './naive-bayes.ts'
 
-const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), { header: true, dynamicTyping: true, skipEmptyLines: true }).data
+const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), {
+  header: true,
+  dynamicTyping: true,
+  skipEmptyLines: true,
+}).data
 const rows = cohort.map(({ readmitted_30d: _y, ...features }) => ({ features }))
 const inputs = FEATURES.map((f) => ({ ...f, categories: 'categories' in f ? [...f.categories] : undefined })) as FeatureDef[]
 
@@ -21,10 +25,16 @@ modelPluginConformance('naive-bayes (examples/custom-plugin)', async () => ({
 }))
 
 it('serves through createNexora like any shipped model, and learns the cohort', async () => {
-  const artifact = await naiveBayesPlugin.train!({ rows: rows.slice(0, 3200), labels: cohort.slice(0, 3200).map((r) => r.readmitted_30d) }, { name: 'nb', version: '1.0.0', inputs })
+  const artifact = await naiveBayesPlugin.train!(
+    { rows: rows.slice(0, 3200), labels: cohort.slice(0, 3200).map((r) => r.readmitted_30d) },
+    { name: 'nb', version: '1.0.0', inputs },
+  )
   const nexora = await createNexora({ plugins: [memoryStorage(), naiveBayes()] })
   await nexora.registry.register(artifact.manifest, artifact.files)
-  const result = await nexora.predict({ model: 'nb', rows: rows.slice(3200, 3202), explain: true }, { subject: 't', scopes: ['nexora/predict'], roles: [], via: 'in-process' })
+  const result = await nexora.predict(
+    { model: 'nb', rows: rows.slice(3200, 3202), explain: true },
+    { subject: 't', scopes: ['nexora/predict'], roles: [], via: 'in-process' },
+  )
   expect(result.predictions).toHaveLength(2)
   expect(result.predictions[0]!.explanation!.length).toBe(inputs.length)
   const held = await (await naiveBayesPlugin.load(artifact)).evaluate({ rows: rows.slice(3200), labels: cohort.slice(3200).map((r) => r.readmitted_30d) })

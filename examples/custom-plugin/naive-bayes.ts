@@ -4,13 +4,28 @@
  * purpose, and its explanation is exact: naive Bayes' log-odds is the prior log-odds plus one
  * log-likelihood ratio per feature, so the contributions add up to logit(score) − prior.
  */
-import { classifierMetrics, definePlugin, NexoraError, type Contribution, type Dataset, type FeatureDef, type ModelArtifact, type ModelPlugin, type Row, type TrainOptions } from '../../core/index.ts'
+import {
+  classifierMetrics,
+  definePlugin,
+  NexoraError,
+  type Contribution,
+  type Dataset,
+  type FeatureDef,
+  type ModelArtifact,
+  type ModelPlugin,
+  type Row,
+  type TrainOptions,
+} from '../../core/index.ts'
 
 type Term =
   | { type: 'number'; mean: [number, number]; variance: [number, number] }
   | { type: 'boolean'; pTrue: [number, number] }
   | { type: 'category'; p: Record<string, [number, number]> }
-interface Artifact { format: 'naive-bayes-v1'; priorLogOdds: number; terms: Record<string, Term> }
+interface Artifact {
+  format: 'naive-bayes-v1'
+  priorLogOdds: number
+  terms: Record<string, Term>
+}
 
 const FILE = 'naive-bayes.json'
 const logNormal = (x: number, mean: number, variance: number) => -0.5 * Math.log(2 * Math.PI * variance) - (x - mean) ** 2 / (2 * variance)
@@ -25,16 +40,29 @@ function llr(term: Term, value: unknown): number {
 }
 
 function fitTerm(def: FeatureDef, rows: Row[], labels: number[]): Term {
-  const byClass = [0, 1].map((c) => rows.filter((_, i) => labels[i] === c).map((r) => r.features[def.name]).filter((v) => v !== null && v !== undefined))
+  const byClass = [0, 1].map((c) =>
+    rows
+      .filter((_, i) => labels[i] === c)
+      .map((r) => r.features[def.name])
+      .filter((v) => v !== null && v !== undefined),
+  )
   if (def.type === 'number') {
     const mean = byClass.map((v) => (v as number[]).reduce((a, b) => a + b, 0) / Math.max(1, v.length)) as [number, number]
     // A variance floor keeps a constant feature from dividing by zero.
-    const variance = byClass.map((v, c) => Math.max(1e-9, (v as number[]).reduce((a, b) => a + (b - mean[c]!) ** 2, 0) / Math.max(1, v.length))) as [number, number]
+    const variance = byClass.map((v, c) => Math.max(1e-9, (v as number[]).reduce((a, b) => a + (b - mean[c]!) ** 2, 0) / Math.max(1, v.length))) as [
+      number,
+      number,
+    ]
     return { type: 'number', mean, variance }
   }
   if (def.type === 'boolean') return { type: 'boolean', pTrue: byClass.map((v) => (v.filter(Boolean).length + 1) / (v.length + 2)) as [number, number] }
   const categories = def.categories ?? [...new Set(byClass.flat().map(String))]
-  return { type: 'category', p: Object.fromEntries(categories.map((k) => [k, byClass.map((v) => (v.filter((x) => String(x) === k).length + 1) / (v.length + categories.length)) as [number, number]])) }
+  return {
+    type: 'category',
+    p: Object.fromEntries(
+      categories.map((k) => [k, byClass.map((v) => (v.filter((x) => String(x) === k).length + 1) / (v.length + categories.length)) as [number, number]]),
+    ),
+  }
 }
 
 function parse(artifact: ModelArtifact): Artifact {
@@ -58,16 +86,30 @@ export const naiveBayesPlugin: ModelPlugin = {
       terms: Object.fromEntries(options.inputs.map((def) => [def.name, fitTerm(def, dataset.rows, dataset.labels)])),
     }
     return {
-      manifest: { name: options.name, version: options.version, kind: 'naive-bayes', inputs: options.inputs, outputs: [{ name: 'risk', type: 'probability' }], explanationMethod: 'naive Bayes log-likelihood ratios (exact, logit scale)' },
+      manifest: {
+        name: options.name,
+        version: options.version,
+        kind: 'naive-bayes',
+        inputs: options.inputs,
+        outputs: [{ name: 'risk', type: 'probability' }],
+        explanationMethod: 'naive Bayes log-likelihood ratios (exact, logit scale)',
+      },
       files: { [FILE]: new TextEncoder().encode(JSON.stringify(artifact)) },
     }
   },
   async load(artifactFiles) {
     const a = parse(artifactFiles)
-    const contributions = (row: Row): Contribution[] => Object.entries(a.terms).map(([feature, term]) => ({ feature, value: row.features[feature] ?? null, contribution: llr(term, row.features[feature]) }))
+    const contributions = (row: Row): Contribution[] =>
+      Object.entries(a.terms).map(([feature, term]) => ({ feature, value: row.features[feature] ?? null, contribution: llr(term, row.features[feature]) }))
     const score = (row: Row) => 1 / (1 + Math.exp(-(a.priorLogOdds + contributions(row).reduce((s, c) => s + c.contribution, 0))))
     return {
-      describe: () => ({ inputs: artifactFiles.manifest.inputs, outputs: artifactFiles.manifest.outputs, explanationMethod: 'naive Bayes log-likelihood ratios (exact, logit scale)', additivity: 'logit', baseline: a.priorLogOdds }),
+      describe: () => ({
+        inputs: artifactFiles.manifest.inputs,
+        outputs: artifactFiles.manifest.outputs,
+        explanationMethod: 'naive Bayes log-likelihood ratios (exact, logit scale)',
+        additivity: 'logit',
+        baseline: a.priorLogOdds,
+      }),
       predict: async (rows) => rows.map((r) => ({ score: score(r) })),
       explain: async (rows) => rows.map(contributions),
       evaluate: async (d) => classifierMetrics(d.labels, d.rows.map(score)),

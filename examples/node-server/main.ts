@@ -8,6 +8,12 @@ import { serverAuth } from '../../plugins/auth-jwt/node.ts'
 // the configured key set, or in dev mode a local dev key (never unverified tokens).
 const settings = loadConfig({ get: (name) => process.env[name] })
 const auth = await serverAuth(settings)
-const { url } = await serveNode({ settings, plugins: [auth.plugin], prepare: async (nexora) => { await importModels(nexora) } })
+const { url } = await serveNode({
+  settings,
+  plugins: [auth.plugin],
+  prepare: async (nexora) => {
+    await importModels(nexora)
+  },
+})
 console.error(auth.banner)
 console.log(`listening on ${url}`)

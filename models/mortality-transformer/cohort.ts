@@ -37,7 +37,7 @@ export interface CohortPatient {
 
 const CONDITIONS = [
   { code: 'ICD10:I50', base: 0.12, frail: 0.25 }, // heart failure
-  { code: 'ICD10:N18', base: 0.10, frail: 0.2 }, // chronic kidney disease
+  { code: 'ICD10:N18', base: 0.1, frail: 0.2 }, // chronic kidney disease
   { code: 'ICD10:E11', base: 0.2, frail: 0.1 }, // type 2 diabetes (noise)
   { code: 'ICD10:I10', base: 0.35, frail: 0.1 }, // hypertension (noise)
   { code: 'ICD10:J44', base: 0.08, frail: 0.12 }, // COPD (noise)
@@ -45,7 +45,13 @@ const CONDITIONS = [
   { code: 'ICD10:C34', base: 0.03, frail: 0.05 }, // lung cancer
   { code: 'ICD10:F03', base: 0.03, frail: 0.08 }, // dementia
 ] as const
-const DRUGS: Record<string, string> = { 'ICD10:I50': 'RXNORM:4603', 'ICD10:E11': 'RXNORM:6809', 'ICD10:I10': 'RXNORM:29046', 'ICD10:I48': 'RXNORM:11289', 'ICD10:J44': 'RXNORM:1649' }
+const DRUGS: Record<string, string> = {
+  'ICD10:I50': 'RXNORM:4603',
+  'ICD10:E11': 'RXNORM:6809',
+  'ICD10:I10': 'RXNORM:29046',
+  'ICD10:I48': 'RXNORM:11289',
+  'ICD10:J44': 'RXNORM:1649',
+}
 
 const pick = <T>(random: Random, xs: readonly T[]) => xs[Math.floor(random.next() * xs.length)]!
 const chance = (random: Random, p: number) => random.next() < p
@@ -60,22 +66,28 @@ export function trueLogit(age: number, sequence: ClinicalEvent[]): number {
   const ever = (code: string) => sequence.some((e) => e.code === code)
   const hfRecent = within('ICD10:I50', 180)
   const stays = sequence.filter((e) => e.code === 'ENC:IMP' && INDEX_TIME - Date.parse(e.time) <= 365 * DAY).length
-  return -4.2 + 0.045 * (age - 65)
-    + (hfRecent ? 1.3 : ever('ICD10:I50') ? 0.4 : 0)
-    + (ever('ICD10:N18') ? 0.7 : 0)
-    + (within('ICD10:I50', 365) && within('ICD10:N18', 365) ? 0.8 : 0)
-    + 0.5 * Math.min(stays, 4)
-    + (within('LOINC:33762-6:H', 90) ? 0.9 : 0)
-    + (within('LOINC:718-7:L', 90) ? 0.6 : 0)
-    + (ever('ICD10:C34') ? 1.4 : 0)
-    + (ever('ICD10:F03') ? 0.9 : 0)
+  return (
+    -4.2 +
+    0.045 * (age - 65) +
+    (hfRecent ? 1.3 : ever('ICD10:I50') ? 0.4 : 0) +
+    (ever('ICD10:N18') ? 0.7 : 0) +
+    (within('ICD10:I50', 365) && within('ICD10:N18', 365) ? 0.8 : 0) +
+    0.5 * Math.min(stays, 4) +
+    (within('LOINC:33762-6:H', 90) ? 0.9 : 0) +
+    (within('LOINC:718-7:L', 90) ? 0.6 : 0) +
+    (ever('ICD10:C34') ? 1.4 : 0) +
+    (ever('ICD10:F03') ? 0.9 : 0)
+  )
 }
 
 function patient(random: Random): CohortPatient {
   const age = Math.round(40 + 55 * Math.sqrt(random.next()))
   // A latent frailty drives both the number of conditions and how often the patient is seen.
   const frailty = random.next() * (0.5 + (age - 40) / 110)
-  const conditions = CONDITIONS.filter((c) => chance(random, c.base + c.frail * frailty)).map((c) => ({ code: c.code, onset: Math.floor(random.next() * HISTORY_DAYS * 1.5) }))
+  const conditions = CONDITIONS.filter((c) => chance(random, c.base + c.frail * frailty)).map((c) => ({
+    code: c.code,
+    onset: Math.floor(random.next() * HISTORY_DAYS * 1.5),
+  }))
   const visits = 2 + Math.floor(random.next() * (3 + 10 * frailty + conditions.length * 1.5))
   const events: ClinicalEvent[] = []
   for (let v = 0; v < visits; v++) {
@@ -96,7 +108,9 @@ function patient(random: Random): CohortPatient {
     lab('718-7', 0.02, has('ICD10:N18') || has('ICD10:C34') ? 0.5 : 0.1, 21) // haemoglobin
     if (has('ICD10:I50') || chance(random, 0.1)) lab('33762-6', has('ICD10:I50') ? 0.75 : 0.1, 0, 22) // NT-proBNP
     if (has('ICD10:E11') || chance(random, 0.1)) lab('4548-4', has('ICD10:E11') ? 0.6 : 0.05, 0, 23) // HbA1c
-    active.forEach((c, i) => { if (DRUGS[c.code] && chance(random, 0.7)) events.push({ code: DRUGS[c.code]!, time: time(40 + i) }) })
+    active.forEach((c, i) => {
+      if (DRUGS[c.code] && chance(random, 0.7)) events.push({ code: DRUGS[c.code]!, time: time(40 + i) })
+    })
     if (chance(random, 0.05)) events.push({ code: pick(random, ['ICD10:J18', 'ICD10:R07', 'ICD10:M54', 'ICD10:K21']), time: time(30) })
   }
   events.sort((a, b) => a.time.localeCompare(b.time) || a.code.localeCompare(b.code))

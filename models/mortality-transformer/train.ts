@@ -15,9 +15,23 @@ const logit = (p: number) => Math.log(p / (1 - p))
 
 export const COHORT = { n: 5000, seed: 20261126 }
 export const OPTIONS: TransformerTrainOptions = {
-  name: 'mortality-transformer', version: '1.0.0', inputs: INPUTS, seed: 7, threshold: 0.25,
-  maxLength: 64, dim: 32, heads: 4, layers: 2, ffDim: 64, dropout: 0.2, pooling: 'mean',
-  minCount: 5, epochs: 4, batchSize: 32, learningRate: 0.002, igSteps: 256,
+  name: 'mortality-transformer',
+  version: '1.0.0',
+  inputs: INPUTS,
+  seed: 7,
+  threshold: 0.25,
+  maxLength: 64,
+  dim: 32,
+  heads: 4,
+  layers: 2,
+  ffDim: 64,
+  dropout: 0.2,
+  pooling: 'mean',
+  minCount: 5,
+  epochs: 4,
+  batchSize: 32,
+  learningRate: 0.002,
+  igSteps: 256,
 }
 
 const cohort = generateSequenceCohort(COHORT.n, COHORT.seed)
@@ -36,7 +50,10 @@ const heldOut = classifierMetrics(labels, scores)
 
 const subgroup = (name: string, keep: (p: CohortPatient) => boolean) => {
   const idx = test.map((p, i) => (keep(p) ? i : -1)).filter((i) => i >= 0)
-  const m = classifierMetrics(idx.map((i) => labels[i]!), idx.map((i) => scores[i]!))
+  const m = classifierMetrics(
+    idx.map((i) => labels[i]!),
+    idx.map((i) => scores[i]!),
+  )
   return { name, n: idx.length, prevalence: round(idx.reduce((s, i) => s + labels[i]!, 0) / idx.length), auroc: round(m.auroc), brier: round(m.brier) }
 }
 const age = (p: CohortPatient) => p.row.features.age as number
@@ -49,15 +66,36 @@ const baseline = model.describe().baseline!
 const gaps = explanations.map((e, i) => Math.abs(e.reduce((s, c) => s + c.contribution, 0) - (logit(sampleScores[i]!.score) - baseline)))
 
 const evaluation = {
-  trainRows: train.length, testRows: test.length, trainSeconds: round(seconds), backend: 'tfjs wasm (Node)',
+  trainRows: train.length,
+  testRows: test.length,
+  trainSeconds: round(seconds),
+  backend: 'tfjs wasm (Node)',
   heldOut: Object.fromEntries(Object.entries(heldOut).map(([k, v]) => [k, round(v)])),
-  trueProbabilityHeldOut: Object.fromEntries(Object.entries(classifierMetrics(labels, test.map((p) => p.risk))).map(([k, v]) => [k, round(v)])),
-  calibration: (({ probPred, probTrue, binCounts }) => probPred.map((p, i) => ({ predicted: round(p), observed: round(probTrue[i]!), n: binCounts[i] })))(calibration(labels, scores)),
+  trueProbabilityHeldOut: Object.fromEntries(
+    Object.entries(
+      classifierMetrics(
+        labels,
+        test.map((p) => p.risk),
+      ),
+    ).map(([k, v]) => [k, round(v)]),
+  ),
+  calibration: (({ probPred, probTrue, binCounts }) => probPred.map((p, i) => ({ predicted: round(p), observed: round(probTrue[i]!), n: binCounts[i] })))(
+    calibration(labels, scores),
+  ),
   subgroups: [
-    subgroup('age < 65', (p) => age(p) < 65), subgroup('age 65–79', (p) => age(p) >= 65 && age(p) < 80), subgroup('age ≥ 80', (p) => age(p) >= 80),
-    subgroup('heart failure coded', hasHf), subgroup('no heart failure coded', (p) => !hasHf(p)),
+    subgroup('age < 65', (p) => age(p) < 65),
+    subgroup('age 65–79', (p) => age(p) >= 65 && age(p) < 80),
+    subgroup('age ≥ 80', (p) => age(p) >= 80),
+    subgroup('heart failure coded', hasHf),
+    subgroup('no heart failure coded', (p) => !hasHf(p)),
   ],
-  integratedGradients: { rows: sample.length, steps: OPTIONS.igSteps, baselineLogit: round(baseline), maxCompletenessGap: gaps.reduce((a, b) => Math.max(a, b), 0), meanCompletenessGap: gaps.reduce((a, b) => a + b, 0) / gaps.length },
+  integratedGradients: {
+    rows: sample.length,
+    steps: OPTIONS.igSteps,
+    baselineLogit: round(baseline),
+    maxCompletenessGap: gaps.reduce((a, b) => Math.max(a, b), 0),
+    meanCompletenessGap: gaps.reduce((a, b) => a + b, 0) / gaps.length,
+  },
 }
 
 const manifest = {
@@ -71,5 +109,13 @@ const manifest = {
 writeFileSync(here('manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
 for (const [file, bytes] of Object.entries(artifact.files)) writeFileSync(here(file), bytes)
 writeFileSync(here('evaluation.json'), JSON.stringify(evaluation, null, 2) + '\n')
-console.log(JSON.stringify({ seconds, heldOut: evaluation.heldOut, truth: evaluation.trueProbabilityHeldOut.auroc, ig: evaluation.integratedGradients, subgroups: evaluation.subgroups }))
+console.log(
+  JSON.stringify({
+    seconds,
+    heldOut: evaluation.heldOut,
+    truth: evaluation.trueProbabilityHeldOut.auroc,
+    ig: evaluation.integratedGradients,
+    subgroups: evaluation.subgroups,
+  }),
+)
 await model.dispose?.()

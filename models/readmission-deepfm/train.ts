@@ -12,15 +12,30 @@ import { deepfmModelPlugin, type DeepfmTrainOptions } from '../../plugins/model-
 import { FEATURES, type CohortRow } from '../readmission-risk/cohort.ts'
 
 const here = (file: string) => new URL(file, import.meta.url)
-const cohort = Papa.parse<CohortRow>(readFileSync(here('../readmission-risk/cohort.csv'), 'utf8'), { header: true, dynamicTyping: true, skipEmptyLines: true }).data
+const cohort = Papa.parse<CohortRow>(readFileSync(here('../readmission-risk/cohort.csv'), 'utf8'), {
+  header: true,
+  dynamicTyping: true,
+  skipEmptyLines: true,
+}).data
 const toRow = ({ readmitted_30d: _y, ...features }: CohortRow): Row => ({ features })
 // Same split as readmission-risk: rows 1–3200 train (with a seeded 15 % early-stopping split inside), 3201–4000 are held out.
 const [train, test] = [cohort.slice(0, 3200), cohort.slice(3200, 4000)]
 const inputs = FEATURES.map((f) => ({ ...f, categories: 'categories' in f ? [...f.categories] : undefined })) as FeatureDef[]
 // Hyper-parameters chosen on the internal validation loss only (lr 0.005/0.002/0.001, dropout 0.1/0.2, k 4/8, l2), never on the held-out rows.
 const options: DeepfmTrainOptions = {
-  name: 'readmission-deepfm', version: '1.0.0', inputs, seed: 20261126, threshold: 0.3,
-  embeddingSize: 8, hiddenLayers: [32, 16], dropout: 0.2, learningRate: 0.002, epochs: 60, batchSize: 64, validationSplit: 0.15, patience: 6,
+  name: 'readmission-deepfm',
+  version: '1.0.0',
+  inputs,
+  seed: 20261126,
+  threshold: 0.3,
+  embeddingSize: 8,
+  hiddenLayers: [32, 16],
+  dropout: 0.2,
+  learningRate: 0.002,
+  epochs: 60,
+  batchSize: 64,
+  validationSplit: 0.15,
+  patience: 6,
 }
 const started = performance.now()
 const artifact = await deepfmModelPlugin.train!({ rows: train.map(toRow), labels: train.map((r) => r.readmitted_30d) }, options)
@@ -51,8 +66,10 @@ const subgroup = (keep: (r: CohortRow) => boolean) => {
   return { n: ids.length, prevalence: y.reduce((s, v) => s + v, 0) / ids.length, auroc: auroc(y, p), ece: calibration(y, p).ece }
 }
 const subgroups = {
-  F: subgroup((r) => r.sex === 'F'), M: subgroup((r) => r.sex === 'M'),
-  'age<65': subgroup((r) => r.age < 65), 'age>=65': subgroup((r) => r.age >= 65),
+  F: subgroup((r) => r.sex === 'F'),
+  M: subgroup((r) => r.sex === 'M'),
+  'age<65': subgroup((r) => r.age < 65),
+  'age>=65': subgroup((r) => r.age >= 65),
 }
 
 const round = (v: number) => Number(v.toFixed(6))
@@ -66,7 +83,20 @@ const manifest = {
 }
 writeFileSync(here('manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
 for (const [name, bytes] of Object.entries(artifact.files)) writeFileSync(here(name), bytes)
-console.log(JSON.stringify({
-  trainMs: Math.round(trainMs), train: train.length, test: test.length, ...manifest.metrics,
-  operating, quintiles, subgroups, epochsRun: (artifact.manifest.training as { epochsRun: number }).epochsRun, backend: (artifact.manifest.training as { backend: string }).backend,
-}, (_, v) => (typeof v === 'number' ? round(v) : v), 2))
+console.log(
+  JSON.stringify(
+    {
+      trainMs: Math.round(trainMs),
+      train: train.length,
+      test: test.length,
+      ...manifest.metrics,
+      operating,
+      quintiles,
+      subgroups,
+      epochsRun: (artifact.manifest.training as { epochsRun: number }).epochsRun,
+      backend: (artifact.manifest.training as { backend: string }).backend,
+    },
+    (_, v) => (typeof v === 'number' ? round(v) : v),
+    2,
+  ),
+)

@@ -20,16 +20,28 @@ const PATIENTS = 1500
 const cohort = generateFhirCohort({ patients: PATIENTS, seed: SEED })
 const etl = new ClinicalETL(spec)
 const records = etl.fromBundle({ entry: cohort.resources.map((resource) => ({ resource })) as never })
-const { rows, manifest: features, report } = await etl.extractFeatures(records, {
-  indexTime: (id) => cohort.outcomes[id]!.indexDischarge, now: Date.parse('2026-06-30T00:00:00Z'),
+const {
+  rows,
+  manifest: features,
+  report,
+} = await etl.extractFeatures(records, {
+  indexTime: (id) => cohort.outcomes[id]!.indexDischarge,
+  now: Date.parse('2026-06-30T00:00:00Z'),
 })
 const label = (r: ExtractedRow) => cohort.outcomes[r.patientId]!.readmitted30d
 const toRow = (r: ExtractedRow) => ({ features: Object.fromEntries(Object.entries(r.features).filter(([, v]) => v !== null)) })
 const cut = Math.floor(rows.length * 0.8)
 const [train, test] = [rows.slice(0, cut), rows.slice(cut)]
-const artifact = await linearModelPlugin.train!({ rows: train.map(toRow), labels: train.map(label) }, {
-  name: 'readmission-fhir', version: '1.0.0', inputs: features.inputs, C: 1, threshold: 0.3,
-})
+const artifact = await linearModelPlugin.train!(
+  { rows: train.map(toRow), labels: train.map(label) },
+  {
+    name: 'readmission-fhir',
+    version: '1.0.0',
+    inputs: features.inputs,
+    C: 1,
+    threshold: 0.3,
+  },
+)
 const model = await linearModelPlugin.load(artifact)
 const heldOut = await model.evaluate({ rows: test.map(toRow), labels: test.map(label) })
 const manifest = {
@@ -39,9 +51,21 @@ const manifest = {
   featureSpec: spec,
   cdsHooks,
   metrics: Object.fromEntries(Object.entries(heldOut).map(([k, v]) => [`heldout_${k}`, Number(v.toFixed(6))])),
-  training: { ...artifact.manifest.training, data: `generateFhirCohort({ patients: ${PATIENTS}, seed: ${SEED} }), first 80 % of patients; index time = index discharge`, etl: report.skipped },
+  training: {
+    ...artifact.manifest.training,
+    data: `generateFhirCohort({ patients: ${PATIENTS}, seed: ${SEED} }), first 80 % of patients; index time = index discharge`,
+    etl: report.skipped,
+  },
   files: await hashFiles(artifact.files),
 }
 writeFileSync(here('manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
 writeFileSync(here('model.json'), artifact.files['model.json']!)
-console.log(JSON.stringify({ train: train.length, test: test.length, prevalence: rows.filter((r) => label(r)).length / rows.length, ...manifest.metrics, skipped: report.skipped }))
+console.log(
+  JSON.stringify({
+    train: train.length,
+    test: test.length,
+    prevalence: rows.filter((r) => label(r)).length / rows.length,
+    ...manifest.metrics,
+    skipped: report.skipped,
+  }),
+)

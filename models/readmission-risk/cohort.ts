@@ -38,9 +38,17 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 
 /** The documented ground-truth risk for one patient. */
 export function trueRisk(r: Omit<CohortRow, 'readmitted_30d'>): number {
-  return sigmoid(-1.6 + 0.035 * (r.age - 65) + 0.45 * r.prior_admissions + 0.09 * (r.length_of_stay - 4)
-    + 0.3 * (r.hba1c - 6.5) - 0.018 * (r.egfr - 75) + 0.35 * Number(r.on_anticoagulant) + 0.15 * Number(r.sex === 'M')
-    + 0.008 * (r.systolic_bp - 130))
+  return sigmoid(
+    -1.6 +
+      0.035 * (r.age - 65) +
+      0.45 * r.prior_admissions +
+      0.09 * (r.length_of_stay - 4) +
+      0.3 * (r.hba1c - 6.5) -
+      0.018 * (r.egfr - 75) +
+      0.35 * Number(r.on_anticoagulant) +
+      0.15 * Number(r.sex === 'M') +
+      0.008 * (r.systolic_bp - 130),
+  )
 }
 
 export function generateCohort(n: number, seed = 20261126): CohortRow[] {
@@ -55,7 +63,7 @@ export function generateCohort(n: number, seed = 20261126): CohortRow[] {
     const age = round(clamp(64 + 15 * normal(), 18, 100), 0)
     const patient = {
       age,
-      sex: random.next() < 0.5 ? 'F' as const : 'M' as const,
+      sex: random.next() < 0.5 ? ('F' as const) : ('M' as const),
       systolic_bp: round(clamp(128 + 0.3 * (age - 64) + 18 * normal(), 80, 220), 0),
       hba1c: round(clamp(6.2 + 1.1 * normal() + (random.next() < 0.25 ? 1.5 : 0), 4, 14), 1),
       egfr: round(clamp(95 - 0.6 * (age - 40) + 15 * normal(), 5, 130), 0),
@@ -63,6 +71,6 @@ export function generateCohort(n: number, seed = 20261126): CohortRow[] {
       length_of_stay: Math.max(1, poisson(3.5) + 1),
       on_anticoagulant: random.next() < 0.22,
     }
-    return { ...patient, readmitted_30d: random.next() < trueRisk(patient) ? 1 as const : 0 as const }
+    return { ...patient, readmitted_30d: random.next() < trueRisk(patient) ? (1 as const) : (0 as const) }
   })
 }

@@ -26,9 +26,16 @@ const cohort = readCohort()
 const cut = Math.floor(cohort.length * 0.8)
 const [train, test] = [cohort.slice(0, cut), cohort.slice(cut)]
 const inputs = FEATURES.map((f) => ({ ...f, categories: 'categories' in f ? [...f.categories] : undefined })) as FeatureDef[]
-const artifact = await linearModelPlugin.train!({ rows: train.map(toRow), labels: train.map((r) => r.readmitted_30d) }, {
-  name: 'readmission-risk', version: '1.0.0', inputs, C: 1, threshold: 0.3,
-})
+const artifact = await linearModelPlugin.train!(
+  { rows: train.map(toRow), labels: train.map((r) => r.readmitted_30d) },
+  {
+    name: 'readmission-risk',
+    version: '1.0.0',
+    inputs,
+    C: 1,
+    threshold: 0.3,
+  },
+)
 const model = await linearModelPlugin.load(artifact)
 // The training profile the drift report compares live traffic with (a seeded 1,000-row sample).
 const trainScores = (await model.predict(train.map(toRow))).map((p) => p.score)

@@ -10,7 +10,13 @@ import { coxModelPlugin, decodeArtifact } from '../../plugins/model-survival/ind
 const here = (file: string) => new URL(file, import.meta.url)
 const HORIZON = 365
 
-interface Patient { time: number; status: number; age: number; sex: number; ph_ecog: number }
+interface Patient {
+  time: number
+  status: number
+  age: number
+  sex: number
+  ph_ecog: number
+}
 const [header, ...lines] = readFileSync(here('lung.csv'), 'utf8').trim().split('\n')
 const names = header!.split(',')
 const patients = lines.map((l) => Object.fromEntries(l.split(',').map((v, j) => [names[j]!, Number(v)])) as unknown as Patient)
@@ -27,7 +33,11 @@ const dataset = (ps: Patient[]) => ({ rows: ps.map(toRow), labels: ps.map((p) =>
 const train = patients.filter((_, i) => i % 5 !== 4)
 const test = patients.filter((_, i) => i % 5 === 4)
 const artifact = await coxModelPlugin.train!(dataset(train), {
-  name: 'survival-cox', version: '1.0.0', inputs: INPUTS, horizonDays: HORIZON, ties: 'efron',
+  name: 'survival-cox',
+  version: '1.0.0',
+  inputs: INPUTS,
+  horizonDays: HORIZON,
+  ties: 'efron',
 })
 const model = await coxModelPlugin.load(artifact)
 const heldOut = await model.evaluate(dataset(test))
@@ -36,14 +46,20 @@ const scores = (await model.predict(dataset(test).rows)).map((p) => p.score)
 const order = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!)
 const thirds = [0, 1, 2].map((k) => order.slice(Math.floor((k * test.length) / 3), Math.floor(((k + 1) * test.length) / 3)))
 const thirdMetrics = await Promise.all(thirds.map((idx) => model.evaluate(dataset(idx.map((i) => test[i]!)))))
-const byThird = Object.fromEntries(thirdMetrics.flatMap((m, k) => [[`third${k + 1}_predicted`, m.meanPredictedRisk!], [`third${k + 1}_observed`, m.observedRisk!]]))
+const byThird = Object.fromEntries(
+  thirdMetrics.flatMap((m, k) => [
+    [`third${k + 1}_predicted`, m.meanPredictedRisk!],
+    [`third${k + 1}_observed`, m.observedRisk!],
+  ]),
+)
 const metrics = { ...heldOut, ...byThird }
 const manifest = {
   ...artifact.manifest,
   description: `Probability of death within ${HORIZON} days, advanced lung cancer (demo; R survival::lung data)`,
   metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [`heldout_${k}`, Number(v.toFixed(6))])),
   training: {
-    ...artifact.manifest.training, data: 'models/survival-cox/lung.csv (R survival 3.5.3 `lung`, complete cases) minus every 5th row',
+    ...artifact.manifest.training,
+    data: 'models/survival-cox/lung.csv (R survival 3.5.3 `lung`, complete cases) minus every 5th row',
     baselineAtHorizon: decodeArtifact(artifact.files['model.json']).baselineAtHorizon,
   },
   files: await hashFiles(artifact.files),

@@ -22,8 +22,14 @@ export function fileWitness(path: string): CheckpointWitness {
     },
     async list() {
       const { readFile } = await import('node:fs/promises')
-      const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => { if (error.code === 'ENOENT') return ''; throw error })
-      return text.split('\n').map((line) => line.trim()).filter(Boolean)
+      const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return ''
+        throw error
+      })
+      return text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
     },
   }
 }

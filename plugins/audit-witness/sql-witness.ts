@@ -13,17 +13,24 @@ export function sqlWitness(url: string): CheckpointWitness {
     // Lazily: a file or URL witness must not load a database driver.
     const { openSql } = await import('../storage-sql/index.ts')
     const db = await openSql(url)
-    await db.run(sql`CREATE TABLE IF NOT EXISTS nexora_audit_witness (jws TEXT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, ts TEXT NOT NULL, kid TEXT NOT NULL)`)
+    await db.run(
+      sql`CREATE TABLE IF NOT EXISTS nexora_audit_witness (jws TEXT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, ts TEXT NOT NULL, kid TEXT NOT NULL)`,
+    )
     return db
   }
   const db = () => {
-    ready ??= open().catch((error: unknown) => { ready = undefined; throw error })
+    ready ??= open().catch((error: unknown) => {
+      ready = undefined
+      throw error
+    })
     return ready
   }
   return {
     name: `sql:${new URL(url.replace(/^file:/, 'file:///')).protocol.replace(':', '')}`,
     async publish(c) {
-      await (await db()).run(sql`INSERT INTO nexora_audit_witness (jws, seq, hash, ts, kid) VALUES (${c.jws}, ${c.seq}, ${c.hash}, ${c.ts}, ${c.kid}) ON CONFLICT (jws) DO NOTHING`)
+      await (await db()).run(
+        sql`INSERT INTO nexora_audit_witness (jws, seq, hash, ts, kid) VALUES (${c.jws}, ${c.seq}, ${c.hash}, ${c.ts}, ${c.kid}) ON CONFLICT (jws) DO NOTHING`,
+      )
     },
     async list() {
       const rows = await (await db()).all<{ jws: string }>(sql`SELECT jws FROM nexora_audit_witness ORDER BY seq`)

@@ -31,7 +31,10 @@ export function urlWitness(url: string, options: UrlWitnessOptions = {}): Checkp
     },
     async list() {
       const text = await (await call({ method: 'GET', headers: headers({ accept: 'application/jose' }) })).text()
-      return text.split('\n').map((line) => line.trim()).filter(Boolean)
+      return text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
     },
   }
 }

@@ -26,8 +26,9 @@ export function jwtAuthFromConfig(auth: ServerConfig['auth'], options: JwtAuthFr
   if (!keySet || issuers.length === 0 || !audience) {
     throw new NexoraError('plugin.invalid', { detail: `authentication needs ${AUTH_SETTINGS} together` })
   }
-  if (jwksFile && !options.fileKeys) throw new NexoraError('plugin.invalid', { detail: 'NEXORA_JWKS_FILE needs a file system; here use NEXORA_JWKS or NEXORA_JWKS_URL' })
-  const source = jwks ? jwks as JSONWebKeySet : jwksFile ? options.fileKeys! : { url: jwksUrl! }
+  if (jwksFile && !options.fileKeys)
+    throw new NexoraError('plugin.invalid', { detail: 'NEXORA_JWKS_FILE needs a file system; here use NEXORA_JWKS or NEXORA_JWKS_URL' })
+  const source = jwks ? (jwks as JSONWebKeySet) : jwksFile ? options.fileKeys! : { url: jwksUrl! }
   return jwtAuth({ jwks: source, issuers, audience, ...(options.trusted?.length ? { trusted: options.trusted } : {}) })
 }
 

@@ -42,21 +42,43 @@ export function callerFromClaims(payload: JWTPayload): AuthenticatedCaller {
  */
 export function jwtAuth(options: JwtAuthOptions) {
   return definePlugin({
-    name: 'auth-jwt', provides: 'authenticator', requires: ['clock'],
+    name: 'auth-jwt',
+    provides: 'authenticator',
+    requires: ['clock'],
     setup(ctx): Authenticator {
       const clock = ctx.get('clock') ?? systemClock
-      const source = (jwks: JwtAuthOptions['jwks']): KeySetSource => 'url' in jwks
-        ? remoteJwks({ url: jwks.url, fetch: options.fetch, clock })
-        : { get: async () => jwks as JSONWebKeySet, refreshForUnknownKid: async () => false }
+      const source = (jwks: JwtAuthOptions['jwks']): KeySetSource =>
+        'url' in jwks
+          ? remoteJwks({ url: jwks.url, fetch: options.fetch, clock })
+          : { get: async () => jwks as JSONWebKeySet, refreshForUnknownKid: async () => false }
       const verifier = (jwks: JwtAuthOptions['jwks'], issuers: string[]) =>
-        createTokenVerifier({ keys: source(jwks), issuers, audience: options.audience, algorithms: options.algorithms, clockSkewSeconds: options.clockSkewSeconds, clock })
+        createTokenVerifier({
+          keys: source(jwks),
+          issuers,
+          audience: options.audience,
+          algorithms: options.algorithms,
+          clockSkewSeconds: options.clockSkewSeconds,
+          clock,
+        })
       const main = verifier(options.jwks, options.issuers)
-      const byIssuer = new Map((options.trusted ?? []).flatMap((t) => { const v = verifier(t.jwks, t.issuers); return t.issuers.map((iss) => [iss, v] as const) }))
-      const verify = byIssuer.size === 0 ? main : (token: string) => {
-        let iss: unknown
-        try { iss = decodeJwt(token).iss } catch { throw tokenError('token.malformed') }
-        return (typeof iss === 'string' && !options.issuers.includes(iss) ? byIssuer.get(iss) : undefined)?.(token) ?? main(token)
-      }
+      const byIssuer = new Map(
+        (options.trusted ?? []).flatMap((t) => {
+          const v = verifier(t.jwks, t.issuers)
+          return t.issuers.map((iss) => [iss, v] as const)
+        }),
+      )
+      const verify =
+        byIssuer.size === 0
+          ? main
+          : (token: string) => {
+              let iss: unknown
+              try {
+                iss = decodeJwt(token).iss
+              } catch {
+                throw tokenError('token.malformed')
+              }
+              return (typeof iss === 'string' && !options.issuers.includes(iss) ? byIssuer.get(iss) : undefined)?.(token) ?? main(token)
+            }
       const assertFresh = createReplayGuard(clock)
       return {
         async authenticate(headers, request = {}) {

@@ -34,27 +34,31 @@ export function remoteJwks(options: RemoteJwksOptions): KeySetSource {
   let cached: { keys: JSONWebKeySet; expires: number; fetchedAt: number } | undefined
   let inflight: Promise<JSONWebKeySet> | undefined
 
-  const load = () => inflight ??= (async () => {
-    try {
-      const res = await doFetch(options.url, { headers: { accept: 'application/json' } })
-      if (!res.ok) throw new Error(`JWKS fetch answered ${res.status}`)
-      const keys = await res.json() as JSONWebKeySet
-      if (!Array.isArray(keys?.keys)) throw new Error('JWKS has no keys array')
-      const now = options.clock.now()
-      cached = { keys, fetchedAt: now, expires: now + (maxAgeMs(res.headers.get('cache-control')) ?? options.defaultMaxAgeMs ?? 600_000) }
-      return keys
-    } catch (cause) {
-      throw new NexoraError('auth.unauthenticated', { detail: 'token.jwks_unavailable', cause })
-    } finally {
-      inflight = undefined
-    }
-  })()
+  const load = () =>
+    (inflight ??= (async () => {
+      try {
+        const res = await doFetch(options.url, { headers: { accept: 'application/json' } })
+        if (!res.ok) throw new Error(`JWKS fetch answered ${res.status}`)
+        const keys = (await res.json()) as JSONWebKeySet
+        if (!Array.isArray(keys?.keys)) throw new Error('JWKS has no keys array')
+        const now = options.clock.now()
+        cached = { keys, fetchedAt: now, expires: now + (maxAgeMs(res.headers.get('cache-control')) ?? options.defaultMaxAgeMs ?? 600_000) }
+        return keys
+      } catch (cause) {
+        throw new NexoraError('auth.unauthenticated', { detail: 'token.jwks_unavailable', cause })
+      } finally {
+        inflight = undefined
+      }
+    })())
 
   return {
     async get() {
       if (cached && cached.expires > options.clock.now()) return cached.keys
       // A stale set still serves if the issuer is briefly unreachable.
-      return load().catch((error) => { if (cached) return cached.keys; throw error })
+      return load().catch((error) => {
+        if (cached) return cached.keys
+        throw error
+      })
     },
     async refreshForUnknownKid() {
       if (cached && options.clock.now() - cached.fetchedAt < (options.cooldownMs ?? 30_000)) return false

@@ -13,6 +13,6 @@ export function createReplayGuard(clock: Clock, max = 100_000) {
     if (typeof payload.jti !== 'string' || payload.jti.length === 0) throw tokenError('token.jti_required')
     const key = `${payload.iss ?? ''}\u0000${payload.jti}`
     if (seen.has(key)) throw tokenError('token.replayed')
-    seen.set(key, true, { ttl: Math.max(1000, ((payload.exp ?? 0) * 1000) - clock.now() + 60_000) })
+    seen.set(key, true, { ttl: Math.max(1000, (payload.exp ?? 0) * 1000 - clock.now() + 60_000) })
   }
 }

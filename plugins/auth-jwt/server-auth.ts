@@ -56,8 +56,9 @@ export async function serverAuth(config: ServerConfig, options: Pick<JwtAuthFrom
     mode: 'dev',
     tokenFile: dev.tokenFile,
     token: dev.token,
-    banner: `dev mode: no ${AUTH_SETTINGS} set, so bearer JWTs are checked against a local dev key; the dev token (30 days) is in ${dev.tokenFile}. `
-      + 'Never serve real patients in dev mode.',
+    banner:
+      `dev mode: no ${AUTH_SETTINGS} set, so bearer JWTs are checked against a local dev key; the dev token (30 days) is in ${dev.tokenFile}. ` +
+      'Never serve real patients in dev mode.',
   }
 }
 

@@ -18,9 +18,21 @@ export interface VerifierOptions {
 
 /** The stable reason codes a rejected token gets (in `detail`); nothing more is revealed. */
 export type TokenReason =
-  | 'token.missing' | 'token.malformed' | 'token.algorithm' | 'token.kid_required' | 'token.unknown_key' | 'token.signature'
-  | 'token.expired' | 'token.not_yet_valid' | 'token.issued_in_future' | 'token.issuer' | 'token.audience' | 'token.claims'
-  | 'token.jti_required' | 'token.replayed' | 'token.jwks_unavailable'
+  | 'token.missing'
+  | 'token.malformed'
+  | 'token.algorithm'
+  | 'token.kid_required'
+  | 'token.unknown_key'
+  | 'token.signature'
+  | 'token.expired'
+  | 'token.not_yet_valid'
+  | 'token.issued_in_future'
+  | 'token.issuer'
+  | 'token.audience'
+  | 'token.claims'
+  | 'token.jti_required'
+  | 'token.replayed'
+  | 'token.jwks_unavailable'
 
 export function tokenError(reason: TokenReason): NexoraError {
   const header = reason === 'token.missing' ? 'Bearer realm="nexora"' : `Bearer realm="nexora", error="invalid_token"`
@@ -56,8 +68,12 @@ export function createTokenVerifier(options: VerifierOptions) {
   async function check(token: string, keys: JSONWebKeySet): Promise<JWTPayload> {
     if (localFor?.keys !== keys) localFor = { keys, set: createLocalJWKSet(keys) }
     const { payload } = await jwtVerify(token, localFor.set, {
-      issuer: options.issuers, audience: options.audience, algorithms, clockTolerance: skew,
-      requiredClaims: ['exp', 'sub'], currentDate: new Date(options.clock.now()),
+      issuer: options.issuers,
+      audience: options.audience,
+      algorithms,
+      clockTolerance: skew,
+      requiredClaims: ['exp', 'sub'],
+      currentDate: new Date(options.clock.now()),
     })
     return payload
   }

@@ -23,7 +23,7 @@ const V4: [number, number, string][] = [
   [0xf0000000, 4, 'reserved (240.0.0.0/4)'],
 ]
 
-const inBlock = (ip: number, [start, bits]: [number, number, string]) => (bits === 0 ? true : (ip >>> (32 - bits)) === (start >>> (32 - bits)))
+const inBlock = (ip: number, [start, bits]: [number, number, string]) => (bits === 0 ? true : ip >>> (32 - bits) === start >>> (32 - bits))
 
 function ipv4(host: string): number | undefined {
   const parts = host.split('.')

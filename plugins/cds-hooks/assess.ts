@@ -34,28 +34,50 @@ export async function assess(ctx: FrontDoorContext, input: AssessInput): Promise
   const patientId = request.context.patientId as string
   const now = ctx.clock.now()
   let extracted: PatientRow | undefined
-  const result = await ctx.predict(
-    { model: service.manifest.name, version: service.manifest.version, explain: true, purpose: 'treatment', rows: [{ patientRef: `Patient/${patientId}`, features: {} }] },
-    input.caller, input.requestId,
-    {
-      route: 'cds-hooks',
-      loadRows: async () => {
-        const gathered = await gather({ templates: service.templates, request, now, reader: input.access() })
-        extracted = patientRow(service.etl, gathered.resources, patientId, now, service.manifest)
-        // Keys and counts only: which data came from where, never the data.
-        const context = { source: 'cds-hooks', hook: request.hook, hookInstance: request.hookInstance, resources: gathered.resources.length, ...gathered.sources }
-        return { rows: [extracted.row], context }
+  const result = await ctx
+    .predict(
+      {
+        model: service.manifest.name,
+        version: service.manifest.version,
+        explain: true,
+        purpose: 'treatment',
+        rows: [{ patientRef: `Patient/${patientId}`, features: {} }],
       },
-    },
-  ).catch((error: unknown) => {
-    // The pipeline has already recorded the refusal; a deceased patient gets no card, never a score.
-    if (error instanceof NexoraError && error.code === 'patient.deceased') return undefined
-    throw error
-  })
+      input.caller,
+      input.requestId,
+      {
+        route: 'cds-hooks',
+        loadRows: async () => {
+          const gathered = await gather({ templates: service.templates, request, now, reader: input.access() })
+          extracted = patientRow(service.etl, gathered.resources, patientId, now, service.manifest)
+          // Keys and counts only: which data came from where, never the data.
+          const context = {
+            source: 'cds-hooks',
+            hook: request.hook,
+            hookInstance: request.hookInstance,
+            resources: gathered.resources.length,
+            ...gathered.sources,
+          }
+          return { rows: [extracted.row], context }
+        },
+      },
+    )
+    .catch((error: unknown) => {
+      // The pipeline has already recorded the refusal; a deceased patient gets no card, never a score.
+      if (error instanceof NexoraError && error.code === 'patient.deceased') return undefined
+      throw error
+    })
   if (!result) return []
   const card = riskCard({
-    card: input.requestId, manifest: service.manifest, section: service.section, prediction: result.predictions[0]!,
-    features: extracted!.features, basis: extracted!.basis, patientId, links: input.links, occurrence: new Date(now).toISOString(),
+    card: input.requestId,
+    manifest: service.manifest,
+    section: service.section,
+    prediction: result.predictions[0]!,
+    features: extracted!.features,
+    basis: extracted!.basis,
+    patientId,
+    links: input.links,
+    occurrence: new Date(now).toISOString(),
   })
   return card ? [card] : []
 }

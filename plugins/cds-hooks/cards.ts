@@ -33,22 +33,48 @@ export function riskCard(input: CardInput): Card | undefined {
   const outcome = section.outcome ?? section.title
   const riskText = `${outcome}: ${percent(prediction.score)} (${LEVEL[indicator]})`
   const model = { name: manifest.name, version: manifest.version, description: manifest.description }
-  const suggestions = cardSuggestions({ card: input.card, section, indicator, patientId: input.patientId, model, prediction, basis: input.basis, occurrence: input.occurrence, riskText, level: LEVEL[indicator] })
+  const suggestions = cardSuggestions({
+    card: input.card,
+    section,
+    indicator,
+    patientId: input.patientId,
+    model,
+    prediction,
+    basis: input.basis,
+    occurrence: input.occurrence,
+    riskText,
+    level: LEVEL[indicator],
+  })
   return {
     uuid: input.card,
     summary: riskText.length < 140 ? riskText : `${riskText.slice(0, 138)}…`,
     indicator,
     detail: riskDetail({
-      outcome, score: prediction.score, indicator, thresholds: section.thresholds, explanation: prediction.explanation,
-      features: input.features, inputs: manifest.inputs, model, explanationMethod: manifest.explanationMethod,
+      outcome,
+      score: prediction.score,
+      indicator,
+      thresholds: section.thresholds,
+      explanation: prediction.explanation,
+      features: input.features,
+      inputs: manifest.inputs,
+      model,
+      explanationMethod: manifest.explanationMethod,
     }),
-    source: { label: `Nexora: ${section.title}`, url: input.links.modelCard, topic: { system: 'urn:nexora:model', code: `${manifest.name}@${manifest.version}`, display: section.title } },
+    source: {
+      label: `Nexora: ${section.title}`,
+      url: input.links.modelCard,
+      topic: { system: 'urn:nexora:model', code: `${manifest.name}@${manifest.version}`, display: section.title },
+    },
     ...(suggestions.length ? { suggestions, selectionBehavior: 'any' as const } : {}),
     ...(section.overrideReasons ? { overrideReasons: section.overrideReasons } : {}),
-    links: [{
-      label: 'Open the assessment in Nexora', url: input.links.launch, type: 'smart',
-      // Handed to the app in the SMART token response: which assessment to show, no PHI.
-      appContext: JSON.stringify({ card: input.card, model: manifest.name, version: manifest.version }),
-    }],
+    links: [
+      {
+        label: 'Open the assessment in Nexora',
+        url: input.links.launch,
+        type: 'smart',
+        // Handed to the app in the SMART token response: which assessment to show, no PHI.
+        appContext: JSON.stringify({ card: input.card, model: manifest.name, version: manifest.version }),
+      },
+    ],
   }
 }

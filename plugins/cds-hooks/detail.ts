@@ -39,9 +39,12 @@ export interface DetailInput {
  */
 export function riskDetail(input: DetailInput): string {
   const { thresholds } = input
-  const where = input.indicator === 'critical' ? `at or above the critical threshold (${percent(thresholds.critical)})`
-    : input.indicator === 'warning' ? `at or above the warning threshold (${percent(thresholds.warning)})`
-      : `below the warning threshold (${percent(thresholds.warning)})`
+  const where =
+    input.indicator === 'critical'
+      ? `at or above the critical threshold (${percent(thresholds.critical)})`
+      : input.indicator === 'warning'
+        ? `at or above the warning threshold (${percent(thresholds.warning)})`
+        : `below the warning threshold (${percent(thresholds.warning)})`
   const lines = [`**${cell(input.outcome)}: ${percent(input.score)}**, ${where}.`]
   const factors = [...(input.explanation ?? [])].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, input.maxFactors ?? 5)
   if (factors.length) {

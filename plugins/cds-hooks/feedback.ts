@@ -19,7 +19,10 @@ const kinds = (card: string, ids: { id: string }[] = []) => ids.map(({ id }) => 
  * `userComment` may hold PHI, so only its presence is kept. A card this client was not shown
  * is still recorded, with no version, so nothing a client reports is lost.
  */
-export async function recordFeedback(ctx: FrontDoorContext, input: { service: string; caller: Caller; requestId: string; items: FeedbackItem[]; offered: readonly { system?: string; code: string }[] }) {
+export async function recordFeedback(
+  ctx: FrontDoorContext,
+  input: { service: string; caller: Caller; requestId: string; items: FeedbackItem[]; offered: readonly { system?: string; code: string }[] },
+) {
   // A reason the card offered is kept as is. Another is kept only if it looks like a coding (an
   // http(s) code system, a code without spaces), marked `offered: false`: a CDS client's own
   // reason codes survive, while free text in code's clothing ("John Smith MRN 998877") is `other`.
@@ -30,20 +33,31 @@ export async function recordFeedback(ctx: FrontDoorContext, input: { service: st
       ? { system: reason.system ?? null, code: reason.code, offered: false }
       : { system: null, code: 'other', offered: false }
   }
-  const known = await Promise.all(input.items.map(async (item) => {
-    const { events } = await ctx.audit.queryLogs(EPOCH, END, { requestId: item.card, action: 'predict.response', model: input.service }, { limit: 1 })
-    const assessed = events.find((e) => e.actor === input.caller.subject && e.outcome === 'success')
-    const reason = item.overrideReason?.reason
-    await ctx.audit.logDataAccess({
-      userId: input.caller.subject, action: FEEDBACK_ACTION, patientId: assessed?.patientRef ?? null, requestId: input.requestId, ip: input.caller.ip ?? null,
-      context: {
-        model: input.service, version: assessed?.version ?? null, card: item.card, known: assessed !== undefined,
-        outcome: item.outcome, accepted: kinds(item.card, item.acceptedSuggestions),
-        reason: reason ? codedReason(reason) : null,
-        comment: item.overrideReason?.userComment !== undefined, outcomeTimestamp: item.outcomeTimestamp,
-      } satisfies FeedbackEventContext,
-    })
-    return assessed !== undefined
-  }))
+  const known = await Promise.all(
+    input.items.map(async (item) => {
+      const { events } = await ctx.audit.queryLogs(EPOCH, END, { requestId: item.card, action: 'predict.response', model: input.service }, { limit: 1 })
+      const assessed = events.find((e) => e.actor === input.caller.subject && e.outcome === 'success')
+      const reason = item.overrideReason?.reason
+      await ctx.audit.logDataAccess({
+        userId: input.caller.subject,
+        action: FEEDBACK_ACTION,
+        patientId: assessed?.patientRef ?? null,
+        requestId: input.requestId,
+        ip: input.caller.ip ?? null,
+        context: {
+          model: input.service,
+          version: assessed?.version ?? null,
+          card: item.card,
+          known: assessed !== undefined,
+          outcome: item.outcome,
+          accepted: kinds(item.card, item.acceptedSuggestions),
+          reason: reason ? codedReason(reason) : null,
+          comment: item.overrideReason?.userComment !== undefined,
+          outcomeTimestamp: item.outcomeTimestamp,
+        } satisfies FeedbackEventContext,
+      })
+      return assessed !== undefined
+    }),
+  )
   return { recorded: known.length, unknownCards: known.filter((k) => !k).length }
 }

@@ -16,7 +16,11 @@ export interface FhirAccessOptions {
 const trim = (url: string) => url.replace(/\/$/, '')
 /** A configured URL as `URL` writes it (lower-case host, default port dropped), so spelling does not matter. */
 const normal = (url: string) => {
-  try { return trim(new URL(url).href) } catch { return trim(url) }
+  try {
+    return trim(new URL(url).href)
+  } catch {
+    return trim(url)
+  }
 }
 
 /** Is `base` one of the client's `fhirServers` (the same URL, or under it at a path boundary)? */

@@ -35,7 +35,12 @@ export const nextLink = (bundle: Bundle) => bundle.link?.find((l) => l.relation 
 export function fhirReader(options: ReaderOptions) {
   const base = baseUrl(options.baseUrl)
   const request = createTransport({
-    baseUrl: base.href, fetch: options.fetch, clock: options.clock, random: Math.random, timeoutMs: options.timeoutMs, retries: 1,
+    baseUrl: base.href,
+    fetch: options.fetch,
+    clock: options.clock,
+    random: Math.random,
+    timeoutMs: options.timeoutMs,
+    retries: 1,
     auth: { type: 'static', token: options.token },
   })
 

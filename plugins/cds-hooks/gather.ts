@@ -44,13 +44,25 @@ export async function gather(input: GatherInput): Promise<Gathered> {
 
   const one = async (key: string, template: string): Promise<FhirResource[]> => {
     const value = request.prefetch?.[key] as Bundle | null | undefined
-    if (value === null) { sources.none.push(key); return [] }
+    if (value === null) {
+      sources.none.push(key)
+      return []
+    }
     // An OperationOutcome in place of data is the client's error: fetch the data ourselves.
     if (value !== undefined && value.resourceType !== 'OperationOutcome') {
-      if (value.resourceType !== 'Bundle') { sources.prefetch.push(key); return [value] }
+      if (value.resourceType !== 'Bundle') {
+        sources.prefetch.push(key)
+        return [value]
+      }
       const first = bundleEntries(value)
-      if (!nextLink(value)) { sources.prefetch.push(key); return first }
-      if (!reader) { missing.push(`${key} (next page: ${why})`); return [] }
+      if (!nextLink(value)) {
+        sources.prefetch.push(key)
+        return first
+      }
+      if (!reader) {
+        missing.push(`${key} (next page: ${why})`)
+        return []
+      }
       try {
         const rest = await reader.rest(value)
         sources.prefetch.push(key)
@@ -61,8 +73,14 @@ export async function gather(input: GatherInput): Promise<Gathered> {
       }
     }
     const url = instantiate(template, request.context, input.now)
-    if (!url) { missing.push(`${key} (no context value for its template)`); return [] }
-    if (!reader) { missing.push(`${key} (${why})`); return [] }
+    if (!url) {
+      missing.push(`${key} (no context value for its template)`)
+      return []
+    }
+    if (!reader) {
+      missing.push(`${key} (${why})`)
+      return []
+    }
     try {
       const fetched = await reader.read(url)
       sources.fetched.push(key)
@@ -73,10 +91,12 @@ export async function gather(input: GatherInput): Promise<Gathered> {
     }
   }
 
-  const lists = await Promise.all(Object.entries(input.templates).map(async ([key, template]) => {
-    const found = await one(key, template)
-    return key === PATIENT_KEY ? found.map((r) => ownPatient(r, patientId)) : found
-  }))
+  const lists = await Promise.all(
+    Object.entries(input.templates).map(async ([key, template]) => {
+      const found = await one(key, template)
+      return key === PATIENT_KEY ? found.map((r) => ownPatient(r, patientId)) : found
+    }),
+  )
   if (missing.length) throw new NexoraError('cds.prefetch_missing', { detail: missing.sort().join('; ') })
   if (sources.none.includes(PATIENT_KEY)) throw new NexoraError('cds.prefetch_missing', { detail: 'patient (null: the client has no Patient)' })
   // Keys finish in any order; the audit trail gets them sorted.

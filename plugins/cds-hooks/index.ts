@@ -35,26 +35,41 @@ export interface CdsHooksOptions {
  *   clients: [{ iss: 'https://ehr.example.org', jku: ['https://ehr.example.org/jwks.json'] }] })] })
  */
 export function cdsHooks(options: CdsHooksOptions) {
-  if (!/^https?:\/\/[^/]+/.test(options?.baseUrl ?? '')) throw new NexoraError('plugin.invalid', { detail: 'cds-hooks needs baseUrl, the public URL of this server' })
+  if (!/^https?:\/\/[^/]+/.test(options?.baseUrl ?? ''))
+    throw new NexoraError('plugin.invalid', { detail: 'cds-hooks needs baseUrl, the public URL of this server' })
   if (!options.clients?.length) throw new NexoraError('plugin.invalid', { detail: 'cds-hooks needs at least one trusted client' })
   const base = options.baseUrl.replace(/\/$/, '')
   return definePlugin({
-    name: 'cds-hooks', provides: 'frontDoor', requires: ['clock', 'logger'],
+    name: 'cds-hooks',
+    provides: 'frontDoor',
+    requires: ['clock', 'logger'],
     setup(ctx): FrontDoor {
       const clock = ctx.get('clock')
-      const authenticator = cdsAuthenticator({ clients: options.clients, baseUrl: base, clock, fetch: options.fetch, clockSkewSeconds: options.clockSkewSeconds })
+      const authenticator = cdsAuthenticator({
+        clients: options.clients,
+        baseUrl: base,
+        clock,
+        fetch: options.fetch,
+        clockSkewSeconds: options.clockSkewSeconds,
+      })
       return {
         name: 'cds-hooks',
         policies: cdsHooksPolicies(authenticator, options.discovery ?? 'authenticated'),
-        register: (app, door) => cdsHooksRoutes(app, door, {
-          catalog: serviceCatalog(door.registry, ctx.get('logger')),
-          clients: new Map(options.clients.map((c) => [c.iss, c])),
-          fhir: { fetch: options.fetch ?? ((input, init) => fetch(input, init)), clock, timeoutMs: options.fhirTimeoutMs ?? 5000, allowHttp: options.allowHttpFhirServer ?? false },
-          links: {
-            modelCard: options.modelCardUrl ?? ((name, version) => `${base}/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`),
-            launch: options.launchUrl ?? `${base}/launch`,
-          },
-        }),
+        register: (app, door) =>
+          cdsHooksRoutes(app, door, {
+            catalog: serviceCatalog(door.registry, ctx.get('logger')),
+            clients: new Map(options.clients.map((c) => [c.iss, c])),
+            fhir: {
+              fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+              clock,
+              timeoutMs: options.fhirTimeoutMs ?? 5000,
+              allowHttp: options.allowHttpFhirServer ?? false,
+            },
+            links: {
+              modelCard: options.modelCardUrl ?? ((name, version) => `${base}/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`),
+              launch: options.launchUrl ?? `${base}/launch`,
+            },
+          }),
         errors: { prefix: '/cds-services', render: cdsError },
       }
     },

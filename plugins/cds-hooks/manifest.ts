@@ -12,30 +12,40 @@ const probability = z.number().min(0).max(1)
  * The `cdsHooks` section of a model manifest: the model's opt-in to the CDS Hooks front door.
  * Without it the model is not offered at `GET /cds-services`.
  */
-export const CdsHooksSectionSchema = z.object({
-  hooks: z.array(z.enum(HOOKS)).min(1).default(['patient-view']),
-  title: z.string().min(1).max(100),
-  description: z.string().min(1).max(1000),
-  /** What the score is the risk of, for the card's summary (default: the title). */
-  outcome: z.string().min(1).max(80).optional(),
-  /** A score at or above `warning` (`critical`) makes the card's indicator warning (critical); below, info. */
-  thresholds: z.object({ warning: probability, critical: probability }),
-  /** Below this score the service answers `{"cards": []}`. Default 0: every assessment is reported. */
-  reportAt: probability.default(0),
-  /** Suggestions on the card: record the RiskAssessment; order a follow-up at warning and above. */
-  suggestions: z.object({
-    riskAssessment: z.boolean().default(true),
-    followUp: z.object({ label: z.string().min(1).max(100), text: z.string().min(1).max(200), code: Coding.omit({ display: true }).extend({ display: z.string().optional() }).optional() }).optional(),
-  }).default({ riskAssessment: true }),
-  /** Reasons a clinician may give when overriding the card (each needs a display, per the spec). */
-  overrideReasons: z.array(Coding).max(20).optional(),
-  /**
-   * Add `date=ge{{today() - N days}}` look-back windows to the prefetch templates. These are the
-   * simpler-FHIRPath tokens of CDS Hooks 3.0; a 2.0 client does not know them, so the default is
-   * off and the look-back windows are applied to whatever the client sends.
-   */
-  windowTokens: z.boolean().default(false),
-}).refine((s) => s.thresholds.warning <= s.thresholds.critical, { message: 'thresholds.warning must not exceed thresholds.critical', path: ['thresholds'] })
+export const CdsHooksSectionSchema = z
+  .object({
+    hooks: z.array(z.enum(HOOKS)).min(1).default(['patient-view']),
+    title: z.string().min(1).max(100),
+    description: z.string().min(1).max(1000),
+    /** What the score is the risk of, for the card's summary (default: the title). */
+    outcome: z.string().min(1).max(80).optional(),
+    /** A score at or above `warning` (`critical`) makes the card's indicator warning (critical); below, info. */
+    thresholds: z.object({ warning: probability, critical: probability }),
+    /** Below this score the service answers `{"cards": []}`. Default 0: every assessment is reported. */
+    reportAt: probability.default(0),
+    /** Suggestions on the card: record the RiskAssessment; order a follow-up at warning and above. */
+    suggestions: z
+      .object({
+        riskAssessment: z.boolean().default(true),
+        followUp: z
+          .object({
+            label: z.string().min(1).max(100),
+            text: z.string().min(1).max(200),
+            code: Coding.omit({ display: true }).extend({ display: z.string().optional() }).optional(),
+          })
+          .optional(),
+      })
+      .default({ riskAssessment: true }),
+    /** Reasons a clinician may give when overriding the card (each needs a display, per the spec). */
+    overrideReasons: z.array(Coding).max(20).optional(),
+    /**
+     * Add `date=ge{{today() - N days}}` look-back windows to the prefetch templates. These are the
+     * simpler-FHIRPath tokens of CDS Hooks 3.0; a 2.0 client does not know them, so the default is
+     * off and the look-back windows are applied to whatever the client sends.
+     */
+    windowTokens: z.boolean().default(false),
+  })
+  .refine((s) => s.thresholds.warning <= s.thresholds.critical, { message: 'thresholds.warning must not exceed thresholds.critical', path: ['thresholds'] })
 
 export type CdsHooksSection = z.infer<typeof CdsHooksSectionSchema>
 

@@ -11,9 +11,10 @@ export function cdsHooksPolicies(authenticator: Authenticator, discovery: 'authe
   // A CDS Client is an EHR, not a SMART launch: its token names no launch patient ('any'), and were
   // one ever to, the pipeline still scores only that patient.
   return {
-    'GET /cds-services': discovery === 'public'
-      ? { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' }
-      : { access, rate: 'read', audit: 'middleware', authenticator, patientContext: 'any' },
+    'GET /cds-services':
+      discovery === 'public'
+        ? { access: 'public', rate: 'public', audit: 'handler', patientContext: 'any' }
+        : { access, rate: 'read', audit: 'middleware', authenticator, patientContext: 'any' },
     // The pipeline writes the request and response events of a call; feedback writes its own.
     'POST /cds-services/:id': { access, rate: 'predict', audit: 'handler', authenticator, patientContext: 'any' },
     'POST /cds-services/:id/feedback': { access, rate: 'predict', audit: 'handler', authenticator, patientContext: 'any' },

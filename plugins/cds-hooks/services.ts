@@ -29,7 +29,8 @@ export function serviceCatalog(registry: ModelRegistry, logger: Pick<Logger, 'wa
     const hit = derived.get(key)
     if (hit !== undefined) return hit || undefined
     const section = cdsHooksSection(manifest)
-    if (section && !manifest.featureSpec) throw new NexoraError('model.invalid_manifest', { detail: `model "${manifest.name}" opts into CDS Hooks but has no FHIR feature spec` })
+    if (section && !manifest.featureSpec)
+      throw new NexoraError('model.invalid_manifest', { detail: `model "${manifest.name}" opts into CDS Hooks but has no FHIR feature spec` })
     const etl = section ? new ClinicalETL(manifest.featureSpec) : undefined
     const service = section && etl ? { manifest, section, etl, templates: prefetchTemplates(etl.spec, { windowTokens: section.windowTokens }) } : undefined
     derived.set(key, service ?? false)
@@ -59,7 +60,11 @@ export function serviceCatalog(registry: ModelRegistry, logger: Pick<Logger, 'wa
         if (!service) continue
         for (const hook of service.section.hooks) {
           entries.push({
-            hook, id: name, title: service.section.title, description: service.section.description, prefetch: service.templates,
+            hook,
+            id: name,
+            title: service.section.title,
+            description: service.section.description,
+            prefetch: service.templates,
             usageRequirements: 'Needs every prefetch key, or fhirServer with fhirAuthorization to read what is missing.',
           })
         }

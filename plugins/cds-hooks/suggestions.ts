@@ -31,24 +31,32 @@ export function cardSuggestions(input: SuggestionInput): Suggestion[] {
     const prediction = { ...input.prediction, label: input.level }
     const resource = toRiskAssessment({ patientId, model, prediction, basis: input.basis, occurrence: input.occurrence, requestId: input.card })
     suggestions.push({
-      label: 'Record this risk assessment in the chart', uuid: `${input.card}.risk-assessment`,
+      label: 'Record this risk assessment in the chart',
+      uuid: `${input.card}.risk-assessment`,
       actions: [{ type: 'create', description: `Create a RiskAssessment: ${input.riskText}`, resource }],
     })
   }
   const followUp = section.suggestions.followUp
   if (followUp && input.indicator !== 'info') {
     suggestions.push({
-      label: followUp.label, uuid: `${input.card}.follow-up`, ...(input.indicator === 'critical' ? { isRecommended: true } : {}),
-      actions: [{
-        type: 'create', description: followUp.label,
-        resource: {
-          resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal',
-          subject: { reference: `Patient/${patientId}` },
-          code: { ...(followUp.code ? { coding: [followUp.code] } : {}), text: followUp.text },
-          reasonCode: [{ text: `${input.riskText} (Nexora ${model.name} ${model.version})` }],
-          authoredOn: input.occurrence,
+      label: followUp.label,
+      uuid: `${input.card}.follow-up`,
+      ...(input.indicator === 'critical' ? { isRecommended: true } : {}),
+      actions: [
+        {
+          type: 'create',
+          description: followUp.label,
+          resource: {
+            resourceType: 'ServiceRequest',
+            status: 'draft',
+            intent: 'proposal',
+            subject: { reference: `Patient/${patientId}` },
+            code: { ...(followUp.code ? { coding: [followUp.code] } : {}), text: followUp.text },
+            reasonCode: [{ text: `${input.riskText} (Nexora ${model.name} ${model.version})` }],
+            authoredOn: input.occurrence,
+          },
         },
-      }],
+      ],
     })
   }
   return suggestions

@@ -4,7 +4,11 @@ import type { Feature, FeatureSpec } from '../etl/index.ts'
 export const PATIENT_KEY = 'patient'
 /** Prefetch key per resource type the ETL reads. */
 const KEYS: Record<string, string> = {
-  Patient: PATIENT_KEY, Condition: 'conditions', Observation: 'observations', Encounter: 'encounters', MedicationRequest: 'medicationRequests',
+  Patient: PATIENT_KEY,
+  Condition: 'conditions',
+  Observation: 'observations',
+  Encounter: 'encounters',
+  MedicationRequest: 'medicationRequests',
 }
 /** The date search parameter matching the ETL's default event time, per type (Conditions get none: onset and recorded date differ). */
 const DATE_PARAM: Record<string, string> = { Observation: 'date', Encounter: 'date', MedicationRequest: 'authoredon' }
@@ -58,7 +62,10 @@ export function prefetchTemplates(spec: FeatureSpec, options: { windowTokens?: b
   const templates: Record<string, string> = {}
   for (const [type, features] of byType) {
     const key = KEYS[type] ?? `${type[0]!.toLowerCase()}${type.slice(1)}s`
-    if (type === 'Patient') { templates[key] = `Patient/${PATIENT}`; continue }
+    if (type === 'Patient') {
+      templates[key] = `Patient/${PATIENT}`
+      continue
+    }
     const params = [`patient=${PATIENT}`]
     // A sequence model reads every resource of its types: no narrowing then.
     const narrow = !spec.sequence?.include.includes(type as never)

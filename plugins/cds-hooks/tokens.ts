@@ -4,7 +4,10 @@
  * 3.0 adds `today()` with day arithmetic, which templates use only when a model opts in.
  */
 const USER_TOKENS: Record<string, string> = {
-  userPractitionerId: 'Practitioner', userPractitionerRoleId: 'PractitionerRole', userPatientId: 'Patient', userRelatedPersonId: 'RelatedPerson',
+  userPractitionerId: 'Practitioner',
+  userPractitionerRoleId: 'PractitionerRole',
+  userPatientId: 'Patient',
+  userRelatedPersonId: 'RelatedPerson',
 }
 const CONTEXT = /^context\.([A-Za-z][A-Za-z0-9]*)$/
 const TODAY = /^today\(\)(?:\s*([+-])\s*(\d{1,5})\s+days?)?$/
@@ -44,7 +47,10 @@ export function instantiate(template: string, context: Record<string, unknown>, 
   let missing = false
   const url = template.replace(TOKEN, (_, token: string) => {
     const value = tokenValue(token.trim(), context, now)
-    if (value === undefined || value === '') { missing = true; return '' }
+    if (value === undefined || value === '') {
+      missing = true
+      return ''
+    }
     // A reference such as `Practitioner/1` keeps its slash; everything else is one URL component.
     return encodeURIComponent(value).replace(/%2F/g, '/')
   })

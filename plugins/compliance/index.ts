@@ -10,7 +10,8 @@ import { phiPolicies, phiRoutes } from './routes.ts'
  */
 export function phiEndpoints(options: { key?: DeidKey; hmac?: HmacSha256 } = {}) {
   return definePlugin({
-    name: 'phi-endpoints', provides: 'frontDoor',
+    name: 'phi-endpoints',
+    provides: 'frontDoor',
     setup: (): FrontDoor => ({ name: 'phi', policies: phiPolicies, register: (app, ctx) => phiRoutes(app, ctx, options.key, options.hmac) }),
   })
 }

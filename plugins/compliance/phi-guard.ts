@@ -15,7 +15,8 @@ export interface GuardRule {
  * are string feature values outside a declared category list (free text) — a category value is
  * checked by validation, not here.
  */
-export const PREDICT_TEXTS: GuardRule['texts'] = (rows) => (rows as Row[]).flatMap((r) => Object.values(r.features).filter((v): v is string => typeof v === 'string' && v.length > 3))
+export const PREDICT_TEXTS: GuardRule['texts'] = (rows) =>
+  (rows as Row[]).flatMap((r) => Object.values(r.features).filter((v): v is string => typeof v === 'string' && v.length > 3))
 
 /**
  * An adverse-event report's free text, on POST and PATCH /adverse-events: the description and the
@@ -56,7 +57,9 @@ export function phiGuardStage(options: PhiGuardOptions = {}, logger?: Logger): C
       const counts = countByType(rule.texts(payload), phiOptions)
       const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)
       if (total === 0) return payload
-      const summary = Object.entries(counts).map(([type, n]) => `${type}×${n}`).join(', ')
+      const summary = Object.entries(counts)
+        .map(([type, n]) => `${type}×${n}`)
+        .join(', ')
       if (rule.action === 'reject') throw new NexoraError('phi.detected', { detail: summary })
       logger?.warn('phi.detected', { requestId: ctx.requestId, route: ctx.route, count: total, code: summary })
       return payload

@@ -31,7 +31,9 @@ function monthName(index: number, like: string): string {
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 
 interface Parsed {
-  y: number; m: number; d: number
+  y: number
+  m: number
+  d: number
   /** Rebuild in the original format from a calendar date. */
   write(y: number, m: number, d: number): string
 }
@@ -53,7 +55,9 @@ function parse(value: string): Parsed | undefined {
     const dayFirst = +a > 12 || sep === '.'
     const y = yr.length === 2 ? (+yr > 30 ? 1900 : 2000) + +yr : +yr
     return {
-      y, m: +(dayFirst ? b : a), d: +(dayFirst ? a : b),
+      y,
+      m: +(dayFirst ? b : a),
+      d: +(dayFirst ? a : b),
       write: (y2, m, d) => {
         const [first, second] = dayFirst ? [pad(d, a.length), pad(m, b.length)] : [pad(m, a.length), pad(d, b.length)]
         return `${first}${sep}${second}${sep}${yr.length === 2 ? pad(y2 % 100, 2) : y2}`
@@ -75,7 +79,7 @@ function parse(value: string): Parsed | undefined {
   return undefined
 }
 
-const ordinal = (d: number) => (d % 100 >= 11 && d % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][d % 10] ?? 'th')
+const ordinal = (d: number) => (d % 100 >= 11 && d % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][d % 10] ?? 'th'))
 
 const valid = (p: Parsed) => p.m >= 1 && p.m <= 12 && p.d >= 1 && p.d <= 31
 
@@ -106,4 +110,7 @@ export function dateToYear(value: string): string | undefined {
 }
 
 /** The calendar year of a written date, if it has one. */
-export const yearOf = (value: string): number | undefined => { const y = dateToYear(value); return y ? +y : undefined }
+export const yearOf = (value: string): number | undefined => {
+  const y = dateToYear(value)
+  return y ? +y : undefined
+}

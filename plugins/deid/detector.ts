@@ -13,8 +13,7 @@ export function resolveDetect(options: Pick<DeidOptions, 'detect' | 'phi'>): Det
  * normalizeSpans([{ start: 0, end: 4, … }, { start: 2, end: 6, … }], 10) // the first only
  */
 export function normalizeSpans(spans: readonly PhiSpan[], length: number): PhiSpan[] {
-  const sorted = spans.filter((s) => s.start >= 0 && s.end <= length && s.end > s.start)
-    .sort((a, b) => a.start - b.start || b.end - a.end)
+  const sorted = spans.filter((s) => s.start >= 0 && s.end <= length && s.end > s.start).sort((a, b) => a.start - b.start || b.end - a.end)
   const out: PhiSpan[] = []
   let last = 0
   for (const span of sorted) {

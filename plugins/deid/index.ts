@@ -12,4 +12,16 @@ export { shiftDate, shiftDays, dateToYear } from './dates.ts'
 export { REDACTED_LABEL } from './safe-harbor.ts'
 // Public for pseudonymous keys elsewhere (monitoring's subject keys), sharing one HMAC instance per key.
 export { KeyedHmac } from './keyed.ts'
-export type { HmacSha256, Operator, OperatorName, OperatorSpec, Detect, DeidKey, DeidOptions, DeidTextOptions, DeidSpan, DeidCounts, DeidTextResult } from './types.ts'
+export type {
+  HmacSha256,
+  Operator,
+  OperatorName,
+  OperatorSpec,
+  Detect,
+  DeidKey,
+  DeidOptions,
+  DeidTextOptions,
+  DeidSpan,
+  DeidCounts,
+  DeidTextResult,
+} from './types.ts'

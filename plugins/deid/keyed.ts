@@ -38,7 +38,10 @@ const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padSt
  */
 export class KeyedHmac implements Keyed {
   private readonly cache = new LRUCache<string, Uint8Array>({ max: 200_000 })
-  private constructor(private readonly key: CryptoKey | undefined, private readonly sync?: { hmac: HmacSha256; raw: Uint8Array }) {}
+  private constructor(
+    private readonly key: CryptoKey | undefined,
+    private readonly sync?: { hmac: HmacSha256; raw: Uint8Array },
+  ) {}
 
   static async create(key: DeidKey, hmac?: HmacSha256): Promise<KeyedHmac> {
     if (hmac && (typeof key === 'string' || key instanceof Uint8Array)) {

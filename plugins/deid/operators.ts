@@ -11,14 +11,30 @@ import type { Operator, OperatorName, OperatorSpec } from './types.ts'
  * replaced by a tag (a surrogate town would read as real geography).
  */
 export const DEFAULT_OPERATORS: Record<PhiType, OperatorName> = {
-  NAME: 'pseudonymize', ADDRESS: 'replace', CITY: 'replace', ZIP: 'generalize', LOCATION: 'replace',
-  DATE: 'dateShift', AGE: 'generalize', PHONE: 'pseudonymize', FAX: 'pseudonymize', EMAIL: 'pseudonymize',
-  SSN: 'pseudonymize', MRN: 'pseudonymize', HEALTH_PLAN_ID: 'pseudonymize', ACCOUNT: 'pseudonymize',
-  LICENSE: 'pseudonymize', VEHICLE_ID: 'pseudonymize', DEVICE_ID: 'pseudonymize', URL: 'pseudonymize',
-  IP: 'pseudonymize', BIOMETRIC_ID: 'replace', ID: 'pseudonymize',
+  NAME: 'pseudonymize',
+  ADDRESS: 'replace',
+  CITY: 'replace',
+  ZIP: 'generalize',
+  LOCATION: 'replace',
+  DATE: 'dateShift',
+  AGE: 'generalize',
+  PHONE: 'pseudonymize',
+  FAX: 'pseudonymize',
+  EMAIL: 'pseudonymize',
+  SSN: 'pseudonymize',
+  MRN: 'pseudonymize',
+  HEALTH_PLAN_ID: 'pseudonymize',
+  ACCOUNT: 'pseudonymize',
+  LICENSE: 'pseudonymize',
+  VEHICLE_ID: 'pseudonymize',
+  DEVICE_ID: 'pseudonymize',
+  URL: 'pseudonymize',
+  IP: 'pseudonymize',
+  BIOMETRIC_ID: 'replace',
+  ID: 'pseudonymize',
 }
 
-export const normalizeOperator = (spec: OperatorSpec): Operator => (typeof spec === 'string' ? { op: spec } as Operator : spec)
+export const normalizeOperator = (spec: OperatorSpec): Operator => (typeof spec === 'string' ? ({ op: spec } as Operator) : spec)
 
 /** The operator for a type: the caller's, else the default. */
 export function operatorFor(type: PhiType, operators: Partial<Record<PhiType, OperatorSpec>> | undefined): Operator {
@@ -43,16 +59,28 @@ export function mask(value: string, char = '*', keepLast = 0): string {
 /** A surrogate for a value of this type; types with no natural surrogate fall back to their tag. */
 export function pseudonymize(type: PhiType, value: string, ctx: OperatorContext): string {
   switch (type) {
-    case 'NAME': return surrogateName(ctx.keyed, value)
-    case 'EMAIL': return surrogateEmail(ctx.keyed, value)
-    case 'URL': return surrogateUrl(ctx.keyed, value)
-    case 'IP': return surrogateIp(ctx.keyed, value)
-    case 'ADDRESS': case 'CITY': case 'LOCATION': return surrogatePlace(ctx.keyed, value, type)
-    case 'DATE': return dateShiftValue(value, ctx)
-    case 'AGE': return generalizeAge(value)
-    case 'ZIP': return zip3(value) ?? tag(type)
-    case 'BIOMETRIC_ID': return tag(type)
-    default: return surrogateId(ctx.keyed, value, type)
+    case 'NAME':
+      return surrogateName(ctx.keyed, value)
+    case 'EMAIL':
+      return surrogateEmail(ctx.keyed, value)
+    case 'URL':
+      return surrogateUrl(ctx.keyed, value)
+    case 'IP':
+      return surrogateIp(ctx.keyed, value)
+    case 'ADDRESS':
+    case 'CITY':
+    case 'LOCATION':
+      return surrogatePlace(ctx.keyed, value, type)
+    case 'DATE':
+      return dateShiftValue(value, ctx)
+    case 'AGE':
+      return generalizeAge(value)
+    case 'ZIP':
+      return zip3(value) ?? tag(type)
+    case 'BIOMETRIC_ID':
+      return tag(type)
+    default:
+      return surrogateId(ctx.keyed, value, type)
   }
 }
 
@@ -75,12 +103,18 @@ export function generalize(type: PhiType, value: string): string {
  */
 export function applyOperator(operator: Operator, type: PhiType, value: string, ctx: OperatorContext): string {
   switch (operator.op) {
-    case 'redact': return ''
-    case 'replace': return operator.tag ?? tag(type)
-    case 'mask': return mask(value, operator.char, operator.keepLast)
-    case 'pseudonymize': return pseudonymize(type, value, ctx)
+    case 'redact':
+      return ''
+    case 'replace':
+      return operator.tag ?? tag(type)
+    case 'mask':
+      return mask(value, operator.char, operator.keepLast)
+    case 'pseudonymize':
+      return pseudonymize(type, value, ctx)
     // A date shift on a non-date would be meaningless; give it the type's surrogate instead.
-    case 'dateShift': return type === 'DATE' ? dateShiftValue(value, ctx) : pseudonymize(type, value, ctx)
-    case 'generalize': return generalize(type, value)
+    case 'dateShift':
+      return type === 'DATE' ? dateShiftValue(value, ctx) : pseudonymize(type, value, ctx)
+    case 'generalize':
+      return generalize(type, value)
   }
 }

@@ -37,8 +37,15 @@ export async function deidentifyResource<T extends FhirResource>(resource: T, op
   return { resource: value, counts }
 }
 
-interface Entry { fullUrl?: string; resource?: FhirResource; [k: string]: unknown }
-export interface BundleLike extends FhirResource { resourceType: 'Bundle'; entry?: Entry[] }
+interface Entry {
+  fullUrl?: string
+  resource?: FhirResource
+  [k: string]: unknown
+}
+export interface BundleLike extends FhirResource {
+  resourceType: 'Bundle'
+  entry?: Entry[]
+}
 
 const TYPE_ID = /([A-Z][A-Za-z]+\/[A-Za-z0-9.-]{1,64})$/
 
@@ -60,7 +67,7 @@ function patientKeys(entries: Entry[]): (string | undefined)[] {
     if (!r) return undefined
     if (r.resourceType === 'Patient') return keyOf(r, e.fullUrl)
     const ref = ((r.subject ?? r.patient ?? r.beneficiary) as { reference?: string } | undefined)?.reference
-    const target = ref ? byRef.get(ref) ?? byRef.get(TYPE_ID.exec(ref)?.[1] ?? '') : undefined
+    const target = ref ? (byRef.get(ref) ?? byRef.get(TYPE_ID.exec(ref)?.[1] ?? '')) : undefined
     return target?.resourceType === 'Patient' ? keyOf(target, fullUrlOf.get(target)) : patientIdOf(r)
   })
 }
@@ -80,7 +87,10 @@ export async function deidentifyBundle<B extends BundleLike>(bundle: B, options:
     const out: Record<string, unknown> = {}
     for (const [key, v] of Object.entries(bundle)) {
       if (key === 'entry' || key === 'link' || key === 'signature') continue
-      if (key === 'id' && typeof v === 'string') { out.id = pseudoResourceId(pass.keyed, 'Bundle', v); continue }
+      if (key === 'id' && typeof v === 'string') {
+        out.id = pseudoResourceId(pass.keyed, 'Bundle', v)
+        continue
+      }
       const r = safeHarborElement(pass, key, v, bundle)
       if (r !== undefined) out[key] = r
     }
@@ -97,9 +107,14 @@ function deidEntry(pass: SafeHarborPass, entry: Entry, patientId: string | undef
   for (const [key, v] of Object.entries(entry)) {
     if (key === 'response' || v === undefined) continue
     if (key === 'resource') out.resource = safeHarborResource(pass, v as FhirResource, patientId)
-    else if (key === 'fullUrl' && typeof v === 'string') { const u = safeHarborElement(pass, 'reference', v, {}); if (typeof u === 'string') out.fullUrl = u }
-    else if (key === 'request') out.request = deidRequest(pass, v as Record<string, unknown>)
-    else { const r = safeHarborElement(pass, key, v, entry, patientId); if (r !== undefined) out[key] = r }
+    else if (key === 'fullUrl' && typeof v === 'string') {
+      const u = safeHarborElement(pass, 'reference', v, {})
+      if (typeof u === 'string') out.fullUrl = u
+    } else if (key === 'request') out.request = deidRequest(pass, v as Record<string, unknown>)
+    else {
+      const r = safeHarborElement(pass, key, v, entry, patientId)
+      if (r !== undefined) out[key] = r
+    }
   }
   return out
 }
@@ -109,7 +124,7 @@ function deidRequest(pass: SafeHarborPass, request: Record<string, unknown>): Re
   const { ifNoneExist: _a, ifMatch: _b, ifNoneMatch: _c, ifModifiedSince: _d, ...rest } = request
   if (typeof rest.url === 'string') {
     const u = rest.url
-    rest.url = /^[A-Z][A-Za-z]+$/.test(u) ? u : safeHarborElement(pass, 'reference', u, {}) ?? u.split('?')[0]
+    rest.url = /^[A-Z][A-Za-z]+$/.test(u) ? u : (safeHarborElement(pass, 'reference', u, {}) ?? u.split('?')[0])
   }
   return rest
 }

@@ -31,12 +31,17 @@ const FHIR_DATE = /^\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
 // Instants cannot be cut to a year and stay valid, so in year mode they go.
 const INSTANTS = new Set(['lastUpdated', 'issued', 'timestamp'])
 
-const count = (pass: SafeHarborPass, type: PhiType, n = 1) => { if (pass.counts) pass.counts[type] = (pass.counts[type] ?? 0) + n }
+const count = (pass: SafeHarborPass, type: PhiType, n = 1) => {
+  if (pass.counts) pass.counts[type] = (pass.counts[type] ?? 0) + n
+}
 const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const asArray = (v: Json): Json[] => (Array.isArray(v) ? v : [v])
 
 class Walker {
-  constructor(private readonly pass: SafeHarborPass, private readonly patientId: string | undefined) {}
+  constructor(
+    private readonly pass: SafeHarborPass,
+    private readonly patientId: string | undefined,
+  ) {}
 
   /** A written date: shifted per patient or cut to its year; undefined drops it. */
   date(value: string, key: string): string | undefined {
@@ -53,14 +58,20 @@ class Walker {
       const md = /^\d{4}-(\d{2})-(\d{2})/.exec(value)
       const hadBirthday = !md || +md[1]! * 100 + +md[2]! <= (now.getUTCMonth() + 1) * 100 + now.getUTCDate()
       const age = now.getUTCFullYear() - born - (hadBirthday ? 0 : 1)
-      if (age > 89) { count(this.pass, 'AGE'); return String(now.getUTCFullYear() - 90) }
+      if (age > 89) {
+        count(this.pass, 'AGE')
+        return String(now.getUTCFullYear() - 90)
+      }
     }
     return /^\d{4}$/.test(value) ? value : this.date(value, 'birthDate')
   }
 
   freeText(value: string): string {
     let spans = this.pass.spans.get(value)
-    if (!spans) { spans = normalizeSpans(this.pass.detect(value), value.length); this.pass.spans.set(value, spans) }
+    if (!spans) {
+      spans = normalizeSpans(this.pass.detect(value), value.length)
+      this.pass.spans.set(value, spans)
+    }
     if (spans.length === 0) return value
     const { operators, maxShiftDays, dates } = this.pass.options
     // In year mode, dates in notes follow the structured dates unless the caller said otherwise.
@@ -79,9 +90,18 @@ class Walker {
     const keyed = this.pass.keyed
     for (const [k, v] of Object.entries(name)) {
       if (k === 'period') continue
-      if (k === 'text' || k === 'family') { if (typeof v === 'string') out[k] = surrogateName(keyed, v); continue }
-      if (k === 'given') { if (Array.isArray(v)) out.given = v.map((g) => (typeof g === 'string' ? surrogateName(keyed, g) : g)); continue }
-      if (k === 'use') { out.use = v; continue }
+      if (k === 'text' || k === 'family') {
+        if (typeof v === 'string') out[k] = surrogateName(keyed, v)
+        continue
+      }
+      if (k === 'given') {
+        if (Array.isArray(v)) out.given = v.map((g) => (typeof g === 'string' ? surrogateName(keyed, g) : g))
+        continue
+      }
+      if (k === 'use') {
+        out.use = v
+        continue
+      }
       const r = k === 'extension' || k.startsWith('_') ? this.nameExtension(k, v) : this.element(k, v, name)
       if (r !== undefined) out[k] = r
     }
@@ -121,7 +141,10 @@ class Walker {
       if (k === 'period' || k === 'assigner') continue
       if (k === 'value' && typeof v === 'string') out.value = surrogateId(this.pass.keyed, v, type)
       else if (k === 'system' || k === 'use') out[k] = v
-      else { const r = this.element(k, v, identifier); if (r !== undefined) out[k] = r }
+      else {
+        const r = this.element(k, v, identifier)
+        if (r !== undefined) out[k] = r
+      }
     }
     return out
   }
@@ -133,9 +156,19 @@ class Walker {
       // Narrative XHTML would need its own de-identifier; it is regenerable, so it goes.
       if (key === 'text' && isObj(value)) continue
       if (key === 'contact' || key === 'photo') continue
-      if (key === 'id' && typeof value === 'string') { out.id = contained ? value : pseudoResourceId(this.pass.keyed, String(resource.resourceType), value); continue }
-      if (key === 'contained' && Array.isArray(value)) { out.contained = value.map((r) => (isObj(r) ? this.resource(r, true) : r)); continue }
-      if (key === 'birthDate' && typeof value === 'string') { const b = this.birthDate(value); if (b !== undefined) out.birthDate = b; continue }
+      if (key === 'id' && typeof value === 'string') {
+        out.id = contained ? value : pseudoResourceId(this.pass.keyed, String(resource.resourceType), value)
+        continue
+      }
+      if (key === 'contained' && Array.isArray(value)) {
+        out.contained = value.map((r) => (isObj(r) ? this.resource(r, true) : r))
+        continue
+      }
+      if (key === 'birthDate' && typeof value === 'string') {
+        const b = this.birthDate(value)
+        if (b !== undefined) out.birthDate = b
+        continue
+      }
       const v = this.element(key, value, resource)
       if (v !== undefined) out[key] = v
     }
@@ -149,7 +182,10 @@ class Walker {
   /** Any element, by its key and shape. `undefined` means drop it. */
   element(key: string, value: Json, parent: Obj): Json {
     if (value === null || value === undefined) return value
-    if (key === 'telecom') { for (const t of asArray(value)) count(this.pass, telecomType(t)); return undefined }
+    if (key === 'telecom') {
+      for (const t of asArray(value)) count(this.pass, telecomType(t))
+      return undefined
+    }
     if (key === 'photo') return undefined
     if (key === 'address' && typeof value === 'object') return mapShape(value, (a) => this.address(a))
     if (key === 'identifier' && typeof value === 'object') return mapShape(value, (i) => this.identifier(i))
@@ -163,7 +199,10 @@ class Walker {
     if (isObj(value)) {
       if (typeof value.resourceType === 'string') return this.resource(value)
       const out: Obj = {}
-      for (const [k, v] of Object.entries(value)) { const r = this.element(k, v, value); if (r !== undefined) out[k] = r }
+      for (const [k, v] of Object.entries(value)) {
+        const r = this.element(k, v, value)
+        if (r !== undefined) out[k] = r
+      }
       return out
     }
     if (typeof value !== 'string') return value

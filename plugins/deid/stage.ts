@@ -37,7 +37,11 @@ export function deidExportStage(options: DeidExportStageOptions): ComplianceStag
     appliesTo: applies,
     async process<T>(_ctx: ComplianceContext, payload: T): Promise<T> {
       // Sequential, not Promise.all: each item already batches its HMACs, and exports can be large.
-      if (Array.isArray(payload)) { const out: unknown[] = []; for (const p of payload) out.push(await one(p)); return out as T }
+      if (Array.isArray(payload)) {
+        const out: unknown[] = []
+        for (const p of payload) out.push(await one(p))
+        return out as T
+      }
       return (await one(payload)) as T
     },
   }

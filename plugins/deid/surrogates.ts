@@ -9,12 +9,66 @@ import type { Keyed } from './keyed.ts'
 
 // Neutral, common surnames and given names; small on purpose (collisions only blur further).
 const NAMES = [
-  'Avery', 'Bailey', 'Carter', 'Dalton', 'Ellis', 'Finley', 'Garner', 'Harper', 'Iverson', 'Jensen',
-  'Keller', 'Lowell', 'Monroe', 'Nolan', 'Oakley', 'Parker', 'Quinlan', 'Reyes', 'Sawyer', 'Tatum',
-  'Underhill', 'Vance', 'Whitley', 'Yardley', 'Zeller', 'Ashby', 'Brennan', 'Corbin', 'Darby', 'Emerson',
-  'Fairley', 'Grayson', 'Hollis', 'Ingram', 'Jordan', 'Kendall', 'Linden', 'Marlow', 'Norris', 'Orton',
-  'Pryor', 'Rowan', 'Sutton', 'Thayer', 'Upton', 'Varga', 'Winslow', 'Yates', 'Ainsley', 'Blake',
-  'Callan', 'Delaney', 'Easton', 'Fenwick', 'Gentry', 'Hadley', 'Kirby', 'Lennox', 'Merritt', 'Presley',
+  'Avery',
+  'Bailey',
+  'Carter',
+  'Dalton',
+  'Ellis',
+  'Finley',
+  'Garner',
+  'Harper',
+  'Iverson',
+  'Jensen',
+  'Keller',
+  'Lowell',
+  'Monroe',
+  'Nolan',
+  'Oakley',
+  'Parker',
+  'Quinlan',
+  'Reyes',
+  'Sawyer',
+  'Tatum',
+  'Underhill',
+  'Vance',
+  'Whitley',
+  'Yardley',
+  'Zeller',
+  'Ashby',
+  'Brennan',
+  'Corbin',
+  'Darby',
+  'Emerson',
+  'Fairley',
+  'Grayson',
+  'Hollis',
+  'Ingram',
+  'Jordan',
+  'Kendall',
+  'Linden',
+  'Marlow',
+  'Norris',
+  'Orton',
+  'Pryor',
+  'Rowan',
+  'Sutton',
+  'Thayer',
+  'Upton',
+  'Varga',
+  'Winslow',
+  'Yates',
+  'Ainsley',
+  'Blake',
+  'Callan',
+  'Delaney',
+  'Easton',
+  'Fenwick',
+  'Gentry',
+  'Hadley',
+  'Kirby',
+  'Lennox',
+  'Merritt',
+  'Presley',
 ]
 const PLACES = ['Riverton', 'Maplewood', 'Fairview', 'Lakeside', 'Brookfield', 'Oakridge', 'Hillcrest', 'Glendale', 'Westfield', 'Ashford']
 const STREETS = ['Elm', 'Cedar', 'Birch', 'Willow', 'Spruce', 'Chestnut', 'Hawthorn', 'Juniper', 'Laurel', 'Poplar']
@@ -23,7 +77,11 @@ const TITLES = new Set(['dr', 'mr', 'mrs', 'ms', 'miss', 'mx', 'prof', 'sr', 'jr
 
 const u32 = (d: Uint8Array, at = 0) => ((d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!) >>> 0
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
-export const hex = (d: Uint8Array, bytes = d.length) => { let s = ''; for (let i = 0; i < bytes; i++) s += HEX[d[i]!]; return s }
+export const hex = (d: Uint8Array, bytes = d.length) => {
+  let s = ''
+  for (let i = 0; i < bytes; i++) s += HEX[d[i]!]
+  return s
+}
 
 /** Copy the case pattern of `like` onto `word` (JOHN → AVERY, john → avery, John → Avery). */
 function withCase(word: string, like: string): string {
@@ -60,7 +118,10 @@ export function surrogateId(keyed: Keyed, value: string, type: PhiType = 'ID'): 
     if (c >= 48 && c <= 57) out += String.fromCharCode(48 + (b % 10))
     else if (c >= 65 && c <= 90) out += String.fromCharCode(65 + (b % 26))
     else if (c >= 97 && c <= 122) out += String.fromCharCode(97 + (b % 26))
-    else { out += value[k]; continue }
+    else {
+      out += value[k]
+      continue
+    }
     i++
   }
   // SSN area numbers 900–999 are never issued, so a surrogate SSN cannot be a real person's.

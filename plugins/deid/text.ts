@@ -10,8 +10,11 @@ import type { Operator, DeidCounts, DeidOptions, DeidSpan, DeidTextOptions, Deid
  * right-to-left on the original offsets, in one linear pass.
  */
 export function rewriteText(
-  text: string, spans: readonly PhiSpan[], keyed: Keyed,
-  options: Pick<DeidOptions, 'operators' | 'maxShiftDays'> & { patientId?: string }, counts?: DeidCounts,
+  text: string,
+  spans: readonly PhiSpan[],
+  keyed: Keyed,
+  options: Pick<DeidOptions, 'operators' | 'maxShiftDays'> & { patientId?: string },
+  counts?: DeidCounts,
 ): { text: string; spans: DeidSpan[] } {
   const ctx = { keyed, patientId: options.patientId, maxShiftDays: options.maxShiftDays }
   const pieces: string[] = []

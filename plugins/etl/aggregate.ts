@@ -19,13 +19,20 @@ export function aggregate(kind: Aggregate, points: Point[], indexTime: number): 
   if (points.length === 0) return null
   const values = points.map((p) => p.value)
   switch (kind) {
-    case 'latest': return points.at(-1)!.value
-    case 'first': return points[0]!.value
-    case 'mean': return values.reduce((a, b) => a + b, 0) / values.length
-    case 'min': return Math.min(...values)
-    case 'max': return Math.max(...values)
-    case 'sum': return values.reduce((a, b) => a + b, 0)
-    case 'time-since': return (indexTime - points.at(-1)!.time) / DAY
+    case 'latest':
+      return points.at(-1)!.value
+    case 'first':
+      return points[0]!.value
+    case 'mean':
+      return values.reduce((a, b) => a + b, 0) / values.length
+    case 'min':
+      return Math.min(...values)
+    case 'max':
+      return Math.max(...values)
+    case 'sum':
+      return values.reduce((a, b) => a + b, 0)
+    case 'time-since':
+      return (indexTime - points.at(-1)!.time) / DAY
     case 'slope': {
       if (points.length < 2) return null
       const xs = points.map((p) => (p.time - points[0]!.time) / DAY)
@@ -33,7 +40,10 @@ export function aggregate(kind: Aggregate, points: Point[], indexTime: number): 
       const my = values.reduce((a, b) => a + b, 0) / values.length
       let sxy = 0
       let sxx = 0
-      xs.forEach((x, i) => { sxy += (x - mx) * (values[i]! - my); sxx += (x - mx) ** 2 })
+      xs.forEach((x, i) => {
+        sxy += (x - mx) * (values[i]! - my)
+        sxx += (x - mx) ** 2
+      })
       return sxx === 0 ? null : sxy / sxx
     }
   }

@@ -34,6 +34,14 @@ export const appliesToDeceased = (manifest: ModelManifest): boolean => (manifest
  */
 export function refuseDeceased(manifest: ModelManifest, resources: FhirResource[], indexTime: number): void {
   if (appliesToDeceased(manifest)) return
-  if (!isDeceasedAt(resources.find((r) => r.resourceType === 'Patient'), indexTime)) return
-  throw new NexoraError('patient.deceased', { detail: `model "${manifest.name}" does not apply to deceased patients (its manifest does not set appliesToDeceased)` })
+  if (
+    !isDeceasedAt(
+      resources.find((r) => r.resourceType === 'Patient'),
+      indexTime,
+    )
+  )
+    return
+  throw new NexoraError('patient.deceased', {
+    detail: `model "${manifest.name}" does not apply to deceased patients (its manifest does not set appliesToDeceased)`,
+  })
 }

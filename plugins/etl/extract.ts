@@ -35,14 +35,17 @@ function indexRecord(resources: FhirResource[]): RecordIndex {
   const byCode = new Map<string, FhirResource[]>()
   const add = (key: string, r: FhirResource) => {
     const list = byCode.get(key)
-    if (list) { if (list.at(-1) !== r) list.push(r) } else byCode.set(key, [r])
+    if (list) {
+      if (list.at(-1) !== r) list.push(r)
+    } else byCode.set(key, [r])
   }
   for (const r of resources) {
     const list = byType.get(r.resourceType)
     if (list) list.push(r)
     else byType.set(r.resourceType, [r])
     for (const element of CODED_ELEMENTS) {
-      for (const c of (r[element] as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? []) if (c.code) add(`${c.system ?? ''}|${c.code}`, r)
+      for (const c of (r[element] as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? [])
+        if (c.code) add(`${c.system ?? ''}|${c.code}`, r)
     }
     const cls = r.class as { system?: string; code?: string } | undefined
     if (cls?.code) add(`${cls.system ?? ''}|${cls.code}`, r)
@@ -73,18 +76,23 @@ export interface CompiledSpec {
 export function compileSpec(spec: FeatureSpec): CompiledSpec {
   return {
     spec,
-    features: spec.features.map((feature) => feature.kind === 'resource'
-      ? {
-        feature,
-        filter: feature.filter ? compilePath(feature.filter) : undefined,
-        // The default value and unit are read directly: no FHIRPath on the hot path.
-        value: ['count', 'exists', 'time-since'].includes(feature.aggregate) || (feature.value ?? DEFAULT_VALUE) === DEFAULT_VALUE ? undefined : compilePath(feature.value!),
-        time: feature.time ? compilePath(feature.time) : undefined,
-        unit: feature.unit?.path ? compilePath(feature.unit.path) : undefined,
-        exact: feature.codes ? new Set(feature.codes.filter((c) => !c.endsWith('*'))) : undefined,
-        prefixes: feature.codes?.filter((c) => c.endsWith('*')).map((c) => c.slice(0, -1)),
-      }
-      : { feature }),
+    features: spec.features.map((feature) =>
+      feature.kind === 'resource'
+        ? {
+            feature,
+            filter: feature.filter ? compilePath(feature.filter) : undefined,
+            // The default value and unit are read directly: no FHIRPath on the hot path.
+            value:
+              ['count', 'exists', 'time-since'].includes(feature.aggregate) || (feature.value ?? DEFAULT_VALUE) === DEFAULT_VALUE
+                ? undefined
+                : compilePath(feature.value!),
+            time: feature.time ? compilePath(feature.time) : undefined,
+            unit: feature.unit?.path ? compilePath(feature.unit.path) : undefined,
+            exact: feature.codes ? new Set(feature.codes.filter((c) => !c.endsWith('*'))) : undefined,
+            prefixes: feature.codes?.filter((c) => c.endsWith('*')).map((c) => c.slice(0, -1)),
+          }
+        : { feature },
+    ),
   }
 }
 
@@ -100,25 +108,34 @@ export interface PatientContext {
  * time are excluded (no leakage), as are those dated in the future or after death, values
  * without a number or in an unconvertible unit; each exclusion is counted in the report.
  */
-export function extractPatient(compiled: CompiledSpec, resources: FhirResource[], ctx: PatientContext, report: EtlReport, used?: Set<string>): Record<string, FeatureValue> {
-  const use = (r: FhirResource | Record<string, any> | undefined) => { if (used && r?.id) used.add(`${r.resourceType}/${r.id}`) }
+export function extractPatient(
+  compiled: CompiledSpec,
+  resources: FhirResource[],
+  ctx: PatientContext,
+  report: EtlReport,
+  used?: Set<string>,
+): Record<string, FeatureValue> {
+  const use = (r: FhirResource | Record<string, any> | undefined) => {
+    if (used && r?.id) used.add(`${r.resourceType}/${r.id}`)
+  }
   const patient = resources.find((r) => r.resourceType === 'Patient') as Record<string, any> | undefined
   const death = deathTime(patient as FhirResource | undefined)
   const usable = (time: number, windowDays?: number): boolean => {
-    if (Number.isNaN(time)) return skip(report, 'bad_date'), false
-    if (time > ctx.now) return skip(report, 'future_date'), false
-    if (!Number.isNaN(death) && time > death) return skip(report, 'after_death'), false
-    if (time > ctx.indexTime) return skip(report, 'after_index'), false
-    if (windowDays !== undefined && time < ctx.indexTime - windowDays * DAY) return skip(report, 'outside_window'), false
+    if (Number.isNaN(time)) return (skip(report, 'bad_date'), false)
+    if (time > ctx.now) return (skip(report, 'future_date'), false)
+    if (!Number.isNaN(death) && time > death) return (skip(report, 'after_death'), false)
+    if (time > ctx.indexTime) return (skip(report, 'after_index'), false)
+    if (windowDays !== undefined && time < ctx.indexTime - windowDays * DAY) return (skip(report, 'outside_window'), false)
     return true
   }
-  const conditionCodesIn = (windowDays?: number) => resources
-    .filter((r) => r.resourceType === 'Condition' && usable(fhirTime(defaultTime(r)), windowDays))
-    .flatMap((r) => {
-      const { icd10 } = conditionCodes(r)
-      if (icd10.length) use(r)
-      return icd10
-    })
+  const conditionCodesIn = (windowDays?: number) =>
+    resources
+      .filter((r) => r.resourceType === 'Condition' && usable(fhirTime(defaultTime(r)), windowDays))
+      .flatMap((r) => {
+        const { icd10 } = conditionCodes(r)
+        if (icd10.length) use(r)
+        return icd10
+      })
 
   const index = indexRecord(resources)
   const row: Record<string, FeatureValue> = {}
@@ -150,13 +167,19 @@ export function extractPatient(compiled: CompiledSpec, resources: FhirResource[]
         let v = 1
         if (readsValue) {
           const raw = value ? value(resource)[0] : quantity(resource)?.value
-          if (typeof raw !== 'number' || !Number.isFinite(raw)) { skip(report, 'missing_value'); continue }
+          if (typeof raw !== 'number' || !Number.isFinite(raw)) {
+            skip(report, 'missing_value')
+            continue
+          }
           v = raw
           if (feature.unit) {
-            const given = unit ? unit(resource)[0] : quantity(resource)?.code ?? quantity(resource)?.unit
+            const given = unit ? unit(resource)[0] : (quantity(resource)?.code ?? quantity(resource)?.unit)
             if (given !== feature.unit.expect) {
               const factor = typeof given === 'string' ? feature.unit.convert?.[given] : undefined
-              if (factor === undefined) { skip(report, 'unit_mismatch'); continue }
+              if (factor === undefined) {
+                skip(report, 'unit_mismatch')
+                continue
+              }
               v *= factor
               report.conversions++
             }

@@ -1,7 +1,15 @@
 /** Why a resource or value was not used. Each rule is documented in docs/feature-specs.md. */
 export type SkipReason =
-  | 'invalid_resource' | 'no_patient' | 'missing_value' | 'unit_mismatch' | 'bad_date'
-  | 'future_date' | 'after_death' | 'after_index' | 'outside_window' | 'missing_birth_date'
+  | 'invalid_resource'
+  | 'no_patient'
+  | 'missing_value'
+  | 'unit_mismatch'
+  | 'bad_date'
+  | 'future_date'
+  | 'after_death'
+  | 'after_index'
+  | 'outside_window'
+  | 'missing_birth_date'
 
 /** What an extraction did: counts only, never values, so it can be logged and shipped. */
 export interface EtlReport {

@@ -34,10 +34,20 @@ function tokens(resource: FhirResource): string[] {
       const { icd10, other } = conditionCodes(resource)
       return [...icd10.map((c) => `ICD10:${normalizeIcd10(c)?.category ?? c}`), ...other]
     }
-    case 'Observation': return codingsOf(resource).filter((c) => c.system === LOINC).slice(0, 1).map((c) => `LOINC:${c.code}:${bucket(resource)}`)
-    case 'MedicationRequest': return codingsOf(resource, 'medicationCodeableConcept').filter((c) => c.system === RXNORM).slice(0, 1).map((c) => `RXNORM:${c.code}`)
-    case 'Encounter': return [`ENC:${(resource as Record<string, any>).class?.code ?? 'unknown'}`]
-    default: return []
+    case 'Observation':
+      return codingsOf(resource)
+        .filter((c) => c.system === LOINC)
+        .slice(0, 1)
+        .map((c) => `LOINC:${c.code}:${bucket(resource)}`)
+    case 'MedicationRequest':
+      return codingsOf(resource, 'medicationCodeableConcept')
+        .filter((c) => c.system === RXNORM)
+        .slice(0, 1)
+        .map((c) => `RXNORM:${c.code}`)
+    case 'Encounter':
+      return [`ENC:${(resource as Record<string, any>).class?.code ?? 'unknown'}`]
+    default:
+      return []
   }
 }
 
@@ -59,7 +69,12 @@ export function buildSequence(resources: FhirResource[], sequence: NonNullable<F
     if (Number.isNaN(at) || at > indexTime || at > now || (!Number.isNaN(death) && at > death)) continue
     if (sequence.windowDays !== undefined && at < indexTime - sequence.windowDays * DAY) continue
     for (const code of tokens(resource)) {
-      events.push({ code, time: new Date(at).toISOString(), age: Number.isNaN(born) ? null : Math.round(((at - born) / YEAR) * 100) / 100, deltaDays: Math.round(((indexTime - at) / DAY) * 100) / 100 })
+      events.push({
+        code,
+        time: new Date(at).toISOString(),
+        age: Number.isNaN(born) ? null : Math.round(((at - born) / YEAR) * 100) / 100,
+        deltaDays: Math.round(((indexTime - at) / DAY) * 100) / 100,
+      })
     }
   }
   events.sort((a, b) => a.time.localeCompare(b.time) || a.code.localeCompare(b.code))

@@ -13,7 +13,10 @@ export function groupByPatient(resources: Iterable<FhirResource>, report: EtlRep
   const groups = new Map<string, FhirResource[]>()
   for (const resource of resources) {
     const id = patientIdOf(resource)
-    if (!id) { skip(report, 'no_patient'); continue }
+    if (!id) {
+      skip(report, 'no_patient')
+      continue
+    }
     groups.set(id, [...(groups.get(id) ?? []), resource])
   }
   return [...groups].map(([patientId, list]) => ({ patientId, resources: list }))
@@ -62,9 +65,18 @@ export async function* recordsFromNdjson(lines: AsyncIterable<string>, report: E
       continue
     }
     const patientId = patientIdOf(resource)
-    if (!patientId) { skip(report, 'no_patient'); continue }
-    if (!grouped) { held.set(patientId, [...(held.get(patientId) ?? []), resource]); continue }
-    if (current && current.patientId !== patientId) { yield current; current = undefined }
+    if (!patientId) {
+      skip(report, 'no_patient')
+      continue
+    }
+    if (!grouped) {
+      held.set(patientId, [...(held.get(patientId) ?? []), resource])
+      continue
+    }
+    if (current && current.patientId !== patientId) {
+      yield current
+      current = undefined
+    }
     current ??= { patientId, resources: [] }
     current.resources.push(resource)
   }

@@ -15,7 +15,10 @@ const ResourceFeature = z.object({
    * category): matched through an index of the record's codings, so it is far cheaper than a
    * FHIRPath code test. Looks in `code`, `medicationCodeableConcept` and `class`.
    */
-  codes: z.array(z.string().regex(/^[^|]+\|[^|]+$/, 'system|code')).min(1).optional(),
+  codes: z
+    .array(z.string().regex(/^[^|]+\|[^|]+$/, 'system|code'))
+    .min(1)
+    .optional(),
   filter: z.string().optional(),
   /** FHIRPath to the number (default `valueQuantity.value`; ignored by count, exists and time-since). */
   value: z.string().optional(),
@@ -33,7 +36,9 @@ const ResourceFeature = z.object({
 const AgeFeature = z.object({ name: z.string(), kind: z.literal('age'), description: z.string().optional() })
 const SexFeature = z.object({ name: z.string(), kind: z.literal('sex'), description: z.string().optional() })
 const ComorbidityFeature = z.object({
-  name: z.string(), kind: z.enum(['charlson', 'elixhauser']), description: z.string().optional(),
+  name: z.string(),
+  kind: z.enum(['charlson', 'elixhauser']),
+  description: z.string().optional(),
   windowDays: z.number().positive().optional(),
 })
 
@@ -42,7 +47,9 @@ export const FeatureSchema = z.union([AgeFeature, SexFeature, ComorbidityFeature
 export const SequenceSchema = z.object({
   maxLength: z.number().int().positive().default(256),
   windowDays: z.number().positive().optional(),
-  include: z.array(z.enum(['Condition', 'Observation', 'MedicationRequest', 'Encounter'])).default(['Condition', 'Observation', 'MedicationRequest', 'Encounter']),
+  include: z
+    .array(z.enum(['Condition', 'Observation', 'MedicationRequest', 'Encounter']))
+    .default(['Condition', 'Observation', 'MedicationRequest', 'Encounter']),
 })
 
 export const FeatureSpecSchema = z.object({
@@ -61,7 +68,10 @@ export type ResourceFeatureSpec = z.infer<typeof ResourceFeature>
 export function parseFeatureSpec(json: unknown): FeatureSpec {
   const parsed = FeatureSpecSchema.safeParse(json)
   if (!parsed.success) {
-    throw new NexoraError('request.invalid', { detail: 'invalid feature spec', issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) })
+    throw new NexoraError('request.invalid', {
+      detail: 'invalid feature spec',
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    })
   }
   const names = parsed.data.features.map((f) => f.name)
   const dup = names.find((n, i) => names.indexOf(n) !== i)
@@ -72,7 +82,8 @@ export function parseFeatureSpec(json: unknown): FeatureSpec {
 /** The model inputs a spec produces: what a manifest declares for a model trained on it. */
 export function inputsFromSpec(spec: FeatureSpec): FeatureDef[] {
   return spec.features.map((f): FeatureDef => {
-    if (f.kind === 'sex') return { name: f.name, type: 'category', categories: ['female', 'male', 'other', 'unknown'], required: false, description: f.description }
+    if (f.kind === 'sex')
+      return { name: f.name, type: 'category', categories: ['female', 'male', 'other', 'unknown'], required: false, description: f.description }
     const countLike = f.kind === 'charlson' || f.kind === 'elixhauser' || (f.kind === 'resource' && ['count', 'exists'].includes(f.aggregate))
     return { name: f.name, type: 'number', required: countLike || (f.kind === 'resource' && f.default != null), description: f.description }
   })

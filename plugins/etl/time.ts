@@ -11,11 +11,17 @@ export function fhirTime(value: unknown): number {
 export function defaultTime(resource: FhirResource): unknown {
   const r = resource as Record<string, any>
   switch (resource.resourceType) {
-    case 'Observation': return r.effectiveDateTime ?? r.effectivePeriod?.start ?? r.effectiveInstant ?? r.issued
-    case 'Condition': return r.onsetDateTime ?? r.onsetPeriod?.start ?? r.recordedDate
-    case 'Encounter': return r.period?.start
-    case 'MedicationRequest': return r.authoredOn
-    case 'Procedure': return r.performedDateTime ?? r.performedPeriod?.start
-    default: return r.effectiveDateTime ?? r.date ?? r.recordedDate ?? r.issued
+    case 'Observation':
+      return r.effectiveDateTime ?? r.effectivePeriod?.start ?? r.effectiveInstant ?? r.issued
+    case 'Condition':
+      return r.onsetDateTime ?? r.onsetPeriod?.start ?? r.recordedDate
+    case 'Encounter':
+      return r.period?.start
+    case 'MedicationRequest':
+      return r.authoredOn
+    case 'Procedure':
+      return r.performedDateTime ?? r.performedPeriod?.start
+    default:
+      return r.effectiveDateTime ?? r.date ?? r.recordedDate ?? r.issued
   }
 }

@@ -12,7 +12,9 @@ import { fhirPredictPolicy, fhirPredictRoute } from './route.ts'
  */
 export function fhirPredict() {
   return definePlugin({
-    name: 'fhir-predict', provides: 'frontDoor', requires: ['fhirSource'],
+    name: 'fhir-predict',
+    provides: 'frontDoor',
+    requires: ['fhirSource'],
     setup: (ctx): FrontDoor => ({
       name: 'fhir-predict',
       policies: { ...fhirPredictPolicy, ...patientSearchPolicy },

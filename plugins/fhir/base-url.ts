@@ -48,8 +48,13 @@ export function onBase(base: BaseUrl, link: string, what = 'a link', from = `${b
   } catch {
     url = undefined
   }
-  const trusted = url !== undefined && !url.username && !url.password && url.origin === base.origin
-    && url.pathname.startsWith(base.path) && !ENCODED_SEPARATOR.test(url.pathname)
+  const trusted =
+    url !== undefined &&
+    !url.username &&
+    !url.password &&
+    url.origin === base.origin &&
+    url.pathname.startsWith(base.path) &&
+    !ENCODED_SEPARATOR.test(url.pathname)
   if (!trusted) throw new NexoraError('fhir.untrusted_link', { detail: `${what} is not on the FHIR server's base URL; it was not followed` })
   return url!.href
 }

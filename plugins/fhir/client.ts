@@ -48,12 +48,17 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
   const clock = options.clock ?? systemClock
   const base = baseUrl(options.baseUrl)
   const doFetch = options.fetch ?? fetch
-  const auth = options.auth?.type === 'smart-backend'
-    ? { type: 'provider' as const, provider: smartBackendAuth(options.auth, base.href, doFetch, clock) }
-    : options.auth
+  const auth =
+    options.auth?.type === 'smart-backend' ? { type: 'provider' as const, provider: smartBackendAuth(options.auth, base.href, doFetch, clock) } : options.auth
   const request: Request = createTransport({
-    baseUrl: options.baseUrl, fetch: doFetch, clock, random: options.random ?? Math.random, timeoutMs: options.timeoutMs,
-    retries: options.retries, sleep: options.sleep, auth,
+    baseUrl: options.baseUrl,
+    fetch: doFetch,
+    clock,
+    random: options.random ?? Math.random,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    sleep: options.sleep,
+    auth,
   })
 
   /** The page after this Bundle, checked against the base URL before anything is sent to it. */

@@ -8,7 +8,9 @@ import { createFhirClient, type FhirClientOptions } from './client.ts'
  */
 export function fhirServer(options: FhirClientOptions) {
   return definePlugin({
-    name: 'fhir-client', provides: 'fhirSource', requires: ['clock'],
+    name: 'fhir-client',
+    provides: 'fhirSource',
+    requires: ['clock'],
     setup: (ctx) => createFhirClient({ clock: ctx.get('clock'), ...options }),
   })
 }

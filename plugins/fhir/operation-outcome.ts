@@ -23,13 +23,15 @@ function issueCode(status: number): string {
 export function operationOutcome(error: NexoraError, requestId?: string, contentType = 'application/fhir+json'): Response {
   const body = {
     resourceType: 'OperationOutcome',
-    issue: [{
-      severity: error.status >= 500 ? 'fatal' : 'error',
-      code: issueCode(error.status),
-      details: { coding: [{ system: 'urn:nexora:problem', code: error.code }], text: error.title },
-      diagnostics: error.detail ? `${error.title}: ${error.detail}` : error.title,
-      ...(error.issues ? { expression: error.issues.map((i) => i.path) } : {}),
-    }],
+    issue: [
+      {
+        severity: error.status >= 500 ? 'fatal' : 'error',
+        code: issueCode(error.status),
+        details: { coding: [{ system: 'urn:nexora:problem', code: error.code }], text: error.title },
+        diagnostics: error.detail ? `${error.title}: ${error.detail}` : error.title,
+        ...(error.issues ? { expression: error.issues.map((i) => i.path) } : {}),
+      },
+    ],
   }
   return new Response(JSON.stringify(body), {
     status: error.status,

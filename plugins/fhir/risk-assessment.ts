@@ -24,13 +24,24 @@ export function toRiskAssessment(input: RiskAssessmentInput) {
     identifier: [{ system: 'urn:nexora:request', value: input.requestId }],
     method: { coding: [{ system: 'urn:nexora:model', code: `${model.name}@${model.version}`, display: model.description ?? model.name }] },
     basis: input.basis.map((reference) => ({ reference })),
-    prediction: [{
-      outcome: { text: model.description ?? model.name },
-      probabilityDecimal: prediction.score,
-      ...(prediction.label ? { qualitativeRisk: { text: prediction.label } } : {}),
-    }],
-    ...(prediction.explanation ? {
-      note: [{ text: `Top factors: ${prediction.explanation.slice(0, 5).map((c) => `${c.feature} (${c.contribution >= 0 ? '+' : ''}${c.contribution.toFixed(3)})`).join(', ')}` }],
-    } : {}),
+    prediction: [
+      {
+        outcome: { text: model.description ?? model.name },
+        probabilityDecimal: prediction.score,
+        ...(prediction.label ? { qualitativeRisk: { text: prediction.label } } : {}),
+      },
+    ],
+    ...(prediction.explanation
+      ? {
+          note: [
+            {
+              text: `Top factors: ${prediction.explanation
+                .slice(0, 5)
+                .map((c) => `${c.feature} (${c.contribution >= 0 ? '+' : ''}${c.contribution.toFixed(3)})`)
+                .join(', ')}`,
+            },
+          ],
+        }
+      : {}),
   }
 }

@@ -36,8 +36,12 @@ function trustedTokenEndpoint(endpoint: string, fhirBase: string): string {
   } catch {
     url = undefined
   }
-  const ok = url !== undefined && !url.username && !url.password && (url.protocol === 'https:' || (url.protocol === 'http:' && url.origin === new URL(fhirBase).origin))
-  if (!ok) throw new NexoraError('fhir.untrusted_link', { detail: 'the token_endpoint in smart-configuration is neither https nor on the FHIR server\'s origin; no assertion was sent' })
+  const ok =
+    url !== undefined && !url.username && !url.password && (url.protocol === 'https:' || (url.protocol === 'http:' && url.origin === new URL(fhirBase).origin))
+  if (!ok)
+    throw new NexoraError('fhir.untrusted_link', {
+      detail: "the token_endpoint in smart-configuration is neither https nor on the FHIR server's origin; no assertion was sent",
+    })
   return url!.href
 }
 
@@ -55,8 +59,9 @@ export function smartBackendAuth(options: SmartBackendOptions, baseUrl: string, 
   async function discover(): Promise<string> {
     if (tokenUrl) return tokenUrl
     const res = await doFetch(`${baseUrl.replace(/\/$/, '')}/.well-known/smart-configuration`, { headers: { accept: 'application/json' }, redirect: 'manual' })
-    const config = res.ok ? await res.json().catch(() => undefined) as { token_endpoint?: unknown } | undefined : (await res.body?.cancel(), undefined)
-    if (typeof config?.token_endpoint !== 'string') throw new NexoraError('fhir.unauthorized', { detail: `no token_endpoint in smart-configuration (HTTP ${res.status})` })
+    const config = res.ok ? ((await res.json().catch(() => undefined)) as { token_endpoint?: unknown } | undefined) : (await res.body?.cancel(), undefined)
+    if (typeof config?.token_endpoint !== 'string')
+      throw new NexoraError('fhir.unauthorized', { detail: `no token_endpoint in smart-configuration (HTTP ${res.status})` })
     tokenUrl = trustedTokenEndpoint(config.token_endpoint, baseUrl)
     return tokenUrl
   }
@@ -67,16 +72,28 @@ export function smartBackendAuth(options: SmartBackendOptions, baseUrl: string, 
     const now = Math.floor(clock.now() / 1000)
     const assertion = await new SignJWT({})
       .setProtectedHeader({ alg: options.alg, typ: 'JWT', ...(options.kid ? { kid: options.kid } : {}) })
-      .setIssuer(options.clientId).setSubject(options.clientId).setAudience(url)
-      .setJti(crypto.randomUUID()).setIssuedAt(now).setExpirationTime(now + 240)
+      .setIssuer(options.clientId)
+      .setSubject(options.clientId)
+      .setAudience(url)
+      .setJti(crypto.randomUUID())
+      .setIssuedAt(now)
+      .setExpirationTime(now + 240)
       .sign(key)
     const body = new URLSearchParams({
-      grant_type: 'client_credentials', scope: options.scope,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,
+      grant_type: 'client_credentials',
+      scope: options.scope,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
     })
-    const res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body, redirect: 'manual' })
-    const json = await res.json().catch(() => ({})) as { access_token?: string; expires_in?: number; error?: string }
-    if (!res.ok || !json.access_token) throw new NexoraError('fhir.unauthorized', { detail: `token endpoint answered ${res.status}${json.error ? ` (${json.error})` : ''}` })
+    const res = await doFetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body,
+      redirect: 'manual',
+    })
+    const json = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string }
+    if (!res.ok || !json.access_token)
+      throw new NexoraError('fhir.unauthorized', { detail: `token endpoint answered ${res.status}${json.error ? ` (${json.error})` : ''}` })
     cached = { token: json.access_token, expiresAt: clock.now() + (json.expires_in ?? 300) * 1000 }
     return json.access_token
   }
@@ -85,7 +102,9 @@ export function smartBackendAuth(options: SmartBackendOptions, baseUrl: string, 
     token() {
       const margin = (options.refreshMarginSeconds ?? 60) * 1000
       if (cached && cached.expiresAt - margin > clock.now()) return Promise.resolve(cached.token)
-      inflight ??= fetchToken().finally(() => { inflight = undefined })
+      inflight ??= fetchToken().finally(() => {
+        inflight = undefined
+      })
       return inflight
     },
     invalidate() {

@@ -35,7 +35,10 @@ export interface RequestOptions {
 const MAX_REDIRECTS = 5
 const REDIRECT = new Set([301, 302, 303, 307, 308])
 
-interface Sent { response: Response; context: string }
+interface Sent {
+  response: Response
+  context: string
+}
 
 /**
  * The fetch-based FHIR transport: relative URLs on the base, or absolute ones (a `next` link)
@@ -103,7 +106,11 @@ export function createTransport(options: TransportOptions) {
         ;({ response, context } = await send(method, url, init))
       } catch (cause) {
         if (cause instanceof NexoraError) throw cause
-        if (!idempotent || attempt >= retries) throw new NexoraError('fhir.unavailable', { detail: `${context}: ${(cause as Error)?.name === 'TimeoutError' ? 'timed out' : 'network error'}`, cause })
+        if (!idempotent || attempt >= retries)
+          throw new NexoraError('fhir.unavailable', {
+            detail: `${context}: ${(cause as Error)?.name === 'TimeoutError' ? 'timed out' : 'network error'}`,
+            cause,
+          })
         await sleep(retryDelayMs(attempt, null, options.clock.now(), options.random))
         continue
       }

@@ -28,7 +28,8 @@ function jsonRefusal(text: string, input: string): NexoraError {
   const field = /^cannot decode field (\S+) from JSON: (.*)$/s.exec(text)
   if (field) {
     const name = SCHEMA_NAME.test(field[1]!) ? field[1]! : 'a field'
-    if (/invalid UTF-?8/i.test(field[2]!)) return new NexoraError('request.invalid_unicode', { detail: `${name} is not well-formed Unicode (a lone UTF-16 surrogate)` })
+    if (/invalid UTF-?8/i.test(field[2]!))
+      return new NexoraError('request.invalid_unicode', { detail: `${name} is not well-formed Unicode (a lone UTF-16 surrogate)` })
     return new NexoraError('request.invalid', { detail: `${name} has a value of the wrong type or out of range` })
   }
   // JSON.parse's own messages (V8: "Unexpected token…", "…in JSON at position n", "…is not valid JSON") and protobuf-es's duplicate keys.
@@ -57,17 +58,20 @@ export function refusalOf(error: ConnectError, input: string): NexoraError | und
         if (/utf-?8/i.test(reason)) return new NexoraError('request.invalid_unicode', { detail: `a string in the ${input} message is not valid UTF-8` })
         return new NexoraError('request.invalid', { detail: `the ${input} message ${binaryReason(reason)}` })
       }
-      if (/^received compressed envelope|^decompression failed/.test(text)) return new NexoraError('request.invalid', { detail: 'the message is flagged compressed but does not decompress with the grpc-encoding sent' })
+      if (/^received compressed envelope|^decompression failed/.test(text))
+        return new NexoraError('request.invalid', { detail: 'the message is flagged compressed but does not decompress with the grpc-encoding sent' })
       return undefined
     case Code.InvalidArgument:
       if (text.startsWith('cannot decode ')) return jsonRefusal(text, input)
       if (text === 'decompression failed') return new NexoraError('request.invalid', { detail: 'the message does not decompress with the encoding sent' })
-      if (/envelope|promised \d+ bytes|end flag/.test(text)) return new NexoraError('request.invalid', { detail: 'the message framing is broken (an envelope cut short or mislabelled)' })
+      if (/envelope|promised \d+ bytes|end flag/.test(text))
+        return new NexoraError('request.invalid', { detail: 'the message framing is broken (an envelope cut short or mislabelled)' })
       if (/timeout/.test(text)) return new NexoraError('request.invalid', { detail: 'the call timeout header is malformed' })
       return undefined
     case Code.Unimplemented:
       // connect-es says UNIMPLEMENTED for a unary call with no message or two: a malformed request all the same.
-      if (/^protocol error: (missing|received extra) input message/.test(text)) return new NexoraError('request.invalid', { detail: 'a unary call carries exactly one request message' })
+      if (/^protocol error: (missing|received extra) input message/.test(text))
+        return new NexoraError('request.invalid', { detail: 'a unary call carries exactly one request message' })
       return undefined
     case Code.ResourceExhausted: {
       const limit = /readMaxBytes (\d+)/.exec(text)

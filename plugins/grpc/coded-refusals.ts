@@ -1,5 +1,11 @@
 import { ConnectError, Code, type ConnectRouter } from '@connectrpc/connect'
-import { createAsyncIterable, encodeEnvelope, type UniversalHandler, type UniversalServerRequest, type UniversalServerResponse } from '@connectrpc/connect/protocol'
+import {
+  createAsyncIterable,
+  encodeEnvelope,
+  type UniversalHandler,
+  type UniversalServerRequest,
+  type UniversalServerResponse,
+} from '@connectrpc/connect/protocol'
 import { codeToHttpStatus, errorFromJsonBytes, errorToJsonBytes } from '@connectrpc/connect/protocol-connect'
 import { findTrailerError, setTrailerStatus } from '@connectrpc/connect/protocol-grpc'
 import { trailerFlag, trailerParse, trailerSerialize } from '@connectrpc/connect/protocol-grpc-web'
@@ -112,7 +118,8 @@ export function codedRefusals(handler: UniversalHandler): UniversalHandler {
     let answer = res
     if (res.trailer) answer = grpcRefusal({ ...res, trailer: res.trailer }, restate)
     else if (type.startsWith('application/grpc-web') && isBytes(res.body)) answer = await grpcWebRefusal({ ...res, body: res.body }, restate)
-    else if (res.status !== 200 && type === 'application/json' && !res.header?.has('content-encoding') && isBytes(res.body)) answer = await connectRefusal({ ...res, body: res.body }, restate)
+    else if (res.status !== 200 && type === 'application/json' && !res.header?.has('content-encoding') && isBytes(res.body))
+      answer = await connectRefusal({ ...res, body: res.body }, restate)
     if (requestId === undefined) return answer
     // Every answer of the RPC doors names its request id, as plugins/grpc/rpc.ts does for the service's own.
     const header = new Headers(answer.header)

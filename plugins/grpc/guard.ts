@@ -43,11 +43,21 @@ export interface Admitted {
  * must reach the client in its own protocol. The decision itself is core's, the same one every
  * HTTP route gets (flood guard, authentication, scopes, patient context, rate limit, audit).
  */
-export async function admit(deps: GuardDeps, ctx: HandlerContext, call: { route: string; policy: RoutePolicy | undefined; requestId: string }): Promise<Admitted> {
+export async function admit(
+  deps: GuardDeps,
+  ctx: HandlerContext,
+  call: { route: string; policy: RoutePolicy | undefined; requestId: string },
+): Promise<Admitted> {
   const correlationId = correlationIdOf(ctx)
   const admission = await deps.admit({
-    route: call.route, policy: call.policy, headers: ctx.requestHeader, ip: ctx.values.get(transportKey).ip, requestId: call.requestId, via: 'grpc',
-    correlationId, context: { protocol: ctx.protocolName },
+    route: call.route,
+    policy: call.policy,
+    headers: ctx.requestHeader,
+    ip: ctx.values.get(transportKey).ip,
+    requestId: call.requestId,
+    via: 'grpc',
+    correlationId,
+    context: { protocol: ctx.protocolName },
   })
   return { caller: admission.caller, requestId: call.requestId, ...(admission.committed ? { committed: admission.committed } : {}) }
 }

@@ -35,7 +35,8 @@ export const GRPC_PLUGIN = 'grpc'
  */
 export function grpc(options: GrpcOptions = {}) {
   return definePlugin({
-    name: GRPC_PLUGIN, provides: 'frontDoor',
+    name: GRPC_PLUGIN,
+    provides: 'frontDoor',
     setup(ctx): GrpcFrontDoor {
       const state = options.state ?? createOipState(options)
       const readMaxBytes = (ctx.config.bodyLimitBytes as number | undefined) ?? 1024 * 1024
@@ -44,7 +45,9 @@ export function grpc(options: GrpcOptions = {}) {
         name: GRPC_PLUGIN,
         policies: MOUNT_POLICIES,
         readMaxBytes,
-        get routes() { return routes },
+        get routes() {
+          return routes
+        },
         register(app, door) {
           routes = grpcRoutes({ door, guard: door, state, server: options.server ?? {} })
           mountFetch(app, routes, { readMaxBytes })

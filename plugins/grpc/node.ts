@@ -73,13 +73,16 @@ export async function listenGrpc(nexora: Nexora, options: GrpcListenOptions = {}
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let closing: Promise<void> | undefined
-  const close = () => closing ??= new Promise<void>((resolve) => {
-    server.close(() => resolve())
-    // GOAWAY to every client: running calls finish, new ones go elsewhere; past the deadline, cut.
-    for (const session of sessions) session.close()
-    const deadline = setTimeout(() => { for (const session of sessions) session.destroy() }, options.drainMs ?? 10_000)
-    server.once('close', () => clearTimeout(deadline))
-  })
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      // GOAWAY to every client: running calls finish, new ones go elsewhere; past the deadline, cut.
+      for (const session of sessions) session.close()
+      const deadline = setTimeout(() => {
+        for (const session of sessions) session.destroy()
+      }, options.drainMs ?? 10_000)
+      server.once('close', () => clearTimeout(deadline))
+    }))
   return { server, url: `http://${host}:${address.port}`, close }
 }
 

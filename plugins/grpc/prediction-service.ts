@@ -1,5 +1,13 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf'
-import { fieldIssues, NexoraError, type Caller, type FeatureValue as Value, type FrontDoorContext, type PredictionResult, type PredictionRequest } from '../../core/index.ts'
+import {
+  fieldIssues,
+  NexoraError,
+  type Caller,
+  type FeatureValue as Value,
+  type FrontDoorContext,
+  type PredictionResult,
+  type PredictionRequest,
+} from '../../core/index.ts'
 // The REST body schema: one set of limits (lengths, alias names, row shape) for both front doors.
 import { PredictRequestSchema as RestPredictRequest } from '../../core/index.ts'
 import { FeatureValueSchema, type FeatureValue, type PredictRequest, type PredictResponseSchema } from './gen/nexora/v1/prediction_pb.ts'
@@ -10,7 +18,12 @@ function fromValue(value: FeatureValue): Value {
 
 function toValue(value: Value): FeatureValue {
   if (value === null) return create(FeatureValueSchema)
-  const kind = typeof value === 'number' ? { case: 'numberValue' as const, value } : typeof value === 'string' ? { case: 'stringValue' as const, value } : { case: 'boolValue' as const, value }
+  const kind =
+    typeof value === 'number'
+      ? { case: 'numberValue' as const, value }
+      : typeof value === 'string'
+        ? { case: 'stringValue' as const, value }
+        : { case: 'boolValue' as const, value }
   return create(FeatureValueSchema, { kind })
 }
 
@@ -27,7 +40,9 @@ export function toPredictionRequest(request: PredictRequest): PredictionRequest 
     rows: request.rows.map((row) => ({
       ...(row.patientId ? { patientId: row.patientId } : {}),
       features: Object.fromEntries(Object.entries(row.features).map(([name, value]) => [name, fromValue(value)])),
-      ...(row.sequence.length ? { sequence: row.sequence.map((e) => ({ code: e.code, time: e.time, ...(e.value !== undefined ? { value: e.value } : {}) })) } : {}),
+      ...(row.sequence.length
+        ? { sequence: row.sequence.map((e) => ({ code: e.code, time: e.time, ...(e.value !== undefined ? { value: e.value } : {}) })) }
+        : {}),
     })),
   }
   const parsed = RestPredictRequest.safeParse(body)
@@ -48,7 +63,11 @@ export function toPredictResponse(result: PredictionResult): MessageInitShape<ty
     predictions: result.predictions.map((p) => ({
       score: p.score,
       ...(p.label !== undefined ? { label: p.label } : {}),
-      explanation: (p.explanation ?? []).map((c) => ({ feature: c.feature, contribution: c.contribution, ...(c.value !== undefined ? { value: toValue(c.value) } : {}) })),
+      explanation: (p.explanation ?? []).map((c) => ({
+        feature: c.feature,
+        contribution: c.contribution,
+        ...(c.value !== undefined ? { value: toValue(c.value) } : {}),
+      })),
     })),
     requestId: result.requestId,
     auditIds: result.auditIds.map(BigInt),

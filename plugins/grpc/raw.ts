@@ -36,7 +36,7 @@ export function decodeRaw(datatype: string, bytes: Uint8Array, path: string): Te
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (datatype === 'BYTES') {
     const out: string[] = []
-    for (let at = 0; at < bytes.length;) {
+    for (let at = 0; at < bytes.length; ) {
       if (at + 4 > bytes.length) throw invalid(path, 'has a truncated BYTES length prefix')
       const length = view.getUint32(at, true)
       if (at + 4 + length > bytes.length) throw invalid(path, `element ${out.length} runs past the end of the contents`)
@@ -51,19 +51,31 @@ export function decodeRaw(datatype: string, bytes: Uint8Array, path: string): Te
   if (bytes.length % width !== 0) throw invalid(path, `is not a whole number of ${datatype} elements`)
   const read = (at: number): TensorElement => {
     switch (datatype) {
-      case 'BOOL': return view.getUint8(at) !== 0
-      case 'INT8': return view.getInt8(at)
-      case 'UINT8': return view.getUint8(at)
-      case 'INT16': return view.getInt16(at, true)
-      case 'UINT16': return view.getUint16(at, true)
-      case 'FP16': return half(view.getUint16(at, true))
-      case 'INT32': return view.getInt32(at, true)
-      case 'UINT32': return view.getUint32(at, true)
-      case 'FP32': return view.getFloat32(at, true)
+      case 'BOOL':
+        return view.getUint8(at) !== 0
+      case 'INT8':
+        return view.getInt8(at)
+      case 'UINT8':
+        return view.getUint8(at)
+      case 'INT16':
+        return view.getInt16(at, true)
+      case 'UINT16':
+        return view.getUint16(at, true)
+      case 'FP16':
+        return half(view.getUint16(at, true))
+      case 'INT32':
+        return view.getInt32(at, true)
+      case 'UINT32':
+        return view.getUint32(at, true)
+      case 'FP32':
+        return view.getFloat32(at, true)
       // Past ±2^53 Number() rounds outward, so the OIP core's range check still refuses the value.
-      case 'INT64': return Number(view.getBigInt64(at, true))
-      case 'UINT64': return Number(view.getBigUint64(at, true))
-      default: return view.getFloat64(at, true)
+      case 'INT64':
+        return Number(view.getBigInt64(at, true))
+      case 'UINT64':
+        return Number(view.getBigUint64(at, true))
+      default:
+        return view.getFloat64(at, true)
     }
   }
   return Array.from({ length: bytes.length / width }, (_, i) => read(i * width))
@@ -93,17 +105,28 @@ export function encodeRaw(datatype: string, data: TensorElement[]): Uint8Array {
     const at = i * width
     const n = value === null ? NaN : Number(value)
     switch (datatype) {
-      case 'BOOL': return view.setUint8(at, value ? 1 : 0)
-      case 'INT8': return view.setInt8(at, n)
-      case 'UINT8': return view.setUint8(at, n)
-      case 'INT16': return view.setInt16(at, n, true)
-      case 'UINT16': return view.setUint16(at, n, true)
-      case 'INT32': return view.setInt32(at, n, true)
-      case 'UINT32': return view.setUint32(at, n, true)
-      case 'FP32': return view.setFloat32(at, n, true)
-      case 'INT64': return view.setBigInt64(at, BigInt(n), true)
-      case 'UINT64': return view.setBigUint64(at, BigInt(n), true)
-      default: return view.setFloat64(at, n, true)
+      case 'BOOL':
+        return view.setUint8(at, value ? 1 : 0)
+      case 'INT8':
+        return view.setInt8(at, n)
+      case 'UINT8':
+        return view.setUint8(at, n)
+      case 'INT16':
+        return view.setInt16(at, n, true)
+      case 'UINT16':
+        return view.setUint16(at, n, true)
+      case 'INT32':
+        return view.setInt32(at, n, true)
+      case 'UINT32':
+        return view.setUint32(at, n, true)
+      case 'FP32':
+        return view.setFloat32(at, n, true)
+      case 'INT64':
+        return view.setBigInt64(at, BigInt(n), true)
+      case 'UINT64':
+        return view.setBigUint64(at, BigInt(n), true)
+      default:
+        return view.setFloat64(at, n, true)
     }
   })
   return out

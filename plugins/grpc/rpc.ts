@@ -28,7 +28,10 @@ export function unary<I, O>(guard: GuardDeps, impl: (request: I, call: Admitted)
       return result
     } catch (thrown) {
       // The access event is recorded whatever the outcome; a failure to commit it is the answer.
-      const audited = await call?.committed?.then(() => undefined, (error: unknown) => error)
+      const audited = await call?.committed?.then(
+        () => undefined,
+        (error: unknown) => error,
+      )
       const error = toConnectError(audited ?? thrown)
       error.metadata.set('x-request-id', requestId)
       throw error

@@ -39,8 +39,15 @@ export function grpcCode(code: ErrorCode, httpStatus: number): Code {
  * keep the message printable ASCII. Details name fields and codes, never values (no PHI).
  */
 export function asciiMessage(text: string): string {
-  return text.replace(/[\u2010-\u2015]/g, '-').replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/[^\x20-\x7e]/g, '_')
-    .replace(/[;,/?:@&=+$#%]/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, 300)
+  return text
+    .replace(/[\u2010-\u2015]/g, '-')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/[;,/?:@&=+$#%]/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+    .slice(0, 300)
 }
 
 /** Trailers that travel with an error: the stable code, and the headers the error carries (Retry-After, WWW-Authenticate). */

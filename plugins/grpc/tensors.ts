@@ -6,16 +6,32 @@
 import type { MessageInitShape } from '@bufbuild/protobuf'
 import { NexoraError } from '../../core/index.ts'
 import { shown, type InferRequest, type InferResponse, type Parameters, type RequestInput, type TensorElement } from '../oip/index.ts'
-import type { InferParameter, InferParameterSchema, InferTensorContents, InferTensorContentsSchema, ModelInferRequest, ModelInferResponseSchema } from './gen/inference/grpc_predict_v2_pb.ts'
+import type {
+  InferParameter,
+  InferParameterSchema,
+  InferTensorContents,
+  InferTensorContentsSchema,
+  ModelInferRequest,
+  ModelInferResponseSchema,
+} from './gen/inference/grpc_predict_v2_pb.ts'
 import { decodeRaw, encodeRaw, text } from './raw.ts'
 
 const invalid = (path: string, message: string) => new NexoraError('request.invalid', { detail: `${path} ${message}`, issues: [{ path, message }] })
 
 /** Which InferTensorContents field carries each datatype (the proto's comments say which). */
 const FIELD: Record<string, keyof Omit<InferTensorContents, '$typeName' | '$unknown'>> = {
-  BOOL: 'boolContents', INT8: 'intContents', INT16: 'intContents', INT32: 'intContents', INT64: 'int64Contents',
-  UINT8: 'uintContents', UINT16: 'uintContents', UINT32: 'uintContents', UINT64: 'uint64Contents',
-  FP32: 'fp32Contents', FP64: 'fp64Contents', BYTES: 'bytesContents',
+  BOOL: 'boolContents',
+  INT8: 'intContents',
+  INT16: 'intContents',
+  INT32: 'intContents',
+  INT64: 'int64Contents',
+  UINT8: 'uintContents',
+  UINT16: 'uintContents',
+  UINT32: 'uintContents',
+  UINT64: 'uint64Contents',
+  FP32: 'fp32Contents',
+  FP64: 'fp64Contents',
+  BYTES: 'bytesContents',
 }
 const FIELDS = [...new Set(Object.values(FIELD))]
 const utf8 = new TextEncoder()
@@ -23,19 +39,33 @@ const utf8 = new TextEncoder()
 function fromParameters(parameters: Record<string, InferParameter>, path: string): Parameters | undefined {
   const entries = Object.entries(parameters)
   if (entries.length === 0) return undefined
-  return Object.fromEntries(entries.map(([key, p]) => {
-    const choice = p.parameterChoice
-    if (choice.case === undefined) throw invalid(`${path}.${shown(key)}`, 'has no value')
-    // int64 → number: past ±2^53 the value is rounded, as a JSON client's would be.
-    return [key, choice.case === 'int64Param' ? Number(choice.value) : choice.value]
-  }))
+  return Object.fromEntries(
+    entries.map(([key, p]) => {
+      const choice = p.parameterChoice
+      if (choice.case === undefined) throw invalid(`${path}.${shown(key)}`, 'has no value')
+      // int64 → number: past ±2^53 the value is rounded, as a JSON client's would be.
+      return [key, choice.case === 'int64Param' ? Number(choice.value) : choice.value]
+    }),
+  )
 }
 
 function toParameters(parameters: Parameters | undefined): Record<string, MessageInitShape<typeof InferParameterSchema>> {
-  return Object.fromEntries(Object.entries(parameters ?? {}).map(([key, v]) => [key, {
-    // The proto has no double parameter: a fractional number travels as its decimal text.
-    parameterChoice: typeof v === 'boolean' ? { case: 'boolParam', value: v } : typeof v === 'string' ? { case: 'stringParam', value: v } : Number.isInteger(v) ? { case: 'int64Param', value: BigInt(v) } : { case: 'stringParam', value: String(v) },
-  }]))
+  return Object.fromEntries(
+    Object.entries(parameters ?? {}).map(([key, v]) => [
+      key,
+      {
+        // The proto has no double parameter: a fractional number travels as its decimal text.
+        parameterChoice:
+          typeof v === 'boolean'
+            ? { case: 'boolParam', value: v }
+            : typeof v === 'string'
+              ? { case: 'stringParam', value: v }
+              : Number.isInteger(v)
+                ? { case: 'int64Param', value: BigInt(v) }
+                : { case: 'stringParam', value: String(v) },
+      },
+    ]),
+  )
 }
 
 /** The typed contents of one tensor, from the field its datatype names; data in any other field is refused. */
@@ -73,7 +103,14 @@ export function fromInferRequest(request: ModelInferRequest): InferRequest {
     ...(request.id ? { id: request.id } : {}),
     ...(parameters ? { parameters } : {}),
     inputs,
-    ...(request.outputs.length > 0 ? { outputs: request.outputs.map((o, i) => ({ name: o.name, ...(Object.keys(o.parameters).length ? { parameters: fromParameters(o.parameters, `outputs[${i}].parameters`) } : {}) })) } : {}),
+    ...(request.outputs.length > 0
+      ? {
+          outputs: request.outputs.map((o, i) => ({
+            name: o.name,
+            ...(Object.keys(o.parameters).length ? { parameters: fromParameters(o.parameters, `outputs[${i}].parameters`) } : {}),
+          })),
+        }
+      : {}),
   }
 }
 
@@ -97,7 +134,10 @@ export function toInferResponse(response: InferResponse, raw: boolean): MessageI
     id: response.id ?? '',
     parameters: toParameters(response.parameters),
     outputs: response.outputs.map((o) => ({
-      name: o.name, datatype: o.datatype, shape: o.shape.map(BigInt), parameters: toParameters(o.parameters),
+      name: o.name,
+      datatype: o.datatype,
+      shape: o.shape.map(BigInt),
+      parameters: toParameters(o.parameters),
       ...(raw ? {} : { contents: toContents(o.datatype, o.data) }),
     })),
     rawOutputContents: raw ? response.outputs.map((o) => encodeRaw(o.datatype, o.data)) : [],

@@ -24,7 +24,10 @@ function namedWeights(w: DeepfmWeights): [string, number[], Float32Array][] {
     ['embedding', [w.slots, w.k], w.embedding],
     ['linear', [w.slots, 1], w.linear],
     ['bias', [1], Float32Array.of(w.bias)],
-    ...w.hidden.flatMap((l, i): [string, number[], Float32Array][] => [[`dense_${i}/kernel`, [l.inputs, l.units], l.kernel], [`dense_${i}/bias`, [l.units], l.bias]]),
+    ...w.hidden.flatMap((l, i): [string, number[], Float32Array][] => [
+      [`dense_${i}/kernel`, [l.inputs, l.units], l.kernel],
+      [`dense_${i}/bias`, [l.units], l.bias],
+    ]),
     ['output/kernel', [w.output.inputs, 1], w.output.kernel],
     ['output/bias', [1], w.output.bias],
   ]
@@ -40,13 +43,29 @@ export async function writeArtifactFiles(w: DeepfmWeights, pre: Preprocess): Pro
   const weightSpecs: io.WeightsManifestEntry[] = named.map(([name, shape]) => ({ name, shape, dtype: 'float32' }))
   const data = new Uint8Array(named.reduce((n, [, , v]) => n + v.byteLength, 0))
   let at = 0
-  for (const [, , v] of named) { data.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at); at += v.byteLength }
+  for (const [, , v] of named) {
+    data.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at)
+    at += v.byteLength
+  }
   const topology: DeepfmTopology = {
     class_name: 'NexoraDeepFM',
-    config: { fields: pre.fields.length, slots: w.slots, embeddingSize: w.k, hidden: w.hidden.map((l) => l.units), activation: 'relu', output: 'sigmoid(y_FM + y_DNN)' },
+    config: {
+      fields: pre.fields.length,
+      slots: w.slots,
+      embeddingSize: w.k,
+      hidden: w.hidden.map((l) => l.units),
+      activation: 'relu',
+      output: 'sigmoid(y_FM + y_DNN)',
+    },
   }
   const files: Record<string, Uint8Array> = {}
-  await artifactIOHandler(files).save!({ format: DEEPFM_FORMAT, generatedBy: 'nexora model-deepfm', modelTopology: topology, weightSpecs, weightData: data.buffer })
+  await artifactIOHandler(files).save!({
+    format: DEEPFM_FORMAT,
+    generatedBy: 'nexora model-deepfm',
+    modelTopology: topology,
+    weightSpecs,
+    weightData: data.buffer,
+  })
   files[PREPROCESS_FILE] = new TextEncoder().encode(JSON.stringify(pre))
   return files
 }
@@ -68,7 +87,9 @@ function parsePreprocess(bytes: Uint8Array | undefined): Preprocess {
  * @example
  * const { weights, preprocess } = await readArtifactFiles(artifact.files)
  */
-export async function readArtifactFiles(files: Record<string, Uint8Array>): Promise<{ weights: DeepfmWeights; preprocess: Preprocess; topology: DeepfmTopology }> {
+export async function readArtifactFiles(
+  files: Record<string, Uint8Array>,
+): Promise<{ weights: DeepfmWeights; preprocess: Preprocess; topology: DeepfmTopology }> {
   const pre = parsePreprocess(files[PREPROCESS_FILE])
   const loaded = await artifactIOHandler(files).load!()
   const topology = loaded.modelTopology as DeepfmTopology
@@ -88,7 +109,8 @@ export async function readArtifactFiles(files: Record<string, Uint8Array>): Prom
     return layer
   })
   const weights: DeepfmWeights = {
-    k, slots,
+    k,
+    slots,
     embedding: take('embedding', [slots, k]),
     linear: take('linear', [slots, 1]),
     bias: take('bias', [1])[0]!,

@@ -40,7 +40,10 @@ export function exactIntegratedGradients(w: DeepfmWeights, e0: Float64Array, e: 
           const root = -zp[j]! / zq[j]!
           if (root > a + 1e-12 && root < next) next = root
         }
-        if (!mask[j]) { zp[j] = 0; zq[j] = 0 }
+        if (!mask[j]) {
+          zp[j] = 0
+          zq[j] = 0
+        }
       }
       masks.push(mask)
       p = zp

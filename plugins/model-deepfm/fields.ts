@@ -76,7 +76,10 @@ export function encodeRow(pre: Preprocess, row: Row): Encoded {
     if (f.type === 'number') value[i] = (Number(raw) - f.mean!) / f.scale!
     else {
       const s = slotOf(f, raw)
-      if (s >= 0) { index[i] = f.offset + s; value[i] = 1 }
+      if (s >= 0) {
+        index[i] = f.offset + s
+        value[i] = 1
+      }
     }
   })
   return { index, value }

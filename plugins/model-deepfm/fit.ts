@@ -52,24 +52,36 @@ function initialWeights(fields: number, slots: number, o: ResolvedOptions, preva
  * and enters as plain tensors, and sparse lookups are one-hot matmuls (no scatter-add in the
  * gradient), so the same seed on the same backend gives bit-identical weights.
  */
-export async function fitDeepfm(engine: Engine, data: Encoded[], labels: number[], slots: number, o: ResolvedOptions, onEpoch?: (epoch: number, loss: number) => void): Promise<FitResult> {
+export async function fitDeepfm(
+  engine: Engine,
+  data: Encoded[],
+  labels: number[],
+  slots: number,
+  o: ResolvedOptions,
+  onEpoch?: (epoch: number, loss: number) => void,
+): Promise<FitResult> {
   const { tf } = engine
   const random = seededRandom(o.seed)
   const fields = data[0]!.index.length
   const k = o.embeddingSize
-  const order = shuffle(data.map((_, i) => i), random)
+  const order = shuffle(
+    data.map((_, i) => i),
+    random,
+  )
   const nVal = o.validationSplit > 0 ? Math.max(1, Math.floor(data.length * o.validationSplit)) : 0
   const valIds = order.slice(0, nVal)
   const trainIds = order.slice(nVal)
   const prevalence = Math.min(0.99, Math.max(0.01, trainIds.reduce((s, i) => s + labels[i]!, 0) / trainIds.length))
   const init = initialWeights(fields, slots, o, prevalence, random)
-  const vars: Record<string, Variable> = Object.fromEntries(Object.entries(init).map(([name, [shape, values]]) => {
-    // The variable keeps its own reference to the data; dispose the initial tensor so nothing leaks.
-    const initial = tf.tensor(values, shape)
-    const variable = tf.variable(initial, true)
-    initial.dispose()
-    return [name, variable]
-  }))
+  const vars: Record<string, Variable> = Object.fromEntries(
+    Object.entries(init).map(([name, [shape, values]]) => {
+      // The variable keeps its own reference to the data; dispose the initial tensor so nothing leaks.
+      const initial = tf.tensor(values, shape)
+      const variable = tf.variable(initial, true)
+      initial.dispose()
+      return [name, variable]
+    }),
+  )
   const optimizer = tf.train.adam(o.learningRate)
 
   /** The sparse design as a [B·F, slots] matrix: one non-zero (the field's value) per row. */
@@ -83,19 +95,31 @@ export async function fitDeepfm(engine: Engine, data: Encoded[], labels: number[
   }
   const logits = (x: Tensor, batch: number, masks: Tensor[] | null) => {
     const emb = tf.matMul(x as never, vars.embedding!).reshape([batch, fields, k])
-    const first = tf.matMul(x as never, vars.linear!).reshape([batch, fields]).sum(1)
-    const fm = tf.sub(tf.square(emb.sum(1)), tf.square(emb).sum(1)).sum(1).mul(0.5)
+    const first = tf
+      .matMul(x as never, vars.linear!)
+      .reshape([batch, fields])
+      .sum(1)
+    const fm = tf
+      .sub(tf.square(emb.sum(1)), tf.square(emb).sum(1))
+      .sum(1)
+      .mul(0.5)
     let h = emb.reshape([batch, fields * k])
     o.hiddenLayers.forEach((_, i) => {
       h = tf.relu(tf.matMul(h as never, vars[`dense_${i}/kernel`]!).add(vars[`dense_${i}/bias`]!))
       if (masks) h = h.mul(masks[i]!)
     })
-    const deep = tf.matMul(h as never, vars['output/kernel']!).reshape([batch]).add(vars['output/bias']!)
+    const deep = tf
+      .matMul(h as never, vars['output/kernel']!)
+      .reshape([batch])
+      .add(vars['output/bias']!)
     return first.add(fm).add(deep).add(vars.bias!)
   }
   /** Weighted binary cross-entropy on logits, in the overflow-free form max(t,0) − t·y + log(1 + e^−|t|). */
   const lossOf = (t: Tensor, y: Tensor, w: Tensor) => {
-    const l = tf.relu(t).sub(t.mul(y)).add(tf.log1p(tf.exp(tf.neg(tf.abs(t)))))
+    const l = tf
+      .relu(t)
+      .sub(t.mul(y))
+      .add(tf.log1p(tf.exp(tf.neg(tf.abs(t)))))
     return l.mul(w).sum().div(w.sum())
   }
   const classWeight = (id: number) => (labels[id] === 1 ? o.classWeights.positive : o.classWeights.negative)
@@ -113,7 +137,9 @@ export async function fitDeepfm(engine: Engine, data: Encoded[], labels: number[
         const B = ids.length
         // Dropout masks from the seeded stream (inverted dropout: kept units scaled by 1/(1−p)).
         const keep = 1 / (1 - o.dropout)
-        const maskValues = o.hiddenLayers.map((units) => Float32Array.from({ length: B * units }, () => (o.dropout > 0 && random.next() < o.dropout ? 0 : o.dropout > 0 ? keep : 1)))
+        const maskValues = o.hiddenLayers.map((units) =>
+          Float32Array.from({ length: B * units }, () => (o.dropout > 0 && random.next() < o.dropout ? 0 : o.dropout > 0 ? keep : 1)),
+        )
         const loss = tf.tidy(() => {
           const x = design(ids)
           const y = tf.tensor1d(ids.map((i) => labels[i]!))
@@ -121,7 +147,10 @@ export async function fitDeepfm(engine: Engine, data: Encoded[], labels: number[
           const masks = maskValues.map((m, i) => tf.tensor2d(m, [B, o.hiddenLayers[i]!]))
           return optimizer.minimize(() => {
             const data = lossOf(logits(x, B, masks), y, w)
-            const penalty = [vars.embedding!, ...o.hiddenLayers.map((_, i) => vars[`dense_${i}/kernel`]!)].reduce((s: Tensor, v) => s.add(tf.square(v).sum()), tf.scalar(0))
+            const penalty = [vars.embedding!, ...o.hiddenLayers.map((_, i) => vars[`dense_${i}/kernel`]!)].reduce(
+              (s: Tensor, v) => s.add(tf.square(v).sum()),
+              tf.scalar(0),
+            )
             return data.add(penalty.mul(o.l2)) as never
           }, true)!
         })
@@ -131,7 +160,9 @@ export async function fitDeepfm(engine: Engine, data: Encoded[], labels: number[
       const trainLoss = total / trainIds.length
       onEpoch?.(epoch, trainLoss)
       if (nVal === 0) continue
-      const valLoss = tf.tidy(() => lossOf(logits(design(valIds), nVal, null), tf.tensor1d(valIds.map((i) => labels[i]!)), tf.tensor1d(valIds.map(classWeight))).dataSync()[0]!)
+      const valLoss = tf.tidy(
+        () => lossOf(logits(design(valIds), nVal, null), tf.tensor1d(valIds.map((i) => labels[i]!)), tf.tensor1d(valIds.map(classWeight))).dataSync()[0]!,
+      )
       if (valLoss < best.loss - 1e-6) best = { loss: valLoss, epoch, weights: snapshot() }
       else if (epoch - best.epoch >= o.patience) break
     }
@@ -144,7 +175,12 @@ export async function fitDeepfm(engine: Engine, data: Encoded[], labels: number[
     })
     return {
       weights: {
-        k, slots, embedding: final.embedding!, linear: final.linear!, bias: final.bias![0]!, hidden,
+        k,
+        slots,
+        embedding: final.embedding!,
+        linear: final.linear!,
+        bias: final.bias![0]!,
+        hidden,
         output: { kernel: final['output/kernel']!, bias: final['output/bias']!, inputs, units: 1 },
       },
       epochsRun,

@@ -20,7 +20,8 @@ export const deepfmModelPlugin: ModelPlugin = {
     return createDeepfmModel(artifact.manifest, preprocess, weights)
   },
   async train(dataset: Dataset, options: DeepfmTrainOptions, onProgress) {
-    if (dataset.rows.length < 2 || dataset.rows.length !== dataset.labels.length) throw new NexoraError('model.train_failed', { detail: 'rows and labels must have equal length, at least 2' })
+    if (dataset.rows.length < 2 || dataset.rows.length !== dataset.labels.length)
+      throw new NexoraError('model.train_failed', { detail: 'rows and labels must have equal length, at least 2' })
     if (dataset.labels.some((y) => y !== 0 && y !== 1)) throw new NexoraError('model.train_failed', { detail: 'labels must be 0 or 1' })
     const o = resolveOptions(options, dataset.labels)
     const engine = await loadEngine()
@@ -29,15 +30,31 @@ export const deepfmModelPlugin: ModelPlugin = {
     const fit = await fitDeepfm(engine, encoded, dataset.labels, preprocess.slots, o, (epoch, loss) => onProgress?.({ epoch, epochs: o.epochs, loss }))
     const files = await writeArtifactFiles(fit.weights, preprocess)
     const manifest = {
-      name: options.name, version: options.version, kind: 'deepfm', inputs: options.inputs,
+      name: options.name,
+      version: options.version,
+      kind: 'deepfm',
+      inputs: options.inputs,
       outputs: [{ name: 'probability', type: 'probability' as const }],
       ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
       explanationMethod: EXPLANATION_METHOD,
       training: {
-        rows: dataset.rows.length, positives: dataset.labels.filter((y) => y === 1).length, seed: o.seed, backend: engine.backend,
-        embeddingSize: o.embeddingSize, hiddenLayers: o.hiddenLayers, dropout: o.dropout, learningRate: o.learningRate, batchSize: o.batchSize,
-        epochs: o.epochs, epochsRun: fit.epochsRun, bestEpoch: fit.bestEpoch, bestValidationLoss: fit.bestValidationLoss,
-        validationSplit: o.validationSplit, patience: o.patience, classWeights: o.classWeights, l2: o.l2,
+        rows: dataset.rows.length,
+        positives: dataset.labels.filter((y) => y === 1).length,
+        seed: o.seed,
+        backend: engine.backend,
+        embeddingSize: o.embeddingSize,
+        hiddenLayers: o.hiddenLayers,
+        dropout: o.dropout,
+        learningRate: o.learningRate,
+        batchSize: o.batchSize,
+        epochs: o.epochs,
+        epochsRun: fit.epochsRun,
+        bestEpoch: fit.bestEpoch,
+        bestValidationLoss: fit.bestValidationLoss,
+        validationSplit: o.validationSplit,
+        patience: o.patience,
+        classWeights: o.classWeights,
+        l2: o.l2,
       },
     }
     const model = createDeepfmModel(manifest, preprocess, fit.weights)

@@ -10,7 +10,10 @@ function concat(data: io.WeightData): Uint8Array {
   const parts = Array.isArray(data) ? data : [data]
   const out = new Uint8Array(parts.reduce((n, b) => n + b.byteLength, 0))
   let at = 0
-  for (const b of parts) { out.set(new Uint8Array(b), at); at += b.byteLength }
+  for (const b of parts) {
+    out.set(new Uint8Array(b), at)
+    at += b.byteLength
+  }
   return out
 }
 
@@ -30,14 +33,17 @@ export function artifactIOHandler(files: Record<string, Uint8Array>): io.IOHandl
       if (artifacts.modelTopology instanceof ArrayBuffer) throw new TypeError('DeepFM saves a JSON topology')
       const weights = concat(artifacts.weightData ?? new ArrayBuffer(0))
       const json = {
-        format: artifacts.format, generatedBy: artifacts.generatedBy,
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
       }
       const topology = new TextEncoder().encode(JSON.stringify(json))
       files[TOPOLOGY_FILE] = topology
       files[WEIGHTS_FILE] = weights
-      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON', modelTopologyBytes: topology.byteLength, weightDataBytes: weights.byteLength } }
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON', modelTopologyBytes: topology.byteLength, weightDataBytes: weights.byteLength },
+      }
     },
     async load() {
       const [topology, weights] = [files[TOPOLOGY_FILE], files[WEIGHTS_FILE]]

@@ -4,7 +4,8 @@ import { explainEncoded } from './explain.ts'
 import { baselineRow, encodeRow, type Preprocess } from './fields.ts'
 import { logitOf, sigmoid, type DeepfmWeights } from './forward.ts'
 
-export const EXPLANATION_METHOD = 'exact DeepFM decomposition: first-order + pairwise FM interactions split half/half + exact (piecewise-linear) integrated gradients of the DNN; baseline = all numbers at their training mean, sparse fields at their mode'
+export const EXPLANATION_METHOD =
+  'exact DeepFM decomposition: first-order + pairwise FM interactions split half/half + exact (piecewise-linear) integrated gradients of the DNN; baseline = all numbers at their training mean, sparse fields at their mode'
 
 /**
  * A loaded DeepFM. Prediction and explanation run on plain JS (float64) math from the float32
@@ -18,7 +19,10 @@ export function createDeepfmModel(manifest: ModelManifest, pre: Preprocess, weig
   const predict = async (rows: Row[]) => rows.map((row) => ({ score: sigmoid(logitOf(weights, encodeRow(pre, row))) }))
   return {
     describe: () => ({
-      inputs: manifest.inputs, outputs: manifest.outputs, card: manifest.card, featureSpec: manifest.featureSpec,
+      inputs: manifest.inputs,
+      outputs: manifest.outputs,
+      card: manifest.card,
+      featureSpec: manifest.featureSpec,
       explanationMethod: EXPLANATION_METHOD,
       additivity: 'logit',
       baseline: baselineLogit,

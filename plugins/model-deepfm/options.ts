@@ -46,9 +46,10 @@ export interface ResolvedOptions {
 export function resolveOptions(o: DeepfmTrainOptions, labels: number[]): ResolvedOptions {
   const positives = labels.filter((y) => y === 1).length
   const n = labels.length
-  const classWeights = o.classWeights === 'balanced'
-    ? { negative: n / (2 * Math.max(1, n - positives)), positive: n / (2 * Math.max(1, positives)) }
-    : o.classWeights ?? { negative: 1, positive: 1 }
+  const classWeights =
+    o.classWeights === 'balanced'
+      ? { negative: n / (2 * Math.max(1, n - positives)), positive: n / (2 * Math.max(1, positives)) }
+      : (o.classWeights ?? { negative: 1, positive: 1 })
   return {
     ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
     seed: o.seed ?? 0,

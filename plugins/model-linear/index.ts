@@ -18,7 +18,8 @@ export const linearModelPlugin: ModelPlugin = {
     return createLinearModel(artifact.manifest, decodeArtifact(artifact.files[ARTIFACT_FILE]))
   },
   async train(dataset: Dataset, options: LinearTrainOptions, onProgress) {
-    if (dataset.rows.length === 0 || dataset.rows.length !== dataset.labels.length) throw new NexoraError('model.train_failed', { detail: 'rows and labels must be non-empty and of equal length' })
+    if (dataset.rows.length === 0 || dataset.rows.length !== dataset.labels.length)
+      throw new NexoraError('model.train_failed', { detail: 'rows and labels must be non-empty and of equal length' })
     if (dataset.labels.some((y) => y !== 0 && y !== 1)) throw new NexoraError('model.train_failed', { detail: 'labels must be 0 or 1' })
     const columns = columnsFor(options.inputs)
     const raw = encodeRows(dataset.rows, columns)
@@ -26,15 +27,26 @@ export const linearModelPlugin: ModelPlugin = {
     const C = options.C ?? 1
     const maxIterations = options.maxIterations ?? 100
     const fit = fitLogistic(standardise(raw, mean, scale), dataset.labels, {
-      C, maxIterations, onIteration: (epoch, loss) => onProgress?.({ epoch, epochs: maxIterations, loss: loss / dataset.rows.length }),
+      C,
+      maxIterations,
+      onIteration: (epoch, loss) => onProgress?.({ epoch, epochs: maxIterations, loss: loss / dataset.rows.length }),
     })
     const artifact: LinearArtifact = { format: 'nexora-logistic-v1', columns, mean, scale, coef: fit.coef, intercept: fit.intercept, C }
     const manifest = {
-      name: options.name, version: options.version, kind: 'linear', inputs: options.inputs,
+      name: options.name,
+      version: options.version,
+      kind: 'linear',
+      inputs: options.inputs,
       outputs: [{ name: 'probability', type: 'probability' as const }],
       ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
       explanationMethod: 'coefficient × standardised value',
-      training: { rows: dataset.rows.length, positives: dataset.labels.filter((y) => y === 1).length, C, iterations: fit.iterations, gradientNorm: fit.gradientNorm },
+      training: {
+        rows: dataset.rows.length,
+        positives: dataset.labels.filter((y) => y === 1).length,
+        C,
+        iterations: fit.iterations,
+        gradientNorm: fit.gradientNorm,
+      },
     }
     const model = createLinearModel(manifest, artifact)
     return { manifest: { ...manifest, metrics: await model.evaluate(dataset) }, files: { [ARTIFACT_FILE]: encodeArtifact(artifact) } }

@@ -20,7 +20,10 @@ export function createLinearModel(manifest: ModelManifest, artifact: LinearArtif
   const predict = async (rows: Row[]) => zRows(artifact, rows).map((z) => ({ score: sigmoid(logit(artifact, z)) }))
   return {
     describe: () => ({
-      inputs: manifest.inputs, outputs: manifest.outputs, card: manifest.card, featureSpec: manifest.featureSpec,
+      inputs: manifest.inputs,
+      outputs: manifest.outputs,
+      card: manifest.card,
+      featureSpec: manifest.featureSpec,
       explanationMethod: 'coefficient × standardised value (exact; baseline = intercept, the all-average patient)',
       additivity: 'logit',
       baseline: artifact.intercept,

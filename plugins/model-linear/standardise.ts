@@ -8,7 +8,7 @@ export interface Column {
 
 /** The columns for a list of inputs: categories are one-hot encoded, all of them (L2 keeps it identifiable). */
 export function columnsFor(inputs: FeatureDef[]): Column[] {
-  return inputs.flatMap((d) => d.type === 'category' ? (d.categories ?? []).map((category) => ({ feature: d.name, category })) : [{ feature: d.name }])
+  return inputs.flatMap((d) => (d.type === 'category' ? (d.categories ?? []).map((category) => ({ feature: d.name, category })) : [{ feature: d.name }]))
 }
 
 /**
@@ -16,12 +16,14 @@ export function columnsFor(inputs: FeatureDef[]): Column[] {
  * standardising (i.e. zero), so they contribute nothing to the score or its explanation.
  */
 export function encodeRows(rows: Row[], columns: Column[], mean?: number[]): Float64Array[] {
-  return rows.map((row) => Float64Array.from(columns, (col, j) => {
-    const value = row.features[col.feature]
-    if (value === null || value === undefined) return mean?.[j] ?? 0
-    if (col.category !== undefined) return value === col.category ? 1 : 0
-    return typeof value === 'boolean' ? Number(value) : Number(value)
-  }))
+  return rows.map((row) =>
+    Float64Array.from(columns, (col, j) => {
+      const value = row.features[col.feature]
+      if (value === null || value === undefined) return mean?.[j] ?? 0
+      if (col.category !== undefined) return value === col.category ? 1 : 0
+      return typeof value === 'boolean' ? Number(value) : Number(value)
+    }),
+  )
 }
 
 /** Column means and population standard deviations (ddof 0, like scikit-learn's StandardScaler). */

@@ -98,9 +98,15 @@ export async function startSession(model: Uint8Array, o: EngineOptions = {}): Pr
   let modelRejected = false
   for (const choice of o.providers ?? defaultProviders()) {
     const p = typeof choice === 'string' ? BUILT_IN[choice] : choice
-    if (!p) { failures.push(`${String(choice)}: not a known provider`); continue }
+    if (!p) {
+      failures.push(`${String(choice)}: not a known provider`)
+      continue
+    }
     try {
-      if (p.available && !(await p.available())) { failures.push(`${p.name}: not available here`); continue }
+      if (p.available && !(await p.available())) {
+        failures.push(`${p.name}: not available here`)
+        continue
+      }
       const ort = await p.engine()
       configure(ort, o)
       const session = await ort.InferenceSession.create(model, { executionProviders: [p.name], graphOptimizationLevel: 'all' }).catch((e: unknown) => {
@@ -113,5 +119,7 @@ export async function startSession(model: Uint8Array, o: EngineOptions = {}): Pr
       failures.push(`${p.name}: ${reason(e)}`)
     }
   }
-  throw new NexoraError(modelRejected ? 'model.load_failed' : 'engine.load_failed', { detail: `no ONNX Runtime execution provider could run model.onnx (${failures.join('; ') || 'none listed'})` })
+  throw new NexoraError(modelRejected ? 'model.load_failed' : 'engine.load_failed', {
+    detail: `no ONNX Runtime execution provider could run model.onnx (${failures.join('; ') || 'none listed'})`,
+  })
 }

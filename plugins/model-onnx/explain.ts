@@ -6,11 +6,14 @@ import { shapleyPlan } from './shapley.ts'
 export function explainMethod(mapping: OnnxMapping, features: number): string {
   const o = mapping.explanation
   const scale = mapping.link === 'identity' ? 'the model output' : 'the logit'
-  const how = features <= o.maxExactFeatures
-    ? `exact over all 2^${features} feature coalitions`
-    : `estimated from ${o.permutations} seeded permutations (antithetic pairs, seed ${o.seed})`
-  return `baseline Shapley values on ${scale}, ${how}; a category's one-hot columns move together; `
-    + 'baseline = onnx.baseline in the manifest; contributions add up to output(row) − output(baseline)'
+  const how =
+    features <= o.maxExactFeatures
+      ? `exact over all 2^${features} feature coalitions`
+      : `estimated from ${o.permutations} seeded permutations (antithetic pairs, seed ${o.seed})`
+  return (
+    `baseline Shapley values on ${scale}, ${how}; a category's one-hot columns move together; ` +
+    'baseline = onnx.baseline in the manifest; contributions add up to output(row) − output(baseline)'
+  )
 }
 
 /**
@@ -19,7 +22,10 @@ export function explainMethod(mapping: OnnxMapping, features: number): string {
  * the model in one batch. `value` maps encoded rows to outputs on the additive scale.
  */
 export async function explainRows(
-  rows: Float64Array[], baseline: Float64Array, layout: Layout, options: OnnxMapping['explanation'],
+  rows: Float64Array[],
+  baseline: Float64Array,
+  layout: Layout,
+  options: OnnxMapping['explanation'],
   value: (encoded: Float64Array[]) => Promise<number[]>,
 ): Promise<number[][]> {
   if (rows.length === 0) return []

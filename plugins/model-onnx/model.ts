@@ -1,4 +1,13 @@
-import { NexoraError, serial, type Contribution, type Dataset, type LoadedModel, type ModelDescription, type ModelManifest, type Row } from '../../core/index.ts'
+import {
+  NexoraError,
+  serial,
+  type Contribution,
+  type Dataset,
+  type LoadedModel,
+  type ModelDescription,
+  type ModelManifest,
+  type Row,
+} from '../../core/index.ts'
 import { classifierMetrics } from '../../core/index.ts'
 import { encodeRow, layoutOf, packRows } from './encode.ts'
 import type { StartedSession } from './engine.ts'
@@ -19,7 +28,10 @@ export interface OnnxLoadedModel extends LoadedModel {
 }
 
 const sigmoid = (t: number) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t)))
-const logit = (p: number) => { const q = Math.min(1 - 1e-12, Math.max(1e-12, p)); return Math.log(q / (1 - q)) }
+const logit = (p: number) => {
+  const q = Math.min(1 - 1e-12, Math.max(1e-12, p))
+  return Math.log(q / (1 - q))
+}
 // Large explanation batches are split so one run never allocates more than about 2^16 rows.
 const CHUNK_ROWS = 65_536
 
@@ -29,8 +41,10 @@ const CHUNK_ROWS = 65_536
  */
 export async function createOnnxModel(manifest: ModelManifest, mapping: OnnxMapping, started: StartedSession): Promise<OnnxLoadedModel> {
   const { ort, session, provider, failures } = started
-  if (!session.inputNames.includes(mapping.input)) throw new NexoraError('model.invalid_manifest', { issues: [{ path: 'onnx.input', message: 'is not an input of model.onnx' }] })
-  if (!session.outputNames.includes(mapping.output)) throw new NexoraError('model.invalid_manifest', { issues: [{ path: 'onnx.output', message: 'is not an output of model.onnx' }] })
+  if (!session.inputNames.includes(mapping.input))
+    throw new NexoraError('model.invalid_manifest', { issues: [{ path: 'onnx.input', message: 'is not an input of model.onnx' }] })
+  if (!session.outputNames.includes(mapping.output))
+    throw new NexoraError('model.invalid_manifest', { issues: [{ path: 'onnx.output', message: 'is not an output of model.onnx' }] })
   const width = mapping.columns.length
   const inOrder = serial()
 
@@ -41,12 +55,17 @@ export async function createOnnxModel(manifest: ModelManifest, mapping: OnnxMapp
       const part = encoded.slice(start, start + CHUNK_ROWS)
       const feeds = { [mapping.input]: new ort.Tensor(mapping.dtype, packRows(part, width, mapping.dtype), [part.length, width]) }
       const result = await inOrder(() => session.run(feeds)).catch((cause: unknown) => {
-        throw new NexoraError('model.load_failed', { detail: 'model.onnx failed to run on the mapped input (check onnx.columns against the graph input shape)', cause })
+        throw new NexoraError('model.load_failed', {
+          detail: 'model.onnx failed to run on the mapped input (check onnx.columns against the graph input shape)',
+          cause,
+        })
       })
       const data = result[mapping.output]?.data as ArrayLike<number | bigint> | undefined
       const k = data ? data.length / part.length : 0
       if (!data || !Number.isInteger(k) || mapping.outputIndex >= k) {
-        throw new NexoraError('model.invalid_manifest', { issues: [{ path: 'onnx.outputIndex', message: 'is outside the output tensor (one value per row expected, or [rows, k] with outputIndex < k)' }] })
+        throw new NexoraError('model.invalid_manifest', {
+          issues: [{ path: 'onnx.outputIndex', message: 'is outside the output tensor (one value per row expected, or [rows, k] with outputIndex < k)' }],
+        })
       }
       for (let i = 0; i < part.length; i++) out[start + i] = Number(data[i * k + mapping.outputIndex]!)
     }
@@ -61,12 +80,15 @@ export async function createOnnxModel(manifest: ModelManifest, mapping: OnnxMapp
   // Running the baseline once checks the whole path (names, shape, dtype) at load, not on a patient's request.
   const baseline = additive((await run([baselineRow]))[0]!)
 
-  const predict = async (rows: Row[]) => rows.length === 0 ? [] : Array.from(await run(rows.map((r) => encodeRow(mapping, r))), (v) => ({ score: score(v) }))
+  const predict = async (rows: Row[]) => (rows.length === 0 ? [] : Array.from(await run(rows.map((r) => encodeRow(mapping, r))), (v) => ({ score: score(v) })))
   return {
     executionProvider: provider,
     providerFailures: failures,
     describe: () => ({
-      inputs: manifest.inputs, outputs: manifest.outputs, card: manifest.card, featureSpec: manifest.featureSpec,
+      inputs: manifest.inputs,
+      outputs: manifest.outputs,
+      card: manifest.card,
+      featureSpec: manifest.featureSpec,
       explanationMethod: explainMethod(mapping, layout.features.length),
       additivity: mapping.link === 'identity' ? 'output' : 'logit',
       baseline,
@@ -74,14 +96,24 @@ export async function createOnnxModel(manifest: ModelManifest, mapping: OnnxMapp
     }),
     predict,
     async explain(rows): Promise<Contribution[][]> {
-      const phi = await explainRows(rows.map((r) => encodeRow(mapping, r)), baselineRow, layout, mapping.explanation, async (x) => Array.from(await run(x), additive))
+      const phi = await explainRows(
+        rows.map((r) => encodeRow(mapping, r)),
+        baselineRow,
+        layout,
+        mapping.explanation,
+        async (x) => Array.from(await run(x), additive),
+      )
       return phi.map((parts, i) => layout.features.map((feature, f) => ({ feature, value: rows[i]!.features[feature] ?? null, contribution: parts[f]! })))
     },
     async evaluate(dataset: Dataset) {
       const scores = (await predict(dataset.rows)).map((p) => p.score)
       if (mapping.link !== 'identity') return classifierMetrics(dataset.labels, scores)
       const errors = scores.map((s, i) => s - dataset.labels[i]!)
-      return { rmse: Math.sqrt(errors.reduce((t, e) => t + e * e, 0) / errors.length), mae: errors.reduce((t, e) => t + Math.abs(e), 0) / errors.length, n: errors.length }
+      return {
+        rmse: Math.sqrt(errors.reduce((t, e) => t + e * e, 0) / errors.length),
+        mae: errors.reduce((t, e) => t + Math.abs(e), 0) / errors.length,
+        n: errors.length,
+      }
     },
     async dispose() {
       await session.release?.()

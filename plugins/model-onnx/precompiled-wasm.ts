@@ -4,8 +4,10 @@ import type { ExecutionProvider, OrtModule } from './engine.ts'
 // ORT copies `wasmBinary` before instantiating it, so the placeholder is recognised by content.
 const MARKER = new TextEncoder().encode('nexora:precompiled-onnxruntime-wasm')
 
-const isMarker = (source: unknown) => ArrayBuffer.isView(source) && source.byteLength === MARKER.byteLength
-  && new Uint8Array(source.buffer, source.byteOffset, source.byteLength).every((b, i) => b === MARKER[i])
+const isMarker = (source: unknown) =>
+  ArrayBuffer.isView(source) &&
+  source.byteLength === MARKER.byteLength &&
+  new Uint8Array(source.buffer, source.byteOffset, source.byteLength).every((b, i) => b === MARKER[i])
 
 /**
  * The `wasm` provider for runtimes that forbid compiling WebAssembly from bytes (Cloudflare
@@ -23,7 +25,9 @@ export function precompiledWasmProvider(wasm: WebAssembly.Module, load: () => Pr
     name: 'wasm',
     engine: lazy(async () => {
       const original = WebAssembly.instantiate
-      const restore = () => { if (WebAssembly.instantiate === wrapped) WebAssembly.instantiate = original }
+      const restore = () => {
+        if (WebAssembly.instantiate === wrapped) WebAssembly.instantiate = original
+      }
       const wrapped = function (this: unknown, source: unknown, imports?: WebAssembly.Imports) {
         if (!isMarker(source)) return (original as (s: unknown, i?: WebAssembly.Imports) => Promise<unknown>).call(WebAssembly, source, imports)
         restore()

@@ -60,8 +60,8 @@ export function sampledPlan(d: number, permutations: number, seed: number): Shap
   while (orders.length < permutations) {
     const order = Array.from({ length: d }, (_, i) => i)
     for (let i = d - 1; i > 0; i--) {
-      const j = Math.floor(random.next() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!]
+      const j = Math.floor(random.next() * (i + 1))
+      ;[order[i], order[j]] = [order[j]!, order[i]!]
     }
     orders.push(order)
     if (orders.length < permutations) orders.push([...order].reverse())
@@ -82,7 +82,9 @@ export function sampledPlan(d: number, permutations: number, seed: number): Shap
       const phi = new Array<number>(d).fill(0)
       orders.forEach((order, p) => {
         const base = p * (d + 1)
-        order.forEach((i, k) => { phi[i]! += (values[base + k + 1]! - values[base + k]!) / orders.length })
+        order.forEach((i, k) => {
+          phi[i]! += (values[base + k + 1]! - values[base + k]!) / orders.length
+        })
       })
       return phi
     },

@@ -37,10 +37,17 @@ export function decodeArtifact(bytes: Uint8Array | undefined): CoxArtifact {
     throw new NexoraError('model.load_failed', { detail: `${ARTIFACT_FILE} is not JSON`, cause })
   }
   const width = Array.isArray(parsed?.columns) ? parsed.columns.length : -1
-  const ok = parsed?.format === 'nexora-cox-v1' && width >= 0 && isNumbers(parsed.mean, width) && isNumbers(parsed.coef, width)
-    && (parsed.ties === 'efron' || parsed.ties === 'breslow') && typeof parsed.horizon === 'number'
-    && typeof parsed.baselineAtHorizon === 'number' && parsed.baselineAtHorizon > 0
-    && isNumbers(parsed.baseline?.times) && isNumbers(parsed.baseline?.cumulativeHazard, parsed.baseline.times.length)
+  const ok =
+    parsed?.format === 'nexora-cox-v1' &&
+    width >= 0 &&
+    isNumbers(parsed.mean, width) &&
+    isNumbers(parsed.coef, width) &&
+    (parsed.ties === 'efron' || parsed.ties === 'breslow') &&
+    typeof parsed.horizon === 'number' &&
+    typeof parsed.baselineAtHorizon === 'number' &&
+    parsed.baselineAtHorizon > 0 &&
+    isNumbers(parsed.baseline?.times) &&
+    isNumbers(parsed.baseline?.cumulativeHazard, parsed.baseline.times.length)
   if (!ok) throw new NexoraError('model.load_failed', { detail: `${ARTIFACT_FILE} is not a nexora-cox-v1 artifact` })
   return parsed
 }

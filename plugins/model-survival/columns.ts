@@ -12,17 +12,21 @@ export interface Column {
  * intercept to absorb that, would be unidentifiable.
  */
 export function columnsFor(inputs: FeatureDef[]): Column[] {
-  return inputs.flatMap((d) => d.type === 'category' ? (d.categories ?? []).slice(1).map((category) => ({ feature: d.name, category })) : [{ feature: d.name }])
+  return inputs.flatMap((d) =>
+    d.type === 'category' ? (d.categories ?? []).slice(1).map((category) => ({ feature: d.name, category })) : [{ feature: d.name }],
+  )
 }
 
 /** Encode rows; a missing optional value becomes the column mean, so it contributes nothing. */
 export function encodeRows(rows: Row[], columns: Column[], mean?: number[]): number[][] {
-  return rows.map((row) => columns.map((col, j) => {
-    const value = row.features[col.feature]
-    if (value === null || value === undefined) return mean?.[j] ?? Number.NaN
-    if (col.category !== undefined) return value === col.category ? 1 : 0
-    return Number(value)
-  }))
+  return rows.map((row) =>
+    columns.map((col, j) => {
+      const value = row.features[col.feature]
+      if (value === null || value === undefined) return mean?.[j] ?? Number.NaN
+      if (col.category !== undefined) return value === col.category ? 1 : 0
+      return Number(value)
+    }),
+  )
 }
 
 export const columnName = (c: Column) => (c.category === undefined ? c.feature : `${c.feature}=${c.category}`)

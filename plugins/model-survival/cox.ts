@@ -76,7 +76,9 @@ export function fitCox(data: CoxData, options: CoxOptions = {}): CoxFit {
   checkSurvivalData(data, { name: 'covariates', length: data.covariates.length })
   const { times, events, covariates, names } = data
   const p = names.length
-  const fail = (detail: string): never => { throw new NexoraError('request.invalid', { detail }) }
+  const fail = (detail: string): never => {
+    throw new NexoraError('request.invalid', { detail })
+  }
   if (covariates.some((row) => row.length !== p || row.some((v) => !Number.isFinite(v)))) fail(`each covariate row must have ${p} finite numbers`)
   if (!events.includes(1)) fail('there are no events')
   const ties = options.ties ?? 'efron'
@@ -84,7 +86,11 @@ export function fitCox(data: CoxData, options: CoxOptions = {}): CoxFit {
   const maxIterations = options.maxIterations ?? 100
   const n = times.length
   const means = names.map((_, j) => covariates.reduce((s, row) => s + row[j]!, 0) / n)
-  const design = coxDesign(covariates.map((row) => row.map((v, j) => v - means[j]!)), times, events)
+  const design = coxDesign(
+    covariates.map((row) => row.map((v, j) => v - means[j]!)),
+    times,
+    events,
+  )
   // The penalty is on β, which centring leaves unchanged.
   const penalised = (beta: number[]) => {
     const pl = partialLikelihood(design, beta, ties)
@@ -137,7 +143,9 @@ export function fitCox(data: CoxData, options: CoxOptions = {}): CoxFit {
     return at.map((t) => Math.exp(-stepAt(baseTimes, cumulativeHazard, t) * hr))
   }
   return {
-    names, ties, l2,
+    names,
+    ties,
+    l2,
     coefficients: byName(names, beta),
     standardErrors: byName(names, se),
     z: byName(names, z),
@@ -148,7 +156,10 @@ export function fitCox(data: CoxData, options: CoxOptions = {}): CoxFit {
     nullLogLikelihood,
     likelihoodRatio: { statistic, df: p, pValue: chiSquareSf(statistic, p) },
     concordance: concordanceIndex({ times, events }, etaCentred).concordance,
-    iterations, converged, n, events: events.filter((e) => e === 1).length,
+    iterations,
+    converged,
+    n,
+    events: events.filter((e) => e === 1).length,
     means: byName(names, means),
     baseline: { times: baseTimes, cumulativeHazard },
     baselineCentered: { times: baseTimes, cumulativeHazard: centred },

@@ -8,7 +8,9 @@ export interface SurvivalData {
 
 /** Check lengths, finiteness and 0/1 events; every entry point calls it so errors are coded, not NaN. */
 export function checkSurvivalData({ times, events }: SurvivalData, extra?: { name: string; length: number }): void {
-  const fail = (detail: string) => { throw new NexoraError('request.invalid', { detail }) }
+  const fail = (detail: string) => {
+    throw new NexoraError('request.invalid', { detail })
+  }
   if (times.length === 0) fail('survival data is empty')
   if (times.length !== events.length) fail('times and events must have the same length')
   if (extra && extra.length !== times.length) fail(`${extra.name} must have one entry per subject`)
@@ -32,7 +34,7 @@ export function timeSteps({ times, events }: SurvivalData): TimeStep[] {
   const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]!)
   const steps: TimeStep[] = []
   let atRisk = times.length
-  for (let k = 0; k < order.length;) {
+  for (let k = 0; k < order.length; ) {
     const time = times[order[k]!]!
     let d = 0
     let c = 0

@@ -21,9 +21,12 @@ export const coxModelPlugin: ModelPlugin = {
     return createCoxModel(artifact.manifest, decodeArtifact(artifact.files[ARTIFACT_FILE]))
   },
   async train(dataset: Dataset, options: CoxTrainOptions, onProgress) {
-    const fail = (detail: string, cause?: unknown): never => { throw new NexoraError('model.train_failed', { detail, cause }) }
+    const fail = (detail: string, cause?: unknown): never => {
+      throw new NexoraError('model.train_failed', { detail, cause })
+    }
     const { rows, labels, times } = dataset
-    if (rows.length === 0 || rows.length !== labels.length || times?.length !== rows.length) fail('rows, labels (events) and times must be non-empty and of equal length')
+    if (rows.length === 0 || rows.length !== labels.length || times?.length !== rows.length)
+      fail('rows, labels (events) and times must be non-empty and of equal length')
     const horizon = options.horizonDays ?? 365
     if (!(horizon > 0)) fail('horizonDays must be positive')
     const ties = options.ties ?? 'efron'
@@ -31,7 +34,10 @@ export const coxModelPlugin: ModelPlugin = {
     const columns = columnsFor(options.inputs)
     const raw = encodeRows(rows, columns)
     // Missing optional values are filled with the column mean of the observed values.
-    const mean = columns.map((_, j) => { const seen = raw.map((r) => r[j]!).filter((v) => !Number.isNaN(v)); return seen.reduce((s, v) => s + v, 0) / seen.length })
+    const mean = columns.map((_, j) => {
+      const seen = raw.map((r) => r[j]!).filter((v) => !Number.isNaN(v))
+      return seen.reduce((s, v) => s + v, 0) / seen.length
+    })
     const covariates = raw.map((r) => r.map((v, j) => (Number.isNaN(v) ? mean[j]! : v)))
     let fit: ReturnType<typeof fitCox>
     try {
@@ -44,18 +50,34 @@ export const coxModelPlugin: ModelPlugin = {
     const baselineAtHorizon = stepAt(fit.baselineCentered.times, fit.baselineCentered.cumulativeHazard, horizon)
     if (!(baselineAtHorizon > 0)) fail(`no events by the horizon (${horizon}): the risk would be 0 for everyone`)
     const artifact: CoxArtifact = {
-      format: 'nexora-cox-v1', columns, mean: Object.values(fit.means), coef: Object.values(fit.coefficients), ties, horizon, baselineAtHorizon,
+      format: 'nexora-cox-v1',
+      columns,
+      mean: Object.values(fit.means),
+      coef: Object.values(fit.coefficients),
+      ties,
+      horizon,
+      baselineAtHorizon,
       baseline: fit.baselineCentered,
     }
     const manifest = {
-      name: options.name, version: options.version, kind: 'cox', inputs: options.inputs,
+      name: options.name,
+      version: options.version,
+      kind: 'cox',
+      inputs: options.inputs,
       outputs: [{ name: 'risk', type: 'probability' as const, description: `P(event by ${horizon} days) = 1 − S(${horizon} | x)` }],
       ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
       explanationMethod: 'coefficient × (value − training mean), log partial hazard',
       training: {
-        rows: rows.length, events: fit.events, ties, l2, horizonDays: horizon, iterations: fit.iterations,
-        logLikelihood: fit.logLikelihood, nullLogLikelihood: fit.nullLogLikelihood,
-        coefficients: fit.coefficients, standardErrors: fit.standardErrors,
+        rows: rows.length,
+        events: fit.events,
+        ties,
+        l2,
+        horizonDays: horizon,
+        iterations: fit.iterations,
+        logLikelihood: fit.logLikelihood,
+        nullLogLikelihood: fit.nullLogLikelihood,
+        coefficients: fit.coefficients,
+        standardErrors: fit.standardErrors,
       },
     }
     const model = createCoxModel(manifest, artifact)

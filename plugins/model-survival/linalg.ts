@@ -38,6 +38,11 @@ export function choleskySolve(l: number[][], b: number[]): number[] {
 /** The inverse of a symmetric positive-definite matrix, column by column from its Cholesky factor. */
 export function choleskyInverse(l: number[][]): number[][] {
   const n = l.length
-  const columns = l.map((_, j) => choleskySolve(l, l.map((__, i) => (i === j ? 1 : 0))))
+  const columns = l.map((_, j) =>
+    choleskySolve(
+      l,
+      l.map((__, i) => (i === j ? 1 : 0)),
+    ),
+  )
   return Array.from({ length: n }, (_, i) => columns.map((col) => col[i]!))
 }

@@ -25,7 +25,9 @@ export function logRankTest(data: SurvivalData & { groups: (string | number)[] }
   checkSurvivalData(data, { name: 'groups', length: data.groups.length })
   const { times, events } = data
   const numeric = data.groups.every((g) => typeof g === 'number')
-  const labels = [...new Set(data.groups)].sort((a, b) => (numeric ? (a as number) - (b as number) : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0))
+  const labels = [...new Set(data.groups)].sort((a, b) =>
+    numeric ? (a as number) - (b as number) : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0,
+  )
   const k = labels.length
   if (k < 2) throw new NexoraError('request.invalid', { detail: 'the log-rank test needs at least two groups' })
   const g = data.groups.map((x) => labels.indexOf(x))
@@ -36,7 +38,7 @@ export function logRankTest(data: SurvivalData & { groups: (string | number)[] }
   const observed = new Array<number>(k).fill(0)
   const expected = new Array<number>(k).fill(0)
   const variance = Array.from({ length: k }, () => new Array<number>(k).fill(0))
-  for (let a = 0; a < order.length;) {
+  for (let a = 0; a < order.length; ) {
     const time = times[order[a]!]!
     let b = a
     const deaths = new Array<number>(k).fill(0)

@@ -33,7 +33,10 @@ export function createCoxModel(manifest: ModelManifest, artifact: CoxArtifact): 
   const predict = async (rows: Row[]) => centredTerms(artifact, rows).map((terms) => ({ score: horizonRisk(artifact, sum(terms)) }))
   return {
     describe: () => ({
-      inputs: manifest.inputs, outputs: manifest.outputs, card: manifest.card, featureSpec: manifest.featureSpec,
+      inputs: manifest.inputs,
+      outputs: manifest.outputs,
+      card: manifest.card,
+      featureSpec: manifest.featureSpec,
       explanationMethod: `coefficient × (value − training mean), on the log partial hazard (exact; output = log(−log(1 − risk)) − log H₀(${artifact.horizon}) at the mean subject)`,
       additivity: 'output',
       baseline: 0,

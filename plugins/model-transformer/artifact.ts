@@ -27,7 +27,7 @@ export function encodeArtifact(meta: Omit<TransformerArtifact, 'format' | 'weigh
   const total = weights.reduce((n, w) => n + w.values.length, 0)
   const view = new DataView(new ArrayBuffer(total * 4))
   let at = 0
-  for (const w of weights) for (const v of w.values) view.setFloat32((at++) * 4, v, true)
+  for (const w of weights) for (const v of w.values) view.setFloat32(at++ * 4, v, true)
   return { [CONFIG_FILE]: new TextEncoder().encode(JSON.stringify(artifact)), [WEIGHTS_FILE]: new Uint8Array(view.buffer) }
 }
 
@@ -56,7 +56,7 @@ export function decodeArtifact(files: Record<string, Uint8Array>): { artifact: T
   let at = 0
   const weights = artifact.weights.map(({ name, shape }, i) => {
     const values = new Float32Array(sizes[i]!)
-    for (let j = 0; j < values.length; j++) values[j] = view.getFloat32((at++) * 4, true)
+    for (let j = 0; j < values.length; j++) values[j] = view.getFloat32(at++ * 4, true)
     if (!values.every(Number.isFinite)) throw fail(`weight ${name} is not finite`)
     return { name, shape, values }
   })

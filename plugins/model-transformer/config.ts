@@ -21,8 +21,18 @@ export interface TransformerConfig {
 }
 
 export const DEFAULT_CONFIG: TransformerConfig = {
-  maxLength: 64, dim: 32, heads: 2, layers: 2, ffDim: 64, dropout: 0.1, pooling: 'mean',
-  minCount: 3, epochs: 10, batchSize: 32, learningRate: 0.002, igSteps: 128,
+  maxLength: 64,
+  dim: 32,
+  heads: 2,
+  layers: 2,
+  ffDim: 64,
+  dropout: 0.1,
+  pooling: 'mean',
+  minCount: 3,
+  epochs: 10,
+  batchSize: 32,
+  learningRate: 0.002,
+  igSteps: 128,
 }
 
 /**

@@ -40,7 +40,7 @@ export interface EncodedBatch {
  */
 export function recentEvents(sequence: ClinicalEvent[] | undefined, keep: number): ClinicalEvent[] {
   const sorted = (sequence ?? []).map((e, i) => ({ e, i, t: Date.parse(e.time) }))
-  sorted.sort((a, b) => (a.t - b.t) || (a.i - b.i))
+  sorted.sort((a, b) => a.t - b.t || a.i - b.i)
   return keep <= 0 ? [] : sorted.slice(-keep).map((s) => s.e)
 }
 
@@ -68,10 +68,16 @@ export function encodeRows(rows: Row[], vocabulary: string[], scaler: FeatureSca
   const offset = config.pooling === 'cls' ? 1 : 0
   const size = rows.length
   const batch: EncodedBatch = {
-    size, length, offset,
-    codes: new Int32Array(size * length), times: new Int32Array(size * length), segments: new Int32Array(size * length),
-    mask: new Float32Array(size * length), present: new Float32Array(size * length),
-    features: new Float32Array(size * scaler.names.length), events: [],
+    size,
+    length,
+    offset,
+    codes: new Int32Array(size * length),
+    times: new Int32Array(size * length),
+    segments: new Int32Array(size * length),
+    mask: new Float32Array(size * length),
+    present: new Float32Array(size * length),
+    features: new Float32Array(size * scaler.names.length),
+    events: [],
   }
   rows.forEach((row, r) => {
     const events = recentEvents(row.sequence, Math.min(config.maxLength, length) - offset)
@@ -115,7 +121,10 @@ export function fitScaler(rows: Row[], names: string[]): FeatureScaler {
   const mean: number[] = []
   const scale: number[] = []
   for (const name of names) {
-    const xs = rows.map((r) => r.features[name]).filter((v): v is number | boolean => typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))).map(Number)
+    const xs = rows
+      .map((r) => r.features[name])
+      .filter((v): v is number | boolean => typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))
+      .map(Number)
     const m = xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0
     const sd = xs.length ? Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length) : 0
     mean.push(m)

@@ -27,7 +27,11 @@ function lookup(tf: Tf, ids: Int32Array, table: Tensor): Tensor2D {
 export function embed(tf: Tf, w: Weights, batch: EncodedBatch): Tensor3D {
   const d = w['embedding/code']!.shape[1]!
   const { size: B, length: L } = batch
-  const sum = tf.addN([lookup(tf, batch.codes, w['embedding/code']!), lookup(tf, batch.times, w['embedding/time']!), lookup(tf, batch.segments, w['embedding/segment']!)])
+  const sum = tf.addN([
+    lookup(tf, batch.codes, w['embedding/code']!),
+    lookup(tf, batch.times, w['embedding/time']!),
+    lookup(tf, batch.segments, w['embedding/segment']!),
+  ])
   const positions = tf.slice(w['embedding/position']!, [0, 0], [L, d])
   const x = tf.add(tf.reshape(sum, [B, L, d]), positions)
   return tf.mul(x, tf.tensor3d(batch.present, [B, L, 1])) as Tensor3D
@@ -81,9 +85,10 @@ export function encode(tf: Tf, w: Weights, config: TransformerConfig, x: Tensor,
     h = tf.add(h, dropout(ff, config.dropout))
   }
   h = layerNorm(tf, h, w['final/gamma']!, w['final/beta']!)
-  const pooled = config.pooling === 'cls'
-    ? tf.reshape(tf.slice(h, [0, 0, 0], [B, 1, d]), [B, d])
-    : tf.div(tf.sum(tf.mul(h, tf.reshape(mask, [B, L, 1])), 1), tf.reshape(tf.sum(mask, 1), [B, 1]))
+  const pooled =
+    config.pooling === 'cls'
+      ? tf.reshape(tf.slice(h, [0, 0, 0], [B, 1, d]), [B, d])
+      : tf.div(tf.sum(tf.mul(h, tf.reshape(mask, [B, L, 1])), 1), tf.reshape(tf.sum(mask, 1), [B, 1]))
   const joined = tf.concat([pooled as Tensor2D, features], 1)
   return tf.reshape(tf.add(tf.matMul(joined, w['head/kernel'] as Tensor2D), w['head/bias']!), [B])
 }

@@ -42,20 +42,34 @@ export const transformerModelPlugin: ModelPlugin = {
     }
     const seed = options.seed ?? 0
     const tf = await loadTf()
-    const vocabulary = buildVocabulary(dataset.rows.map((r) => r.sequence), config.minCount)
-    const scaler = fitScaler(dataset.rows, options.inputs.map((i) => i.name))
+    const vocabulary = buildVocabulary(
+      dataset.rows.map((r) => r.sequence),
+      config.minCount,
+    )
+    const scaler = fitScaler(
+      dataset.rows,
+      options.inputs.map((i) => i.name),
+    )
     const initial = initWeights(config, vocabulary.length, scaler.names.length, seededRandom(seed))
     const { weights, loss } = await fitTransformer(tf, { rows: dataset.rows, labels: dataset.labels, vocabulary, scaler, config, initial, seed, onProgress })
     const meta: Omit<TransformerArtifact, 'format' | 'weights'> = { config, vocabulary, scaler }
     const files = encodeArtifact(meta, weights)
     const manifest: ModelManifest = {
-      name: options.name, version: options.version, kind: 'transformer', inputs: options.inputs,
+      name: options.name,
+      version: options.version,
+      kind: 'transformer',
+      inputs: options.inputs,
       outputs: [{ name: 'probability', type: 'probability' }],
       ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
       explanationMethod: EXPLANATION_METHOD,
       training: {
-        rows: dataset.rows.length, positives: dataset.labels.filter((y) => y === 1).length, seed, finalLoss: loss,
-        vocabulary: vocabulary.length, parameters: weights.reduce((n, w) => n + w.values.length, 0), ...config,
+        rows: dataset.rows.length,
+        positives: dataset.labels.filter((y) => y === 1).length,
+        seed,
+        finalLoss: loss,
+        vocabulary: vocabulary.length,
+        parameters: weights.reduce((n, w) => n + w.values.length, 0),
+        ...config,
       },
     }
     const model = await createTransformerModel(tf, manifest, { format: 'nexora-transformer-v1', ...meta, weights: [] }, weights)

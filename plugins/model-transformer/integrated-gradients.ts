@@ -62,7 +62,14 @@ export async function integratedGradients(tf: Tf, w: Weights, config: Transforme
         const avgF = tf.sum(tf.mul(gf, tf.reshape(wt, [steps + 1, 1])), 0)
         const slots = tf.sum(tf.mul(avgX, tf.reshape(row, [L, d])), 1)
         const features = tf.mul(avgF, tf.reshape(feats, [F]))
-        const ends = encode(tf, w, config, tf.concat([tf.zerosLike(row), row], 0), tf.slice(mask, [0, 0], [2, L]) as Tensor2D, tf.concat([tf.zerosLike(feats), feats], 0) as Tensor2D)
+        const ends = encode(
+          tf,
+          w,
+          config,
+          tf.concat([tf.zerosLike(row), row], 0),
+          tf.slice(mask, [0, 0], [2, L]) as Tensor2D,
+          tf.concat([tf.zerosLike(feats), feats], 0) as Tensor2D,
+        )
         return [slots, features, ends]
       })
       const [slots, features, ends] = await Promise.all(result.map((t) => t.data()))

@@ -12,7 +12,8 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
 /** Rows per forward pass: bounds memory on large batches without changing any row's score. */
 const CHUNK = 256
 
-export const EXPLANATION_METHOD = 'integrated gradients on the event embeddings and standardised plain inputs (baseline: all-[PAD] zero embeddings, inputs at their training mean; trapezoid rule)'
+export const EXPLANATION_METHOD =
+  'integrated gradients on the event embeddings and standardised plain inputs (baseline: all-[PAD] zero embeddings, inputs at their training mean; trapezoid rule)'
 
 /**
  * A loaded transformer: weights as tfjs constants on the chosen backend. `explain` gives one
@@ -36,15 +37,21 @@ export async function createTransformerModel(tf: Tf, manifest: ModelManifest, ar
 
   const logits = async (rows: Row[]) => {
     const out: number[] = []
-    for (let i = 0; i < rows.length; i += CHUNK) out.push(...(await logitsOf(tf, weights, config, encodeRows(rows.slice(i, i + CHUNK), vocabulary, scaler, config), F)))
+    for (let i = 0; i < rows.length; i += CHUNK)
+      out.push(...(await logitsOf(tf, weights, config, encodeRows(rows.slice(i, i + CHUNK), vocabulary, scaler, config), F)))
     return out
   }
   const predict = async (rows: Row[]) => (await logits(rows)).map((z) => ({ score: sigmoid(z) }))
   let disposed = false
   return {
     describe: () => ({
-      inputs: manifest.inputs, outputs: manifest.outputs, card: manifest.card, featureSpec: manifest.featureSpec,
-      explanationMethod: EXPLANATION_METHOD, additivity: 'logit', baseline,
+      inputs: manifest.inputs,
+      outputs: manifest.outputs,
+      card: manifest.card,
+      featureSpec: manifest.featureSpec,
+      explanationMethod: EXPLANATION_METHOD,
+      additivity: 'logit',
+      baseline,
     }),
     predict,
     async explain(rows) {

@@ -23,19 +23,29 @@ export function weightSpecs(config: TransformerConfig, vocabularySize: number, f
   for (let l = 0; l < config.layers; l++) {
     const p = `layer${l}/`
     specs.push(
-      { name: `${p}ln1/gamma`, shape: [d], init: 'ones' }, { name: `${p}ln1/beta`, shape: [d], init: 'zeros' },
-      { name: `${p}q/kernel`, shape: [d, d], init: 'dense' }, { name: `${p}q/bias`, shape: [d], init: 'zeros' },
-      { name: `${p}k/kernel`, shape: [d, d], init: 'dense' }, { name: `${p}k/bias`, shape: [d], init: 'zeros' },
-      { name: `${p}v/kernel`, shape: [d, d], init: 'dense' }, { name: `${p}v/bias`, shape: [d], init: 'zeros' },
-      { name: `${p}o/kernel`, shape: [d, d], init: 'dense' }, { name: `${p}o/bias`, shape: [d], init: 'zeros' },
-      { name: `${p}ln2/gamma`, shape: [d], init: 'ones' }, { name: `${p}ln2/beta`, shape: [d], init: 'zeros' },
-      { name: `${p}ff1/kernel`, shape: [d, ff], init: 'dense' }, { name: `${p}ff1/bias`, shape: [ff], init: 'zeros' },
-      { name: `${p}ff2/kernel`, shape: [ff, d], init: 'dense' }, { name: `${p}ff2/bias`, shape: [d], init: 'zeros' },
+      { name: `${p}ln1/gamma`, shape: [d], init: 'ones' },
+      { name: `${p}ln1/beta`, shape: [d], init: 'zeros' },
+      { name: `${p}q/kernel`, shape: [d, d], init: 'dense' },
+      { name: `${p}q/bias`, shape: [d], init: 'zeros' },
+      { name: `${p}k/kernel`, shape: [d, d], init: 'dense' },
+      { name: `${p}k/bias`, shape: [d], init: 'zeros' },
+      { name: `${p}v/kernel`, shape: [d, d], init: 'dense' },
+      { name: `${p}v/bias`, shape: [d], init: 'zeros' },
+      { name: `${p}o/kernel`, shape: [d, d], init: 'dense' },
+      { name: `${p}o/bias`, shape: [d], init: 'zeros' },
+      { name: `${p}ln2/gamma`, shape: [d], init: 'ones' },
+      { name: `${p}ln2/beta`, shape: [d], init: 'zeros' },
+      { name: `${p}ff1/kernel`, shape: [d, ff], init: 'dense' },
+      { name: `${p}ff1/bias`, shape: [ff], init: 'zeros' },
+      { name: `${p}ff2/kernel`, shape: [ff, d], init: 'dense' },
+      { name: `${p}ff2/bias`, shape: [d], init: 'zeros' },
     )
   }
   specs.push(
-    { name: 'final/gamma', shape: [d], init: 'ones' }, { name: 'final/beta', shape: [d], init: 'zeros' },
-    { name: 'head/kernel', shape: [d + featureCount, 1], init: 'dense' }, { name: 'head/bias', shape: [1], init: 'zeros' },
+    { name: 'final/gamma', shape: [d], init: 'ones' },
+    { name: 'final/beta', shape: [d], init: 'zeros' },
+    { name: 'head/kernel', shape: [d + featureCount, 1], init: 'dense' },
+    { name: 'head/bias', shape: [1], init: 'zeros' },
   )
   return specs
 }

@@ -52,22 +52,33 @@ export async function fitTransformer(tf: Tf, input: FitInput): Promise<{ weights
       let total = 0
       for (let start = 0; start < order.length; start += config.batchSize) {
         const ids = order.slice(start, start + config.batchSize)
-        const batch = encodeRows(ids.map((i) => rows[i]!), vocabulary, scaler, config)
+        const batch = encodeRows(
+          ids.map((i) => rows[i]!),
+          vocabulary,
+          scaler,
+          config,
+        )
         const y = ids.map((i) => labels[i]!)
-        const value = optimizer.minimize(() => {
-          const { mask, features } = batchTensors(tf, batch, scaler.names.length)
-          const z = encode(tf, variables, config, embed(tf, variables, batch), mask, features, dropout)
-          // Stable BCE with logits: max(z, 0) − z·y + log(1 + e^−|z|).
-          const t = tf.tensor1d(y, 'float32')
-          return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, t)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))))
-        }, true, Object.values(variables))
+        const value = optimizer.minimize(
+          () => {
+            const { mask, features } = batchTensors(tf, batch, scaler.names.length)
+            const z = encode(tf, variables, config, embed(tf, variables, batch), mask, features, dropout)
+            // Stable BCE with logits: max(z, 0) − z·y + log(1 + e^−|z|).
+            const t = tf.tensor1d(y, 'float32')
+            return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, t)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))))
+          },
+          true,
+          Object.values(variables),
+        )
         total += (await value!.data())[0]! * ids.length
         value!.dispose()
       }
       loss = total / rows.length
       input.onProgress?.({ epoch, epochs: config.epochs, loss })
     }
-    const weights = await Promise.all(input.initial.map(async ({ name, shape }) => ({ name, shape, values: new Float32Array(await (variables[name] as Tensor).data()) })))
+    const weights = await Promise.all(
+      input.initial.map(async ({ name, shape }) => ({ name, shape, values: new Float32Array(await (variables[name] as Tensor).data()) })),
+    )
     return { weights, loss }
   } finally {
     optimizer.dispose()

@@ -61,41 +61,75 @@ export function monitoring(options: MonitoringOptions) {
     const [clock, logger, metrics] = [ctx.get('clock'), ctx.get('logger'), ctx.get('metrics')]
     const webhooks = webhookDelivery({ clock, logger, metrics, ...options.webhooks })
     const alerts = alertEngine(options.alerts ?? [], { metrics, webhooks, now: () => clock.now() })
-    return { clock, logger, metrics, webhooks, alerts, pseudonyms: await createPseudonyms(options.key, options.hmac), watch: scoreWatch(alerts, options.scoreDrift || {}) }
+    return {
+      clock,
+      logger,
+      metrics,
+      webhooks,
+      alerts,
+      pseudonyms: await createPseudonyms(options.key, options.hmac),
+      watch: scoreWatch(alerts, options.scoreDrift || {}),
+    }
   }
   let timer: ReturnType<typeof setInterval> | undefined
 
   return [
     definePlugin({
-      name: 'monitoring-recorder', provides: 'predictionObserver', requires: REQUIRES,
+      name: 'monitoring-recorder',
+      provides: 'predictionObserver',
+      requires: REQUIRES,
       async setup(ctx) {
         const s = await shared(ctx)
-        return predictionRecorder({ log: ctx.get('predictionLog'), pseudonyms: s.pseudonyms, logger: s.logger, metrics: s.metrics, storeFeatures: options.storeFeatures })
+        return predictionRecorder({
+          log: ctx.get('predictionLog'),
+          pseudonyms: s.pseudonyms,
+          logger: s.logger,
+          metrics: s.metrics,
+          storeFeatures: options.storeFeatures,
+        })
       },
     }),
     definePlugin({
-      name: 'monitoring-score-watch', provides: 'predictionObserver', requires: REQUIRES,
+      name: 'monitoring-score-watch',
+      provides: 'predictionObserver',
+      requires: REQUIRES,
       async setup(ctx) {
         const s = await shared(ctx)
         return {
           name: 'monitoring',
-          observe: (event) => { if (options.scoreDrift !== false) s.watch.observe(event) },
+          observe: (event) => {
+            if (options.scoreDrift !== false) s.watch.observe(event)
+          },
           // On close: stop the schedule and let webhook deliveries finish.
-          async flush() { if (timer !== undefined) clearInterval(timer); await s.webhooks.drain() },
+          async flush() {
+            if (timer !== undefined) clearInterval(timer)
+            await s.webhooks.drain()
+          },
         }
       },
     }),
     definePlugin({
-      name: 'monitoring-front-door', provides: 'frontDoor', requires: REQUIRES,
+      name: 'monitoring-front-door',
+      provides: 'frontDoor',
+      requires: REQUIRES,
       async setup(ctx): Promise<FrontDoor> {
         const s = await shared(ctx)
         const log = ctx.get('predictionLog')
         const store = ctx.get('adverseEventStore')
         return {
-          name: 'monitoring', policies: monitoringPolicies,
+          name: 'monitoring',
+          policies: monitoringPolicies,
           register(app, door) {
             s.webhooks.attach(door.audit)
-            const monitor = createMonitor({ log, store: ctx.get('modelStore'), registry: door.registry, alerts: s.alerts, clock: s.clock, horizonDays: options.horizonDays, fairnessAttributes: options.fairnessAttributes })
+            const monitor = createMonitor({
+              log,
+              store: ctx.get('modelStore'),
+              registry: door.registry,
+              alerts: s.alerts,
+              clock: s.clock,
+              horizonDays: options.horizonDays,
+              fairnessAttributes: options.fairnessAttributes,
+            })
             const now = () => s.clock.now()
             const pull = async () => {
               // The FHIR source is optional: read it when the rules run, after every plugin is set up.
@@ -103,7 +137,8 @@ export function monitoring(options: MonitoringOptions) {
               if (!options.outcomeRules?.length) return []
               if (!fhir) throw new NexoraError('fhir.not_configured')
               const results = []
-              for (const rule of options.outcomeRules) results.push(await pullOutcomes(rule, { fhir, log, pseudonyms: s.pseudonyms, now, horizonMs: monitor.horizonMs(rule.model) }))
+              for (const rule of options.outcomeRules)
+                results.push(await pullOutcomes(rule, { fhir, log, pseudonyms: s.pseudonyms, now, horizonMs: monitor.horizonMs(rule.model) }))
               return results
             }
             const evaluate = async () => {
@@ -113,11 +148,15 @@ export function monitoring(options: MonitoringOptions) {
               return { ...result, outcomes: pulled }
             }
             if (options.evaluateEveryMs) {
-              timer = setInterval(() => { evaluate().catch(() => s.logger.error('monitoring.evaluate_failed', {})) }, options.evaluateEveryMs)
+              timer = setInterval(() => {
+                evaluate().catch(() => s.logger.error('monitoring.evaluate_failed', {}))
+              }, options.evaluateEveryMs)
               ;(timer as { unref?: () => void }).unref?.()
             }
             monitoringRoutes(app, door, {
-              monitor: { ...monitor, evaluate }, alerts: s.alerts, store,
+              monitor: { ...monitor, evaluate },
+              alerts: s.alerts,
+              store,
               events: adverseEventService({ store, clock: s.clock, webhooks: s.webhooks, hooks: options.adverseEventHooks ?? [], alertAt: options.alertAt }),
               recordOutcomes: (inputs) => recordOutcomes(inputs, { log, pseudonyms: s.pseudonyms, now }),
               pullOutcomes: pull,

@@ -99,13 +99,19 @@ const PARAMETERS = { patient_ref: 'string', explain: 'boolean', purpose: 'string
 function clinicalParameters(parameters: InferRequest['parameters']): { patientRef?: string; explain?: boolean; purpose?: string } {
   for (const [key, type] of Object.entries(PARAMETERS)) {
     const value = parameters?.[key]
-    if (value !== undefined && typeof value !== type) throw new NexoraError('request.invalid', { detail: `parameters.${key} must be a ${type}`, issues: [{ path: `parameters.${key}`, message: `expected a ${type}` }] })
+    if (value !== undefined && typeof value !== type)
+      throw new NexoraError('request.invalid', {
+        detail: `parameters.${key} must be a ${type}`,
+        issues: [{ path: `parameters.${key}`, message: `expected a ${type}` }],
+      })
   }
   const patientRef = parameters?.patient_ref as string | undefined
   const purpose = parameters?.purpose as string | undefined
   // The patient reference is never echoed: only its length is checked.
-  if (patientRef !== undefined && (patientRef.length === 0 || patientRef.length > 256)) throw new NexoraError('request.invalid', { detail: 'parameters.patient_ref must be 1–256 characters' })
-  if (purpose !== undefined && (purpose.length === 0 || purpose.length > 64)) throw new NexoraError('request.invalid', { detail: 'parameters.purpose must be 1–64 characters' })
+  if (patientRef !== undefined && (patientRef.length === 0 || patientRef.length > 256))
+    throw new NexoraError('request.invalid', { detail: 'parameters.patient_ref must be 1–256 characters' })
+  if (purpose !== undefined && (purpose.length === 0 || purpose.length > 64))
+    throw new NexoraError('request.invalid', { detail: 'parameters.purpose must be 1–64 characters' })
   return { patientRef, explain: parameters?.explain as boolean | undefined, purpose }
 }
 
@@ -121,11 +127,20 @@ const toNs = (ms: number) => ms * 1e6
  * })
  * res.outputs // [{ name: 'score', datatype: 'FP64', shape: [1], data: [0.31] }, { name: 'label', ... }]
  */
-export async function infer(ctx: FrontDoorContext, caller: Caller, requestId: string, name: string, version: string | undefined, request: InferRequest, state?: OipState): Promise<InferResponse> {
+export async function infer(
+  ctx: FrontDoorContext,
+  caller: Caller,
+  requestId: string,
+  name: string,
+  version: string | undefined,
+  request: InferRequest,
+  state?: OipState,
+): Promise<InferResponse> {
   // The pipeline checks this too; checking first keeps an unauthorised caller from learning which models exist.
   requireAny(caller, PREDICT_ACCESS)
   const stored = await resolveModel(ctx.registry, name, version)
-  if (state?.isUnloaded(stored.name)) throw new NexoraError('model.unloaded', { detail: `model "${stored.name}" is unloaded; load it through the repository extension` })
+  if (state?.isUnloaded(stored.name))
+    throw new NexoraError('model.unloaded', { detail: `model "${stored.name}" is unloaded; load it through the repository extension` })
   const now = state?.now ?? (() => performance.now())
   const started = now()
   try {
@@ -138,12 +153,19 @@ export async function infer(ctx: FrontDoorContext, caller: Caller, requestId: st
     const decoded = now()
     const result = await ctx.predict(
       { model: stored.name, version: stored.version, rows, explain, ...(params.purpose ? { purpose: params.purpose } : {}) },
-      caller, requestId, { route: 'oip' },
+      caller,
+      requestId,
+      { route: 'oip' },
     )
     const predicted = now()
     const outputs = toOutputs(result.predictions, request.outputs, stored.manifest, explain)
     const ended = now()
-    const times: PhaseTimes = { queue: 0, compute_input: toNs(decoded - started), compute_infer: toNs(predicted - decoded), compute_output: toNs(ended - predicted) }
+    const times: PhaseTimes = {
+      queue: 0,
+      compute_input: toNs(decoded - started),
+      compute_infer: toNs(predicted - decoded),
+      compute_output: toNs(ended - predicted),
+    }
     state?.record(stored.name, stored.version, { ok: true, rows: rows.length, times, totalNs: toNs(ended - started) }, ctx.clock.now())
     return { model_name: result.model.name, model_version: result.model.version, ...(request.id !== undefined ? { id: request.id } : {}), outputs }
   } catch (error) {

@@ -27,7 +27,8 @@ export interface OipOptions extends OipStateOptions {
 export function oip(options: OipOptions = {}) {
   const state = options.state ?? createOipState(options)
   return definePlugin({
-    name: 'oip', provides: 'frontDoor',
+    name: 'oip',
+    provides: 'frontDoor',
     setup: (): FrontDoor => ({
       name: 'oip',
       policies: oipPolicies,

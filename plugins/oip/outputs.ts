@@ -26,7 +26,8 @@ export function checkRequestedOutputs(requested: RequestOutput[] | undefined, ma
     if (seen.has(o.name)) throw invalid(`outputs[${i}].name`, `output "${o.name}" is requested twice`)
     seen.add(o.name)
     if (o.parameters?.binary_data === true) throw invalid(`outputs[${i}].parameters`, 'binary tensor data is not supported')
-    if (o.parameters && 'classification' in o.parameters) throw invalid(`outputs[${i}].parameters`, 'the classification extension is not supported; request "label"')
+    if (o.parameters && 'classification' in o.parameters)
+      throw invalid(`outputs[${i}].parameters`, 'the classification extension is not supported; request "label"')
   })
 }
 
@@ -38,7 +39,11 @@ export const wantsExplanation = (explain: unknown, requested: RequestOutput[] | 
 export function toOutputs(predictions: Prediction[], requested: RequestOutput[] | undefined, manifest: ModelManifest, explained: boolean): ResponseOutput[] {
   const batch = predictions.length
   // An empty `outputs` list means the defaults, as an absent one does.
-  const names = requested?.length ? requested.map((o) => o.name) : outputMetadata(manifest).map((o) => o.name).filter((n) => n !== 'explanation' || explained)
+  const names = requested?.length
+    ? requested.map((o) => o.name)
+    : outputMetadata(manifest)
+        .map((o) => o.name)
+        .filter((n) => n !== 'explanation' || explained)
   return names.map((name): ResponseOutput => {
     if (name === 'score') return { name, datatype: 'FP64', shape: [batch], data: predictions.map((p) => p.score) }
     // `content_type: str` tells MLServer-style clients to decode BYTES as UTF-8 text.

@@ -8,10 +8,12 @@ import type { RepositoryEntry } from './types.ts'
  * versions and unloaded models are UNAVAILABLE, with the reason; `ready: true` keeps only READY ones.
  */
 export async function repositoryIndex(registry: ModelRegistry, state: OipState, options: { ready?: boolean } = {}): Promise<RepositoryEntry[]> {
-  const entries = (await registry.list()).flatMap((model) => model.versions.map((v): RepositoryEntry => {
-    const reason = v.stage === 'archived' ? 'archived' : state.isUnloaded(model.name) ? 'unloaded' : undefined
-    return { name: model.name, version: v.version, state: reason ? 'UNAVAILABLE' : 'READY', ...(reason ? { reason } : {}) }
-  }))
+  const entries = (await registry.list()).flatMap((model) =>
+    model.versions.map((v): RepositoryEntry => {
+      const reason = v.stage === 'archived' ? 'archived' : state.isUnloaded(model.name) ? 'unloaded' : undefined
+      return { name: model.name, version: v.version, state: reason ? 'UNAVAILABLE' : 'READY', ...(reason ? { reason } : {}) }
+    }),
+  )
   return options.ready ? entries.filter((e) => e.state === 'READY') : entries
 }
 

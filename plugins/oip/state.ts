@@ -10,7 +10,11 @@ const zero = (): StatDuration => ({ count: 0, ns: 0 })
 
 function emptyStats(name: string, version: string): ModelStatistics {
   return {
-    name, version, last_inference: 0, inference_count: 0, execution_count: 0,
+    name,
+    version,
+    last_inference: 0,
+    inference_count: 0,
+    execution_count: 0,
     inference_stats: { success: zero(), fail: zero(), queue: zero(), compute_input: zero(), compute_infer: zero(), compute_output: zero() },
   }
 }
@@ -34,7 +38,12 @@ export interface OipState {
   readonly sequenceKinds: readonly string[]
   now(): number
   /** Record one finished request for `name@version`: success with its row count, or failure. */
-  record(name: string, version: string, outcome: { ok: true; rows: number; times: PhaseTimes; totalNs: number } | { ok: false; totalNs: number }, endedAtMs: number): void
+  record(
+    name: string,
+    version: string,
+    outcome: { ok: true; rows: number; times: PhaseTimes; totalNs: number } | { ok: false; totalNs: number },
+    endedAtMs: number,
+  ): void
   /** Statistics of every version seen, optionally only of one model (and version). */
   stats(name?: string, version?: string): ModelStatistics[]
   isUnloaded(name: string): boolean
@@ -52,7 +61,10 @@ export function createOipState(options: OipStateOptions = {}): OipState {
       const key = `${name}@${version}`
       const entry = stats.get(key) ?? emptyStats(name, version)
       stats.set(key, entry)
-      const add = (d: StatDuration, ns: number) => { d.count++; d.ns += Math.max(0, Math.round(ns)) }
+      const add = (d: StatDuration, ns: number) => {
+        d.count++
+        d.ns += Math.max(0, Math.round(ns))
+      }
       if (!outcome.ok) return add(entry.inference_stats.fail, outcome.totalNs)
       add(entry.inference_stats.success, outcome.totalNs)
       for (const phase of ['queue', 'compute_input', 'compute_infer', 'compute_output'] as const) add(entry.inference_stats[phase], outcome.times[phase])

@@ -16,8 +16,22 @@ export async function modelStatistics(registry: ModelRegistry, state: OipState, 
   const seen = new Map(state.stats(name).map((s) => [s.version, s]))
   const zero = { count: 0, ns: 0 }
   const all = new Set([...versions, ...(stored ? [] : seen.keys())])
-  return [...all].sort().map((v) => seen.get(v) ?? {
-    name, version: v, last_inference: 0, inference_count: 0, execution_count: 0,
-    inference_stats: { success: { ...zero }, fail: { ...zero }, queue: { ...zero }, compute_input: { ...zero }, compute_infer: { ...zero }, compute_output: { ...zero } },
-  })
+  return [...all].sort().map(
+    (v) =>
+      seen.get(v) ?? {
+        name,
+        version: v,
+        last_inference: 0,
+        inference_count: 0,
+        execution_count: 0,
+        inference_stats: {
+          success: { ...zero },
+          fail: { ...zero },
+          queue: { ...zero },
+          compute_input: { ...zero },
+          compute_infer: { ...zero },
+          compute_output: { ...zero },
+        },
+      },
+  )
 }

@@ -7,11 +7,17 @@ import type { TensorElement } from './types.ts'
 export const SEQUENCE_INPUT = 'sequence'
 const MAX_EVENTS = 4096
 
-const Events = z.array(z.object({
-  code: z.string().min(1).max(128),
-  time: z.string().datetime({ offset: true }),
-  value: z.number().finite().optional(),
-}).strict()).max(MAX_EVENTS)
+const Events = z
+  .array(
+    z
+      .object({
+        code: z.string().min(1).max(128),
+        time: z.string().datetime({ offset: true }),
+        value: z.number().finite().optional(),
+      })
+      .strict(),
+  )
+  .max(MAX_EVENTS)
 
 const invalid = (message: string) => new NexoraError('request.invalid', { detail: message })
 
@@ -34,7 +40,8 @@ function featureValue(def: FeatureDef, tensor: DecodedTensor, value: TensorEleme
     throw bad('a boolean: send BOOL, or 0/1')
   }
   if (typeof value === 'string') return value
-  if (typeof value === 'number' && isNumeric(tensor.datatype) && Number.isInteger(value) && def.categories && value >= 0 && value < def.categories.length) return def.categories[value]!
+  if (typeof value === 'number' && isNumeric(tensor.datatype) && Number.isInteger(value) && def.categories && value >= 0 && value < def.categories.length)
+    return def.categories[value]!
   throw bad('a category: send BYTES, or its index in the declared categories')
 }
 
@@ -75,7 +82,9 @@ export function tensorsToRows(tensors: DecodedTensor[], inputs: FeatureDef[], ta
   const features = tensors.filter((t) => defs.has(t.name))
   const others = tensors.filter((t) => t !== sequence && !defs.has(t.name))
   if (others.length > 1 || (others.length === 1 && features.length > 0)) {
-    throw invalid(`input "${shown(others[0]!.name)}" is not an input of this model${others.length === 1 ? ', and a packed tensor must be the only feature input' : ''}`)
+    throw invalid(
+      `input "${shown(others[0]!.name)}" is not an input of this model${others.length === 1 ? ', and a packed tensor must be the only feature input' : ''}`,
+    )
   }
   const packed = others[0]
   if (packed && (packed.shape.length !== 2 || packed.shape[1] !== inputs.length)) {

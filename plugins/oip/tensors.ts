@@ -15,10 +15,15 @@ export const shown = (name: unknown) => (typeof name === 'string' && SAFE_NAME.t
 
 const FP32_MAX = 3.4028234663852886e38
 const INTEGER_RANGES: Partial<Record<Datatype, [number, number]>> = {
-  INT8: [-128, 127], INT16: [-32768, 32767], INT32: [-2147483648, 2147483647],
+  INT8: [-128, 127],
+  INT16: [-32768, 32767],
+  INT32: [-2147483648, 2147483647],
   // JSON numbers are doubles: 64-bit integers are exact only within ±2^53.
   INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  UINT8: [0, 255], UINT16: [0, 65535], UINT32: [0, 4294967295], UINT64: [0, Number.MAX_SAFE_INTEGER],
+  UINT8: [0, 255],
+  UINT16: [0, 65535],
+  UINT32: [0, 4294967295],
+  UINT64: [0, Number.MAX_SAFE_INTEGER],
 }
 
 /** Datatypes a client may send. FP16 is in the protocol but JSON gives no faithful half-precision value. */
@@ -26,8 +31,7 @@ const ACCEPTED = new Set<string>(DATATYPES.filter((d) => d !== 'FP16'))
 
 export const isNumeric = (d: Datatype) => d !== 'BOOL' && d !== 'BYTES'
 
-const invalid = (path: string, message: string) =>
-  new NexoraError('request.invalid', { detail: `${path}: ${message}`, issues: [{ path, message }] })
+const invalid = (path: string, message: string) => new NexoraError('request.invalid', { detail: `${path}: ${message}`, issues: [{ path, message }] })
 
 /** Check one element against the datatype; FP32 values are rounded to single precision as the type says. */
 function element(datatype: Datatype, value: unknown): TensorElement | undefined {
@@ -68,17 +72,22 @@ export function decodeTensor(input: RequestInput, index: number): DecodedTensor 
   const name = shown(input.name)
   if (typeof input.name !== 'string' || input.name.length === 0) throw invalid(`${path}.name`, 'a tensor name is required')
   if (!ACCEPTED.has(input.datatype)) {
-    throw invalid(`${path}.datatype`, `input "${name}": datatype ${DATATYPES.includes(input.datatype as Datatype) ? `${input.datatype} is not supported` : 'is not a protocol datatype'}; use BOOL, INT8–INT64, UINT8–UINT64, FP32, FP64 or BYTES`)
+    throw invalid(
+      `${path}.datatype`,
+      `input "${name}": datatype ${DATATYPES.includes(input.datatype as Datatype) ? `${input.datatype} is not supported` : 'is not a protocol datatype'}; use BOOL, INT8–INT64, UINT8–UINT64, FP32, FP64 or BYTES`,
+    )
   }
   const datatype = input.datatype as Datatype
-  if (input.parameters && 'binary_data_size' in input.parameters) throw invalid(`${path}.parameters`, `input "${name}": binary tensor data is not supported; send JSON data`)
+  if (input.parameters && 'binary_data_size' in input.parameters)
+    throw invalid(`${path}.parameters`, `input "${name}": binary tensor data is not supported; send JSON data`)
   if (!Array.isArray(input.shape) || input.shape.length === 0 || !input.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw invalid(`${path}.shape`, `input "${name}": the shape must list one or more non-negative integers`)
   }
   if (!Array.isArray(input.data)) throw invalid(`${path}.data`, `input "${name}": data must be an array`)
   const flat = flatten(input.data, input.shape, `${path}.data`)
   const expected = input.shape.reduce((a, b) => a * b, 1)
-  if (flat.length !== expected) throw invalid(`${path}.data`, `input "${name}": shape [${input.shape.join(',')}] needs ${expected} elements, data has ${flat.length}`)
+  if (flat.length !== expected)
+    throw invalid(`${path}.data`, `input "${name}": shape [${input.shape.join(',')}] needs ${expected} elements, data has ${flat.length}`)
   const values = flat.map((v, i) => {
     const checked = element(datatype, v)
     if (checked === undefined) throw invalid(`${path}.data`, `input "${name}": element ${i} is not a valid ${datatype}`)

@@ -29,7 +29,7 @@ function occurrences(text: string, terms: string[]): [number, number][] {
     const needle = t.toLowerCase()
     if (!needle) continue
     for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) {
-      const pre = at > 0 ? lower[at - 1] as string : ' '
+      const pre = at > 0 ? (lower[at - 1] as string) : ' '
       const post = lower[at + needle.length] ?? ' '
       if (!/\w/.test(pre) && !/\w/.test(post)) res.push([at, at + needle.length])
     }

@@ -1,9 +1,16 @@
 import { evaluate, type EvaluationReport, type LabelledSpan } from './evaluate.ts'
 
 /** One annotated document: `{text, spans:[{start,end,type}]}`, UTF-16 offsets, `end` exclusive. */
-export interface CorpusDocument { text: string; spans: LabelledSpan[] }
+export interface CorpusDocument {
+  text: string
+  spans: LabelledSpan[]
+}
 /** A missed or false identifier, folded by lower-cased text and group. */
-export interface Finding { text: string; type: string; count: number }
+export interface Finding {
+  text: string
+  type: string
+  count: number
+}
 export interface CorpusEvaluation extends EvaluationReport<string> {
   documents: number
   /** Documents with no gold span: the false alarms on them are what a clinician sees for nothing. */
@@ -26,15 +33,66 @@ const groups = (entries: Record<string, string[]>) => Object.fromEntries(Object.
  * Labels match case-insensitively; an unknown label is its own group.
  */
 export const DEFAULT_TYPE_MAP: Readonly<Record<string, string>> = groups({
-  NAME: ['NAME', 'PATIENT', 'DOCTOR', 'USERNAME', 'PERSON', 'PER', 'HCPNAME', 'PTNAME', 'PTNAMEINITIAL', 'RELATIVEPROXYNAME', 'NAME_STUDENT', 'FIRST_NAME', 'LAST_NAME'],
-  LOCATION: ['LOCATION', 'ADDRESS', 'CITY', 'ZIP', 'HOSPITAL', 'ORGANIZATION', 'STREET', 'LOCATION-OTHER', 'STREET_ADDRESS', 'GPE', 'LOC', 'ZIPCODE', 'POSTCODE'],
+  NAME: [
+    'NAME',
+    'PATIENT',
+    'DOCTOR',
+    'USERNAME',
+    'PERSON',
+    'PER',
+    'HCPNAME',
+    'PTNAME',
+    'PTNAMEINITIAL',
+    'RELATIVEPROXYNAME',
+    'NAME_STUDENT',
+    'FIRST_NAME',
+    'LAST_NAME',
+  ],
+  LOCATION: [
+    'LOCATION',
+    'ADDRESS',
+    'CITY',
+    'ZIP',
+    'HOSPITAL',
+    'ORGANIZATION',
+    'STREET',
+    'LOCATION-OTHER',
+    'STREET_ADDRESS',
+    'GPE',
+    'LOC',
+    'ZIPCODE',
+    'POSTCODE',
+  ],
   STATE_COUNTRY: ['STATE', 'COUNTRY'],
   DATE: ['DATE', 'DATEYEAR', 'DATE_TIME', 'DATE_OF_BIRTH', 'DOB'],
   AGE: ['AGE'],
   CONTACT: ['PHONE', 'FAX', 'EMAIL', 'URL', 'IP', 'PHONE_NUMBER', 'EMAIL_ADDRESS', 'IP_ADDRESS', 'URL_PERSONAL'],
-  ID: ['SSN', 'MRN', 'HEALTH_PLAN_ID', 'ACCOUNT', 'LICENSE', 'VEHICLE_ID', 'DEVICE_ID', 'BIOMETRIC_ID', 'ID', 'MEDICALRECORD', 'IDNUM',
-    'DEVICE', 'BIOID', 'HEALTHPLAN', 'US_SSN', 'CREDIT_CARD', 'IBAN_CODE', 'US_BANK_NUMBER', 'US_DRIVER_LICENSE', 'US_PASSPORT',
-    'MEDICAL_LICENSE', 'US_ITIN', 'ID_NUM', 'OTHER'],
+  ID: [
+    'SSN',
+    'MRN',
+    'HEALTH_PLAN_ID',
+    'ACCOUNT',
+    'LICENSE',
+    'VEHICLE_ID',
+    'DEVICE_ID',
+    'BIOMETRIC_ID',
+    'ID',
+    'MEDICALRECORD',
+    'IDNUM',
+    'DEVICE',
+    'BIOID',
+    'HEALTHPLAN',
+    'US_SSN',
+    'CREDIT_CARD',
+    'IBAN_CODE',
+    'US_BANK_NUMBER',
+    'US_DRIVER_LICENSE',
+    'US_PASSPORT',
+    'MEDICAL_LICENSE',
+    'US_ITIN',
+    'ID_NUM',
+    'OTHER',
+  ],
 })
 
 /**
@@ -46,7 +104,11 @@ export const DEFAULT_TYPE_MAP: Readonly<Record<string, string>> = groups({
  * const r = evaluateCorpus(docs, (text) => detectPhi(text, { mode: 'recall' }))
  * r.byType.ANY?.overlap.recall
  */
-export function evaluateCorpus(docs: CorpusDocument[], detect: (text: string) => LabelledSpan[], options: { map?: Record<string, string>; top?: number } = {}): CorpusEvaluation {
+export function evaluateCorpus(
+  docs: CorpusDocument[],
+  detect: (text: string) => LabelledSpan[],
+  options: { map?: Record<string, string>; top?: number } = {},
+): CorpusEvaluation {
   const map = new Map(Object.entries({ ...DEFAULT_TYPE_MAP, ...upperKeys(options.map ?? {}) }))
   const group = (label: string) => map.get(label.toUpperCase()) ?? label
   const relabel = (s: LabelledSpan): LabelledSpan => ({ start: s.start, end: s.end, type: group(s.type) })
@@ -57,7 +119,10 @@ export function evaluateCorpus(docs: CorpusDocument[], detect: (text: string) =>
   const scored = docs.map(({ text, spans }) => {
     const gold = spans.map(relabel)
     const predicted = detect(text).map(relabel)
-    if (gold.length === 0) { phiFree++; phiFreeAlarms += predicted.length }
+    if (gold.length === 0) {
+      phiFree++
+      phiFreeAlarms += predicted.length
+    }
     for (const g of gold) if (!predicted.some((p) => overlap(p, g))) misses.add(text.slice(g.start, g.end), g.type)
     for (const p of predicted) if (!gold.some((g) => overlap(p, g))) falsePositives.add(text.slice(p.start, p.end), p.type)
     return { text, gold, predicted }

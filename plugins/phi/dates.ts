@@ -16,14 +16,16 @@ export function detectDates(text: string, mode: PhiMode = 'recall'): PhiSpan[] {
   let m: RegExpExecArray | null
   NUMERIC.lastIndex = 0
   while ((m = NUMERIC.exec(text))) {
-    const a = Number(m[1]); const b = Number(m[3])
+    const a = Number(m[1])
+    const b = Number(m[3])
     if ((a >= 1 && a <= 12 && b >= 1 && b <= 31) || (b >= 1 && b <= 12 && a >= 1 && a <= 31)) {
       out.push(span(m.index, m.index + m[0].length, 'DATE', 0.9, 'pattern:date-numeric'))
     }
   }
   ISO.lastIndex = 0
   while ((m = ISO.exec(text))) {
-    const mo = Number(m[2]); const d = m[3] === undefined ? 1 : Number(m[3])
+    const mo = Number(m[2])
+    const d = m[3] === undefined ? 1 : Number(m[3])
     if (mo >= 1 && mo <= 12 && d >= 1 && d <= 31) out.push(span(m.index, m.index + m[0].length, 'DATE', 0.9, 'pattern:date-iso'))
   }
   WRITTEN.lastIndex = 0
@@ -39,10 +41,14 @@ export function detectDates(text: string, mode: PhiMode = 'recall'): PhiSpan[] {
   while ((m = MONTH_YEAR.exec(text))) out.push(span(m.index, m.index + m[0].length, 'DATE', 0.8, 'pattern:date-month-year'))
   PARTIAL.lastIndex = 0
   while ((m = PARTIAL.exec(text))) {
-    const mo = Number(m[1]); const d = Number(m[2])
+    const mo = Number(m[1])
+    const d = Number(m[2])
     const end = m.index + m[0].length
     // Month and a two-digit year (`AVR 8/88`, `stent 12/82`): the month is PHI.
-    if (mo >= 1 && mo <= 12 && d >= 32 && m[2]!.length === 2) { out.push(span(m.index, end, 'DATE', 0.8, 'pattern:date-month-yy')); continue }
+    if (mo >= 1 && mo <= 12 && d >= 32 && m[2]!.length === 2) {
+      out.push(span(m.index, end, 'DATE', 0.8, 'pattern:date-month-yy'))
+      continue
+    }
     if (mo < 1 || mo > 12 || d < 1 || d > 31) continue
     // A month/day is a date in a note (`MI 10/16`), unless its neighbours make it a score, a ratio or a
     // setting (`7/10 pain`, `CP 4/10`, `5/5 strength`, `1/2 NS`, `PS 10/5`, `50% 5/5`), cue word or not.
@@ -71,20 +77,27 @@ const NUMERIC = /(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/-]|\
 const ISO = /(?<![\d-])(\d{4})-(\d{2})(?:-(\d{2}))(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?(?![\d-])/g
 const WRITTEN = new RegExp(
   String.raw`\b(?:${MONTH}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?(?!\d)` + // March 14, 2021 / March 14
-  String.raw`|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+${MONTH}\.?(?:,?\s+\d{4})?(?!\d)` + // 14 Mar 2021 / 14th of March
-  String.raw`|${MONTH}\.?,?\s+\d{4}(?!\d))`, 'g') // March 2021
+    String.raw`|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+${MONTH}\.?(?:,?\s+\d{4})?(?!\d)` + // 14 Mar 2021 / 14th of March
+    String.raw`|${MONTH}\.?,?\s+\d{4}(?!\d))`,
+  'g',
+) // March 2021
 /** Full month names (not `may`, a verb) and dashed abbreviations, in any case. */
 const FULL_MONTH = '(?:january|february|march|april|june|july|august|september|october|november|december)'
 const WRITTEN_ANY_CASE = new RegExp(
   String.raw`\b(?:${FULL_MONTH}\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?(?![\d:/.])|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+${FULL_MONTH}(?:,?\s+\d{4})?` +
-  String.raw`|\d{1,2}-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)-\d{2,4})\b`, 'gi')
+    String.raw`|\d{1,2}-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)-\d{2,4})\b`,
+  'gi',
+)
 /** `12/2021`, `3/2019`: month and a 4-digit year (a month element is PHI). */
 const MONTH_YEAR = /(?<![\d/.-])(?:0?[1-9]|1[0-2])\/(?:19|20)\d{2}(?![\d/]|\.\d)/g
 const PARTIAL = /(?<![\d/.])(\d{1,2})\/(\d{1,2})(?![\d/]|\.\d)/g
-const MONTH_WORD = /\b(in|since|last|early|mid|late|until|till|during|through|thru|by|of|this|next)\s+(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|aug|sep|oct|nov)\b(?:\.?\s+\d{1,2}(?![\d:/.]))?/gi
+const MONTH_WORD =
+  /\b(in|since|last|early|mid|late|until|till|during|through|thru|by|of|this|next)\s+(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|aug|sep|oct|nov)\b(?:\.?\s+\d{1,2}(?![\d:/.]))?/gi
 /** Words that make a/b a score, ratio, dose or setting rather than a date. */
-const NOT_DATE_BEFORE = /\b(?:pain|cp|pressure|ps|psv|peep|cpap|bipap|simv|ac|imv|vent|ventilator|strength|str|grip|grips|motor|mae|rass|gcs|apgar|ratio|i:e|bp|nbp|abp|art|cvp|pap|pas|sbp|map|murmur|grade|gr|x|hr|rr|fio2|spo2|po2|pco2|ph|ie)\s*(?:of|at|to)?\s*:?\s*$/i
-const NOT_DATE_AFTER = /^\s*(?:pain|ns|nss|strength|str|tab|tabs|tablet|dose|doses|scale|thickness|inch|in|teaspoon|tsp|cup|cups|lb|lbs|kg|mg|ml|cc|mmhg|x|times|murmur|sounds?|breaths?|split|%)/i
+const NOT_DATE_BEFORE =
+  /\b(?:pain|cp|pressure|ps|psv|peep|cpap|bipap|simv|ac|imv|vent|ventilator|strength|str|grip|grips|motor|mae|rass|gcs|apgar|ratio|i:e|bp|nbp|abp|art|cvp|pap|pas|sbp|map|murmur|grade|gr|x|hr|rr|fio2|spo2|po2|pco2|ph|ie)\s*(?:of|at|to)?\s*:?\s*$/i
+const NOT_DATE_AFTER =
+  /^\s*(?:pain|ns|nss|strength|str|tab|tabs|tablet|dose|doses|scale|thickness|inch|in|teaspoon|tsp|cup|cups|lb|lbs|kg|mg|ml|cc|mmhg|x|times|murmur|sounds?|breaths?|split|%)/i
 
 /** Context that makes a month/day-shaped pair something else. */
 function notADate(text: string, start: number, end: number, mo: number, d: number): boolean {
@@ -97,7 +110,8 @@ function notADate(text: string, start: number, end: number, mo: number, d: numbe
   if (/(?:%|\b[A-Za-z]{1,4}\/[A-Za-z]{1,4})\s*$/.test(prior)) return true
   return NOT_DATE_BEFORE.test(prior) || NOT_DATE_AFTER.test(text.slice(end, end + 12))
 }
-const PAIN_WORDS = /\b(?:pain\w*|cp|pressure|discomfort|ache\w*|aching|c\/o|complain\w*|rate[sd]?|rating|scale|sore\w*|hurt\w*|cramp\w*|burning|tender\w*|headache|ha)\b/i
+const PAIN_WORDS =
+  /\b(?:pain\w*|cp|pressure|discomfort|ache\w*|aching|c\/o|complain\w*|rate[sd]?|rating|scale|sore\w*|hurt\w*|cramp\w*|burning|tender\w*|headache|ha)\b/i
 /** Cues that make even a pain-scale-shaped pair a date. */
 const STRONG_DATE_CUE = /\b(?:since|dated?|dos|admitted|discharged|until|s\/p|on)\s*:?\s*$/i
 const FRACTIONS: ReadonlySet<string> = new Set(['1/2', '1/3', '2/3', '1/4', '3/4', '1/8', '3/8'])

@@ -19,7 +19,17 @@ import { applyAllowDeny } from './allow-deny.ts'
 export function detectPhi(text: string, options: PhiOptions = {}): PhiSpan[] {
   const mode = options.mode ?? 'recall'
   const threshold = options.threshold ?? (mode === 'recall' ? 0.5 : 0.8)
-  const candidates = [...detectPatterns(text), ...detectInternational(text), ...detectDates(text, mode), ...detectLocations(text), ...detectNames(text), ...detectOpenClass(text)]
+  const candidates = [
+    ...detectPatterns(text),
+    ...detectInternational(text),
+    ...detectDates(text, mode),
+    ...detectLocations(text),
+    ...detectNames(text),
+    ...detectOpenClass(text),
+  ]
   const withLists = applyAllowDeny(text, candidates, options)
-  return resolveSpans(text, withLists.filter((s) => s.score >= threshold))
+  return resolveSpans(
+    text,
+    withLists.filter((s) => s.score >= threshold),
+  )
 }

@@ -1,18 +1,44 @@
 import type { PhiType } from './types.ts'
 
 /** An annotated or detected span: UTF-16 offsets, `end` exclusive, a type label. */
-export interface LabelledSpan<T extends string = string> { start: number; end: number; type: T }
+export interface LabelledSpan<T extends string = string> {
+  start: number
+  end: number
+  type: T
+}
 /** Gold annotation: a typed span with UTF-16 offsets. */
 export type GoldSpan = LabelledSpan<PhiType>
-export interface Scores { precision: number; recall: number; f1: number; tp: number; predicted: number; gold: number }
-export interface TypeReport { exact: Scores; overlap: Scores; tokenRecall: number }
+export interface Scores {
+  precision: number
+  recall: number
+  f1: number
+  tp: number
+  predicted: number
+  gold: number
+}
+export interface TypeReport {
+  exact: Scores
+  overlap: Scores
+  tokenRecall: number
+}
 /**
  * Per type, plus `ALL` (every span, type must agree) and `ANY` (overlap whatever the types: what a
  * redaction hides, since a name redacted as a place is still hidden).
  */
-export interface EvaluationReport<T extends string = PhiType> { byType: Partial<Record<T | 'ALL' | 'ANY', TypeReport>> }
+export interface EvaluationReport<T extends string = PhiType> {
+  byType: Partial<Record<T | 'ALL' | 'ANY', TypeReport>>
+}
 
-interface Acc { eTpP: number; eTpG: number; oTpP: number; oTpG: number; pred: number; gold: number; tok: number; tokHit: number }
+interface Acc {
+  eTpP: number
+  eTpG: number
+  oTpP: number
+  oTpG: number
+  pred: number
+  gold: number
+  tok: number
+  tokHit: number
+}
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end
 
 /**
@@ -25,7 +51,11 @@ const overlaps = (a: { start: number; end: number }, b: { start: number; end: nu
  */
 export function evaluate<T extends string = PhiType>(docs: { text: string; gold: LabelledSpan<T>[]; predicted: LabelledSpan<T>[] }[]): EvaluationReport<T> {
   const acc = new Map<string, Acc>()
-  const get = (t: string) => { let a = acc.get(t); if (!a) acc.set(t, a = { eTpP: 0, eTpG: 0, oTpP: 0, oTpG: 0, pred: 0, gold: 0, tok: 0, tokHit: 0 }); return a }
+  const get = (t: string) => {
+    let a = acc.get(t)
+    if (!a) acc.set(t, (a = { eTpP: 0, eTpG: 0, oTpP: 0, oTpG: 0, pred: 0, gold: 0, tok: 0, tokHit: 0 }))
+    return a
+  }
   for (const { text, gold, predicted } of docs) {
     for (const p of predicted) {
       for (const a of [get(p.type), get('ALL')]) {
@@ -41,7 +71,8 @@ export function evaluate<T extends string = PhiType>(docs: { text: string; gold:
     for (const g of gold) {
       const exact = predicted.some((p) => p.type === g.type && p.start === g.start && p.end === g.end)
       const over = predicted.some((p) => p.type === g.type && overlaps(g, p))
-      let tok = 0; let hit = 0
+      let tok = 0
+      let hit = 0
       const re = /\S+/g
       const slice = text.slice(g.start, g.end)
       let m: RegExpExecArray | null
@@ -51,11 +82,16 @@ export function evaluate<T extends string = PhiType>(docs: { text: string; gold:
         if (predicted.some((p) => p.start <= t.start && p.end >= t.end)) hit++
       }
       for (const a of [get(g.type), get('ALL')]) {
-        a.gold++; if (exact) a.eTpG++; if (over) a.oTpG++
-        a.tok += tok; a.tokHit += hit
+        a.gold++
+        if (exact) a.eTpG++
+        if (over) a.oTpG++
+        a.tok += tok
+        a.tokHit += hit
       }
       const any = get('ANY')
-      any.gold++; any.tok += tok; any.tokHit += hit
+      any.gold++
+      any.tok += tok
+      any.tokHit += hit
       if (predicted.some((p) => p.start === g.start && p.end === g.end)) any.eTpG++
       if (predicted.some((p) => overlaps(g, p))) any.oTpG++
     }
@@ -83,7 +119,12 @@ export function formatReport(r: EvaluationReport<string>): string {
   const f = (x: number) => x.toFixed(3)
   const rank = (t: string) => SUMMARY_ROWS.indexOf(t)
   const rows = Object.entries(r.byType).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
-  return ['| type | gold | pred | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 | token R |',
+  return [
+    '| type | gold | pred | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 | token R |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(([t, x]) => `| ${t} | ${x!.overlap.gold} | ${x!.overlap.predicted} | ${f(x!.exact.precision)} | ${f(x!.exact.recall)} | ${f(x!.exact.f1)} | ${f(x!.overlap.precision)} | ${f(x!.overlap.recall)} | ${f(x!.overlap.f1)} | ${f(x!.tokenRecall)} |`)].join('\n')
+    ...rows.map(
+      ([t, x]) =>
+        `| ${t} | ${x!.overlap.gold} | ${x!.overlap.predicted} | ${f(x!.exact.precision)} | ${f(x!.exact.recall)} | ${f(x!.exact.f1)} | ${f(x!.overlap.precision)} | ${f(x!.overlap.recall)} | ${f(x!.overlap.f1)} | ${f(x!.tokenRecall)} |`,
+    ),
+  ].join('\n')
 }

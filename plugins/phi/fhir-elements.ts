@@ -5,8 +5,27 @@
  * kept short on purpose.
  */
 const STRUCTURAL = new Set([
-  'resourceType', 'id', 'system', 'code', 'version', 'url', 'status', 'use', 'gender', 'unit', 'profile', 'language',
-  'contentType', 'intent', 'priority', 'comparator', 'mode', 'relation', 'method', 'versionId', 'type',
+  'resourceType',
+  'id',
+  'system',
+  'code',
+  'version',
+  'url',
+  'status',
+  'use',
+  'gender',
+  'unit',
+  'profile',
+  'language',
+  'contentType',
+  'intent',
+  'priority',
+  'comparator',
+  'mode',
+  'relation',
+  'method',
+  'versionId',
+  'type',
 ])
 const STRUCTURAL_VALUE = /^value(Code|Uri|Url|Canonical|Id|Oid|Uuid|Base64Binary|Boolean|Integer|Decimal)$/
 

@@ -22,7 +22,8 @@ export function detectInternational(text: string): PhiSpan[] {
   NATIONAL_PHONE.lastIndex = 0
   while ((m = NATIONAL_PHONE.exec(text))) {
     const digits = m[0].replace(/\D/g, '').length
-    if (digits >= 9 && digits <= 12 && PHONE_CUE.test(before(text, m.index, 24))) out.push(span(m.index, m.index + m[0].length, 'PHONE', 0.85, 'context:phone-national'))
+    if (digits >= 9 && digits <= 12 && PHONE_CUE.test(before(text, m.index, 24)))
+      out.push(span(m.index, m.index + m[0].length, 'PHONE', 0.85, 'context:phone-national'))
   }
   for (const re of [UK_POSTCODE, CA_POSTCODE]) {
     re.lastIndex = 0
@@ -33,7 +34,8 @@ export function detectInternational(text: string): PhiSpan[] {
   while ((m = IBAN.exec(text))) if (ibanValid(m[0])) out.push(span(m.index, m.index + m[0].trimEnd().length, 'ACCOUNT', 0.95, 'pattern:iban'))
   cued(text, BANK_CUE, 'ACCOUNT', 'context:bank', out)
   NUMBER_AFTER_STREET.lastIndex = 0
-  if (STREET_WORD.test(text)) while ((m = NUMBER_AFTER_STREET.exec(text))) out.push(span(m.index, m.index + m[0].length, 'ADDRESS', 0.85, 'pattern:address-intl'))
+  if (STREET_WORD.test(text))
+    while ((m = NUMBER_AFTER_STREET.exec(text))) out.push(span(m.index, m.index + m[0].length, 'ADDRESS', 0.85, 'pattern:address-intl'))
   return out
 }
 
@@ -56,10 +58,14 @@ const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV
 // The cue word, then a separator: `bicarb` is no `bic`, and `CP` (chest pain) is no code postal.
 const POSTCODE_CUE = /\b(?:post ?code|postal code|zip code|plz|code postal|eircode)(?:\s*[:#]\s*|\s+)((?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9 -]{2,9}[A-Z0-9])\b/gi
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g
-const BANK_CUE = /\b(?:sort code|routing(?: number| no\.?)?|aba(?: number)?|bic|swift(?: code)?|bank account(?: number| no\.?)?|iban)(?:\s*[:#]\s*|\s+)((?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9 -]{4,32}[A-Z0-9])\b/gi
+const BANK_CUE =
+  /\b(?:sort code|routing(?: number| no\.?)?|aba(?: number)?|bic|swift(?: code)?|bank account(?: number| no\.?)?|iban)(?:\s*[:#]\s*|\s+)((?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9 -]{4,32}[A-Z0-9])\b/gi
 // A quick look for a street word first: the full pattern tries every capitalised word, and few notes hold a street.
-const STREET_WORD = /(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|laan|straat|gracht|vej|gatan|gata),? \d|(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Place|Quai|Via|Viale|Corso|Piazza|Calle|Avenida|Av\.|Rua|Travessa|Paseo|Plaza|Carrer) /
+const STREET_WORD =
+  /(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|laan|straat|gracht|vej|gatan|gata),? \d|(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Place|Quai|Via|Viale|Corso|Piazza|Calle|Avenida|Av\.|Rua|Travessa|Paseo|Plaza|Carrer) /
 const NUMBER_AFTER_STREET = new RegExp(
   String.raw`\b(?:[A-ZÄÖÜ][\p{L}-]{2,}(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|laan|straat|gracht|vej|gatan|gata)` +
-  String.raw`|(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Place|Quai|Via|Viale|Corso|Piazza|Calle|Avenida|Av\.|Rua|Travessa|Paseo|Plaza|Carrer)` +
-  String.raw`(?: (?:de la|de|du|des|del|della|di|da|do|dos|das|d'|l'))? [A-ZÀ-Ý][\p{L}'’-]+(?: [A-ZÀ-Ý][\p{L}'’-]+){0,3}),? \d{1,5}[a-c]?(?![\p{L}\d])`, 'gu')
+    String.raw`|(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Place|Quai|Via|Viale|Corso|Piazza|Calle|Avenida|Av\.|Rua|Travessa|Paseo|Plaza|Carrer)` +
+    String.raw`(?: (?:de la|de|du|des|del|della|di|da|do|dos|das|d'|l'))? [A-ZÀ-Ý][\p{L}'’-]+(?: [A-ZÀ-Ý][\p{L}'’-]+){0,3}),? \d{1,5}[a-c]?(?![\p{L}\d])`,
+  'gu',
+)

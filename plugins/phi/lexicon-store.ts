@@ -40,7 +40,7 @@ let built: Lexicons | undefined
  * never detects PHI never pays for them.
  */
 export function lexicons(): Lexicons {
-  return built ??= buildLexicons()
+  return (built ??= buildLexicons())
 }
 
 function buildLexicons(): Lexicons {
@@ -53,17 +53,23 @@ function buildLexicons(): Lexicons {
     clinical: new Set(clinical),
     commonSorted: [...english, ...clinical].sort(),
     // A name list holds `In`, `No` and `To` too: the commonest English words are never names.
-    names: new Set([...frontDecode(PEOPLE_NAMES), ...FIRST_NAMES.map((n) => n.toLowerCase()), ...LAST_NAMES.map((n) => n.toLowerCase())].filter((n) => n.length > 1 && !STOPWORDS.has(n))),
+    names: new Set(
+      [...frontDecode(PEOPLE_NAMES), ...FIRST_NAMES.map((n) => n.toLowerCase()), ...LAST_NAMES.map((n) => n.toLowerCase())].filter(
+        (n) => n.length > 1 && !STOPWORDS.has(n),
+      ),
+    ),
     places: new Set(places),
     placeHeads: new Set(places.filter((p) => p.includes(' ')).map((p) => p.slice(0, p.indexOf(' ')))),
   }
 }
 
 /** The commonest English words (articles, pronouns, prepositions, auxiliaries, frequent verbs and nouns). */
-const STOPWORDS: ReadonlySet<string> = new Set((`a about above after again against all am an and any are as at be because been before being below between
+const STOPWORDS: ReadonlySet<string> = new Set(
+  `a about above after again against all am an and any are as at be because been before being below between
   both but by can cannot could did do does doing down during each few for from further had has have having he her here hers herself him
   himself his how i if in into is it its itself me more most my myself no nor not of off on once only or other our ours out over own same
   she should so some such than that the their theirs them then there these they this those through to too under until up very was we were
   what when where which while who whom why with would you your yours also ok per via yes one two three four five six seven eight nine ten
   see saw seen go went gone get got make made take took give gave come came call called line lines left right back side time times day
-  days night week weeks home room bed care plan note well good bad new old last next first second end start stop set still just even`).split(/\s+/))
+  days night week weeks home room bed care plan note well good bad new old last next first second end start stop set still just even`.split(/\s+/),
+)

@@ -3,27 +3,69 @@ import { span } from './span.ts'
 import { CITIES, STATES, STATE_ABBR, STREET_SUFFIXES } from './dictionaries/places.ts'
 
 // A few suffixes are everyday words too; an address also needs a leading house number, so risk is low.
-const SUFFIX_ABBR = ['Boulevard', 'Avenue', 'Road', 'Drive', 'Lane', 'Court', 'Place', 'Parkway', 'Highway', 'Terrace', 'Circle', 'Square', 'Trail', 'Plaza', 'Row', 'St', 'Ave', 'Av', 'Blvd', 'Rd', 'Dr', 'Ln', 'Ct', 'Pl', 'Pkwy', 'Hwy', 'Ter', 'Cir', 'Sq', 'Trl', 'Way', 'Expy', 'Fwy']
+const SUFFIX_ABBR = [
+  'Boulevard',
+  'Avenue',
+  'Road',
+  'Drive',
+  'Lane',
+  'Court',
+  'Place',
+  'Parkway',
+  'Highway',
+  'Terrace',
+  'Circle',
+  'Square',
+  'Trail',
+  'Plaza',
+  'Row',
+  'St',
+  'Ave',
+  'Av',
+  'Blvd',
+  'Rd',
+  'Dr',
+  'Ln',
+  'Ct',
+  'Pl',
+  'Pkwy',
+  'Hwy',
+  'Ter',
+  'Cir',
+  'Sq',
+  'Trl',
+  'Way',
+  'Expy',
+  'Fwy',
+]
 const SUFFIXES = [...STREET_SUFFIXES, ...SUFFIX_ABBR, 'Street', 'Way'].sort((a, b) => b.length - a.length)
 const STATE_ALT = [...STATES].sort((a, b) => b.length - a.length).join('|') + '|' + STATE_ABBR.join('|')
 const CITY_SET: ReadonlySet<string> = new Set(CITIES)
-const GENERIC_FACILITY_WORDS = new Set('The A Our Your Their This That Cardiology Oncology Neurology Primary Care Urgent Pain Diabetes Sleep Dermatology Orthopedic Pediatric Surgical Surgery Family Medicine Internal Women Women\'s Children\'s Heart Cancer Eye Wound Dialysis Infusion Walk-in Community Free Mental Behavioral Health Specialty Outpatient Anticoagulation Lipid Memory Movement Disorders General'.split(' '))
+const GENERIC_FACILITY_WORDS = new Set(
+  "The A Our Your Their This That Cardiology Oncology Neurology Primary Care Urgent Pain Diabetes Sleep Dermatology Orthopedic Pediatric Surgical Surgery Family Medicine Internal Women Women's Children's Heart Cancer Eye Wound Dialysis Infusion Walk-in Community Free Mental Behavioral Health Specialty Outpatient Anticoagulation Lipid Memory Movement Disorders General".split(
+    ' ',
+  ),
+)
 
 const ADDRESS = new RegExp(
   String.raw`\b\d{1,6}[A-Z]?\s+(?:(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?\s+)?(?:(?:[A-Z][A-Za-z'’.-]*|\d+(?:st|nd|rd|th)) ){1,3}?` +
-  String.raw`(?:${SUFFIXES.join('|')})\b\.?` +
-  // Streets named without a suffix.
-  String.raw`|(?:Broadway|The Strand|Bowery)\b` +
-  // With a directional prefix the suffix is optional ("1115 N Main").
-  String.raw`|(?:N|S|E|W|NE|NW|SE|SW)\.?\s+[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=,))` +
-  String.raw`(?:,?\s+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|#)\s*[A-Za-z0-9-]+)?`, 'g')
+    String.raw`(?:${SUFFIXES.join('|')})\b\.?` +
+    // Streets named without a suffix.
+    String.raw`|(?:Broadway|The Strand|Bowery)\b` +
+    // With a directional prefix the suffix is optional ("1115 N Main").
+    String.raw`|(?:N|S|E|W|NE|NW|SE|SW)\.?\s+[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=,))` +
+    String.raw`(?:,?\s+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|#)\s*[A-Za-z0-9-]+)?`,
+  'g',
+)
 const PO_BOX = /\bP\.?\s?O\.?\s+Box\s+\d+/gi
 // After ", ST" as in a postal address; the comma keeps "Patient ID 12345" out.
 const ZIP_AFTER_STATE = new RegExp(String.raw`,[ \t]*(?:${STATE_ALT}),?[ \t]+(\d{5}(?:-\d{4})?)(?![\d-])`, 'g')
 const ZIP_CONTEXT = /\b(?:zip(?:\s*code)?|postal code)\s*:?\s*(\d{5}(?:-\d{4})?)(?![\d-])/gi
 const CITY_STATE = new RegExp(String.raw`\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}),\s*(?:${STATE_ALT})\b`, 'g')
-const CITY_CONTEXT = /\b(?:lives in|living in|resides in|moved to|moved from|from|in|near|city:?|hometown:?)\s+((?:St\.|[A-Z][A-Za-z'’]+)(?:[ -](?:[A-Z][A-Za-z'’]+|du|de|la|del)){0,3})/g
-const FACILITY = /\b(?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'’.-]* (?:(?:and|of|for|the|&) )?){1,4}(?:Memorial Hospital|Hospital|Medical Center|Health Center|Health System|Clinic|Infirmary|Nursing Home|Rehabilitation Center|Rehab Center|Urgent Care|Hospice)\b/g
+const CITY_CONTEXT =
+  /\b(?:lives in|living in|resides in|moved to|moved from|from|in|near|city:?|hometown:?)\s+((?:St\.|[A-Z][A-Za-z'’]+)(?:[ -](?:[A-Z][A-Za-z'’]+|du|de|la|del)){0,3})/g
+const FACILITY =
+  /\b(?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'’.-]* (?:(?:and|of|for|the|&) )?){1,4}(?:Memorial Hospital|Hospital|Medical Center|Health Center|Health System|Clinic|Infirmary|Nursing Home|Rehabilitation Center|Rehab Center|Urgent Care|Hospice)\b/g
 
 /**
  * Addresses (house number + street + suffix + unit, PO boxes), ZIP codes after a state or a
@@ -68,7 +110,8 @@ export function detectLocations(text: string): PhiSpan[] {
       const sp = f.indexOf(' ')
       const w = f.slice(0, sp)
       if (sp < 0 || !GENERIC_FACILITY_WORDS.has(w)) break
-      s += sp + 1; f = f.slice(sp + 1)
+      s += sp + 1
+      f = f.slice(sp + 1)
     }
     const words = f.split(' ').filter((w) => !/^(?:and|of|for|the|&)$/.test(w))
     if (words.slice(0, -1).every((w) => GENERIC_FACILITY_WORDS.has(w) || /^(?:Medical|Memorial|Health|Nursing|Rehabilitation|Rehab|Urgent)$/.test(w))) continue

@@ -19,20 +19,31 @@ const STATE_WORDS: ReadonlySet<string> = new Set(STATES.map((x) => x.toLowerCase
 // Not `Sr` (sinus rhythm) or `Sra`: in notes they are rhythms far more often than titles.
 const TITLES: ReadonlySet<string> = new Set(['Dr', 'Mr', 'Mrs', 'Ms', 'Miss', 'Mx', 'Prof', 'Doctor', 'Dra'])
 /** Cues after which a following token is a name even if lowercase or unknown. */
-const STRONG_CUES: ReadonlySet<string> = new Set(('name patient pt son daughter wife husband mother father brother sister ' +
-  'spouse grandson granddaughter caregiver guardian mom dad friend neighbor nephew niece aunt uncle partner ' +
-  'dear sincerely signed attending pcp provider cc contact nok surgeon physician therapist').split(' '))
+const STRONG_CUES: ReadonlySet<string> = new Set(
+  (
+    'name patient pt son daughter wife husband mother father brother sister ' +
+    'spouse grandson granddaughter caregiver guardian mom dad friend neighbor nephew niece aunt uncle partner ' +
+    'dear sincerely signed attending pcp provider cc contact nok surgeon physician therapist'
+  ).split(' '),
+)
 /**
  * Cues after which even an unknown lowercase word is a name (`pt zanita`, `daughter tasha`); after
  * the other cues (`provider`, `contact`, `Dear`) only capitalised or dictionary names count.
  */
-const LOWER_OK_CUES: ReadonlySet<string> = new Set(('patient pt son daughter wife husband mother father brother sister ' +
-  'spouse grandson granddaughter caregiver guardian mom dad nephew niece aunt uncle partner').split(' '))
+const LOWER_OK_CUES: ReadonlySet<string> = new Set(
+  (
+    'patient pt son daughter wife husband mother father brother sister ' +
+    'spouse grandson granddaughter caregiver guardian mom dad nephew niece aunt uncle partner'
+  ).split(' '),
+)
 /** title: `Dr.`; strong: cue admitting unknown lowercase words; cue: capitalised or dictionary only. */
 type Cue = 'title' | 'strong' | 'relation' | 'cue' | 'none'
 /** Family and carers: after them a name is often an everyday word too (`daughter ransom`, `son cooper`). */
-const RELATION_CUES: ReadonlySet<string> = new Set(('son daughter wife husband mother father brother sister spouse grandson granddaughter ' +
-  'caregiver guardian mom dad nephew niece aunt uncle partner').split(' '))
+const RELATION_CUES: ReadonlySet<string> = new Set(
+  (
+    'son daughter wife husband mother father brother sister spouse grandson granddaughter ' + 'caregiver guardian mom dad nephew niece aunt uncle partner'
+  ).split(' '),
+)
 /** `by` is a cue only after these verbs: "seen by", "referred by". */
 const BY_VERBS: ReadonlySet<string> = new Set('seen referred signed dictated reviewed evaluated accompanied examined visited transcribed cosigned'.split(' '))
 
@@ -57,21 +68,46 @@ export function detectNames(text: string): PhiSpan[] {
     const c = text.charCodeAt(s)
     const cap = c >= 65 && c <= 90
     const cue = cues.get(s) ?? 'none'
-    if (!cap && cue !== 'strong' && cue !== 'relation' && cue !== 'cue') { i++; continue }
+    if (!cap && cue !== 'strong' && cue !== 'relation' && cue !== 'cue') {
+      i++
+      continue
+    }
     // Fast path: without a cue only Title-case tokens can be dictionary names (skips BP, CBC, HR…).
-    if (cue === 'none') { const c2 = text.charCodeAt(s + 1); if (!(c2 >= 97 && c2 <= 122)) { i++; continue } }
+    if (cue === 'none') {
+      const c2 = text.charCodeAt(s + 1)
+      if (!(c2 >= 97 && c2 <= 122)) {
+        i++
+        continue
+      }
+    }
     const t = tok(text, s, ends[i] as number)
-    if ((NOT_NAMES.has(t.lower) && cue !== 'title') || (t.core - s === 1 && cue === 'none')) { i++; continue }
+    if ((NOT_NAMES.has(t.lower) && cue !== 'title') || (t.core - s === 1 && cue === 'none')) {
+      i++
+      continue
+    }
     const inDict = FIRST.has(t.lower) || LAST.has(t.lower)
     let score = 0
     let detector = 'dictionary:name'
-    if (cue === 'title') { score = 0.92; detector = 'context:title' }
-    else if (cue === 'relation') {
+    if (cue === 'title') {
+      score = 0.92
+      detector = 'context:title'
+    } else if (cue === 'relation') {
       const wc = classify(t.lower)
       const digitAfter = text.charCodeAt(t.core) >= 48 && text.charCodeAt(t.core) <= 57
       // Not prose (`son said`, `daughter states`), not a clinical word; otherwise a word after a relation is taken as a name.
-      if (digitAfter || LOWERCASE_STOP.has(t.lower) || isClinicalTerm(t.lower) || (wc.common && !wc.name) || t.core - s < 3 || (!wc.common && !wc.name && nameLikeness(t.lower) <= 0)) { i++; continue }
-      score = cap || inDict || wc.name ? 0.9 : 0.6; detector = 'context:cue'
+      if (
+        digitAfter ||
+        LOWERCASE_STOP.has(t.lower) ||
+        isClinicalTerm(t.lower) ||
+        (wc.common && !wc.name) ||
+        t.core - s < 3 ||
+        (!wc.common && !wc.name && nameLikeness(t.lower) <= 0)
+      ) {
+        i++
+        continue
+      }
+      score = cap || inDict || wc.name ? 0.9 : 0.6
+      detector = 'context:cue'
     } else if (cue === 'strong' || cue === 'cue') {
       // A word the lists know to be safe is no name after a cue either (`PT ALERT`, `pt recieved`), unless it is a name too.
       const wc = classify(t.lower)
@@ -79,21 +115,47 @@ export function detectNames(text: string): PhiSpan[] {
       const digitAfter = text.charCodeAt(t.core) >= 48 && text.charCodeAt(t.core) <= 57
       // A common word after a cue is a name only as a given name before a surname-like word (`pt john smith`, `pt hope kron`).
       const givenName = wc.common && (FIRST.has(t.lower) || COMMON_WORD_NAMES.has(t.lower)) && cue === 'strong' && followedByName(text, starts, ends, i)
-      if (digitAfter || t.core - s < 2 || (!wc.name && wc.safe) || (wc.common && !givenName && !(cap && MIXED_CASE.test(text)))) { i++; continue }
+      if (digitAfter || t.core - s < 2 || (!wc.name && wc.safe) || (wc.common && !givenName && !(cap && MIXED_CASE.test(text)))) {
+        i++
+        continue
+      }
       // A lower-case word no list knows must look like a name, not a misspelling (`pt grimises`).
-      if (!cap && !wc.name && nameLikeness(t.lower) <= 0.35) { i++; continue }
+      if (!cap && !wc.name && nameLikeness(t.lower) <= 0.35) {
+        i++
+        continue
+      }
       // Lowercase after a cue: a dictionary name, or (strong cues only) any word that is not common prose.
       const commonOk = cue === 'strong' && COMMON_WORD_NAMES.has(t.lower) && followedByLowerName(text, starts, ends, i)
-      if (!cap && ((COMMON_WORD_NAMES.has(t.lower) && !commonOk) || LOWERCASE_STOP.has(t.lower) || t.core - s < 3 || isEponymSense(text, t) || (cue === 'cue' && !inDict))) { i++; continue }
-      score = cap || inDict ? 0.9 : 0.6; detector = 'context:cue'
+      if (
+        !cap &&
+        ((COMMON_WORD_NAMES.has(t.lower) && !commonOk) || LOWERCASE_STOP.has(t.lower) || t.core - s < 3 || isEponymSense(text, t) || (cue === 'cue' && !inDict))
+      ) {
+        i++
+        continue
+      }
+      score = cap || inDict ? 0.9 : 0.6
+      detector = 'context:cue'
     } else {
       // All-caps tokens ("VAN", headers) are not dictionary names.
       const c2 = text.charCodeAt(s + 1)
       // A name that is also a clinical abbreviation (`Mae`, moves all extremities) needs a cue.
-      if (!inDict || !(c2 >= 97 && c2 <= 122) || COMMON_WORD_NAMES.has(t.lower) || STATE_WORDS.has(t.lower) || isEponymSense(text, t) || isClinicalTerm(t.lower)) { i++; continue }
+      if (
+        !inDict ||
+        !(c2 >= 97 && c2 <= 122) ||
+        COMMON_WORD_NAMES.has(t.lower) ||
+        STATE_WORDS.has(t.lower) ||
+        isEponymSense(text, t) ||
+        isClinicalTerm(t.lower)
+      ) {
+        i++
+        continue
+      }
       score = FIRST.has(t.lower) ? 0.7 : 0.65
     }
-    if (cue === 'none' && EPONYMS.has(t.lower) && isEponymSense(text, t)) { i++; continue }
+    if (cue === 'none' && EPONYMS.has(t.lower) && isEponymSense(text, t)) {
+      i++
+      continue
+    }
     // Extend over following name tokens: capitalised (or lowercase dictionary names in lowercase mode).
     let last = i
     let end = t.core
@@ -105,12 +167,20 @@ export function detectNames(text: string): PhiSpan[] {
       const nt = tok(text, ns, ends[last + 1] as number)
       const ncap = text.charCodeAt(ns) >= 65 && text.charCodeAt(ns) <= 90
       // `Anneke van der Berg`, `Luis de la Cruz`: lower-case particles belong to the surname that follows.
-      if (cap && !ncap && PARTICLES.has(nt.lower) && particlesThenCapital(text, starts, ends, last + 1)) { last++; end = nt.core; continue }
+      if (cap && !ncap && PARTICLES.has(nt.lower) && particlesThenCapital(text, starts, ends, last + 1)) {
+        last++
+        end = nt.core
+        continue
+      }
       // A short all-capitals word is an abbreviation or a postcode part (`London NW1`), not the rest of a name.
       if (ncap && nt.core - ns <= 3 && /^[A-Z]+$/.test(text.slice(ns, nt.core))) break
       if (NOT_NAMES.has(nt.lower) || isEponymSense(text, nt)) break
-      if (ncap ? (COMMON_WORD_NAMES.has(nt.lower) && !(FIRST.has(nt.lower) || LAST.has(nt.lower)) && cue === 'none')
-        : (cap || LOWERCASE_STOP.has(nt.lower) || nt.core - ns < 2 || (COMMON_WORD_NAMES.has(nt.lower) && !(FIRST.has(nt.lower) || LAST.has(nt.lower))))) break
+      if (
+        ncap
+          ? COMMON_WORD_NAMES.has(nt.lower) && !(FIRST.has(nt.lower) || LAST.has(nt.lower)) && cue === 'none'
+          : cap || LOWERCASE_STOP.has(nt.lower) || nt.core - ns < 2 || (COMMON_WORD_NAMES.has(nt.lower) && !(FIRST.has(nt.lower) || LAST.has(nt.lower)))
+      )
+        break
       last++
       end = nt.core
     }
@@ -194,15 +264,22 @@ function tokenize(text: string, starts: number[], ends: number[]): void {
   const len = text.length
   let k = 0
   while (k < len) {
-    if (!isLetter(text.charCodeAt(k))) { k++; continue }
+    if (!isLetter(text.charCodeAt(k))) {
+      k++
+      continue
+    }
     const s = k
     for (;;) {
       while (k < len && isLetter(text.charCodeAt(k))) k++
       const c = text.charCodeAt(k)
-      if ((c === 39 || c === 0x2019 || c === 45) && k + 1 < len && isLetter(text.charCodeAt(k + 1))) { k++; continue }
+      if ((c === 39 || c === 0x2019 || c === 45) && k + 1 < len && isLetter(text.charCodeAt(k + 1))) {
+        k++
+        continue
+      }
       break
     }
-    starts.push(s); ends.push(k)
+    starts.push(s)
+    ends.push(k)
   }
 }
 

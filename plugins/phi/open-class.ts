@@ -36,8 +36,18 @@ export function detectOpenClass(text: string): PhiSpan[] {
     if (t.lower.length < 2 || NEVER.has(t.lower) || (t.digits && classify(t.lower + t.digits).common)) continue
     // Most words are common words in plain prose: only a title before, a facility word after, a
     // capital after `to`/`from`/`at`/`in` in a mixed-case note or a multi-word place name can make one an identifier.
-    if (c.common && !c.name && !c.place && !isWord(i - 1, TITLES) && !isWord(i - 1, DOTTED_TITLES) && !isWord(i + 1, FACILITY_WORDS) && !isWord(i + 2, FACILITY_WORDS)
-      && !(mixed && isWord(i - 1, PLACE_PREPOSITIONS) && isUpper(text.charCodeAt(t.start))) && !known[i]!.placeHead) continue
+    if (
+      c.common &&
+      !c.name &&
+      !c.place &&
+      !isWord(i - 1, TITLES) &&
+      !isWord(i - 1, DOTTED_TITLES) &&
+      !isWord(i + 1, FACILITY_WORDS) &&
+      !isWord(i + 2, FACILITY_WORDS) &&
+      !(mixed && isWord(i - 1, PLACE_PREPOSITIONS) && isUpper(text.charCodeAt(t.start))) &&
+      !known[i]!.placeHead
+    )
+      continue
     const gap = gapBefore(i)
     const nextGap = i + 1 < tokens.length ? gapBefore(i + 1) : ''
     // After a title even an everyday word that is a name counts (`DR. KNIGHT`).
@@ -45,8 +55,12 @@ export function detectOpenClass(text: string): PhiSpan[] {
     // `Mr`, `Ms` are also mitral regurgitation and mental status: only with a dot (`Sr`, sinus rhythm, never).
     const titled = (isWord(i - 1, TITLES) && /^\.?\s{0,3}$/.test(gap)) || (isWord(i - 1, DOTTED_TITLES) && /^\.\s{0,3}$/.test(gap))
     // An initial stands alone (`E. WELSH`), not at the end of `N/V.`, `A&O.` or `D.C.`.
-    const initialled = i > 0 && tokens[i - 1]!.lower.length === 1 && /^\.\s{1,2}$/.test(gap) && isUpper(text.charCodeAt(tokens[i - 1]!.start))
-      && !/[^\s(]/.test(text[tokens[i - 1]!.start - 1] ?? ' ')
+    const initialled =
+      i > 0 &&
+      tokens[i - 1]!.lower.length === 1 &&
+      /^\.\s{1,2}$/.test(gap) &&
+      isUpper(text.charCodeAt(tokens[i - 1]!.start)) &&
+      !/[^\s(]/.test(text[tokens[i - 1]!.start - 1] ?? ' ')
     const relation = isWord(i - 1, RELATIONS) && /^[\s:,]{1,3}$/.test(gap)
     const related = (relation || isWord(i - 1, ROLES_BEFORE)) && /^[\s:,]{1,3}$/.test(gap)
     const addressed = isWord(i - 1, WEAK_CUES) && /^\s{1,2}$/.test(gap)
@@ -61,22 +75,64 @@ export function detectOpenClass(text: string): PhiSpan[] {
     const phrase = known[i]!.placeHead ? placePhrase(text, tokens, i) : -1
     if (phrase > i) {
       const phraseWords = tokens.slice(i, phrase + 1)
-      if (phraseWords.some((w, k) => !classes[i + k]!.common) || (i > 0 && PLACE_PREPOSITIONS.has(tokens[i - 1]!.lower)) || (mixed && phraseWords.every((w) => isUpper(text.charCodeAt(w.start))))) {
+      if (
+        phraseWords.some((w, k) => !classes[i + k]!.common) ||
+        (i > 0 && PLACE_PREPOSITIONS.has(tokens[i - 1]!.lower)) ||
+        (mixed && phraseWords.every((w) => isUpper(text.charCodeAt(w.start))))
+      ) {
         out.push(span(t.start, tokens[phrase]!.end, 'LOCATION', 0.75, 'open:place-phrase'))
         i = phrase
         continue
       }
     }
-    if (titled && (named || nameLikeness(t.lower) > 0.2)) { type = 'NAME'; score = 0.9; detector = 'open:title' }
-    else if (initialled && ((c.name && !COMMON_WORD_NAMES.has(t.lower)) || likeness > 0)) { type = 'NAME'; score = 0.9; detector = 'open:initial' }
+    if (titled && (named || nameLikeness(t.lower) > 0.2)) {
+      type = 'NAME'
+      score = 0.9
+      detector = 'open:title'
+    } else if (initialled && ((c.name && !COMMON_WORD_NAMES.has(t.lower)) || likeness > 0)) {
+      type = 'NAME'
+      score = 0.9
+      detector = 'open:initial'
+    }
     // After a relation a listed name that is also a rare word counts when it looks like a name (`daughter zenaida`, not `son said`).
-    else if (((related || roleAfter) && isRoleName(c, t.lower, capitalised, likeness)) || (relation && c.name && !COMMON_WORD_NAMES.has(t.lower) && nameLikeness(t.lower) > 0.3)) { type = 'NAME'; score = 0.85; detector = 'open:role' }
-    else if (facilityAfter(text, tokens, i) && !STOPWORDS_AND_GENERIC.has(t.lower) && !lexicons().clinical.has(t.lower) && (!c.common || capitalised || caps || shouting(text, t))) { type = 'LOCATION'; score = 0.85; detector = 'open:facility' }
-    else if (placeContext(text, tokens, i) && (!c.common || capitalised) && (tokens[i + 1]?.lower !== 'area' || c.place || likeness > 0.3)) { type = 'LOCATION'; score = 0.8; detector = 'open:place-context' }
-    else if (t.lower.length >= 4 && likeness > 0 && unitNumberAfter(text, t) && (!c.safe || c.compound)) { type = 'LOCATION'; score = 0.75; detector = 'open:unit' }
-    else if (addressed && !c.safe && (c.name || likeness > 0.3)) { type = 'NAME'; score = 0.8; detector = 'open:addressed' }
+    else if (
+      ((related || roleAfter) && isRoleName(c, t.lower, capitalised, likeness)) ||
+      (relation && c.name && !COMMON_WORD_NAMES.has(t.lower) && nameLikeness(t.lower) > 0.3)
+    ) {
+      type = 'NAME'
+      score = 0.85
+      detector = 'open:role'
+    } else if (
+      facilityAfter(text, tokens, i) &&
+      !STOPWORDS_AND_GENERIC.has(t.lower) &&
+      !lexicons().clinical.has(t.lower) &&
+      (!c.common || capitalised || caps || shouting(text, t))
+    ) {
+      type = 'LOCATION'
+      score = 0.85
+      detector = 'open:facility'
+    } else if (placeContext(text, tokens, i) && (!c.common || capitalised) && (tokens[i + 1]?.lower !== 'area' || c.place || likeness > 0.3)) {
+      type = 'LOCATION'
+      score = 0.8
+      detector = 'open:place-context'
+    } else if (t.lower.length >= 4 && likeness > 0 && unitNumberAfter(text, t) && (!c.safe || c.compound)) {
+      type = 'LOCATION'
+      score = 0.75
+      detector = 'open:unit'
+    } else if (addressed && !c.safe && (c.name || likeness > 0.3)) {
+      type = 'NAME'
+      score = 0.8
+      detector = 'open:addressed'
+    }
     // A word no list knows is reported when it looks like a name or place, not like a misspelt word.
-    else if (t.lower.length >= 4 && (c.name || c.place || likeness > LIKENESS || (capitalised && likeness > 0)) && (!c.safe || (capitalised && c.name && !c.common))) { type = c.place && !c.name ? 'LOCATION' : 'NAME'; score = c.name || c.place ? 0.7 : 0.6 }
+    else if (
+      t.lower.length >= 4 &&
+      (c.name || c.place || likeness > LIKENESS || (capitalised && likeness > 0)) &&
+      (!c.safe || (capitalised && c.name && !c.common))
+    ) {
+      type = c.place && !c.name ? 'LOCATION' : 'NAME'
+      score = c.name || c.place ? 0.7 : 0.6
+    }
     if (!type) continue
     // Right after `pt` or `patient` a candidate is a person, whatever the place lists say (`pt marana sporer`).
     if (type === 'LOCATION' && detector === 'open:unknown' && isWord(i - 1, PERSON_CUES)) type = 'NAME'
@@ -85,7 +141,15 @@ export function detectOpenClass(text: string): PhiSpan[] {
     if (type === 'LOCATION' && capitalised) {
       // A capitalised place name goes on over capitalised words (`Good Sam`, `Mercy General`).
       let k = i + 1
-      while (k < tokens.length && k <= i + 2 && /^ $/.test(gapBefore(k)) && mixed && isUpper(text.charCodeAt(tokens[k]!.start)) && !FACILITY_WORDS.has(tokens[k]!.lower)) end = tokens[k++]!.end
+      while (
+        k < tokens.length &&
+        k <= i + 2 &&
+        /^ $/.test(gapBefore(k)) &&
+        mixed &&
+        isUpper(text.charCodeAt(tokens[k]!.start)) &&
+        !FACILITY_WORDS.has(tokens[k]!.lower)
+      )
+        end = tokens[k++]!.end
       i = k - 1
     }
     if (type === 'NAME') {
@@ -98,17 +162,34 @@ export function detectOpenClass(text: string): PhiSpan[] {
         let p = k
         while (p + 1 < tokens.length && p < k + 2 && PARTICLES.has(tokens[p]!.lower) && gapBefore(p + 1) === ' ') p++
         const w = tokens[p]
-        if (!w || (p > k ? w.lower.length < 2 || PARTICLES.has(w.lower) || STOPWORDS_AND_GENERIC.has(w.lower) || lexicons().clinical.has(w.lower)
-          : !(continues(classes[k]!, w.lower) || (strong && classes[k]!.name && !COMMON_WORD_NAMES.has(w.lower) && !lexicons().clinical.has(w.lower) && !STOPWORDS_AND_GENERIC.has(w.lower))))) break
+        if (
+          !w ||
+          (p > k
+            ? w.lower.length < 2 || PARTICLES.has(w.lower) || STOPWORDS_AND_GENERIC.has(w.lower) || lexicons().clinical.has(w.lower)
+            : !(
+                continues(classes[k]!, w.lower) ||
+                (strong && classes[k]!.name && !COMMON_WORD_NAMES.has(w.lower) && !lexicons().clinical.has(w.lower) && !STOPWORDS_AND_GENERIC.has(w.lower))
+              ))
+        )
+          break
         end = w.end
         k = p + 1
       }
       // Leftwards a place name counts too: many surnames and given names are towns (`WARREN KAVALIUNAS`).
       const left = classes[i - 1]
-      if (i > 0 && !initialled && /^ {1,2}$/.test(gap) && left && !TITLES.has(tokens[i - 1]!.lower) && !STOPWORDS_AND_GENERIC.has(tokens[i - 1]!.lower)
-        && (continues(left, tokens[i - 1]!.lower) || (left.place && !lexicons().clinical.has(tokens[i - 1]!.lower))
+      if (
+        i > 0 &&
+        !initialled &&
+        /^ {1,2}$/.test(gap) &&
+        left &&
+        !TITLES.has(tokens[i - 1]!.lower) &&
+        !STOPWORDS_AND_GENERIC.has(tokens[i - 1]!.lower) &&
+        (continues(left, tokens[i - 1]!.lower) ||
+          (left.place && !lexicons().clinical.has(tokens[i - 1]!.lower)) ||
           // A capitalised given name before a surname, even if some list excuses it as a misspelling (`Kwame Mensah`).
-          || (mixed && !left.common && isUpper(text.charCodeAt(tokens[i - 1]!.start)) && nameLikeness(tokens[i - 1]!.lower) > LIKENESS))) start = tokens[i - 1]!.start
+          (mixed && !left.common && isUpper(text.charCodeAt(tokens[i - 1]!.start)) && nameLikeness(tokens[i - 1]!.lower) > LIKENESS))
+      )
+        start = tokens[i - 1]!.start
       i = k - 1
     }
     out.push(span(start, end, type, score, detector))
@@ -136,7 +217,11 @@ const shouting = (text: string, t: Token) => t.end - t.start >= 2 && /^[A-Z]+$/.
 const LIKENESS = Number(globalThis.process?.env?.NEXORA_PHI_LIKENESS ?? 0.35)
 
 /** What one word is, looked up once per distinct word: its class, its cue lists (bits), whether a place name starts with it. */
-interface WordInfo { class: WordClass; marks: number; placeHead: boolean }
+interface WordInfo {
+  class: WordClass
+  marks: number
+  placeHead: boolean
+}
 const wordInfo = new Map<string, WordInfo>()
 function wordOf(lower: string): WordInfo {
   let info = wordInfo.get(lower)
@@ -148,7 +233,12 @@ function wordOf(lower: string): WordInfo {
   return info
 }
 
-interface Token { start: number; end: number; lower: string; digits: string }
+interface Token {
+  start: number
+  end: number
+  lower: string
+  digits: string
+}
 
 /**
  * Letter runs with inner apostrophes; a possessive `'s` is left out of `lower`, digits right after
@@ -160,13 +250,19 @@ function tokenize(text: string, letters: { upper: number; all: number }): Token[
   const n = text.length
   let k = 0
   while (k < n) {
-    if (!isLetter(text.charCodeAt(k))) { k++; continue }
+    if (!isLetter(text.charCodeAt(k))) {
+      k++
+      continue
+    }
     const start = k
     let capitals = 0
     for (;;) {
       for (let c = text.charCodeAt(k); k < n && isLetter(c); c = text.charCodeAt(++k)) if (c <= 90) capitals++
       const c = text.charCodeAt(k)
-      if ((c === 39 || c === 0x2019) && k + 1 < n && isLetter(text.charCodeAt(k + 1))) { k++; continue }
+      if ((c === 39 || c === 0x2019) && k + 1 < n && isLetter(text.charCodeAt(k + 1))) {
+        k++
+        continue
+      }
       break
     }
     let end = k

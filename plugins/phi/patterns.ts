@@ -80,11 +80,13 @@ const VIN = /\b[A-HJ-NPR-Z0-9]{17}\b/g
 
 const CONTEXT_ID = new RegExp(
   String.raw`\b(MRN|medical record(?: number| no\.?| #)?|chart(?: number| no\.?| #)|acct|account(?: number| no\.?)?|` +
-  String.raw`member id|member|policy(?: number| no\.?)?|subscriber id|health plan id|insurance id|beneficiary id|medicaid id|medicare id|` +
-  String.raw`vin|license plate|plate|dea(?: number| no\.?| #)?|npi|driver'?s license|license(?: number| no\.?)?|licence|lic\.|` +
-  String.raw`serial(?: number| no\.?)?|s/n|device id|udi|implant id|` +
-  String.raw`fingerprint id|biometric id|retinal scan id|patient id|record id|case id|ID)` +
-  String.raw`\s*(?:#|:|no\.?|number|is)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{3,24})\b`, 'gi')
+    String.raw`member id|member|policy(?: number| no\.?)?|subscriber id|health plan id|insurance id|beneficiary id|medicaid id|medicare id|` +
+    String.raw`vin|license plate|plate|dea(?: number| no\.?| #)?|npi|driver'?s license|license(?: number| no\.?)?|licence|lic\.|` +
+    String.raw`serial(?: number| no\.?)?|s/n|device id|udi|implant id|` +
+    String.raw`fingerprint id|biometric id|retinal scan id|patient id|record id|case id|ID)` +
+    String.raw`\s*(?:#|:|no\.?|number|is)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{3,24})\b`,
+  'gi',
+)
 
 function contextType(word: string): PhiType {
   if (/^(?:mrn|medical record|chart)/.test(word)) return 'MRN'

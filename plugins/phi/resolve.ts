@@ -18,7 +18,10 @@ export function resolveSpans(text: string, spans: PhiSpan[]): PhiSpan[] {
   let cluster: PhiSpan[] = []
   let clusterEnd = -1
   for (const s of byStart) {
-    if (s.start >= clusterEnd && cluster.length) { kept.push(...resolveCluster(cluster)); cluster = [] }
+    if (s.start >= clusterEnd && cluster.length) {
+      kept.push(...resolveCluster(cluster))
+      cluster = []
+    }
     cluster.push(s)
     clusterEnd = cluster.length === 1 ? s.end : Math.max(clusterEnd, s.end)
   }
@@ -36,7 +39,7 @@ export function resolveSpans(text: string, spans: PhiSpan[]): PhiSpan[] {
 /** Greedy by rank within one cluster: score desc, length desc, start asc; result sorted by start. */
 function resolveCluster(cluster: PhiSpan[]): PhiSpan[] {
   if (cluster.length === 1) return cluster
-  const ranked = [...cluster].sort((a, b) => b.score - a.score || (b.end - b.start) - (a.end - a.start) || a.start - b.start)
+  const ranked = [...cluster].sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start)
   const won: PhiSpan[] = []
   for (const s of ranked) if (!won.some((w) => w.start < s.end && s.start < w.end)) won.push(s)
   return won.sort((a, b) => a.start - b.start)

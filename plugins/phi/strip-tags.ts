@@ -6,5 +6,7 @@
  * stripTags('<p>John</p>') // '   John    ' (same length)
  */
 export function stripTags(div: string): string {
-  return div.replace(/<!--[\s\S]*?-->|<[^>]*>/g, (tag) => (/^<\/?(?:p|div|br|tr|td|th|li|h\d)\b/i.test(tag) ? '\n' + ' '.repeat(tag.length - 1) : ' '.repeat(tag.length)))
+  return div.replace(/<!--[\s\S]*?-->|<[^>]*>/g, (tag) =>
+    /^<\/?(?:p|div|br|tr|td|th|li|h\d)\b/i.test(tag) ? '\n' + ' '.repeat(tag.length - 1) : ' '.repeat(tag.length),
+  )
 }

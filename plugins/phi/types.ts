@@ -3,8 +3,27 @@
  * de-identification rule differs (a ZIP keeps its first three digits, a city does not).
  */
 export const PHI_TYPES = [
-  'NAME', 'ADDRESS', 'CITY', 'ZIP', 'LOCATION', 'DATE', 'AGE', 'PHONE', 'FAX', 'EMAIL', 'SSN', 'MRN',
-  'HEALTH_PLAN_ID', 'ACCOUNT', 'LICENSE', 'VEHICLE_ID', 'DEVICE_ID', 'URL', 'IP', 'BIOMETRIC_ID', 'ID',
+  'NAME',
+  'ADDRESS',
+  'CITY',
+  'ZIP',
+  'LOCATION',
+  'DATE',
+  'AGE',
+  'PHONE',
+  'FAX',
+  'EMAIL',
+  'SSN',
+  'MRN',
+  'HEALTH_PLAN_ID',
+  'ACCOUNT',
+  'LICENSE',
+  'VEHICLE_ID',
+  'DEVICE_ID',
+  'URL',
+  'IP',
+  'BIOMETRIC_ID',
+  'ID',
 ] as const
 
 export type PhiType = (typeof PHI_TYPES)[number]

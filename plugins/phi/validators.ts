@@ -16,7 +16,10 @@ export function luhnValid(s: string): boolean {
     const c = s.charCodeAt(i) - 48
     if (c < 0 || c > 9) continue
     let d = c
-    if (n++ % 2 === 1) { d *= 2; if (d > 9) d -= 9 }
+    if (n++ % 2 === 1) {
+      d *= 2
+      if (d > 9) d -= 9
+    }
     sum += d
   }
   return n >= 12 && sum % 10 === 0
@@ -60,9 +63,16 @@ export function ipv6Valid(s: string): boolean {
 }
 
 const VIN_VALUES: Record<string, number> = Object.fromEntries(
-  [...'ABCDEFGH'].map((c, i) => [c, i + 1] as const).concat(
-    [...'JKLMN'].map((c, i) => [c, i + 1] as const), [['P', 7], ['R', 9]],
-    [...'STUVWXYZ'].map((c, i) => [c, i + 2] as const)),
+  [...'ABCDEFGH']
+    .map((c, i) => [c, i + 1] as const)
+    .concat(
+      [...'JKLMN'].map((c, i) => [c, i + 1] as const),
+      [
+        ['P', 7],
+        ['R', 9],
+      ],
+      [...'STUVWXYZ'].map((c, i) => [c, i + 2] as const),
+    ),
 )
 const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
 

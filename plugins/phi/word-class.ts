@@ -52,7 +52,10 @@ class LazyClass implements WordClass {
   readonly place: boolean
   #typoName?: boolean
   #derived?: boolean | 'compound'
-  constructor(private readonly l: Lexicons, private readonly word: string) {
+  constructor(
+    private readonly l: Lexicons,
+    private readonly word: string,
+  ) {
     this.common = isCommon(l, word)
     this.name = l.names.has(word)
     this.place = l.places.has(word)
@@ -63,8 +66,10 @@ class LazyClass implements WordClass {
   get typoName(): boolean {
     if (this.#typoName === undefined) {
       const { l, word } = this
-      this.#typoName = this.name && !this.common && (
-        (word.length <= 6 && oneEdit(word, (x) => l.clinical.has(x))) || (word.length >= 5 ? oneEdit(word, (x) => isCommon(l, x)) : droppedLetter(l, word)))
+      this.#typoName =
+        this.name &&
+        !this.common &&
+        ((word.length <= 6 && oneEdit(word, (x) => l.clinical.has(x))) || (word.length >= 5 ? oneEdit(word, (x) => isCommon(l, x)) : droppedLetter(l, word)))
     }
     return this.#typoName
   }
@@ -86,7 +91,8 @@ class LazyClass implements WordClass {
 const isCommon = (l: Lexicons, w: string) => l.english.has(w) || l.clinical.has(w)
 
 /** Endings of medical terms and drug stems: `-itis`, `-ectomy`, `-pneic`, `-olol`, `-statin`… */
-const MEDICAL_ENDINGS = /(?:itis|osis|emia|aemia|ectomy|otomy|ostomy|plasty|scopy|graphy|gram|pnea|pnoea|pneic|algia|opathy|ology|ologist|cardia|cardic|trophy|plegia|paresis|lysis|lytic|megaly|rrhea|rrhoea|rrhage|rrhagic|uria|emic|otic|oma|olol|pril|sartan|statin|azole|cillin|mycin|floxacin|cycline|parin|xaban|tidine|prazole|dipine|azepam|zepam|triptan|semide|thiazide|umab|ximab|tinib|ciclovir|conazole|profen|setron|mab|nib)$/
+const MEDICAL_ENDINGS =
+  /(?:itis|osis|emia|aemia|ectomy|otomy|ostomy|plasty|scopy|graphy|gram|pnea|pnoea|pneic|algia|opathy|ology|ologist|cardia|cardic|trophy|plegia|paresis|lysis|lytic|megaly|rrhea|rrhoea|rrhage|rrhagic|uria|emic|otic|oma|olol|pril|sartan|statin|azole|cillin|mycin|floxacin|cycline|parin|xaban|tidine|prazole|dipine|azepam|zepam|triptan|semide|thiazide|umab|ximab|tinib|ciclovir|conazole|profen|setron|mab|nib)$/
 
 /** Whether (and how) a word is plainly derived from a common one; `false` when it is not. */
 function derivedSafe(l: Lexicons, w: string): boolean | 'compound' {

@@ -3,17 +3,37 @@ import type { AdverseEvent, AdverseEventStore, AdverseSeverity, AdverseStatus } 
 import type { SqlExecutor } from './executor.ts'
 
 interface EventRow {
-  id: string; type: string; severity: string; description: string; status: string; occurred_at: string
-  prediction_id: string | null; model: string | null; version: string | null; patient_ref: string | null
-  reporter: string; created_at: string; updated_at: string
+  id: string
+  type: string
+  severity: string
+  description: string
+  status: string
+  occurred_at: string
+  prediction_id: string | null
+  model: string | null
+  version: string | null
+  patient_ref: string | null
+  reporter: string
+  created_at: string
+  updated_at: string
 }
 
 const COLUMNS = 'id, type, severity, description, status, occurred_at, prediction_id, model, version, patient_ref, reporter, created_at, updated_at'
 
 const toEvent = (r: EventRow): AdverseEvent => ({
-  id: r.id, type: r.type, severity: r.severity as AdverseSeverity, description: r.description, status: r.status as AdverseStatus,
-  occurredAt: r.occurred_at, predictionId: r.prediction_id, model: r.model, version: r.version, patientRef: r.patient_ref,
-  reporter: r.reporter, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  type: r.type,
+  severity: r.severity as AdverseSeverity,
+  description: r.description,
+  status: r.status as AdverseStatus,
+  occurredAt: r.occurred_at,
+  predictionId: r.prediction_id,
+  model: r.model,
+  version: r.version,
+  patientRef: r.patient_ref,
+  reporter: r.reporter,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 })
 
 /** AdverseEventStore in SQL (libSQL or PostgreSQL). An update is one statement, so concurrent patches never interleave fields. */
@@ -42,7 +62,12 @@ export function sqlAdverseEventStore(db: SqlExecutor): AdverseEventStore {
     },
     async update(id, patch, updatedAt) {
       const sets: SQL[] = [sql`updated_at = ${updatedAt}`]
-      for (const [field, column] of [['status', 'status'], ['severity', 'severity'], ['description', 'description'], ['type', 'type']] as const) {
+      for (const [field, column] of [
+        ['status', 'status'],
+        ['severity', 'severity'],
+        ['description', 'description'],
+        ['type', 'type'],
+      ] as const) {
         if (patch[field] !== undefined) sets.push(sql`${sql.raw(column)} = ${patch[field]}`)
       }
       const changed = await db.run(sql`UPDATE adverse_events SET ${sql.join(sets, sql`, `)} WHERE id = ${id}`)

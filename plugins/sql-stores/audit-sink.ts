@@ -1,23 +1,88 @@
 import { sql, type SQL } from 'drizzle-orm'
-import { checkAgainstCheckpoint, EMPTY_HEAD, sealEvents, serial, verifyChain, type AuditEvent, type AuditEventInput, type AuditFilter, type AuditSink, type ChainHead, type Sha256 } from '../../core/index.ts'
+import {
+  checkAgainstCheckpoint,
+  EMPTY_HEAD,
+  sealEvents,
+  serial,
+  verifyChain,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditFilter,
+  type AuditSink,
+  type ChainHead,
+  type Sha256,
+} from '../../core/index.ts'
 import type { SqlExecutor, SqlRunner } from './executor.ts'
 import { isConstraint } from './model-store.ts'
 
 const MAX_RETRIES = 8
-const COLUMNS = ['seq', 'ts', 'actor', 'action', 'outcome', 'patient_ref', 'model', 'version', 'reason', 'request_id', 'ip', 'context', 'prev_hash', 'hash'] as const
+const COLUMNS = [
+  'seq',
+  'ts',
+  'actor',
+  'action',
+  'outcome',
+  'patient_ref',
+  'model',
+  'version',
+  'reason',
+  'request_id',
+  'ip',
+  'context',
+  'prev_hash',
+  'hash',
+] as const
 const SELECT = sql.raw(`SELECT ${COLUMNS.join(', ')} FROM audit_events`)
 
 interface EventRow {
-  seq: number; ts: string; actor: string; action: string; outcome: string; patient_ref: string | null; model: string | null
-  version: string | null; reason: string | null; request_id: string | null; ip: string | null; context: string; prev_hash: string; hash: string
+  seq: number
+  ts: string
+  actor: string
+  action: string
+  outcome: string
+  patient_ref: string | null
+  model: string | null
+  version: string | null
+  reason: string | null
+  request_id: string | null
+  ip: string | null
+  context: string
+  prev_hash: string
+  hash: string
 }
 
 const toEvent = (r: EventRow): AuditEvent => ({
-  seq: Number(r.seq), ts: r.ts, actor: r.actor, action: r.action, outcome: r.outcome as AuditEvent['outcome'], patientRef: r.patient_ref, model: r.model,
-  version: r.version, reason: r.reason, requestId: r.request_id, ip: r.ip, context: JSON.parse(r.context) as Record<string, unknown>, prevHash: r.prev_hash, hash: r.hash,
+  seq: Number(r.seq),
+  ts: r.ts,
+  actor: r.actor,
+  action: r.action,
+  outcome: r.outcome as AuditEvent['outcome'],
+  patientRef: r.patient_ref,
+  model: r.model,
+  version: r.version,
+  reason: r.reason,
+  requestId: r.request_id,
+  ip: r.ip,
+  context: JSON.parse(r.context) as Record<string, unknown>,
+  prevHash: r.prev_hash,
+  hash: r.hash,
 })
-const toRow = (e: AuditEvent) => [e.seq, e.ts, e.actor, e.action, e.outcome, e.patientRef ?? null, e.model ?? null, e.version ?? null,
-  e.reason ?? null, e.requestId ?? null, e.ip ?? null, JSON.stringify(e.context), e.prevHash, e.hash]
+const toRow = (e: AuditEvent) => [
+  e.seq,
+  e.ts,
+  e.actor,
+  e.action,
+  e.outcome,
+  e.patientRef ?? null,
+  e.model ?? null,
+  e.version ?? null,
+  e.reason ?? null,
+  e.requestId ?? null,
+  e.ip ?? null,
+  JSON.stringify(e.context),
+  e.prevHash,
+  e.hash,
+]
 
 function where(filter: AuditFilter, afterSeq: number): SQL {
   const c: SQL[] = [sql`seq > ${afterSeq}`]
@@ -72,19 +137,20 @@ export function sqlAuditSink(db: SqlExecutor, options: { sha256?: Sha256 } = {})
   }
 
   return {
-    append: (inputs) => inOrder(async () => {
-      if (inputs.length === 0) return []
-      const sealed = db.withChainLock
-        ? await db.withChainLock(async (tx) => {
-          const events = await sealEvents(await readHead(tx), inputs, options.sha256)
-          await tx.insertRows('audit_events', COLUMNS, events.map(toRow))
-          return events
-        })
-        : await appendOptimistic(inputs)
-      const last = sealed.at(-1)!
-      head = { seq: last.seq, hash: last.hash }
-      return sealed.map(({ seq, hash }) => ({ seq, hash }))
-    }),
+    append: (inputs) =>
+      inOrder(async () => {
+        if (inputs.length === 0) return []
+        const sealed = db.withChainLock
+          ? await db.withChainLock(async (tx) => {
+              const events = await sealEvents(await readHead(tx), inputs, options.sha256)
+              await tx.insertRows('audit_events', COLUMNS, events.map(toRow))
+              return events
+            })
+          : await appendOptimistic(inputs)
+        const last = sealed.at(-1)!
+        head = { seq: last.seq, hash: last.hash }
+        return sealed.map(({ seq, hash }) => ({ seq, hash }))
+      }),
     async query(filter, page) {
       const rows = await db.all<EventRow>(sql`${SELECT} WHERE ${where(filter, page.afterSeq ?? 0)} ORDER BY seq LIMIT ${page.limit + 1}`)
       const events = rows.slice(0, page.limit).map(toEvent)
@@ -105,11 +171,12 @@ export function sqlAuditSink(db: SqlExecutor, options: { sha256?: Sha256 } = {})
       const current = await readHead(db)
       return current.seq === 0 ? undefined : current
     },
-    checkpoint: (ts) => inOrder(async () => {
-      const current = await readHead(db)
-      if (current.seq === 0) return undefined
-      await db.run(sql`INSERT INTO audit_checkpoints (seq, hash, ts) VALUES (${current.seq}, ${current.hash}, ${ts})`)
-      return { seq: current.seq, hash: current.hash, ts }
-    }),
+    checkpoint: (ts) =>
+      inOrder(async () => {
+        const current = await readHead(db)
+        if (current.seq === 0) return undefined
+        await db.run(sql`INSERT INTO audit_checkpoints (seq, hash, ts) VALUES (${current.seq}, ${current.hash}, ${ts})`)
+        return { seq: current.seq, hash: current.hash, ts }
+      }),
   }
 }

@@ -11,7 +11,11 @@ interface VersionRow {
 }
 
 const toStored = (row: VersionRow): StoredVersion => ({
-  name: row.name, version: row.version, manifest: JSON.parse(row.manifest) as ModelManifest, stage: row.stage as Stage, createdAt: row.created_at,
+  name: row.name,
+  version: row.version,
+  manifest: JSON.parse(row.manifest) as ModelManifest,
+  stage: row.stage as Stage,
+  createdAt: row.created_at,
 })
 
 /** A unique or primary-key violation, in either dialect's words. */
@@ -23,7 +27,9 @@ export const isConstraint = (e: unknown) => {
 /** ModelStore in SQL: a version and its files are written in one transaction. */
 export function sqlModelStore(db: SqlExecutor): ModelStore {
   const getVersion = async (name: string, version: string) => {
-    const [row] = await db.all<VersionRow>(sql`SELECT name, version, manifest, stage, created_at FROM model_versions WHERE name = ${name} AND version = ${version}`)
+    const [row] = await db.all<VersionRow>(
+      sql`SELECT name, version, manifest, stage, created_at FROM model_versions WHERE name = ${name} AND version = ${version}`,
+    )
     return row && toStored(row)
   }
   return {
@@ -31,7 +37,9 @@ export function sqlModelStore(db: SqlExecutor): ModelStore {
       try {
         await db.batch([
           sql`INSERT INTO model_versions (name, version, kind, manifest, stage, created_at) VALUES (${manifest.name}, ${manifest.version}, ${manifest.kind}, ${JSON.stringify(manifest)}, 'none', ${createdAt})`,
-          ...Object.entries(files).map(([path, bytes]) => sql`INSERT INTO model_files (name, version, path, bytes) VALUES (${manifest.name}, ${manifest.version}, ${path}, ${bytes})`),
+          ...Object.entries(files).map(
+            ([path, bytes]) => sql`INSERT INTO model_files (name, version, path, bytes) VALUES (${manifest.name}, ${manifest.version}, ${path}, ${bytes})`,
+          ),
         ])
       } catch (error) {
         if (isConstraint(error)) throw new NexoraError('model.version_exists', { detail: `${manifest.name}@${manifest.version}` })
@@ -52,7 +60,10 @@ export function sqlModelStore(db: SqlExecutor): ModelStore {
     },
     async setAlias(name, alias, version) {
       if (version === null) await db.run(sql`DELETE FROM model_aliases WHERE name = ${name} AND alias = ${alias}`)
-      else await db.run(sql`INSERT INTO model_aliases (name, alias, version) VALUES (${name}, ${alias}, ${version}) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version`)
+      else
+        await db.run(
+          sql`INSERT INTO model_aliases (name, alias, version) VALUES (${name}, ${alias}, ${version}) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version`,
+        )
     },
     async getAliases(name) {
       const rows = await db.all<{ alias: string; version: string }>(sql`SELECT alias, version FROM model_aliases WHERE name = ${name}`)

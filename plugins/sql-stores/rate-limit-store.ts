@@ -22,7 +22,11 @@ export function sqlRateLimitStore(db: SqlExecutor): RateLimitStore {
           updated_at = ${now}
         RETURNING tokens, allowed`)
       const tokens = Number(row!.tokens)
-      return { allowed: Number(row!.allowed) === 1, remaining: Math.floor(tokens), resetAt: now + Math.ceil(((rule.capacity - tokens) / rule.refillPerSecond) * 1000) }
+      return {
+        allowed: Number(row!.allowed) === 1,
+        remaining: Math.floor(tokens),
+        resetAt: now + Math.ceil(((rule.capacity - tokens) / rule.refillPerSecond) * 1000),
+      }
     },
   }
 }

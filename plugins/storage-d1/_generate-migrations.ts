@@ -14,9 +14,14 @@ export const GENERATED_FILE = new URL('./_sqlite-migrations.ts', import.meta.url
 
 /** The module text for the .sql files in MIGRATIONS_DIR, in file-name order (wrangler's order). */
 export function renderMigrationsModule(): string {
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
   const entries = files.map((name) => {
-    const statements = readFileSync(new URL(name, MIGRATIONS_DIR), 'utf8').split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean)
+    const statements = readFileSync(new URL(name, MIGRATIONS_DIR), 'utf8')
+      .split('--> statement-breakpoint')
+      .map((s) => s.trim())
+      .filter(Boolean)
     return `  {\n    name: ${JSON.stringify(name)},\n    statements: [\n${statements.map((s) => `      ${JSON.stringify(s)},\n`).join('')}    ],\n  },\n`
   })
   return [

@@ -32,10 +32,12 @@ export function openD1(binding: D1Database): SqlExecutor & { db: DrizzleD1Databa
   const dialect = new SQLiteAsyncDialect()
   const batch = async (queries: SQL[]) => {
     if (queries.length === 0) return
-    await binding.batch(queries.map((q) => {
-      const { sql: text, params } = dialect.sqlToQuery(q)
-      return binding.prepare(text).bind(...params)
-    }))
+    await binding.batch(
+      queries.map((q) => {
+        const { sql: text, params } = dialect.sqlToQuery(q)
+        return binding.prepare(text).bind(...params)
+      }),
+    )
   }
   return guardExecutor({
     dialect: 'sqlite',
@@ -46,8 +48,22 @@ export function openD1(binding: D1Database): SqlExecutor & { db: DrizzleD1Databa
     batch,
     // Chunks of at most 100 parameters each (7 audit rows), all in one batch: a set of audit
     // events is one commit, as the AuditSink contract requires.
-    insertRows: (table, columns, rows) => batch(chunked(rows, columns.length, D1_MAX_PARAMS).map((chunk) =>
-      sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(', '))}) VALUES ${sql.join(chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${v}`), sql`, `)})`), sql`, `)}`)),
+    insertRows: (table, columns, rows) =>
+      batch(
+        chunked(rows, columns.length, D1_MAX_PARAMS).map(
+          (chunk) =>
+            sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(', '))}) VALUES ${sql.join(
+              chunk.map(
+                (row) =>
+                  sql`(${sql.join(
+                    row.map((v) => sql`${v}`),
+                    sql`, `,
+                  )})`,
+              ),
+              sql`, `,
+            )}`,
+        ),
+      ),
     // The binding belongs to the Worker's environment; there is no connection to close.
     close: async () => {},
   })

@@ -39,11 +39,45 @@ export function d1Storage(options: D1StorageOptions) {
   const health = sqlHealth
   const priority = options.priority ?? 0
   return [
-    definePlugin({ name: 'd1-model-store', provides: 'modelStore', priority, setup: async () => { const db = await open(); return { ...sqlModelStore(db), health: health(db) } } }),
-    definePlugin({ name: 'd1-audit-sink', provides: 'auditSink', priority, setup: async () => { const db = await open(); return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: health(db) } } }),
-    definePlugin({ name: 'd1-prediction-log', provides: 'predictionLog', priority, setup: async () => { const db = await open(); return { ...sqlPredictionLog(db), health: health(db) } } }),
-    definePlugin({ name: 'd1-adverse-events', provides: 'adverseEventStore', priority, setup: async () => { const db = await open(); return { ...sqlAdverseEventStore(db), health: health(db) } } }),
-    ...(options.sharedRateLimits ? [definePlugin({ name: 'd1-rate-limit-store', provides: 'rateLimitStore', priority, setup: async () => sqlRateLimitStore(await open()) })] : []),
+    definePlugin({
+      name: 'd1-model-store',
+      provides: 'modelStore',
+      priority,
+      setup: async () => {
+        const db = await open()
+        return { ...sqlModelStore(db), health: health(db) }
+      },
+    }),
+    definePlugin({
+      name: 'd1-audit-sink',
+      provides: 'auditSink',
+      priority,
+      setup: async () => {
+        const db = await open()
+        return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: health(db) }
+      },
+    }),
+    definePlugin({
+      name: 'd1-prediction-log',
+      provides: 'predictionLog',
+      priority,
+      setup: async () => {
+        const db = await open()
+        return { ...sqlPredictionLog(db), health: health(db) }
+      },
+    }),
+    definePlugin({
+      name: 'd1-adverse-events',
+      provides: 'adverseEventStore',
+      priority,
+      setup: async () => {
+        const db = await open()
+        return { ...sqlAdverseEventStore(db), health: health(db) }
+      },
+    }),
+    ...(options.sharedRateLimits
+      ? [definePlugin({ name: 'd1-rate-limit-store', provides: 'rateLimitStore', priority, setup: async () => sqlRateLimitStore(await open()) })]
+      : []),
   ]
 }
 

@@ -11,7 +11,8 @@ export interface D1Migration {
  * The table and columns `wrangler d1 migrations apply` keeps, so either tool sees what the other
  * applied: a database migrated by wrangler at deploy time is a no-op here, and the reverse.
  */
-const CREATE_TABLE = 'CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)'
+const CREATE_TABLE =
+  'CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)'
 
 /**
  * Apply the committed SQLite migrations that `d1_migrations` does not list, each in one batch

@@ -1,4 +1,14 @@
-import { checkAgainstCheckpoint, EMPTY_HEAD, matchesFilter, sealEvents, serial, verifyChain, type AuditSink, type ChainHead, type Sha256 } from '../../core/index.ts'
+import {
+  checkAgainstCheckpoint,
+  EMPTY_HEAD,
+  matchesFilter,
+  sealEvents,
+  serial,
+  verifyChain,
+  type AuditSink,
+  type ChainHead,
+  type Sha256,
+} from '../../core/index.ts'
 import type { Db } from './database.ts'
 
 async function headOf(db: Db): Promise<ChainHead> {
@@ -16,23 +26,28 @@ async function headOf(db: Db): Promise<ChainHead> {
 export function idbAuditSink(db: Db, options: { sha256?: Sha256 } = {}): AuditSink {
   const inOrder = serial()
   return {
-    append: (inputs) => inOrder(async () => {
-      if (inputs.length === 0) return []
-      for (let attempt = 0; ; attempt++) {
-        const head = await headOf(db)
-        const sealed = await sealEvents(head, inputs, options.sha256)
-        const tx = db.transaction('auditEvents', 'readwrite')
-        try {
-          const last = await tx.store.openCursor(null, 'prev')
-          if ((last?.value.seq ?? 0) !== head.seq) throw new DOMException('head moved', 'ConstraintError')
-          await Promise.all([...sealed.map((e) => tx.store.add(e)), tx.done])
-          return sealed.map(({ seq, hash }) => ({ seq, hash }))
-        } catch (error) {
-          try { tx.abort() } catch { /* already finished */ }
-          if ((error as DOMException)?.name !== 'ConstraintError' || attempt >= 20) throw error
+    append: (inputs) =>
+      inOrder(async () => {
+        if (inputs.length === 0) return []
+        for (let attempt = 0; ; attempt++) {
+          const head = await headOf(db)
+          const sealed = await sealEvents(head, inputs, options.sha256)
+          const tx = db.transaction('auditEvents', 'readwrite')
+          try {
+            const last = await tx.store.openCursor(null, 'prev')
+            if ((last?.value.seq ?? 0) !== head.seq) throw new DOMException('head moved', 'ConstraintError')
+            await Promise.all([...sealed.map((e) => tx.store.add(e)), tx.done])
+            return sealed.map(({ seq, hash }) => ({ seq, hash }))
+          } catch (error) {
+            try {
+              tx.abort()
+            } catch {
+              /* already finished */
+            }
+            if ((error as DOMException)?.name !== 'ConstraintError' || attempt >= 20) throw error
+          }
         }
-      }
-    }),
+      }),
     async query(filter, page) {
       const events = []
       let cursor = await db.transaction('auditEvents').store.openCursor(IDBKeyRange.lowerBound(page.afterSeq ?? 0, true))
@@ -57,13 +72,14 @@ export function idbAuditSink(db: Db, options: { sha256?: Sha256 } = {}): AuditSi
       const head = await headOf(db)
       return head.seq === 0 ? undefined : head
     },
-    checkpoint: (ts) => inOrder(async () => {
-      const head = await headOf(db)
-      if (head.seq === 0) return undefined
-      const checkpoint = { seq: head.seq, hash: head.hash, ts }
-      await db.add('auditCheckpoints', checkpoint)
-      return checkpoint
-    }),
+    checkpoint: (ts) =>
+      inOrder(async () => {
+        const head = await headOf(db)
+        if (head.seq === 0) return undefined
+        const checkpoint = { seq: head.seq, hash: head.hash, ts }
+        await db.add('auditCheckpoints', checkpoint)
+        return checkpoint
+      }),
     async health() {
       return { ok: true }
     },

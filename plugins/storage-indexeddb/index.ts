@@ -13,12 +13,20 @@ import { idbModelStore } from './model-store.ts'
  */
 export function indexedDbStorage(options: { name?: string; sha256?: Sha256; priority?: number } = {}) {
   let opening: Promise<Db> | undefined
-  const open = () => opening ??= openNexoraDb(options.name)
-  const close = async () => { (await opening)?.close(); opening = undefined }
+  const open = () => (opening ??= openNexoraDb(options.name))
+  const close = async () => {
+    ;(await opening)?.close()
+    opening = undefined
+  }
   const priority = options.priority ?? 0
   return [
     definePlugin({ name: 'idb-model-store', provides: 'modelStore', priority, setup: async () => ({ ...idbModelStore(await open()), close }) }),
-    definePlugin({ name: 'idb-audit-sink', provides: 'auditSink', priority, setup: async () => ({ ...idbAuditSink(await open(), { sha256: options.sha256 }), close }) }),
+    definePlugin({
+      name: 'idb-audit-sink',
+      provides: 'auditSink',
+      priority,
+      setup: async () => ({ ...idbAuditSink(await open(), { sha256: options.sha256 }), close }),
+    }),
     // Monitoring in the tab stays in memory: it is per session by nature.
     definePlugin({ name: 'memory-prediction-log', provides: 'predictionLog', priority: -10, setup: () => memoryPredictionLog() }),
     definePlugin({ name: 'memory-adverse-events', provides: 'adverseEventStore', priority: -10, setup: () => memoryAdverseEventStore() }),

@@ -1,9 +1,8 @@
 import { NexoraError, type ModelStore } from '../../core/index.ts'
 import type { Db } from './database.ts'
 
-const range = (name: string, version?: string) => (version === undefined
-  ? IDBKeyRange.bound([name], [name, []])
-  : IDBKeyRange.bound([name, version], [name, version, []]))
+const range = (name: string, version?: string) =>
+  version === undefined ? IDBKeyRange.bound([name], [name, []]) : IDBKeyRange.bound([name, version], [name, version, []])
 
 /** ModelStore on IndexedDB: a version and its files are written in one transaction (all or none). */
 export function idbModelStore(db: Db): ModelStore {
@@ -13,12 +12,17 @@ export function idbModelStore(db: Db): ModelStore {
       try {
         // `add` fails on an existing key, which aborts the whole transaction: no partial version.
         await Promise.all([
-          tx.objectStore('modelVersions').add({ name: manifest.name, version: manifest.version, manifest: structuredClone(manifest), stage: 'none', createdAt }),
-          ...Object.entries(files).map(([path, bytes]) => tx.objectStore('modelFiles').add({ name: manifest.name, version: manifest.version, path, bytes: bytes.slice() })),
+          tx
+            .objectStore('modelVersions')
+            .add({ name: manifest.name, version: manifest.version, manifest: structuredClone(manifest), stage: 'none', createdAt }),
+          ...Object.entries(files).map(([path, bytes]) =>
+            tx.objectStore('modelFiles').add({ name: manifest.name, version: manifest.version, path, bytes: bytes.slice() }),
+          ),
           tx.done,
         ])
       } catch (error) {
-        if ((error as DOMException)?.name === 'ConstraintError') throw new NexoraError('model.version_exists', { detail: `${manifest.name}@${manifest.version}` })
+        if ((error as DOMException)?.name === 'ConstraintError')
+          throw new NexoraError('model.version_exists', { detail: `${manifest.name}@${manifest.version}` })
         throw error
       }
     },

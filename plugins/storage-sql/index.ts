@@ -57,39 +57,53 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
   const priority = options.priority ?? 0
   return [
     definePlugin({
-      name: 'sql-model-store', provides: 'modelStore', priority,
+      name: 'sql-model-store',
+      provides: 'modelStore',
+      priority,
       async setup() {
         const db = await acquire()
         return { ...sqlModelStore(db), health: health(db), close: release }
       },
     }),
     definePlugin({
-      name: 'sql-audit-sink', provides: 'auditSink', priority,
+      name: 'sql-audit-sink',
+      provides: 'auditSink',
+      priority,
       async setup() {
         const db = await acquire()
         return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: health(db), close: release }
       },
     }),
     definePlugin({
-      name: 'sql-prediction-log', provides: 'predictionLog', priority,
+      name: 'sql-prediction-log',
+      provides: 'predictionLog',
+      priority,
       async setup() {
         const db = await acquire()
         return { ...sqlPredictionLog(db), health: health(db), close: release }
       },
     }),
     definePlugin({
-      name: 'sql-adverse-events', provides: 'adverseEventStore', priority,
+      name: 'sql-adverse-events',
+      provides: 'adverseEventStore',
+      priority,
       async setup() {
         const db = await acquire()
         return { ...sqlAdverseEventStore(db), health: health(db), close: release }
       },
     }),
-    ...(options.sharedRateLimits ? [definePlugin({
-      name: 'sql-rate-limit-store', provides: 'rateLimitStore', priority,
-      async setup() {
-        return { ...sqlRateLimitStore(await acquire()), close: release }
-      },
-    })] : []),
+    ...(options.sharedRateLimits
+      ? [
+          definePlugin({
+            name: 'sql-rate-limit-store',
+            provides: 'rateLimitStore',
+            priority,
+            async setup() {
+              return { ...sqlRateLimitStore(await acquire()), close: release }
+            },
+          }),
+        ]
+      : []),
   ]
 }
 

@@ -17,7 +17,9 @@ export type Durability = 'full' | 'normal'
 
 const loadLibsql = lazy(async () => {
   const [{ createClient }, { drizzle }, { migrate }] = await Promise.all([
-    import('@libsql/client'), import('drizzle-orm/libsql'), import('drizzle-orm/libsql/migrator'),
+    import('@libsql/client'),
+    import('drizzle-orm/libsql'),
+    import('drizzle-orm/libsql/migrator'),
   ])
   return { createClient, drizzle, migrate }
 })
@@ -57,7 +59,10 @@ export async function openLibsql(url: string, durability: Durability): Promise<S
     } catch (error) {
       if (attempt >= 5) throw error
       await new Promise((r) => setTimeout(r, 50 * (attempt + 1)))
-      if (!memory) { conn.client.close(); conn = await connect() }
+      if (!memory) {
+        conn.client.close()
+        conn = await connect()
+      }
     }
   }
 
@@ -68,7 +73,17 @@ export async function openLibsql(url: string, durability: Durability): Promise<S
   let renewing: Promise<void> | undefined
   const renew = (failed: typeof conn) => {
     if (memory || closed || failed !== conn) return
-    renewing ??= connect().then((fresh) => { conn = fresh; failed.client.close() }, () => {}).finally(() => { renewing = undefined })
+    renewing ??= connect()
+      .then(
+        (fresh) => {
+          conn = fresh
+          failed.client.close()
+        },
+        () => {},
+      )
+      .finally(() => {
+        renewing = undefined
+      })
   }
   const use = async <T>(work: (c: typeof conn) => Promise<T>): Promise<T> => {
     if (renewing) await renewing
@@ -83,17 +98,26 @@ export async function openLibsql(url: string, durability: Durability): Promise<S
   return guardExecutor({
     dialect: 'sqlite',
     /** The current connection's drizzle database (it changes when a failed connection is replaced). */
-    get db() { return conn.db },
+    get db() {
+      return conn.db
+    },
     all: <T>(query: SQL) => use(({ db }) => db.all<T>(query)),
     run: (query) => use(async ({ db }) => (await db.run(query)).rowsAffected),
-    batch: (queries) => use(async ({ db }) => { if (queries.length) await db.batch(queries.map((q) => db.run(q)) as [ReturnType<typeof db.run>]) }),
-    insertRows: (table, columns, rows) => use(async ({ client }) => {
-      const row = `(${columns.map(() => '?').join(',')})`
-      await client.batch(chunked(rows, columns.length).map((chunk) => ({
-        sql: `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => row).join(',')}`,
-        args: chunk.flat() as never,
-      })), 'write')
-    }),
+    batch: (queries) =>
+      use(async ({ db }) => {
+        if (queries.length) await db.batch(queries.map((q) => db.run(q)) as [ReturnType<typeof db.run>])
+      }),
+    insertRows: (table, columns, rows) =>
+      use(async ({ client }) => {
+        const row = `(${columns.map(() => '?').join(',')})`
+        await client.batch(
+          chunked(rows, columns.length).map((chunk) => ({
+            sql: `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => row).join(',')}`,
+            args: chunk.flat() as never,
+          })),
+          'write',
+        )
+      }),
     close: async () => {
       closed = true
       await renewing

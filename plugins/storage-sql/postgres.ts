@@ -21,7 +21,18 @@ function runner(db: Pick<NodePgDatabase, 'execute'>): SqlRunner {
     async insertRows(table, columns, rows) {
       const head = sql.raw(`INSERT INTO ${table} (${columns.join(', ')}) VALUES `)
       for (const chunk of chunked(rows, columns.length)) {
-        await db.execute(sql`${head}${sql.join(chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${v}`), sql`, `)})`), sql`, `)}`)
+        await db.execute(
+          sql`${head}${sql.join(
+            chunk.map(
+              (row) =>
+                sql`(${sql.join(
+                  row.map((v) => sql`${v}`),
+                  sql`, `,
+                )})`,
+            ),
+            sql`, `,
+          )}`,
+        )
       }
     },
   }
@@ -42,7 +53,9 @@ async function inTransaction<T>(pool: Pool, wrap: (client: PoolClient) => SqlRun
     await client.query('COMMIT')
     return result
   } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => { dead = rollbackError })
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      dead = rollbackError
+    })
     throw error
   } finally {
     client.release(dead)
@@ -53,9 +66,11 @@ async function inTransaction<T>(pool: Pool, wrap: (client: PoolClient) => SqlRun
 export async function openPostgres(url: string): Promise<SqlExecutor & { db: NodePgDatabase }> {
   const { Pool, types, drizzle, migrate } = await loadPg()
   const pool = new Pool({
-    connectionString: url, max: 8,
+    connectionString: url,
+    max: 8,
     // A blackholed server fails a request within this instead of hanging it; keep-alive notices a dead peer on an idle connection.
-    connectionTimeoutMillis: 10_000, keepAlive: true,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
     // bigint (int8) arrives as a string by default; our sequence numbers fit a double exactly.
     types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : types.getTypeParser(oid, format as 'text')) } as never,
   })
@@ -65,7 +80,9 @@ export async function openPostgres(url: string): Promise<SqlExecutor & { db: Nod
   // Unheard, either event kills the process. The query in flight still rejects, and a client that
   // is no longer queryable is dropped on release, so these listeners only keep the process alive.
   pool.on('error', () => {})
-  pool.on('connect', (client) => { client.on('error', () => {}) })
+  pool.on('connect', (client) => {
+    client.on('error', () => {})
+  })
   const db = drizzle(pool)
   const wrap = (client: PoolClient) => runner(drizzle(client))
   // Two processes starting together must not both create the tables.
@@ -77,11 +94,15 @@ export async function openPostgres(url: string): Promise<SqlExecutor & { db: Nod
     dialect: 'postgres',
     db,
     ...runner(db),
-    batch: (queries) => inTransaction(pool, wrap, async (tx) => { for (const q of queries) await tx.run(q) }),
-    withChainLock: (fn) => inTransaction(pool, wrap, async (tx) => {
-      await tx.run(sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`)
-      return fn(tx)
-    }),
+    batch: (queries) =>
+      inTransaction(pool, wrap, async (tx) => {
+        for (const q of queries) await tx.run(q)
+      }),
+    withChainLock: (fn) =>
+      inTransaction(pool, wrap, async (tx) => {
+        await tx.run(sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`)
+        return fn(tx)
+      }),
     close: () => pool.end(),
   })
 }

@@ -3,49 +3,65 @@ import { bigint, customType, doublePrecision, index, integer, pgTable, primaryKe
 // The same tables as schema.ts, for PostgreSQL. JSON stays text so both dialects read it alike.
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' })
 
-export const modelVersions = pgTable('model_versions', {
-  name: text('name').notNull(),
-  version: text('version').notNull(),
-  kind: text('kind').notNull(),
-  manifest: text('manifest').notNull(),
-  stage: text('stage').notNull().default('none'),
-  createdAt: text('created_at').notNull(),
-}, (t) => [primaryKey({ columns: [t.name, t.version] })])
+export const modelVersions = pgTable(
+  'model_versions',
+  {
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    kind: text('kind').notNull(),
+    manifest: text('manifest').notNull(),
+    stage: text('stage').notNull().default('none'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.version] })],
+)
 
-export const modelFiles = pgTable('model_files', {
-  name: text('name').notNull(),
-  version: text('version').notNull(),
-  path: text('path').notNull(),
-  bytes: bytea('bytes').notNull(),
-}, (t) => [primaryKey({ columns: [t.name, t.version, t.path] })])
+export const modelFiles = pgTable(
+  'model_files',
+  {
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    path: text('path').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.version, t.path] })],
+)
 
-export const modelAliases = pgTable('model_aliases', {
-  name: text('name').notNull(),
-  alias: text('alias').notNull(),
-  version: text('version').notNull(),
-}, (t) => [primaryKey({ columns: [t.name, t.alias] })])
+export const modelAliases = pgTable(
+  'model_aliases',
+  {
+    name: text('name').notNull(),
+    alias: text('alias').notNull(),
+    version: text('version').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.alias] })],
+)
 
-export const auditEvents = pgTable('audit_events', {
-  seq: bigint('seq', { mode: 'number' }).primaryKey(),
-  ts: text('ts').notNull(),
-  actor: text('actor').notNull(),
-  action: text('action').notNull(),
-  outcome: text('outcome').notNull(),
-  patientRef: text('patient_ref'),
-  model: text('model'),
-  version: text('version'),
-  reason: text('reason'),
-  requestId: text('request_id'),
-  ip: text('ip'),
-  context: text('context').notNull(),
-  prevHash: text('prev_hash').notNull(),
-  hash: text('hash').notNull(),
-}, (t) => [
-  index('audit_events_ts').on(t.ts),
-  index('audit_events_patient').on(t.patientRef),
-  index('audit_events_actor').on(t.actor),
-  index('audit_events_request').on(t.requestId),
-])
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    ts: text('ts').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    outcome: text('outcome').notNull(),
+    patientRef: text('patient_ref'),
+    model: text('model'),
+    version: text('version'),
+    reason: text('reason'),
+    requestId: text('request_id'),
+    ip: text('ip'),
+    context: text('context').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_events_ts').on(t.ts),
+    index('audit_events_patient').on(t.patientRef),
+    index('audit_events_actor').on(t.actor),
+    index('audit_events_request').on(t.requestId),
+  ],
+)
 
 export const auditCheckpoints = pgTable('audit_checkpoints', {
   id: serial('id').primaryKey(),
@@ -61,40 +77,52 @@ export const rateLimits = pgTable('rate_limits', {
   allowed: integer('allowed').notNull(),
 })
 
-export const predictionLog = pgTable('prediction_log', {
-  id: text('id').primaryKey(),
-  ts: text('ts').notNull(),
-  model: text('model').notNull(),
-  version: text('version').notNull(),
-  subjectKey: text('subject_key'),
-  featuresHash: text('features_hash').notNull(),
-  score: doublePrecision('score').notNull(),
-  label: text('label'),
-  features: text('features'),
-}, (t) => [index('prediction_log_model_ts').on(t.model, t.ts), index('prediction_log_subject').on(t.model, t.subjectKey)])
+export const predictionLog = pgTable(
+  'prediction_log',
+  {
+    id: text('id').primaryKey(),
+    ts: text('ts').notNull(),
+    model: text('model').notNull(),
+    version: text('version').notNull(),
+    subjectKey: text('subject_key'),
+    featuresHash: text('features_hash').notNull(),
+    score: doublePrecision('score').notNull(),
+    label: text('label'),
+    features: text('features'),
+  },
+  (t) => [index('prediction_log_model_ts').on(t.model, t.ts), index('prediction_log_subject').on(t.model, t.subjectKey)],
+)
 
-export const predictionOutcomes = pgTable('prediction_outcomes', {
-  id: serial('id').primaryKey(),
-  model: text('model').notNull(),
-  subjectKey: text('subject_key'),
-  predictionId: text('prediction_id'),
-  value: doublePrecision('value').notNull(),
-  observedAt: text('observed_at').notNull(),
-  source: text('source').notNull(),
-}, (t) => [index('prediction_outcomes_model_at').on(t.model, t.observedAt)])
+export const predictionOutcomes = pgTable(
+  'prediction_outcomes',
+  {
+    id: serial('id').primaryKey(),
+    model: text('model').notNull(),
+    subjectKey: text('subject_key'),
+    predictionId: text('prediction_id'),
+    value: doublePrecision('value').notNull(),
+    observedAt: text('observed_at').notNull(),
+    source: text('source').notNull(),
+  },
+  (t) => [index('prediction_outcomes_model_at').on(t.model, t.observedAt)],
+)
 
-export const adverseEvents = pgTable('adverse_events', {
-  id: text('id').primaryKey(),
-  type: text('type').notNull(),
-  severity: text('severity').notNull(),
-  description: text('description').notNull(),
-  status: text('status').notNull(),
-  occurredAt: text('occurred_at').notNull(),
-  predictionId: text('prediction_id'),
-  model: text('model'),
-  version: text('version'),
-  patientRef: text('patient_ref'),
-  reporter: text('reporter').notNull(),
-  createdAt: text('created_at').notNull(),
-  updatedAt: text('updated_at').notNull(),
-}, (t) => [index('adverse_events_created').on(t.createdAt), index('adverse_events_model').on(t.model)])
+export const adverseEvents = pgTable(
+  'adverse_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    severity: text('severity').notNull(),
+    description: text('description').notNull(),
+    status: text('status').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    predictionId: text('prediction_id'),
+    model: text('model'),
+    version: text('version'),
+    patientRef: text('patient_ref'),
+    reporter: text('reporter').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('adverse_events_created').on(t.createdAt), index('adverse_events_model').on(t.model)],
+)

@@ -1,51 +1,67 @@
 import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /** Model versions: the manifest as JSON, the stage, and when it was registered. */
-export const modelVersions = sqliteTable('model_versions', {
-  name: text('name').notNull(),
-  version: text('version').notNull(),
-  kind: text('kind').notNull(),
-  manifest: text('manifest', { mode: 'json' }).notNull(),
-  stage: text('stage').notNull().default('none'),
-  createdAt: text('created_at').notNull(),
-}, (t) => [primaryKey({ columns: [t.name, t.version] })])
+export const modelVersions = sqliteTable(
+  'model_versions',
+  {
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    kind: text('kind').notNull(),
+    manifest: text('manifest', { mode: 'json' }).notNull(),
+    stage: text('stage').notNull().default('none'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.version] })],
+)
 
 /** Artifact files of a version, written in the same batch as the version row. */
-export const modelFiles = sqliteTable('model_files', {
-  name: text('name').notNull(),
-  version: text('version').notNull(),
-  path: text('path').notNull(),
-  bytes: blob('bytes', { mode: 'buffer' }).notNull(),
-}, (t) => [primaryKey({ columns: [t.name, t.version, t.path] })])
+export const modelFiles = sqliteTable(
+  'model_files',
+  {
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    path: text('path').notNull(),
+    bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.version, t.path] })],
+)
 
-export const modelAliases = sqliteTable('model_aliases', {
-  name: text('name').notNull(),
-  alias: text('alias').notNull(),
-  version: text('version').notNull(),
-}, (t) => [primaryKey({ columns: [t.name, t.alias] })])
+export const modelAliases = sqliteTable(
+  'model_aliases',
+  {
+    name: text('name').notNull(),
+    alias: text('alias').notNull(),
+    version: text('version').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.alias] })],
+)
 
 /** The hash-chained audit trail. `seq` is the chain position; a duplicate seq fails the batch. */
-export const auditEvents = sqliteTable('audit_events', {
-  seq: integer('seq').primaryKey(),
-  ts: text('ts').notNull(),
-  actor: text('actor').notNull(),
-  action: text('action').notNull(),
-  outcome: text('outcome').notNull(),
-  patientRef: text('patient_ref'),
-  model: text('model'),
-  version: text('version'),
-  reason: text('reason'),
-  requestId: text('request_id'),
-  ip: text('ip'),
-  context: text('context', { mode: 'json' }).notNull(),
-  prevHash: text('prev_hash').notNull(),
-  hash: text('hash').notNull(),
-}, (t) => [
-  index('audit_events_ts').on(t.ts),
-  index('audit_events_patient').on(t.patientRef),
-  index('audit_events_actor').on(t.actor),
-  index('audit_events_request').on(t.requestId),
-])
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    seq: integer('seq').primaryKey(),
+    ts: text('ts').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    outcome: text('outcome').notNull(),
+    patientRef: text('patient_ref'),
+    model: text('model'),
+    version: text('version'),
+    reason: text('reason'),
+    requestId: text('request_id'),
+    ip: text('ip'),
+    context: text('context', { mode: 'json' }).notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_events_ts').on(t.ts),
+    index('audit_events_patient').on(t.patientRef),
+    index('audit_events_actor').on(t.actor),
+    index('audit_events_request').on(t.requestId),
+  ],
+)
 
 /** Recorded chain heads: `verify` holds the stored chain against the latest one. */
 export const auditCheckpoints = sqliteTable('audit_checkpoints', {
@@ -64,42 +80,54 @@ export const rateLimits = sqliteTable('rate_limits', {
 })
 
 /** The pseudonymous prediction log (monitoring): no patient reference, only its HMAC. */
-export const predictionLog = sqliteTable('prediction_log', {
-  id: text('id').primaryKey(),
-  ts: text('ts').notNull(),
-  model: text('model').notNull(),
-  version: text('version').notNull(),
-  subjectKey: text('subject_key'),
-  featuresHash: text('features_hash').notNull(),
-  score: real('score').notNull(),
-  label: text('label'),
-  features: text('features'),
-}, (t) => [index('prediction_log_model_ts').on(t.model, t.ts), index('prediction_log_subject').on(t.model, t.subjectKey)])
+export const predictionLog = sqliteTable(
+  'prediction_log',
+  {
+    id: text('id').primaryKey(),
+    ts: text('ts').notNull(),
+    model: text('model').notNull(),
+    version: text('version').notNull(),
+    subjectKey: text('subject_key'),
+    featuresHash: text('features_hash').notNull(),
+    score: real('score').notNull(),
+    label: text('label'),
+    features: text('features'),
+  },
+  (t) => [index('prediction_log_model_ts').on(t.model, t.ts), index('prediction_log_subject').on(t.model, t.subjectKey)],
+)
 
 /** Outcomes joined to the prediction log by prediction id, or by subject key within a horizon. */
-export const predictionOutcomes = sqliteTable('prediction_outcomes', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  model: text('model').notNull(),
-  subjectKey: text('subject_key'),
-  predictionId: text('prediction_id'),
-  value: real('value').notNull(),
-  observedAt: text('observed_at').notNull(),
-  source: text('source').notNull(),
-}, (t) => [index('prediction_outcomes_model_at').on(t.model, t.observedAt)])
+export const predictionOutcomes = sqliteTable(
+  'prediction_outcomes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    model: text('model').notNull(),
+    subjectKey: text('subject_key'),
+    predictionId: text('prediction_id'),
+    value: real('value').notNull(),
+    observedAt: text('observed_at').notNull(),
+    source: text('source').notNull(),
+  },
+  (t) => [index('prediction_outcomes_model_at').on(t.model, t.observedAt)],
+)
 
 /** Adverse events reported against models (a clinical record: it keeps the patient reference). */
-export const adverseEvents = sqliteTable('adverse_events', {
-  id: text('id').primaryKey(),
-  type: text('type').notNull(),
-  severity: text('severity').notNull(),
-  description: text('description').notNull(),
-  status: text('status').notNull(),
-  occurredAt: text('occurred_at').notNull(),
-  predictionId: text('prediction_id'),
-  model: text('model'),
-  version: text('version'),
-  patientRef: text('patient_ref'),
-  reporter: text('reporter').notNull(),
-  createdAt: text('created_at').notNull(),
-  updatedAt: text('updated_at').notNull(),
-}, (t) => [index('adverse_events_created').on(t.createdAt), index('adverse_events_model').on(t.model)])
+export const adverseEvents = sqliteTable(
+  'adverse_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    severity: text('severity').notNull(),
+    description: text('description').notNull(),
+    status: text('status').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    predictionId: text('prediction_id'),
+    model: text('model'),
+    version: text('version'),
+    patientRef: text('patient_ref'),
+    reporter: text('reporter').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('adverse_events_created').on(t.createdAt), index('adverse_events_model').on(t.model)],
+)

@@ -31,16 +31,38 @@ export interface WebUiOptions {
 }
 
 export const DEFAULT_SMART_SCOPE = 'launch openid fhirUser patient/*.rs nexora/predict nexora/models.read'
-const originOf = (url: string) => { try { return new URL(url).origin } catch { return undefined } }
+const originOf = (url: string) => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
+  }
+}
 /** The server's own policy (core/http/app.ts) plus the authorization servers the app talks to. */
 export function shellCsp(connectSrc: string[]) {
   // 'wasm-unsafe-eval' lets in-browser scoring compile ONNX Runtime's wasm; nothing else is evaluated.
-  return [`default-src 'self'`, `script-src 'self' 'wasm-unsafe-eval'`, `connect-src ${["'self'", ...new Set(connectSrc)].join(' ')}`, `img-src 'self' data:`, `style-src 'self' 'unsafe-inline'`, `frame-ancestors 'none'`].join('; ')
+  return [
+    `default-src 'self'`,
+    `script-src 'self' 'wasm-unsafe-eval'`,
+    `connect-src ${["'self'", ...new Set(connectSrc)].join(' ')}`,
+    `img-src 'self' data:`,
+    `style-src 'self' 'unsafe-inline'`,
+    `frame-ancestors 'none'`,
+  ].join('; ')
 }
 
 const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', mjs: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', json: 'application/json',
-  webmanifest: 'application/manifest+json', svg: 'image/svg+xml', png: 'image/png', wasm: 'application/wasm', onnx: 'application/octet-stream', map: 'application/json',
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  mjs: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  json: 'application/json',
+  webmanifest: 'application/manifest+json',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  wasm: 'application/wasm',
+  onnx: 'application/octet-stream',
+  map: 'application/json',
 }
 const type = (path: string) => TYPES[path.slice(path.lastIndexOf('.') + 1)] ?? 'application/octet-stream'
 /** Cross-origin isolation, so in-browser scoring may use wasm threads; everything the app loads is same-origin. */
@@ -60,26 +82,48 @@ export const webUiPolicies: Record<string, RoutePolicy> = {
 
 export function webUi(options: WebUiOptions) {
   return definePlugin({
-    name: 'web-ui', provides: 'frontDoor',
+    name: 'web-ui',
+    provides: 'frontDoor',
     setup: (): FrontDoor => ({
-      name: 'web-ui', policies: webUiPolicies,
+      name: 'web-ui',
+      policies: webUiPolicies,
       register(app) {
         const file = async (path: string, cache: string, extra: Record<string, string> = {}) => {
           const bytes = await options.files(path)
           if (!bytes) return undefined
           return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type(path), 'cache-control': cache, ...ISOLATION, ...extra } })
         }
-        const connectSrc = options.connectSrc ?? [options.signIn.mode === 'oidc' ? options.signIn.issuer : '', ...(options.smart?.issuers ?? [])].map((u) => u && originOf(u)).filter((o): o is string => Boolean(o))
+        const connectSrc =
+          options.connectSrc ??
+          [options.signIn.mode === 'oidc' ? options.signIn.issuer : '', ...(options.smart?.issuers ?? [])]
+            .map((u) => u && originOf(u))
+            .filter((o): o is string => Boolean(o))
         const csp = { 'content-security-policy': shellCsp(connectSrc) }
-        const smart = options.smart ? { smart: { clientId: options.smart.clientId, scope: options.smart.scope ?? DEFAULT_SMART_SCOPE, issuers: options.smart.issuers } } : {}
-        const shell = async () => (await file('index.html', 'no-cache', csp)) ?? new Response('The web UI is not built: run `npm run build:site`.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+        const smart = options.smart
+          ? { smart: { clientId: options.smart.clientId, scope: options.smart.scope ?? DEFAULT_SMART_SCOPE, issuers: options.smart.issuers } }
+          : {}
+        const shell = async () =>
+          (await file('index.html', 'no-cache', csp)) ??
+          new Response('The web UI is not built: run `npm run build:site`.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } })
         for (const path of SHELL_PATHS) app.get(path, shell)
         // Hashed file names: cache for a year; a new build gets new names.
         app.get('/app/:file{.+}', async (c) => (await file(`app/${c.req.param('file')}`, 'public, max-age=31536000, immutable')) ?? c.notFound())
         app.get('/manifest.webmanifest', async (c) => (await file('manifest.webmanifest', 'no-cache')) ?? c.notFound())
         // The service worker must be served from the root to control the whole app, and never cached stale.
         app.get('/sw.js', async (c) => (await file('sw.js', 'no-cache')) ?? c.notFound())
-        app.get('/ui/config', (c) => c.json(options.signIn.mode === 'dev' ? { signIn: 'dev', ...smart } : { signIn: 'oidc', issuer: options.signIn.issuer, clientId: options.signIn.clientId, scope: options.signIn.scope ?? 'openid nexora/predict nexora/models.read', ...smart }))
+        app.get('/ui/config', (c) =>
+          c.json(
+            options.signIn.mode === 'dev'
+              ? { signIn: 'dev', ...smart }
+              : {
+                  signIn: 'oidc',
+                  issuer: options.signIn.issuer,
+                  clientId: options.signIn.clientId,
+                  scope: options.signIn.scope ?? 'openid nexora/predict nexora/models.read',
+                  ...smart,
+                },
+          ),
+        )
         app.get('/ui/dev-token', async (c) => {
           // Dev mode only, and only to a browser on this machine: the token is the local administrator.
           if (options.signIn.mode !== 'dev' || !isLoopbackRequest(c, c.get('caller')?.ip)) return c.json({ title: 'Not available', status: 404 }, 404)
@@ -100,8 +144,20 @@ export function webUiFromEnv(get: (name: string) => string | undefined, files: W
   const issuer = get('NEXORA_OIDC_ISSUER')
   const clientId = get('NEXORA_OIDC_CLIENT_ID')
   // NEXORA_UI_CONNECT_SRC: more origins the app may call (a token endpoint off the issuer's origin).
-  const extra = get('NEXORA_UI_CONNECT_SRC')?.split(',').map((s) => s.trim()).filter(Boolean) ?? []
-  return issuer && clientId ? [webUi({ files, signIn: { mode: 'oidc', issuer, clientId, scope: get('NEXORA_OIDC_SCOPE') }, ...(extra.length ? { connectSrc: [new URL(issuer).origin, ...extra] } : {}) })] : []
+  const extra =
+    get('NEXORA_UI_CONNECT_SRC')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? []
+  return issuer && clientId
+    ? [
+        webUi({
+          files,
+          signIn: { mode: 'oidc', issuer, clientId, scope: get('NEXORA_OIDC_SCOPE') },
+          ...(extra.length ? { connectSrc: [new URL(issuer).origin, ...extra] } : {}),
+        }),
+      ]
+    : []
 }
 
 /** Files from a Workers static-assets binding (`"assets": { "binding": "ASSETS" }` in wrangler.jsonc). */

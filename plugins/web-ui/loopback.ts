@@ -39,6 +39,11 @@ export function isLoopbackRequest(c: Context<AppEnv>, clientIp: string | undefin
   const local = localAddressOf(c)
   const header = hostOf(c.req.header('host'))
   const url = new URL(c.req.url).hostname.toLowerCase()
-  return isLoopbackAddress(clientIp) && (local === undefined || isLoopbackAddress(local))
-    && header !== undefined && LOOPBACK_HOSTS.has(header) && LOOPBACK_HOSTS.has(url)
+  return (
+    isLoopbackAddress(clientIp) &&
+    (local === undefined || isLoopbackAddress(local)) &&
+    header !== undefined &&
+    LOOPBACK_HOSTS.has(header) &&
+    LOOPBACK_HOSTS.has(url)
+  )
 }

@@ -12,7 +12,10 @@ export function folderFiles(dir: string) {
     if (rel.startsWith('..') || rel.startsWith('/')) return undefined
     const hit = cache.get(rel)
     if (hit) return hit
-    const bytes = await readFile(join(dir, rel)).then((b) => new Uint8Array(b), () => undefined)
+    const bytes = await readFile(join(dir, rel)).then(
+      (b) => new Uint8Array(b),
+      () => undefined,
+    )
     if (bytes) cache.set(rel, bytes)
     return bytes
   }

@@ -6,8 +6,11 @@ export type { CorpusDoc, GoldSpan } from './doc-builder.ts'
 
 const KINDS = ['progress note', 'discharge summary', 'referral letter', 'lab comment', 'patient message', 'no-phi note'] as const
 const HEADERS: Record<(typeof KINDS)[number], string> = {
-  'progress note': 'PROGRESS NOTE\nS: ', 'discharge summary': 'DISCHARGE SUMMARY\nHospital course: ',
-  'referral letter': 'Re: referral\nDear colleague,\n', 'lab comment': 'LAB COMMENT\n', 'patient message': 'Patient portal message:\n',
+  'progress note': 'PROGRESS NOTE\nS: ',
+  'discharge summary': 'DISCHARGE SUMMARY\nHospital course: ',
+  'referral letter': 'Re: referral\nDear colleague,\n',
+  'lab comment': 'LAB COMMENT\n',
+  'patient message': 'Patient portal message:\n',
   'no-phi note': 'NOTE\n',
 }
 
@@ -31,7 +34,10 @@ export function phiCorpus(n: number, seed: number): CorpusDoc[] {
       for (let k = v.int(2, 5); k > 0; k--) parts.push(v.pick(PHI_SENTENCES))
     }
     v.f.helpers.shuffle(parts, { inplace: true })
-    parts.forEach((p, k) => { if (k) b.t(v.chance(0.3) ? '\n' : ' '); p(b, v) })
+    parts.forEach((p, k) => {
+      if (k) b.t(v.chance(0.3) ? '\n' : ' ')
+      p(b, v)
+    })
     b.t('\n')
     docs.push(b.doc(`doc-${seed}-${i}`, kind))
   }

@@ -5,18 +5,35 @@
  * surfaced by their `title` (never a stack trace).
  */
 export const API_PATHS = [
-  'GET /models', 'GET /models/{name}', 'GET /models/{name}/versions/{version}', 'POST /models/{name}/versions/{version}/promote', 'POST /models/{name}/versions/{version}/archive',
-  'POST /predict', 'POST /fhir/patient/{id}/predict',
-  'GET /audit/events', 'GET /audit/report', 'POST /audit/verify',
-  'GET /monitoring/performance', 'GET /monitoring/fairness', 'GET /monitoring/drift', 'GET /monitoring/alerts',
-  'GET /adverse-events', 'POST /adverse-events',
-  'POST /phi/detect', 'POST /deidentify',
+  'GET /models',
+  'GET /models/{name}',
+  'GET /models/{name}/versions/{version}',
+  'POST /models/{name}/versions/{version}/promote',
+  'POST /models/{name}/versions/{version}/archive',
+  'POST /predict',
+  'POST /fhir/patient/{id}/predict',
+  'GET /audit/events',
+  'GET /audit/report',
+  'POST /audit/verify',
+  'GET /monitoring/performance',
+  'GET /monitoring/fairness',
+  'GET /monitoring/drift',
+  'GET /monitoring/alerts',
+  'GET /adverse-events',
+  'POST /adverse-events',
+  'POST /phi/detect',
+  'POST /deidentify',
   'GET /health',
   'GET /fhir/patients',
 ] as const
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly title: string, readonly code?: string, readonly detail?: string) {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly code?: string,
+    readonly detail?: string,
+  ) {
     super(title)
   }
 }
@@ -25,7 +42,9 @@ export type Query = Record<string, string | number | boolean | undefined>
 
 let token: string | undefined
 /** Set by the session once signed in. */
-export const setToken = (value: string | undefined) => { token = value }
+export const setToken = (value: string | undefined) => {
+  token = value
+}
 
 function url(path: string, query?: Query) {
   const u = new URL(path, location.origin)
@@ -47,7 +66,12 @@ async function call<T>(method: string, path: string, init: { query?: Query; body
   const body = text ? safeJson(text) : undefined
   if (!res.ok) {
     // problem+json everywhere, except /fhir/* which answers a FHIR OperationOutcome.
-    const problem = (body ?? {}) as { title?: string; code?: string; detail?: string; issue?: { details?: { text?: string; coding?: { code?: string }[] }; diagnostics?: string }[] }
+    const problem = (body ?? {}) as {
+      title?: string
+      code?: string
+      detail?: string
+      issue?: { details?: { text?: string; coding?: { code?: string }[] }; diagnostics?: string }[]
+    }
     const issue = problem.issue?.[0]
     const title = problem.title ?? issue?.details?.text ?? `Request failed (${res.status})`
     // An OperationOutcome's diagnostics repeat the title before the detail.
@@ -58,7 +82,11 @@ async function call<T>(method: string, path: string, init: { query?: Query; body
 }
 
 function safeJson(text: string): unknown {
-  try { return JSON.parse(text) } catch { return undefined }
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
 }
 
 export const api = {

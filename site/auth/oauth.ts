@@ -80,12 +80,20 @@ export function takePending(store: Storage, state: string, now = Date.now()): Pe
 
 function safeParse(text: string | null): unknown {
   if (!text) return undefined
-  try { return JSON.parse(text) } catch { return undefined }
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
 }
 
 const isHttpUrl = (value: unknown): value is string => {
   if (typeof value !== 'string') return false
-  try { return ['http:', 'https:'].includes(new URL(value).protocol) } catch { return false }
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -101,7 +109,7 @@ export async function discover(kind: AuthKind, issuer: string, fetchImpl: typeof
   } catch {
     throw new ApiError(0, `${who} could not be reached`)
   }
-  const body = res.ok ? safeParse(await res.text()) as Partial<AuthEndpoints> | undefined : undefined
+  const body = res.ok ? (safeParse(await res.text()) as Partial<AuthEndpoints> | undefined) : undefined
   if (!body || !isHttpUrl(body.authorization_endpoint) || !isHttpUrl(body.token_endpoint)) {
     throw new ApiError(res.status, `${who} did not publish its ${kind === 'smart' ? 'SMART' : 'OpenID'} configuration`)
   }
@@ -130,19 +138,31 @@ export async function authorizationUrl(request: AuthorizeRequest): Promise<strin
   const verifier = randomToken(32)
   const state = randomToken(24)
   savePending(request.store, state, {
-    kind: request.kind, tokenEndpoint: request.endpoints.token_endpoint, clientId: request.clientId, redirectUri: request.redirectUri, verifier,
-    ...(request.iss ? { iss: request.iss } : {}), ...(request.returnTo ? { returnTo: request.returnTo } : {}), created: request.now ?? Date.now(),
+    kind: request.kind,
+    tokenEndpoint: request.endpoints.token_endpoint,
+    clientId: request.clientId,
+    redirectUri: request.redirectUri,
+    verifier,
+    ...(request.iss ? { iss: request.iss } : {}),
+    ...(request.returnTo ? { returnTo: request.returnTo } : {}),
+    created: request.now ?? Date.now(),
   })
   const url = new URL(request.endpoints.authorization_endpoint)
   const params: Record<string, string> = {
-    response_type: 'code', client_id: request.clientId, redirect_uri: request.redirectUri, scope: request.scope, state,
-    code_challenge: await codeChallenge(verifier), code_challenge_method: 'S256', ...request.params,
+    response_type: 'code',
+    client_id: request.clientId,
+    redirect_uri: request.redirectUri,
+    scope: request.scope,
+    state,
+    code_challenge: await codeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...request.params,
   }
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
   return url.href
 }
 
-const short = (text: unknown) => typeof text === 'string' ? text.slice(0, 300) : undefined
+const short = (text: unknown) => (typeof text === 'string' ? text.slice(0, 300) : undefined)
 
 /** An `error` the authorization server sent back to /callback, as an ApiError. */
 export function callbackError(kind: AuthKind | undefined, params: URLSearchParams): ApiError {
@@ -153,10 +173,20 @@ export function callbackError(kind: AuthKind | undefined, params: URLSearchParam
 
 /** Exchange the code (with the verifier) at the token endpoint. */
 export async function exchangeCode(pending: PendingAuth, code: string, fetchImpl: typeof fetch = fetch): Promise<TokenResponse> {
-  const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: pending.redirectUri, client_id: pending.clientId, code_verifier: pending.verifier })
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: pending.redirectUri,
+    client_id: pending.clientId,
+    code_verifier: pending.verifier,
+  })
   let res: Response
   try {
-    res = await fetchImpl(pending.tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body })
+    res = await fetchImpl(pending.tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body,
+    })
   } catch {
     throw new ApiError(0, 'The token endpoint could not be reached')
   }

@@ -30,14 +30,21 @@ function blocks(lines: string[], offset: number, key: string): ReactNode[] {
   while (i < lines.length) {
     const line = lines[i]!
     const k = `${key}.${i}`
-    if (!line.trim()) { i++; continue }
+    if (!line.trim()) {
+      i++
+      continue
+    }
     const fence = FENCE.exec(line)
     if (fence) {
       const body: string[] = []
       i++
       while (i < lines.length && !lines[i]!.trimStart().startsWith(fence[1]!)) body.push(lines[i++]!)
       i++
-      out.push(<pre key={k} tabIndex={0}><code data-lang={fence[2] || undefined}>{body.join('\n')}</code></pre>)
+      out.push(
+        <pre key={k} tabIndex={0}>
+          <code data-lang={fence[2] || undefined}>{body.join('\n')}</code>
+        </pre>,
+      )
       continue
     }
     const heading = HEADING.exec(line)
@@ -48,7 +55,11 @@ function blocks(lines: string[], offset: number, key: string): ReactNode[] {
       i++
       continue
     }
-    if (RULE.test(line)) { out.push(<hr key={k} />); i++; continue }
+    if (RULE.test(line)) {
+      out.push(<hr key={k} />)
+      i++
+      continue
+    }
     if (isTableStart(lines, i)) {
       const rows: string[][] = []
       const head = cells(line)
@@ -74,26 +85,59 @@ function blocks(lines: string[], offset: number, key: string): ReactNode[] {
       while (i < lines.length) {
         const l = lines[i]!
         const m = ITEM.exec(l)
-        if (sameList(m)) { items.push([m![3]!]); i++; continue }
+        if (sameList(m)) {
+          items.push([m![3]!])
+          i++
+          continue
+        }
         // Blank lines inside a list continue it only when the next line is indented or another item.
         if (!l.trim()) {
           const next = lines[i + 1] ?? ''
-          if (sameList(ITEM.exec(next)) || (next.trim() && (next.length - next.trimStart().length) > base + 1)) { loose = true; items.at(-1)!.push(''); i++; continue }
+          if (sameList(ITEM.exec(next)) || (next.trim() && next.length - next.trimStart().length > base + 1)) {
+            loose = true
+            items.at(-1)!.push('')
+            i++
+            continue
+          }
           break
         }
         if (m && m[1]!.length <= base + 1) break
-        if ((l.length - l.trimStart().length) > base) { items.at(-1)!.push(l.slice(Math.min(l.length - l.trimStart().length, base + 2))); i++; continue }
+        if (l.length - l.trimStart().length > base) {
+          items.at(-1)!.push(l.slice(Math.min(l.length - l.trimStart().length, base + 2)))
+          i++
+          continue
+        }
         // A lazy continuation line of the item's paragraph.
-        if (!startsBlock(lines, i)) { items.at(-1)!.push(l.trim()); i++; continue }
+        if (!startsBlock(lines, i)) {
+          items.at(-1)!.push(l.trim())
+          i++
+          continue
+        }
         break
       }
       const List = ordered ? 'ol' : 'ul'
       const start = ordered ? Number.parseInt(item[2]!, 10) : undefined
-      out.push(<List key={k} start={start !== undefined && start !== 1 ? start : undefined}>{items.map((body, j) => {
-        const inner = blocks(body, offset, `${k}.${j}`)
-        // A "tight" list (no blank lines between items) renders its paragraphs without <p>.
-        return <li key={j}>{loose ? inner : inner.map((node) => isParagraph(node) ? <Fragment key={(node as { key: string }).key}>{(node as { props: { children: ReactNode } }).props.children}</Fragment> : node)}</li>
-      })}</List>)
+      out.push(
+        <List key={k} start={start !== undefined && start !== 1 ? start : undefined}>
+          {items.map((body, j) => {
+            const inner = blocks(body, offset, `${k}.${j}`)
+            // A "tight" list (no blank lines between items) renders its paragraphs without <p>.
+            return (
+              <li key={j}>
+                {loose
+                  ? inner
+                  : inner.map((node) =>
+                      isParagraph(node) ? (
+                        <Fragment key={(node as { key: string }).key}>{(node as { props: { children: ReactNode } }).props.children}</Fragment>
+                      ) : (
+                        node
+                      ),
+                    )}
+              </li>
+            )
+          })}
+        </List>,
+      )
       continue
     }
     const para: string[] = [line]
@@ -126,9 +170,17 @@ function cells(row: string): string[] {
   let code = false
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!
-    if (c === '\\' && s[i + 1] === '|') { cur += '|'; i++; continue }
+    if (c === '\\' && s[i + 1] === '|') {
+      cur += '|'
+      i++
+      continue
+    }
     if (c === '`') code = !code
-    if (c === '|' && !code) { out.push(cur.trim()); cur = ''; continue }
+    if (c === '|' && !code) {
+      out.push(cur.trim())
+      cur = ''
+      continue
+    }
     cur += c
   }
   out.push(cur.trim())
@@ -138,16 +190,43 @@ function cells(row: string): string[] {
 function Table({ head, rows, k }: { head: string[]; rows: string[][]; k: string }) {
   // A key/value table written with an empty header row (`| | |`) gets row headers instead.
   const keyValue = head.every((h) => !h)
-  const label = (keyValue ? rows.map((r) => r[0] ?? '') : head).map((t) => t.replace(/[`*_\\]/g, '')).filter(Boolean).join(', ')
-  return <div className="table-wrap" tabIndex={0} role="region" aria-label={`Table: ${label.length > 80 ? `${label.slice(0, 77)}…` : label}`}>
-    <table>
-      {keyValue ? null : <thead><tr>{head.map((h, j) => <th key={j} scope="col">{inline(h, `${k}.h${j}`)}</th>)}</tr></thead>}
-      <tbody>{rows.map((r, ri) => <tr key={ri}>{head.map((_, j) => {
-        const content = inline(r[j] ?? '', `${k}.${ri}.${j}`)
-        return keyValue && j === 0 ? <th key={j} scope="row">{content}</th> : <td key={j}>{content}</td>
-      })}</tr>)}</tbody>
-    </table>
-  </div>
+  const label = (keyValue ? rows.map((r) => r[0] ?? '') : head)
+    .map((t) => t.replace(/[`*_\\]/g, ''))
+    .filter(Boolean)
+    .join(', ')
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={`Table: ${label.length > 80 ? `${label.slice(0, 77)}…` : label}`}>
+      <table>
+        {keyValue ? null : (
+          <thead>
+            <tr>
+              {head.map((h, j) => (
+                <th key={j} scope="col">
+                  {inline(h, `${k}.h${j}`)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+        )}
+        <tbody>
+          {rows.map((r, ri) => (
+            <tr key={ri}>
+              {head.map((_, j) => {
+                const content = inline(r[j] ?? '', `${k}.${ri}.${j}`)
+                return keyValue && j === 0 ? (
+                  <th key={j} scope="row">
+                    {content}
+                  </th>
+                ) : (
+                  <td key={j}>{content}</td>
+                )
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
 }
 
 /** Only these link targets survive: web, mail, and same-site (relative, absolute-path or fragment). */
@@ -164,32 +243,66 @@ const PUNCT = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/
 export function inline(text: string, key = 'i'): ReactNode[] {
   const out: ReactNode[] = []
   let buf = ''
-  const flush = () => { if (buf) { out.push(buf); buf = '' } }
+  const flush = () => {
+    if (buf) {
+      out.push(buf)
+      buf = ''
+    }
+  }
   let i = 0
   let n = 0
-  const push = (node: ReactNode) => { flush(); out.push(<Fragment key={`${key}.${n++}`}>{node}</Fragment>) }
+  const push = (node: ReactNode) => {
+    flush()
+    out.push(<Fragment key={`${key}.${n++}`}>{node}</Fragment>)
+  }
   while (i < text.length) {
     const c = text[i]!
-    if (c === '\\' && PUNCT.test(text[i + 1] ?? '')) { buf += text[i + 1]; i += 2; continue }
+    if (c === '\\' && PUNCT.test(text[i + 1] ?? '')) {
+      buf += text[i + 1]
+      i += 2
+      continue
+    }
     if (c === '`') {
       const run = /^`+/.exec(text.slice(i))![0]
       const end = text.indexOf(run, i + run.length)
-      if (end > 0) { push(<code>{text.slice(i + run.length, end).replace(/^ (.*) $/, '$1')}</code>); i = end + run.length; continue }
-      buf += run; i += run.length; continue
+      if (end > 0) {
+        push(<code>{text.slice(i + run.length, end).replace(/^ (.*) $/, '$1')}</code>)
+        i = end + run.length
+        continue
+      }
+      buf += run
+      i += run.length
+      continue
     }
     if (c === '[') {
       const m = /^\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/.exec(text.slice(i))
       if (m) {
         const href = safeHref(m[2]!)
         const label = inline(m[1]!, `${key}.${n}l`)
-        push(href ? <a href={href} rel={/^https?:/i.test(href) ? 'noopener noreferrer' : undefined}>{label}</a> : <>{label}</>)
+        push(
+          href ? (
+            <a href={href} rel={/^https?:/i.test(href) ? 'noopener noreferrer' : undefined}>
+              {label}
+            </a>
+          ) : (
+            <>{label}</>
+          ),
+        )
         i += m[0].length
         continue
       }
     }
     if (c === '<') {
       const m = /^<((?:https?:\/\/|mailto:)[^\s<>]+)>/i.exec(text.slice(i))
-      if (m) { push(<a href={m[1]} rel="noopener noreferrer">{m[1]}</a>); i += m[0].length; continue }
+      if (m) {
+        push(
+          <a href={m[1]} rel="noopener noreferrer">
+            {m[1]}
+          </a>,
+        )
+        i += m[0].length
+        continue
+      }
     }
     if (c === '*' || c === '_') {
       const double = text[i + 1] === c
@@ -207,7 +320,9 @@ export function inline(text: string, key = 'i'): ReactNode[] {
           continue
         }
       }
-      buf += delim; i += delim.length; continue
+      buf += delim
+      i += delim.length
+      continue
     }
     buf += c
     i++
@@ -218,10 +333,22 @@ export function inline(text: string, key = 'i'): ReactNode[] {
 
 function findClose(text: string, from: number, delim: string, c: string): number {
   for (let j = from; j < text.length; j++) {
-    if (text[j] === '\\') { j++; continue }
-    if (text[j] === '`') { const e = text.indexOf('`', j + 1); if (e > 0) { j = e; continue } }
+    if (text[j] === '\\') {
+      j++
+      continue
+    }
+    if (text[j] === '`') {
+      const e = text.indexOf('`', j + 1)
+      if (e > 0) {
+        j = e
+        continue
+      }
+    }
     if (text.startsWith(delim, j) && !/\s/.test(text[j - 1] ?? ' ') && j > from) {
-      if (delim.length === 1 && text[j + 1] === c) { j++; continue }
+      if (delim.length === 1 && text[j + 1] === c) {
+        j++
+        continue
+      }
       if (c === '_' && /[\p{L}\p{N}]/u.test(text[j + delim.length] ?? ' ')) continue
       return j
     }

@@ -8,8 +8,13 @@ export function useApi<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; 
   useEffect(() => {
     let live = true
     setState((s) => ({ ...s, loading: true, error: undefined }))
-    load().then((data) => live && setState({ data, loading: false }), (error: unknown) => live && setState({ error, loading: false }))
-    return () => { live = false }
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (error: unknown) => live && setState({ error, loading: false }),
+    )
+    return () => {
+      live = false
+    }
   }, [...deps, tick])
   return { ...state, reload: useCallback(() => setTick((t) => t + 1), []) }
 }

@@ -17,10 +17,16 @@ describe('nexora serve shutdown', () => {
     // The server's own request id (X-Request-Id on the answer) keys the audit events; a client's is only a correlation id.
     // Each request has its own deadline: on a loaded machine a few of undici's sockets were seen never to settle after
     // the server had exited 0, which is a client-side stall; what this test proves is on the server side (below).
-    const send = (i: number) => fetch(`${url}/predict`, {
-      method: 'POST', signal: AbortSignal.timeout(30_000), headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}`, authorization: `Bearer ${token}` },
-      body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }),
-    }).then((r) => ({ status: r.status, id: r.headers.get('x-request-id') }), () => ({ status: 'refused' as const, id: null }))
+    const send = (i: number) =>
+      fetch(`${url}/predict`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(30_000),
+        headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}`, authorization: `Bearer ${token}` },
+        body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }),
+      }).then(
+        (r) => ({ status: r.status, id: r.headers.get('x-request-id') }),
+        () => ({ status: 'refused' as const, id: null }),
+      )
     const inFlight = Array.from({ length: 100 }, (_, i) => send(i))
     await new Promise((r) => setTimeout(r, 5))
     server.child.kill('SIGTERM')
@@ -35,7 +41,11 @@ describe('nexora serve shutdown', () => {
     const reader = await openLibsql(db, 'normal')
     const sink = sqlAuditSink(reader)
     const { events } = await sink.query({}, { limit: 10_000 })
-    for (const id of ok) expect(events.filter((e) => e.requestId === id), String(id)).toHaveLength(2)
+    for (const id of ok)
+      expect(
+        events.filter((e) => e.requestId === id),
+        String(id),
+      ).toHaveLength(2)
     expect(await sink.verify()).toMatchObject({ ok: true })
     await reader.close()
   })

@@ -22,16 +22,23 @@ describe('audit durability under kill -9', () => {
         n++
         // The server's own request id (X-Request-Id on the answer) keys the audit events.
         const [status, id] = await fetch(`${server.url}/predict`, {
-          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
           body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${n % 50}`, features }] }),
-        }).then(async (r) => { await r.arrayBuffer(); return [r.status, r.headers.get('x-request-id') ?? ''] as const }, () => [0, ''] as const)
+        }).then(
+          async (r) => {
+            await r.arrayBuffer()
+            return [r.status, r.headers.get('x-request-id') ?? ''] as const
+          },
+          () => [0, ''] as const,
+        )
         if (status === 200) ok.push(id)
         else if (status === 0) return
       }
     }
     const load = Array.from({ length: 24 }, client)
     // Kill once the load is real (60 answers), not after a fixed time: a loaded machine answers fewer per second.
-    for (const deadline = Date.now() + 45_000; ok.length < 60 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50))
+    for (const deadline = Date.now() + 45_000; ok.length < 60 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50))
     server.child.kill('SIGKILL')
     await server.exited
     stop = true
@@ -51,7 +58,13 @@ describe('audit durability under kill -9', () => {
     for (const e of events) byRequest.set(e.requestId ?? '', [...(byRequest.get(e.requestId ?? '') ?? []), e.action])
     const lost = ok.filter((id) => (byRequest.get(id) ?? []).sort().join() !== 'predict.request,predict.response')
     expect(lost).toEqual([])
-    const verify = await promisify(execFile)(process.execPath, [new URL('../../bin/nexora.mjs', import.meta.url).pathname, 'audit', 'verify', '--db', `file:${join(dir, 'nexora.db')}`])
+    const verify = await promisify(execFile)(process.execPath, [
+      new URL('../../bin/nexora.mjs', import.meta.url).pathname,
+      'audit',
+      'verify',
+      '--db',
+      `file:${join(dir, 'nexora.db')}`,
+    ])
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true })
     console.info(`kill -9 durability: ${ok.length} predictions answered 200, ${lost.length} lost audit events, ${events.length} events verified`)
   })

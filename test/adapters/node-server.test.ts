@@ -13,7 +13,15 @@ const db = `file:${join(dir, 'nexora.db')}`
 let server: RunningNodeServer
 
 beforeAll(async () => {
-  server = await serveNode({ port: 0, db, handleSignals: false, prepare: async (n) => { await importModels(n) }, config: { title: 'test', rateLimits: { predict: { capacity: 1000, refillPerSecond: 1000 } } } })
+  server = await serveNode({
+    port: 0,
+    db,
+    handleSignals: false,
+    prepare: async (n) => {
+      await importModels(n)
+    },
+    config: { title: 'test', rateLimits: { predict: { capacity: 1000, refillPerSecond: 1000 } } },
+  })
 })
 afterAll(async () => {
   await server?.close()
@@ -26,7 +34,11 @@ describe('Node adapter over real TCP', () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200)
     const docs = await fetch(`${server.url}/docs/assets/swagger-ui.css`)
     expect([docs.status, docs.headers.get('content-type')]).toEqual([200, 'text/css; charset=utf-8'])
-    const res = await fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: 'p-1', features }], explain: true }) })
+    const res = await fetch(`${server.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: 'p-1', features }], explain: true }),
+    })
     const body = await res.json()
     expect(res.status).toBe(200)
     expect(body.predictions[0].score).toBeGreaterThan(0.5)
@@ -34,17 +46,26 @@ describe('Node adapter over real TCP', () => {
   })
 
   it('records the client address from the socket in the audit trail', async () => {
-    const res = await fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }) })
+    const res = await fetch(`${server.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }),
+    })
     expect(res.status).toBe(200)
     const { events } = await server.nexora.ports.get('auditSink').query({ requestId: res.headers.get('x-request-id')! }, { limit: 10 })
     expect(events.map((e) => e.ip)).toEqual(['127.0.0.1', '127.0.0.1'])
   })
 
   it('commits both audit events of every concurrent prediction that got a 200', async () => {
-    const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => fetch(`${server.url}/predict`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${i}`, features: { ...features, age: 30 + (i % 60) } }] }),
-    })))
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        fetch(`${server.url}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${i}`, features: { ...features, age: 30 + (i % 60) } }] }),
+        }),
+      ),
+    )
     expect(responses.every((r) => r.status === 200)).toBe(true)
     // The server's own request ids key the audit events; all 200 are distinct.
     const ids = responses.map((r) => r.headers.get('x-request-id')!)
@@ -55,7 +76,13 @@ describe('Node adapter over real TCP', () => {
       const sink = sqlAuditSink(reader)
       const { events } = await sink.query({ action: undefined }, { limit: 10_000 })
       for (const id of ids) {
-        expect(events.filter((e) => e.requestId === id).map((e) => e.action).sort(), id).toEqual(['predict.request', 'predict.response'])
+        expect(
+          events
+            .filter((e) => e.requestId === id)
+            .map((e) => e.action)
+            .sort(),
+          id,
+        ).toEqual(['predict.request', 'predict.response'])
       }
       expect(await sink.verify()).toMatchObject({ ok: true })
     } finally {
@@ -70,7 +97,11 @@ describe('Node adapter over real TCP', () => {
       socket.write(head)
       let text = ''
       for await (const chunk of socket) text += chunk
-      return { status: Number(text.split(' ')[1]), type: /content-type: ([^\r]+)/i.exec(text)?.[1], body: JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { code: string } }
+      return {
+        status: Number(text.split(' ')[1]),
+        type: /content-type: ([^\r]+)/i.exec(text)?.[1],
+        body: JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { code: string },
+      }
     }
     const big = await raw(`GET /health HTTP/1.1\r\nHost: localhost\r\nx-junk: ${'j'.repeat(20_000)}\r\n\r\n`)
     expect(big).toMatchObject({ status: 431, type: 'application/problem+json', body: { code: 'request.headers_too_large' } })

@@ -6,17 +6,30 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 
-interface Rule { name: string; to: { pathNot?: string | string[] } }
+interface Rule {
+  name: string
+  to: { pathNot?: string | string[] }
+}
 const root = new URL('../../', import.meta.url)
 const config = createRequire(import.meta.url)('../../.dependency-cruiser.cjs') as { forbidden: Rule[] }
-const plugins = readdirSync(new URL('plugins/', root), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+const plugins = readdirSync(new URL('plugins/', root), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort()
 
 /** plugin → the plugins its `arrows-from-<plugin>` rule lets it import. */
-const enforced = Object.fromEntries(config.forbidden.filter((r) => r.name.startsWith('arrows-from-')).map((r) => {
-  const name = r.name.slice('arrows-from-'.length)
-  const allowed = /^\^plugins\/\((.*)\)\/$/.exec(String(r.to.pathNot))![1]!.split('|').filter((p) => p !== name)
-  return [name, allowed.sort()]
-}))
+const enforced = Object.fromEntries(
+  config.forbidden
+    .filter((r) => r.name.startsWith('arrows-from-'))
+    .map((r) => {
+      const name = r.name.slice('arrows-from-'.length)
+      const allowed = /^\^plugins\/\((.*)\)\/$/
+        .exec(String(r.to.pathNot))![1]!
+        .split('|')
+        .filter((p) => p !== name)
+      return [name, allowed.sort()]
+    }),
+)
 
 const doc = readFileSync(new URL('docs/architecture.md', root), 'utf8')
 const section = doc.slice(doc.indexOf('## Plugin dependencies'), doc.indexOf('\n## ', doc.indexOf('## Plugin dependencies') + 1))

@@ -22,12 +22,24 @@ beforeAll(async () => {
   // The server's prediction for the same input: Node, ONNX Runtime on wasm, the same shipped model.
   const nexora = await createNexora({ plugins: [memoryStorage(), onnxModel()] })
   await importModels(nexora)
-  serverScore = (await nexora.predict({ model: 'readmission-onnx', rows: [{ features: FEATURES }] }, { subject: 't', scopes: ['nexora/predict'], roles: [], via: 'in-process' })).predictions[0]!.score
+  serverScore = (
+    await nexora.predict(
+      { model: 'readmission-onnx', rows: [{ features: FEATURES }] },
+      { subject: 't', scopes: ['nexora/predict'], roles: [], via: 'in-process' },
+    )
+  ).predictions[0]!.score
   await nexora.close()
 }, 120_000)
-afterAll(async () => { await server?.close(); rmSync(dist, { recursive: true, force: true }) })
+afterAll(async () => {
+  await server?.close()
+  rmSync(dist, { recursive: true, force: true })
+})
 
-interface InTab { score: number; provider: string; explanation: unknown[] }
+interface InTab {
+  score: number
+  provider: string
+  explanation: unknown[]
+}
 
 /** Open a page, wait for the model to be on the device, score SECRET's row in the tab. */
 async function scoreInTab(path: string, webgpu: boolean) {
@@ -38,10 +50,16 @@ async function scoreInTab(path: string, webgpu: boolean) {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(`${server.url}${path}`)
-    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 }).catch(() => { throw new Error(`page never got ready: ${errors.join('; ')}`) })
+    await page
+      .waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 })
+      .catch(() => {
+        throw new Error(`page never got ready: ${errors.join('; ')}`)
+      })
     const loaded = requests.length
-    const result = await page.evaluate(([f, ref]) => (globalThis as any).nexoraDemo.score(f, ref), [FEATURES, SECRET] as const) as InTab
-    const audit = JSON.parse(await page.evaluate(() => (globalThis as any).nexoraDemo.exportAudit('json'))) as { events: { action: string; patientRef: string }[] }
+    const result = (await page.evaluate(([f, ref]) => (globalThis as any).nexoraDemo.score(f, ref), [FEATURES, SECRET] as const)) as InTab
+    const audit = JSON.parse(await page.evaluate(() => (globalThis as any).nexoraDemo.exportAudit('json'))) as {
+      events: { action: string; patientRef: string }[]
+    }
     const isolated = await page.evaluate(() => crossOriginIsolated)
     return { result, requests, afterLoad: requests.slice(loaded), audit, isolated }
   } finally {
@@ -55,7 +73,9 @@ function expectNoEgress(requests: ReturnType<typeof recordRequests>) {
   for (const r of requests) {
     const url = new URL(r.url)
     expect([r.method, url.origin], r.url).toEqual(['GET', origin])
-    expect(url.pathname, r.url).toMatch(/^\/(|index\.html|bundled\.html|favicon\.ico|dist\/[\w.-]+|models\/readmission-onnx\/(manifest\.json|model\.onnx)|ort\/[\w.-]+)$/)
+    expect(url.pathname, r.url).toMatch(
+      /^\/(|index\.html|bundled\.html|favicon\.ico|dist\/[\w.-]+|models\/readmission-onnx\/(manifest\.json|model\.onnx)|ort\/[\w.-]+)$/,
+    )
     const carried = [r.url, JSON.stringify(r.headers), r.body ?? ''].join('\n')
     expect(carried).not.toContain('tab-secret')
     for (const [k, v] of Object.entries(FEATURES)) expect(carried, k).not.toContain(`${k}=${v}`)

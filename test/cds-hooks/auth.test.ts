@@ -21,9 +21,18 @@ async function refused(token: string, path = SERVICE): Promise<string> {
   expect(res.status).toBe(401)
   expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="nexora"/)
   const outcome = await res.json()
-  expect(outcome).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login', details: { coding: [{ code: 'auth.unauthenticated' }] } }] })
+  expect(outcome).toMatchObject({
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code: 'login', details: { coding: [{ code: 'auth.unauthenticated' }] } }],
+  })
   const reason = /: (token\.[a-z_]+)$/.exec(outcome.issue[0].diagnostics)![1]!
-  expect(b.events().at(-1)).toMatchObject({ actor: 'unauthenticated', action: 'auth.invalid_token', outcome: 'denied', reason, context: { route: `POST /cds-services/:id` } })
+  expect(b.events().at(-1)).toMatchObject({
+    actor: 'unauthenticated',
+    action: 'auth.invalid_token',
+    outcome: 'denied',
+    reason,
+    context: { route: `POST /cds-services/:id` },
+  })
   return reason
 }
 
@@ -33,7 +42,12 @@ describe('CDS Client JWT authentication', () => {
     for (let i = 0; i < 3; i++) {
       const res = await b.call(SERVICE, { ...body, hookInstance: crypto.randomUUID() }, await b.token(SERVICE, { tenant: 'hospital-7' }))
       expect(res.status).toBe(200)
-      expect(b.events().filter((e) => e.requestId === res.headers.get('x-request-id')).map((e) => e.actor)).toEqual([EHR, EHR])
+      expect(
+        b
+          .events()
+          .filter((e) => e.requestId === res.headers.get('x-request-id'))
+          .map((e) => e.actor),
+      ).toEqual([EHR, EHR])
     }
     expect(before).toBe(0)
     expect(b.outbound.filter((o) => o.url === JKU).length).toBe(1)
@@ -56,7 +70,7 @@ describe('CDS Client JWT authentication', () => {
     expect(await refused(await b.token(SERVICE, { iss: 'https://unknown-ehr.test' }))).toBe('token.issuer')
   })
 
-  it('refuses a jku that is not on the issuer\'s allowlist, without fetching it', async () => {
+  it("refuses a jku that is not on the issuer's allowlist, without fetching it", async () => {
     const jku = 'https://attacker.test/jwks.json'
     expect(await refused(await b.token(SERVICE, {}, { jku }))).toBe('token.jku_not_allowed')
     expect(b.outbound.some((o) => o.url === jku)).toBe(false)
@@ -109,7 +123,7 @@ describe('CDS Client JWT authentication', () => {
 })
 
 describe('the CDS authenticator applies to /cds-services only', () => {
-  it('leaves the rest of the API to the installed authenticator, and refuses each kind of token on the other\'s routes', async () => {
+  it("leaves the rest of the API to the installed authenticator, and refuses each kind of token on the other's routes", async () => {
     const api = await makeKey('ES384', 'api-1')
     const both = await cdsBench({ config: EACH_REFUSAL, plugins: [jwtAuth({ jwks: { keys: [api.jwk] }, issuers: [ISSUER], audience: AUDIENCE })] })
     const now = Math.floor(both.clock.now() / 1000)

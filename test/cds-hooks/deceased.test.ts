@@ -20,7 +20,10 @@ beforeAll(async () => {
   // Every assessment reported (no reportAt), so a card would show if the patient were scored.
   await b.variant('risk-all', { reportAt: 0 })
   const manifest = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR), 'utf8')) as ModelManifest & { cdsHooks: Record<string, unknown> }
-  await b.nexora.registry.register({ ...manifest, name: 'risk-any', appliesToDeceased: true, cdsHooks: { ...manifest.cdsHooks, reportAt: 0 } } as ModelManifest, { 'model.json': new Uint8Array(readFileSync(new URL('model.json', MODEL_DIR))) })
+  await b.nexora.registry.register(
+    { ...manifest, name: 'risk-any', appliesToDeceased: true, cdsHooks: { ...manifest.cdsHooks, reportAt: 0 } } as ModelManifest,
+    { 'model.json': new Uint8Array(readFileSync(new URL('model.json', MODEL_DIR))) },
+  )
 })
 
 const cards = async (service: string, body: unknown) => {
@@ -52,6 +55,11 @@ describe('a deceased patient in context', () => {
     const { json, requestId } = await cards('risk-any', b.hookRequest(deceased.id, await b.prefetch(deceased.id)))
     expect(json.cards).toHaveLength(1)
     expect(json.cards[0].summary).toMatch(/^30-day readmission risk: \d+%/)
-    expect(b.events().filter((e) => e.requestId === requestId).map((e) => e.outcome)).toEqual(['success', 'success'])
+    expect(
+      b
+        .events()
+        .filter((e) => e.requestId === requestId)
+        .map((e) => e.outcome),
+    ).toEqual(['success', 'success'])
   })
 })

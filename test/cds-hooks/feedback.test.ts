@@ -25,7 +25,15 @@ describe('POST /cds-services/{id}/feedback', () => {
   it('stores accepted and overridden outcomes in the audit trail with the model version, the patient and the override reason, never the comment', async () => {
     const result = await send(
       { card: critical, outcome: 'accepted', acceptedSuggestions: [{ id: `${critical}.follow-up` }], outcomeTimestamp: at },
-      { card: warning, outcome: 'overridden', overrideReason: { reason: { system: REASONS, code: 'need-more-info', display: 'Need more information' }, userComment: 'Spoke with Jane Roe at 555-0142, follow-up booked' }, outcomeTimestamp: at },
+      {
+        card: warning,
+        outcome: 'overridden',
+        overrideReason: {
+          reason: { system: REASONS, code: 'need-more-info', display: 'Need more information' },
+          userComment: 'Spoke with Jane Roe at 555-0142, follow-up booked',
+        },
+        outcomeTimestamp: at,
+      },
     )
     expect(result).toEqual({ status: 200, body: { recorded: 2, unknownCards: 0 } })
     const stored = b.events().filter((e) => e.action === FEEDBACK_ACTION)
@@ -42,13 +50,27 @@ describe('POST /cds-services/{id}/feedback', () => {
   it('keeps an override reason the card did not offer only if it looks like a coding: free text dressed as a code is recorded as other', async () => {
     const result = await send(
       { card: warning, outcome: 'overridden', overrideReason: { reason: { system: REASONS, code: 'John Smith MRN 998877' } }, outcomeTimestamp: at },
-      { card: warning, outcome: 'overridden', overrideReason: { reason: { system: 'urn:patient:jsmith 998877', code: 'need-more-info' } }, outcomeTimestamp: at },
-      { card: warning, outcome: 'overridden', overrideReason: { reason: { system: 'https://ehr.example/reasons', code: 'pt-declined' } }, outcomeTimestamp: at },
+      {
+        card: warning,
+        outcome: 'overridden',
+        overrideReason: { reason: { system: 'urn:patient:jsmith 998877', code: 'need-more-info' } },
+        outcomeTimestamp: at,
+      },
+      {
+        card: warning,
+        outcome: 'overridden',
+        overrideReason: { reason: { system: 'https://ehr.example/reasons', code: 'pt-declined' } },
+        outcomeTimestamp: at,
+      },
     )
     expect(result.status).toBe(200)
-    const stored = b.events().filter((e) => e.action === FEEDBACK_ACTION).slice(-3)
+    const stored = b
+      .events()
+      .filter((e) => e.action === FEEDBACK_ACTION)
+      .slice(-3)
     expect(stored.map((e) => e.context.reason)).toEqual([
-      { system: null, code: 'other', offered: false }, { system: null, code: 'other', offered: false },
+      { system: null, code: 'other', offered: false },
+      { system: null, code: 'other', offered: false },
       { system: 'https://ehr.example/reasons', code: 'pt-declined', offered: false },
     ])
     expect(JSON.stringify(b.events())).not.toMatch(/John Smith|998877/)
@@ -79,10 +101,28 @@ describe('GET /monitoring/overrides', () => {
     const report = await res.json()
     expect(report.models).toEqual([
       // The card it never issued (above) has no version: it is reported on its own row.
-      { model: MODEL, version: null, assessments: 0, cards: 1, accepted: 0, overridden: 1, overrideRate: 1, reasons: [{ system: null, code: 'none', count: 1 }] },
       {
-        model: MODEL, version: '1.0.0', assessments: 2, cards: 2, accepted: 0, overridden: 2, overrideRate: 1,
-        reasons: [{ system: REASONS, code: 'need-more-info', count: 1 }, { system: null, code: 'none', count: 1 }],
+        model: MODEL,
+        version: null,
+        assessments: 0,
+        cards: 1,
+        accepted: 0,
+        overridden: 1,
+        overrideRate: 1,
+        reasons: [{ system: null, code: 'none', count: 1 }],
+      },
+      {
+        model: MODEL,
+        version: '1.0.0',
+        assessments: 2,
+        cards: 2,
+        accepted: 0,
+        overridden: 2,
+        overrideRate: 1,
+        reasons: [
+          { system: REASONS, code: 'need-more-info', count: 1 },
+          { system: null, code: 'none', count: 1 },
+        ],
       },
     ])
     const onlyVersion = await (await b.nexora.app.request(`/monitoring/overrides?model=${MODEL}&version=1.0.0`)).json()

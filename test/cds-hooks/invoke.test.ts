@@ -3,7 +3,9 @@ import { CardSchema, CdsResponseSchema, instantiate } from '../../plugins/cds-ho
 import { BASE, cdsBench, FHIR, FHIR_TOKEN, MODEL, type CdsBench } from '../../testkit/cds-hooks.ts'
 
 let b: CdsBench
-beforeAll(async () => { b = await cdsBench() })
+beforeAll(async () => {
+  b = await cdsBench()
+})
 
 const SERVICE = `/cds-services/${MODEL}`
 const ok = async (res: Response) => {
@@ -17,7 +19,7 @@ const fhirCalls = () => b.outbound.filter((o) => o.url.startsWith(FHIR))
 const eventsOf = (requestId: string) => b.events().filter((e) => e.requestId === requestId)
 
 describe('POST /cds-services/{id} with full prefetch', () => {
-  it("scores the patient from the prefetched data alone, through the one pipeline, as the model scores the whole record", async () => {
+  it('scores the patient from the prefetched data alone, through the one pipeline, as the model scores the whole record', async () => {
     const before = fhirCalls().length
     const res = await b.call(SERVICE, b.hookRequest('pt-0018', await b.prefetch('pt-0018')))
     const { cards } = await ok(res)
@@ -33,14 +35,24 @@ describe('POST /cds-services/{id} with full prefetch', () => {
       ['predict.request', 'success', 'Patient/pt-0018', MODEL, '1.0.0'],
       ['predict.response', 'success', 'Patient/pt-0018', MODEL, '1.0.0'],
     ])
-    expect(audit[1]!.context).toMatchObject({ via: 'cds-hooks', source: 'cds-hooks', hook: 'patient-view', purpose: 'treatment', prefetch: expect.arrayContaining(['patient', 'conditions', 'observations', 'encounters', 'medicationRequests']), fetched: [], none: [] })
+    expect(audit[1]!.context).toMatchObject({
+      via: 'cds-hooks',
+      source: 'cds-hooks',
+      hook: 'patient-view',
+      purpose: 'treatment',
+      prefetch: expect.arrayContaining(['patient', 'conditions', 'observations', 'encounters', 'medicationRequests']),
+      fetched: [],
+      none: [],
+    })
     // Keys, counts and codes only: no resource content reaches the audit trail.
     const born = b.dev.cohort!.resources.find((r) => r.resourceType === 'Patient' && r.id === 'pt-0018')!.birthDate as string
     expect(JSON.stringify(audit)).not.toContain(born)
   })
 
   it('builds the card from the score: summary under 140 characters, factors and model version in the Markdown detail, model card source, FHIR suggestions and a SMART link', async () => {
-    const { cards: [card] } = await ok(await b.call(SERVICE, b.hookRequest('pt-0018', await b.prefetch('pt-0018'))))
+    const {
+      cards: [card],
+    } = await ok(await b.call(SERVICE, b.hookRequest('pt-0018', await b.prefetch('pt-0018'))))
     expect(card!.summary.length).toBeLessThan(140)
     expect(card!.detail).toMatch(/^\*\*30-day readmission risk: \d+%\*\*, at or above the critical threshold \(40%\)\./)
     expect(card!.detail).toContain('| Factor | Value | Effect on risk |')
@@ -49,12 +61,28 @@ describe('POST /cds-services/{id} with full prefetch', () => {
     expect(card!.source).toMatchObject({ label: 'Nexora: 30-day readmission risk', url: `${BASE}/models/readmission-fhir/versions/1.0.0` })
     expect(card!.selectionBehavior).toBe('any')
     const [record, followUp] = card!.suggestions
-    expect(record.actions[0]).toMatchObject({ type: 'create', resource: { resourceType: 'RiskAssessment', subject: { reference: 'Patient/pt-0018' }, method: { coding: [{ code: 'readmission-fhir@1.0.0' }] } } })
+    expect(record.actions[0]).toMatchObject({
+      type: 'create',
+      resource: { resourceType: 'RiskAssessment', subject: { reference: 'Patient/pt-0018' }, method: { coding: [{ code: 'readmission-fhir@1.0.0' }] } },
+    })
     expect(record.actions[0].resource.prediction[0].probabilityDecimal).toBeCloseTo((await b.directScore('pt-0018')).score, 12)
     // The resource says what the card says.
     expect(record.actions[0].resource.prediction[0].qualitativeRisk).toEqual({ text: 'high' })
-    expect(followUp).toMatchObject({ uuid: `${card!.uuid}.follow-up`, isRecommended: true, actions: [{ type: 'create', resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', subject: { reference: 'Patient/pt-0018' } } }] })
-    expect(card!.links).toEqual([{ label: 'Open the assessment in Nexora', url: `${BASE}/launch`, type: 'smart', appContext: JSON.stringify({ card: card!.uuid, model: MODEL, version: '1.0.0' }) }])
+    expect(followUp).toMatchObject({
+      uuid: `${card!.uuid}.follow-up`,
+      isRecommended: true,
+      actions: [
+        { type: 'create', resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', subject: { reference: 'Patient/pt-0018' } } },
+      ],
+    })
+    expect(card!.links).toEqual([
+      {
+        label: 'Open the assessment in Nexora',
+        url: `${BASE}/launch`,
+        type: 'smart',
+        appContext: JSON.stringify({ card: card!.uuid, model: MODEL, version: '1.0.0' }),
+      },
+    ])
     expect(card!.overrideReasons.map((r: { code: string }) => r.code)).toContain('need-more-info')
   })
 })
@@ -62,12 +90,17 @@ describe('POST /cds-services/{id} with full prefetch', () => {
 describe('the data a call lacks', () => {
   it('fetches missing keys from fhirServer with the fhirAuthorization bearer token, and scores the same', async () => {
     const before = fhirCalls().length
-    const { cards: [card] } = await ok(await b.call(SERVICE, b.hookRequest('pt-0004', await b.prefetch('pt-0004', ['patient']), b.withFhir)))
+    const {
+      cards: [card],
+    } = await ok(await b.call(SERVICE, b.hookRequest('pt-0004', await b.prefetch('pt-0004', ['patient']), b.withFhir)))
     const calls = fhirCalls().slice(before)
     expect(new Set(calls.map((c) => new URL(c.url).pathname))).toEqual(new Set(['/Condition', '/Observation', '/Encounter', '/MedicationRequest']))
     expect(calls.every((c) => c.authorization === `Bearer ${FHIR_TOKEN}`)).toBe(true)
     expect(card!.summary).toBe(`30-day readmission risk: ${Math.round((await b.directScore('pt-0004')).score * 100)}% (elevated)`)
-    expect(eventsOf(card!.uuid)[1]!.context).toMatchObject({ prefetch: ['patient'], fetched: expect.arrayContaining(['conditions', 'observations', 'encounters', 'medicationRequests']) })
+    expect(eventsOf(card!.uuid)[1]!.context).toMatchObject({
+      prefetch: ['patient'],
+      fetched: expect.arrayContaining(['conditions', 'observations', 'encounters', 'medicationRequests']),
+    })
   })
 
   it('answers 412 with an OperationOutcome naming the keys when data is missing and there is no FHIR server to read it from', async () => {
@@ -77,7 +110,10 @@ describe('the data a call lacks', () => {
     const res = await b.call(SERVICE, b.hookRequest('pt-0004', pre))
     expect(res.status).toBe(412)
     const outcome = await res.json()
-    expect(outcome).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', details: { coding: [{ code: 'cds.prefetch_missing' }] } }] })
+    expect(outcome).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'processing', details: { coding: [{ code: 'cds.prefetch_missing' }] } }],
+    })
     expect(outcome.issue[0].diagnostics).toContain('conditions (no fhirServer with fhirAuthorization)')
     expect(outcome.issue[0].diagnostics).toContain('encounters (no fhirServer with fhirAuthorization)')
     // Recorded like any failed prediction: the request, then the response with the reason.
@@ -86,10 +122,19 @@ describe('the data a call lacks', () => {
   })
 
   it('answers 412 when the FHIR server refuses the token, and when fhirServer is not https', async () => {
-    const refused = await b.call(SERVICE, b.hookRequest('pt-0004', await b.prefetch('pt-0004', ['patient']), { ...b.withFhir, fhirAuthorization: { ...b.withFhir.fhirAuthorization, access_token: 'revoked' } }))
+    const refused = await b.call(
+      SERVICE,
+      b.hookRequest('pt-0004', await b.prefetch('pt-0004', ['patient']), {
+        ...b.withFhir,
+        fhirAuthorization: { ...b.withFhir.fhirAuthorization, access_token: 'revoked' },
+      }),
+    )
     expect(refused.status).toBe(412)
     expect((await refused.json()).issue[0].diagnostics).toContain('conditions (fhir.unauthorized)')
-    const plain = await b.call(SERVICE, b.hookRequest('pt-0004', await b.prefetch('pt-0004', ['patient']), { ...b.withFhir, fhirServer: 'http://fhir.ehr.test' }))
+    const plain = await b.call(
+      SERVICE,
+      b.hookRequest('pt-0004', await b.prefetch('pt-0004', ['patient']), { ...b.withFhir, fhirServer: 'http://fhir.ehr.test' }),
+    )
     expect(plain.status).toBe(412)
     expect((await plain.json()).issue[0].diagnostics).toContain('(fhirServer is not https)')
   })
@@ -129,7 +174,9 @@ describe('paginated prefetch Bundles', () => {
     expect(page.link.some((l) => l.relation === 'next')).toBe(true)
     expect(page.entry).toHaveLength(7)
     const before = fhirCalls().length
-    const { cards: [card] } = await ok(await b.call(SERVICE, b.hookRequest('pt-0018', { ...pre, observations: page }, b.withFhir)))
+    const {
+      cards: [card],
+    } = await ok(await b.call(SERVICE, b.hookRequest('pt-0018', { ...pre, observations: page }, b.withFhir)))
     const pages = fhirCalls().slice(before)
     expect(pages.length).toBeGreaterThan(1)
     expect(pages.every((c) => new URL(c.url).pathname === '/Observation' && c.authorization === `Bearer ${FHIR_TOKEN}`)).toBe(true)
@@ -178,7 +225,10 @@ describe('thresholds and the reporting threshold', () => {
     await b.variant('risk-quiet', { reportAt: score + 0.01 })
     const res = await b.call('/cds-services/risk-quiet', b.hookRequest('pt-0004', await b.prefetch('pt-0004')))
     expect(await ok(res)).toEqual({ cards: [] })
-    expect(eventsOf(res.headers.get('x-request-id')!).map((e) => [e.action, e.outcome])).toEqual([['predict.request', 'success'], ['predict.response', 'success']])
+    expect(eventsOf(res.headers.get('x-request-id')!).map((e) => [e.action, e.outcome])).toEqual([
+      ['predict.request', 'success'],
+      ['predict.response', 'success'],
+    ])
     // The demo manifest's own reportAt (10 %) keeps a low-risk patient's chart quiet.
     expect((await b.directScore('pt-0001')).score).toBeLessThan(0.1)
     expect(await ok(await b.call(SERVICE, b.hookRequest('pt-0001', await b.prefetch('pt-0001'))))).toEqual({ cards: [] })
@@ -190,7 +240,11 @@ describe('bad calls', () => {
     const pre = await b.prefetch('pt-0004')
     expect((await b.call('/cds-services/nope', b.hookRequest('pt-0004', pre))).status).toBe(404)
     expect((await b.call('/cds-services/readmission-risk', b.hookRequest('pt-0004', pre))).status).toBe(404)
-    const wrongHook = await b.call(SERVICE, { ...b.hookRequest('pt-0004', pre), hook: 'order-select', context: { userId: 'Practitioner/1', patientId: 'pt-0004', selections: ['MedicationRequest/1'], draftOrders: { resourceType: 'Bundle' } } })
+    const wrongHook = await b.call(SERVICE, {
+      ...b.hookRequest('pt-0004', pre),
+      hook: 'order-select',
+      context: { userId: 'Practitioner/1', patientId: 'pt-0004', selections: ['MedicationRequest/1'], draftOrders: { resourceType: 'Bundle' } },
+    })
     expect(wrongHook.status).toBe(400)
     expect((await wrongHook.json()).issue[0].expression).toEqual(['hook'])
     const noPatient = await b.call(SERVICE, { hook: 'patient-view', hookInstance: crypto.randomUUID(), context: { userId: 'Practitioner/1' } })
@@ -201,7 +255,13 @@ describe('bad calls', () => {
   })
 
   it('accepts order-sign, which the demo model opts into', async () => {
-    const { cards } = await ok(await b.call(SERVICE, { ...b.hookRequest('pt-0018', await b.prefetch('pt-0018')), hook: 'order-sign', context: { userId: 'PractitionerRole/1', patientId: 'pt-0018', draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [] } } }))
+    const { cards } = await ok(
+      await b.call(SERVICE, {
+        ...b.hookRequest('pt-0018', await b.prefetch('pt-0018')),
+        hook: 'order-sign',
+        context: { userId: 'PractitionerRole/1', patientId: 'pt-0018', draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [] } },
+      }),
+    )
     expect(cards[0]!.indicator).toBe('critical')
   })
 })

@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs'
 import { importJWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createDevFhirServer } from '../../devtools/fhir-server/index.ts'
-import { CardSchema, CdsResponseSchema, DiscoverySchema, FEEDBACK_ACTION, FeedbackRequest, HookRequest, isAllowedToken, tokensOf } from '../../plugins/cds-hooks/index.ts'
+import {
+  CardSchema,
+  CdsResponseSchema,
+  DiscoverySchema,
+  FEEDBACK_ACTION,
+  FeedbackRequest,
+  HookRequest,
+  isAllowedToken,
+  tokensOf,
+} from '../../plugins/cds-hooks/index.ts'
 import { cdsBench, type CdsBench, type Outbound } from '../../testkit/cds-hooks.ts'
 import type { TestKey } from '../../testkit/tokens.ts'
 
@@ -44,20 +53,21 @@ async function exampleBench(now: number) {
 
 beforeAll(async () => {
   spec = await exampleBench(IN_THE_TOKENS_LIFETIME)
-  specKey = { kid: jwt.header.kid, alg: 'ES384', jwk: jwt.jwks.keys[0], privateKey: await importJWK(jwt.privateJwk, 'ES384') as CryptoKey }
+  specKey = { kid: jwt.header.kid, alg: 'ES384', jwk: jwt.jwks.keys[0], privateKey: (await importJWK(jwt.privateJwk, 'ES384')) as CryptoKey }
 })
 
 /** A fresh token from the example's EHR, signed with the example's private key. */
 const specToken = (path: string) => spec.token(path, { iss: ISS, tenant: jwt.payload.tenant }, { jku: jwt.header.jku }, specKey)
 
-describe('the specification\'s examples', () => {
+describe("the specification's examples", () => {
   it('its discovery document matches the discovery schema, with allowed prefetch tokens only', () => {
     const { services } = DiscoverySchema.parse(fixture('discovery'))
     expect(services.map((s) => s.id)).toEqual(['static-patient-greeter', 'order-echo', 'pgx-on-order-sign'])
-    for (const template of services.flatMap((s) => Object.values(s.prefetch ?? {}))) for (const token of tokensOf(template)) expect(isAllowedToken(token)).toBe(true)
+    for (const template of services.flatMap((s) => Object.values(s.prefetch ?? {})))
+      for (const token of tokensOf(template)) expect(isAllowedToken(token)).toBe(true)
   })
 
-  it('its JWT, verified with the key set at its jku, authenticates its patient-view request, which the service answers with a valid card from data it fetched with the request\'s token', async () => {
+  it("its JWT, verified with the key set at its jku, authenticates its patient-view request, which the service answers with a valid card from data it fetched with the request's token", async () => {
     expect(HookRequest.safeParse(example).success).toBe(true)
     const res = await spec.call(SERVICE, example, jwt.token)
     const body = await res.json()
@@ -69,7 +79,15 @@ describe('the specification\'s examples', () => {
     const reads = outbound.filter((o) => o.url.startsWith(example.fhirServer))
     expect(reads.map((o) => new URL(o.url).pathname)).toContain('/Patient/1288992')
     expect(reads.every((o) => o.authorization === 'Bearer some-opaque-fhir-access-token')).toBe(true)
-    expect(spec.events().filter((e) => e.requestId === res.headers.get('x-request-id')).map((e) => [e.actor, e.patientRef])).toEqual([[ISS, 'Patient/1288992'], [ISS, 'Patient/1288992']])
+    expect(
+      spec
+        .events()
+        .filter((e) => e.requestId === res.headers.get('x-request-id'))
+        .map((e) => [e.actor, e.patientRef]),
+    ).toEqual([
+      [ISS, 'Patient/1288992'],
+      [ISS, 'Patient/1288992'],
+    ])
     // Born 1925-12-23, scored in 2014: the card's factors show the age.
     expect(body.cards[0].detail).toContain('| Age in years at the index time | 88.38 |')
   })
@@ -95,7 +113,7 @@ describe('the specification\'s examples', () => {
     expect(outbound.some((o) => o.url.startsWith('https://ehr.example.org'))).toBe(false)
   })
 
-  it('its example response\'s cards match the card schema, except the autolaunchable card, which lacks the REQUIRED indicator', () => {
+  it("its example response's cards match the card schema, except the autolaunchable card, which lacks the REQUIRED indicator", () => {
     for (const card of fixture('response-cards').cards) expect(CardSchema.parse(card)).toEqual(card)
     const [autolaunch] = fixture('response-autolaunchable').cards
     const result = CardSchema.safeParse(autolaunch)
@@ -104,7 +122,7 @@ describe('the specification\'s examples', () => {
     expect(CardSchema.parse({ ...autolaunch, indicator: 'info' })).toMatchObject({ links: [{ autolaunchable: true }] })
   })
 
-  it('its three feedback examples are stored in the audit trail, the override reason as a coding, the clinician\'s comment left out', async () => {
+  it("its three feedback examples are stored in the audit trail, the override reason as a coding, the clinician's comment left out", async () => {
     for (const name of ['feedback-accepted', 'feedback-overridden', 'feedback-overridden-reason']) {
       const feedback = fixture(name)
       expect(FeedbackRequest.safeParse(feedback).success).toBe(true)
@@ -116,8 +134,13 @@ describe('the specification\'s examples', () => {
     expect(stored.map((e) => [e.actor, e.context.card, e.context.outcome, e.context.accepted, e.context.reason])).toEqual([
       [ISS, '4e0a3a1e-3283-4575-ab82-028d55fe2719', 'accepted', ['other'], null],
       [ISS, 'f6b95768-b1c8-40dc-8385-bf3504b82ffb', 'overridden', [], null],
-      [ISS, '9368d37b-283f-44a0-93ea-547cebab93ed', 'overridden', [], // The example card was not ours, so its reason was not offered here; it is a coding, so it is kept.
-      { system: 'https://example.com/cds-hooks/override-reason-system', code: 'd7ecf885', offered: false }],
+      [
+        ISS,
+        '9368d37b-283f-44a0-93ea-547cebab93ed',
+        'overridden',
+        [], // The example card was not ours, so its reason was not offered here; it is a coding, so it is kept.
+        { system: 'https://example.com/cds-hooks/override-reason-system', code: 'd7ecf885', offered: false },
+      ],
     ])
     expect(stored[2]!.context.comment).toBe(true)
     expect(JSON.stringify(spec.events())).not.toContain('A comment entered by the clinician.')

@@ -34,9 +34,25 @@ describe('nexora CLI', () => {
 
   it('lists models and predicts in-process as JSON', async () => {
     const list = JSON.parse((await nexora('models', 'list')).stdout)
-    expect(list.models.map((m: { name: string }) => m.name)).toEqual(['mortality-transformer', 'readmission-deepfm', 'readmission-fhir', 'readmission-onnx', 'readmission-risk', 'survival-cox'])
+    expect(list.models.map((m: { name: string }) => m.name)).toEqual([
+      'mortality-transformer',
+      'readmission-deepfm',
+      'readmission-fhir',
+      'readmission-onnx',
+      'readmission-risk',
+      'survival-cox',
+    ])
     expect(list.models.find((m: { name: string }) => m.name === 'readmission-risk')).toMatchObject({ aliases: { production: '1.0.0' } })
-    const features = JSON.stringify({ age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true })
+    const features = JSON.stringify({
+      age: 71,
+      sex: 'F',
+      systolic_bp: 150,
+      hba1c: 8.1,
+      egfr: 48,
+      prior_admissions: 2,
+      length_of_stay: 6,
+      on_anticoagulant: true,
+    })
     const out = await nexora('predict', '--model', 'readmission-risk', '--features', features, '--explain')
     expect(out.code).toBe(0)
     const result = JSON.parse(out.stdout)
@@ -99,13 +115,17 @@ describe('nexora fhir pull', () => {
     const { createDevFhirServer } = await import('../../devtools/fhir-server/index.ts')
     const dev = createDevFhirServer({ cohort: { patients: 2, seed: 1 }, staticTokens: ['cli-token'] })
     const { url, close } = await new Promise<{ url: string; close: () => void }>((resolve) => {
-      const s = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => s.close() }))
+      const s = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+        resolve({ url: `http://127.0.0.1:${info.port}`, close: () => s.close() }),
+      )
     })
     try {
       const out = await nexora('fhir', 'pull', '--server', url, '--patient', 'pt-0001', '--token', 'cli-token')
       expect(out.code).toBe(0)
       const bundle = JSON.parse(out.stdout)
-      const expected = dev.cohort!.resources.filter((r) => r.id === 'pt-0001' || (r.subject as { reference?: string } | undefined)?.reference === 'Patient/pt-0001').length
+      const expected = dev.cohort!.resources.filter(
+        (r) => r.id === 'pt-0001' || (r.subject as { reference?: string } | undefined)?.reference === 'Patient/pt-0001',
+      ).length
       expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' })
       expect(bundle.entry).toHaveLength(expected)
       const missing = await nexora('fhir', 'pull', '--server', url, '--patient', 'nobody', '--token', 'cli-token')

@@ -8,7 +8,9 @@ import { cliRunner } from '../../testkit/cli.ts'
 const dir = mkdtempSync(join(tmpdir(), 'nexora-drift-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const nexora = cliRunner()
-const lines = readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8').trim().split('\n')
+const lines = readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
 
 describe('nexora drift', () => {
   it('reports KS, PSI, Wasserstein and Jensen–Shannon per column and flags a shifted column', async () => {
@@ -18,7 +20,18 @@ describe('nexora drift', () => {
     // The current sample is ten years older: age drifts, nothing else does.
     const header = lines[0]!.split(',')
     const ageAt = header.indexOf('age')
-    writeFileSync(cur, [lines[0], ...lines.slice(1001, 2001).map((l) => l.split(',').map((v, i) => (i === ageAt ? String(Number(v) + 10) : v)).join(','))].join('\n'))
+    writeFileSync(
+      cur,
+      [
+        lines[0],
+        ...lines.slice(1001, 2001).map((l) =>
+          l
+            .split(',')
+            .map((v, i) => (i === ageAt ? String(Number(v) + 10) : v))
+            .join(','),
+        ),
+      ].join('\n'),
+    )
     const out = await nexora('drift', '--reference', ref, '--current', cur, '--columns', 'age,hba1c,sex', '--json')
     expect(out.code).toBe(0)
     const report = JSON.parse(out.stdout)

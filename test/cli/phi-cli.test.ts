@@ -18,7 +18,13 @@ describe('nexora phi and nexora deid', () => {
     expect(out.code).toBe(0)
     const { entities } = JSON.parse(out.stdout)
     const found = entities.map((e: { start: number; end: number; type: string }) => [e.type, NOTE.slice(e.start, e.end)])
-    expect(found).toEqual(expect.arrayContaining([['NAME', 'Maria Gonzalez'], ['MRN', '88213457'], ['PHONE', '312-555-0143']]))
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['NAME', 'Maria Gonzalez'],
+        ['MRN', '88213457'],
+        ['PHONE', '312-555-0143'],
+      ]),
+    )
   })
 
   it('de-identifies text with the same surrogates every run under one key, and others under another', async () => {
@@ -35,7 +41,16 @@ describe('nexora phi and nexora deid', () => {
 
   it('de-identifies a FHIR resource file', async () => {
     const file = join(dir, 'patient.json')
-    writeFileSync(file, JSON.stringify({ resourceType: 'Patient', id: 'p9', name: [{ family: 'Gonzalez', given: ['Maria'] }], birthDate: '1961-04-12', address: [{ line: ['12 Elm Street'], city: 'Springfield', state: 'IL', postalCode: '62704' }] }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        resourceType: 'Patient',
+        id: 'p9',
+        name: [{ family: 'Gonzalez', given: ['Maria'] }],
+        birthDate: '1961-04-12',
+        address: [{ line: ['12 Elm Street'], city: 'Springfield', state: 'IL', postalCode: '62704' }],
+      }),
+    )
     const out = await nexora('deid', '--fhir', file)
     expect(out.code).toBe(0)
     const patient = JSON.parse(out.stdout)
@@ -47,14 +62,21 @@ describe('nexora phi and nexora deid', () => {
 
 describe('nexora phi evaluate', () => {
   // A small corpus written here, in two annotation schemes (PhysioNet-style and Presidio-style labels).
-  const doc = (text: string, ...labelled: [string, string][]) => ({ text, spans: labelled.map(([value, type]) => ({ start: text.indexOf(value), end: text.indexOf(value) + value.length, type })) })
+  const doc = (text: string, ...labelled: [string, string][]) => ({
+    text,
+    spans: labelled.map(([value, type]) => ({ start: text.indexOf(value), end: text.indexOf(value) + value.length, type })),
+  })
   const docs = [
     doc('Seen by Dr. Okafor. Cath 3/14, transferred to Quarrytown General.', ['Okafor', 'HCPName'], ['3/14', 'Date'], ['Quarrytown', 'Location']),
     doc('pt resting comfortably, no acute events overnight.'),
     doc('daughter Zenaida Brightwater called at 617-555-0142.', ['Zenaida Brightwater', 'PERSON'], ['617-555-0142', 'PHONE_NUMBER']),
     doc('Lungs clear. Plan reviewed with Nurse Kettleby.', ['Kettleby', 'Staff']),
   ]
-  const write = (name: string, body: string) => { const file = join(dir, name); writeFileSync(file, body); return file }
+  const write = (name: string, body: string) => {
+    const file = join(dir, name)
+    writeFileSync(file, body)
+    return file
+  }
   const corpus = write('corpus.jsonl', docs.map((d) => JSON.stringify(d)).join('\n') + '\n')
 
   it('scores the detector per type group, with misses, false positives and false alarms per PHI-free note', async () => {

@@ -10,7 +10,21 @@ const nexora = cliRunner()
 describe('nexora survival', () => {
   it('fits a Cox model from CSV matching R survival to 1e-6', async () => {
     for (const ties of ['efron', 'breslow'] as const) {
-      const out = await nexora('survival', 'fit', '--csv', lung, '--time', 'time', '--event', 'status', '--covariates', 'age,sex,ph_ecog', '--ties', ties, '--json')
+      const out = await nexora(
+        'survival',
+        'fit',
+        '--csv',
+        lung,
+        '--time',
+        'time',
+        '--event',
+        'status',
+        '--covariates',
+        'age,sex,ph_ecog',
+        '--ties',
+        ties,
+        '--json',
+      )
       expect(out.code).toBe(0)
       const fit = JSON.parse(out.stdout)
       const r = reference.cox[ties]

@@ -12,7 +12,10 @@ const nexora = cliRunner({ append: ['--db', db] })
 
 describe('nexora train', () => {
   it('trains a linear model from CSV, reports progress as plain lines without a TTY, and registers it', { timeout: 120_000 }, async () => {
-    const csv = readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8').split('\n').slice(0, 401).join('\n')
+    const csv = readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8')
+      .split('\n')
+      .slice(0, 401)
+      .join('\n')
     const data = join(dir, 'cohort.csv')
     writeFileSync(data, csv)
     const out = await nexora('train', '--model-type', 'linear', '--data', data, '--target', 'readmitted_30d', '--name', 'cli-linear')
@@ -28,7 +31,19 @@ describe('nexora train', () => {
   })
 
   it('trains a Cox model with --time', { timeout: 120_000 }, async () => {
-    const out = await nexora('train', '--model-type', 'cox', '--data', new URL('../fixtures/survival/lung.csv', import.meta.url).pathname, '--target', 'status', '--time', 'time', '--name', 'cli-cox')
+    const out = await nexora(
+      'train',
+      '--model-type',
+      'cox',
+      '--data',
+      new URL('../fixtures/survival/lung.csv', import.meta.url).pathname,
+      '--target',
+      'status',
+      '--time',
+      'time',
+      '--name',
+      'cli-cox',
+    )
     expect(out.code).toBe(0)
     expect(JSON.parse(out.stdout)).toMatchObject({ name: 'cli-cox', kind: 'cox', rows: 227 })
   })

@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest'
 import type { AuditEventInput, AuditSink } from '../../core/index.ts'
 
 export const auditEvent = (i: number, over: Partial<AuditEventInput> = {}): AuditEventInput => ({
-  ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), actor: `user-${i % 3}`, action: i % 2 ? 'predict.response' : 'predict.request',
-  outcome: i % 5 === 4 ? 'failure' : 'success', patientRef: `Patient/${i % 4}`, model: 'risk', version: '1.0.0',
-  requestId: `req-${Math.floor(i / 2)}`, ip: '127.0.0.1', context: { rows: i, nested: { list: [1, 'two', null] } }, ...over,
+  ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+  actor: `user-${i % 3}`,
+  action: i % 2 ? 'predict.response' : 'predict.request',
+  outcome: i % 5 === 4 ? 'failure' : 'success',
+  patientRef: `Patient/${i % 4}`,
+  model: 'risk',
+  version: '1.0.0',
+  requestId: `req-${Math.floor(i / 2)}`,
+  ip: '127.0.0.1',
+  context: { rows: i, nested: { list: [1, 'two', null] } },
+  ...over,
 })
 
 export interface AuditHarness {
@@ -42,14 +50,34 @@ export function auditSinkConformance(label: string, open: () => Promise<AuditHar
       // What a request can put into an event: a lone surrogate is hashed as one UTF-16 unit but
       // stored by UTF-8 engines as U+FFFD, and PostgreSQL refuses NUL in text outright.
       const odd = ['\ud800', 'a\udc00b', '\udbff\ud800', 'nul\u0000here', '\u{10FFFF}\u{1F600}\u{E0001}', '\uFFFE\uFEFF']
-      const events = odd.map((text, i) => auditEvent(i, { actor: text, patientRef: `Patient/${text}`, model: text, version: text, reason: text, requestId: text, ip: text, context: { [text]: text, list: [text] } }))
+      const events = odd.map((text, i) =>
+        auditEvent(i, {
+          actor: text,
+          patientRef: `Patient/${text}`,
+          model: text,
+          version: text,
+          reason: text,
+          requestId: text,
+          ip: text,
+          context: { [text]: text, list: [text] },
+        }),
+      )
       const receipts = await sink.append(events)
       expect(await sink.verify()).toEqual({ ok: true, events: odd.length })
       const { events: stored } = await sink.query({}, { limit: 10 })
       // The stored row is the hashed form: re-reading it gives the receipt's hash, and nothing is ill-formed.
       expect(stored.map((e) => e.hash)).toEqual(receipts.map((r) => r.hash))
       for (const event of stored) {
-        for (const text of [event.actor, event.patientRef, event.model, event.version, event.reason, event.requestId, event.ip, JSON.stringify(event.context)]) {
+        for (const text of [
+          event.actor,
+          event.patientRef,
+          event.model,
+          event.version,
+          event.reason,
+          event.requestId,
+          event.ip,
+          JSON.stringify(event.context),
+        ]) {
           expect(text!.isWellFormed()).toBe(true)
           expect(text).not.toContain('\u0000')
         }
@@ -65,7 +93,11 @@ export function auditSinkConformance(label: string, open: () => Promise<AuditHar
       const { sink, close } = await open()
       await sink.append(Array.from({ length: 40 }, (_, i) => auditEvent(i)))
       const byActor = await sink.query({ actor: 'user-1' }, { limit: 100 })
-      expect(byActor.events.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 3 === 1).map((i) => i + 1))
+      expect(byActor.events.map((e) => e.seq)).toEqual(
+        Array.from({ length: 40 }, (_, i) => i)
+          .filter((i) => i % 3 === 1)
+          .map((i) => i + 1),
+      )
       expect((await sink.query({ patientRef: 'Patient/2', outcome: 'failure' }, { limit: 100 })).events.map((e) => e.seq)).toEqual([15, 35])
       expect((await sink.query({ requestId: 'req-3' }, { limit: 100 })).events).toHaveLength(2)
       const window = await sink.query({ from: auditEvent(10).ts, to: auditEvent(20).ts, action: 'predict.request' }, { limit: 100 })

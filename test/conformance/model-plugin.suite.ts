@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import {
-  createNexora, createRegistry, definePlugin, manualClock, memoryAuditSink, memoryModelStore, NexoraError,
-  type Dataset, type ModelArtifact, type ModelPlugin, type Row, type TrainOptions,
+  createNexora,
+  createRegistry,
+  definePlugin,
+  manualClock,
+  memoryAuditSink,
+  memoryModelStore,
+  NexoraError,
+  type Dataset,
+  type ModelArtifact,
+  type ModelPlugin,
+  type Row,
+  type TrainOptions,
 } from '../../core/index.ts'
 
 export interface ModelPluginHarness {
@@ -34,11 +44,10 @@ export function modelPluginConformance(label: string, harness: () => Promise<Mod
   // Trained once and shared, so a plugin's own file can add checks without training again.
   const setup = async () => {
     h ??= await harness()
-    artifact ??= h.artifact ?? await h.plugin.train!(h.train, h.options)
+    artifact ??= h.artifact ?? (await h.plugin.train!(h.train, h.options))
     return { h, artifact }
   }
   describe(`ModelPlugin conformance: ${label}`, () => {
-
     it('trains deterministically under a seed (or, without train, brings its artifact)', { timeout: 300_000 }, async () => {
       const { h, artifact } = await setup()
       if (!h.plugin.train) {
@@ -84,7 +93,11 @@ export function modelPluginConformance(label: string, harness: () => Promise<Mod
       await nexora.registry.register(artifact.manifest, artifact.files)
       const first = h.score[0]!
       const name = artifact.manifest.name
-      const code = (rows: Row[]) => nexora.predict({ model: name, rows }).then(() => 'ok', (e: NexoraError) => e.code)
+      const code = (rows: Row[]) =>
+        nexora.predict({ model: name, rows }).then(
+          () => 'ok',
+          (e: NexoraError) => e.code,
+        )
       expect(await code([{ ...first, features: { ...first.features, not_an_input: 1 } }])).toBe('features.unknown')
       const required = artifact.manifest.inputs.find((i) => i.required !== false)
       if (required) {
@@ -95,7 +108,10 @@ export function modelPluginConformance(label: string, harness: () => Promise<Mod
       if (numeric) expect(await code([{ ...first, features: { ...first.features, [numeric.name]: Number.NaN } }])).toBe('features.invalid')
       expect(await code([])).toBe('batch.empty')
       const broken = { ...artifact, files: Object.fromEntries(Object.keys(artifact.files).map((f) => [f, new TextEncoder().encode('{ not a model')])) }
-      const error = await h.plugin.load(broken).then(() => undefined, (e: unknown) => e)
+      const error = await h.plugin.load(broken).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(error).toBeInstanceOf(NexoraError)
     })
 

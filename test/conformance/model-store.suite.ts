@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { NexoraError, type ModelManifest, type ModelStore } from '../../core/index.ts'
 
 const manifest = (version: string, name = 'risk'): ModelManifest => ({
-  name, version, kind: 'linear', inputs: [{ name: 'age', type: 'number' }], outputs: [{ name: 'p', type: 'probability' }],
+  name,
+  version,
+  kind: 'linear',
+  inputs: [{ name: 'age', type: 'number' }],
+  outputs: [{ name: 'p', type: 'probability' }],
 })
 const bytes = (s: string) => new TextEncoder().encode(s)
 

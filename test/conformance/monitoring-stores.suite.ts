@@ -4,7 +4,16 @@ import type { AdverseEvent, AdverseEventStore, LoggedPrediction, PredictionLog }
 const DAY = 86_400_000
 const at = (day: number, hour = 0) => new Date(Date.UTC(2026, 0, 1 + day, hour)).toISOString()
 const logged = (id: string, day: number, over: Partial<LoggedPrediction> = {}): LoggedPrediction => ({
-  id, ts: at(day), model: 'm', version: '1.0.0', subjectKey: `k-${id}`, featuresHash: 'h', score: 0.5, label: null, features: { age: 70, sex: 'F', ok: true, gap: null }, ...over,
+  id,
+  ts: at(day),
+  model: 'm',
+  version: '1.0.0',
+  subjectKey: `k-${id}`,
+  featuresHash: 'h',
+  score: 0.5,
+  label: null,
+  features: { age: 70, sex: 'F', ok: true, gap: null },
+  ...over,
 })
 
 /** The PredictionLog contract: window selection, the outcome join rule, and subject lookup. */
@@ -12,7 +21,12 @@ export function predictionLogConformance(label: string, open: () => Promise<{ lo
   describe(`PredictionLog conformance: ${label}`, () => {
     it('selects a window by model, version and time, oldest first, and keeps features and nulls', async () => {
       const { log, close } = await open()
-      await log.append([logged('c', 3), logged('a', 1), logged('b', 2, { version: '2.0.0', label: 'high', features: null, subjectKey: null }), logged('x', 2, { model: 'other' })])
+      await log.append([
+        logged('c', 3),
+        logged('a', 1),
+        logged('b', 2, { version: '2.0.0', label: 'high', features: null, subjectKey: null }),
+        logged('x', 2, { model: 'other' }),
+      ])
       const all = await log.window({ model: 'm' }, DAY)
       expect(all.map((r) => r.id)).toEqual(['a', 'b', 'c'])
       expect(all[0]).toEqual({ ...logged('a', 1), outcome: null })
@@ -26,7 +40,13 @@ export function predictionLogConformance(label: string, open: () => Promise<{ lo
 
     it('joins outcomes by prediction id, or by subject inside the horizon, and an event wins', async () => {
       const { log, close } = await open()
-      await log.append([logged('p1', 1, { subjectKey: 's1' }), logged('p2', 10, { subjectKey: 's1' }), logged('p3', 1, { subjectKey: 's2' }), logged('p4', 1, { subjectKey: 's3' }), logged('p5', 1, { subjectKey: 's4' })])
+      await log.append([
+        logged('p1', 1, { subjectKey: 's1' }),
+        logged('p2', 10, { subjectKey: 's1' }),
+        logged('p3', 1, { subjectKey: 's2' }),
+        logged('p4', 1, { subjectKey: 's3' }),
+        logged('p5', 1, { subjectKey: 's4' }),
+      ])
       await log.addOutcomes([
         { model: 'm', subjectKey: 's1', predictionId: null, value: 1, observedAt: at(5), source: 'api' }, // p1 (4 days), not p2
         { model: 'm', subjectKey: 's2', predictionId: null, value: 0, observedAt: at(3), source: 'api' },
@@ -43,7 +63,7 @@ export function predictionLogConformance(label: string, open: () => Promise<{ lo
     it('tells which subject keys have predictions for a model', async () => {
       const { log, close } = await open()
       await log.append([logged('a', 1, { subjectKey: 's1' }), logged('b', 1, { subjectKey: 's2', model: 'other' })])
-      expect([...await log.knownSubjects('m', ['s1', 's2', 's3'])]).toEqual(['s1'])
+      expect([...(await log.knownSubjects('m', ['s1', 's2', 's3']))]).toEqual(['s1'])
       expect((await log.knownSubjects('m', [])).size).toBe(0)
       await close()
     })
@@ -51,8 +71,20 @@ export function predictionLogConformance(label: string, open: () => Promise<{ lo
 }
 
 const event = (id: string, over: Partial<AdverseEvent> = {}): AdverseEvent => ({
-  id, type: 'missed-deterioration', severity: 'moderate', description: 'score low, patient deteriorated', status: 'reported', occurredAt: at(1),
-  predictionId: null, model: 'm', version: '1.0.0', patientRef: 'Patient/1', reporter: 'dr-a', createdAt: at(1, 1), updatedAt: at(1, 1), ...over,
+  id,
+  type: 'missed-deterioration',
+  severity: 'moderate',
+  description: 'score low, patient deteriorated',
+  status: 'reported',
+  occurredAt: at(1),
+  predictionId: null,
+  model: 'm',
+  version: '1.0.0',
+  patientRef: 'Patient/1',
+  reporter: 'dr-a',
+  createdAt: at(1, 1),
+  updatedAt: at(1, 1),
+  ...over,
 })
 
 /** The AdverseEventStore contract: create, get, filtered newest-first pages, and patches. */

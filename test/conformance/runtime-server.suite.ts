@@ -20,7 +20,7 @@ export const DEMO_FEATURES = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, 
 
 /** One ES384 key for every runtime's run: the runner passes its public set in the environment. */
 let keyPromise: Promise<TestKey> | undefined
-export const runtimeKey = () => keyPromise ??= makeKey('ES384', 'runtime-suite')
+export const runtimeKey = () => (keyPromise ??= makeKey('ES384', 'runtime-suite'))
 
 /** The environment a runner passes to the server it starts. */
 export async function runtimeAuthEnv(): Promise<Record<string, string>> {
@@ -59,16 +59,21 @@ export function runtimeServerConformance(label: string, start: () => Promise<Run
       token = (scope, claims = {}) => sign(key, { scope, ...claims })
       server = await start()
     }, 120_000)
-    afterAll(async () => { await server?.close() }, 30_000)
+    afterAll(async () => {
+      await server?.close()
+    }, 30_000)
     const call = async (path: string, init: RequestInit & { scope?: string } = {}) => {
       const headers = new Headers(init.headers)
       if (init.scope) headers.set('authorization', `Bearer ${await token(init.scope)}`)
       return fetchOnce(`${server.url}${path}`, { ...init, headers })
     }
-    const predict = (body: unknown, scope = 'nexora/predict', requestId?: string) => call('/predict', {
-      method: 'POST', scope, body: typeof body === 'string' ? body : JSON.stringify(body),
-      headers: { 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) },
-    })
+    const predict = (body: unknown, scope = 'nexora/predict', requestId?: string) =>
+      call('/predict', {
+        method: 'POST',
+        scope,
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) },
+      })
 
     it('answers /health without a token', async () => {
       const res = await call('/health')
@@ -82,16 +87,16 @@ export function runtimeServerConformance(label: string, start: () => Promise<Run
       expect(denied.headers.get('content-type')).toContain('application/problem+json')
       const res = await call('/models', { scope: 'nexora/models.read' })
       expect(res.status).toBe(200)
-      const body = await res.json() as { models: { name: string }[] }
+      const body = (await res.json()) as { models: { name: string }[] }
       expect(body.models.map((m) => m.name)).toContain('readmission-risk')
     })
 
     it('predicts the same score as the committed model computes in Node', async () => {
       const res = await predict({ model: 'readmission-risk@1.0.0', rows: [{ patientId: 'Patient/rt-1', features: DEMO_FEATURES }], explain: true })
       expect(res.status).toBe(200)
-      const body = await res.json() as { model: { version: string }; predictions: { score: number; label: string; explanation: unknown[] }[] }
+      const body = (await res.json()) as { model: { version: string }; predictions: { score: number; label: string; explanation: unknown[] }[] }
       expect(body.model.version).toBe('1.0.0')
-      expect(Math.abs(body.predictions[0]!.score - await expectedScore())).toBeLessThan(1e-12)
+      expect(Math.abs(body.predictions[0]!.score - (await expectedScore()))).toBeLessThan(1e-12)
       expect(body.predictions[0]!.label).toBe('high')
       expect(body.predictions[0]!.explanation.length).toBeGreaterThan(0)
     })
@@ -106,13 +111,17 @@ export function runtimeServerConformance(label: string, start: () => Promise<Run
         const res = await predict(body)
         expect(res.status, code).toBe(status)
         expect(res.headers.get('content-type')).toContain('application/problem+json')
-        expect((await res.json() as { code: string }).code).toBe(code)
+        expect(((await res.json()) as { code: string }).code).toBe(code)
       }
     })
 
     it('writes the request and response audit events, chained and verifiable', async () => {
       const correlationId = `rt-audit-${label.replace(/\W/g, '')}-${Date.now()}`
-      const answer = await predict({ model: 'readmission-risk', rows: [{ patientId: 'Patient/rt-2', features: DEMO_FEATURES }] }, 'nexora/predict', correlationId)
+      const answer = await predict(
+        { model: 'readmission-risk', rows: [{ patientId: 'Patient/rt-2', features: DEMO_FEATURES }] },
+        'nexora/predict',
+        correlationId,
+      )
       expect(answer.status).toBe(200)
       await answer.arrayBuffer()
       // The server's own id keys the events; the client's comes back as the correlation id.
@@ -121,22 +130,29 @@ export function runtimeServerConformance(label: string, start: () => Promise<Run
       expect(requestId).not.toBe(correlationId)
       const res = await call(`/audit/events?requestId=${requestId}`, { scope: 'nexora/audit.read' })
       expect(res.status).toBe(200)
-      const { events } = await res.json() as { events: { action: string; patientRef: string; outcome: string }[] }
-      expect(events.map((e) => [e.action, e.outcome, e.patientRef])).toEqual([['predict.request', 'success', 'Patient/rt-2'], ['predict.response', 'success', 'Patient/rt-2']])
+      const { events } = (await res.json()) as { events: { action: string; patientRef: string; outcome: string }[] }
+      expect(events.map((e) => [e.action, e.outcome, e.patientRef])).toEqual([
+        ['predict.request', 'success', 'Patient/rt-2'],
+        ['predict.response', 'success', 'Patient/rt-2'],
+      ])
       const verify = await call('/audit/verify', { method: 'POST', scope: 'nexora/audit.read' })
       expect(await verify.json()).toMatchObject({ ok: true })
     })
 
     it('refuses a token for another audience (401) and a token without the scope (403)', async () => {
       const key = await runtimeKey()
-      const wrong = await fetchOnce(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(key, { scope: 'nexora/predict', aud: 'someone-else' })}` }, body: JSON.stringify({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }) })
+      const wrong = await fetchOnce(`${server.url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(key, { scope: 'nexora/predict', aud: 'someone-else' })}` },
+        body: JSON.stringify({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }),
+      })
       expect(wrong.status).toBe(401)
       // Read the refusal to its end before the next call: a half-read response can leave the
       // connection in a state the server has already closed, and the next request then fails.
       expect(((await wrong.json()) as { code: string }).code).toBe('auth.unauthenticated')
       const forbidden = await predict({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }, 'nexora/models.read')
       expect(forbidden.status).toBe(403)
-      expect((await forbidden.json() as { code: string }).code).toBe('auth.forbidden')
+      expect(((await forbidden.json()) as { code: string }).code).toBe('auth.forbidden')
     })
   })
 }

@@ -4,7 +4,10 @@ import { auditEvent } from '../conformance/audit-sink.suite.ts'
 
 describe('hash chain', () => {
   it('detects reordered and inserted rows', async () => {
-    const events = await sealEvents(EMPTY_HEAD, Array.from({ length: 6 }, (_, i) => auditEvent(i)))
+    const events = await sealEvents(
+      EMPTY_HEAD,
+      Array.from({ length: 6 }, (_, i) => auditEvent(i)),
+    )
     expect(await verifyChain(events)).toEqual({ ok: true, events: 6 })
     const swapped = [...events]
     ;[swapped[2], swapped[3]] = [swapped[3]!, swapped[2]!]
@@ -29,7 +32,13 @@ describe('group commit', () => {
   it('shares one append among concurrent writers and keeps each writer its own receipts', async () => {
     const sink = memoryAuditSink()
     const batches: number[] = []
-    const counting: AuditSink = { ...sink, append: (events) => { batches.push(events.length); return sink.append(events) } }
+    const counting: AuditSink = {
+      ...sink,
+      append: (events) => {
+        batches.push(events.length)
+        return sink.append(events)
+      },
+    }
     const writer = createAuditWriter(counting)
     const receipts = await Promise.all(Array.from({ length: 50 }, (_, i) => writer.write([auditEvent(i)])))
     expect(receipts.map((r) => r[0]!.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))

@@ -16,7 +16,9 @@ function flakySink(failures: number) {
   const appends: number[] = []
   let left = failures
   let signal!: () => void
-  const failed = new Promise<void>((resolve) => { signal = resolve })
+  const failed = new Promise<void>((resolve) => {
+    signal = resolve
+  })
   const flaky: AuditSink = {
     ...sink,
     append: (events: AuditEventInput[]) => {
@@ -32,7 +34,13 @@ function flakySink(failures: number) {
 
 /** A 'pre' stage that holds the pipeline until the request event's commit has failed, then passes or throws. */
 const waitFor = (failed: Promise<void>, then: () => void = () => {}): ComplianceStage => ({
-  name: 'after-outage', order: 'pre', async process(_ctx, rows) { await failed; then(); return rows },
+  name: 'after-outage',
+  order: 'pre',
+  async process(_ctx, rows) {
+    await failed
+    then()
+    return rows
+  },
 })
 
 async function nexoraOn(flaky: AuditSink, stage: ComplianceStage) {
@@ -44,15 +52,24 @@ describe('orphan audit events', () => {
   it('commits no predict.response when the predict.request commit failed, even though the sink is back for the response', async () => {
     const { sink, flaky, failed } = flakySink(1)
     const nexora = await nexoraOn(flaky, waitFor(failed))
-    await expect(nexora.predict({ model: 'toy', rows: [{ features: { age: 40 } }], requestId: 'orphan-ok' }, caller)).rejects.toMatchObject({ code: 'audit.write_failed' })
+    await expect(nexora.predict({ model: 'toy', rows: [{ features: { age: 40 } }], requestId: 'orphan-ok' }, caller)).rejects.toMatchObject({
+      code: 'audit.write_failed',
+    })
     await nexora.close()
     expect(sink.events.filter((e) => e.requestId === 'orphan-ok').map((e) => e.action)).toEqual([])
   })
 
   it('commits no predict.response failure event when the predict.request commit failed and the pipeline failed too', async () => {
     const { sink, flaky, failed } = flakySink(1)
-    const nexora = await nexoraOn(flaky, waitFor(failed, () => { throw new NexoraError('phi.detected') }))
-    await expect(nexora.predict({ model: 'toy', rows: [{ features: { age: 40 } }], requestId: 'orphan-fail' }, caller)).rejects.toMatchObject({ code: 'audit.write_failed' })
+    const nexora = await nexoraOn(
+      flaky,
+      waitFor(failed, () => {
+        throw new NexoraError('phi.detected')
+      }),
+    )
+    await expect(nexora.predict({ model: 'toy', rows: [{ features: { age: 40 } }], requestId: 'orphan-fail' }, caller)).rejects.toMatchObject({
+      code: 'audit.write_failed',
+    })
     await nexora.close()
     expect(sink.events.filter((e) => e.requestId === 'orphan-fail').map((e) => e.action)).toEqual([])
   })

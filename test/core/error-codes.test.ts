@@ -37,11 +37,26 @@ describe('error codes: core keeps its own, plugins register theirs', () => {
     const codes = { 'test.twice': { status: 418, title: 'Twice' } }
     expect(defineErrorCodes(codes)).toBe(codes)
     expect(() => defineErrorCodes({ 'test.twice': { status: 418, title: 'Twice' } })).not.toThrow()
-    const clash = (f: () => unknown) => { try { f() } catch (e) { return e } }
-    expect(clash(() => defineErrorCodes({ 'test.twice': { status: 400, title: 'Twice' } }))).toMatchObject({ code: 'plugin.invalid', detail: expect.stringContaining('"test.twice"') })
+    const clash = (f: () => unknown) => {
+      try {
+        f()
+      } catch (e) {
+        return e
+      }
+    }
+    expect(clash(() => defineErrorCodes({ 'test.twice': { status: 400, title: 'Twice' } }))).toMatchObject({
+      code: 'plugin.invalid',
+      detail: expect.stringContaining('"test.twice"'),
+    })
     expect(clash(() => defineErrorCodes({ 'model.not_found': { status: 400, title: 'Mine now' } }))).toMatchObject({ code: 'plugin.invalid' })
-    expect(clash(() => defineErrorCodes({ bare: { status: 400, title: 'x' } }))).toMatchObject({ code: 'plugin.invalid', detail: expect.stringContaining('namespace.name') })
-    expect(clash(() => defineErrorCodes({ 'test.ok': { status: 200, title: 'x' } }))).toMatchObject({ code: 'plugin.invalid', detail: expect.stringContaining('4xx or 5xx') })
+    expect(clash(() => defineErrorCodes({ bare: { status: 400, title: 'x' } }))).toMatchObject({
+      code: 'plugin.invalid',
+      detail: expect.stringContaining('namespace.name'),
+    })
+    expect(clash(() => defineErrorCodes({ 'test.ok': { status: 200, title: 'x' } }))).toMatchObject({
+      code: 'plugin.invalid',
+      detail: expect.stringContaining('4xx or 5xx'),
+    })
     expect(errorInfo('test.twice' as ErrorCode).status).toBe(418)
   })
 

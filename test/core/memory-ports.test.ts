@@ -4,7 +4,8 @@ import { createLogger, createMetricsRegistry, manualClock, memoryFeatureStore, m
 describe('in-memory ports', () => {
   it('FhirSource reads, searches by patient and gathers a patient record', async () => {
     const fhir = memoryFhirSource([
-      { resourceType: 'Patient', id: 'p1' }, { resourceType: 'Patient', id: 'p2' },
+      { resourceType: 'Patient', id: 'p1' },
+      { resourceType: 'Patient', id: 'p2' },
       { resourceType: 'Observation', id: 'o1', subject: { reference: 'Patient/p1' } },
       { resourceType: 'Observation', id: 'o2', subject: { reference: 'Patient/p2' } },
       { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' } },
@@ -48,7 +49,9 @@ describe('in-memory ports', () => {
     const text = m.expose()
     expect(text).toContain('# TYPE req_total counter\nreq_total{route="/p",status="200"} 3')
     expect(text).toContain('psi{model="a\\"b"} 0.25')
-    expect(text).toContain('lat_seconds_bucket{le="0.1"} 0\nlat_seconds_bucket{le="1"} 1\nlat_seconds_bucket{le="+Inf"} 1\nlat_seconds_sum 0.5\nlat_seconds_count 1')
+    expect(text).toContain(
+      'lat_seconds_bucket{le="0.1"} 0\nlat_seconds_bucket{le="1"} 1\nlat_seconds_bucket{le="+Inf"} 1\nlat_seconds_sum 0.5\nlat_seconds_count 1',
+    )
   })
 
   it('Logger drops every field outside its allowlist', () => {
@@ -61,7 +64,9 @@ describe('in-memory ports', () => {
   })
 
   it('seededRandom repeats its stream for a seed and differs across seeds', () => {
-    const a = seededRandom(7), b = seededRandom(7), c = seededRandom(8)
+    const a = seededRandom(7),
+      b = seededRandom(7),
+      c = seededRandom(8)
     const take = (r: { next(): number }) => Array.from({ length: 5 }, () => r.next())
     const [x, y, z] = [take(a), take(b), take(c)]
     expect(x).toEqual(y)

@@ -11,7 +11,10 @@ describe('in-process prediction (nexora.predict)', () => {
     expect(result.model).toEqual({ name: 'toy', version: '1.0.0' })
     expect(result.auditIds).toHaveLength(2)
     const events = audit.events.filter((e) => result.auditIds.includes(e.seq))
-    expect(events.map((e) => [e.actor, e.action])).toEqual([['ehr-app', 'predict.request'], ['ehr-app', 'predict.response']])
+    expect(events.map((e) => [e.actor, e.action])).toEqual([
+      ['ehr-app', 'predict.request'],
+      ['ehr-app', 'predict.response'],
+    ])
     expect(events[0]!.context).toMatchObject({ via: 'in-process', purpose: 'TREAT', rows: 1 })
   })
 
@@ -24,7 +27,16 @@ describe('in-process prediction (nexora.predict)', () => {
 
   it('lists a multi-patient batch in the audit context', async () => {
     const { nexora, audit } = await toyNexora()
-    await nexora.predict({ model: 'toy', rows: [{ patientRef: 'Patient/a', features: { age: 1 } }, { patientRef: 'Patient/b', features: { age: 2 } }] }, caller)
+    await nexora.predict(
+      {
+        model: 'toy',
+        rows: [
+          { patientRef: 'Patient/a', features: { age: 1 } },
+          { patientRef: 'Patient/b', features: { age: 2 } },
+        ],
+      },
+      caller,
+    )
     expect(audit.events[0]).toMatchObject({ patientRef: null, context: { patients: ['Patient/a', 'Patient/b'] } })
   })
 
@@ -40,7 +52,13 @@ describe('in-process prediction (nexora.predict)', () => {
   })
 
   it('lets a stage reject with a coded error, which is audited as a failure', async () => {
-    const guard: ComplianceStage = { name: 'guard', order: 'pre', async process() { throw new NexoraError('request.invalid', { detail: 'free text looks like PHI' }) } }
+    const guard: ComplianceStage = {
+      name: 'guard',
+      order: 'pre',
+      async process() {
+        throw new NexoraError('request.invalid', { detail: 'free text looks like PHI' })
+      },
+    }
     const { nexora, audit } = await toyNexora({}, [guard])
     await expect(nexora.predict({ model: 'toy', rows: [{ features: { age: 1 } }] }, caller)).rejects.toMatchObject({ code: 'request.invalid' })
     expect(audit.events.at(-1)).toMatchObject({ action: 'predict.response', outcome: 'failure', reason: 'request.invalid' })

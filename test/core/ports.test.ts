@@ -1,14 +1,27 @@
 import { describe, expect, it } from 'vitest'
 import { CORE_PORTS, createNexora, definePlugin, definePort, memoryStorage, NexoraError, portNames } from '../../core/index.ts'
 
-interface Greeter { greet(name: string): string }
-interface Listener { heard: string }
-interface Vault { health(): Promise<{ ok: boolean; detail?: string }>; close(): Promise<void> }
+interface Greeter {
+  greet(name: string): string
+}
+interface Listener {
+  heard: string
+}
+interface Vault {
+  health(): Promise<{ ok: boolean; detail?: string }>
+  close(): Promise<void>
+}
 
 // A plugin's own ports, typed by declaration merging as a plugin outside this repository would do it.
 declare module '../../core/index.ts' {
-  interface PortMap { testGreeter: Greeter; testListener: Listener; testVault: Vault }
-  interface MultiPorts { testListener: true }
+  interface PortMap {
+    testGreeter: Greeter
+    testListener: Listener
+    testVault: Vault
+  }
+  interface MultiPorts {
+    testListener: true
+  }
 }
 
 const GREETER = definePort('testGreeter', { multi: false })
@@ -27,13 +40,27 @@ describe('ports: one table in core, open to plugins', () => {
   it("serves a plugin's own ports: a single one to the plugins that require it, and every provider of a multi one", async () => {
     const nexora = await createNexora({ plugins: [memoryStorage(), greeter, listener('ana'), listener('ben')] })
     expect(nexora.ports.get('testGreeter').greet('x')).toBe('hello x')
-    expect(nexora.ports.getAll('testListener').map((l) => l.heard).sort()).toEqual(['hello ana', 'hello ben'])
+    expect(
+      nexora.ports
+        .getAll('testListener')
+        .map((l) => l.heard)
+        .sort(),
+    ).toEqual(['hello ana', 'hello ben'])
     await nexora.close()
   })
 
   it("reports a plugin's store in /health with core's stores, and closes it on close()", async () => {
     let closed = false
-    const vault = definePlugin({ name: 'vault', provides: VAULT, setup: () => ({ health: async () => ({ ok: false, detail: 'sealed' }), close: async () => { closed = true } }) })
+    const vault = definePlugin({
+      name: 'vault',
+      provides: VAULT,
+      setup: () => ({
+        health: async () => ({ ok: false, detail: 'sealed' }),
+        close: async () => {
+          closed = true
+        },
+      }),
+    })
     const nexora = await createNexora({ plugins: [memoryStorage(), vault] })
     const report = await nexora.health()
     expect(Object.keys(report.ports)).toEqual(expect.arrayContaining(['modelStore', 'auditSink', 'rateLimitStore', 'testVault']))

@@ -13,10 +13,15 @@ function droppingStore() {
   const inner = memoryModelStore()
   const state = { down: false }
   const drop = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: undefined })
-  const store: ModelStore = Object.fromEntries(Object.entries(inner).map(([name, fn]) => [name, async (...args: unknown[]) => {
-    if (state.down) throw drop()
-    return (fn as (...a: unknown[]) => Promise<unknown>)(...args)
-  }])) as unknown as ModelStore
+  const store: ModelStore = Object.fromEntries(
+    Object.entries(inner).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        if (state.down) throw drop()
+        return (fn as (...a: unknown[]) => Promise<unknown>)(...args)
+      },
+    ]),
+  ) as unknown as ModelStore
   return { store, state }
 }
 
@@ -31,8 +36,17 @@ describe('registry on a store that drops its connection', () => {
     // The cached resolution holds within its TTL; the refresh after it meets the outage.
     expect((await registry.resolve('toy')).version).toBe('1.0.0')
     clock.advance(1001)
-    for (const attempt of [registry.resolve('toy'), registry.load(stored), registry.list(), registry.get('toy'), registry.promote('toy', '1.0.0', 'production')]) {
-      const error = await attempt.then(() => undefined, (e: unknown) => e)
+    for (const attempt of [
+      registry.resolve('toy'),
+      registry.load(stored),
+      registry.list(),
+      registry.get('toy'),
+      registry.promote('toy', '1.0.0', 'production'),
+    ]) {
+      const error = await attempt.then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(error).toBeInstanceOf(NexoraError)
       expect(error).toMatchObject({ code: 'storage.unavailable', status: 503 })
       // The driver's words stay out of what a client sees.
@@ -42,7 +56,7 @@ describe('registry on a store that drops its connection', () => {
     expect((await registry.resolve('toy')).version).toBe('1.0.0')
   })
 
-  it('keeps a store\'s own coded errors (a duplicate version stays a 409)', async () => {
+  it("keeps a store's own coded errors (a duplicate version stays a 409)", async () => {
     const { store } = droppingStore()
     const registry = createRegistry({ store, plugins: () => [toyPlugin()], clock: manualClock(0), resolveTtlMs: 0 })
     await registry.register(toyManifest('1.0.0'), toyFiles())
@@ -56,10 +70,11 @@ describe('registry on a store that drops its connection', () => {
     const res = await nexora.fetch(new Request('http://nexora.test/predict', post('/predict', { model: 'toy', rows: [{ features: { age: 40 } }] })))
     expect(res.status).toBe(503)
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
-    const problem = await res.json() as { requestId: string }
+    const problem = (await res.json()) as { requestId: string }
     expect(problem).toMatchObject({ code: 'storage.unavailable', status: 503 })
     expect(audit.events.filter((e) => e.requestId === problem.requestId).map((e) => [e.action, e.outcome, e.reason])).toEqual([
-      ['predict.request', 'success', null], ['predict.response', 'failure', 'storage.unavailable'],
+      ['predict.request', 'success', null],
+      ['predict.response', 'failure', 'storage.unavailable'],
     ])
     await nexora.close()
   })

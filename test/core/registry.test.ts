@@ -95,7 +95,11 @@ describe('model registry', () => {
 
   it('keeps at most cacheSize loaded models, disposing the least recently used', async () => {
     const { registry, counters } = setup({ cacheSize: 2 })
-    const [a, b, c] = [await registry.register(toyManifest('1.0.0'), toyFiles()), await registry.register(toyManifest('1.1.0'), toyFiles()), await registry.register(toyManifest('1.2.0'), toyFiles())]
+    const [a, b, c] = [
+      await registry.register(toyManifest('1.0.0'), toyFiles()),
+      await registry.register(toyManifest('1.1.0'), toyFiles()),
+      await registry.register(toyManifest('1.2.0'), toyFiles()),
+    ]
     await registry.load(a)
     await registry.load(b)
     await registry.load(a)
@@ -122,8 +126,17 @@ describe('model registry', () => {
 
   it('wraps plugin load failures as model.load_failed', async () => {
     const registry = createRegistry({
-      store: memoryModelStore(), clock: manualClock(), resolveTtlMs: 0,
-      plugins: () => [{ kind: 'toy', load: async () => { throw new Error('corrupt weights') } }],
+      store: memoryModelStore(),
+      clock: manualClock(),
+      resolveTtlMs: 0,
+      plugins: () => [
+        {
+          kind: 'toy',
+          load: async () => {
+            throw new Error('corrupt weights')
+          },
+        },
+      ],
     })
     const stored = await registry.register(toyManifest(), toyFiles())
     const error = await registry.load(stored).catch((e: unknown) => e)

@@ -7,7 +7,12 @@ import { detectPhiInResource, isStructuralString } from '../../plugins/phi/index
 import { KEY } from '../../testkit/deid-fixture.ts'
 
 type Obj = Record<string, unknown>
-interface Leaf { path: string; key: string; value: string; parent: Obj }
+interface Leaf {
+  path: string
+  key: string
+  value: string
+  parent: Obj
+}
 
 /** Every string in a JSON value, with its path (array indices left out, so paths survive dropped items). */
 function leaves(node: unknown, path = '', key = '', parent: Obj = {}, out: Leaf[] = []): Leaf[] {
@@ -19,8 +24,11 @@ function leaves(node: unknown, path = '', key = '', parent: Obj = {}, out: Leaf[
 
 // What Safe Harbor lets through without a look: structure (codes, URIs, ids), states and
 // countries, years, and local references to contained resources (`#p1`).
-const mayPassUnread = (l: Leaf) => isStructuralString(l.key, l.parent) || /\.address\.(state|country)$/.test(l.path) ||
-  (l.key === 'reference' && l.value.startsWith('#')) || /^\d{4}$/.test(l.value)
+const mayPassUnread = (l: Leaf) =>
+  isStructuralString(l.key, l.parent) ||
+  /\.address\.(state|country)$/.test(l.path) ||
+  (l.key === 'reference' && l.value.startsWith('#')) ||
+  /^\d{4}$/.test(l.value)
 // Dates are shifted wherever they sit (tested in fhir.test.ts), and a shifted date, like the
 // surrogate of a one- or two-character id, can equal another value at the same path by chance.
 const comparable = (l: Leaf) => !mayPassUnread(l) && l.value.length > 2 && !/^\d{4}-\d{2}/.test(l.value)
@@ -36,9 +44,19 @@ describe('FHIR de-identification reads every string (all HL7 R4 examples)', () =
       const input = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Obj
       if (typeof input.resourceType !== 'string') continue
       const read = new Set<string>()
-      const { resource } = await deidentifyResource(input as never, { key: KEY, detect: (text) => { read.add(text); return [] } })
+      const { resource } = await deidentifyResource(input as never, {
+        key: KEY,
+        detect: (text) => {
+          read.add(text)
+          return []
+        },
+      })
       expect((resource as { meta: { security: unknown[] } }).meta.security, file).toContainEqual(REDACTED_LABEL)
-      const given = new Set(leaves(input).filter(comparable).map((l) => `${l.path}=${l.value}`))
+      const given = new Set(
+        leaves(input)
+          .filter(comparable)
+          .map((l) => `${l.path}=${l.value}`),
+      )
       strings += given.size
       for (const l of leaves(resource)) {
         if (given.has(`${l.path}=${l.value}`) && !read.has(l.value)) unread.push(`${file} ${l.path}`)
@@ -50,16 +68,29 @@ describe('FHIR de-identification reads every string (all HL7 R4 examples)', () =
 
   // The kinds that leaked before: name extensions, identifier type text and identifier extensions.
   const patient = {
-    resourceType: 'Patient', id: 'p1',
-    name: [{
-      family: 'van der Berg', given: ['Anneke'],
-      _family: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/humanname-own-name', valueString: 'Berg' }, { url: 'http://hl7.org/fhir/StructureDefinition/humanname-own-prefix', valueString: 'van der' }] },
-      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/humanname-partner-name', valueString: 'Okonkwo' }],
-    }],
-    identifier: [{
-      type: { text: 'Passport issued to Anneke van der Berg' }, system: 'urn:oid:2.16.528.1.1007.3.3', value: 'NX4471203',
-      extension: [{ url: 'http://example.org/fhir/StructureDefinition/identifier-holder', valueString: 'Mrs. Anneke Okonkwo' }],
-    }],
+    resourceType: 'Patient',
+    id: 'p1',
+    name: [
+      {
+        family: 'van der Berg',
+        given: ['Anneke'],
+        _family: {
+          extension: [
+            { url: 'http://hl7.org/fhir/StructureDefinition/humanname-own-name', valueString: 'Berg' },
+            { url: 'http://hl7.org/fhir/StructureDefinition/humanname-own-prefix', valueString: 'van der' },
+          ],
+        },
+        extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/humanname-partner-name', valueString: 'Okonkwo' }],
+      },
+    ],
+    identifier: [
+      {
+        type: { text: 'Passport issued to Anneke van der Berg' },
+        system: 'urn:oid:2.16.528.1.1007.3.3',
+        value: 'NX4471203',
+        extension: [{ url: 'http://example.org/fhir/StructureDefinition/identifier-holder', valueString: 'Mrs. Anneke Okonkwo' }],
+      },
+    ],
   }
 
   it('replaces names in name extensions and finds them, and names in identifier type text and extensions', async () => {
@@ -68,7 +99,13 @@ describe('FHIR de-identification reads every string (all HL7 R4 examples)', () =
     for (const s of ['Berg', 'Anneke', 'Okonkwo', 'NX4471203']) expect(json, s).not.toContain(s)
     expect(json).toContain('humanname-own-name') // the structure stays
     const found = detectPhiInResource(patient).map((f) => `${f.path}:${f.type}`)
-    expect(found).toEqual(expect.arrayContaining(['Patient.name[0]:NAME', 'Patient.identifier[0]:ID',
-      'Patient.identifier[0].type.text:NAME', 'Patient.identifier[0].extension[0].valueString:NAME']))
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'Patient.name[0]:NAME',
+        'Patient.identifier[0]:ID',
+        'Patient.identifier[0].type.text:NAME',
+        'Patient.identifier[0].extension[0].valueString:NAME',
+      ]),
+    )
   })
 })

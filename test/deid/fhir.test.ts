@@ -11,7 +11,7 @@ const NOW = new Date('2025-01-01T00:00:00Z')
 
 describe('Safe Harbor profile: Patient', () => {
   it('removes or transforms every identifier element and stays valid FHIR', async () => {
-    const { resource: p, counts } = await deidentifyResource(patient(), { key: KEY, now: NOW }) as { resource: Obj; counts: Obj }
+    const { resource: p, counts } = (await deidentifyResource(patient(), { key: KEY, now: NOW })) as { resource: Obj; counts: Obj }
     expect(() => parseResource(p)).not.toThrow()
     expect(p.id).toMatch(/^[0-9a-f]{20}$/)
     expect(p.text).toBeUndefined()
@@ -30,15 +30,16 @@ describe('Safe Harbor profile: Patient', () => {
     expect(p.generalPractitioner[0]).toEqual({ reference: expect.stringMatching(/^Practitioner\/[0-9a-f]{20}$/) })
     expect(counts).toMatchObject({ NAME: 1, PHONE: 1, EMAIL: 1, ADDRESS: 1, MRN: 1, SSN: 1 })
     const json = JSON.stringify(p)
-    for (const s of ['John', 'Smith', 'Quincy', 'Mary', '48213377', '123-45-6789', '617-555', 'Orchard', 'Springfield', '01109', 'Alvarez', 'pat-1001']) expect(json).not.toContain(s)
+    for (const s of ['John', 'Smith', 'Quincy', 'Mary', '48213377', '123-45-6789', '617-555', 'Orchard', 'Springfield', '01109', 'Alvarez', 'pat-1001'])
+      expect(json).not.toContain(s)
   })
 
   it('can cut dates to the year instead of shifting them', async () => {
-    const { resource: p } = await deidentifyResource(patient(), { key: KEY, dates: 'year', now: NOW }) as { resource: Obj }
+    const { resource: p } = (await deidentifyResource(patient(), { key: KEY, dates: 'year', now: NOW })) as { resource: Obj }
     expect(p.birthDate).toBe('1961')
     expect(p.meta.lastUpdated).toBeUndefined()
     expect(() => parseResource(p)).not.toThrow()
-    const { bundle: b } = await deidentifyBundle(bundle(), { key: KEY, dates: 'year' }) as { bundle: Obj }
+    const { bundle: b } = (await deidentifyBundle(bundle(), { key: KEY, dates: 'year' })) as { bundle: Obj }
     const obs = entries(b)[1]!
     expect(obs.effectiveDateTime).toBe('2024')
     expect(obs.note[0].text).toContain('admitted on 2024 and discharged on 2024')
@@ -46,7 +47,7 @@ describe('Safe Harbor profile: Patient', () => {
 
   it('collapses birth dates of people over 89 to one year', async () => {
     const old = { ...patient(), birthDate: '1930-06-01' }
-    const { resource: p } = await deidentifyResource(old, { key: KEY, now: NOW }) as { resource: Obj }
+    const { resource: p } = (await deidentifyResource(old, { key: KEY, now: NOW })) as { resource: Obj }
     expect(p.birthDate).toBe('1935')
   })
 
@@ -60,7 +61,7 @@ describe('Safe Harbor profile: Patient', () => {
 
 describe('Safe Harbor profile: Bundle', () => {
   it('every reference still resolves to a resource in the Bundle, and all resources parse', async () => {
-    const { bundle: out } = await deidentifyBundle(bundle(), { key: KEY }) as { bundle: Obj }
+    const { bundle: out } = (await deidentifyBundle(bundle(), { key: KEY })) as { bundle: Obj }
     expect(() => parseResource(out)).not.toThrow()
     for (const r of entries(out)) expect(() => parseResource(r)).not.toThrow()
     const targets = new Set<string>()
@@ -74,7 +75,11 @@ describe('Safe Harbor profile: Bundle', () => {
         n.forEach(walk)
         return
       }
-      if (n && typeof n === 'object') for (const [k, v] of Object.entries(n)) { if (k === 'reference') refs.push(v as string); else walk(v) }
+      if (n && typeof n === 'object')
+        for (const [k, v] of Object.entries(n)) {
+          if (k === 'reference') refs.push(v as string)
+          else walk(v)
+        }
     }
     walk(out.entry)
     expect(refs.length).toBe(4)
@@ -87,7 +92,7 @@ describe('Safe Harbor profile: Bundle', () => {
   })
 
   it('one patient: one pseudonym and one date shift across resources and free text', async () => {
-    const { bundle: out } = await deidentifyBundle(bundle(), { key: KEY }) as { bundle: Obj }
+    const { bundle: out } = (await deidentifyBundle(bundle(), { key: KEY })) as { bundle: Obj }
     const [pat, obs1, obs2, , pat2, cond] = entries(out) as Obj[]
     expect(obs1!.subject.reference).toBe(`Patient/${pat!.id}`)
     expect(obs2!.subject.reference).toBe(`Patient/${pat!.id}`)
@@ -112,14 +117,18 @@ describe('Safe Harbor profile: Bundle', () => {
   })
 
   it('is stable under one key and differs under another', async () => {
-    const [a, b, c] = await Promise.all([deidentifyBundle(bundle(), { key: KEY }), deidentifyBundle(bundle(), { key: KEY }), deidentifyBundle(bundle(), { key: OTHER_KEY })])
+    const [a, b, c] = await Promise.all([
+      deidentifyBundle(bundle(), { key: KEY }),
+      deidentifyBundle(bundle(), { key: KEY }),
+      deidentifyBundle(bundle(), { key: OTHER_KEY }),
+    ])
     expect(a.bundle).toEqual(b.bundle)
     expect(entries(a.bundle)[0]!.id).not.toBe(entries(c.bundle)[0]!.id)
   })
 
   it('safety: a re-scan of the output finds none of the removed identifiers', async () => {
     const replaceAll = { NAME: 'replace', DATE: 'replace', PHONE: 'replace', EMAIL: 'replace', MRN: 'replace', ID: 'replace', SSN: 'replace' } as const
-    const { bundle: out } = await deidentifyBundle(bundle(), { key: KEY, operators: replaceAll }) as { bundle: Obj }
+    const { bundle: out } = (await deidentifyBundle(bundle(), { key: KEY, operators: replaceAll })) as { bundle: Obj }
     const notes = entries(out).flatMap((r) => (r.note ?? []).map((n: Obj) => n.text as string))
     expect(notes.length).toBe(2)
     for (const text of notes) {
@@ -134,7 +143,20 @@ describe('Safe Harbor profile: Bundle', () => {
     // With the default operators, no original identifier survives anywhere in the Bundle.
     const { bundle: dflt } = await deidentifyBundle(bundle(), { key: KEY })
     const json = JSON.stringify(dflt)
-    for (const s of ['John', 'Smith', 'Nguyen', 'Laura', '48213377', '617-555-0142', 'john.smith@example.com', '03/04/2024', '2024-03-04', 'pat-1001', '6f1c2a34']) expect(json, s).not.toContain(s)
+    for (const s of [
+      'John',
+      'Smith',
+      'Nguyen',
+      'Laura',
+      '48213377',
+      '617-555-0142',
+      'john.smith@example.com',
+      '03/04/2024',
+      '2024-03-04',
+      'pat-1001',
+      '6f1c2a34',
+    ])
+      expect(json, s).not.toContain(s)
   })
 })
 
@@ -160,8 +182,11 @@ describe('deidExportStage', () => {
 describe('free text inside resources', () => {
   it('tolerates a detector that returns overlapping, unsorted spans', async () => {
     const obs = { resourceType: 'Observation', status: 'final', code: { text: 'note' }, valueString: 'Ana Lopez called' }
-    const detect = () => [{ start: 4, end: 9, type: 'NAME' as const, score: 1, detector: 't' }, { start: 0, end: 9, type: 'NAME' as const, score: 1, detector: 't' }]
-    const { resource } = await deidentifyResource(obs, { key: KEY, detect, operators: { NAME: 'replace' } }) as { resource: Obj }
+    const detect = () => [
+      { start: 4, end: 9, type: 'NAME' as const, score: 1, detector: 't' },
+      { start: 0, end: 9, type: 'NAME' as const, score: 1, detector: 't' },
+    ]
+    const { resource } = (await deidentifyResource(obs, { key: KEY, detect, operators: { NAME: 'replace' } })) as { resource: Obj }
     expect(resource.valueString).toBe('[NAME] called')
   })
 })

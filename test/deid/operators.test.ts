@@ -6,8 +6,15 @@ const run = (text: string, items: Parameters<typeof spansFor>[1], operators = {}
   deidentifyText(text, { key: KEY, operators, detect: (t) => spansFor(t, items) })
 
 describe('deid operators', () => {
-  it('replace writes a type tag, or the caller\'s tag', async () => {
-    const r = await run('Seen by Ana Lopez in Springfield.', [['Ana Lopez', 'NAME'], ['Springfield', 'CITY']], { NAME: 'replace', CITY: { op: 'replace', tag: '<place>' } })
+  it("replace writes a type tag, or the caller's tag", async () => {
+    const r = await run(
+      'Seen by Ana Lopez in Springfield.',
+      [
+        ['Ana Lopez', 'NAME'],
+        ['Springfield', 'CITY'],
+      ],
+      { NAME: 'replace', CITY: { op: 'replace', tag: '<place>' } },
+    )
     expect(r.text).toBe('Seen by [NAME] in <place>.')
     expect(r.counts).toEqual({ NAME: 1, CITY: 1 })
   })
@@ -33,14 +40,20 @@ describe('deid operators', () => {
       expect(zip3(`${z}42`)).toBe('000')
     }
     expect(RESTRICTED_ZIP3.size).toBe(17)
-    const r = await run('Lives in 03601 and 90210.', [['03601', 'ZIP'], ['90210', 'ZIP']])
+    const r = await run('Lives in 03601 and 90210.', [
+      ['03601', 'ZIP'],
+      ['90210', 'ZIP'],
+    ])
     expect(r.text).toBe('Lives in 000 and 902.')
   })
 
   it('generalize: ages over 89 become "90 or older", younger ages stay', async () => {
     expect(generalizeAge('93')).toBe('90 or older')
     expect(generalizeAge('89')).toBe('89')
-    const r = await run('A 95-year-old and a 45-year-old.', [['95-year-old', 'AGE'], ['45-year-old', 'AGE']])
+    const r = await run('A 95-year-old and a 45-year-old.', [
+      ['95-year-old', 'AGE'],
+      ['45-year-old', 'AGE'],
+    ])
     expect(r.text).toBe('A 90 or older and a 45-year-old.')
   })
 
@@ -70,7 +83,14 @@ describe('deid operators', () => {
 
   it('offsets are UTF-16 and survive non-BMP characters', async () => {
     const text = '😀 Ana Lopez 🏥 seen 𝒳 03/14/2021 👍'
-    const r = await run(text, [['Ana Lopez', 'NAME'], ['03/14/2021', 'DATE']], { NAME: 'replace', DATE: 'replace' })
+    const r = await run(
+      text,
+      [
+        ['Ana Lopez', 'NAME'],
+        ['03/14/2021', 'DATE'],
+      ],
+      { NAME: 'replace', DATE: 'replace' },
+    )
     expect(r.text).toBe('😀 [NAME] 🏥 seen 𝒳 [DATE] 👍')
     for (const s of r.spans) expect(r.text.slice(s.start, s.end)).toBe(`[${s.type}]`)
     // Masking counts code points: an emoji inside an identifier is one masked character.
@@ -80,8 +100,12 @@ describe('deid operators', () => {
   it('overlapping spans: the earlier, longer one wins', async () => {
     const text = 'Ana Lopez'
     const r = await deidentifyText(text, {
-      key: KEY, operators: { NAME: 'replace', CITY: 'replace' },
-      detect: () => [{ start: 4, end: 9, type: 'CITY', score: 1, detector: 't' }, { start: 0, end: 9, type: 'NAME', score: 1, detector: 't' }],
+      key: KEY,
+      operators: { NAME: 'replace', CITY: 'replace' },
+      detect: () => [
+        { start: 4, end: 9, type: 'CITY', score: 1, detector: 't' },
+        { start: 0, end: 9, type: 'NAME', score: 1, detector: 't' },
+      ],
     })
     expect(r.text).toBe('[NAME]')
   })

@@ -3,7 +3,13 @@ import { deidentifyText } from '../../plugins/deid/index.ts'
 import { KEY, OTHER_KEY, spansFor } from '../../testkit/deid-fixture.ts'
 
 const TEXT = 'John Smith, MRN A12-345678, jsmith@example.com, 10.20.30.40, https://pt.example/jsmith'
-const ITEMS: Parameters<typeof spansFor>[1] = [['John Smith', 'NAME'], ['A12-345678', 'MRN'], ['jsmith@example.com', 'EMAIL'], ['10.20.30.40', 'IP'], ['https://pt.example/jsmith', 'URL']]
+const ITEMS: Parameters<typeof spansFor>[1] = [
+  ['John Smith', 'NAME'],
+  ['A12-345678', 'MRN'],
+  ['jsmith@example.com', 'EMAIL'],
+  ['10.20.30.40', 'IP'],
+  ['https://pt.example/jsmith', 'URL'],
+]
 const pseudo = (key: string, text = TEXT, items = ITEMS) => deidentifyText(text, { key, detect: (t) => spansFor(t, items) })
 
 describe('pseudonymize (HMAC-SHA-256)', () => {
@@ -36,16 +42,31 @@ describe('pseudonymize (HMAC-SHA-256)', () => {
 
   it('maps a name token the same way wherever it appears, keeping case', async () => {
     const text = 'John Smith; SMITH, JOHN; smith'
-    const r = await deidentifyText(text, { key: KEY, detect: (t) => spansFor(t, [['John Smith', 'NAME'], ['SMITH, JOHN', 'NAME'], ['smith', 'NAME']]) })
+    const r = await deidentifyText(text, {
+      key: KEY,
+      detect: (t) =>
+        spansFor(t, [
+          ['John Smith', 'NAME'],
+          ['SMITH, JOHN', 'NAME'],
+          ['smith', 'NAME'],
+        ]),
+    })
     const [first, last] = r.text.split(';')[0]!.split(' ')
     expect(r.text).toBe(`${first} ${last}; ${last!.toUpperCase()}, ${first!.toUpperCase()}; ${last!.toLowerCase()}`)
   })
 })
 
 describe('dateShift', () => {
-  const dates = (patientId: string, key = KEY) => deidentifyText('03/04/2024 and 03/14/2024', {
-    key, patientId, detect: (t) => spansFor(t, [['03/04/2024', 'DATE'], ['03/14/2024', 'DATE']]),
-  })
+  const dates = (patientId: string, key = KEY) =>
+    deidentifyText('03/04/2024 and 03/14/2024', {
+      key,
+      patientId,
+      detect: (t) =>
+        spansFor(t, [
+          ['03/04/2024', 'DATE'],
+          ['03/14/2024', 'DATE'],
+        ]),
+    })
   const days = (s: string) => Date.parse(s) / 86_400_000
 
   it('keeps intervals within a patient', async () => {
@@ -67,7 +88,10 @@ describe('surrogate names', () => {
   it('never return a name from the list as itself', async () => {
     const names = ['Avery', 'Parker', 'Jordan', 'Blake', 'Carter', 'Monroe', 'Reyes', 'Sawyer']
     const text = names.join(' ')
-    const r = await deidentifyText(text, { key: KEY, detect: (t) => names.map((n) => ({ start: t.indexOf(n), end: t.indexOf(n) + n.length, type: 'NAME' as const, score: 1, detector: 't' })) })
+    const r = await deidentifyText(text, {
+      key: KEY,
+      detect: (t) => names.map((n) => ({ start: t.indexOf(n), end: t.indexOf(n) + n.length, type: 'NAME' as const, score: 1, detector: 't' })),
+    })
     r.text.split(' ').forEach((s, i) => expect(s).not.toBe(names[i]))
   })
 })

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import {
-  CHARLSON_CONDITIONS, CHARLSON_ICD10_QUAN2005, CHARLSON_WEIGHTS, ELIXHAUSER_CONDITIONS, ELIXHAUSER_ICD10_QUAN2005,
-  VAN_WALRAVEN_WEIGHTS, charlson, elixhauser, type CharlsonCondition, type ElixhauserCondition,
+  CHARLSON_CONDITIONS,
+  CHARLSON_ICD10_QUAN2005,
+  CHARLSON_WEIGHTS,
+  ELIXHAUSER_CONDITIONS,
+  ELIXHAUSER_ICD10_QUAN2005,
+  VAN_WALRAVEN_WEIGHTS,
+  charlson,
+  elixhauser,
+  type CharlsonCondition,
+  type ElixhauserCondition,
 } from '../../plugins/etl/icd10/index.ts'
 import { readTables } from '../../plugins/etl/icd10/tables/build.ts'
 import { parseCsv } from '../../plugins/etl/icd10/tables/generate.ts'
 
 const tables = readTables()
 const cdcCategories = parseCsv(tables.categories).rows
-
 
 // The Quan (2005) ICD-10 lists, typed again independently of the source file in the compact
 // form of the authors' SAS macro (undotted, in the macro's order), so that a slip in either copy
@@ -65,17 +72,24 @@ drug F11 F12 F13 F14 F15 F16 F18 F19 Z715 Z722
 psycho F20 F22 F23 F24 F25 F28 F29 F302 F312 F315
 depre F204 F313 F314 F315 F32 F33 F341 F412 F432`
 
-const parseSas = (text: string) => Object.fromEntries(text.trim().split('\n').map((line) => {
-  const [name, ...codes] = line.split(' ')
-  return [name!, codes.sort()]
-}))
-const compact = (lists: Readonly<Record<string, readonly string[]>>) => Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, v.map((c) => c.replace('.', '')).sort()]))
+const parseSas = (text: string) =>
+  Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [name, ...codes] = line.split(' ')
+        return [name!, codes.sort()]
+      }),
+  )
+const compact = (lists: Readonly<Record<string, readonly string[]>>) =>
+  Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, v.map((c) => c.replace('.', '')).sort()]))
 const cdcCategorySet = new Set(cdcCategories.map((r) => r[0]))
 // Categories of the WHO-based algorithm that ICD-10-CM does not have (documented in docs/icd10.md).
 const WHO_ONLY = ['B21', 'B22', 'B24', 'C97', 'E12', 'E14', 'F00', 'G22', 'G41', 'I64', 'I98', 'J46', 'Z50']
 
 describe('Quan (2005) code lists', () => {
-  it('match the authors\' SAS macros entry for entry', () => {
+  it("match the authors' SAS macros entry for entry", () => {
     expect(compact(CHARLSON_ICD10_QUAN2005)).toEqual(parseSas(SAS_CHARLSON))
     expect(compact(ELIXHAUSER_ICD10_QUAN2005)).toEqual(parseSas(SAS_ELIXHAUSER))
   })
@@ -90,7 +104,11 @@ describe('Quan (2005) code lists', () => {
         }
       }
     }
-    const used = new Set(Object.values({ ...CHARLSON_ICD10_QUAN2005, ...ELIXHAUSER_ICD10_QUAN2005 }).flat().map((p) => p.slice(0, 3)))
+    const used = new Set(
+      Object.values({ ...CHARLSON_ICD10_QUAN2005, ...ELIXHAUSER_ICD10_QUAN2005 })
+        .flat()
+        .map((p) => p.slice(0, 3)),
+    )
     for (const who of WHO_ONLY) expect(cdcCategorySet.has(who), who).toBe(false)
     expect(WHO_ONLY.filter((c) => !used.has(c))).toEqual([])
   })
@@ -200,12 +218,36 @@ describe('charlson', () => {
 describe('elixhauser', () => {
   // One ICD-10-CM code per condition; each must flag its condition and nothing else.
   const perCondition: [ElixhauserCondition, string][] = [
-    ['chf', 'I50.9'], ['carit', 'I48.91'], ['valv', 'I35.0'], ['pcd', 'I26.99'], ['pvd', 'I73.9'],
-    ['hypunc', 'I10'], ['hypc', 'I11.9'], ['para', 'G81.90'], ['ond', 'G40.909'], ['cpd', 'J44.9'],
-    ['diabunc', 'E11.9'], ['diabc', 'E11.21'], ['hypothy', 'E03.9'], ['rf', 'N18.6'], ['ld', 'K74.60'],
-    ['pud', 'K25.9'], ['aids', 'B20'], ['lymph', 'C83.30'], ['metacanc', 'C78.7'], ['solidtum', 'C18.9'],
-    ['rheumd', 'M06.9'], ['coag', 'D68.9'], ['obes', 'E66.9'], ['wloss', 'E43'], ['fed', 'E87.1'],
-    ['blane', 'D50.0'], ['dane', 'D51.9'], ['alcohol', 'F10.20'], ['drug', 'F11.20'], ['psycho', 'F20.9'],
+    ['chf', 'I50.9'],
+    ['carit', 'I48.91'],
+    ['valv', 'I35.0'],
+    ['pcd', 'I26.99'],
+    ['pvd', 'I73.9'],
+    ['hypunc', 'I10'],
+    ['hypc', 'I11.9'],
+    ['para', 'G81.90'],
+    ['ond', 'G40.909'],
+    ['cpd', 'J44.9'],
+    ['diabunc', 'E11.9'],
+    ['diabc', 'E11.21'],
+    ['hypothy', 'E03.9'],
+    ['rf', 'N18.6'],
+    ['ld', 'K74.60'],
+    ['pud', 'K25.9'],
+    ['aids', 'B20'],
+    ['lymph', 'C83.30'],
+    ['metacanc', 'C78.7'],
+    ['solidtum', 'C18.9'],
+    ['rheumd', 'M06.9'],
+    ['coag', 'D68.9'],
+    ['obes', 'E66.9'],
+    ['wloss', 'E43'],
+    ['fed', 'E87.1'],
+    ['blane', 'D50.0'],
+    ['dane', 'D51.9'],
+    ['alcohol', 'F10.20'],
+    ['drug', 'F11.20'],
+    ['psycho', 'F20.9'],
     ['depre', 'F32.9'],
   ]
 
@@ -247,7 +289,12 @@ describe('elixhauser', () => {
     // 31 conditions weigh 70 in all; the hierarchy drops hypunc (0), diabunc (0) and solidtum (4).
     expect(result.count).toBe(28)
     expect(result.vanWalraven).toBe(66)
-    expect(elixhauser(perCondition.map(([, code]) => code), { hierarchy: false })).toMatchObject({ count: 31, vanWalraven: 70 })
+    expect(
+      elixhauser(
+        perCondition.map(([, code]) => code),
+        { hierarchy: false },
+      ),
+    ).toMatchObject({ count: 31, vanWalraven: 70 })
   })
 
   it('lets one code count towards two conditions where the algorithm says so', () => {

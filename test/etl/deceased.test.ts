@@ -30,7 +30,7 @@ describe('age of a deceased patient', () => {
     expect(await age(dead, '2026-06-01T00:00:00Z')).toBe(atDeath)
   })
 
-  it('is the age at the index time when that is before death, and a living patient\'s age is unchanged', async () => {
+  it("is the age at the index time when that is before death, and a living patient's age is unchanged", async () => {
     expect(await age(dead, '2005-06-01T00:00:00Z')).toBe(years(BORN, '2005-06-01T00:00:00Z'))
     expect(await age({ ...dead, deceasedDateTime: undefined, deceasedBoolean: false }, '2026-06-01T00:00:00Z')).toBe(years(BORN, '2026-06-01T00:00:00Z'))
   })
@@ -40,7 +40,10 @@ describe('age of a deceased patient', () => {
   })
 
   it('is right in the in-browser FHIR mapper too (whole years at death)', () => {
-    const mapped = featuresFromBundle({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', birthDate: BORN, deceasedDateTime: DIED } }] }, new Date('2026-06-01T00:00:00Z'))
+    const mapped = featuresFromBundle(
+      { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', birthDate: BORN, deceasedDateTime: DIED } }] },
+      new Date('2026-06-01T00:00:00Z'),
+    )
     expect(mapped.features.age).toBe(101)
     expect(featuresFromBundle({ resourceType: 'Patient', birthDate: BORN, deceasedDateTime: DIED }, new Date('2005-06-01T00:00:00Z')).features.age).toBe(101)
     expect(featuresFromBundle({ resourceType: 'Patient', birthDate: BORN, deceasedDateTime: DIED }, new Date('2004-06-01T00:00:00Z')).features.age).toBe(100)
@@ -60,7 +63,13 @@ describe('deceased as of the index time', () => {
 
   it('refuses a model that does not apply to deceased patients with patient.deceased, naming the model only', () => {
     const manifest = { name: 'readmission-fhir', version: '1.0.0', kind: 'linear', inputs: [], outputs: [{ name: 'risk', type: 'probability' as const }] }
-    const error = (() => { try { refuseDeceased(manifest, [dead], NOW) } catch (e) { return e as Error & { code: string; status: number } } })()
+    const error = (() => {
+      try {
+        refuseDeceased(manifest, [dead], NOW)
+      } catch (e) {
+        return e as Error & { code: string; status: number }
+      }
+    })()
     expect(error).toMatchObject({ code: 'patient.deceased', status: 422 })
     expect(error!.message).not.toMatch(/d1|1904|2006/)
     expect(() => refuseDeceased({ ...manifest, appliesToDeceased: true } as typeof manifest, [dead], NOW)).not.toThrow()

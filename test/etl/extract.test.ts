@@ -7,18 +7,33 @@ const NOW = Date.parse('2026-06-30T00:00:00Z')
 const INDEX = '2026-06-01T00:00:00Z'
 const patient: FhirResource = { resourceType: 'Patient', id: 'p1', birthDate: '1950-06-15', gender: 'female' }
 const obs = (id: string, code: string, value: number | undefined, at: string, unit = '%'): FhirResource => ({
-  resourceType: 'Observation', id, status: 'final', subject: { reference: 'Patient/p1' }, effectiveDateTime: at,
-  code: { coding: [{ system: LOINC, code }] }, ...(value === undefined ? {} : { valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } }),
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  subject: { reference: 'Patient/p1' },
+  effectiveDateTime: at,
+  code: { coding: [{ system: LOINC, code }] },
+  ...(value === undefined ? {} : { valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } }),
 })
 const bp = (id: string, sys: number, dia: number, at: string): FhirResource => ({
-  resourceType: 'Observation', id, status: 'final', subject: { reference: 'Patient/p1' }, effectiveDateTime: at,
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  subject: { reference: 'Patient/p1' },
+  effectiveDateTime: at,
   code: { coding: [{ system: LOINC, code: '85354-9' }] },
   component: [
     { code: { coding: [{ system: LOINC, code: '8480-6' }] }, valueQuantity: { value: sys, unit: 'mm[Hg]' } },
     { code: { coding: [{ system: LOINC, code: '8462-4' }] }, valueQuantity: { value: dia, unit: 'mm[Hg]' } },
   ],
 })
-const hba1c = (agg: string, extra: Record<string, unknown> = {}) => ({ name: `hba1c_${agg.replace('-', '_')}`, resourceType: 'Observation', filter: "code.coding.where(system='http://loinc.org' and code='4548-4').exists()", aggregate: agg, ...extra })
+const hba1c = (agg: string, extra: Record<string, unknown> = {}) => ({
+  name: `hba1c_${agg.replace('-', '_')}`,
+  resourceType: 'Observation',
+  filter: "code.coding.where(system='http://loinc.org' and code='4548-4').exists()",
+  aggregate: agg,
+  ...extra,
+})
 
 const record: FhirResource[] = [
   patient,
@@ -46,7 +61,14 @@ describe('feature extraction from FHIR', () => {
     const { row } = await extract(['latest', 'first', 'mean', 'min', 'max', 'count', 'sum', 'exists', 'time-since'].map((a) => hba1c(a)))
     expect(row.features).toEqual({
       // count and time-since count events, so the result without a value (May 2) counts there.
-      hba1c_latest: 9, hba1c_first: 7, hba1c_mean: 8, hba1c_min: 7, hba1c_max: 9, hba1c_count: 4, hba1c_sum: 24, hba1c_exists: 1,
+      hba1c_latest: 9,
+      hba1c_first: 7,
+      hba1c_mean: 8,
+      hba1c_min: 7,
+      hba1c_max: 9,
+      hba1c_count: 4,
+      hba1c_sum: 24,
+      hba1c_exists: 1,
       hba1c_time_since: 30,
     })
   })
@@ -63,9 +85,27 @@ describe('feature extraction from FHIR', () => {
 
   it('reads blood-pressure panel components and converts units, dropping the unconvertible', async () => {
     const { row, report } = await extract([
-      { name: 'sbp_mean', resourceType: 'Observation', filter: "code.coding.where(code='85354-9').exists()", value: "component.where(code.coding.where(code='8480-6').exists()).valueQuantity.value", aggregate: 'mean' },
-      { name: 'dbp_max', resourceType: 'Observation', filter: "code.coding.where(code='85354-9').exists()", value: "component.where(code.coding.where(code='8462-4').exists()).valueQuantity.value", aggregate: 'max' },
-      { name: 'glucose_mean', resourceType: 'Observation', filter: "code.coding.where(code='2345-7').exists()", aggregate: 'mean', unit: { expect: 'mg/dL', convert: { 'mmol/L': 18.016 } } },
+      {
+        name: 'sbp_mean',
+        resourceType: 'Observation',
+        filter: "code.coding.where(code='85354-9').exists()",
+        value: "component.where(code.coding.where(code='8480-6').exists()).valueQuantity.value",
+        aggregate: 'mean',
+      },
+      {
+        name: 'dbp_max',
+        resourceType: 'Observation',
+        filter: "code.coding.where(code='85354-9').exists()",
+        value: "component.where(code.coding.where(code='8462-4').exists()).valueQuantity.value",
+        aggregate: 'max',
+      },
+      {
+        name: 'glucose_mean',
+        resourceType: 'Observation',
+        filter: "code.coding.where(code='2345-7').exists()",
+        aggregate: 'mean',
+        unit: { expect: 'mg/dL', convert: { 'mmol/L': 18.016 } },
+      },
     ])
     expect(row.features.sbp_mean).toBe(140)
     expect(row.features.dbp_max).toBe(90)
@@ -76,7 +116,11 @@ describe('feature extraction from FHIR', () => {
 
   it('counts each bad-data rule in the report instead of failing', async () => {
     const dead = { ...patient, deceasedDateTime: '2026-04-15T00:00:00Z' }
-    const { report, row } = await extract([hba1c('latest')], [dead, ...record.slice(1), { resourceType: 'Observation', subject: { reference: 'Patient/p1' } }], { indexTime: INDEX })
+    const { report, row } = await extract(
+      [hba1c('latest')],
+      [dead, ...record.slice(1), { resourceType: 'Observation', subject: { reference: 'Patient/p1' } }],
+      { indexTime: INDEX },
+    )
     expect(row.features.hba1c_latest).toBe(8)
     expect(report.skipped).toMatchObject({ after_death: 3, future_date: 1, invalid_resource: 1 })
   })
@@ -89,14 +133,21 @@ describe('feature extraction from FHIR', () => {
   })
 
   it('uses null for a missing value and the default when one is given', async () => {
-    const { row, report } = await extract([hba1c('latest', { name: 'none', filter: "code.coding.where(code='0000-0').exists()" }), hba1c('latest', { name: 'dflt', filter: "code.coding.where(code='0000-0').exists()", default: -1 })])
+    const { row, report } = await extract([
+      hba1c('latest', { name: 'none', filter: "code.coding.where(code='0000-0').exists()" }),
+      hba1c('latest', { name: 'dflt', filter: "code.coding.where(code='0000-0').exists()", default: -1 }),
+    ])
     expect(row.features).toEqual({ none: null, dflt: -1 })
     expect(report.features.none).toEqual({ present: 0, missing: 1 })
   })
 
   it('turns a spec into model inputs, and rejects a bad spec with paths', () => {
     const spec = parseFeatureSpec({ name: 's', features: [{ name: 'age', kind: 'age' }, { name: 'sex', kind: 'sex' }, hba1c('count')] })
-    expect(inputsFromSpec(spec).map((i) => [i.name, i.type, i.required])).toEqual([['age', 'number', false], ['sex', 'category', false], ['hba1c_count', 'number', true]])
+    expect(inputsFromSpec(spec).map((i) => [i.name, i.type, i.required])).toEqual([
+      ['age', 'number', false],
+      ['sex', 'category', false],
+      ['hba1c_count', 'number', true],
+    ])
     expect(() => parseFeatureSpec({ name: 's', features: [{ name: 'x', resourceType: 'Observation', aggregate: 'median' }] })).toThrow(/invalid feature spec/)
     expect(() => new ClinicalETL({ name: 's', features: [hba1c('latest', { filter: 'code.coding.where(' })] })).toThrow(/invalid FHIRPath/)
   })
@@ -113,10 +164,19 @@ describe('aggregate', () => {
 describe('sources', () => {
   it('resolves urn:uuid references in a transaction Bundle and groups by patient', async () => {
     const etl = new ClinicalETL({ name: 't', features: [hba1c('count')] })
-    const bundle = { entry: [
-      { fullUrl: 'urn:uuid:11111111-1111-1111-1111-111111111111', resource: { resourceType: 'Patient', birthDate: '1960-01-01' } },
-      { fullUrl: 'urn:uuid:22222222-2222-2222-2222-222222222222', resource: { ...obs('x', '4548-4', 7, '2026-01-01T00:00:00Z'), id: undefined, subject: { reference: 'urn:uuid:11111111-1111-1111-1111-111111111111' } } },
-    ] }
+    const bundle = {
+      entry: [
+        { fullUrl: 'urn:uuid:11111111-1111-1111-1111-111111111111', resource: { resourceType: 'Patient', birthDate: '1960-01-01' } },
+        {
+          fullUrl: 'urn:uuid:22222222-2222-2222-2222-222222222222',
+          resource: {
+            ...obs('x', '4548-4', 7, '2026-01-01T00:00:00Z'),
+            id: undefined,
+            subject: { reference: 'urn:uuid:11111111-1111-1111-1111-111111111111' },
+          },
+        },
+      ],
+    }
     const records = etl.fromBundle(bundle as never)
     expect(records.map((r) => [r.patientId, r.resources.length])).toEqual([['11111111-1111-1111-1111-111111111111', 2]])
     const { rows } = await etl.extractFeatures(records, { indexTime: INDEX, now: NOW })
@@ -125,9 +185,19 @@ describe('sources', () => {
 
   it('streams NDJSON, emitting each patient as soon as the next begins when the input is grouped', async () => {
     const etl = new ClinicalETL({ name: 't', features: [hba1c('count')] })
-    const lines = [patient, obs('o1', '4548-4', 7, '2026-01-01T00:00:00Z'), { ...patient, id: 'p2' }, { ...obs('o2', '4548-4', 7, '2026-01-01T00:00:00Z'), subject: { reference: 'Patient/p2' } }, 'not json']
+    const lines = [
+      patient,
+      obs('o1', '4548-4', 7, '2026-01-01T00:00:00Z'),
+      { ...patient, id: 'p2' },
+      { ...obs('o2', '4548-4', 7, '2026-01-01T00:00:00Z'), subject: { reference: 'Patient/p2' } },
+      'not json',
+    ]
     const emitted: string[] = []
-    async function* source() { for (const l of lines) { yield typeof l === 'string' ? l : JSON.stringify(l) } }
+    async function* source() {
+      for (const l of lines) {
+        yield typeof l === 'string' ? l : JSON.stringify(l)
+      }
+    }
     for await (const record of etl.fromNdjson(source(), { grouped: true })) emitted.push(`${record.patientId}:${record.resources.length}`)
     expect(emitted).toEqual(['p1:2', 'p2:2'])
     expect(etl.report.skipped.invalid_resource).toBe(1)
@@ -138,15 +208,32 @@ describe('event sequences', () => {
   it('orders events oldest first with age and days to the index, keeping the most recent when truncating', async () => {
     const etl = new ClinicalETL({ name: 't', features: [{ name: 'age', kind: 'age' }], sequence: { maxLength: 3 } })
     const conditions: FhirResource[] = [
-      { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' }, onsetDateTime: '2020-01-01', code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11.9' }] } },
-      { resourceType: 'Condition', id: 'c2', subject: { reference: 'Patient/p1' }, onsetDateTime: '2021-01-01', code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003' }] } },
+      {
+        resourceType: 'Condition',
+        id: 'c1',
+        subject: { reference: 'Patient/p1' },
+        onsetDateTime: '2020-01-01',
+        code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11.9' }] },
+      },
+      {
+        resourceType: 'Condition',
+        id: 'c2',
+        subject: { reference: 'Patient/p1' },
+        onsetDateTime: '2021-01-01',
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003' }] },
+      },
     ]
-    const { rows } = await etl.extractFeatures(etl.fromBundle({ entry: [...record, ...conditions].map((resource) => ({ resource })) }), { indexTime: INDEX, now: NOW })
+    const { rows } = await etl.extractFeatures(etl.fromBundle({ entry: [...record, ...conditions].map((resource) => ({ resource })) }), {
+      indexTime: INDEX,
+      now: NOW,
+    })
     const seq = rows[0]!.sequence!
     expect(seq).toHaveLength(3)
     expect(seq.at(-1)!.deltaDays).toBeLessThan(60)
     const full = new ClinicalETL({ name: 't', features: [{ name: 'age', kind: 'age' }], sequence: { maxLength: 100 } })
-    const all = (await full.extractFeatures(full.fromBundle({ entry: [...record, ...conditions].map((resource) => ({ resource })) }), { indexTime: INDEX, now: NOW })).rows[0]!.sequence!
+    const all = (
+      await full.extractFeatures(full.fromBundle({ entry: [...record, ...conditions].map((resource) => ({ resource })) }), { indexTime: INDEX, now: NOW })
+    ).rows[0]!.sequence!
     expect(all.slice(0, 2).map((e) => e.code)).toEqual(['ICD10:E11', 'SNOMED:38341003'])
     expect(all[0]!.age).toBeCloseTo(69.55, 1)
     expect(all.some((e) => e.time > INDEX)).toBe(false)
@@ -158,16 +245,27 @@ describe('event sequences', () => {
 describe('comorbidity features', () => {
   it('scores Charlson and Elixhauser from ICD-10-CM conditions before the index, ignoring SNOMED-only ones', async () => {
     const condition = (id: string, code: string, at: string, system = 'http://hl7.org/fhir/sid/icd-10-cm'): FhirResource => ({
-      resourceType: 'Condition', id, subject: { reference: 'Patient/p1' }, recordedDate: at, code: { coding: [{ system, code }] },
+      resourceType: 'Condition',
+      id,
+      subject: { reference: 'Patient/p1' },
+      recordedDate: at,
+      code: { coding: [{ system, code }] },
     })
-    const resources = [patient,
+    const resources = [
+      patient,
       condition('c1', 'I50.9', '2025-01-01'), // CHF: Charlson 1, Elixhauser chf
       condition('c2', 'E11.9', '2025-02-01'), // diabetes without complications: 1
       condition('c3', 'C78.00', '2026-01-01'), // metastatic solid tumour: 6
       condition('c4', 'K70.30', '2026-07-01'), // after the index: excluded
       condition('c5', '84114007', '2025-01-01', 'http://snomed.info/sct'),
     ]
-    const { row } = await extract([{ name: 'charlson', kind: 'charlson' }, { name: 'elix', kind: 'elixhauser' }], resources)
+    const { row } = await extract(
+      [
+        { name: 'charlson', kind: 'charlson' },
+        { name: 'elix', kind: 'elixhauser' },
+      ],
+      resources,
+    )
     expect(row.features.charlson).toBe(8)
     expect(row.features.elix).toBe(3)
     expect(row.basis).toEqual(['Condition/c1', 'Condition/c2', 'Condition/c3'])

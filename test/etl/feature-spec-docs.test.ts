@@ -17,7 +17,12 @@ function documented(heading: string): string[] {
   if (at < 0) throw new Error(`docs/feature-specs.md has no "### ${heading}" section`)
   const lines = doc.slice(at).split('\n').slice(2)
   const table = lines.slice(lines.findIndex((l) => l.startsWith('|')))
-  const rows = table.slice(0, table.findIndex((l) => !l.startsWith('|'))).slice(2)
+  const rows = table
+    .slice(
+      0,
+      table.findIndex((l) => !l.startsWith('|')),
+    )
+    .slice(2)
   return rows.map((row) => /^\|\s*`([^`]+)`\s*\|/.exec(row)?.[1] ?? `unparsed row: ${row}`)
 }
 
@@ -58,8 +63,12 @@ describe('docs/feature-specs.md documents every field of the feature-spec schema
 
   it('documents codes, the field the shipped specs select resources with', () => {
     expect(documented('Resource features')).toContain('codes')
-    const shipped = JSON.parse(readFileSync(new URL('../../models/readmission-fhir/feature-spec.json', import.meta.url), 'utf8')) as { features: Record<string, unknown>[] }
-    const used = new Set(shipped.features.flatMap((f) => Object.keys(f).flatMap((k) => (k === 'unit' ? Object.keys(f.unit as object).map((u) => `unit.${u}`) : [k]))))
+    const shipped = JSON.parse(readFileSync(new URL('../../models/readmission-fhir/feature-spec.json', import.meta.url), 'utf8')) as {
+      features: Record<string, unknown>[]
+    }
+    const used = new Set(
+      shipped.features.flatMap((f) => Object.keys(f).flatMap((k) => (k === 'unit' ? Object.keys(f.unit as object).map((u) => `unit.${u}`) : [k]))),
+    )
     const all = new Set([...documented('Resource features'), ...documented('Age, sex and comorbidity features')])
     expect([...used].filter((k) => !all.has(k))).toEqual([])
   })

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import {
-  ICD10CM_RELEASE, icd10Key, icd10Syntax, icd10Vocabulary, multiHot, normalizeIcd10, parseIcd10, rollup,
-} from '../../plugins/etl/icd10/index.ts'
+import { ICD10CM_RELEASE, icd10Key, icd10Syntax, icd10Vocabulary, multiHot, normalizeIcd10, parseIcd10, rollup } from '../../plugins/etl/icd10/index.ts'
 import { assignSections, rangeEnds } from '../../plugins/etl/icd10/sections.ts'
 import { RELEASE, readTables } from '../../plugins/etl/icd10/tables/build.ts'
 import { generateModule, parseCsv } from '../../plugins/etl/icd10/tables/generate.ts'
@@ -59,9 +57,12 @@ describe('normalizeIcd10 / parseIcd10', () => {
 describe('rollup', () => {
   it('rolls up the README examples', () => {
     expect(rollup('E11.9')).toEqual({
-      category: 'E11', categoryDescription: 'Type 2 diabetes mellitus',
-      section: 'E08-E13', sectionDescription: 'Diabetes mellitus (E08-E13)',
-      chapter: 4, chapterDescription: 'Endocrine, nutritional and metabolic diseases (E00-E89)',
+      category: 'E11',
+      categoryDescription: 'Type 2 diabetes mellitus',
+      section: 'E08-E13',
+      sectionDescription: 'Diabetes mellitus (E08-E13)',
+      chapter: 4,
+      chapterDescription: 'Endocrine, nutritional and metabolic diseases (E00-E89)',
     })
     expect(rollup('I10')).toMatchObject({ category: 'I10', section: 'I10-I1A', chapter: 9, chapterDescription: 'Diseases of the circulatory system (I00-I99)' })
   })

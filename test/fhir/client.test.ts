@@ -29,16 +29,31 @@ const sleeps: number[] = []
 
 beforeAll(async () => {
   ;[es, rs] = await Promise.all([clientKeys('ES384', 'nexora-es'), clientKeys('RS384', 'nexora-rs')])
-  dev = createDevFhirServer({ cohort: { patients: 12, seed: 3 }, clients: [es, rs], staticTokens: ['static-demo-token'], pageSize: 10, tokenLifetimeSeconds: 120, clock })
+  dev = createDevFhirServer({
+    cohort: { patients: 12, seed: 3 },
+    clients: [es, rs],
+    staticTokens: ['static-demo-token'],
+    pageSize: 10,
+    tokenLifetimeSeconds: 120,
+    clock,
+  })
   ;({ url, server } = await listen(dev.app))
 })
-afterAll(() => { server?.close() })
-
-const client = (over: Partial<FhirClientOptions> = {}) => createFhirClient({
-  baseUrl: url, clock, sleep: async (ms) => { sleeps.push(ms) }, random: () => 0.5,
-  auth: { type: 'smart-backend', clientId: es.clientId, privateKey: es.privateKey, alg: 'ES384', kid: es.kid, scope: 'system/*.rs system/RiskAssessment.c' },
-  ...over,
+afterAll(() => {
+  server?.close()
 })
+
+const client = (over: Partial<FhirClientOptions> = {}) =>
+  createFhirClient({
+    baseUrl: url,
+    clock,
+    sleep: async (ms) => {
+      sleeps.push(ms)
+    },
+    random: () => 0.5,
+    auth: { type: 'smart-backend', clientId: es.clientId, privateKey: es.privateKey, alg: 'ES384', kid: es.kid, scope: 'system/*.rs system/RiskAssessment.c' },
+    ...over,
+  })
 const firstPatient = () => dev.cohort!.resources.find((r) => r.resourceType === 'Patient')!.id as string
 
 describe('FHIR client against the dev FHIR server over HTTP', () => {
@@ -47,7 +62,9 @@ describe('FHIR client against the dev FHIR server over HTTP', () => {
     dev.faults.reset()
     const ids: string[] = []
     for await (const obs of client().search('Observation', { patient: pid, _count: '10' })) ids.push(obs.id!)
-    const expected = dev.cohort!.resources.filter((r) => r.resourceType === 'Observation' && (r.subject as { reference: string }).reference === `Patient/${pid}`).length
+    const expected = dev.cohort!.resources.filter(
+      (r) => r.resourceType === 'Observation' && (r.subject as { reference: string }).reference === `Patient/${pid}`,
+    ).length
     expect(ids.length).toBe(expected)
     expect(new Set(ids).size).toBe(expected)
     expect(dev.faults.requests('/Observation')).toBeGreaterThanOrEqual(3)
@@ -61,7 +78,11 @@ describe('FHIR client against the dev FHIR server over HTTP', () => {
     const noEverything = createDevFhirServer({ cohort: dev.cohort, staticTokens: ['t'], supportsEverything: false, pageSize: 25 })
     const other = await listen(noEverything.app)
     try {
-      const fallback = await createFhirClient({ baseUrl: other.url, auth: { type: 'static', token: 't' }, everythingTypes: ['Condition', 'Observation', 'Encounter', 'MedicationRequest'] }).everything(pid)
+      const fallback = await createFhirClient({
+        baseUrl: other.url,
+        auth: { type: 'static', token: 't' },
+        everythingTypes: ['Condition', 'Observation', 'Encounter', 'MedicationRequest'],
+      }).everything(pid)
       expect(fallback.map((r) => `${r.resourceType}/${r.id}`).sort()).toEqual(all.map((r) => `${r.resourceType}/${r.id}`).sort())
     } finally {
       other.server.close()
@@ -70,11 +91,17 @@ describe('FHIR client against the dev FHIR server over HTTP', () => {
 
   it('authenticates with SMART Backend Services using ES384 and RS384 client assertions', async () => {
     for (const keys of [es, rs]) {
-      const c = client({ auth: { type: 'smart-backend', clientId: keys.clientId, privateKey: keys.privateKey, alg: keys.alg, kid: keys.kid, scope: 'system/*.rs' } })
+      const c = client({
+        auth: { type: 'smart-backend', clientId: keys.clientId, privateKey: keys.privateKey, alg: keys.alg, kid: keys.kid, scope: 'system/*.rs' },
+      })
       expect((await c.read('Patient', firstPatient())).resourceType).toBe('Patient')
     }
     const stranger = await clientKeys('ES384', 'stranger')
-    const refused = await client({ auth: { type: 'smart-backend', clientId: 'nexora-es', privateKey: stranger.privateKey, alg: 'ES384', kid: es.kid, scope: 'system/*.rs' } }).read('Patient', firstPatient()).catch((e: unknown) => e)
+    const refused = await client({
+      auth: { type: 'smart-backend', clientId: 'nexora-es', privateKey: stranger.privateKey, alg: 'ES384', kid: es.kid, scope: 'system/*.rs' },
+    })
+      .read('Patient', firstPatient())
+      .catch((e: unknown) => e)
     expect(refused).toMatchObject({ code: 'fhir.unauthorized' })
   })
 
@@ -108,7 +135,9 @@ describe('FHIR client against the dev FHIR server over HTTP', () => {
     dev.faults.reset()
     dev.faults.failNext(1, { status: 503, path: '/RiskAssessment' })
     const c = client({ auth: { type: 'static', token: 'static-demo-token' } })
-    await expect(c.create({ resourceType: 'RiskAssessment', status: 'final', subject: { reference: `Patient/${firstPatient()}` } })).rejects.toMatchObject({ code: 'fhir.unavailable' })
+    await expect(c.create({ resourceType: 'RiskAssessment', status: 'final', subject: { reference: `Patient/${firstPatient()}` } })).rejects.toMatchObject({
+      code: 'fhir.unavailable',
+    })
     expect(dev.faults.requests('/RiskAssessment')).toBe(1)
   })
 
@@ -119,17 +148,35 @@ describe('FHIR client against the dev FHIR server over HTTP', () => {
     const updated = await c.update({ ...created, status: 'amended' })
     expect((updated.meta as { versionId: string }).versionId).toBe('2')
     expect((await c.vread('RiskAssessment', created.id!, '1')).status).toBe('final')
-    const result = await c.transaction({ resourceType: 'Bundle', type: 'transaction', entry: [
-      { fullUrl: 'urn:uuid:aaaaaaaa-0000-0000-0000-000000000001', resource: { resourceType: 'Patient', gender: 'female' }, request: { method: 'POST', url: 'Patient' } },
-      { resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'urn:uuid:aaaaaaaa-0000-0000-0000-000000000001' } }, request: { method: 'POST', url: 'Observation' } },
-    ] })
+    const result = await c.transaction({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:aaaaaaaa-0000-0000-0000-000000000001',
+          resource: { resourceType: 'Patient', gender: 'female' },
+          request: { method: 'POST', url: 'Patient' },
+        },
+        {
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            code: { text: 'x' },
+            subject: { reference: 'urn:uuid:aaaaaaaa-0000-0000-0000-000000000001' },
+          },
+          request: { method: 'POST', url: 'Observation' },
+        },
+      ],
+    })
     const locations = (result.entry as { response: { location: string } }[]).map((e) => e.response.location)
     const obs = await c.read('Observation', locations[1]!.split('/')[1]!)
     expect((obs.subject as { reference: string }).reference).toBe(locations[0]!.split('/_history')[0])
   })
 
   it('turns an OperationOutcome into a coded error without the server text', async () => {
-    const error = await client({ auth: { type: 'static', token: 'static-demo-token' } }).read('Patient', 'no-such-patient').catch((e: unknown) => e) as NexoraError
+    const error = (await client({ auth: { type: 'static', token: 'static-demo-token' } })
+      .read('Patient', 'no-such-patient')
+      .catch((e: unknown) => e)) as NexoraError
     expect(error).toBeInstanceOf(NexoraError)
     expect(error.code).toBe('fhir.not_found')
     expect(error.message).toMatch(/HTTP 404/)
@@ -154,7 +201,13 @@ describe('parsing', () => {
   })
 
   it('names the element path of an invalid resource, never its value', () => {
-    const error = (() => { try { parseResource({ resourceType: 'Observation', status: 'final', code: {}, valueQuantity: { value: 'seventy-two' } }) } catch (e) { return e as NexoraError } })()
+    const error = (() => {
+      try {
+        parseResource({ resourceType: 'Observation', status: 'final', code: {}, valueQuantity: { value: 'seventy-two' } })
+      } catch (e) {
+        return e as NexoraError
+      }
+    })()
     expect(error).toMatchObject({ code: 'fhir.invalid_resource', issues: [{ path: 'Observation.valueQuantity.value' }] })
     expect(JSON.stringify(error!.issues)).not.toContain('seventy-two')
   })

@@ -16,7 +16,10 @@ const BORN = '1904-03-01'
 const DIED = '2006-01-27T09:00:00Z'
 const MODEL_DIR = new URL('../../models/readmission-fhir/', import.meta.url)
 const condition = (patient: string, code: string) => ({
-  resourceType: 'Condition', id: `${patient}-${code}`, subject: { reference: `Patient/${patient}` }, onsetDateTime: '2005-11-02',
+  resourceType: 'Condition',
+  id: `${patient}-${code}`,
+  subject: { reference: `Patient/${patient}` },
+  onsetDateTime: '2005-11-02',
   code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code }] },
 })
 const extra: FhirJson[] = [
@@ -30,30 +33,43 @@ let dev: DevFhirServer
 let server: ServerType
 let nexora: Nexora
 let events: AuditEvent[]
-const post = (path: string, body: unknown) => nexora.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const post = (path: string, body: unknown) =>
+  nexora.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 const riskAssessments = () => dev.store.count('RiskAssessment')
 
 beforeAll(async () => {
-  dev = createDevFhirServer({ resources: [...generateFhirCohort({ patients: 3, seed: 99 }).resources as FhirJson[], ...extra], staticTokens: ['ehr-token'] })
-  const url = await new Promise<string>((resolve) => { server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)) })
+  dev = createDevFhirServer({ resources: [...(generateFhirCohort({ patients: 3, seed: 99 }).resources as FhirJson[]), ...extra], staticTokens: ['ehr-token'] })
+  const url = await new Promise<string>((resolve) => {
+    server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`))
+  })
   ;({ nexora, events } = await fhirPredictNexora(url, 'ehr-token'))
   // The demo model as a version that says it applies to deceased patients (e.g. a retrospective study).
   const manifest = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR), 'utf8')) as ModelManifest
-  await nexora.registry.register({ ...manifest, name: 'readmission-any', appliesToDeceased: true } as ModelManifest, { 'model.json': new Uint8Array(readFileSync(new URL('model.json', MODEL_DIR))) })
+  await nexora.registry.register({ ...manifest, name: 'readmission-any', appliesToDeceased: true } as ModelManifest, {
+    'model.json': new Uint8Array(readFileSync(new URL('model.json', MODEL_DIR))),
+  })
 })
-afterAll(() => { server?.close() })
+afterAll(() => {
+  server?.close()
+})
 
 describe('POST /fhir/patient/{id}/predict for a deceased patient', () => {
-  it('refuses with a 422 patient.deceased OperationOutcome and no score, audited as the response\'s reason', async () => {
+  it("refuses with a 422 patient.deceased OperationOutcome and no score, audited as the response's reason", async () => {
     for (const id of ['dead-dated', 'dead-flag']) {
       const res = await post(`/fhir/patient/${id}/predict`, { model: 'readmission-fhir', explain: true })
       expect(res.status).toBe(422)
       expect(res.headers.get('content-type')).toBe('application/fhir+json')
       const outcome = await res.json()
-      expect(outcome).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', details: { coding: [{ code: 'patient.deceased' }] } }] })
+      expect(outcome).toMatchObject({
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'processing', details: { coding: [{ code: 'patient.deceased' }] } }],
+      })
       expect(JSON.stringify(outcome)).not.toMatch(/score|probability|1904|2006/)
       const audit = events.filter((e) => e.patientRef === `Patient/${id}` && e.action.startsWith('predict.')).slice(-2)
-      expect(audit.map((e) => [e.action, e.outcome, e.reason ?? null])).toEqual([['predict.request', 'success', null], ['predict.response', 'failure', 'patient.deceased']])
+      expect(audit.map((e) => [e.action, e.outcome, e.reason ?? null])).toEqual([
+        ['predict.request', 'success', null],
+        ['predict.response', 'failure', 'patient.deceased'],
+      ])
     }
   })
 
@@ -90,7 +106,11 @@ describe('POST /fhir/patient/{id}/predict for a deceased patient', () => {
 describe('the appliesToDeceased manifest field', () => {
   it('must be a boolean', async () => {
     const manifest = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR), 'utf8')) as ModelManifest
-    const error = await nexora.registry.register({ ...manifest, name: 'readmission-bad', appliesToDeceased: 'yes' } as unknown as ModelManifest, { 'model.json': new Uint8Array(readFileSync(new URL('model.json', MODEL_DIR))) }).catch((e: unknown) => e)
+    const error = await nexora.registry
+      .register({ ...manifest, name: 'readmission-bad', appliesToDeceased: 'yes' } as unknown as ModelManifest, {
+        'model.json': new Uint8Array(readFileSync(new URL('model.json', MODEL_DIR))),
+      })
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'model.invalid_manifest', issues: [{ path: 'appliesToDeceased' }] })
   })
 })

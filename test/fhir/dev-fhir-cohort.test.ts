@@ -6,7 +6,10 @@ const LOINC = 'http://loinc.org'
 const ICD10 = 'http://hl7.org/fhir/sid/icd-10-cm'
 const SNOMED = 'http://snomed.info/sct'
 
-interface Coding { system?: string; code?: string }
+interface Coding {
+  system?: string
+  code?: string
+}
 
 const cohort = generateFhirCohort()
 const resources = cohort.resources as (FhirJson & Record<string, any>)[]
@@ -19,8 +22,6 @@ for (const r of resources) {
   byPatient.get(id)!.push(r)
 }
 const codes = (r: Record<string, any>): Coding[] => r.code?.coding ?? []
-
-
 
 describe('generateFhirCohort', () => {
   it('is deterministic for a seed, differs across seeds, and never reads Math.random or the clock', () => {
@@ -36,7 +37,9 @@ describe('generateFhirCohort', () => {
     expect(a).toBe(b)
     expect(c).not.toBe(a)
     // Patients come off one stream in order, so a smaller cohort is a prefix of a larger one.
-    expect(JSON.stringify(generateFhirCohort({ patients: 3 }).resources)).toBe(JSON.stringify(resources.filter((r) => ['pt-0001', 'pt-0002', 'pt-0003'].includes(subjectOf(r)!))))
+    expect(JSON.stringify(generateFhirCohort({ patients: 3 }).resources)).toBe(
+      JSON.stringify(resources.filter((r) => ['pt-0001', 'pt-0002', 'pt-0003'].includes(subjectOf(r)!))),
+    )
   })
 
   it('gives each patient a record of a few hundred resources, 3–10 encounters, the last inpatient one being the index', () => {
@@ -53,7 +56,10 @@ describe('generateFhirCohort', () => {
       const encounters = record.filter((r) => r.resourceType === 'Encounter')
       expect(encounters.length).toBeGreaterThanOrEqual(3)
       expect(encounters.length).toBeLessThanOrEqual(10)
-      const lastInpatient = encounters.filter((e) => e.class.code === 'IMP').sort((x, y) => Date.parse(x.period.start) - Date.parse(y.period.start)).at(-1)!
+      const lastInpatient = encounters
+        .filter((e) => e.class.code === 'IMP')
+        .sort((x, y) => Date.parse(x.period.start) - Date.parse(y.period.start))
+        .at(-1)!
       expect(`Encounter/${lastInpatient.id}`).toBe(cohort.outcomes[id]!.indexEncounter)
       expect(lastInpatient.period.end).toBe(cohort.outcomes[id]!.indexDischarge)
       // Nothing happens after the index admission starts except its own care and the deliberate data errors.
@@ -64,27 +70,65 @@ describe('generateFhirCohort', () => {
 
   it('codes observations in LOINC with UCUM units, blood pressure as a panel with both components, and some glucose in mmol/L', () => {
     const observations = resources.filter((r) => r.resourceType === 'Observation')
-    const loinc = new Set(observations.flatMap((o) => codes(o).filter((c) => c.system === LOINC).map((c) => c.code)))
-    for (const code of ['8867-4', '85354-9', '8310-5', '9279-1', '2708-6', '29463-7', '39156-5', '4548-4', '2160-0', '33914-3', '2951-2', '2823-3', '718-7', '2345-7', '6690-2']) expect(loinc, code).toContain(code)
+    const loinc = new Set(
+      observations.flatMap((o) =>
+        codes(o)
+          .filter((c) => c.system === LOINC)
+          .map((c) => c.code),
+      ),
+    )
+    for (const code of [
+      '8867-4',
+      '85354-9',
+      '8310-5',
+      '9279-1',
+      '2708-6',
+      '29463-7',
+      '39156-5',
+      '4548-4',
+      '2160-0',
+      '33914-3',
+      '2951-2',
+      '2823-3',
+      '718-7',
+      '2345-7',
+      '6690-2',
+    ])
+      expect(loinc, code).toContain(code)
     const panels = observations.filter((o) => codes(o).some((c) => c.code === '85354-9'))
     expect(panels.length).toBeGreaterThan(1000)
     const mmHg = (q: any) => q?.unit === 'mm[Hg]' && q.code === 'mm[Hg]' && q.system === 'http://unitsofmeasure.org' && typeof q.value === 'number'
     const broken = panels.filter((p) => {
       const parts = Object.fromEntries((p.component ?? []).map((c: any) => [c.code.coding[0].code, c.valueQuantity]))
-      return p.valueQuantity !== undefined || p.component.length !== 2 || !mmHg(parts['8480-6']) || !mmHg(parts['8462-4']) || !(parts['8480-6'].value > parts['8462-4'].value)
+      return (
+        p.valueQuantity !== undefined ||
+        p.component.length !== 2 ||
+        !mmHg(parts['8480-6']) ||
+        !mmHg(parts['8462-4']) ||
+        !(parts['8480-6'].value > parts['8462-4'].value)
+      )
     })
     expect(broken).toEqual([])
     const glucose = observations.filter((o) => codes(o).some((c) => c.code === '2345-7') && o.valueQuantity)
     const units = new Set(glucose.map((o) => o.valueQuantity.code))
     expect([...units].sort()).toEqual(['mg/dL', 'mmol/L'])
     expect(glucose.filter((o) => o.valueQuantity.code === 'mmol/L').length).toBeLessThan(glucose.length * 0.15)
-    expect(observations.filter((o) => !/^Patient\/pt-\d{4}$/.test(o.subject.reference) || !['vital-signs', 'laboratory'].includes(o.category[0].coding[0].code) || !o.effectiveDateTime)).toEqual([])
+    expect(
+      observations.filter(
+        (o) =>
+          !/^Patient\/pt-\d{4}$/.test(o.subject.reference) || !['vital-signs', 'laboratory'].includes(o.category[0].coding[0].code) || !o.effectiveDateTime,
+      ),
+    ).toEqual([])
   })
 
   it('codes conditions in ICD-10-CM (with dots) and SNOMED CT, some in SNOMED CT only', () => {
     const conditions = resources.filter((r) => r.resourceType === 'Condition')
     const snomedOnly = conditions.filter((c) => codes(c).length > 0 && codes(c).every((k) => k.system === SNOMED))
-    const icd = conditions.flatMap((c) => codes(c).filter((k) => k.system === ICD10).map((k) => k.code!))
+    const icd = conditions.flatMap((c) =>
+      codes(c)
+        .filter((k) => k.system === ICD10)
+        .map((k) => k.code!),
+    )
     const both = conditions.filter((c) => codes(c).some((k) => k.system === ICD10) && codes(c).some((k) => k.system === SNOMED))
     expect(snomedOnly.length).toBeGreaterThan(20)
     expect(both.length).toBeGreaterThan(100)
@@ -98,7 +142,9 @@ describe('generateFhirCohort', () => {
     const meds = resources.filter((r) => r.resourceType === 'MedicationRequest')
     const rxnorm = new Set(meds.map((m) => m.medicationCodeableConcept.coding[0].code))
     for (const code of ['6809', '274783', '4603', '11289', '1364430']) expect(rxnorm, code).toContain(code)
-    expect(meds.every((m) => m.medicationCodeableConcept.coding[0].system === 'http://www.nlm.nih.gov/research/umls/rxnorm' && m.intent === 'order' && m.authoredOn)).toBe(true)
+    expect(
+      meds.every((m) => m.medicationCodeableConcept.coding[0].system === 'http://www.nlm.nih.gov/research/umls/rxnorm' && m.intent === 'order' && m.authoredOn),
+    ).toBe(true)
   })
 
   it('contains a little bad data on purpose: missing values, future dates, results after death', () => {
@@ -121,7 +167,12 @@ describe('generateFhirCohort', () => {
     const prevalence = outcomes.filter((o) => o.readmitted30d === 1).length / outcomes.length
     expect(prevalence).toBeGreaterThanOrEqual(0.1)
     expect(prevalence).toBeLessThanOrEqual(0.4)
-    expect(auroc(outcomes.map((o) => o.readmitted30d), outcomes.map((o) => o.probability))).toBeGreaterThan(0.7)
+    expect(
+      auroc(
+        outcomes.map((o) => o.readmitted30d),
+        outcomes.map((o) => o.probability),
+      ),
+    ).toBeGreaterThan(0.7)
     // Every feature has spread (a constant feature would teach a model nothing).
     expect(new Set(outcomes.map((o) => o.features.priorAdmissions12m)).size).toBeGreaterThan(2)
     for (const flag of ['heartFailure', 'copd', 'ckd', 'anticoagulant'] as const) {

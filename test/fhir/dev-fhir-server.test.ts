@@ -8,9 +8,23 @@ import { makeKey, type TestKey } from '../../testkit/tokens.ts'
 
 const LOINC = 'http://loinc.org'
 
-interface Coding { system?: string; code?: string }
-interface Entry { fullUrl?: string; resource?: FhirJson & Record<string, any>; search?: { mode?: string }; response?: { status: string; location?: string; outcome?: FhirJson } }
-interface BundleJson { resourceType: string; type: string; total?: number; link?: { relation: string; url: string }[]; entry?: Entry[] }
+interface Coding {
+  system?: string
+  code?: string
+}
+interface Entry {
+  fullUrl?: string
+  resource?: FhirJson & Record<string, any>
+  search?: { mode?: string }
+  response?: { status: string; location?: string; outcome?: FhirJson }
+}
+interface BundleJson {
+  resourceType: string
+  type: string
+  total?: number
+  link?: { relation: string; url: string }[]
+  entry?: Entry[]
+}
 
 const cohort = generateFhirCohort()
 const resources = cohort.resources as (FhirJson & Record<string, any>)[]
@@ -24,15 +38,19 @@ for (const r of resources) {
 }
 const codes = (r: Record<string, any>): Coding[] => r.code?.coding ?? []
 
-
-interface Running { url: string; close(): Promise<void> }
+interface Running {
+  url: string
+  close(): Promise<void>
+}
 
 function listen(server: DevFhirServer): Promise<Running> {
   return new Promise((resolve) => {
-    const s = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({
-      url: `http://127.0.0.1:${info.port}`,
-      close: () => new Promise<void>((done) => s.close(() => done())),
-    }))
+    const s = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        close: () => new Promise<void>((done) => s.close(() => done())),
+      }),
+    )
   })
 }
 
@@ -40,18 +58,18 @@ const fhirJson = { 'content-type': 'application/fhir+json' }
 
 async function getJson(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers })
-  return { status: res.status, headers: res.headers, body: await res.json() as any }
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any }
 }
 
 async function send(method: string, url: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method, headers: { ...fhirJson, ...headers }, body: JSON.stringify(body) })
-  return { status: res.status, headers: res.headers, body: await res.json() as any }
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any }
 }
 
 /** Follow `link next` from the first page; every page's resources in order. */
 async function allPages(first: string, headers: Record<string, string> = {}) {
   const pages: BundleJson[] = []
-  for (let next: string | undefined = first; next;) {
+  for (let next: string | undefined = first; next; ) {
     const { status, body } = await getJson(next, headers)
     expect(status).toBe(200)
     pages.push(body)
@@ -80,7 +98,9 @@ describe('dev FHIR server (open)', () => {
     expect(meta.status).toBe(200)
     expect(meta.headers.get('content-type')).toMatch(/^application\/fhir\+json/)
     expect(meta.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance' })
-    expect(meta.body.rest[0].resource.map((r: any) => r.type)).toEqual(expect.arrayContaining(['Patient', 'Observation', 'Condition', 'Encounter', 'MedicationRequest']))
+    expect(meta.body.rest[0].resource.map((r: any) => r.type)).toEqual(
+      expect.arrayContaining(['Patient', 'Observation', 'Condition', 'Encounter', 'MedicationRequest']),
+    )
     const missing = await getJson(`${http.url}/Patient/nobody`)
     expect(missing.status).toBe(404)
     expect(missing.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] })
@@ -91,7 +111,10 @@ describe('dev FHIR server (open)', () => {
 
   it('pages a search across several pages with absolute next links, returning every match exactly once', async () => {
     const id = patientIds.find((p) => byPatient.get(p)!.filter((r) => r.resourceType === 'Observation').length >= 120)!
-    const expected = byPatient.get(id)!.filter((r) => r.resourceType === 'Observation').map((r) => r.id)
+    const expected = byPatient
+      .get(id)!
+      .filter((r) => r.resourceType === 'Observation')
+      .map((r) => r.id)
     const { pages, resources: found } = await allPages(`${http.url}/Observation?patient=${id}&_count=40`)
     expect(pages.length).toBe(Math.ceil(expected.length / 40))
     expect(pages.length).toBeGreaterThanOrEqual(3)
@@ -104,8 +127,16 @@ describe('dev FHIR server (open)', () => {
   })
 
   it('searches by code (system|code or bare), date range and _id, with the default page size and _count capped at 500', async () => {
-    const hba1c2025 = resources.filter((r) => r.resourceType === 'Observation' && codes(r).some((c) => c.code === '4548-4')
-      && r.effectiveDateTime >= '2025-01-01' && r.effectiveDateTime < '2026-01-01').map((r) => r.id).sort()
+    const hba1c2025 = resources
+      .filter(
+        (r) =>
+          r.resourceType === 'Observation' &&
+          codes(r).some((c) => c.code === '4548-4') &&
+          r.effectiveDateTime >= '2025-01-01' &&
+          r.effectiveDateTime < '2026-01-01',
+      )
+      .map((r) => r.id)
+      .sort()
     expect(hba1c2025.length).toBeGreaterThan(50)
     const withSystem = await allPages(`${http.url}/Observation?code=${encodeURIComponent(`${LOINC}|4548-4`)}&date=ge2025-01-01&date=lt2026-01-01`)
     expect(withSystem.pages[0]!.entry).toHaveLength(50)
@@ -126,9 +157,12 @@ describe('dev FHIR server (open)', () => {
     expect(conditions.body.total).toBe(byPatient.get('pt-0002')!.filter((r) => r.resourceType === 'Condition').length)
   })
 
-  it('answers $everything with the patient\'s whole record, paged; without it, per-type searches gather the same record', async () => {
+  it("answers $everything with the patient's whole record, paged; without it, per-type searches gather the same record", async () => {
     const id = 'pt-0005'
-    const expected = byPatient.get(id)!.map((r) => `${r.resourceType}/${r.id}`).sort()
+    const expected = byPatient
+      .get(id)!
+      .map((r) => `${r.resourceType}/${r.id}`)
+      .sort()
     expect(expected.length).toBeGreaterThan(100)
     const { pages, resources: found } = await allPages(`${http.url}/Patient/${id}/$everything?_count=100`)
     expect(pages.length).toBe(Math.ceil(expected.length / 100))
@@ -141,7 +175,8 @@ describe('dev FHIR server (open)', () => {
     expect(refused.status).toBe(404)
     expect(refused.body.resourceType).toBe('OperationOutcome')
     const gathered = [(await getJson(`${noEverything.url}/Patient/${id}`)).body]
-    for (const type of ['Encounter', 'Condition', 'Observation', 'MedicationRequest']) gathered.push(...(await allPages(`${noEverything.url}/${type}?patient=${id}&_count=200`)).resources)
+    for (const type of ['Encounter', 'Condition', 'Observation', 'MedicationRequest'])
+      gathered.push(...(await allPages(`${noEverything.url}/${type}?patient=${id}&_count=200`)).resources)
     expect(gathered.map((r) => `${r.resourceType}/${r.id}`).sort()).toEqual(expected)
   })
 
@@ -178,9 +213,24 @@ describe('dev FHIR server (open)', () => {
 
   it('runs a transaction all-or-nothing, resolving urn:uuid references, and a batch entry by entry', async () => {
     const tx = await send('POST', `${http.url}/`, {
-      resourceType: 'Bundle', type: 'transaction', entry: [
-        { fullUrl: 'urn:uuid:0d4a3f0e-1111-4c4c-9a9a-000000000001', resource: { resourceType: 'Patient', gender: 'female' }, request: { method: 'POST', url: 'Patient' } },
-        { resource: { resourceType: 'Observation', status: 'final', code: { coding: [{ system: LOINC, code: '8867-4' }] }, subject: { reference: 'urn:uuid:0d4a3f0e-1111-4c4c-9a9a-000000000001' }, valueQuantity: { value: 80 } }, request: { method: 'POST', url: 'Observation' } },
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:0d4a3f0e-1111-4c4c-9a9a-000000000001',
+          resource: { resourceType: 'Patient', gender: 'female' },
+          request: { method: 'POST', url: 'Patient' },
+        },
+        {
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            code: { coding: [{ system: LOINC, code: '8867-4' }] },
+            subject: { reference: 'urn:uuid:0d4a3f0e-1111-4c4c-9a9a-000000000001' },
+            valueQuantity: { value: 80 },
+          },
+          request: { method: 'POST', url: 'Observation' },
+        },
         { resource: { resourceType: 'Patient', id: 'pt-0010', gender: 'unknown' }, request: { method: 'PUT', url: 'Patient/pt-0010' } },
         { request: { method: 'GET', url: 'Patient/pt-0010' } },
       ],
@@ -197,7 +247,9 @@ describe('dev FHIR server (open)', () => {
 
     const before = server.store.count()
     const failed = await send('POST', `${http.url}/`, {
-      resourceType: 'Bundle', type: 'transaction', entry: [
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
         { resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
         { resource: { resourceType: 'Condition' }, request: { method: 'POST', url: 'Observation' } },
       ],
@@ -207,7 +259,9 @@ describe('dev FHIR server (open)', () => {
     expect(server.store.count()).toBe(before)
 
     const batch = await send('POST', `${http.url}/`, {
-      resourceType: 'Bundle', type: 'batch', entry: [
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [
         { resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
         { resource: { resourceType: 'Condition' }, request: { method: 'POST', url: 'Observation' } },
         { request: { method: 'GET', url: 'Patient/nobody' } },
@@ -268,27 +322,44 @@ describe('dev FHIR server with SMART Backend Services', () => {
   })
   afterAll(() => http.close())
 
-  const assertion = (key: TestKey, clientId: string, claims: { aud?: string; exp?: number; jti?: string; iss?: string } = {}, now = Math.floor(Date.now() / 1000)) =>
+  const assertion = (
+    key: TestKey,
+    clientId: string,
+    claims: { aud?: string; exp?: number; jti?: string; iss?: string } = {},
+    now = Math.floor(Date.now() / 1000),
+  ) =>
     new SignJWT({})
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-      .setIssuer(claims.iss ?? clientId).setSubject(clientId).setAudience(claims.aud ?? tokenUrl)
-      .setJti(claims.jti ?? crypto.randomUUID()).setIssuedAt(now).setExpirationTime(claims.exp ?? now + 240)
+      .setIssuer(claims.iss ?? clientId)
+      .setSubject(clientId)
+      .setAudience(claims.aud ?? tokenUrl)
+      .setJti(claims.jti ?? crypto.randomUUID())
+      .setIssuedAt(now)
+      .setExpirationTime(claims.exp ?? now + 240)
       .sign(key.privateKey)
 
   async function token(clientAssertion: string, scope = 'system/*.rs', url = tokenUrl) {
     const res = await fetch(url, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: clientAssertion }),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: clientAssertion,
+      }),
     })
-    return { status: res.status, body: await res.json() as any }
+    return { status: res.status, body: (await res.json()) as any }
   }
 
   it('publishes its SMART configuration', async () => {
     const { status, body } = await getJson(`${http.url}/.well-known/smart-configuration`)
     expect(status).toBe(200)
     expect(body).toMatchObject({
-      token_endpoint: tokenUrl, token_endpoint_auth_methods_supported: ['private_key_jwt'],
-      token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'], grant_types_supported: ['client_credentials'],
+      token_endpoint: tokenUrl,
+      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],
+      grant_types_supported: ['client_credentials'],
     })
     expect(body.scopes_supported).toContain('system/*.rs')
   })
@@ -301,7 +372,10 @@ describe('dev FHIR server with SMART Backend Services', () => {
     expect((await getJson(`${http.url}/Patient/pt-0001`, { authorization: 'Bearer made-up' })).status).toBe(401)
     expect((await getJson(`${http.url}/metadata`)).status).toBe(200)
 
-    for (const [key, clientId] of [[es, 'nexora-es'], [rs, 'nexora-rs']] as const) {
+    for (const [key, clientId] of [
+      [es, 'nexora-es'],
+      [rs, 'nexora-rs'],
+    ] as const) {
       const { status, body } = await token(await assertion(key, clientId))
       expect(status, clientId).toBe(200)
       expect(body).toMatchObject({ token_type: 'bearer', expires_in: 300, scope: 'system/*.rs', access_token: expect.any(String) })
@@ -332,7 +406,11 @@ describe('dev FHIR server with SMART Backend Services', () => {
 
     expect(await token(await assertion(es, 'stranger'))).toMatchObject({ status: 401, body: { error: 'invalid_client' } })
     expect(await token(await assertion(other, 'nexora-es'))).toMatchObject({ status: 401, body: { error: 'invalid_client' } })
-    const badRequest = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&scope=system/*.rs' })
+    const badRequest = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&scope=system/*.rs',
+    })
     expect(badRequest.status).toBe(400)
     expect(await badRequest.json()).toMatchObject({ error: 'invalid_request' })
   })
@@ -349,10 +427,19 @@ describe('dev FHIR server with SMART Backend Services', () => {
 
   it('expires access tokens after their lifetime', async () => {
     const clock = manualClock(Date.now())
-    const timed = createDevFhirServer({ resources: byPatient.get('pt-0001')!, clients: [{ clientId: 'c', jwks: { keys: [rs.jwk] } }], tokenLifetimeSeconds: 60, clock })
+    const timed = createDevFhirServer({
+      resources: byPatient.get('pt-0001')!,
+      clients: [{ clientId: 'c', jwks: { keys: [rs.jwk] } }],
+      tokenLifetimeSeconds: 60,
+      clock,
+    })
     const running = await listen(timed)
     try {
-      const { status, body } = await token(await assertion(rs, 'c', { aud: `${running.url}/auth/token` }, Math.floor(clock.now() / 1000)), 'system/*.read', `${running.url}/auth/token`)
+      const { status, body } = await token(
+        await assertion(rs, 'c', { aud: `${running.url}/auth/token` }, Math.floor(clock.now() / 1000)),
+        'system/*.read',
+        `${running.url}/auth/token`,
+      )
       expect(status).toBe(200)
       expect(body.expires_in).toBe(60)
       const auth = { authorization: `Bearer ${body.access_token}` }

@@ -15,14 +15,19 @@ let url: string
 let nexora: Nexora
 let events: AuditEvent[]
 const INDEX = '2026-06-01T00:00:00Z'
-const post = (path: string, body: unknown) => nexora.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const post = (path: string, body: unknown) =>
+  nexora.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 
 beforeAll(async () => {
   dev = createDevFhirServer({ cohort: { patients: 5, seed: 99 }, staticTokens: ['ehr-token'] })
-  url = await new Promise<string>((resolve) => { server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)) })
+  url = await new Promise<string>((resolve) => {
+    server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`))
+  })
   ;({ nexora, events } = await fhirPredictNexora(url, 'ehr-token'))
 })
-afterAll(() => { server?.close() })
+afterAll(() => {
+  server?.close()
+})
 
 describe('POST /fhir/patient/{id}/predict', () => {
   it("scores a patient from their FHIR record with the model's own feature spec, audited", async () => {
@@ -36,11 +41,17 @@ describe('POST /fhir/patient/{id}/predict', () => {
     expect(body.features).toEqual(expected.features)
     expect(body.basis).toEqual(expected.basis)
     expect(body.basis.length).toBeGreaterThan(5)
-    const direct = await nexora.predict({ model: 'readmission-fhir', rows: [{ features: Object.fromEntries(Object.entries(expected.features).filter(([, v]) => v !== null)) }] })
+    const direct = await nexora.predict({
+      model: 'readmission-fhir',
+      rows: [{ features: Object.fromEntries(Object.entries(expected.features).filter(([, v]) => v !== null)) }],
+    })
     expect(body.prediction.score).toBeCloseTo(direct.predictions[0]!.score, 12)
     expect(body.prediction.explanation.length).toBeGreaterThan(0)
     const audit = events.filter((e) => e.requestId === body.requestId)
-    expect(audit.map((e) => [e.action, e.patientRef, e.outcome])).toEqual([['predict.request', 'Patient/pt-0002', 'success'], ['predict.response', 'Patient/pt-0002', 'success']])
+    expect(audit.map((e) => [e.action, e.patientRef, e.outcome])).toEqual([
+      ['predict.request', 'Patient/pt-0002', 'success'],
+      ['predict.response', 'Patient/pt-0002', 'success'],
+    ])
     expect(audit[1]!.context).toMatchObject({ source: 'fhir', resources: record.length })
   })
 
@@ -49,7 +60,9 @@ describe('POST /fhir/patient/{id}/predict', () => {
     expect(res.headers.get('content-type')).toBe('application/fhir+json')
     const assessment = await res.json()
     expect(assessment).toMatchObject({
-      resourceType: 'RiskAssessment', status: 'final', subject: { reference: 'Patient/pt-0003' },
+      resourceType: 'RiskAssessment',
+      status: 'final',
+      subject: { reference: 'Patient/pt-0003' },
       method: { coding: [{ system: 'urn:nexora:model', code: 'readmission-fhir@1.0.0' }] },
     })
     const p = assessment.prediction[0].probabilityDecimal
@@ -59,17 +72,28 @@ describe('POST /fhir/patient/{id}/predict', () => {
     expect(Date.parse(assessment.occurrenceDateTime)).not.toBeNaN()
     const onServer = await (await fetch(`${url}/RiskAssessment/${assessment.id}`, { headers: { authorization: 'Bearer ehr-token' } })).json()
     expect(onServer.subject.reference).toBe('Patient/pt-0003')
-    expect(events.at(-1)).toMatchObject({ action: 'fhir.create', patientRef: 'Patient/pt-0003', context: { resourceType: 'RiskAssessment', id: assessment.id } })
+    expect(events.at(-1)).toMatchObject({
+      action: 'fhir.create',
+      patientRef: 'Patient/pt-0003',
+      context: { resourceType: 'RiskAssessment', id: assessment.id },
+    })
   })
 
   it('answers errors as OperationOutcomes: unknown patient, a model without a feature spec, a bad body', async () => {
     const missing = await post('/fhir/patient/nobody/predict', { model: 'readmission-fhir' })
     expect(missing.status).toBe(404)
     expect(missing.headers.get('content-type')).toBe('application/fhir+json')
-    expect(await missing.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found', details: { coding: [{ code: 'fhir.not_found' }] } }] })
+    expect(await missing.json()).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [{ code: 'not-found', details: { coding: [{ code: 'fhir.not_found' }] } }],
+    })
     const noSpec = await post('/fhir/patient/pt-0002/predict', { model: 'readmission-risk' })
     expect([noSpec.status, (await noSpec.json()).issue[0].details.coding[0].code]).toEqual([400, 'model.invalid_manifest'])
-    const bad = await nexora.app.request('/fhir/patient/pt-0002/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' })
+    const bad = await nexora.app.request('/fhir/patient/pt-0002/predict', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":',
+    })
     expect([bad.status, (await bad.json()).resourceType]).toEqual([400, 'OperationOutcome'])
     expect(events.at(-1)).toMatchObject({ action: 'predict.response', outcome: 'failure', reason: 'model.invalid_manifest' })
   })
@@ -79,11 +103,17 @@ describe('POST /fhir/patient/{id}/predict', () => {
       plugins: [
         definePlugin({ name: 'store', provides: 'modelStore', setup: () => memoryModelStore() }),
         definePlugin({ name: 'audit', provides: 'auditSink', setup: () => memoryAuditSink() }),
-        linearModel(), fhirServer({ baseUrl: 'http://127.0.0.1:9', retries: 0, timeoutMs: 2000 }), fhirPredict(),
+        linearModel(),
+        fhirServer({ baseUrl: 'http://127.0.0.1:9', retries: 0, timeoutMs: 2000 }),
+        fhirPredict(),
       ],
     })
     await importModels(down)
-    const res = await down.app.request('/fhir/patient/pt-0002/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'readmission-fhir' }) })
+    const res = await down.app.request('/fhir/patient/pt-0002/predict', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'readmission-fhir' }),
+    })
     expect(res.status).toBe(503)
     expect((await res.json()).issue[0]).toMatchObject({ code: 'transient', details: { coding: [{ code: 'fhir.unavailable' }] } })
   })
@@ -96,7 +126,9 @@ describe('the FHIR front door in the route table', () => {
     const { ROUTE_POLICIES } = await import('../../core/index.ts')
     const door = nexora.ports.getAll('frontDoor')[0]!
     const policies = { ...ROUTE_POLICIES, ...door.policies }
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    )
     expect(documented.filter((r) => !policies[r])).toEqual([])
     expect(policies['POST /fhir/patient/:id/predict']).toMatchObject({ patientParam: 'id', audit: 'handler' })
   })

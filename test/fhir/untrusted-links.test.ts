@@ -13,7 +13,11 @@ import type { AuditEvent, Nexora } from '../../core/index.ts'
 import { createFhirClient, type FhirClientOptions } from '../../plugins/fhir/index.ts'
 import { cliRunner } from '../../testkit/cli.ts'
 
-interface Seen { path: string; authorization: string | null; body: string }
+interface Seen {
+  path: string
+  authorization: string | null
+  body: string
+}
 
 async function listen(app: Hono): Promise<{ url: string; server: ServerType }> {
   return new Promise((resolve) => {
@@ -25,7 +29,9 @@ const TOKEN = 'backend-secret-token'
 const patient = { resourceType: 'Patient', id: 'p1', birthDate: '1950-01-01', gender: 'female' }
 const observation = (id: string) => ({ resourceType: 'Observation', id, status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/p1' } })
 const searchset = (resources: unknown[], next?: string) => ({
-  resourceType: 'Bundle', type: 'searchset', ...(next ? { link: [{ relation: 'next', url: next }] } : {}),
+  resourceType: 'Bundle',
+  type: 'searchset',
+  ...(next ? { link: [{ relation: 'next', url: next }] } : {}),
   entry: resources.map((resource) => ({ resource })),
 })
 
@@ -37,10 +43,11 @@ let attacker: { url: string; server: ServerType }
 let fhir: { url: string; server: ServerType }
 let BASE: string
 
-const record = (into: Seen[]) => async (c: { req: { path: string; header(n: string): string | undefined; text(): Promise<string> } }, next: () => Promise<void>) => {
-  into.push({ path: c.req.path, authorization: c.req.header('authorization') ?? null, body: await c.req.text() })
-  await next()
-}
+const record =
+  (into: Seen[]) => async (c: { req: { path: string; header(n: string): string | undefined; text(): Promise<string> } }, next: () => Promise<void>) => {
+    into.push({ path: c.req.path, authorization: c.req.header('authorization') ?? null, body: await c.req.text() })
+    await next()
+  }
 
 beforeAll(async () => {
   // The attacker answers like a FHIR server, so a client that follows it reads its pages as the patient's record.
@@ -56,18 +63,30 @@ beforeAll(async () => {
   app.post('/fhir/auth/token', (c) => c.json({ access_token: TOKEN, expires_in: 300 }))
   app.post('/fhir/auth/moved', (c) => c.redirect(`${attacker.url}/token`, 307))
   app.get('/fhir/Observation', (c) => c.json(c.req.query('page') === '2' ? searchset([observation('o2')]) : searchset([observation('o1')], hostile.next)))
-  app.get('/fhir/Patient/p1/$everything', (c) => c.json(c.req.query('page') === '2' ? searchset([observation('o2')]) : searchset([patient, observation('o1')], hostile.next)))
+  app.get('/fhir/Patient/p1/$everything', (c) =>
+    c.json(c.req.query('page') === '2' ? searchset([observation('o2')]) : searchset([patient, observation('o1')], hostile.next)),
+  )
   app.get('/fhir/Patient/moved', (c) => c.redirect(hostile.redirect, 302))
   app.get('/fhir/Patient/p1', (c) => c.json(patient))
   app.get('*', (c) => c.json(searchset([observation('same-origin-planted')])))
   fhir = await listen(app)
   BASE = `${fhir.url}/fhir`
 })
-afterAll(() => { attacker?.server.close(); fhir?.server.close() })
-beforeEach(() => { attackerSeen.length = 0; fhirSeen.length = 0 })
+afterAll(() => {
+  attacker?.server.close()
+  fhir?.server.close()
+})
+beforeEach(() => {
+  attackerSeen.length = 0
+  fhirSeen.length = 0
+})
 
 const client = (over: Partial<FhirClientOptions> = {}) => createFhirClient({ baseUrl: BASE, auth: { type: 'static', token: TOKEN }, retries: 0, ...over })
-const drain = async (it: AsyncIterable<unknown>) => { const out: unknown[] = []; for await (const x of it) out.push(x); return out }
+const drain = async (it: AsyncIterable<unknown>) => {
+  const out: unknown[] = []
+  for await (const x of it) out.push(x)
+  return out
+}
 const offBase = () => fhirSeen.filter((s) => !s.path.startsWith('/fhir/'))
 
 describe('paging links (search, $everything)', () => {
@@ -79,7 +98,12 @@ describe('paging links (search, $everything)', () => {
   })
 
   it('refuses a next link on the same origin but outside the base path, absolute or relative (../), and never fetches it', async () => {
-    for (const next of [`${fhir.url}/admin/Observation?page=2`, '../admin/Observation?page=2', `${fhir.url}/fhir/..%2Fadmin/Observation?page=2`, `${fhir.url}/fhirx/Observation?page=2`]) {
+    for (const next of [
+      `${fhir.url}/admin/Observation?page=2`,
+      '../admin/Observation?page=2',
+      `${fhir.url}/fhir/..%2Fadmin/Observation?page=2`,
+      `${fhir.url}/fhirx/Observation?page=2`,
+    ]) {
       hostile.next = next
       const error = await drain(client().search('Observation', { patient: 'p1' })).catch((e: unknown) => e)
       expect(error, next).toMatchObject({ code: 'fhir.untrusted_link' })
@@ -123,7 +147,10 @@ describe('redirects', () => {
   it('follows a redirect that stays on the base URL', async () => {
     hostile.redirect = `${BASE}/Patient/p1`
     expect((await client().read('Patient', 'moved')).id).toBe('p1')
-    expect(fhirSeen.map((s) => [s.path, s.authorization])).toEqual([['/fhir/Patient/moved', `Bearer ${TOKEN}`], ['/fhir/Patient/p1', `Bearer ${TOKEN}`]])
+    expect(fhirSeen.map((s) => [s.path, s.authorization])).toEqual([
+      ['/fhir/Patient/moved', `Bearer ${TOKEN}`],
+      ['/fhir/Patient/p1', `Bearer ${TOKEN}`],
+    ])
   })
 })
 
@@ -133,15 +160,16 @@ describe('SMART Backend Services discovery', () => {
     const pair = await generateKeyPair('ES384', { extractable: true })
     key = { privateKey: pair.privateKey, jwk: await exportJWK(pair.publicKey) }
   })
-  const smart = (over: Partial<FhirClientOptions> = {}) => client({ auth: { type: 'smart-backend', clientId: 'nexora', privateKey: key.privateKey, alg: 'ES384', scope: 'system/*.rs' }, ...over })
+  const smart = (over: Partial<FhirClientOptions> = {}) =>
+    client({ auth: { type: 'smart-backend', clientId: 'nexora', privateKey: key.privateKey, alg: 'ES384', scope: 'system/*.rs' }, ...over })
 
-  it('refuses a token_endpoint that is neither https nor on the FHIR server\'s origin: the signed assertion is never sent there', async () => {
+  it("refuses a token_endpoint that is neither https nor on the FHIR server's origin: the signed assertion is never sent there", async () => {
     hostile.tokenEndpoint = `${attacker.url}/token`
     await expect(smart().read('Patient', 'p1')).rejects.toMatchObject({ code: 'fhir.untrusted_link' })
     expect(attackerSeen).toEqual([])
   })
 
-  it('uses a token_endpoint on the FHIR server\'s own origin', async () => {
+  it("uses a token_endpoint on the FHIR server's own origin", async () => {
     hostile.tokenEndpoint = `${fhir.url}/fhir/auth/token`
     expect((await smart().read('Patient', 'p1')).id).toBe('p1')
     expect(fhirSeen.at(-1)).toMatchObject({ path: '/fhir/Patient/p1', authorization: `Bearer ${TOKEN}` })
@@ -174,9 +202,13 @@ describe('every paged read: the FHIR front door and `nexora fhir pull`', () => {
     ;({ nexora, events } = await fhirPredictNexora(BASE, TOKEN))
   })
 
-  it('POST /fhir/patient/{id}/predict answers a 502 OperationOutcome (fhir.untrusted_link), audited, and never reads the attacker\'s pages', async () => {
+  it("POST /fhir/patient/{id}/predict answers a 502 OperationOutcome (fhir.untrusted_link), audited, and never reads the attacker's pages", async () => {
     hostile.next = `${attacker.url}/fhir/Patient/p1/$everything?page=2`
-    const res = await nexora.app.request('/fhir/patient/p1/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'readmission-fhir' }) })
+    const res = await nexora.app.request('/fhir/patient/p1/predict', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'readmission-fhir' }),
+    })
     expect(res.status).toBe(502)
     expect(res.headers.get('content-type')).toBe('application/fhir+json')
     expect((await res.json()).issue[0].details.coding[0].code).toBe('fhir.untrusted_link')

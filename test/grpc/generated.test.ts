@@ -14,13 +14,14 @@ const root = new URL('../../', import.meta.url).pathname
 const out = mkdtempSync(join(tmpdir(), 'nexora-buf-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
-const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
-  const path = join(dir, name)
-  return statSync(path).isDirectory() ? files(path) : [path]
-})
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? files(path) : [path]
+  })
 
 describe('protos and generated code', () => {
-  it('keeps grpc_predict_v2.proto identical to KServe\'s official text below its header', () => {
+  it("keeps grpc_predict_v2.proto identical to KServe's official text below its header", () => {
     const text = readFileSync(join(root, 'proto/inference/grpc_predict_v2.proto'), 'utf8')
     const upstream = text.slice(text.indexOf('// Copyright 2020 kubeflow.org.'))
     expect(text).toContain('github.com/kserve/kserve/blob/f79adf9d37f73f89703d946e176c1ab4a5c62af4/docs/predict-api/v2/grpc_predict_v2.proto')
@@ -33,7 +34,10 @@ describe('protos and generated code', () => {
     await promisify(execFile)(join(bin, 'buf'), ['generate', '--output', out], { cwd: root, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } })
     const committed = join(root, 'plugins/grpc/gen')
     const fresh = join(out, 'plugins/grpc/gen')
-    const list = (dir: string) => files(dir).map((f) => relative(dir, f)).sort()
+    const list = (dir: string) =>
+      files(dir)
+        .map((f) => relative(dir, f))
+        .sort()
     expect(list(fresh)).toEqual(list(committed))
     expect(list(committed)).toEqual(['inference/grpc_predict_v2_pb.ts', 'nexora/v1/prediction_pb.ts'])
     for (const file of list(committed)) {

@@ -17,7 +17,11 @@ function clients(nexora: Nexora) {
 }
 
 async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try { await call } catch (e) { return ConnectError.from(e) }
+  try {
+    await call
+  } catch (e) {
+    return ConnectError.from(e)
+  }
   throw new Error('the call succeeded')
 }
 
@@ -29,21 +33,32 @@ describe('the RPC guard', () => {
     expect(audit.events.filter((e) => e.action === 'predict.response').map((e) => e.actor)).toEqual(['embedded-app'])
   })
 
-  it('applies each method\'s scopes: a metadata reader may not infer', async () => {
+  it("applies each method's scopes: a metadata reader may not infer", async () => {
     const { nexora, audit } = await toyNexora({ devCaller: { subject: 'reader', scopes: ['nexora/models.read'], roles: [] } }, [], [grpc()])
     const { infer } = clients(nexora)
     expect((await infer.modelMetadata({ name: 'toy' })).name).toBe('toy')
     const denied = await failure(infer.modelInfer({ modelName: 'toy', inputs: [] }))
     expect([denied.code, denied.metadata.get('www-authenticate')]).toEqual([Code.PermissionDenied, 'Bearer error="insufficient_scope", scope="nexora/predict"'])
-    expect(audit.events.map((e) => [e.actor, e.action, e.outcome])).toEqual([['reader', 'access', 'success'], ['reader', 'auth.denied', 'denied']])
+    expect(audit.events.map((e) => [e.actor, e.action, e.outcome])).toEqual([
+      ['reader', 'access', 'success'],
+      ['reader', 'auth.denied', 'denied'],
+    ])
   })
 
-  it('takes from the caller\'s REST bucket: RESOURCE_EXHAUSTED with Retry-After, recorded as rate.limited', async () => {
+  it("takes from the caller's REST bucket: RESOURCE_EXHAUSTED with Retry-After, recorded as rate.limited", async () => {
     const { nexora, audit } = await toyNexora({ rateLimits: { predict: { capacity: 2, refillPerSecond: 0.01 } } }, [], [grpc()])
     const { predict } = clients(nexora)
     await predict.predict({ model: 'toy', rows: [age(60)] })
     // A REST call by the same principal shares the bucket.
-    expect((await nexora.app.request('/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'toy', rows: [{ features: { age: 60 } }] }) })).status).toBe(200)
+    expect(
+      (
+        await nexora.app.request('/predict', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'toy', rows: [{ features: { age: 60 } }] }),
+        })
+      ).status,
+    ).toBe(200)
     const limited = await failure(predict.predict({ model: 'toy', rows: [age(60)] }))
     expect([limited.code, limited.metadata.get('retry-after')]).toEqual([Code.ResourceExhausted, '100'])
     expect(audit.events.at(-1)).toMatchObject({ actor: 'dev', action: 'rate.limited', outcome: 'denied', reason: 'predict' })
@@ -51,7 +66,9 @@ describe('the RPC guard', () => {
 
   it('answers UNAVAILABLE, not success, when the access event cannot be committed', async () => {
     const { nexora, audit } = await toyNexora({}, [], [grpc()])
-    audit.append = async () => { throw new Error('disk full') }
+    audit.append = async () => {
+      throw new Error('disk full')
+    }
     const error = await failure(clients(nexora).infer.serverLive({}))
     expect([error.code, error.metadata.get('nexora-error-code')]).toEqual([Code.Unavailable, 'audit.write_failed'])
   })

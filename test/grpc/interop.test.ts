@@ -18,11 +18,17 @@ import { bearer, grpcJsClients } from '../../testkit/grpc-js-client.ts'
 
 const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }
 /** The same row as nexora.v1 FeatureValues (grpc-js with `oneofs: true` takes the set field). */
-const typed = Object.fromEntries(Object.entries(features).map(([k, v]) => [k, typeof v === 'number' ? { number_value: v } : typeof v === 'string' ? { string_value: v } : { bool_value: v }]))
+const typed = Object.fromEntries(
+  Object.entries(features).map(([k, v]) => [k, typeof v === 'number' ? { number_value: v } : typeof v === 'string' ? { string_value: v } : { bool_value: v }]),
+)
 /** And as OIP input tensors, one per feature, in typed contents. */
-const tensors = Object.entries(features).map(([name, v]) => typeof v === 'number'
-  ? { name, datatype: 'FP64', shape: [1], contents: { fp64_contents: [v] } }
-  : typeof v === 'boolean' ? { name, datatype: 'BOOL', shape: [1], contents: { bool_contents: [v] } } : { name, datatype: 'BYTES', shape: [1], contents: { bytes_contents: [Buffer.from(v)] } })
+const tensors = Object.entries(features).map(([name, v]) =>
+  typeof v === 'number'
+    ? { name, datatype: 'FP64', shape: [1], contents: { fp64_contents: [v] } }
+    : typeof v === 'boolean'
+      ? { name, datatype: 'BOOL', shape: [1], contents: { bool_contents: [v] } }
+      : { name, datatype: 'BYTES', shape: [1], contents: { bytes_contents: [Buffer.from(v)] } },
+)
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-grpc-'))
 let server: RunningNodeServer
@@ -40,13 +46,22 @@ const events = async (correlationId: string): Promise<AuditEvent[]> => {
 beforeAll(async () => {
   key = await makeKey('ES384', 'grpc-key')
   server = await serveNode({
-    port: 0, grpc: { port: 0 }, db: `file:${join(dir, 'nexora.db')}`, handleSignals: false,
+    port: 0,
+    grpc: { port: 0 },
+    db: `file:${join(dir, 'nexora.db')}`,
+    handleSignals: false,
     plugins: [jwtAuth({ jwks: { keys: [key.jwk] }, issuers: [ISSUER], audience: AUDIENCE })],
-    prepare: async (n) => { await importModels(n) },
+    prepare: async (n) => {
+      await importModels(n)
+    },
   })
   client = grpcJsClients(server.grpcUrl!)
   token = await sign(key, { scope: 'nexora/predict' })
-  const rest = await fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }) })
+  const rest = await fetch(`${server.url}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...bearer(token) },
+    body: JSON.stringify({ model: 'readmission-risk', rows: [{ features }] }),
+  })
   restScore = (await rest.json()).predictions[0].score
 })
 afterAll(async () => {
@@ -62,13 +77,18 @@ describe('GRPCInferenceService over h2c (grpc-js)', () => {
     const meta = await client.infer('ServerMetadata', {})
     expect([live.response, ready.response]).toEqual([{ live: true }, { ready: true }])
     expect(meta.response).toEqual({ name: 'nexora', version: '0.1.0', extensions: ['model_repository', 'statistics'] })
-    expect(await events('live-1')).toEqual([expect.objectContaining({
-      actor: 'anonymous', action: 'access', outcome: 'success', ip: expect.stringMatching(/127\.0\.0\.1$/),
-      context: { route: '/inference.GRPCInferenceService/ServerLive', via: 'grpc', protocol: 'grpc', correlationId: 'live-1' },
-    })])
+    expect(await events('live-1')).toEqual([
+      expect.objectContaining({
+        actor: 'anonymous',
+        action: 'access',
+        outcome: 'success',
+        ip: expect.stringMatching(/127\.0\.0\.1$/),
+        context: { route: '/inference.GRPCInferenceService/ServerLive', via: 'grpc', protocol: 'grpc', correlationId: 'live-1' },
+      }),
+    ])
   })
 
-  it('describes a model\'s tensors in ModelMetadata, audited as an access by the caller', async () => {
+  it("describes a model's tensors in ModelMetadata, audited as an access by the caller", async () => {
     const { response } = await client.infer('ModelMetadata', { name: 'readmission-risk' }, { ...bearer(token), 'x-request-id': 'meta-1' })
     expect(response).toMatchObject({ name: 'readmission-risk', versions: ['1.0.0'], platform: 'nexora_linear' })
     expect(response!.inputs[0]).toEqual({ name: 'age', datatype: 'FP64', shape: [-1] })
@@ -78,19 +98,30 @@ describe('GRPCInferenceService over h2c (grpc-js)', () => {
   })
 
   it('scores typed-contents tensors through the one pipeline: the REST score, and predict events via grpc', async () => {
-    const { response, error } = await client.infer('ModelInfer', { model_name: 'readmission-risk', id: 'client-7', inputs: tensors, parameters: { patient_ref: { string_param: 'Patient/77' } } }, { ...bearer(token), 'x-request-id': 'infer-1' })
+    const { response, error } = await client.infer(
+      'ModelInfer',
+      { model_name: 'readmission-risk', id: 'client-7', inputs: tensors, parameters: { patient_ref: { string_param: 'Patient/77' } } },
+      { ...bearer(token), 'x-request-id': 'infer-1' },
+    )
     expect(error).toBeUndefined()
     expect([response!.model_name, response!.model_version, response!.id]).toEqual(['readmission-risk', '1.0.0', 'client-7'])
     expect(response!.outputs.map((o: { name: string }) => o.name)).toEqual(['score', 'label'])
     expect(response!.outputs[0].contents.fp64_contents[0]).toBeCloseTo(restScore, 12)
     expect(Buffer.from(response!.outputs[1].contents.bytes_contents[0]).toString()).toBe(restScore >= 0.5 ? 'high' : 'low')
     const trail = await events('infer-1')
-    expect(trail.map((e) => [e.action, e.outcome, e.patientRef, e.context.via])).toEqual([['predict.request', 'success', 'Patient/77', 'grpc'], ['predict.response', 'success', 'Patient/77', 'grpc']])
+    expect(trail.map((e) => [e.action, e.outcome, e.patientRef, e.context.via])).toEqual([
+      ['predict.request', 'success', 'Patient/77', 'grpc'],
+      ['predict.response', 'success', 'Patient/77', 'grpc'],
+    ])
   })
 
   it('takes raw_input_contents as Triton clients send them, and answers raw', async () => {
     const raw = tensors.map((t) => encodeRaw(t.datatype, t.contents.fp64_contents ?? t.contents.bool_contents ?? t.contents.bytes_contents!.map(String)))
-    const { response } = await client.infer('ModelInfer', { model_name: 'readmission-risk', inputs: tensors.map(({ contents: _, ...t }) => t), raw_input_contents: raw.map((b) => Buffer.from(b)) }, bearer(token))
+    const { response } = await client.infer(
+      'ModelInfer',
+      { model_name: 'readmission-risk', inputs: tensors.map(({ contents: _, ...t }) => t), raw_input_contents: raw.map((b) => Buffer.from(b)) },
+      bearer(token),
+    )
     expect(response!.outputs[0].contents).toBeNull()
     expect(Buffer.from(response!.raw_output_contents[0]).readDoubleLE(0)).toBeCloseTo(restScore, 12)
   })
@@ -98,7 +129,10 @@ describe('GRPCInferenceService over h2c (grpc-js)', () => {
 
 describe('PredictionService over h2c (grpc-js)', () => {
   it('mirrors /predict: score, label, explanation, request id, and the audit ids of its committed events', async () => {
-    const { response } = await client.predict({ model: 'readmission-risk', rows: [{ patient_id: 'Patient/42', features: typed }], explain: true, purpose: 'TREAT' }, { ...bearer(token), 'x-request-id': 'predict-1' })
+    const { response } = await client.predict(
+      { model: 'readmission-risk', rows: [{ patient_id: 'Patient/42', features: typed }], explain: true, purpose: 'TREAT' },
+      { ...bearer(token), 'x-request-id': 'predict-1' },
+    )
     const [prediction] = response!.predictions
     expect(prediction.score).toBeCloseTo(restScore, 12)
     expect(prediction.label).toBe(restScore >= 0.5 ? 'high' : 'low')
@@ -110,17 +144,29 @@ describe('PredictionService over h2c (grpc-js)', () => {
     expect(trail.every((e) => e.requestId === response!.request_id)).toBe(true)
     expect(response!.audit_ids).toEqual(trail.map((e) => e.seq))
     expect(trail.map((e) => [e.action, e.actor, e.patientRef, e.context.via, e.context.purpose])).toEqual([
-      ['predict.request', 'clinician-1', 'Patient/42', 'grpc', 'TREAT'], ['predict.response', 'clinician-1', 'Patient/42', 'grpc', 'TREAT'],
+      ['predict.request', 'clinician-1', 'Patient/42', 'grpc', 'TREAT'],
+      ['predict.response', 'clinician-1', 'Patient/42', 'grpc', 'TREAT'],
     ])
   })
 })
 
 describe('errors as gRPC status codes', () => {
   it('INVALID_ARGUMENT for missing features and bad tensors, naming fields and never the patient', async () => {
-    const missing = await client.predict({ model: 'readmission-risk', rows: [{ patient_id: 'Patient/secret-981', features: { age: { number_value: 71 } } }] }, bearer(token))
-    expect(missing.error).toMatchObject({ code: 3, details: expect.stringMatching(/^features\.missing - features sex systolic_bp/), metadata: { 'nexora-error-code': 'features.missing' } })
+    const missing = await client.predict(
+      { model: 'readmission-risk', rows: [{ patient_id: 'Patient/secret-981', features: { age: { number_value: 71 } } }] },
+      bearer(token),
+    )
+    expect(missing.error).toMatchObject({
+      code: 3,
+      details: expect.stringMatching(/^features\.missing - features sex systolic_bp/),
+      metadata: { 'nexora-error-code': 'features.missing' },
+    })
     expect(missing.error!.details).not.toMatch(/secret-981|%/)
-    const shape = await client.infer('ModelInfer', { model_name: 'readmission-risk', inputs: [{ ...tensors[0], shape: [2] }, ...tensors.slice(1)] }, bearer(token))
+    const shape = await client.infer(
+      'ModelInfer',
+      { model_name: 'readmission-risk', inputs: [{ ...tensors[0], shape: [2] }, ...tensors.slice(1)] },
+      bearer(token),
+    )
     expect(shape.error).toMatchObject({ code: 3, metadata: { 'nexora-error-code': 'request.invalid' } })
     const badAlias = await client.predict({ model: 'readmission-risk', alias: 'prod', rows: [{ features: typed }] }, bearer(token))
     expect(badAlias.error).toMatchObject({ code: 3, details: 'request.invalid - invalid field(s) alias' })
@@ -131,7 +177,9 @@ describe('errors as gRPC status codes', () => {
     const forged = await client.infer('ModelInfer', { model_name: 'readmission-risk', inputs: tensors }, { authorization: 'Bearer not.a.jwt' })
     expect([none.error?.code, forged.error?.code]).toEqual([16, 16])
     expect(none.error!.details).toBe('auth.unauthenticated - token.missing')
-    expect((await events('noauth-1')).map((e) => [e.actor, e.action, e.outcome, e.reason])).toEqual([['unauthenticated', 'auth.invalid_token', 'denied', 'token.missing']])
+    expect((await events('noauth-1')).map((e) => [e.actor, e.action, e.outcome, e.reason])).toEqual([
+      ['unauthenticated', 'auth.invalid_token', 'denied', 'token.missing'],
+    ])
   })
 
   it('PERMISSION_DENIED without the predict scope, before any model is looked up', async () => {
@@ -160,8 +208,12 @@ describe('one h2c port for RPCs and the app', () => {
         const stream = session.request({ ':path': '/health' })
         let status = 0
         let body = ''
-        stream.on('response', (h) => { status = Number(h[':status']) })
-        stream.on('data', (chunk) => { body += chunk })
+        stream.on('response', (h) => {
+          status = Number(h[':status'])
+        })
+        stream.on('data', (chunk) => {
+          body += chunk
+        })
         stream.on('end', () => resolve({ status, body }))
         stream.on('error', reject)
       })

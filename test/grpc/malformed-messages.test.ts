@@ -69,11 +69,16 @@ const envelope = (message: Uint8Array, flags = 0) => {
 
 /** The trailer frame of a gRPC-Web response body, as headers. */
 function grpcWebTrailer(body: Uint8Array): Headers {
-  for (let at = 0; at + 5 <= body.length;) {
+  for (let at = 0; at + 5 <= body.length; ) {
     const length = new DataView(body.buffer, body.byteOffset + at + 1, 4).getUint32(0)
     if (body[at] === 0x80) {
       const text = Buffer.from(body.subarray(at + 5, at + 5 + length)).toString('latin1')
-      return new Headers(text.split('\r\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()] as [string, string]))
+      return new Headers(
+        text
+          .split('\r\n')
+          .filter(Boolean)
+          .map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()] as [string, string]),
+      )
     }
     at += 5 + length
   }
@@ -86,15 +91,24 @@ let listener: GrpcListener
 let session: http2.ClientHttp2Session
 let token: string
 
-interface H2Answer { status: number; headers: http2.IncomingHttpHeaders; trailers: http2.IncomingHttpHeaders; body: Buffer }
+interface H2Answer {
+  status: number
+  headers: http2.IncomingHttpHeaders
+  trailers: http2.IncomingHttpHeaders
+  body: Buffer
+}
 function h2(path: string, headers: Record<string, string>, body: Uint8Array, on = session): Promise<H2Answer> {
   return new Promise((resolve, reject) => {
     const stream = on.request({ ':method': 'POST', ':path': path, authorization: `Bearer ${token}`, ...headers })
     const chunks: Buffer[] = []
     let head: http2.IncomingHttpHeaders = {}
     let trailers: http2.IncomingHttpHeaders = {}
-    stream.on('response', (h) => { head = h })
-    stream.on('trailers', (t) => { trailers = t })
+    stream.on('response', (h) => {
+      head = h
+    })
+    stream.on('trailers', (t) => {
+      trailers = t
+    })
     stream.on('data', (c: Buffer) => chunks.push(c))
     stream.on('error', reject)
     stream.on('end', () => {
@@ -109,10 +123,21 @@ function h2(path: string, headers: Record<string, string>, body: Uint8Array, on 
 /** A gRPC call's status: from the trailers, or from the headers of a trailers-only answer. */
 const grpcStatus = (a: H2Answer) => ({ ...a.headers, ...a.trailers })
 const fetchMount = (path: string, contentType: string, body: Uint8Array | string) =>
-  nexora.fetch(new Request(`http://nexora.test${path}`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${token}` }, body: body as BodyInit }))
+  nexora.fetch(
+    new Request(`http://nexora.test${path}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
+      body: body as BodyInit,
+    }),
+  )
 
 /** What every refusal must be, whatever carried it: a coded INVALID_ARGUMENT that quotes nothing sent. */
-function expectRefusal(where: string, status: { code: string | null; nexoraCode: string | null; requestId: string | null; message: string }, expected: string, everything: string) {
+function expectRefusal(
+  where: string,
+  status: { code: string | null; nexoraCode: string | null; requestId: string | null; message: string },
+  expected: string,
+  everything: string,
+) {
   expect([status.code, status.nexoraCode], where).toEqual(['3', expected])
   expect(status.message, where).toMatch(new RegExp(`^${expected.replace('.', '\\.')} - `))
   expect(status.requestId, where).toMatch(UUID)
@@ -122,7 +147,11 @@ function expectRefusal(where: string, status: { code: string | null; nexoraCode:
 
 beforeAll(async () => {
   const key = await makeKey('ES384', 'malformed')
-  ;({ nexora, audit } = await toyNexora({ bodyLimitBytes: BODY_LIMIT }, [], [grpc(), jwtAuth({ jwks: { keys: [key.jwk] }, issuers: [ISSUER], audience: AUDIENCE })]))
+  ;({ nexora, audit } = await toyNexora(
+    { bodyLimitBytes: BODY_LIMIT },
+    [],
+    [grpc(), jwtAuth({ jwks: { keys: [key.jwk] }, issuers: [ISSUER], audience: AUDIENCE })],
+  ))
   token = await sign(key)
   listener = await listenGrpc(nexora, { port: 0, drainMs: 1_000 })
   session = http2.connect(listener.url)
@@ -140,7 +169,12 @@ describe.each(MALFORMED)('a PredictRequest with %s', (name, message, expected) =
     const text = await res.text()
     const body = JSON.parse(text) as { code: string; message: string }
     expect([res.status, body.code], name).toEqual([400, 'invalid_argument'])
-    expectRefusal(`connect ${name}`, { code: '3', nexoraCode: res.headers.get('nexora-error-code'), requestId: res.headers.get('x-request-id'), message: body.message }, expected, text + JSON.stringify([...res.headers]))
+    expectRefusal(
+      `connect ${name}`,
+      { code: '3', nexoraCode: res.headers.get('nexora-error-code'), requestId: res.headers.get('x-request-id'), message: body.message },
+      expected,
+      text + JSON.stringify([...res.headers]),
+    )
   })
 
   it('gRPC-Web over the fetch mount: grpc-status 3 in the trailer frame, coded', async () => {
@@ -148,20 +182,45 @@ describe.each(MALFORMED)('a PredictRequest with %s', (name, message, expected) =
     expect(res.status).toBe(200)
     const body = new Uint8Array(await res.arrayBuffer())
     const trailer = grpcWebTrailer(body)
-    expectRefusal(`grpc-web ${name}`, { code: trailer.get('grpc-status'), nexoraCode: trailer.get('nexora-error-code'), requestId: trailer.get('x-request-id'), message: decodeURIComponent(trailer.get('grpc-message') ?? '') }, expected, Buffer.from(body).toString('latin1'))
+    expectRefusal(
+      `grpc-web ${name}`,
+      {
+        code: trailer.get('grpc-status'),
+        nexoraCode: trailer.get('nexora-error-code'),
+        requestId: trailer.get('x-request-id'),
+        message: decodeURIComponent(trailer.get('grpc-message') ?? ''),
+      },
+      expected,
+      Buffer.from(body).toString('latin1'),
+    )
   })
 
   it('gRPC over the h2c listener: grpc-status 3 in the trailers, coded', async () => {
     const answer = await h2(PREDICT, { 'content-type': 'application/grpc', te: 'trailers' }, envelope(message))
     const status = grpcStatus(answer)
-    expectRefusal(`grpc ${name}`, { code: String(status['grpc-status']), nexoraCode: String(status['nexora-error-code']), requestId: String(status['x-request-id']), message: decodeURIComponent(String(status['grpc-message'])) }, expected, JSON.stringify(status) + answer.body.toString('latin1'))
+    expectRefusal(
+      `grpc ${name}`,
+      {
+        code: String(status['grpc-status']),
+        nexoraCode: String(status['nexora-error-code']),
+        requestId: String(status['x-request-id']),
+        message: decodeURIComponent(String(status['grpc-message'])),
+      },
+      expected,
+      JSON.stringify(status) + answer.body.toString('latin1'),
+    )
   })
 
   it('Connect binary over the h2c listener: 400, coded', async () => {
     const answer = await h2(PREDICT, { 'content-type': 'application/proto' }, message)
     const body = JSON.parse(answer.body.toString()) as { code: string; message: string }
     expect([answer.status, body.code]).toEqual([400, 'invalid_argument'])
-    expectRefusal(`connect h2c ${name}`, { code: '3', nexoraCode: String(answer.headers['nexora-error-code']), requestId: String(answer.headers['x-request-id']), message: body.message }, expected, JSON.stringify(answer.headers) + answer.body.toString())
+    expectRefusal(
+      `connect h2c ${name}`,
+      { code: '3', nexoraCode: String(answer.headers['nexora-error-code']), requestId: String(answer.headers['x-request-id']), message: body.message },
+      expected,
+      JSON.stringify(answer.headers) + answer.body.toString(),
+    )
   })
 })
 
@@ -171,19 +230,30 @@ describe.each(MALFORMED_JSON)('Connect JSON with %s', (name, json, expected) => 
     const text = await res.text()
     const body = JSON.parse(text) as { code: string; message: string }
     expect([res.status, body.code], name).toEqual([400, 'invalid_argument'])
-    expectRefusal(`json ${name}`, { code: '3', nexoraCode: res.headers.get('nexora-error-code'), requestId: res.headers.get('x-request-id'), message: body.message }, expected, text)
+    expectRefusal(
+      `json ${name}`,
+      { code: '3', nexoraCode: res.headers.get('nexora-error-code'), requestId: res.headers.get('x-request-id'), message: body.message },
+      expected,
+      text,
+    )
   })
 
   it('over the h2c listener: 400, coded', async () => {
     const answer = await h2(PREDICT, { 'content-type': 'application/json' }, bytes(json))
     const body = JSON.parse(answer.body.toString()) as { code: string; message: string }
     expect([answer.status, body.code], name).toEqual([400, 'invalid_argument'])
-    expectRefusal(`json h2c ${name}`, { code: '3', nexoraCode: String(answer.headers['nexora-error-code']), requestId: String(answer.headers['x-request-id']), message: body.message }, expected, answer.body.toString())
+    expectRefusal(
+      `json h2c ${name}`,
+      { code: '3', nexoraCode: String(answer.headers['nexora-error-code']), requestId: String(answer.headers['x-request-id']), message: body.message },
+      expected,
+      answer.body.toString(),
+    )
   })
 })
 
 describe('gRPC framing and size on the h2c listener', () => {
-  const call = async (body: Uint8Array, headers: Record<string, string> = {}, path = PREDICT) => grpcStatus(await h2(path, { 'content-type': 'application/grpc', te: 'trailers', ...headers }, body))
+  const call = async (body: Uint8Array, headers: Record<string, string> = {}, path = PREDICT) =>
+    grpcStatus(await h2(path, { 'content-type': 'application/grpc', te: 'trailers', ...headers }, body))
   const codes = (s: http2.IncomingHttpHeaders) => [s['grpc-status'], s['nexora-error-code']]
 
   it('no message at all, or two for a unary method: INVALID_ARGUMENT request.invalid (not UNIMPLEMENTED)', async () => {
@@ -217,7 +287,9 @@ describe('gRPC framing and size on the h2c listener', () => {
     const own = http2.connect(listener.url)
     own.on('error', () => {})
     try {
-      const status = grpcStatus(await h2(PREDICT, { 'content-type': 'application/grpc', te: 'trailers' }, envelope(bytes([0x0a, 0x80, 0x80, 0x04], new Uint8Array(BODY_LIMIT))), own))
+      const status = grpcStatus(
+        await h2(PREDICT, { 'content-type': 'application/grpc', te: 'trailers' }, envelope(bytes([0x0a, 0x80, 0x80, 0x04], new Uint8Array(BODY_LIMIT))), own),
+      )
       expect(codes(status)).toEqual(['8', 'request.too_large'])
       expect(decodeURIComponent(String(status['grpc-message']))).toBe(`request.too_large - the request message exceeds ${BODY_LIMIT} bytes`)
       expect(String(status['x-request-id'])).toMatch(UUID)
@@ -249,15 +321,29 @@ describe('a real client', () => {
   })
 
   it.each([
-    ['over the fetch mount', () => createGrpcWebTransport({ baseUrl: 'http://nexora.test', fetch: (async (input: RequestInfo | URL, init?: RequestInit) => nexora.fetch(new Request(input, init))) as typeof fetch })],
+    [
+      'over the fetch mount',
+      () =>
+        createGrpcWebTransport({
+          baseUrl: 'http://nexora.test',
+          fetch: (async (input: RequestInfo | URL, init?: RequestInit) => nexora.fetch(new Request(input, init))) as typeof fetch,
+        }),
+    ],
     ['over the h2c listener', () => createNodeGrpcWebTransport({ baseUrl: listener.url, httpVersion: '2' })],
   ])('well-formed gRPC-Web calls %s pass through untouched: a success, and a coded Nexora error', async (_, transport) => {
     const client = createClient(PredictionService, transport())
     const headers = { authorization: `Bearer ${token}` }
     const res = await client.predict({ model: 'toy', rows: [{ features: { age: { kind: { case: 'numberValue', value: 70 } } } }] }, { headers })
     expect(res.predictions).toHaveLength(1)
-    const missing = await client.predict({ model: 'nope', rows: [{ features: {} }] }, { headers }).then(() => undefined, (e: { code: number; metadata: Headers; rawMessage: string }) => e)
-    expect([missing?.code, missing?.metadata.get('nexora-error-code'), missing?.rawMessage]).toEqual([5, 'model.not_found', 'model.not_found - model "nope" is not registered'])
+    const missing = await client.predict({ model: 'nope', rows: [{ features: {} }] }, { headers }).then(
+      () => undefined,
+      (e: { code: number; metadata: Headers; rawMessage: string }) => e,
+    )
+    expect([missing?.code, missing?.metadata.get('nexora-error-code'), missing?.rawMessage]).toEqual([
+      5,
+      'model.not_found',
+      'model.not_found - model "nope" is not registered',
+    ])
   })
 
   it('leaves the audit chain whole', async () => {

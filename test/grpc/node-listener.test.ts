@@ -20,10 +20,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('h2c listener life cycle', () => {
   it('answers a call in flight at shutdown, then closes with the client still connected', async () => {
     const server = await serveNode({
-      port: 0, grpc: { port: 0 }, db: `file:${join(dir, 'life.db')}`, handleSignals: false, drainMs: 5_000,
+      port: 0,
+      grpc: { port: 0 },
+      db: `file:${join(dir, 'life.db')}`,
+      handleSignals: false,
+      drainMs: 5_000,
       // The model takes 300 ms to load, so the first prediction is still running when close() starts.
       models: [definePlugin({ name: 'slow-toy', provides: 'model', setup: () => toyPlugin(undefined, 300) })],
-      prepare: async (n) => { await n.registry.register(toyManifest('1.0.0'), toyFiles()) },
+      prepare: async (n) => {
+        await n.registry.register(toyManifest('1.0.0'), toyFiles())
+      },
     })
     const client = grpcJsClients(server.grpcUrl!)
     try {

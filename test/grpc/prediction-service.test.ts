@@ -6,30 +6,67 @@ import { toPredictionRequest, toPredictResponse } from '../../plugins/grpc/predi
 
 const request = (init: Parameters<typeof create<typeof PredictRequestSchema>>[1]) => create(PredictRequestSchema, init)
 function refusal(fn: () => unknown): NexoraError {
-  try { fn() } catch (e) { if (e instanceof NexoraError) return e }
+  try {
+    fn()
+  } catch (e) {
+    if (e instanceof NexoraError) return e
+  }
   throw new Error('expected a NexoraError')
 }
 
-describe('PredictRequest → the pipeline\'s request (the /predict body)', () => {
+describe("PredictRequest → the pipeline's request (the /predict body)", () => {
   it('maps typed values, an unset value to null, empty proto3 strings to absent, and sequences', () => {
-    const mapped = toPredictionRequest(request({
-      model: 'm', selector: { case: 'alias', value: 'staging' }, explain: true, purpose: '',
-      rows: [
-        { patientId: 'Patient/1', features: { age: { kind: { case: 'numberValue', value: 70 } }, sex: { kind: { case: 'stringValue', value: 'F' } }, smoker: { kind: { case: 'boolValue', value: false } }, bmi: {} } },
-        { patientId: '', features: { age: { kind: { case: 'numberValue', value: 40 } } }, sequence: [{ code: 'ICD10:I50', time: '2024-03-01T10:00:00Z', value: 2 }, { code: 'LOINC:1', time: '2024-03-02T10:00:00Z' }] },
-      ],
-    }))
+    const mapped = toPredictionRequest(
+      request({
+        model: 'm',
+        selector: { case: 'alias', value: 'staging' },
+        explain: true,
+        purpose: '',
+        rows: [
+          {
+            patientId: 'Patient/1',
+            features: {
+              age: { kind: { case: 'numberValue', value: 70 } },
+              sex: { kind: { case: 'stringValue', value: 'F' } },
+              smoker: { kind: { case: 'boolValue', value: false } },
+              bmi: {},
+            },
+          },
+          {
+            patientId: '',
+            features: { age: { kind: { case: 'numberValue', value: 40 } } },
+            sequence: [
+              { code: 'ICD10:I50', time: '2024-03-01T10:00:00Z', value: 2 },
+              { code: 'LOINC:1', time: '2024-03-02T10:00:00Z' },
+            ],
+          },
+        ],
+      }),
+    )
     expect(mapped).toEqual({
-      model: 'm', alias: 'staging', explain: true,
+      model: 'm',
+      alias: 'staging',
+      explain: true,
       rows: [
         { patientRef: 'Patient/1', features: { age: 70, sex: 'F', smoker: false, bmi: null } },
-        { patientRef: undefined, features: { age: 40 }, sequence: [{ code: 'ICD10:I50', time: '2024-03-01T10:00:00Z', value: 2 }, { code: 'LOINC:1', time: '2024-03-02T10:00:00Z' }] },
+        {
+          patientRef: undefined,
+          features: { age: 40 },
+          sequence: [
+            { code: 'ICD10:I50', time: '2024-03-01T10:00:00Z', value: 2 },
+            { code: 'LOINC:1', time: '2024-03-02T10:00:00Z' },
+          ],
+        },
       ],
     })
   })
 
   it('applies the REST limits: unknown alias, oversized purpose, bad event time', () => {
-    const error = refusal(() => toPredictionRequest(request({ model: 'm', selector: { case: 'alias', value: 'prod' }, purpose: 'x'.repeat(65), rows: [{ sequence: [{ code: 'c', time: 'yesterday' }] }] })))
+    const error = refusal(() =>
+      toPredictionRequest(
+        request({ model: 'm', selector: { case: 'alias', value: 'prod' }, purpose: 'x'.repeat(65), rows: [{ sequence: [{ code: 'c', time: 'yesterday' }] }] }),
+      ),
+    )
     expect(error.code).toBe('request.invalid')
     expect(error.detail).toBe('invalid field(s) alias rows.0.sequence.0.time purpose')
   })
@@ -44,8 +81,20 @@ describe('PredictRequest → the pipeline\'s request (the /predict body)', () =>
 describe('PredictionResult → PredictResponse', () => {
   it('carries labels, explanations with typed values, the request id and the audit ids as int64', () => {
     const res = toPredictResponse({
-      model: { name: 'm', version: '1.0.0' }, requestId: 'r-1', auditIds: [7, 8],
-      predictions: [{ score: 0.8, label: 'high', explanation: [{ feature: 'age', value: 70, contribution: 0.4 }, { feature: 'bmi', value: null, contribution: 0 }] }, { score: 0.1 }],
+      model: { name: 'm', version: '1.0.0' },
+      requestId: 'r-1',
+      auditIds: [7, 8],
+      predictions: [
+        {
+          score: 0.8,
+          label: 'high',
+          explanation: [
+            { feature: 'age', value: 70, contribution: 0.4 },
+            { feature: 'bmi', value: null, contribution: 0 },
+          ],
+        },
+        { score: 0.1 },
+      ],
     })
     expect(res.auditIds).toEqual([7n, 8n])
     expect(res.predictions![0]!.explanation![0]!.value!.kind).toEqual({ case: 'numberValue', value: 70 })

@@ -7,13 +7,26 @@ import { allErrorCodes } from '../../testkit/error-codes.ts'
 describe('NexoraError → gRPC status', () => {
   it('maps the codes clients act on to the status the gRPC spec gives them', () => {
     const expected: [ErrorCode, Code][] = [
-      ['request.invalid', Code.InvalidArgument], ['batch.empty', Code.InvalidArgument], ['batch.too_large', Code.InvalidArgument],
-      ['features.unknown', Code.InvalidArgument], ['features.missing', Code.InvalidArgument], ['features.invalid', Code.InvalidArgument],
-      ['auth.unauthenticated', Code.Unauthenticated], ['auth.forbidden', Code.PermissionDenied],
-      ['model.not_found', Code.NotFound], ['model.version_not_found', Code.NotFound], ['model.alias_not_found', Code.NotFound],
-      ['model.version_archived', Code.FailedPrecondition], ['rate.limited', Code.ResourceExhausted], ['request.too_large', Code.ResourceExhausted],
-      ['audit.write_failed', Code.Unavailable], ['storage.unavailable', Code.Unavailable], ['model.load_failed', Code.Unavailable], ['nexora.closed', Code.Unavailable],
-      ['request.timeout', Code.DeadlineExceeded], ['internal', Code.Internal],
+      ['request.invalid', Code.InvalidArgument],
+      ['batch.empty', Code.InvalidArgument],
+      ['batch.too_large', Code.InvalidArgument],
+      ['features.unknown', Code.InvalidArgument],
+      ['features.missing', Code.InvalidArgument],
+      ['features.invalid', Code.InvalidArgument],
+      ['auth.unauthenticated', Code.Unauthenticated],
+      ['auth.forbidden', Code.PermissionDenied],
+      ['model.not_found', Code.NotFound],
+      ['model.version_not_found', Code.NotFound],
+      ['model.alias_not_found', Code.NotFound],
+      ['model.version_archived', Code.FailedPrecondition],
+      ['rate.limited', Code.ResourceExhausted],
+      ['request.too_large', Code.ResourceExhausted],
+      ['audit.write_failed', Code.Unavailable],
+      ['storage.unavailable', Code.Unavailable],
+      ['model.load_failed', Code.Unavailable],
+      ['nexora.closed', Code.Unavailable],
+      ['request.timeout', Code.DeadlineExceeded],
+      ['internal', Code.Internal],
     ]
     expect(expected.map(([code]) => [code, grpcCode(code, errorInfo(code).status)])).toEqual(expected)
   })
@@ -25,7 +38,9 @@ describe('NexoraError → gRPC status', () => {
   })
 
   it('answers with a plain-ASCII message that grpc-js shows unmangled, the code in metadata, and the error headers', () => {
-    const error = toConnectError(new NexoraError('auth.forbidden', { detail: 'requires scope "nexora/predict"', headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' } }))
+    const error = toConnectError(
+      new NexoraError('auth.forbidden', { detail: 'requires scope "nexora/predict"', headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' } }),
+    )
     expect(error.code).toBe(Code.PermissionDenied)
     expect(error.rawMessage).toBe('auth.forbidden - requires scope "nexora predict"')
     // What connect puts in grpc-message, decoded as grpc-js does (decodeURI): nothing stays escaped.

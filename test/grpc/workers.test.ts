@@ -31,14 +31,23 @@ beforeAll(async () => {
   bundle = await bundleForWorkers({ contents: ENTRY, resolveDir: root }, { external: ['node:*', ...builtinModules] })
   const key = await makeKey('ES384', 'workers')
   token = await sign(key)
-  worker = await startWorker({ code: bundle.code, d1: ['DB'], listen: true, vars: { NEXORA_JWKS: JSON.stringify({ keys: [key.jwk] }), NEXORA_JWT_ISSUERS: ISSUER, NEXORA_JWT_AUDIENCE: AUDIENCE } })
+  worker = await startWorker({
+    code: bundle.code,
+    d1: ['DB'],
+    listen: true,
+    vars: { NEXORA_JWKS: JSON.stringify({ keys: [key.jwk] }), NEXORA_JWT_ISSUERS: ISSUER, NEXORA_JWT_AUDIENCE: AUDIENCE },
+  })
   await applyD1Migrations(await worker.mf.getD1Database('DB'))
 }, 120_000)
-afterAll(async () => { await worker?.close() })
+afterAll(async () => {
+  await worker?.close()
+})
 
 describe('gRPC front door on Workers', () => {
   it('bundles without any Node module', () => {
-    const imports = Object.values(bundle.metafile.inputs).flatMap((i) => i.imports).filter((i) => i.path.startsWith('node:') || i.external)
+    const imports = Object.values(bundle.metafile.inputs)
+      .flatMap((i) => i.imports)
+      .filter((i) => i.path.startsWith('node:') || i.external)
     expect(imports.map((i) => i.path)).toEqual([])
     expect(Object.keys(bundle.metafile.inputs)).toEqual(expect.arrayContaining(['plugins/grpc/fetch.ts', 'plugins/oip/core.ts']))
   })
@@ -46,7 +55,13 @@ describe('gRPC front door on Workers', () => {
   it('predicts over Connect and runs ModelInfer over gRPC-Web in workerd', async () => {
     const auth = { headers: { authorization: `Bearer ${token}` } }
     const predict = createClient(PredictionService, createConnectTransport({ baseUrl: worker.url }))
-    const row = { features: Object.fromEntries([...Object.entries(features).map(([k, v]) => [k, { kind: { case: 'numberValue' as const, value: v } }]), ['sex', { kind: { case: 'stringValue' as const, value: 'F' } }], ['on_anticoagulant', { kind: { case: 'boolValue' as const, value: true } }]]) }
+    const row = {
+      features: Object.fromEntries([
+        ...Object.entries(features).map(([k, v]) => [k, { kind: { case: 'numberValue' as const, value: v } }]),
+        ['sex', { kind: { case: 'stringValue' as const, value: 'F' } }],
+        ['on_anticoagulant', { kind: { case: 'boolValue' as const, value: true } }],
+      ]),
+    }
     const res = await predict.predict({ model: 'readmission-risk', rows: [row] }, auth)
     expect(res.predictions[0]!.score).toBeGreaterThan(0.5)
     expect(res.auditIds).toHaveLength(2)
@@ -59,7 +74,10 @@ describe('gRPC front door on Workers', () => {
     ]
     const out = await infer.modelInfer({ modelName: 'readmission-risk', inputs }, auth)
     expect(out.outputs[0]!.contents!.fp64Contents[0]).toBeCloseTo(res.predictions[0]!.score, 12)
-    const error = await infer.modelMetadata({ name: 'readmission-risk' }).then(() => undefined, (e) => ConnectError.from(e))
+    const error = await infer.modelMetadata({ name: 'readmission-risk' }).then(
+      () => undefined,
+      (e) => ConnectError.from(e),
+    )
     expect(error?.code).toBe(Code.Unauthenticated)
   })
 })

@@ -12,7 +12,7 @@ async function call(body: unknown, headers?: Record<string, string>, config = {}
 }
 
 describe('POST /predict', () => {
-  it('scores each row with label and model version; its own unique request id, the client\'s kept as correlation id', async () => {
+  it("scores each row with label and model version; its own unique request id, the client's kept as correlation id", async () => {
     const { res, json, audit } = await call({ ...good, rows: [good.rows[0], row({ age: 20 })] }, { 'x-request-id': 'abc-123' })
     expect(res.status).toBe(200)
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
@@ -106,7 +106,11 @@ describe('POST /predict', () => {
 
     it('rejects a declared content length over the limit before reading the body', async () => {
       const { nexora } = await toyNexora({ bodyLimitBytes: 100 })
-      const res = await nexora.app.request('/predict', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '5000000' }, body: '{}' })
+      const res = await nexora.app.request('/predict', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '5000000' },
+        body: '{}',
+      })
       expect(res.status).toBe(413)
     })
 
@@ -121,12 +125,27 @@ describe('POST /predict', () => {
 describe('POST /predict with event sequences', () => {
   it('passes each row sequence to the model, and validates its events', async () => {
     const seen: unknown[] = []
-    const { nexora } = await toyNexora({}, [{ name: 'spy', order: 'pre', async process(_ctx, rows) { seen.push(...(rows as { sequence?: unknown }[]).map((r) => r.sequence)); return rows } }])
-    const sequence = [{ code: 'ICD10:I50', time: '2025-01-01T00:00:00Z' }, { code: 'LOINC:2160-0:H', time: '2025-02-01T00:00:00Z', value: 2.1 }]
+    const { nexora } = await toyNexora({}, [
+      {
+        name: 'spy',
+        order: 'pre',
+        async process(_ctx, rows) {
+          seen.push(...(rows as { sequence?: unknown }[]).map((r) => r.sequence))
+          return rows
+        },
+      },
+    ])
+    const sequence = [
+      { code: 'ICD10:I50', time: '2025-01-01T00:00:00Z' },
+      { code: 'LOINC:2160-0:H', time: '2025-02-01T00:00:00Z', value: 2.1 },
+    ]
     const ok = await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ features: { age: 50 }, sequence }] }))
     expect(ok.status).toBe(200)
     expect(seen).toEqual([sequence])
-    const bad = await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ features: { age: 50 }, sequence: [{ code: 'x', time: 'yesterday' }] }] }))
+    const bad = await nexora.app.request(
+      '/predict',
+      post('', { model: 'toy', rows: [{ features: { age: 50 }, sequence: [{ code: 'x', time: 'yesterday' }] }] }),
+    )
     expect([bad.status, (await bad.json()).code]).toEqual([400, 'request.invalid'])
   })
 })

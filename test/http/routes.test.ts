@@ -53,7 +53,11 @@ describe('system routes', () => {
     const down = await createNexora({
       plugins: [
         definePlugin({ name: 'store', provides: 'modelStore', setup: () => memoryModelStore() }),
-        definePlugin({ name: 'broken-audit', provides: 'auditSink', setup: () => ({ ...memoryAuditSink(), health: async () => ({ ok: false, detail: 'disk unavailable' }) }) }),
+        definePlugin({
+          name: 'broken-audit',
+          provides: 'auditSink',
+          setup: () => ({ ...memoryAuditSink(), health: async () => ({ ok: false, detail: 'disk unavailable' }) }),
+        }),
       ],
     })
     const res = await down.app.request('/health')
@@ -65,7 +69,22 @@ describe('system routes', () => {
     const { nexora } = await toyNexora()
     const doc = await (await nexora.app.request('/openapi.json')).json()
     expect(doc.openapi).toBe('3.1.0')
-    expect(Object.keys(doc.paths).sort()).toEqual(['/audit/checkpoint', '/audit/events', '/audit/report', '/audit/verify', '/health', '/health/live', '/health/ready', '/metrics', '/models', '/models/{name}', '/models/{name}/versions/{version}', '/models/{name}/versions/{version}/archive', '/models/{name}/versions/{version}/promote', '/predict'])
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/audit/checkpoint',
+      '/audit/events',
+      '/audit/report',
+      '/audit/verify',
+      '/health',
+      '/health/live',
+      '/health/ready',
+      '/metrics',
+      '/models',
+      '/models/{name}',
+      '/models/{name}/versions/{version}',
+      '/models/{name}/versions/{version}/archive',
+      '/models/{name}/versions/{version}/promote',
+      '/predict',
+    ])
     expect(doc.paths['/predict'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/PredictRequest')
     expect(Object.keys(doc.paths['/predict'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '413', '422']))
     // Plugins register codes after the schema is built, so the code is a string that points at the full list.

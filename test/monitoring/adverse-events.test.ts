@@ -6,19 +6,31 @@ import { ADVERSE_EVENT_TEXTS, phiGuard } from '../../plugins/compliance/index.ts
 import { post } from '../../testkit/nexora.ts'
 import { monitoredNexora, webhookReceiver } from '../../testkit/monitoring.ts'
 
-const json = async (res: Response) => ({ status: res.status, type: res.headers.get('content-type'), body: await res.json() as Record<string, any> })
+const json = async (res: Response) => ({ status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, any> })
 const patch = (body: unknown) => ({ method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 const report = (over: Record<string, unknown> = {}) => ({
-  type: 'missed-deterioration', severity: 'severe', description: 'Low score at discharge; readmitted with sepsis on day 4.',
-  model: 'readmission-risk', version: '1.0.0', predictionId: 'req-1#0', patientRef: 'Patient/p-77', occurredAt: '2026-11-20T10:00:00Z', ...over,
+  type: 'missed-deterioration',
+  severity: 'severe',
+  description: 'Low score at discharge; readmitted with sepsis on day 4.',
+  model: 'readmission-risk',
+  version: '1.0.0',
+  predictionId: 'req-1#0',
+  patientRef: 'Patient/p-77',
+  occurredAt: '2026-11-20T10:00:00Z',
+  ...over,
 })
 const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => { for (const c of cleanups.splice(0)) await c() })
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c()
+})
 
 async function setup(answers: number[] = [], extra: Parameters<typeof monitoredNexora>[2] = []) {
   const hook = await webhookReceiver(answers)
   const m = await monitoredNexora({ adverseEventHooks: [`${hook.url}/ae`], webhooks: { sleep: async () => {}, secret: 'hook-secret' } }, undefined, extra)
-  cleanups.push(async () => { await m.nexora.close(); await hook.close() })
+  cleanups.push(async () => {
+    await m.nexora.close()
+    await hook.close()
+  })
   return { ...m, hook }
 }
 
@@ -37,8 +49,14 @@ describe('adverse events', () => {
     const { createHmac } = await import('node:crypto')
     expect(sent.headers['x-nexora-signature']).toBe(`sha256=${createHmac('sha256', 'hook-secret').update(JSON.stringify(sent.body)).digest('hex')}`)
     const trail = await nexora.audit.queryLogs('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z')
-    expect(trail.events.find((e) => e.action === 'adverse_event.create')).toMatchObject({ patientRef: 'Patient/p-77', context: { id: created.body.id, severity: 'severe' } })
-    expect(trail.events.find((e) => e.action === 'webhook.delivery')).toMatchObject({ outcome: 'success', context: { kind: 'adverse-event', attempts: 1, status: 200 } })
+    expect(trail.events.find((e) => e.action === 'adverse_event.create')).toMatchObject({
+      patientRef: 'Patient/p-77',
+      context: { id: created.body.id, severity: 'severe' },
+    })
+    expect(trail.events.find((e) => e.action === 'webhook.delivery')).toMatchObject({
+      outcome: 'success',
+      context: { kind: 'adverse-event', attempts: 1, status: 200 },
+    })
   })
 
   it('retries a failing hook with back-off, and gives up at once on a 4xx refusal', async () => {
@@ -50,7 +68,10 @@ describe('adverse events', () => {
     await flush()
     expect(hook.received).toHaveLength(4)
     const deliveries = (await nexora.audit.queryLogs('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z', { action: 'webhook.delivery' })).events
-    expect(deliveries.map((e) => [e.outcome, e.context.attempts, e.context.status])).toEqual([['success', 3, 200], ['failure', 1, 400]])
+    expect(deliveries.map((e) => [e.outcome, e.context.attempts, e.context.status])).toEqual([
+      ['success', 3, 200],
+      ['failure', 1, 400],
+    ])
   })
 
   it('does not alert below the alerting severity, and alerts when an update raises it', async () => {
@@ -67,10 +88,15 @@ describe('adverse events', () => {
 
   it('lists with filters and pages, and reads one', async () => {
     const { nexora } = await setup()
-    for (const severity of ['mild', 'moderate', 'severe']) await nexora.app.request('/adverse-events', post('', report({ severity, model: severity === 'mild' ? 'other' : 'readmission-risk' })))
+    for (const severity of ['mild', 'moderate', 'severe'])
+      await nexora.app.request('/adverse-events', post('', report({ severity, model: severity === 'mild' ? 'other' : 'readmission-risk' })))
     const all = await json(await nexora.app.request('/adverse-events'))
     expect(all.body.events.map((e: { severity: string }) => e.severity)).toEqual(['severe', 'moderate', 'mild'])
-    expect((await json(await nexora.app.request('/adverse-events?model=readmission-risk&limit=1&offset=1'))).body.events.map((e: { severity: string }) => e.severity)).toEqual(['moderate'])
+    expect(
+      (await json(await nexora.app.request('/adverse-events?model=readmission-risk&limit=1&offset=1'))).body.events.map(
+        (e: { severity: string }) => e.severity,
+      ),
+    ).toEqual(['moderate'])
     expect((await json(await nexora.app.request('/adverse-events?severity=mild'))).body.events).toHaveLength(1)
     expect((await json(await nexora.app.request('/adverse-events?patient=Patient/p-77'))).body.events).toHaveLength(3)
     const one = await json(await nexora.app.request(`/adverse-events/${all.body.events[0].id}`))
@@ -113,16 +139,22 @@ describe('FHIR R4 AdverseEvent export', () => {
       const created = await json(await nexora.app.request('/adverse-events', post('', report({ severity, description: 'Score <0.1 & "low" risk' }))))
       const res = await nexora.app.request(`/adverse-events/${created.body.id}/fhir`)
       expect(res.headers.get('content-type')).toContain('application/fhir+json')
-      const resource = await res.json() as Record<string, any>
+      const resource = (await res.json()) as Record<string, any>
       const elements = new Set(definition.snapshot.element.map((e) => e.path.split('.')[1]).filter(Boolean))
       for (const key of Object.keys(resource).filter((k) => k !== 'resourceType')) expect(elements.has(key), key).toBe(true)
-      for (const e of definition.snapshot.element.filter((x) => x.min > 0 && x.path.split('.').length === 2)) expect(resource[e.path.split('.')[1]!], e.path).toBeDefined()
+      for (const e of definition.snapshot.element.filter((x) => x.min > 0 && x.path.split('.').length === 2))
+        expect(resource[e.path.split('.')[1]!], e.path).toBeDefined()
       expect(codes('adverse-event-severity').has(resource.severity.coding[0].code)).toBe(true)
       expect(codes('adverse-event-seriousness').has(resource.seriousness.coding[0].code)).toBe(true)
       expect(resource.seriousness.coding[0].code).toBe(severity === 'mild' ? 'Non-serious' : 'Serious')
       expect(resource.outcome?.coding[0].code).toBe(severity === 'death' ? 'fatal' : undefined)
       if (resource.outcome) expect(codes('adverse-event-outcome').has(resource.outcome.coding[0].code)).toBe(true)
-      expect(resource).toMatchObject({ resourceType: 'AdverseEvent', actuality: 'actual', subject: { reference: 'Patient/p-77' }, date: '2026-11-20T10:00:00Z' })
+      expect(resource).toMatchObject({
+        resourceType: 'AdverseEvent',
+        actuality: 'actual',
+        subject: { reference: 'Patient/p-77' },
+        date: '2026-11-20T10:00:00Z',
+      })
       expect(resource.suspectEntity[0].instance.identifier).toEqual({ system: 'urn:nexora:model', value: 'readmission-risk@1.0.0' })
       expect(resource.text.div).toBe('<div xmlns="http://www.w3.org/1999/xhtml"><p>Score &lt;0.1 &amp; &quot;low&quot; risk</p></div>')
     }

@@ -9,7 +9,9 @@ const deploy = (file: string) => new URL(`../../docs/deploy/${file}`, import.met
 
 describe('docs/deploy monitoring files', () => {
   it('alert rules pass promtool check and their unit tests', async () => {
-    const check = await run('promtool', ['check', 'rules', deploy('alerts.yml')]).catch((e: Error) => { throw new Error(`promtool (Debian package "prometheus", installed by .ci/run) failed: ${e.message}`) })
+    const check = await run('promtool', ['check', 'rules', deploy('alerts.yml')]).catch((e: Error) => {
+      throw new Error(`promtool (Debian package "prometheus", installed by .ci/run) failed: ${e.message}`)
+    })
     expect(check.stdout).toMatch(/SUCCESS: \d+ rules found/)
     const tests = await run('promtool', ['test', 'rules', deploy('alerts.test.yml')])
     expect(tests.stdout).toContain('SUCCESS')
@@ -18,8 +20,11 @@ describe('docs/deploy monitoring files', () => {
   it('the dashboard and the alert rules query only metrics that the code registers', () => {
     // Every metric name the code registers, as a string literal in core/ or plugins/ (histograms add _bucket).
     const root = new URL('../../', import.meta.url).pathname
-    const walk = (dir: string): string[] => readdirSync(join(root, dir)).flatMap((n) => (statSync(join(root, dir, n)).isDirectory() ? walk(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []))
-    const registered = new Set([...walk('core'), ...walk('plugins')].flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/'(nexora_[a-z_]+)'/g)].map((m) => m[1]!)))
+    const walk = (dir: string): string[] =>
+      readdirSync(join(root, dir)).flatMap((n) => (statSync(join(root, dir, n)).isDirectory() ? walk(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []))
+    const registered = new Set(
+      [...walk('core'), ...walk('plugins')].flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/'(nexora_[a-z_]+)'/g)].map((m) => m[1]!)),
+    )
     expect(registered.has('nexora_model_auroc') && registered.has('nexora_http_requests_total')).toBe(true)
     const dashboard = JSON.parse(readFileSync(deploy('grafana-dashboard.json'), 'utf8'))
     const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr))

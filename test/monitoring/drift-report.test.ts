@@ -18,10 +18,25 @@ const picks = (seed: number, n: number, levels: string[], p: number[]) => {
 describe('driftReport', () => {
   it('picks the documented test per column type and size', () => {
     const r = driftReport(
-      { small: normals(1, 500), big: normals(2, 5000), cat: picks(3, 500, ['a', 'b', 'c'], [0.5, 0.3, 0.2]), many: picks(4, 3000, [...'abcdefghijklmnopqrstuvwxyz'], Array(26).fill(1 / 26)) },
-      { small: normals(5, 500), big: normals(6, 5000), cat: picks(7, 500, ['a', 'b', 'c'], [0.5, 0.3, 0.2]), many: picks(8, 3000, [...'abcdefghijklmnopqrstuvwxyz'], Array(26).fill(1 / 26)) },
+      {
+        small: normals(1, 500),
+        big: normals(2, 5000),
+        cat: picks(3, 500, ['a', 'b', 'c'], [0.5, 0.3, 0.2]),
+        many: picks(4, 3000, [...'abcdefghijklmnopqrstuvwxyz'], Array(26).fill(1 / 26)),
+      },
+      {
+        small: normals(5, 500),
+        big: normals(6, 5000),
+        cat: picks(7, 500, ['a', 'b', 'c'], [0.5, 0.3, 0.2]),
+        many: picks(8, 3000, [...'abcdefghijklmnopqrstuvwxyz'], Array(26).fill(1 / 26)),
+      },
     )
-    expect(Object.fromEntries(Object.entries(r.columns).map(([k, v]) => [k, v.test]))).toEqual({ small: 'ks', big: 'wasserstein', cat: 'chi-square', many: 'jensen-shannon' })
+    expect(Object.fromEntries(Object.entries(r.columns).map(([k, v]) => [k, v.test]))).toEqual({
+      small: 'ks',
+      big: 'wasserstein',
+      cat: 'chi-square',
+      many: 'jensen-shannon',
+    })
     expect(r.drift).toEqual({ drifted: false, share: 0, count: 0 })
     expect(r.columns.big?.wasserstein).toBeGreaterThan(0)
     expect(r.columns.cat?.wasserstein).toBeUndefined()

@@ -12,7 +12,7 @@ import { heldOut, monitoredNexora, scoreCohort, webhookReceiver } from '../../te
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-monitoring-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-const json = async (res: Response) => ({ status: res.status, body: await res.json() as Record<string, any> })
+const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, any> })
 const DAY = 86_400_000
 
 describe('the prediction log', () => {
@@ -50,26 +50,45 @@ describe('the prediction log', () => {
 describe('outcomes and the reports, on a libSQL file', () => {
   const rows = heldOut().slice(0, 400)
   const labels = rows.map((r) => r.readmitted_30d)
-  let ready: Promise<{ nexora: Awaited<ReturnType<typeof monitoredNexora>>['nexora']; flush: () => Promise<unknown>; scores: number[]; hook: Awaited<ReturnType<typeof webhookReceiver>> }> | undefined
-  const setup = () => ready ??= (async () => {
-    const hook = await webhookReceiver()
-    const { nexora, flush } = await monitoredNexora({
-      alerts: [
-        { id: 'auroc-low', quantity: 'auroc', op: 'below', threshold: 0.99, webhook: `${hook.url}/alerts` },
-        { id: 'age-drift', quantity: 'psi', feature: 'age', op: 'above', threshold: 0.25, webhook: `${hook.url}/alerts` },
-      ],
-      webhooks: { sleep: async () => {} },
-    }, sqlStorage({ url: `file:${join(dir, 'reports.db')}` }))
-    const { scores, predictionIds } = await scoreCohort(nexora, rows)
-    await flush()
-    const observedAt = new Date(Date.now() + 5 * DAY).toISOString()
-    // Half by patient (joined through the pseudonym), half by prediction id.
-    const outcomes = rows.map((r, i) => (i % 2 === 0 ? { model: 'readmission-risk', patient: `Patient/h${i}`, value: r.readmitted_30d, observedAt } : { model: 'readmission-risk', predictionId: predictionIds[i], value: r.readmitted_30d }))
-    const res = await nexora.app.request('/monitoring/outcomes', post('', { outcomes }))
-    expect(await res.json()).toEqual({ recorded: 400 })
-    return { nexora, flush, scores, hook }
-  })()
-  afterAll(async () => { const s = await ready; await s?.nexora.close(); await s?.hook.close() })
+  let ready:
+    | Promise<{
+        nexora: Awaited<ReturnType<typeof monitoredNexora>>['nexora']
+        flush: () => Promise<unknown>
+        scores: number[]
+        hook: Awaited<ReturnType<typeof webhookReceiver>>
+      }>
+    | undefined
+  const setup = () =>
+    (ready ??= (async () => {
+      const hook = await webhookReceiver()
+      const { nexora, flush } = await monitoredNexora(
+        {
+          alerts: [
+            { id: 'auroc-low', quantity: 'auroc', op: 'below', threshold: 0.99, webhook: `${hook.url}/alerts` },
+            { id: 'age-drift', quantity: 'psi', feature: 'age', op: 'above', threshold: 0.25, webhook: `${hook.url}/alerts` },
+          ],
+          webhooks: { sleep: async () => {} },
+        },
+        sqlStorage({ url: `file:${join(dir, 'reports.db')}` }),
+      )
+      const { scores, predictionIds } = await scoreCohort(nexora, rows)
+      await flush()
+      const observedAt = new Date(Date.now() + 5 * DAY).toISOString()
+      // Half by patient (joined through the pseudonym), half by prediction id.
+      const outcomes = rows.map((r, i) =>
+        i % 2 === 0
+          ? { model: 'readmission-risk', patient: `Patient/h${i}`, value: r.readmitted_30d, observedAt }
+          : { model: 'readmission-risk', predictionId: predictionIds[i], value: r.readmitted_30d },
+      )
+      const res = await nexora.app.request('/monitoring/outcomes', post('', { outcomes }))
+      expect(await res.json()).toEqual({ recorded: 400 })
+      return { nexora, flush, scores, hook }
+    })())
+  afterAll(async () => {
+    const s = await ready
+    await s?.nexora.close()
+    await s?.hook.close()
+  })
 
   it('reports AUROC, AUPRC and Brier equal to the sklearn-checked functions, with bootstrap CIs around them', async () => {
     const { nexora, scores } = await setup()
@@ -111,10 +130,15 @@ describe('fairness and drift reports', () => {
     const rows = heldOut().slice(0, 300)
     const { scores, predictionIds } = await scoreCohort(nexora, rows)
     await flush()
-    await nexora.app.request('/monitoring/outcomes', post('', { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: predictionIds[i], value: r.readmitted_30d })) }))
+    await nexora.app.request(
+      '/monitoring/outcomes',
+      post('', { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: predictionIds[i], value: r.readmitted_30d })) }),
+    )
     const { status, body } = await json(await nexora.app.request('/monitoring/fairness?model=readmission-risk&attribute=sex&minGroupSize=10'))
     expect(status).toBe(200)
-    const expected = disparities(metricFrame({ labels: rows.map((r) => r.readmitted_30d), scores, threshold: 0.3, minGroupSize: 10, sensitive: { sex: rows.map((r) => r.sex) } }))
+    const expected = disparities(
+      metricFrame({ labels: rows.map((r) => r.readmitted_30d), scores, threshold: 0.3, minGroupSize: 10, sensitive: { sex: rows.map((r) => r.sex) } }),
+    )
     expect(body.disparities.demographicParityDifference).toBeCloseTo(expected.demographicParityDifference, 14)
     expect(body.disparities.equalizedOddsDifference).toBeCloseTo(expected.equalizedOddsDifference, 14)
     expect(body.byGroup.map((g: { key: string }) => g.key).sort()).toEqual(['sex=F', 'sex=M'])
@@ -125,14 +149,26 @@ describe('fairness and drift reports', () => {
 
   it('finds no drift for held-out traffic, finds an age shift against the training profile, and fires the PSI rule', async () => {
     const hook = await webhookReceiver()
-    const { nexora, flush } = await monitoredNexora({ alerts: [{ id: 'age-drift', quantity: 'psi', feature: 'age', op: 'above', threshold: 0.25, webhook: hook.url }] })
+    const { nexora, flush } = await monitoredNexora({
+      alerts: [{ id: 'age-drift', quantity: 'psi', feature: 'age', op: 'above', threshold: 0.25, webhook: hook.url }],
+    })
     const rows = heldOut().slice(0, 400)
     await scoreCohort(nexora, rows)
     await flush()
     const calm = await json(await nexora.app.request('/monitoring/drift?model=readmission-risk'))
     expect(calm.status).toBe(200)
     expect(calm.body).toMatchObject({ version: '1.0.0', reference: 'training', n: 400, featuresLogged: true })
-    expect(Object.keys(calm.body.columns).sort()).toEqual(['age', 'egfr', 'hba1c', 'length_of_stay', 'on_anticoagulant', 'prior_admissions', 'score', 'sex', 'systolic_bp'])
+    expect(Object.keys(calm.body.columns).sort()).toEqual([
+      'age',
+      'egfr',
+      'hba1c',
+      'length_of_stay',
+      'on_anticoagulant',
+      'prior_admissions',
+      'score',
+      'sex',
+      'systolic_bp',
+    ])
     expect(calm.body.columns.age.psi).toBeLessThan(0.1)
     expect(calm.body.drift.drifted).toBe(false)
 
@@ -145,9 +181,19 @@ describe('fairness and drift reports', () => {
     expect(shifted.body.columns.age.psi).toBeGreaterThan(0.25)
     expect(shifted.body.columns.score.drifted).toBe(true)
     // Against the first window instead of the training profile: the same verdict on age.
-    const windowed = await json(await nexora.app.request(`/monitoring/drift?model=readmission-risk&from=${encodeURIComponent(start)}&reference=${encodeURIComponent(`2000-01-01T00:00:00Z/${start}`)}`))
+    const windowed = await json(
+      await nexora.app.request(
+        `/monitoring/drift?model=readmission-risk&from=${encodeURIComponent(start)}&reference=${encodeURIComponent(`2000-01-01T00:00:00Z/${start}`)}`,
+      ),
+    )
     expect(windowed.body.columns.age.drifted).toBe(true)
-    expect(windowed.body.columns.age.psi).toBeCloseTo(psi(rows.map((r) => r.age), rows.map((r) => Math.min(110, r.age + 20))), 12)
+    expect(windowed.body.columns.age.psi).toBeCloseTo(
+      psi(
+        rows.map((r) => r.age),
+        rows.map((r) => Math.min(110, r.age + 20)),
+      ),
+      12,
+    )
     await nexora.close()
     expect(hook.received.map((r) => [r.body.kind, r.body.feature])).toEqual([['alert.firing', 'age']])
     await hook.close()
@@ -186,15 +232,31 @@ describe('outcomes from FHIR, score drift and access', () => {
       { resourceType: 'Encounter', id: 'e3', status: 'finished', class: { code: 'IMP' }, subject: { reference: 'Patient/unknown' }, period: { start: at(1) } },
       { resourceType: 'Encounter', id: 'e4', status: 'finished', class: { code: 'IMP' }, subject: { reference: 'Patient/h2' }, period: { start: at(45) } },
     ])
-    const { nexora, flush } = await monitoredNexora({
-      outcomeRules: [{ name: 'readmission', model: 'readmission-risk', resourceType: 'Encounter', where: "class.code = 'IMP'", date: 'period.start', labelNegatives: true }],
-    }, undefined, [definePlugin({ name: 'fhir', provides: 'fhirSource', setup: () => fhir }), definePlugin({ name: 'clock', provides: 'clock', setup: () => clock })])
-    const { predictionIds: [p0, p1, p2] } = await scoreCohort(nexora, heldOut().slice(0, 3))
+    const { nexora, flush } = await monitoredNexora(
+      {
+        outcomeRules: [
+          {
+            name: 'readmission',
+            model: 'readmission-risk',
+            resourceType: 'Encounter',
+            where: "class.code = 'IMP'",
+            date: 'period.start',
+            labelNegatives: true,
+          },
+        ],
+      },
+      undefined,
+      [definePlugin({ name: 'fhir', provides: 'fhirSource', setup: () => fhir }), definePlugin({ name: 'clock', provides: 'clock', setup: () => clock })],
+    )
+    const {
+      predictionIds: [p0, p1, p2],
+    } = await scoreCohort(nexora, heldOut().slice(0, 3))
     await flush()
     const first = await json(await nexora.app.request('/monitoring/outcomes/pull', { method: 'POST' }))
     // Three inpatient stays; one is a stranger's (not in the log); no prediction is 30 days old yet.
     expect(first.body.results[0]).toMatchObject({ rule: 'readmission', scanned: 4, matched: 3, recorded: 2, negatives: 0 })
-    const outcomeOf = async () => Object.fromEntries((await nexora.ports.get('predictionLog').window({ model: 'readmission-risk' }, 30 * DAY)).map((r) => [r.id, r.outcome]))
+    const outcomeOf = async () =>
+      Object.fromEntries((await nexora.ports.get('predictionLog').window({ model: 'readmission-risk' }, 30 * DAY)).map((r) => [r.id, r.outcome]))
     expect(await outcomeOf()).toEqual({ [p0!]: 1, [p1!]: null, [p2!]: null }) // h2's stay is day 45: outside the horizon
     clock.advance(31 * DAY)
     const second = await json(await nexora.app.request('/monitoring/outcomes/pull', { method: 'POST' }))
@@ -221,7 +283,11 @@ describe('outcomes from FHIR, score drift and access', () => {
 
   it('needs the nexora/monitor scope for reports and outcomes', async () => {
     const { nexora } = await monitoredNexora({}, undefined, [], { devCaller: { subject: 'dr-test', scopes: ['nexora/predict'], roles: [] } })
-    for (const [path, init] of [['/monitoring/alerts', {}], ['/monitoring/performance?model=readmission-risk', {}], ['/monitoring/outcomes', post('', { outcomes: [{ model: 'readmission-risk', patient: '1', value: 1 }] })]] as const) {
+    for (const [path, init] of [
+      ['/monitoring/alerts', {}],
+      ['/monitoring/performance?model=readmission-risk', {}],
+      ['/monitoring/outcomes', post('', { outcomes: [{ model: 'readmission-risk', patient: '1', value: 1 }] })],
+    ] as const) {
       const res = await nexora.app.request(path, init)
       expect(res.status, path).toBe(403)
     }
@@ -239,7 +305,10 @@ describe('outcome times', () => {
     // Ten minutes later, written in -05:00 without milliseconds: compared as a string it sorts before the prediction.
     const later = new Date(Date.parse(first!.ts) + 10 * 60_000)
     const local = new Date(later.getTime() - 5 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '-05:00')
-    await nexora.app.request('/monitoring/outcomes', post('', { outcomes: [{ model: 'readmission-risk', patient: 'Patient/h0', value: 1, observedAt: local }] }))
+    await nexora.app.request(
+      '/monitoring/outcomes',
+      post('', { outcomes: [{ model: 'readmission-risk', patient: 'Patient/h0', value: 1, observedAt: local }] }),
+    )
     const joined = await nexora.ports.get('predictionLog').window({ model: 'readmission-risk' }, DAY)
     expect(joined.find((r) => r.id === predictionIds[0])!.outcome).toBe(1)
     expect(joined.filter((r) => r.outcome !== null)).toHaveLength(1)

@@ -14,8 +14,13 @@ describe('the ROC curve in the performance report (for the monitoring dashboard)
     const { scores, predictionIds } = await scoreCohort(nexora, rows)
     await flush()
     const labels = rows.map((r) => r.readmitted_30d)
-    await nexora.app.request('/monitoring/outcomes', post('', { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: predictionIds[i], value: r.readmitted_30d })) }))
-    const body = await (await nexora.app.request('/monitoring/performance?model=readmission-risk&bootstrap=0')).json() as { roc: { fpr: number[]; tpr: number[]; thresholds: number[] } }
+    await nexora.app.request(
+      '/monitoring/outcomes',
+      post('', { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: predictionIds[i], value: r.readmitted_30d })) }),
+    )
+    const body = (await (await nexora.app.request('/monitoring/performance?model=readmission-risk&bootstrap=0')).json()) as {
+      roc: { fpr: number[]; tpr: number[]; thresholds: number[] }
+    }
     const expected = rocCurve(labels, scores)
     expect(expected.fpr.length).toBeLessThanOrEqual(ROC_MAX_POINTS)
     expect(body.roc).toEqual(expected)
@@ -26,7 +31,7 @@ describe('the ROC curve in the performance report (for the monitoring dashboard)
   it('is null with no outcomes or one class, and is thinned to evenly spaced points with both ends kept', () => {
     expect(performanceReport([row(0.2, null)]).roc).toBeNull()
     expect(performanceReport([row(0.2, 1), row(0.7, 1)], { bootstrap: 0 }).roc).toBeNull()
-    const y = Array.from({ length: 4000 }, (_, i) => (i * 7919) % 3 === 0 ? 1 : 0)
+    const y = Array.from({ length: 4000 }, (_, i) => ((i * 7919) % 3 === 0 ? 1 : 0))
     const s = y.map((_, i) => ((i * 104729) % 4001) / 4001)
     const full = rocCurve(y, s)
     expect(full.fpr.length).toBeGreaterThan(ROC_MAX_POINTS)

@@ -7,14 +7,18 @@ import { AUDIENCE, ISSUER, makeKey, sign } from '../../testkit/tokens.ts'
 /** The npm parser merges labelled histograms (see TOOLCHAIN.md): read their series untyped instead. */
 const families = (text: string) => parse(text.replace(/^# TYPE \S+ histogram\n/gm, ''))
 const value = (text: string, name: string, labels: Record<string, string>) =>
-  families(text).filter((f) => f.name === name).flatMap((f) => f.metrics).find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value
+  families(text)
+    .filter((f) => f.name === name)
+    .flatMap((f) => f.metrics)
+    .find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value
 
 describe('GET /metrics', () => {
   it('exposes request, prediction, model-load and audit metrics after traffic, with no PHI in any label', async () => {
     const key = await makeKey('ES384', 'k1')
     const { nexora } = await toyNexora({}, [], [jwtAuth({ jwks: { keys: [key.jwk] }, issuers: [ISSUER], audience: AUDIENCE })])
     const headers = { authorization: `Bearer ${await sign(key, { scope: 'nexora/predict nexora/metrics nexora/models.read' })}` }
-    for (let i = 0; i < 3; i++) await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ patientId: `Patient/secret-${i}`, features: { age: 70 } }] }, headers))
+    for (let i = 0; i < 3; i++)
+      await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ patientId: `Patient/secret-${i}`, features: { age: 70 } }] }, headers))
     await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ patientId: 'Patient/secret-x', features: { age: 5 } }] }, headers))
     await nexora.app.request('/predict', post('', { model: 'toy', rows: [] }, headers))
     await nexora.app.request('/models/toy', { headers })

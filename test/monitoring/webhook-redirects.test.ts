@@ -12,7 +12,10 @@ describe('webhook deliveries', () => {
 
   it('never follow a redirect: the signed body goes to the configured URL only, and a 307 is a failed delivery', async () => {
     const other = await elsewhere
-    const redirecting = createServer((req, res) => { req.resume(); res.writeHead(307, { location: `${other.url}/stolen` }).end() })
+    const redirecting = createServer((req, res) => {
+      req.resume()
+      res.writeHead(307, { location: `${other.url}/stolen` }).end()
+    })
     await new Promise<void>((r) => redirecting.listen(0, '127.0.0.1', r))
     const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/ae`
     const { nexora, flush } = await monitoredNexora({ adverseEventHooks: [url], webhooks: { sleep: async () => {}, secret: 'hook-secret' } })

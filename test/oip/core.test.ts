@@ -8,7 +8,17 @@ import { oip } from '../../plugins/oip/index.ts'
 async function transportFree() {
   let ctx: FrontDoorContext | undefined
   const state = createOipState()
-  const capture = definePlugin({ name: 'capture', provides: 'frontDoor', setup: () => ({ name: 'capture', policies: {}, register: (_app, door) => { ctx = door } }) })
+  const capture = definePlugin({
+    name: 'capture',
+    provides: 'frontDoor',
+    setup: () => ({
+      name: 'capture',
+      policies: {},
+      register: (_app, door) => {
+        ctx = door
+      },
+    }),
+  })
   const toy = await toyNexora({}, [], [capture, oip({ state })])
   return { ...toy, ctx: ctx!, state }
 }
@@ -20,9 +30,17 @@ describe('plugins/oip/core.ts, the shared core for REST and gRPC', () => {
   it('infers transport-free: the caller.via reaches the audit trail, the id is echoed, statistics are shared', async () => {
     const { ctx, state, audit, nexora } = await transportFree()
     const response = await infer(ctx, grpcCaller, 'rid-grpc-1', 'toy', undefined, request, state)
-    expect(response).toMatchObject({ model_name: 'toy', model_version: '1.0.0', id: 'g-1', outputs: [{ name: 'score', datatype: 'FP64', shape: [1] }, { name: 'label' }] })
+    expect(response).toMatchObject({
+      model_name: 'toy',
+      model_version: '1.0.0',
+      id: 'g-1',
+      outputs: [{ name: 'score', datatype: 'FP64', shape: [1] }, { name: 'label' }],
+    })
     const events = audit.events.filter((e) => e.requestId === 'rid-grpc-1')
-    expect(events.map((e) => [e.action, e.patientRef, (e.context as { via: string }).via])).toEqual([['predict.request', 'Patient/g', 'grpc'], ['predict.response', 'Patient/g', 'grpc']])
+    expect(events.map((e) => [e.action, e.patientRef, (e.context as { via: string }).via])).toEqual([
+      ['predict.request', 'Patient/g', 'grpc'],
+      ['predict.response', 'Patient/g', 'grpc'],
+    ])
     // The REST door was given the same state, so its statistics include the gRPC call.
     const rest = await (await nexora.app.request('/v2/models/toy/stats')).json()
     expect(rest.model_stats[0]).toMatchObject({ inference_count: 1, execution_count: 1 })
@@ -40,10 +58,16 @@ describe('plugins/oip/core.ts, the shared core for REST and gRPC', () => {
 
   it('throws coded errors a transport can map: unknown model, bad name, bad tensors', async () => {
     const { ctx, state } = await transportFree()
-    const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: NexoraError) => `${e.code} ${e.status}`)
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: NexoraError) => `${e.code} ${e.status}`,
+      )
     expect(await codeOf(infer(ctx, grpcCaller, 'r1', 'nope', undefined, request, state))).toBe('model.not_found 404')
     expect(await codeOf(infer(ctx, grpcCaller, 'r2', 'a/b', undefined, request, state))).toBe('request.invalid 400')
-    expect(await codeOf(infer(ctx, grpcCaller, 'r3', 'toy', undefined, { inputs: [{ name: 'age', datatype: 'FP32', shape: [2], data: [1] }] }, state))).toBe('request.invalid 400')
+    expect(await codeOf(infer(ctx, grpcCaller, 'r3', 'toy', undefined, { inputs: [{ name: 'age', datatype: 'FP32', shape: [2], data: [1] }] }, state))).toBe(
+      'request.invalid 400',
+    )
     expect(await codeOf(modelMetadata(ctx.registry, 'toy', '7.0.0'))).toBe('model.version_not_found 404')
   })
 

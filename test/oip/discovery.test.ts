@@ -18,13 +18,15 @@ describe('health and server metadata (public)', () => {
     expect(await (await request('/v2')).json()).toMatchObject({ name: 'ward-7', version: '2.3.4' })
     // The registry wraps its store when it is made (core/registry/coded-store.ts) and answers a
     // failed store with storage.unavailable: that is what the probe sees when the disk is gone.
-    nexora.registry.list = async () => { throw new NexoraError('storage.unavailable') }
+    nexora.registry.list = async () => {
+      throw new NexoraError('storage.unavailable')
+    }
     const res = await nexora.app.request('/v2/health/ready')
     expect([res.status, await res.json()]).toEqual([400, { ready: false }])
   })
 })
 
-describe('the REST spec\'s own paths (issue 14)', () => {
+describe("the REST spec's own paths (issue 14)", () => {
   it('answers server metadata at `GET /v2/`, the path rest_predict_v2.yaml names, as at `GET /v2`, without a token', async () => {
     const { request } = await oipNexora(noScopes)
     const slash = await request('/v2/')
@@ -46,9 +48,19 @@ describe('model metadata and readiness (read scopes)', () => {
     const { request } = await oipNexora()
     const meta = await (await request('/v2/models/toy')).json()
     expect(meta).toEqual({
-      name: 'toy', versions: ['1.0.0'], platform: 'nexora_toy',
-      inputs: [{ name: 'age', datatype: 'FP64', shape: [-1] }, { name: 'smoker', datatype: 'BOOL', shape: [-1] }, { name: 'sex', datatype: 'BYTES', shape: [-1] }],
-      outputs: [{ name: 'score', datatype: 'FP64', shape: [-1] }, { name: 'label', datatype: 'BYTES', shape: [-1] }, { name: 'explanation', datatype: 'BYTES', shape: [-1] }],
+      name: 'toy',
+      versions: ['1.0.0'],
+      platform: 'nexora_toy',
+      inputs: [
+        { name: 'age', datatype: 'FP64', shape: [-1] },
+        { name: 'smoker', datatype: 'BOOL', shape: [-1] },
+        { name: 'sex', datatype: 'BYTES', shape: [-1] },
+      ],
+      outputs: [
+        { name: 'score', datatype: 'FP64', shape: [-1] },
+        { name: 'label', datatype: 'BYTES', shape: [-1] },
+        { name: 'explanation', datatype: 'BYTES', shape: [-1] },
+      ],
     })
     const noLabel = await (await request('/v2/models/matrix/versions/1.0.0')).json()
     expect(noLabel.outputs.map((o: { name: string }) => o.name)).toEqual(['score', 'explanation'])
@@ -83,7 +95,8 @@ describe('model metadata and readiness (read scopes)', () => {
       expect((await res.json()).error, path).toMatch(/^\[auth\.forbidden\]/)
     }
     const reader = await oipNexora({ devCaller: { subject: 'viewer', scopes: ['nexora/models.read'], roles: [] } })
-    for (const path of ['/v2/models/toy', '/v2/models/toy/ready', '/v2/models/toy/stats', '/v2/models/stats']) expect((await reader.request(path)).status, path).toBe(200)
+    for (const path of ['/v2/models/toy', '/v2/models/toy/ready', '/v2/models/toy/stats', '/v2/models/stats'])
+      expect((await reader.request(path)).status, path).toBe(200)
   })
 })
 
@@ -95,7 +108,12 @@ describe('route table and OpenAPI', () => {
       .filter(([path]) => path.startsWith('/v2'))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
     expect(declared.sort()).toEqual(Object.keys(oipPolicies).sort())
-    expect(Object.entries(oipPolicies).filter(([, p]) => p.access === 'public').map(([k]) => k).sort()).toEqual(['GET /v2', 'GET /v2/', 'GET /v2/health/live', 'GET /v2/health/ready'])
+    expect(
+      Object.entries(oipPolicies)
+        .filter(([, p]) => p.access === 'public')
+        .map(([k]) => k)
+        .sort(),
+    ).toEqual(['GET /v2', 'GET /v2/', 'GET /v2/health/live', 'GET /v2/health/ready'])
     expect(oipPolicies['POST /v2/repository/models/:name/load']!.access).toEqual({ anyOf: ['nexora/models.write'] })
     expect(oipPolicies['POST /v2/models/:name/infer']!.access).toEqual(ROUTE_POLICIES['POST /predict']!.access)
     expect(doc.paths['/v2/models/{name}/infer'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/OipInferRequest')

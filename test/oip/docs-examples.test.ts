@@ -16,7 +16,9 @@ describe('docs/oip.md examples stay true', () => {
       plugins: [
         definePlugin({ name: 'store', provides: 'modelStore', setup: () => memoryModelStore() }),
         definePlugin({ name: 'audit', provides: 'auditSink', setup: () => memoryAuditSink() }),
-        linearModel(), transformerModel(), oip(),
+        linearModel(),
+        transformerModel(),
+        oip(),
       ],
     })
     await importModels(nexora)

@@ -59,11 +59,17 @@ describe('POST /v2/models/{name}[/versions/{version}]/infer', () => {
 
   it('records the patient reference and purpose in the audit events, via oip, and never logs the reference', async () => {
     const { request, audit, logs } = await oipNexora()
-    const res = await request('/v2/models/toy/infer', { inputs: [toyInputs[0]!].map((i) => ({ ...i, shape: [1], data: [70] })), parameters: { patient_ref: 'Patient/pt-4242', purpose: 'TREAT' } })
+    const res = await request('/v2/models/toy/infer', {
+      inputs: [toyInputs[0]!].map((i) => ({ ...i, shape: [1], data: [70] })),
+      parameters: { patient_ref: 'Patient/pt-4242', purpose: 'TREAT' },
+    })
     expect(res.status).toBe(200)
     const requestId = res.headers.get('x-request-id')
     const events = audit.events.filter((e) => e.requestId === requestId)
-    expect(events.map((e) => [e.action, e.patientRef, e.outcome])).toEqual([['predict.request', 'Patient/pt-4242', 'success'], ['predict.response', 'Patient/pt-4242', 'success']])
+    expect(events.map((e) => [e.action, e.patientRef, e.outcome])).toEqual([
+      ['predict.request', 'Patient/pt-4242', 'success'],
+      ['predict.response', 'Patient/pt-4242', 'success'],
+    ])
     expect(events[0]!.context).toMatchObject({ via: 'oip', purpose: 'TREAT', rows: 1 })
     expect(logs.join('\n')).not.toContain('pt-4242')
   })

@@ -10,10 +10,12 @@ describe('model repository extension', () => {
     const { nexora, request } = await oipNexora()
     await nexora.registry.archive('matrix', '1.0.0')
     const index = await (await request('/v2/repository/index', {})).json()
-    expect(index).toEqual(expect.arrayContaining([
-      { name: 'toy', version: '1.0.0', state: 'READY' },
-      { name: 'matrix', version: '1.0.0', state: 'UNAVAILABLE', reason: 'archived' },
-    ]))
+    expect(index).toEqual(
+      expect.arrayContaining([
+        { name: 'toy', version: '1.0.0', state: 'READY' },
+        { name: 'matrix', version: '1.0.0', state: 'UNAVAILABLE', reason: 'archived' },
+      ]),
+    )
     expect(index).toHaveLength(4)
     const ready = await (await request('/v2/repository/index', { ready: true })).json()
     expect(ready.map((e: { name: string }) => e.name).sort()).toEqual(['lightgbm-v2-iris', 'mymodel', 'toy'])
@@ -28,9 +30,18 @@ describe('model repository extension', () => {
     const refused = await request('/v2/models/toy/infer', { inputs })
     expect([refused.status, (await refused.json()).error]).toEqual([409, expect.stringMatching(/^\[model\.unloaded\]/)])
     expect((await request('/v2/models/toy/ready')).status).toBe(400)
-    expect((await (await request('/v2/repository/index', { ready: false })).json())).toContainEqual({ name: 'toy', version: '1.0.0', state: 'UNAVAILABLE', reason: 'unloaded' })
+    expect(await (await request('/v2/repository/index', { ready: false })).json()).toContainEqual({
+      name: 'toy',
+      version: '1.0.0',
+      state: 'UNAVAILABLE',
+      reason: 'unloaded',
+    })
     expect((await nexora.registry.get('toy')).aliases.production).toBe('1.0.0')
-    const other = await nexora.app.request('/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'toy', rows: [{ features: { age: 50 } }] }) })
+    const other = await nexora.app.request('/predict', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'toy', rows: [{ features: { age: 50 } }] }),
+    })
     expect(other.status).toBe(200)
     expect((await request('/v2/repository/models/toy/load', {})).status).toBe(200)
     expect((await request('/v2/models/toy/infer', { inputs })).status).toBe(200)
@@ -62,8 +73,12 @@ describe('statistics extension', () => {
     expect(stats.last_inference).toBeGreaterThan(0)
     // The fake clock ticks 1 ms per reading: 4 readings per success (3 phases), 2 per failure.
     expect(stats.inference_stats).toEqual({
-      success: { count: 2, ns: 6e6 }, fail: { count: 1, ns: 1e6 }, queue: { count: 2, ns: 0 },
-      compute_input: { count: 2, ns: 2e6 }, compute_infer: { count: 2, ns: 2e6 }, compute_output: { count: 2, ns: 2e6 },
+      success: { count: 2, ns: 6e6 },
+      fail: { count: 1, ns: 1e6 },
+      queue: { count: 2, ns: 0 },
+      compute_input: { count: 2, ns: 2e6 },
+      compute_infer: { count: 2, ns: 2e6 },
+      compute_output: { count: 2, ns: 2e6 },
     })
     const all = (await (await request('/v2/models/stats')).json()).model_stats
     expect(all.map((s: { name: string }) => s.name)).toEqual(['toy'])

@@ -2,12 +2,22 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { oipNexora, sigmoid } from '../../testkit/oip-harness.ts'
 
-interface Fixture { source: string; request: { method: string; path: string; body: unknown }; expect: { status: number; error?: string } }
+interface Fixture {
+  source: string
+  request: { method: string; path: string; body: unknown }
+  expect: { status: number; error?: string }
+}
 const dir = new URL('../fixtures/oip/', import.meta.url)
-const fixtures = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Fixture]))
+const fixtures = Object.fromEntries(
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f, JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Fixture]),
+)
 
 let oip: Awaited<ReturnType<typeof oipNexora>>
-beforeAll(async () => { oip = await oipNexora() })
+beforeAll(async () => {
+  oip = await oipNexora()
+})
 const send = (f: Fixture) => oip.request(f.request.path, f.request.body, f.request.method)
 
 describe('the public OIP v2 example requests', () => {
@@ -48,7 +58,10 @@ describe('the public OIP v2 example requests', () => {
     expect(body.model_name).toBe('lightgbm-v2-iris')
     expect(body.model_version).toBe('1.0.0')
     const f = Math.fround
-    const expected = [[6.8, 2.8, 4.8, 1.4], [6.0, 3.4, 4.5, 1.6]].map(([a, b, c, d]) => sigmoid(-1 + 0.2 * f(a!) - 0.4 * f(b!) + 0.3 * f(c!) + 0.5 * f(d!)))
+    const expected = [
+      [6.8, 2.8, 4.8, 1.4],
+      [6.0, 3.4, 4.5, 1.6],
+    ].map(([a, b, c, d]) => sigmoid(-1 + 0.2 * f(a!) - 0.4 * f(b!) + 0.3 * f(c!) + 0.5 * f(d!)))
     expect(body.outputs[0].shape).toEqual([2])
     body.outputs[0].data.forEach((s: number, i: number) => expect(s).toBeCloseTo(expected[i]!, 12))
   })

@@ -18,7 +18,16 @@ const rejects = (input: RequestInput): string => {
 
 describe('decodeTensor: datatypes', () => {
   it('accepts each integer type within its range and refuses one past it', () => {
-    const ranges: [string, number, number][] = [['INT8', -128, 127], ['INT16', -32768, 32767], ['INT32', -2147483648, 2147483647], ['UINT8', 0, 255], ['UINT16', 0, 65535], ['UINT32', 0, 4294967295], ['INT64', -(2 ** 53 - 1), 2 ** 53 - 1], ['UINT64', 0, 2 ** 53 - 1]]
+    const ranges: [string, number, number][] = [
+      ['INT8', -128, 127],
+      ['INT16', -32768, 32767],
+      ['INT32', -2147483648, 2147483647],
+      ['UINT8', 0, 255],
+      ['UINT16', 0, 65535],
+      ['UINT32', 0, 4294967295],
+      ['INT64', -(2 ** 53 - 1), 2 ** 53 - 1],
+      ['UINT64', 0, 2 ** 53 - 1],
+    ]
     for (const [type, min, max] of ranges) {
       expect(decodeTensor(t(type, [2], [min, max]), 0).values, type).toEqual([min, max])
       expect(rejects(t(type, [1], [max + (type.endsWith('64') ? 2 : 1)])), type).toContain(`element 0 is not a valid ${type}`)
@@ -57,7 +66,19 @@ describe('decodeTensor: datatypes', () => {
 
 describe('decodeTensor: shape and data', () => {
   it('flattens nested data row-major and accepts flat data as is', () => {
-    expect(decodeTensor(t('INT32', [2, 3], [[1, 2, 3], [4, 5, 6]]), 0).values).toEqual([1, 2, 3, 4, 5, 6])
+    expect(
+      decodeTensor(
+        t(
+          'INT32',
+          [2, 3],
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ),
+        0,
+      ).values,
+    ).toEqual([1, 2, 3, 4, 5, 6])
     expect(decodeTensor(t('INT32', [2, 1, 2], [[[1, 2]], [[3, 4]]]), 0).values).toEqual([1, 2, 3, 4])
     expect(decodeTensor(t('INT32', [2, 3], [1, 2, 3, 4, 5, 6]), 0).values).toEqual([1, 2, 3, 4, 5, 6])
   })
@@ -65,7 +86,18 @@ describe('decodeTensor: shape and data', () => {
   it('rejects data whose element count or nesting does not match the shape', () => {
     expect(rejects(t('INT32', [2, 2], [1, 2, 3]))).toContain('shape [2,2] needs 4 elements, data has 3')
     expect(rejects(t('INT32', [2, 2], [[1, 2], [3]]))).toContain('does not match the shape at dimension 1')
-    expect(rejects(t('INT32', [4], [[1, 2], [3, 4]]))).toContain('does not match the shape at dimension 0')
+    expect(
+      rejects(
+        t(
+          'INT32',
+          [4],
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ),
+      ),
+    ).toContain('does not match the shape at dimension 0')
     expect(rejects(t('INT32', [2], [[[1]], [[2]]]))).toContain('nested deeper than the shape')
     expect(rejects(t('INT32', [], []))).toContain('non-negative integers')
     expect(rejects(t('INT32', [-1], []))).toContain('non-negative integers')
@@ -77,7 +109,13 @@ const defs: FeatureDef[] = [
   { name: 'smoker', type: 'boolean', required: false },
   { name: 'sex', type: 'category', categories: ['F', 'M'], required: false },
 ]
-const rows = (inputs: RequestInput[], sequence = false, patientRef?: string) => tensorsToRows(inputs.map((i, n) => decodeTensor(i, n)), defs, sequence, patientRef)
+const rows = (inputs: RequestInput[], sequence = false, patientRef?: string) =>
+  tensorsToRows(
+    inputs.map((i, n) => decodeTensor(i, n)),
+    defs,
+    sequence,
+    patientRef,
+  )
 const rowsFail = (inputs: RequestInput[], sequence = false) => {
   try {
     rows(inputs, sequence)
@@ -97,10 +135,19 @@ describe('tensorsToRows: the two layouts', () => {
   })
 
   it('maps one packed [batch, n] tensor by manifest order: booleans as 0/1, categories by index', () => {
-    expect(rows([t('FP64', [2, 3], [[70, 1, 1], [30, 0, 0]], 'input-0')])).toEqual([
-      { features: { age: 70, smoker: true, sex: 'M' } },
-      { features: { age: 30, smoker: false, sex: 'F' } },
-    ])
+    expect(
+      rows([
+        t(
+          'FP64',
+          [2, 3],
+          [
+            [70, 1, 1],
+            [30, 0, 0],
+          ],
+          'input-0',
+        ),
+      ]),
+    ).toEqual([{ features: { age: 70, smoker: true, sex: 'M' } }, { features: { age: 30, smoker: false, sex: 'F' } }])
   })
 
   it('leaves out a feature whose element is null, and gives every row the patient reference', () => {

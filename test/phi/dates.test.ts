@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest'
 import { detectPhi } from '../../plugins/phi/index.ts'
 
-const dates = (text: string) => detectPhi(text).filter((s) => s.type === 'DATE').map((s) => text.slice(s.start, s.end))
-const ages = (text: string) => detectPhi(text).filter((s) => s.type === 'AGE').map((s) => text.slice(s.start, s.end))
+const dates = (text: string) =>
+  detectPhi(text)
+    .filter((s) => s.type === 'DATE')
+    .map((s) => text.slice(s.start, s.end))
+const ages = (text: string) =>
+  detectPhi(text)
+    .filter((s) => s.type === 'AGE')
+    .map((s) => text.slice(s.start, s.end))
 
 describe('dates and ages', () => {
   it('numeric, ISO, written and partial forms', () => {
-    for (const d of ['03/14/2021', '3/14/21', '2021-03-14', '2021-03-14T10:30:00Z', 'March 14, 2021', '14 Mar 2021', 'Mar. 14, 2021', 'March 2021', '14th of March']) {
+    for (const d of [
+      '03/14/2021',
+      '3/14/21',
+      '2021-03-14',
+      '2021-03-14T10:30:00Z',
+      'March 14, 2021',
+      '14 Mar 2021',
+      'Mar. 14, 2021',
+      'March 2021',
+      '14th of March',
+    ]) {
       expect(dates(`seen ${d} for review`)).toEqual([d])
     }
   })

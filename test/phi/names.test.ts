@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { detectPhi } from '../../plugins/phi/index.ts'
 
-const names = (text: string) => detectPhi(text).filter((s) => s.type === 'NAME').map((s) => text.slice(s.start, s.end))
+const names = (text: string) =>
+  detectPhi(text)
+    .filter((s) => s.type === 'NAME')
+    .map((s) => text.slice(s.start, s.end))
 
 describe('names', () => {
   it('dictionary names, full names merged into one span', () => {
@@ -18,7 +21,8 @@ describe('names', () => {
     expect(names('pt presents with cough and pt is stable')).toEqual([])
   })
   it('eponyms in the disease sense are not names; with a title they are', () => {
-    const text = "Hx Parkinson's disease, Hodgkin lymphoma, Alzheimer dementia, Crohn's disease, Graves' disease, Addison disease, Cushing syndrome, Down syndrome, Bell's palsy, Wilson disease. Foley catheter placed."
+    const text =
+      "Hx Parkinson's disease, Hodgkin lymphoma, Alzheimer dementia, Crohn's disease, Graves' disease, Addison disease, Cushing syndrome, Down syndrome, Bell's palsy, Wilson disease. Foley catheter placed."
     expect(names(text)).toEqual([])
     expect(names('Mr. Parkinson was admitted.')).toEqual(['Parkinson'])
   })
@@ -33,7 +37,8 @@ describe('names', () => {
 
 describe('names in a realistic note', () => {
   it('finds titled, cued and dictionary names and skips two-word eponyms', () => {
-    const t = 'Mr. Gutierrez presents. His wife, Carmen, called 911. Per Dr. Patel, troponin rose. Jackson Pratt drain in place. Epstein-Barr virus negative. Follow up with Dr. Sarah O\'Neil.'
+    const t =
+      "Mr. Gutierrez presents. His wife, Carmen, called 911. Per Dr. Patel, troponin rose. Jackson Pratt drain in place. Epstein-Barr virus negative. Follow up with Dr. Sarah O'Neil."
     expect(names(t)).toEqual(['Gutierrez', 'Carmen', 'Patel', "Sarah O'Neil"])
   })
 })

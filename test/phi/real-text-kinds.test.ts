@@ -18,18 +18,30 @@ const covers = (text: string, identifiers: string[]) => {
 
 describe('nursing shorthand is not a name', () => {
   it('after pt/PT, verbs and states stay words, in any case', () => {
-    expect(found("PT ALERT AND AWAKE, SEDATED ON PROPOFOL. pt placed on bipap, rec'd 2 units PRBC, conts on neo gtt. Pt intubated, PT WEANED TO CPAP.")).toEqual([])
+    expect(
+      found("PT ALERT AND AWAKE, SEDATED ON PROPOFOL. pt placed on bipap, rec'd 2 units PRBC, conts on neo gtt. Pt intubated, PT WEANED TO CPAP."),
+    ).toEqual([])
     expect(found('PT RECIEVED 500CC LR. pt tol well, OOB to chair, c/o incisional pain, medicated w/ percocet, diuresing well.')).toEqual([])
   })
   it('misspellings, truncations and run-together words are words (`recieved`, `resp`, `painfree`, `wtih`)', () => {
-    expect(found('resp: ls clear bilat, occassional rhonchi. neuro: perrla, mae. pt painfree wtih foley draining serosang fluid; extremeties warm.')).toEqual([])
+    expect(found('resp: ls clear bilat, occassional rhonchi. neuro: perrla, mae. pt painfree wtih foley draining serosang fluid; extremeties warm.')).toEqual(
+      [],
+    )
   })
 })
 
 describe('names in lower case, capitals, and with no cue', () => {
   it('after titles, initials and roles, whatever the case', () => {
-    expect(covers('pt of dr. jane roe, daughter is mrs. ann doe. SEEN BY DR SMITH TODAY. T. BRENNAN AWARE. rounds w/ NP KOWALCZYK.',
-      ['jane', 'roe', 'ann', 'SMITH', 'T. BRENNAN', 'KOWALCZYK'])).toEqual([])
+    expect(
+      covers('pt of dr. jane roe, daughter is mrs. ann doe. SEEN BY DR SMITH TODAY. T. BRENNAN AWARE. rounds w/ NP KOWALCZYK.', [
+        'jane',
+        'roe',
+        'ann',
+        'SMITH',
+        'T. BRENNAN',
+        'KOWALCZYK',
+      ]),
+    ).toEqual([])
     // A surname that is two words run together is still a name next to a role.
     expect(texts('Plan reviewed with Nurse Kettleby and RN Ashfield.')).toEqual(['Kettleby', 'Ashfield'])
   })
@@ -38,8 +50,11 @@ describe('names in lower case, capitals, and with no cue', () => {
     expect(covers(text, ['Oluwaseun', 'Adeyemi', 'Priyanka', 'Raghunathan', 'Wojciech', 'Brzezinski', 'Nguyen', 'Kwame', 'Mensah'])).toEqual([])
   })
   it('surnames with particles stay whole, though the surname is also a word (`van der Berg`)', () => {
-    expect(texts('Passport issued to Anneke van der Berg. Seen by Dr. Luis de la Cruz; Maria de Souza called.'))
-      .toEqual(['Anneke van der Berg', 'Luis de la Cruz', 'Maria de Souza'])
+    expect(texts('Passport issued to Anneke van der Berg. Seen by Dr. Luis de la Cruz; Maria de Souza called.')).toEqual([
+      'Anneke van der Berg',
+      'Luis de la Cruz',
+      'Maria de Souza',
+    ])
     expect(texts('moved from van to bed, then to chair')).toEqual([])
   })
   it('a relation before a first name that is also a word (`daughter rose`), but not before prose (`son said`)', () => {
@@ -49,7 +64,8 @@ describe('names in lower case, capitals, and with no cue', () => {
 
 describe('facilities and places', () => {
   it('all-caps hospital names, hospital abbreviations and units named after places, towns without a cue', () => {
-    const text = 'PT TRANSFERRED FROM MERCY HOSPITAL TO BMC FOR CATH. PLAN TRANSFER TO BRANDYWINE 4. LIVES IN DORCHESTER. Visited family in Framingham last week.'
+    const text =
+      'PT TRANSFERRED FROM MERCY HOSPITAL TO BMC FOR CATH. PLAN TRANSFER TO BRANDYWINE 4. LIVES IN DORCHESTER. Visited family in Framingham last week.'
     expect(covers(text, ['MERCY', 'BMC', 'BRANDYWINE', 'DORCHESTER', 'Framingham'])).toEqual([])
   })
   it('non-US addresses and postcodes', () => {
@@ -68,7 +84,14 @@ describe('dates and numbers', () => {
   })
   it('phones with slashes or spaces, international numbers, IBANs and bank numbers', () => {
     const text = 'Call 617/555/0142 or 617 555 0142; UK +44 20 7946 0958; tel 020 7946 0958. IBAN GB82 WEST 1234 5698 7654 32, sort code 12-34-56.'
-    expect(found(text)).toEqual(['PHONE:617/555/0142', 'PHONE:617 555 0142', 'PHONE:+44 20 7946 0958', 'PHONE:020 7946 0958', 'ACCOUNT:GB82 WEST 1234 5698 7654 32', 'ACCOUNT:12-34-56'])
+    expect(found(text)).toEqual([
+      'PHONE:617/555/0142',
+      'PHONE:617 555 0142',
+      'PHONE:+44 20 7946 0958',
+      'PHONE:020 7946 0958',
+      'ACCOUNT:GB82 WEST 1234 5698 7654 32',
+      'ACCOUNT:12-34-56',
+    ])
   })
   it('an IBAN with a wrong check digit is not one', () => {
     expect(found('ref GB83 WEST 1234 5698 7654 32')).not.toContain('ACCOUNT:GB83 WEST 1234 5698 7654 32')

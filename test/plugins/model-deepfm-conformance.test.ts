@@ -7,7 +7,11 @@ import { deepfmModelPlugin, type DeepfmTrainOptions } from '../../plugins/model-
 import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
 
 const conformance = modelPluginConformance('deepfm', async () => {
-  const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), { header: true, dynamicTyping: true, skipEmptyLines: true }).data.slice(0, 400)
+  const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), {
+    header: true,
+    dynamicTyping: true,
+    skipEmptyLines: true,
+  }).data.slice(0, 400)
   const rows = cohort.map(({ readmitted_30d: _y, ...features }) => ({ features }))
   const inputs = FEATURES.map((f) => ({ ...f, categories: 'categories' in f ? [...f.categories] : undefined })) as FeatureDef[]
   const options: DeepfmTrainOptions = { name: 'deepfm-conformance', version: '1.0.0', inputs, seed: 7, epochs: 6 }

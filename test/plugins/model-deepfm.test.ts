@@ -29,7 +29,15 @@ function randomWeights(slots: number, fields: number, k: number, hidden: number[
     width = units
     return layer
   })
-  return { k, slots, embedding: arr(slots * k), linear: arr(slots), bias: Math.fround(0.1), hidden: layers, output: { kernel: arr(width), bias: arr(1), inputs: width, units: 1 } }
+  return {
+    k,
+    slots,
+    embedding: arr(slots * k),
+    linear: arr(slots),
+    bias: Math.fround(0.1),
+    hidden: layers,
+    output: { kernel: arr(width), bias: arr(1), inputs: width, units: 1 },
+  }
 }
 
 describe('DeepFM FM component', () => {
@@ -69,7 +77,14 @@ describe('DeepFM artifact IOHandler', () => {
   it('is a tfjs IOHandler: load returns what save was given', async () => {
     const files: Record<string, Uint8Array> = {}
     const weightData = Float32Array.of(1, 2, 3, 4, 5).buffer
-    await artifactIOHandler(files).save!({ modelTopology: { hello: 'world' }, weightSpecs: [{ name: 'a', shape: [2, 2], dtype: 'float32' }, { name: 'b', shape: [1], dtype: 'float32' }], weightData })
+    await artifactIOHandler(files).save!({
+      modelTopology: { hello: 'world' },
+      weightSpecs: [
+        { name: 'a', shape: [2, 2], dtype: 'float32' },
+        { name: 'b', shape: [1], dtype: 'float32' },
+      ],
+      weightData,
+    })
     const loaded = await artifactIOHandler(files).load!()
     expect(loaded.modelTopology).toEqual({ hello: 'world' })
     const decoded = decodeFloat32Weights(loaded)
@@ -81,7 +96,11 @@ describe('DeepFM artifact IOHandler', () => {
     const pre = fitPreprocess(inputs, rows)
     const files = await writeArtifactFiles(randomWeights(pre.slots, pre.fields.length, 4, [6]), pre)
     const manifest = { name: 'x', version: '1.0.0', kind: 'deepfm', inputs, outputs: [] }
-    const code = (f: Record<string, Uint8Array>) => deepfmModelPlugin.load({ manifest, files: f }).then(() => 'ok', (e: unknown) => (e instanceof NexoraError ? e.code : 'other'))
+    const code = (f: Record<string, Uint8Array>) =>
+      deepfmModelPlugin.load({ manifest, files: f }).then(
+        () => 'ok',
+        (e: unknown) => (e instanceof NexoraError ? e.code : 'other'),
+      )
     expect(await code(files)).toBe('ok')
     expect(await code({ ...files, 'model.json': new TextEncoder().encode('{ not a model') })).toBe('model.load_failed')
     expect(await code({ ...files, 'weights.bin': files['weights.bin']!.slice(4) })).toBe('model.load_failed')
@@ -110,7 +129,11 @@ describe('DeepFM engine', () => {
     const { loadEngine } = await import('../../plugins/model-deepfm/engine.ts')
     const { tf } = await loadEngine()
     const tensors = tf.memory().numTensors
-    const artifact = await deepfmModelPlugin.train!({ rows: many, labels }, { name: 'x', version: '1.0.0', inputs, seed: 1, epochs: 30, patience: 2, classWeights: 'balanced' }, (p) => epochs.push(p.epoch))
+    const artifact = await deepfmModelPlugin.train!(
+      { rows: many, labels },
+      { name: 'x', version: '1.0.0', inputs, seed: 1, epochs: 30, patience: 2, classWeights: 'balanced' },
+      (p) => epochs.push(p.epoch),
+    )
     const training = artifact.manifest.training as { epochsRun: number; bestEpoch: number }
     expect(epochs).toEqual(Array.from({ length: training.epochsRun }, (_, i) => i + 1))
     expect(training.bestEpoch).toBeLessThanOrEqual(training.epochsRun)

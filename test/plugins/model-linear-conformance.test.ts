@@ -7,7 +7,11 @@ import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
 import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
 
 const conformance = modelPluginConformance('linear', async () => {
-  const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), { header: true, dynamicTyping: true, skipEmptyLines: true }).data.slice(0, 600)
+  const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), {
+    header: true,
+    dynamicTyping: true,
+    skipEmptyLines: true,
+  }).data.slice(0, 600)
   const rows = cohort.map(({ readmitted_30d: _y, ...features }) => ({ features }))
   const inputs = FEATURES.map((f) => ({ ...f, categories: 'categories' in f ? [...f.categories] : undefined })) as FeatureDef[]
   return {

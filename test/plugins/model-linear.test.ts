@@ -4,9 +4,22 @@ import type { Row } from '../../core/index.ts'
 import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
 import { auroc, averagePrecision, brierScore, calibration, logLoss } from '../../core/index.ts'
 
-interface Fit { C: number; coef: number[]; intercept: number; proba: number[]; auroc: number; logLoss: number; brier: number; averagePrecision: number; calibration: { probTrue: number[]; probPred: number[] } }
+interface Fit {
+  C: number
+  coef: number[]
+  intercept: number
+  proba: number[]
+  auroc: number
+  logLoss: number
+  brier: number
+  averagePrecision: number
+  calibration: { probTrue: number[]; probPred: number[] }
+}
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/sklearn/breast_cancer_logreg.json', import.meta.url), 'utf8')) as {
-  featureNames: string[]; X: number[][]; y: number[]; fits: Fit[]
+  featureNames: string[]
+  X: number[][]
+  y: number[]
+  fits: Fit[]
 }
 const inputs = fixture.featureNames.map((name) => ({ name, type: 'number' as const }))
 const rows: Row[] = fixture.X.map((x) => ({ features: Object.fromEntries(fixture.featureNames.map((n, j) => [n, x[j]!])) }))

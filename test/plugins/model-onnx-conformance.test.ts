@@ -14,7 +14,11 @@ const conformance = modelPluginConformance('onnx', async () => {
     artifact: shipped,
     train: { rows: rows.slice(0, 400), labels: labels.slice(0, 400) },
     score: rows.slice(3200, 3208),
-    options: { name: 'readmission-onnx', version: '1.0.0', inputs: FEATURES.map((f) => ({ ...f, categories: 'categories' in f ? [...f.categories] : undefined })) as FeatureDef[] },
+    options: {
+      name: 'readmission-onnx',
+      version: '1.0.0',
+      inputs: FEATURES.map((f) => ({ ...f, categories: 'categories' in f ? [...f.categories] : undefined })) as FeatureDef[],
+    },
     // The graph computes in float32, so a provider may round a batch and a single row differently
     // in the last bits (wasm happens not to: 0 difference here). The contributions telescope in
     // float64 to f(row) − f(baseline) as evaluated inside the explanation batch, so additivity is

@@ -23,7 +23,10 @@ describe('baseline Shapley plans', () => {
 
   it('sampled: adds up exactly and approaches the exact values', () => {
     const f = (z: number[]) => Math.tanh(z[0]! * z[1]! - z[2]!) + z[3]! ** 2 + z[0]! * z[4]!
-    const [x, b] = [[1, -2, 0.5, 1.5, 2], [0, 0.5, -1, 0, 1]]
+    const [x, b] = [
+      [1, -2, 0.5, 1.5, 2],
+      [0, 0.5, -1, 0, 1],
+    ]
     const exact = shapley(exactPlan(5), f, x, b)
     const sampled = shapley(sampledPlan(5, 400, 7), f, x, b)
     expect(Math.abs(sampled.reduce((s, v) => s + v, 0) - (f(x) - f(b)))).toBeLessThan(1e-12)
@@ -41,15 +44,20 @@ describe('explaining the shipped model', () => {
 
   it('matches the exact values with sampled permutations, and says which method ran', async () => {
     const shipped = shippedOnnxArtifact()
-    const sampledManifest = { ...shipped.manifest, onnx: { ...(shipped.manifest as unknown as { onnx: object }).onnx, explanation: { maxExactFeatures: 0, permutations: 512, seed: 5 } } } as ModelManifest
+    const sampledManifest = {
+      ...shipped.manifest,
+      onnx: { ...(shipped.manifest as unknown as { onnx: object }).onnx, explanation: { maxExactFeatures: 0, permutations: 512, seed: 5 } },
+    } as ModelManifest
     const [exact, sampled] = [await onnxModelPlugin.load(shipped), await onnxModelPlugin.load({ ...shipped, manifest: sampledManifest })]
     expect(exact.describe().explanationMethod).toContain('exact over all 2^8 feature coalitions')
     expect(sampled.describe().explanationMethod).toContain('512 seeded permutations')
     const [e, s] = [await exact.explain(rows), await sampled.explain(rows)]
-    e.forEach((row, i) => row.forEach((c, j) => {
-      expect(s[i]![j]!.feature).toBe(c.feature)
-      expect(Math.abs(s[i]![j]!.contribution - c.contribution)).toBeLessThan(0.02)
-    }))
+    e.forEach((row, i) =>
+      row.forEach((c, j) => {
+        expect(s[i]![j]!.feature).toBe(c.feature)
+        expect(Math.abs(s[i]![j]!.contribution - c.contribution)).toBeLessThan(0.02)
+      }),
+    )
   })
 
   it('gives a row equal to the baseline zero contributions, and a feature changed alone all of the difference', async () => {

@@ -62,16 +62,26 @@ describe('execution providers', () => {
 
   it('lists every failed provider in one engine.load_failed error when none starts', async () => {
     const broken = (name: string): ExecutionProvider => ({ name, engine: () => Promise.reject(new Error(`${name} module missing`)) })
-    const error = await createOnnxModelPlugin({ providers: [broken('alpha'), broken('beta')] }).load(shippedOnnxArtifact()).catch((e: unknown) => e)
+    const error = await createOnnxModelPlugin({ providers: [broken('alpha'), broken('beta')] })
+      .load(shippedOnnxArtifact())
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'engine.load_failed' })
     expect((error as Error).message).toContain('alpha: alpha module missing; beta: beta module missing')
   })
 
   it('checks the manifest before loading any engine', async () => {
     let loads = 0
-    const counting: ExecutionProvider = { name: 'wasm', engine: async () => { loads++; return import('onnxruntime-web') } }
+    const counting: ExecutionProvider = {
+      name: 'wasm',
+      engine: async () => {
+        loads++
+        return import('onnxruntime-web')
+      },
+    }
     const { manifest, files } = shippedOnnxArtifact()
-    const error = await createOnnxModelPlugin({ providers: [counting] }).load({ manifest: { ...manifest, onnx: undefined } as typeof manifest, files }).catch((e: unknown) => e)
+    const error = await createOnnxModelPlugin({ providers: [counting] })
+      .load({ manifest: { ...manifest, onnx: undefined } as typeof manifest, files })
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'model.invalid_manifest' })
     expect(loads).toBe(0)
   })

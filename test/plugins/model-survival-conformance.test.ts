@@ -5,7 +5,9 @@ import { coxModelPlugin, decodeArtifact, logHazardFromRisk } from '../../plugins
 import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
 
 const conformance = modelPluginConformance('cox', async () => {
-  const [header, ...lines] = readFileSync(new URL('../fixtures/survival/lung.csv', import.meta.url), 'utf8').trim().split('\n')
+  const [header, ...lines] = readFileSync(new URL('../fixtures/survival/lung.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
   const names = header!.split(',')
   const records = lines.map((l) => Object.fromEntries(l.split(',').map((v, j) => [names[j]!, Number(v)])))
   const inputs: FeatureDef[] = ['age', 'sex', 'ph_ecog'].map((name) => ({ name, type: 'number' }))

@@ -24,13 +24,20 @@ const SM = JSON.parse(fixture('reference-statsmodels.json')) as any
 /** Largest |a − b|, with null (R's NA / non-finite) matching any non-finite value. */
 function maxDiff(actual: number[], expected: (number | null)[]): number {
   expect(actual).toHaveLength(expected.length)
-  return Math.max(0, ...actual.map((a, i) => {
-    const e = expected[i]
-    if (e === null || e === undefined) return Number.isFinite(a) ? Infinity : 0
-    return Math.abs(a - e)
-  }))
+  return Math.max(
+    0,
+    ...actual.map((a, i) => {
+      const e = expected[i]
+      if (e === null || e === undefined) return Number.isFinite(a) ? Infinity : 0
+      return Math.abs(a - e)
+    }),
+  )
 }
-const maxRecordDiff = (a: Record<string, number>, e: Record<string, number>) => maxDiff(Object.keys(e).map((k) => a[k]!), Object.values(e))
+const maxRecordDiff = (a: Record<string, number>, e: Record<string, number>) =>
+  maxDiff(
+    Object.keys(e).map((k) => a[k]!),
+    Object.values(e),
+  )
 
 const datasets = {
   lung: { table: readCsv('lung.csv'), names: ['age', 'sex', 'ph_ecog'] },
@@ -73,10 +80,20 @@ for (const [name, { table, names }] of Object.entries(datasets)) {
       const km = kaplanMeier(data)
       const sm = SM[name].km
       const at = sm.time.map((t: number) => km.times.indexOf(t))
-      expect(maxDiff(at.map((k: number) => km.survival[k]!), sm.survival)).toBeLessThan(1e-8)
+      expect(
+        maxDiff(
+          at.map((k: number) => km.survival[k]!),
+          sm.survival,
+        ),
+      ).toBeLessThan(1e-8)
       // statsmodels reports the Greenwood SE of S itself: S × R's std.err.
       const se = at.map((k: number) => km.survival[k]! * km.stdErr[k]!)
-      expect(maxDiff(se.map((v: number, i: number) => (sm.stdErr[i] === null ? Number.NaN : v)), sm.stdErr)).toBeLessThan(1e-8)
+      expect(
+        maxDiff(
+          se.map((v: number, i: number) => (sm.stdErr[i] === null ? Number.NaN : v)),
+          sm.stdErr,
+        ),
+      ).toBeLessThan(1e-8)
     })
   })
 
@@ -112,7 +129,11 @@ for (const [name, { table, names }] of Object.entries(datasets)) {
       })
       it('matches basehaz (centered = FALSE and TRUE) to 1e-8 (relative)', () => {
         expect(fit.baseline.times).toEqual(r.baseline.time)
-        const rel = (a: number[], e: number[]) => maxDiff(a.map((v, i) => v / Math.max(1, e[i]!)), e.map((v) => v / Math.max(1, v)))
+        const rel = (a: number[], e: number[]) =>
+          maxDiff(
+            a.map((v, i) => v / Math.max(1, e[i]!)),
+            e.map((v) => v / Math.max(1, v)),
+          )
         expect(rel(fit.baseline.cumulativeHazard, r.baseline.hazard)).toBeLessThan(1e-8)
         expect(rel(fit.baselineCentered.cumulativeHazard, r.baselineCentered.hazard)).toBeLessThan(1e-8)
       })
@@ -120,7 +141,12 @@ for (const [name, { table, names }] of Object.entries(datasets)) {
         r.predict.rows.forEach((row: Record<string, number>, i: number) => {
           const x = names.map((n) => row[n]!)
           const s = fit.predictSurvival(x, r.predict.times)
-          expect(maxDiff(s, r.predict.survival.map((atTime: number[]) => atTime[i]!))).toBeLessThan(1e-8)
+          expect(
+            maxDiff(
+              s,
+              r.predict.survival.map((atTime: number[]) => atTime[i]!),
+            ),
+          ).toBeLessThan(1e-8)
           expect(Math.abs(fit.logPartialHazard(x) - r.linearPredictor[i])).toBeLessThan(1e-6)
           expect(fit.partialHazard(x)).toBeCloseTo(Math.exp(fit.logPartialHazard(x)), 12)
         })
@@ -139,8 +165,18 @@ describe('concordance and log-rank vs R', () => {
   })
   const cases = [
     ['lung by sex', lungData, num(lung, 'sex'), R.lung.logrankSex],
-    ['veteran by trt', { times: num(datasets.veteran.table, 'time'), events: num(datasets.veteran.table, 'status') }, num(datasets.veteran.table, 'trt'), R.veteran.logrankTrt],
-    ['veteran by celltype (4 groups)', { times: num(datasets.veteran.table, 'time'), events: num(datasets.veteran.table, 'status') }, datasets.veteran.table.celltype!.map(String), R.veteran.logrankCelltype],
+    [
+      'veteran by trt',
+      { times: num(datasets.veteran.table, 'time'), events: num(datasets.veteran.table, 'status') },
+      num(datasets.veteran.table, 'trt'),
+      R.veteran.logrankTrt,
+    ],
+    [
+      'veteran by celltype (4 groups)',
+      { times: num(datasets.veteran.table, 'time'), events: num(datasets.veteran.table, 'status') },
+      datasets.veteran.table.celltype!.map(String),
+      R.veteran.logrankCelltype,
+    ],
   ] as const
   for (const [label, data, groups, r] of cases) {
     it(`survdiff ${label}: chisq, df, p, O and E`, () => {

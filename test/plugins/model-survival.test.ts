@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { NexoraError, type FeatureDef } from '../../core/index.ts'
 import { normalQuantile, chiSquareSf, normalTwoSided } from '../../plugins/model-survival/distributions.ts'
-import {
-  concordanceIndex, coxModelPlugin, decodeArtifact, fitCox, kaplanMeier, logRankTest, nelsonAalen,
-} from '../../plugins/model-survival/index.ts'
+import { concordanceIndex, coxModelPlugin, decodeArtifact, fitCox, kaplanMeier, logRankTest, nelsonAalen } from '../../plugins/model-survival/index.ts'
 
-const code = (f: () => unknown) => { try { f(); return 'ok' } catch (e) { return e instanceof NexoraError ? e.code : 'not a NexoraError' } }
+const code = (f: () => unknown) => {
+  try {
+    f()
+    return 'ok'
+  } catch (e) {
+    return e instanceof NexoraError ? e.code : 'not a NexoraError'
+  }
+}
 
 describe('distributions', () => {
   it('match R qnorm / pchisq / pnorm', () => {
     expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 14)
     expect(normalQuantile(0.995)).toBeCloseTo(2.5758293035489, 12)
     expect(chiSquareSf(3.84145882069412, 1)).toBeCloseTo(0.05, 13)
-    expect(chiSquareSf(25.4037, 3) / 1.271266e-05).toBeCloseTo(1, 4)
+    expect(chiSquareSf(25.4037, 3) / 1.271266e-5).toBeCloseTo(1, 4)
     expect(normalTwoSided(1.959963984540054)).toBeCloseTo(0.05, 14)
   })
 })
@@ -67,7 +72,10 @@ describe('fitCox', () => {
 })
 
 describe('the cox ModelPlugin', () => {
-  const inputs: FeatureDef[] = [{ name: 'age', type: 'number' }, { name: 'stage', type: 'category', categories: ['I', 'II', 'III'] }]
+  const inputs: FeatureDef[] = [
+    { name: 'age', type: 'number' },
+    { name: 'stage', type: 'category', categories: ['I', 'II', 'III'] },
+  ]
   const n = 60
   const rows = Array.from({ length: n }, (_, i) => ({ features: { age: 40 + ((i * 7) % 40), stage: ['I', 'II', 'III'][i % 3]! } }))
   const times = rows.map((_, i) => 30 + ((i * 37) % 700))
@@ -88,7 +96,9 @@ describe('the cox ModelPlugin', () => {
     await expect(coxModelPlugin.train!({ rows, labels }, options)).rejects.toMatchObject({ code: 'model.train_failed' })
     await expect(coxModelPlugin.train!({ rows, labels, times }, { ...options, horizonDays: 1 })).rejects.toMatchObject({ code: 'model.train_failed' })
     const manifest = { name: 't', version: '1.0.0', kind: 'cox', inputs, outputs: [] }
-    await expect(coxModelPlugin.load({ manifest, files: { 'model.json': new TextEncoder().encode('{"format":"nexora-cox-v1"}') } })).rejects.toMatchObject({ code: 'model.load_failed' })
+    await expect(coxModelPlugin.load({ manifest, files: { 'model.json': new TextEncoder().encode('{"format":"nexora-cox-v1"}') } })).rejects.toMatchObject({
+      code: 'model.load_failed',
+    })
     await expect(coxModelPlugin.load({ manifest, files: {} })).rejects.toMatchObject({ code: 'model.load_failed' })
   })
 })

@@ -11,9 +11,20 @@ const conformance = modelPluginConformance('transformer', async () => {
     train: { rows, labels: cohort.map((p) => p.label) },
     score: rows.slice(0, 8),
     options: {
-      name: 'transformer-conformance', version: '1.0.0', inputs: INPUTS, seed: 3,
+      name: 'transformer-conformance',
+      version: '1.0.0',
+      inputs: INPUTS,
+      seed: 3,
       // Tiny on purpose: the contract, not the accuracy, is under test.
-      dim: 16, heads: 2, layers: 1, ffDim: 32, maxLength: 32, epochs: 2, batchSize: 32, minCount: 2, igSteps: 128,
+      dim: 16,
+      heads: 2,
+      layers: 1,
+      ffDim: 32,
+      maxLength: 32,
+      epochs: 2,
+      batchSize: 32,
+      minCount: 2,
+      igSteps: 128,
     },
     // Integrated gradients is a quadrature: completeness holds up to its discretisation error.
     tolerance: { batch: 1e-5, additivity: 5e-3 },

@@ -4,10 +4,35 @@ import { hashFiles, NexoraError, type ClinicalEvent, type ModelManifest, type Lo
 import { generateSequenceCohort, INPUTS } from '../../models/mortality-transformer/cohort.ts'
 import { decodeArtifact } from '../../plugins/model-transformer/artifact.ts'
 import { logitsOf } from '../../plugins/model-transformer/forward.ts'
-import { buildVocabulary, encodeRows, loadTf, recentEvents, resolveConfig, timeBucket, transformerModelPlugin, PAD, UNK, CLS } from '../../plugins/model-transformer/index.ts'
+import {
+  buildVocabulary,
+  encodeRows,
+  loadTf,
+  recentEvents,
+  resolveConfig,
+  timeBucket,
+  transformerModelPlugin,
+  PAD,
+  UNK,
+  CLS,
+} from '../../plugins/model-transformer/index.ts'
 
 const event = (code: string, day: number): ClinicalEvent => ({ code, time: new Date(Date.UTC(2025, 0, 1 + day, 8)).toISOString() })
-const options = { name: 't', version: '1.0.0', inputs: INPUTS, seed: 5, dim: 8, heads: 2, layers: 1, ffDim: 16, maxLength: 16, epochs: 1, batchSize: 32, minCount: 2, igSteps: 32 }
+const options = {
+  name: 't',
+  version: '1.0.0',
+  inputs: INPUTS,
+  seed: 5,
+  dim: 8,
+  heads: 2,
+  layers: 1,
+  ffDim: 16,
+  maxLength: 16,
+  epochs: 1,
+  batchSize: 32,
+  minCount: 2,
+  igSteps: 32,
+}
 
 describe('vocabulary', () => {
   it('reserves [PAD], [UNK], [CLS], keeps codes seen minCount times, most frequent first', () => {
@@ -25,7 +50,12 @@ describe('sequence encoding', () => {
   it('buckets time deltas and alternates segments by day', () => {
     expect([0, 3, 10, 60, 100, 200, 400, 1000].map(timeBucket)).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
     const config = resolveConfig({ maxLength: 4 })
-    const b = encodeRows([{ features: {}, sequence: [event('A', 0), event('B', 0), event('C', 1), event('D', 9)] }], [PAD, UNK, CLS, 'A', 'B'], { names: [], mean: [], scale: [] }, config)
+    const b = encodeRows(
+      [{ features: {}, sequence: [event('A', 0), event('B', 0), event('C', 1), event('D', 9)] }],
+      [PAD, UNK, CLS, 'A', 'B'],
+      { names: [], mean: [], scale: [] },
+      config,
+    )
     expect([...b.codes]).toEqual([3, 4, 1, 1])
     expect([...b.segments]).toEqual([0, 0, 1, 0])
     expect([...b.times]).toEqual([2, 2, 2, 0])
@@ -51,8 +81,16 @@ describe('transformer model', () => {
     const tight = encodeRows(short, meta.vocabulary, meta.scaler, meta.config, 6)
     const padded = encodeRows(short, meta.vocabulary, meta.scaler, meta.config)
     // Garbage embeddings in the padding slots: only the attention/pooling mask keeps them out.
-    const noisy = { ...padded, codes: padded.codes.map((c, i) => (padded.mask[i] ? c : 3 + (i % 5))), present: padded.present.map((p, i) => (padded.mask[i] ? p : 1)) }
-    const [a, b, c] = (await Promise.all([tight, padded, noisy].map((batch) => logitsOf(tf, w, meta.config, batch, meta.scaler.names.length)))) as [number[], number[], number[]]
+    const noisy = {
+      ...padded,
+      codes: padded.codes.map((c, i) => (padded.mask[i] ? c : 3 + (i % 5))),
+      present: padded.present.map((p, i) => (padded.mask[i] ? p : 1)),
+    }
+    const [a, b, c] = (await Promise.all([tight, padded, noisy].map((batch) => logitsOf(tf, w, meta.config, batch, meta.scaler.names.length)))) as [
+      number[],
+      number[],
+      number[],
+    ]
     a.forEach((z, i) => {
       expect(Math.abs(z - b[i]!)).toBeLessThan(1e-5)
       expect(Math.abs(z - c[i]!)).toBeLessThan(1e-5)
@@ -86,7 +124,11 @@ describe('transformer model', () => {
   })
 
   it('throws model.load_failed on malformed artifacts', async () => {
-    const code = (files: Record<string, Uint8Array>) => transformerModelPlugin.load({ ...artifact, files }).then(() => 'ok', (e: NexoraError) => e instanceof NexoraError && e.code)
+    const code = (files: Record<string, Uint8Array>) =>
+      transformerModelPlugin.load({ ...artifact, files }).then(
+        () => 'ok',
+        (e: NexoraError) => e instanceof NexoraError && e.code,
+      )
     expect(await code({ 'model.json': new TextEncoder().encode('{ nope'), 'weights.bin': artifact.files['weights.bin']! })).toBe('model.load_failed')
     expect(await code({ ...artifact.files, 'weights.bin': artifact.files['weights.bin']!.slice(4) })).toBe('model.load_failed')
     expect(await code({ 'model.json': artifact.files['model.json']! })).toBe('model.load_failed')
@@ -110,7 +152,12 @@ describe('shipped mortality-transformer', () => {
     const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as ModelManifest
     const files = Object.fromEntries(Object.keys(manifest.files!).map((f) => [f, new Uint8Array(readFileSync(new URL(f, dir)))]))
     expect(await hashFiles(files)).toEqual(manifest.files)
-    expect(manifest).toMatchObject({ name: 'mortality-transformer', version: '1.0.0', kind: 'transformer', outputs: [{ name: 'probability', type: 'probability' }] })
+    expect(manifest).toMatchObject({
+      name: 'mortality-transformer',
+      version: '1.0.0',
+      kind: 'transformer',
+      outputs: [{ name: 'probability', type: 'probability' }],
+    })
     const model = await transformerModelPlugin.load({ manifest, files })
     const test = generateSequenceCohort(5000, 20261126).slice(4000)
     const metrics = await model.evaluate({ rows: test.map((p) => p.row), labels: test.map((p) => p.label) })

@@ -16,8 +16,10 @@ import { DEMO_FEATURES, runtimeAuthEnv, runtimeKey, runtimeServerConformance } f
 
 export function runtimeRunner(runtime: RuntimeDescriptor) {
   let started: Promise<RuntimeProcess> | undefined
-  const start = () => started ??= runtimeAuthEnv().then((auth) => runtime.start({ ...auth, NEXORA_LOG_LEVEL: 'warn' }))
-  afterAll(async () => { await (await started?.catch(() => undefined))?.close() }, 30_000)
+  const start = () => (started ??= runtimeAuthEnv().then((auth) => runtime.start({ ...auth, NEXORA_LOG_LEVEL: 'warn' })))
+  afterAll(async () => {
+    await (await started?.catch(() => undefined))?.close()
+  }, 30_000)
 
   describe(`${runtime.name} adapter process`, () => {
     // Started inside the tests, not a hook: a missing binary then fails them by name instead of skipping.
@@ -31,27 +33,39 @@ export function runtimeRunner(runtime: RuntimeDescriptor) {
       const server = await start()
       const key = await runtimeKey()
       const res = await fetch(`${server.url}/predict`, {
-        method: 'POST', body: JSON.stringify({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }),
+        method: 'POST',
+        body: JSON.stringify({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }),
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(key, { scope: 'nexora/predict' })}` },
       })
       expect(res.status).toBe(200)
       // The server's own request id keys the audit events (a client's X-Request-Id is only a correlation id).
       const requestId = res.headers.get('x-request-id')
-      const audit = await fetch(`${server.url}/audit/events?requestId=${requestId}`, { headers: { authorization: `Bearer ${await sign(key, { scope: 'nexora/audit.read' })}` } })
-      const { events } = await audit.json() as { events: { action: string; ip: string | null }[] }
-      expect(events.map((e) => [e.action, e.ip])).toEqual([['predict.request', '127.0.0.1'], ['predict.response', '127.0.0.1']])
+      const audit = await fetch(`${server.url}/audit/events?requestId=${requestId}`, {
+        headers: { authorization: `Bearer ${await sign(key, { scope: 'nexora/audit.read' })}` },
+      })
+      const { events } = (await audit.json()) as { events: { action: string; ip: string | null }[] }
+      expect(events.map((e) => [e.action, e.ip])).toEqual([
+        ['predict.request', '127.0.0.1'],
+        ['predict.response', '127.0.0.1'],
+      ])
     })
 
     it('on SIGTERM answers the predictions in flight, commits their audit events and exits 0', { timeout: 120_000 }, async () => {
       const dir = mkdtempSync(join(tmpdir(), `nexora-drain-${runtime.name}-`))
       try {
-        const server = await runtime.start({ ...await runtimeAuthEnv(), NEXORA_LOG_LEVEL: 'warn' }, dir)
+        const server = await runtime.start({ ...(await runtimeAuthEnv()), NEXORA_LOG_LEVEL: 'warn' }, dir)
         const authorization = `Bearer ${await sign(await runtimeKey(), { scope: 'nexora/predict' })}`
         // A deadline per request: a stalled client socket must not hang the test (see graceful-shutdown.test.ts).
-        const send = (i: number) => fetch(`${server.url}/predict`, {
-          method: 'POST', signal: AbortSignal.timeout(30_000), body: JSON.stringify({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }),
-          headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}`, authorization },
-        }).then((r) => ({ status: r.status, id: r.headers.get('x-request-id') }), () => ({ status: 'refused' as const, id: null }))
+        const send = (i: number) =>
+          fetch(`${server.url}/predict`, {
+            method: 'POST',
+            signal: AbortSignal.timeout(30_000),
+            body: JSON.stringify({ model: 'readmission-risk', rows: [{ features: DEMO_FEATURES }] }),
+            headers: { 'content-type': 'application/json', 'x-request-id': `drain-${i}`, authorization },
+          }).then(
+            (r) => ({ status: r.status, id: r.headers.get('x-request-id') }),
+            () => ({ status: 'refused' as const, id: null }),
+          )
         const inFlight = Array.from({ length: 100 }, (_, i) => send(i))
         await Promise.race(inFlight) // one answered: the server is busy with the rest
         const closed = server.close() // SIGTERM; rejects unless the process exits 0
@@ -65,7 +79,11 @@ export function runtimeRunner(runtime: RuntimeDescriptor) {
         try {
           const sink = sqlAuditSink(reader)
           const { events } = await sink.query({}, { limit: 10_000 })
-          for (const id of answered) expect(events.filter((e) => e.requestId === id).map((e) => e.action), String(id)).toEqual(['predict.request', 'predict.response'])
+          for (const id of answered)
+            expect(
+              events.filter((e) => e.requestId === id).map((e) => e.action),
+              String(id),
+            ).toEqual(['predict.request', 'predict.response'])
           expect(await sink.verify()).toMatchObject({ ok: true })
         } finally {
           await reader.close()

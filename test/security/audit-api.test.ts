@@ -5,7 +5,9 @@ import { post, toyNexora } from '../../testkit/nexora.ts'
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../../testkit/tokens.ts'
 
 let key: TestKey
-beforeAll(async () => { key = await makeKey('ES384', 'k1') })
+beforeAll(async () => {
+  key = await makeKey('ES384', 'k1')
+})
 const secured = () => toyNexora({}, [], [jwtAuth({ jwks: { keys: [key.jwk] }, issuers: [ISSUER], audience: AUDIENCE })])
 const as = async (sub: string, scope: string) => ({ authorization: `Bearer ${await sign(key, { sub, scope })}` })
 
@@ -13,8 +15,22 @@ async function traffic() {
   const ctx = await secured()
   const { nexora } = ctx
   const dr = await as('dr-a', 'nexora/predict')
-  for (const p of ['Patient/1', 'Patient/2', 'Patient/1']) await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ patientId: p, features: { age: 60 } }] }, dr))
-  await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ patientId: 'Patient/3', features: { age: 60 } }, { patientId: 'Patient/4', features: { age: 61 } }] }, await as('dr-b', 'nexora/predict')))
+  for (const p of ['Patient/1', 'Patient/2', 'Patient/1'])
+    await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ patientId: p, features: { age: 60 } }] }, dr))
+  await nexora.app.request(
+    '/predict',
+    post(
+      '',
+      {
+        model: 'toy',
+        rows: [
+          { patientId: 'Patient/3', features: { age: 60 } },
+          { patientId: 'Patient/4', features: { age: 61 } },
+        ],
+      },
+      await as('dr-b', 'nexora/predict'),
+    ),
+  )
   await nexora.app.request('/predict', post('', { model: 'toy', rows: [{ patientId: 'Patient/2', features: {} }] }, dr))
   await nexora.app.request('/predict', post('', { model: 'toy', rows: [] }, await as('intruder', 'user/Patient.rs')))
   await nexora.app.request('/predict', post('', { model: 'toy', rows: [] }))
@@ -28,12 +44,18 @@ describe('audit API', () => {
     await nexora.audit.logDataAccess({ userId: 'u2', patientId: 'Patient/9', action: 'chart.view' })
     await nexora.audit.logDataAccess({ userId: 'u2', patientId: 'Patient/8', action: 'chart.view', outcome: 'denied', reason: 'consent' })
     const all = await nexora.audit.queryLogs('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z')
-    expect(all.events.map((e) => [e.actor, e.action, e.patientRef])).toEqual([['u1', 'predict.request', 'Patient/9'], ['u2', 'chart.view', 'Patient/9'], ['u2', 'chart.view', 'Patient/8']])
+    expect(all.events.map((e) => [e.actor, e.action, e.patientRef])).toEqual([
+      ['u1', 'predict.request', 'Patient/9'],
+      ['u2', 'chart.view', 'Patient/9'],
+      ['u2', 'chart.view', 'Patient/8'],
+    ])
     expect((await nexora.audit.queryLogs('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z', { actor: 'u2', outcome: 'denied' })).events).toHaveLength(1)
     expect((await nexora.audit.queryLogs('2100-01-01T00:00:00Z', '2101-01-01T00:00:00Z')).events).toHaveLength(0)
     const page = await nexora.audit.queryLogs('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z', {}, { limit: 2 })
     expect(page.events).toHaveLength(2)
-    expect((await nexora.audit.queryLogs('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z', {}, { limit: 2, afterSeq: page.nextAfterSeq })).events.map((e) => e.seq)).toEqual([3])
+    expect(
+      (await nexora.audit.queryLogs('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z', {}, { limit: 2, afterSeq: page.nextAfterSeq })).events.map((e) => e.seq),
+    ).toEqual([3])
   })
 
   it('GET /audit/events filters and pages, for auditors only, and the read itself is audited', async () => {
@@ -41,12 +63,18 @@ describe('audit API', () => {
     const res = await nexora.app.request('/audit/events?patient=Patient/1&action=predict.response', { headers: auditor })
     expect(res.status).toBe(200)
     const body = await res.json()
-    expect(body.events.map((e: { actor: string; outcome: string }) => [e.actor, e.outcome])).toEqual([['dr-a', 'success'], ['dr-a', 'success']])
+    expect(body.events.map((e: { actor: string; outcome: string }) => [e.actor, e.outcome])).toEqual([
+      ['dr-a', 'success'],
+      ['dr-a', 'success'],
+    ])
     const paged = await (await nexora.app.request('/audit/events?limit=3', { headers: auditor })).json()
     expect(paged.events).toHaveLength(3)
     expect(paged.nextAfter).toBe(paged.events[2].seq)
     expect((await nexora.app.request('/audit/events', { headers: await as('dr-a', 'nexora/predict') })).status).toBe(403)
-    expect(audit.events.filter((e) => e.action === 'access' && e.actor === 'auditor-1').map((e) => e.context.route)).toEqual(['GET /audit/events', 'GET /audit/events'])
+    expect(audit.events.filter((e) => e.action === 'access' && e.actor === 'auditor-1').map((e) => e.context.route)).toEqual([
+      'GET /audit/events',
+      'GET /audit/events',
+    ])
     expect((await nexora.app.request('/audit/events?limit=5000', { headers: auditor })).status).toBe(400)
   })
 
@@ -68,12 +96,24 @@ describe('audit API', () => {
     expect(res.headers.get('content-type')).toBe('application/fhir+json')
     const bundle = await res.json()
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'searchset' })
-    const predict = bundle.entry.map((e: { resource: { subtype: { code: string }[] } }) => e.resource).find((r: { subtype: { code: string }[] }) => r.subtype[0]?.code === 'predict.response')
+    const predict = bundle.entry
+      .map((e: { resource: { subtype: { code: string }[] } }) => e.resource)
+      .find((r: { subtype: { code: string }[] }) => r.subtype[0]?.code === 'predict.response')
     expect(predict).toMatchObject({
-      resourceType: 'AuditEvent', action: 'E', outcome: '0',
+      resourceType: 'AuditEvent',
+      action: 'E',
+      outcome: '0',
       type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110110' },
       agent: [{ who: { identifier: { value: 'dr-a' } }, requestor: true }],
-      entity: [{ what: { reference: 'Patient/1' }, detail: expect.arrayContaining([{ type: 'model', valueString: 'toy' }, { type: 'version', valueString: '1.0.0' }]) }],
+      entity: [
+        {
+          what: { reference: 'Patient/1' },
+          detail: expect.arrayContaining([
+            { type: 'model', valueString: 'toy' },
+            { type: 'version', valueString: '1.0.0' },
+          ]),
+        },
+      ],
     })
     const outcomes = bundle.entry.map((e: { resource: { outcome: string } }) => e.resource.outcome)
     expect(new Set(outcomes)).toEqual(new Set(['0', '4']))
@@ -97,7 +137,11 @@ describe('audit API', () => {
     const cp = await (await nexora.app.request('/audit/checkpoint', { method: 'POST', headers: admin })).json()
     expect(cp.checkpoint.seq).toBeGreaterThan(10)
     audit.events[4]!.actor = 'someone-else'
-    expect(await (await nexora.app.request('/audit/verify', { method: 'POST', headers: auditor })).json()).toMatchObject({ ok: false, firstBadSeq: 5, reason: 'hash_mismatch' })
+    expect(await (await nexora.app.request('/audit/verify', { method: 'POST', headers: auditor })).json()).toMatchObject({
+      ok: false,
+      firstBadSeq: 5,
+      reason: 'hash_mismatch',
+    })
     expect(await (await nexora.app.request('/audit/verify', post('', { fromSeq: 6 }, auditor))).json()).toMatchObject({ ok: true })
     expect((await nexora.app.request('/audit/checkpoint', { method: 'POST', headers: auditor })).status).toBe(403)
   })

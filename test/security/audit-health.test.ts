@@ -35,7 +35,7 @@ describe('readiness when the audit disk is full', () => {
       if (res.status !== 200) failed = res
     }
     expect(failed?.status).toBe(503)
-    expect((await failed!.json() as { code: string }).code).toMatch(/^(audit\.write_failed|storage\.unavailable)$/)
+    expect(((await failed!.json()) as { code: string }).code).toMatch(/^(audit\.write_failed|storage\.unavailable)$/)
     for (const path of ['/health', '/health/ready']) {
       const res = await nexora.app.request(path)
       expect(res.status, path).toBe(503)

@@ -7,7 +7,9 @@ import { post, toyNexora } from '../../testkit/nexora.ts'
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../../testkit/tokens.ts'
 
 let key: TestKey
-beforeAll(async () => { key = await makeKey('ES384', 'k1') })
+beforeAll(async () => {
+  key = await makeKey('ES384', 'k1')
+})
 
 /** A Nexora that reads the client address from a test header, as an adapter reads the socket. */
 async function secured(config: NexoraConfig = {}) {
@@ -18,7 +20,8 @@ const body = { model: 'toy', rows: [{ patientId: 'Patient/7', features: { age: 5
 
 /** How many refusals the trail accounts for: each refusal event, plus the counts in the summaries. */
 const accounted = (events: AuditEvent[], action: string) =>
-  events.filter((e) => e.action === action).length + events.filter((e) => e.action === 'audit.suppressed' && e.reason === action).reduce((n, e) => n + (e.context.count as number), 0)
+  events.filter((e) => e.action === action).length +
+  events.filter((e) => e.action === 'audit.suppressed' && e.reason === action).reduce((n, e) => n + (e.context.count as number), 0)
 
 describe('unauthenticated floods', () => {
   it('refuses an address that keeps failing authentication with 429 and Retry-After, before checking its tokens', async () => {
@@ -46,7 +49,12 @@ describe('unauthenticated floods', () => {
     expect(audit.events.length).toBeLessThan(10)
     expect(accounted(audit.events, 'auth.invalid_token') + accounted(audit.events, 'rate.limited')).toBe(801)
     const summary = audit.events.find((e) => e.action === 'audit.suppressed' && e.reason === 'auth.invalid_token')
-    expect(summary).toMatchObject({ actor: 'unauthenticated', outcome: 'denied', ip: '203.0.113.9', context: { reasons: { 'token.missing': expect.any(Number), 'token.malformed': expect.any(Number) } } })
+    expect(summary).toMatchObject({
+      actor: 'unauthenticated',
+      outcome: 'denied',
+      ip: '203.0.113.9',
+      context: { reasons: { 'token.missing': expect.any(Number), 'token.malformed': expect.any(Number) } },
+    })
     expect(await audit.verify()).toMatchObject({ ok: true })
   })
 
@@ -63,7 +71,10 @@ describe('unauthenticated floods', () => {
     for (let i = 0; i < 300; i++) expect((await nexora.app.request('/predict', post('/predict', body, { 'x-test-ip': '203.0.113.10' }))).status).toBe(401)
     expect(audit.events).toHaveLength(1)
     await nexora.close()
-    expect(audit.events.map((e) => [e.action, e.reason])).toEqual([['auth.invalid_token', 'token.missing'], ['audit.suppressed', 'auth.invalid_token']])
+    expect(audit.events.map((e) => [e.action, e.reason])).toEqual([
+      ['auth.invalid_token', 'token.missing'],
+      ['audit.suppressed', 'auth.invalid_token'],
+    ])
     expect(audit.events[1]!.context).toMatchObject({ count: 299, reasons: { 'token.missing': 299 } })
   })
 
@@ -82,7 +93,14 @@ describe('unauthenticated floods', () => {
 describe('the refusal audit', () => {
   it('opens one window per key, writes the count when the window ends, and caps the keys it tracks', () => {
     const audit = createRefusalAudit({ windowMs: 1000, maxKeys: 2 })
-    const refusal = (ip: string) => ({ ts: '2026-01-01T00:00:00.000Z', actor: 'unauthenticated', action: 'auth.invalid_token', outcome: 'denied' as const, reason: 'token.signature', ip })
+    const refusal = (ip: string) => ({
+      ts: '2026-01-01T00:00:00.000Z',
+      actor: 'unauthenticated',
+      action: 'auth.invalid_token',
+      outcome: 'denied' as const,
+      reason: 'token.signature',
+      ip,
+    })
     expect(audit.note('a', refusal('a'), 0)).toHaveLength(1)
     expect(audit.note('a', refusal('a'), 10)).toHaveLength(0)
     expect(audit.note('b', refusal('b'), 20)).toHaveLength(1)
@@ -92,7 +110,9 @@ describe('the refusal audit', () => {
     // After the window, the next refusal brings the summaries of every ended window with it.
     const later = audit.note('a', refusal('a'), 1500)
     expect(later.map((e) => [e.action, e.context?.key, e.context?.count])).toEqual([
-      ['audit.suppressed', 'a', 1], ['audit.suppressed', '(overflow)', 1], ['auth.invalid_token', undefined, undefined],
+      ['audit.suppressed', 'a', 1],
+      ['audit.suppressed', '(overflow)', 1],
+      ['auth.invalid_token', undefined, undefined],
     ])
     expect(audit.flush(1600)).toEqual([])
   })

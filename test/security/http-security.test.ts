@@ -6,7 +6,9 @@ import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from '../../testkit/tok
 import type { NexoraConfig } from '../../core/index.ts'
 
 let key: TestKey
-beforeAll(async () => { key = await makeKey('ES384', 'k1') })
+beforeAll(async () => {
+  key = await makeKey('ES384', 'k1')
+})
 
 async function secured(config: NexoraConfig = {}) {
   return toyNexora(config, [], [jwtAuth({ jwks: { keys: [key.jwk] }, issuers: [ISSUER], audience: AUDIENCE })])
@@ -18,8 +20,9 @@ describe('route policy table', () => {
   it('covers every route in the OpenAPI document, and the docs routes', async () => {
     const { nexora } = await secured()
     const doc = await (await nexora.app.request('/openapi.json')).json()
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
-      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    )
     expect(documented.length).toBeGreaterThanOrEqual(7)
     const missing = [...documented, 'GET /openapi.json', 'GET /docs', 'GET /docs/assets/:file'].filter((route) => !ROUTE_POLICIES[route])
     expect(missing).toEqual([])
@@ -46,7 +49,16 @@ describe('authentication and authorisation over HTTP', () => {
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="nexora"')
     expect(await res.json()).toMatchObject({ code: 'auth.unauthenticated', detail: 'token.missing' })
-    expect(audit.events).toEqual([expect.objectContaining({ action: 'auth.invalid_token', outcome: 'denied', reason: 'token.missing', requestId: res.headers.get('x-request-id'), actor: 'unauthenticated', context: { route: 'POST /predict', via: 'http', correlationId: 'no-token' } })])
+    expect(audit.events).toEqual([
+      expect.objectContaining({
+        action: 'auth.invalid_token',
+        outcome: 'denied',
+        reason: 'token.missing',
+        requestId: res.headers.get('x-request-id'),
+        actor: 'unauthenticated',
+        context: { route: 'POST /predict', via: 'http', correlationId: 'no-token' },
+      }),
+    ])
   })
 
   it('answers a forged token with invalid_token and a stable code only', async () => {
@@ -73,7 +85,8 @@ describe('authentication and authorisation over HTTP', () => {
     const res = await nexora.app.request('/predict', post('', predictBody, await auth('system/RiskAssessment.c', 'ehr-backend')))
     expect(res.status).toBe(200)
     expect(audit.events.map((e) => [e.action, e.actor, e.patientRef])).toEqual([
-      ['predict.request', 'ehr-backend', 'Patient/7'], ['predict.response', 'ehr-backend', 'Patient/7'],
+      ['predict.request', 'ehr-backend', 'Patient/7'],
+      ['predict.response', 'ehr-backend', 'Patient/7'],
     ])
   })
 
@@ -81,7 +94,15 @@ describe('authentication and authorisation over HTTP', () => {
     const { nexora, audit } = await secured()
     const res = await nexora.app.request('/models/toy', { headers: { ...(await auth('nexora/models.read', 'analyst')), 'x-request-id': 'read-1' } })
     expect(res.status).toBe(200)
-    expect(audit.events).toEqual([expect.objectContaining({ action: 'access', outcome: 'success', actor: 'analyst', requestId: res.headers.get('x-request-id'), context: { route: 'GET /models/:name', via: 'http', correlationId: 'read-1' } })])
+    expect(audit.events).toEqual([
+      expect.objectContaining({
+        action: 'access',
+        outcome: 'success',
+        actor: 'analyst',
+        requestId: res.headers.get('x-request-id'),
+        context: { route: 'GET /models/:name', via: 'http', correlationId: 'read-1' },
+      }),
+    ])
   })
 
   it('limits each principal with a token bucket per route class, with RateLimit headers and Retry-After', async () => {
@@ -127,7 +148,10 @@ describe('hardening', () => {
 
   it('answers a request that runs past the time limit with request.timeout', async () => {
     const { nexora } = await secured({ requestTimeoutMs: 20, routePolicies: { 'GET /slow': { access: 'public', rate: 'public', audit: 'handler' } } })
-    nexora.app.get('/slow', async (c) => { await new Promise((r) => setTimeout(r, 200)); return c.text('late') })
+    nexora.app.get('/slow', async (c) => {
+      await new Promise((r) => setTimeout(r, 200))
+      return c.text('late')
+    })
     const res = await nexora.app.request('/slow')
     expect([res.status, (await res.json()).code]).toEqual([503, 'request.timeout'])
   })
@@ -137,7 +161,10 @@ describe('hardening', () => {
     await nexora.app.request('/models/toy', { headers: await auth('nexora/admin') })
     await nexora.app.request('/predict', post('', predictBody, await auth('nexora/predict')))
     const lines = logs.map((l) => JSON.parse(l)).filter((l) => l.event === 'http.request')
-    expect(lines.map((l) => [l.route, l.status])).toEqual([['GET /models/:name', 200], ['POST /predict', 200]])
+    expect(lines.map((l) => [l.route, l.status])).toEqual([
+      ['GET /models/:name', 200],
+      ['POST /predict', 200],
+    ])
     expect(logs.join('\n')).not.toMatch(/Patient\/7|"age"|toy"/)
   })
 })

@@ -12,7 +12,12 @@ beforeAll(async () => {
 
 const NOW = 1_800_000_000
 async function authenticator(options: Partial<JwtAuthOptions> = {}, clock = manualClock(NOW * 1000)): Promise<Authenticator> {
-  const ports = await resolvePlugins([jwtAuth({ jwks: { keys: [es.jwk, rs.jwk] }, issuers: [ISSUER], audience: AUDIENCE, ...options })], {}, { clock: () => clock }, [])
+  const ports = await resolvePlugins(
+    [jwtAuth({ jwks: { keys: [es.jwk, rs.jwk] }, issuers: [ISSUER], audience: AUDIENCE, ...options })],
+    {},
+    { clock: () => clock },
+    [],
+  )
   return ports.get('authenticator')
 }
 const bearer = (token: string) => new Headers({ authorization: `Bearer ${token}` })
@@ -31,7 +36,11 @@ async function reason(auth: Authenticator, headers: Headers, opts?: { replayProt
 describe('JWT authentication (jose)', () => {
   it('accepts ES384 and RS384 tokens and maps claims to a caller', async () => {
     const auth = await authenticator()
-    expect(await auth.authenticate(bearer(await sign(es, { scope: 'nexora/predict user/Patient.rs', roles: ['clinician'] }, {}, NOW)))).toEqual({ subject: 'clinician-1', scopes: ['nexora/predict', 'user/Patient.rs'], roles: ['clinician'] })
+    expect(await auth.authenticate(bearer(await sign(es, { scope: 'nexora/predict user/Patient.rs', roles: ['clinician'] }, {}, NOW)))).toEqual({
+      subject: 'clinician-1',
+      scopes: ['nexora/predict', 'user/Patient.rs'],
+      roles: ['clinician'],
+    })
     expect((await auth.authenticate(bearer(await sign(rs, {}, {}, NOW)))).subject).toBe('clinician-1')
   })
 

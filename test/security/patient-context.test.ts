@@ -18,7 +18,10 @@ describe('a SMART patient-context token scores only its launch patient', () => {
     const ok = await nexora.predict({ model: 'toy', rows: [row('Patient/pt-7')] }, launched)
     expect(ok.predictions).toHaveLength(1)
     for (const rows of [[row('Patient/pt-8')], [row('Patient/pt-7'), row('Patient/pt-8')], [row()]]) {
-      const refused = await nexora.predict({ model: 'toy', rows }, launched).then(() => 'scored', (e: { code: string }) => e.code)
+      const refused = await nexora.predict({ model: 'toy', rows }, launched).then(
+        () => 'scored',
+        (e: { code: string }) => e.code,
+      )
       expect(refused).toBe('auth.forbidden')
     }
     const failures = audit.events.filter((e) => e.action === 'predict.response' && e.outcome === 'failure')
@@ -29,8 +32,14 @@ describe('a SMART patient-context token scores only its launch patient', () => {
   })
 })
 
-describe('the route table\'s patient-context rule (core/security/patient-context.ts)', () => {
-  const policy = (patientContext?: 'own' | 'refuse' | 'any', patientParam?: string) => ({ access: { anyOf: ['nexora/predict'] }, rate: 'read' as const, audit: 'handler' as const, ...(patientContext ? { patientContext } : {}), ...(patientParam ? { patientParam } : {}) })
+describe("the route table's patient-context rule (core/security/patient-context.ts)", () => {
+  const policy = (patientContext?: 'own' | 'refuse' | 'any', patientParam?: string) => ({
+    access: { anyOf: ['nexora/predict'] },
+    rate: 'read' as const,
+    audit: 'handler' as const,
+    ...(patientContext ? { patientContext } : {}),
+    ...(patientParam ? { patientParam } : {}),
+  })
   const none = () => undefined
 
   it('never limits a caller without launch context', () => {
@@ -56,7 +65,8 @@ describe('the route table\'s patient-context rule (core/security/patient-context
   })
 
   it('matches only the launch patient: a missing, foreign-typed or malformed reference is not it', () => {
-    for (const ref of [undefined, null, '', 'Patient/pt-8', 'Group/pt-7', 'Patient/pt-7/_history/1', 'pt-7 ']) expect(mayTouchPatient({ patient: 'pt-7' }, ref as string)).toBe(false)
+    for (const ref of [undefined, null, '', 'Patient/pt-8', 'Group/pt-7', 'Patient/pt-7/_history/1', 'pt-7 '])
+      expect(mayTouchPatient({ patient: 'pt-7' }, ref as string)).toBe(false)
     expect(patientReference('pt-7')).toBe('Patient/pt-7')
   })
 })

@@ -7,7 +7,16 @@ import { startServe } from '../../testkit/serve-process.ts'
 /** Identifiable-looking synthetic patients: ids and values distinctive enough to find in any log line. */
 const patients = Array.from({ length: 20 }, (_, i) => ({
   patientId: `Patient/jane-doe-19${50 + i}-mrn-88${1000 + i}`,
-  features: { age: 60 + i, sex: i % 2 ? 'F' : 'M', systolic_bp: 141.37 + i, hba1c: 8.913 + i / 100, egfr: 47.281 + i, prior_admissions: 3, length_of_stay: 5, on_anticoagulant: true },
+  features: {
+    age: 60 + i,
+    sex: i % 2 ? 'F' : 'M',
+    systolic_bp: 141.37 + i,
+    hba1c: 8.913 + i / 100,
+    egfr: 47.281 + i,
+    prior_admissions: 3,
+    length_of_stay: 5,
+    on_anticoagulant: true,
+  },
 }))
 
 describe('application logs carry no PHI', () => {
@@ -31,10 +40,17 @@ describe('application logs carry no PHI', () => {
       expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 422, 422, 404, 401])
       await fetch(`${server.url}/audit/events?patient=${encodeURIComponent(patients[3]!.patientId)}`, { headers })
       await new Promise((r) => setTimeout(r, 200))
-      const lines = server.stderr().split('\n').filter((l) => l.startsWith('{'))
+      const lines = server
+        .stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
       const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.event === 'http.request')
       expect(requests.length).toBeGreaterThanOrEqual(11)
-      const needles = [...new Set(patients.flatMap((p) => [p.patientId, p.patientId.split('/')[1]!, String(p.features.systolic_bp), String(p.features.hba1c), String(p.features.egfr)]))]
+      const needles = [
+        ...new Set(
+          patients.flatMap((p) => [p.patientId, p.patientId.split('/')[1]!, String(p.features.systolic_bp), String(p.features.hba1c), String(p.features.egfr)]),
+        ),
+      ]
       needles.push('jane-doe', 'jane', 'mrn-88')
       const leaks = lines.flatMap((line) => needles.filter((needle) => line.includes(needle)).map((needle) => `${needle} in ${line}`))
       expect(leaks).toEqual([])

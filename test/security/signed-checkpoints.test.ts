@@ -15,7 +15,9 @@ const dir = mkdtempSync(join(tmpdir(), 'nexora-signed-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 let key: { privateJwk: JWK; publicJwk: JWK }
-beforeAll(async () => { key = await generateCheckpointKey('EdDSA', 'audit-test-1') })
+beforeAll(async () => {
+  key = await generateCheckpointKey('EdDSA', 'audit-test-1')
+})
 
 let n = 0
 /** A Nexora on a fresh libSQL file that signs checkpoints into a witness file; 10 events between checkpoints. */
@@ -23,10 +25,14 @@ async function signedTrail(events = 30, every = 10) {
   n += 1
   const db = `file:${join(dir, `trail-${n}.db`)}`
   const witnessFile = join(dir, `witness-${n}.jws`)
-  const open = (withKey = true) => createNexora({
-    plugins: [sqlStorage({ url: db }), ...(withKey ? auditSigning({ key: key.privateJwk, witnesses: [fileWitness(witnessFile)] }) : auditWitnesses([fileWitness(witnessFile)]))],
-    config: { auditPublicKeys: [key.publicJwk] },
-  })
+  const open = (withKey = true) =>
+    createNexora({
+      plugins: [
+        sqlStorage({ url: db }),
+        ...(withKey ? auditSigning({ key: key.privateJwk, witnesses: [fileWitness(witnessFile)] }) : auditWitnesses([fileWitness(witnessFile)])),
+      ],
+      config: { auditPublicKeys: [key.publicJwk] },
+    })
   const nexora = await open()
   for (let i = 1; i <= events; i++) {
     await nexora.audit.logDataAccess({ userId: `user-${i % 3}`, action: 'chart.view', patientId: `Patient/${i}` })
@@ -42,8 +48,12 @@ async function rechainFrom(raw: Awaited<ReturnType<typeof openLibsql>>, nexora: 
   const from = events.filter((e) => e.seq >= seq)
   from[0] = { ...from[0]!, actor: 'mallory' }
   const before = events.find((e) => e.seq === seq - 1)!
-  const resealed = await sealEvents({ seq: before.seq, hash: before.hash }, from.map(({ seq: _s, prevHash: _p, hash: _h, ...input }) => input))
-  for (const e of resealed) await raw.db.run(`update audit_events set actor = '${e.actor}', prev_hash = '${e.prevHash}', hash = '${e.hash}' where seq = ${e.seq}`)
+  const resealed = await sealEvents(
+    { seq: before.seq, hash: before.hash },
+    from.map(({ seq: _s, prevHash: _p, hash: _h, ...input }) => input),
+  )
+  for (const e of resealed)
+    await raw.db.run(`update audit_events set actor = '${e.actor}', prev_hash = '${e.prevHash}', hash = '${e.hash}' where seq = ${e.seq}`)
 }
 
 describe('signed checkpoints (libSQL file, a file witness)', () => {
@@ -54,7 +64,13 @@ describe('signed checkpoints (libSQL file, a file witness)', () => {
     // The database alone cannot tell: this is the hole the issue found.
     expect(await nexora.ports.get('auditSink').verify()).toMatchObject({ ok: true, events: 27 })
     const result = await nexora.audit.verify()
-    expect(result).toMatchObject({ ok: false, firstBadSeq: 28, reason: 'truncated', breaks: [{ fromSeq: 28, toSeq: 40, reason: 'truncated' }], signed: { checked: 4, latest: { seq: 40, kid: 'audit-test-1' } } })
+    expect(result).toMatchObject({
+      ok: false,
+      firstBadSeq: 28,
+      reason: 'truncated',
+      breaks: [{ fromSeq: 28, toSeq: 40, reason: 'truncated' }],
+      signed: { checked: 4, latest: { seq: 40, kid: 'audit-test-1' } },
+    })
     await nexora.close()
     await raw.close()
   })
@@ -75,8 +91,10 @@ describe('signed checkpoints (libSQL file, a file witness)', () => {
     await raw.db.run('delete from audit_events where seq in (12, 13)')
     await raw.db.run('delete from audit_events where seq >= 26')
     expect((await nexora.audit.verify()).breaks).toEqual([
-      { fromSeq: 3, toSeq: 3, reason: 'hash_mismatch' }, { fromSeq: 7, toSeq: 7, reason: 'hash_mismatch' },
-      { fromSeq: 12, toSeq: 13, reason: 'sequence_gap' }, { fromSeq: 26, toSeq: 30, reason: 'truncated' },
+      { fromSeq: 3, toSeq: 3, reason: 'hash_mismatch' },
+      { fromSeq: 7, toSeq: 7, reason: 'hash_mismatch' },
+      { fromSeq: 12, toSeq: 13, reason: 'sequence_gap' },
+      { fromSeq: 26, toSeq: 30, reason: 'truncated' },
     ])
     await nexora.close()
     await raw.close()
@@ -88,7 +106,7 @@ describe('signed checkpoints (libSQL file, a file witness)', () => {
     expect(lines).toHaveLength(2)
     const { payload, protectedHeader } = await compactVerify(lines[1]!, await importJWK(key.publicJwk, 'EdDSA'))
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: 'audit-test-1', typ: 'nexora-audit-checkpoint+jws' })
-    const { events } = await nexora.ports.get('auditSink').query({ }, { limit: 1, afterSeq: 19 })
+    const { events } = await nexora.ports.get('auditSink').query({}, { limit: 1, afterSeq: 19 })
     expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ seq: 20, hash: events[0]!.hash })
     // Another key, a changed payload, a token of another type: each is refused.
     const other = await generateCheckpointKey('ES384', 'audit-test-1')
@@ -105,10 +123,11 @@ describe('signed checkpoints (libSQL file, a file witness)', () => {
 
   it('holds the chain against a checkpoint an auditor kept, over HTTP, and answers 422 for a forged one', async () => {
     const { nexora, raw } = await signedTrail(20)
-    const kept = await nexora.audit.checkpoint() as { jws: string }
+    const kept = (await nexora.audit.checkpoint()) as { jws: string }
     await raw.db.run('delete from audit_events where seq >= 15')
     await raw.db.run('delete from audit_checkpoints')
-    const verify = (body: unknown) => nexora.app.request('/audit/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const verify = (body: unknown) =>
+      nexora.app.request('/audit/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
     const res = await verify({ checkpoints: [kept.jws] })
     expect(res.status).toBe(200)
     // The request's own access event lands after the cached head (seq 21): the deleted rows are a gap below it.
@@ -124,12 +143,17 @@ describe('signed checkpoints (libSQL file, a file witness)', () => {
     const { db, witnessFile, nexora, raw } = await signedTrail(20)
     await nexora.close()
     const rotated = await generateCheckpointKey('ES384', 'audit-test-2')
-    const later = await createNexora({ plugins: [sqlStorage({ url: db }), ...auditSigning({ key: rotated.privateJwk, witnesses: [fileWitness(witnessFile)] })], config: { auditPublicKeys: [key.publicJwk] } })
+    const later = await createNexora({
+      plugins: [sqlStorage({ url: db }), ...auditSigning({ key: rotated.privateJwk, witnesses: [fileWitness(witnessFile)] })],
+      config: { auditPublicKeys: [key.publicJwk] },
+    })
     await later.audit.logDataAccess({ userId: 'u', action: 'chart.view' })
     await later.audit.checkpoint()
     expect(await later.audit.verify()).toMatchObject({ ok: true, events: 21, signed: { checked: 3, latest: { seq: 21, kid: 'audit-test-2' } } })
     await later.close()
-    const forgetful = await createNexora({ plugins: [sqlStorage({ url: db }), ...auditSigning({ key: rotated.privateJwk, witnesses: [fileWitness(witnessFile)] })] })
+    const forgetful = await createNexora({
+      plugins: [sqlStorage({ url: db }), ...auditSigning({ key: rotated.privateJwk, witnesses: [fileWitness(witnessFile)] })],
+    })
     expect(await forgetful.audit.verify()).toMatchObject({ ok: false, signed: { checked: 1, invalid: 2 } })
     await forgetful.close()
     await raw.close()
@@ -142,7 +166,7 @@ describe('witnesses', () => {
     const db = `file:${join(dir, 'sql-witnessed.db')}`
     const nexora = await createNexora({ plugins: [sqlStorage({ url: db }), ...auditSigning({ key: key.privateJwk, witnesses: [sqlWitness(witnessDb)] })] })
     for (let i = 0; i < 5; i++) await nexora.audit.logDataAccess({ userId: 'u', action: 'chart.view' })
-    const signed = await nexora.audit.checkpoint() as SignedCheckpoint
+    const signed = (await nexora.audit.checkpoint()) as SignedCheckpoint
     await nexora.close()
     const copy = sqlWitness(witnessDb)
     // The same checkpoint published twice is kept once.
@@ -153,7 +177,10 @@ describe('witnesses', () => {
     await raw.db.run('delete from audit_events where seq = 5')
     await raw.db.run('delete from audit_checkpoints')
     await raw.close()
-    const verifier = await createNexora({ plugins: [sqlStorage({ url: db }), ...auditWitnesses([sqlWitness(witnessDb)])], config: { auditPublicKeys: [key.publicJwk] } })
+    const verifier = await createNexora({
+      plugins: [sqlStorage({ url: db }), ...auditWitnesses([sqlWitness(witnessDb)])],
+      config: { auditPublicKeys: [key.publicJwk] },
+    })
     expect(await verifier.audit.verify()).toMatchObject({ ok: false, breaks: [{ fromSeq: 5, toSeq: 5, reason: 'truncated' }] })
     await verifier.close()
   })
@@ -165,7 +192,9 @@ describe('witnesses', () => {
       seen.push({ method: req.method!, auth: req.headers.authorization, path: req.url! })
       if (req.url === '/moved') return void res.writeHead(307, { location: 'http://127.0.0.1:1/stolen' }).end()
       let body = ''
-      req.on('data', (c) => { body += c })
+      req.on('data', (c) => {
+        body += c
+      })
       req.on('end', () => {
         if (req.method === 'POST') held.push(body)
         res.writeHead(200, { 'content-type': 'application/jose' }).end(req.method === 'GET' ? held.join('\n') : '')
@@ -176,7 +205,7 @@ describe('witnesses', () => {
     const witness = urlWitness(`${base}/checkpoints`, { token: 'witness-secret' })
     const nexora = await createNexora({ plugins: [sqlStorage({ url: ':memory:' }), ...auditSigning({ key: key.privateJwk, witnesses: [witness] })] })
     await nexora.audit.logDataAccess({ userId: 'u', action: 'chart.view' })
-    const signed = await nexora.audit.checkpoint() as { jws: string }
+    const signed = (await nexora.audit.checkpoint()) as { jws: string }
     expect(held).toEqual([signed.jws])
     expect(await nexora.audit.verify()).toMatchObject({ ok: true, signed: { checked: 1 } })
     expect(seen.every((s) => s.auth === 'Bearer witness-secret')).toBe(true)
@@ -213,6 +242,9 @@ describe('nexora audit (CLI)', () => {
     await raw.close()
     const bad = await cli('audit', 'verify', '--db', db, '--witness', witness, '--public-key', join(dir, 'cli-public.json'))
     expect(bad.code).toBe(1)
-    expect((JSON.parse(bad.stdout) as { breaks: AuditEvent[] }).breaks).toEqual([{ fromSeq: 2, toSeq: 2, reason: 'hash_mismatch' }, { fromSeq: 10, toSeq: 12, reason: 'truncated' }])
+    expect((JSON.parse(bad.stdout) as { breaks: AuditEvent[] }).breaks).toEqual([
+      { fromSeq: 2, toSeq: 2, reason: 'hash_mismatch' },
+      { fromSeq: 10, toSeq: 12, reason: 'truncated' },
+    ])
   })
 })

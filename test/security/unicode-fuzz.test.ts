@@ -23,7 +23,22 @@ import { cliRunner } from '../../testkit/cli.ts'
 import { startFuzzServer, type FuzzServer } from '../../testkit/fuzz-server.ts'
 import { grpcJsClients } from '../../testkit/grpc-js-client.ts'
 import { startPostgres, type PostgresServer } from '../../testkit/postgres.ts'
-import { echoOf, errorCode, fuzzString, h2cClient, headerJunk, mutated, orFuzz, queryString, stringsIn, uriComponent, wtf8, wtf8Json, type Answer, type ErrorFormat } from '../../testkit/unicode-fuzz.ts'
+import {
+  echoOf,
+  errorCode,
+  fuzzString,
+  h2cClient,
+  headerJunk,
+  mutated,
+  orFuzz,
+  queryString,
+  stringsIn,
+  uriComponent,
+  wtf8,
+  wtf8Json,
+  type Answer,
+  type ErrorFormat,
+} from '../../testkit/unicode-fuzz.ts'
 
 const SEED = 20_261_206
 const RUNS = 150
@@ -84,11 +99,15 @@ async function send(door: string, probe: Probe): Promise<Answer> {
   const json = probe.body === undefined ? undefined : JSON.stringify(probe.body)
   const body = json === undefined ? undefined : probe.wtf8 ? wtf8Json(json) : json
   for (let attempt = 0; ; attempt++) {
-    const headers = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...probe.headers, ...await authorization(door, probe) }
+    const headers = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...probe.headers, ...(await authorization(door, probe)) }
     sent.set(door, (sent.get(door) ?? 0) + 1)
     const answer = probe.h2c
       ? await h2c.post(probe.path, headers, body ?? '')
-      : await fetch(server.url + probe.path, { method: probe.method, headers, body: body as BodyInit | undefined }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() }))
+      : await fetch(server.url + probe.path, { method: probe.method, headers, body: body as BodyInit | undefined }).then(async (r) => ({
+          status: r.status,
+          headers: r.headers,
+          text: await r.text(),
+        }))
     // A public bucket (per address) can run dry; its 429 is a fine answer, but a retry lets the request reach its route.
     if (answer.status !== 429 || attempt === 3) return answer
     count(door, '429 (retried)')
@@ -136,7 +155,10 @@ async function assertProperty<T>(property: fc.IAsyncProperty<T>, numRuns = RUNS)
 
 /** A door's property: every generated probe sent and checked. */
 const fuzz = (door: string, probes: fc.Arbitrary<Probe>, numRuns = RUNS) =>
-  assertProperty(fc.asyncProperty(probes, async (probe) => check(door, probe, await send(door, probe))), numRuns)
+  assertProperty(
+    fc.asyncProperty(probes, async (probe) => check(door, probe, await send(door, probe))),
+    numRuns,
+  )
 
 /** `refuse` for a body whose read part is `known`: a lone surrogate there, sent as escapes. */
 const refuses = (known: unknown, wtf8: boolean) => !wtf8 && findIllFormed(known) !== undefined
@@ -152,52 +174,122 @@ const pathStrings = (...parts: string[]) => [...parts, ...parts.map(uriComponent
 
 /** A JSON body door: body mode (valid path, fuzzed body) or path mode (fuzzed path and query, a valid body). */
 function bodyDoor(options: {
-  method: string; format: ErrorFormat; auth?: Probe['auth']
-  path: (segment: string) => string; validSegment: string; body: fc.Arbitrary<Record<string, unknown>>; validBody: Record<string, unknown>; query?: string[]
+  method: string
+  format: ErrorFormat
+  auth?: Probe['auth']
+  path: (segment: string) => string
+  validSegment: string
+  body: fc.Arbitrary<Record<string, unknown>>
+  validBody: Record<string, unknown>
+  query?: string[]
 }): fc.Arbitrary<Probe> {
   const { method, format, auth = 'api' } = options
-  const bodyMode = fc.tuple(options.body, extra, rawBytes).map(([known, member, raw]): Probe => ({
-    method, format, auth, path: options.path(uriComponent(options.validSegment)), body: withExtra(known, member), wtf8: raw,
-    strings: stringsIn(withExtra(known, member)), refuse: refuses(known, raw), strippedOnly: strippedOnly(known, member, raw),
-  }))
-  const pathMode = fc.tuple(fuzzString, pairs(options.query ?? [])).map(([segment, query]): Probe => ({
-    method, format, auth, path: options.path(uriComponent(segment)) + queryString(query), body: options.validBody,
-    strings: [...pathStrings(segment), ...query.flat(), ...pathStrings(queryString(query))], refuse: false,
-  }))
+  const bodyMode = fc.tuple(options.body, extra, rawBytes).map(
+    ([known, member, raw]): Probe => ({
+      method,
+      format,
+      auth,
+      path: options.path(uriComponent(options.validSegment)),
+      body: withExtra(known, member),
+      wtf8: raw,
+      strings: stringsIn(withExtra(known, member)),
+      refuse: refuses(known, raw),
+      strippedOnly: strippedOnly(known, member, raw),
+    }),
+  )
+  const pathMode = fc.tuple(fuzzString, pairs(options.query ?? [])).map(
+    ([segment, query]): Probe => ({
+      method,
+      format,
+      auth,
+      path: options.path(uriComponent(segment)) + queryString(query),
+      body: options.validBody,
+      strings: [...pathStrings(segment), ...query.flat(), ...pathStrings(queryString(query))],
+      refuse: false,
+    }),
+  )
   return fc.oneof({ arbitrary: bodyMode, weight: 3 }, { arbitrary: pathMode, weight: 1 })
 }
 
 /** A GET door: fuzzed path segments and query. */
 function getDoor(format: ErrorFormat, template: (a: string, b: string) => string, query: string[] = [], auth: Probe['auth'] = 'api'): fc.Arbitrary<Probe> {
-  return fc.tuple(orFuzz('readmission-risk'), orFuzz('1.0.0', 'production'), pairs(query)).map(([a, b, q]): Probe => ({
-    method: 'GET', format, auth, path: template(uriComponent(a), uriComponent(b)) + queryString(q),
-    strings: [...pathStrings(a, b), ...q.flat(), queryString(q)], refuse: false,
-  }))
+  return fc.tuple(orFuzz('readmission-risk'), orFuzz('1.0.0', 'production'), pairs(query)).map(
+    ([a, b, q]): Probe => ({
+      method: 'GET',
+      format,
+      auth,
+      path: template(uriComponent(a), uriComponent(b)) + queryString(q),
+      strings: [...pathStrings(a, b), ...q.flat(), queryString(q)],
+      refuse: false,
+    }),
+  )
 }
 
 // ---- the REST API ----
 
 const featureValue = fc.oneof(fuzzString, fc.double(), fc.boolean(), fc.constant(null))
-const features = fc.tuple(fc.boolean(), fc.dictionary(orFuzz(...FEATURES), featureValue, { maxKeys: 4 })).map(([base, d]) => (base ? { ...VALID_FEATURES, ...d } : d))
+const features = fc
+  .tuple(fc.boolean(), fc.dictionary(orFuzz(...FEATURES), featureValue, { maxKeys: 4 }))
+  .map(([base, d]) => (base ? { ...VALID_FEATURES, ...d } : d))
 const clinicalEvent = fc.record({ code: orFuzz('ICD10:I50'), time: orFuzz(ISO), value: optional(fc.double()) }).map(compact)
 const row = fc.record({ patientId: optional(orFuzz('Patient/demo-1')), features, sequence: optional(fc.array(clinicalEvent, { maxLength: 3 })) }).map(compact)
-const predictBody = fc.record({
-  model: orFuzz('readmission-risk', 'mortality-transformer', 'survival-cox'), version: optional(orFuzz('1.0.0')), alias: optional(orFuzz('production', 'latest')),
-  purpose: optional(orFuzz('TREAT')), explain: optional(fc.boolean()), rows: fc.array(row, { minLength: 1, maxLength: 3 }),
-}).map(compact)
-const VALID_PREDICT = { model: 'readmission-risk', purpose: 'TREAT', explain: true, rows: [{ patientId: 'Patient/pt-0001', features: VALID_FEATURES, sequence: [{ code: 'ICD10:I50', time: ISO }] }] }
-const predictBodies = fc.oneof(predictBody, mutated(VALID_PREDICT, [
-  ['model'], ['version'], ['alias'], ['purpose'], ['rows', 0, 'patientId'], ['rows', 0, 'features', 'sex'], ['rows', 0, 'features', '*'], ['rows', 0, 'sequence', 0, 'code'], ['rows', 0, 'sequence', 0, 'time'],
-]), mutated(VALID_PREDICT, [['rows', 0, 'patientId'], ['purpose']]))
-const restPredict = fc.tuple(predictBodies, extra, rawBytes).map(([known, member, raw]): Probe => ({
-  method: 'POST', path: '/predict', body: withExtra(known, member), wtf8: raw, auth: 'api', format: 'problem', strings: stringsIn(withExtra(known, member)), refuse: refuses(known, raw), strippedOnly: strippedOnly(known, member, raw),
-}))
+const predictBody = fc
+  .record({
+    model: orFuzz('readmission-risk', 'mortality-transformer', 'survival-cox'),
+    version: optional(orFuzz('1.0.0')),
+    alias: optional(orFuzz('production', 'latest')),
+    purpose: optional(orFuzz('TREAT')),
+    explain: optional(fc.boolean()),
+    rows: fc.array(row, { minLength: 1, maxLength: 3 }),
+  })
+  .map(compact)
+const VALID_PREDICT = {
+  model: 'readmission-risk',
+  purpose: 'TREAT',
+  explain: true,
+  rows: [{ patientId: 'Patient/pt-0001', features: VALID_FEATURES, sequence: [{ code: 'ICD10:I50', time: ISO }] }],
+}
+const predictBodies = fc.oneof(
+  predictBody,
+  mutated(VALID_PREDICT, [
+    ['model'],
+    ['version'],
+    ['alias'],
+    ['purpose'],
+    ['rows', 0, 'patientId'],
+    ['rows', 0, 'features', 'sex'],
+    ['rows', 0, 'features', '*'],
+    ['rows', 0, 'sequence', 0, 'code'],
+    ['rows', 0, 'sequence', 0, 'time'],
+  ]),
+  mutated(VALID_PREDICT, [['rows', 0, 'patientId'], ['purpose']]),
+)
+const restPredict = fc.tuple(predictBodies, extra, rawBytes).map(
+  ([known, member, raw]): Probe => ({
+    method: 'POST',
+    path: '/predict',
+    body: withExtra(known, member),
+    wtf8: raw,
+    auth: 'api',
+    format: 'problem',
+    strings: stringsIn(withExtra(known, member)),
+    refuse: refuses(known, raw),
+    strippedOnly: strippedOnly(known, member, raw),
+  }),
+)
 
 const restModels = fc.oneof(
   getDoor('problem', (a) => `/models/${a}`),
   getDoor('problem', (a, b) => `/models/${a}/versions/${b}`),
   // Promote and archive never name a real version: a fuzzed one, or a valid-looking one that is not registered.
-  bodyDoor({ method: 'POST', format: 'problem', path: (s) => `/models/no-such-model/versions/${s}/promote`, validSegment: '9.9.9', body: fc.record({ stage: orFuzz('staging', 'production') }), validBody: { stage: 'staging' } }),
+  bodyDoor({
+    method: 'POST',
+    format: 'problem',
+    path: (s) => `/models/no-such-model/versions/${s}/promote`,
+    validSegment: '9.9.9',
+    body: fc.record({ stage: orFuzz('staging', 'production') }),
+    validBody: { stage: 'staging' },
+  }),
   getDoor('problem', (a, b) => `/models/${a}/versions/${b}-none/archive`).map((probe) => ({ ...probe, method: 'POST' })),
 )
 
@@ -205,67 +297,240 @@ const jwsLike = 'eyJhbGciOiJFZERTQSJ9.eyJzZXEiOjF9.c2ln'
 const restAudit = fc.oneof(
   getDoor('problem', () => '/audit/events', ['actor', 'patient', 'action', 'model', 'requestId', 'outcome', 'format', 'after', 'limit']),
   getDoor('problem', () => '/audit/report', ['from', 'to']),
-  fc.tuple(fc.record({ fromSeq: optional(fc.integer({ min: -1, max: 5 })), toSeq: optional(fc.integer({ min: 1, max: 5 })), checkpoints: optional(fc.array(orFuzz(jwsLike), { maxLength: 3 })) }).map(compact), extra, rawBytes)
-    .map(([known, member, raw]): Probe => ({ method: 'POST', path: '/audit/verify', body: withExtra(known, member), wtf8: raw, auth: 'api', format: 'problem', strings: stringsIn(withExtra(known, member)), refuse: refuses(known, raw), strippedOnly: strippedOnly(known, member, raw) })),
+  fc
+    .tuple(
+      fc
+        .record({
+          fromSeq: optional(fc.integer({ min: -1, max: 5 })),
+          toSeq: optional(fc.integer({ min: 1, max: 5 })),
+          checkpoints: optional(fc.array(orFuzz(jwsLike), { maxLength: 3 })),
+        })
+        .map(compact),
+      extra,
+      rawBytes,
+    )
+    .map(
+      ([known, member, raw]): Probe => ({
+        method: 'POST',
+        path: '/audit/verify',
+        body: withExtra(known, member),
+        wtf8: raw,
+        auth: 'api',
+        format: 'problem',
+        strings: stringsIn(withExtra(known, member)),
+        refuse: refuses(known, raw),
+        strippedOnly: strippedOnly(known, member, raw),
+      }),
+    ),
 )
 
 // ---- FHIR ----
 
-const fhirBody = fc.record({
-  model: orFuzz('readmission-fhir'), version: optional(orFuzz('1.0.0')), alias: optional(orFuzz('production')), explain: optional(fc.boolean()),
-  purpose: optional(orFuzz('TREAT')), indexTime: optional(orFuzz(ISO)),
-}).map(compact)
+const fhirBody = fc
+  .record({
+    model: orFuzz('readmission-fhir'),
+    version: optional(orFuzz('1.0.0')),
+    alias: optional(orFuzz('production')),
+    explain: optional(fc.boolean()),
+    purpose: optional(orFuzz('TREAT')),
+    indexTime: optional(orFuzz(ISO)),
+  })
+  .map(compact)
 const VALID_FHIR = { model: 'readmission-fhir', purpose: 'TREAT', explain: true }
 const fhirBodies = fc.oneof(fhirBody, mutated(VALID_FHIR, [['model'], ['version'], ['alias'], ['purpose'], ['indexTime']]), mutated(VALID_FHIR, [['purpose']]))
 const fhirDoor = fc.oneof(
-  { weight: 3, arbitrary: bodyDoor({ method: 'POST', format: 'fhir', path: (id) => `/fhir/patient/${id}/predict`, validSegment: 'pt-0001', body: fhirBodies, validBody: { model: 'readmission-fhir' }, query: ['format', 'writeBack', 'detail'] }) },
+  {
+    weight: 3,
+    arbitrary: bodyDoor({
+      method: 'POST',
+      format: 'fhir',
+      path: (id) => `/fhir/patient/${id}/predict`,
+      validSegment: 'pt-0001',
+      body: fhirBodies,
+      validBody: { model: 'readmission-fhir' },
+      query: ['format', 'writeBack', 'detail'],
+    }),
+  },
   { weight: 1, arbitrary: getDoor('fhir', () => '/fhir/patients', ['name', 'birthdate', '_count']) },
 )
 
 // ---- Open Inference Protocol (REST) ----
 
-const oipInput = fc.record({
-  name: orFuzz(...FEATURES), shape: fc.constant([1]), datatype: fc.constantFrom('BYTES', 'FP64'),
-  data: fc.array(fc.oneof(fuzzString, fc.double()), { minLength: 1, maxLength: 2 }), parameters: optional(fc.dictionary(fuzzString, fuzzString, { maxKeys: 2 })),
-}).map(compact)
-const validInputs = FEATURES.map((name) => ({ name, shape: [1], datatype: name === 'sex' ? 'BYTES' : name === 'on_anticoagulant' ? 'BOOL' : 'FP64', data: [(VALID_FEATURES as Record<string, unknown>)[name]] }))
-const inferBody = fc.record({
-  id: optional(fuzzString),
-  parameters: optional(fc.record({ patient_ref: optional(orFuzz('Patient/pt-0001')), purpose: optional(orFuzz('TREAT')), explain: optional(fc.boolean()), other: optional(fuzzString) }).map(compact)),
-  inputs: fc.tuple(fc.boolean(), fc.array(oipInput, { minLength: 1, maxLength: 3 })).map(([base, inputs]) => (base ? [...validInputs.filter((v) => !inputs.some((i) => i.name === v.name)), ...inputs] : inputs)),
-  outputs: optional(fc.array(fc.record({ name: orFuzz('score', 'label') }), { maxLength: 2 })),
-}).map(compact)
+const oipInput = fc
+  .record({
+    name: orFuzz(...FEATURES),
+    shape: fc.constant([1]),
+    datatype: fc.constantFrom('BYTES', 'FP64'),
+    data: fc.array(fc.oneof(fuzzString, fc.double()), { minLength: 1, maxLength: 2 }),
+    parameters: optional(fc.dictionary(fuzzString, fuzzString, { maxKeys: 2 })),
+  })
+  .map(compact)
+const validInputs = FEATURES.map((name) => ({
+  name,
+  shape: [1],
+  datatype: name === 'sex' ? 'BYTES' : name === 'on_anticoagulant' ? 'BOOL' : 'FP64',
+  data: [(VALID_FEATURES as Record<string, unknown>)[name]],
+}))
+const inferBody = fc
+  .record({
+    id: optional(fuzzString),
+    parameters: optional(
+      fc
+        .record({
+          patient_ref: optional(orFuzz('Patient/pt-0001')),
+          purpose: optional(orFuzz('TREAT')),
+          explain: optional(fc.boolean()),
+          other: optional(fuzzString),
+        })
+        .map(compact),
+    ),
+    inputs: fc
+      .tuple(fc.boolean(), fc.array(oipInput, { minLength: 1, maxLength: 3 }))
+      .map(([base, inputs]) => (base ? [...validInputs.filter((v) => !inputs.some((i) => i.name === v.name)), ...inputs] : inputs)),
+    outputs: optional(fc.array(fc.record({ name: orFuzz('score', 'label') }), { maxLength: 2 })),
+  })
+  .map(compact)
 const VALID_INFER = { id: 'req-1', parameters: { patient_ref: 'Patient/pt-0001', purpose: 'TREAT' }, inputs: validInputs }
-const inferBodies = fc.oneof(inferBody, mutated(VALID_INFER, [['id'], ['parameters', 'patient_ref'], ['parameters', 'purpose'], ['parameters', '*'], ['inputs', 1, 'data', 0], ['inputs', 0, 'name'], ['inputs', 1, 'parameters']]))
+const inferBodies = fc.oneof(
+  inferBody,
+  mutated(VALID_INFER, [
+    ['id'],
+    ['parameters', 'patient_ref'],
+    ['parameters', 'purpose'],
+    ['parameters', '*'],
+    ['inputs', 1, 'data', 0],
+    ['inputs', 0, 'name'],
+    ['inputs', 1, 'parameters'],
+  ]),
+)
 const oipDoor = fc.oneof(
-  { weight: 4, arbitrary: bodyDoor({ method: 'POST', format: 'oip', path: (name) => `/v2/models/${name}/infer`, validSegment: 'readmission-risk', body: inferBodies, validBody: { inputs: validInputs } }) },
-  { weight: 1, arbitrary: bodyDoor({ method: 'POST', format: 'oip', path: (v) => `/v2/models/readmission-risk/versions/${v}/infer`, validSegment: '1.0.0', body: inferBodies, validBody: { inputs: validInputs } }) },
+  {
+    weight: 4,
+    arbitrary: bodyDoor({
+      method: 'POST',
+      format: 'oip',
+      path: (name) => `/v2/models/${name}/infer`,
+      validSegment: 'readmission-risk',
+      body: inferBodies,
+      validBody: { inputs: validInputs },
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: bodyDoor({
+      method: 'POST',
+      format: 'oip',
+      path: (v) => `/v2/models/readmission-risk/versions/${v}/infer`,
+      validSegment: '1.0.0',
+      body: inferBodies,
+      validBody: { inputs: validInputs },
+    }),
+  },
   { weight: 1, arbitrary: getDoor('oip', (a) => `/v2/models/${a}`) },
   { weight: 1, arbitrary: getDoor('oip', (a, b) => `/v2/models/${a}/versions/${b}/ready`) },
   { weight: 1, arbitrary: getDoor('oip', (a, b) => `/v2/models/${a}/versions/${b}/stats`) },
   // Load is harmless on a served model; unload only ever names a fuzzed model.
-  { weight: 1, arbitrary: bodyDoor({ method: 'POST', format: 'oip', path: (name) => `/v2/repository/models/${name}/load`, validSegment: 'readmission-risk', body: fc.record({ parameters: fc.dictionary(fuzzString, fuzzString, { maxKeys: 3 }) }), validBody: {} }) },
-  { weight: 1, arbitrary: fuzzString.map((name): Probe => ({ method: 'POST', path: `/v2/repository/models/${uriComponent(name)}/unload`, auth: 'api', format: 'oip', strings: pathStrings(name), refuse: false })) },
+  {
+    weight: 1,
+    arbitrary: bodyDoor({
+      method: 'POST',
+      format: 'oip',
+      path: (name) => `/v2/repository/models/${name}/load`,
+      validSegment: 'readmission-risk',
+      body: fc.record({ parameters: fc.dictionary(fuzzString, fuzzString, { maxKeys: 3 }) }),
+      validBody: {},
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fuzzString.map(
+      (name): Probe => ({
+        method: 'POST',
+        path: `/v2/repository/models/${uriComponent(name)}/unload`,
+        auth: 'api',
+        format: 'oip',
+        strings: pathStrings(name),
+        refuse: false,
+      }),
+    ),
+  },
 )
 
 // ---- gRPC: Connect JSON on both ports, binary gRPC (grpc-js) on h2c ----
 
-const protoFeature = fc.oneof(fuzzString.map((s) => ({ stringValue: s })), fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => ({ numberValue: n })), fc.boolean().map((b) => ({ boolValue: b })))
-const rpcPredict = fc.record({
-  model: orFuzz('readmission-risk'), alias: optional(orFuzz('production')), purpose: optional(orFuzz('TREAT')), explain: optional(fc.boolean()),
-  rows: fc.array(fc.record({
-    patientId: optional(orFuzz('Patient/pt-0001')),
-    features: fc.tuple(fc.boolean(), fc.dictionary(orFuzz(...FEATURES), protoFeature, { maxKeys: 3 })).map(([base, d]) => ({ ...(base ? Object.fromEntries(Object.entries(VALID_FEATURES).map(([k, v]) => [k, typeof v === 'string' ? { stringValue: v } : typeof v === 'boolean' ? { boolValue: v } : { numberValue: v }])) : {}), ...d })),
-    sequence: optional(fc.array(fc.record({ code: orFuzz('ICD10:I50'), time: orFuzz(ISO) }), { maxLength: 2 })),
-  }).map(compact), { minLength: 1, maxLength: 2 }),
-}).map(compact)
-const VALID_RPC_PREDICT = { model: 'readmission-risk', purpose: 'TREAT', rows: [{ patientId: 'Patient/pt-0001', features: { age: { numberValue: 71 }, sex: { stringValue: 'F' }, systolic_bp: { numberValue: 150 }, hba1c: { numberValue: 8.1 }, egfr: { numberValue: 48 }, prior_admissions: { numberValue: 2 }, length_of_stay: { numberValue: 6 }, on_anticoagulant: { boolValue: true } } }] }
-const rpcPredicts = fc.oneof(rpcPredict, mutated(VALID_RPC_PREDICT, [['model'], ['purpose'], ['rows', 0, 'patientId'], ['rows', 0, 'features', 'sex', 'stringValue']]))
-const rpcInfer = fc.record({
-  modelName: orFuzz('readmission-risk'), modelVersion: optional(orFuzz('1.0.0')), id: optional(fuzzString),
-  parameters: optional(fc.record({ patient_ref: orFuzz('Patient/pt-0001').map((s) => ({ stringParam: s })) })),
-  inputs: fc.array(fc.record({ name: orFuzz(...FEATURES), datatype: fc.constant('BYTES'), shape: fc.constant(['1']), contents: fuzzString.map((s) => ({ bytesContents: [Buffer.from(wtf8(s)).toString('base64')] })) }), { minLength: 1, maxLength: 3 }),
-}).map(compact)
+const protoFeature = fc.oneof(
+  fuzzString.map((s) => ({ stringValue: s })),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => ({ numberValue: n })),
+  fc.boolean().map((b) => ({ boolValue: b })),
+)
+const rpcPredict = fc
+  .record({
+    model: orFuzz('readmission-risk'),
+    alias: optional(orFuzz('production')),
+    purpose: optional(orFuzz('TREAT')),
+    explain: optional(fc.boolean()),
+    rows: fc.array(
+      fc
+        .record({
+          patientId: optional(orFuzz('Patient/pt-0001')),
+          features: fc.tuple(fc.boolean(), fc.dictionary(orFuzz(...FEATURES), protoFeature, { maxKeys: 3 })).map(([base, d]) => ({
+            ...(base
+              ? Object.fromEntries(
+                  Object.entries(VALID_FEATURES).map(([k, v]) => [
+                    k,
+                    typeof v === 'string' ? { stringValue: v } : typeof v === 'boolean' ? { boolValue: v } : { numberValue: v },
+                  ]),
+                )
+              : {}),
+            ...d,
+          })),
+          sequence: optional(fc.array(fc.record({ code: orFuzz('ICD10:I50'), time: orFuzz(ISO) }), { maxLength: 2 })),
+        })
+        .map(compact),
+      { minLength: 1, maxLength: 2 },
+    ),
+  })
+  .map(compact)
+const VALID_RPC_PREDICT = {
+  model: 'readmission-risk',
+  purpose: 'TREAT',
+  rows: [
+    {
+      patientId: 'Patient/pt-0001',
+      features: {
+        age: { numberValue: 71 },
+        sex: { stringValue: 'F' },
+        systolic_bp: { numberValue: 150 },
+        hba1c: { numberValue: 8.1 },
+        egfr: { numberValue: 48 },
+        prior_admissions: { numberValue: 2 },
+        length_of_stay: { numberValue: 6 },
+        on_anticoagulant: { boolValue: true },
+      },
+    },
+  ],
+}
+const rpcPredicts = fc.oneof(
+  rpcPredict,
+  mutated(VALID_RPC_PREDICT, [['model'], ['purpose'], ['rows', 0, 'patientId'], ['rows', 0, 'features', 'sex', 'stringValue']]),
+)
+const rpcInfer = fc
+  .record({
+    modelName: orFuzz('readmission-risk'),
+    modelVersion: optional(orFuzz('1.0.0')),
+    id: optional(fuzzString),
+    parameters: optional(fc.record({ patient_ref: orFuzz('Patient/pt-0001').map((s) => ({ stringParam: s })) })),
+    inputs: fc.array(
+      fc.record({
+        name: orFuzz(...FEATURES),
+        datatype: fc.constant('BYTES'),
+        shape: fc.constant(['1']),
+        contents: fuzzString.map((s) => ({ bytesContents: [Buffer.from(wtf8(s)).toString('base64')] })),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+  })
+  .map(compact)
 const rpcMetadata = fc.record({ name: orFuzz('readmission-risk'), version: optional(orFuzz('1.0.0')) }).map(compact)
 const rpcCalls = fc.oneof(
   rpcPredicts.map((body) => ({ path: '/nexora.v1.PredictionService/Predict', body })),
@@ -275,30 +540,80 @@ const rpcCalls = fc.oneof(
 )
 /** Printable ASCII junk: all a grpc-js metadata value may hold, and a request id worth keeping. */
 const asciiJunk = headerJunk.map((h) => h.replace(/[^\x21-\x7e]/g, 'x'))
-const connectJson = (h2cPort: boolean) => fc.tuple(rpcCalls, fc.option(asciiJunk, { nil: undefined })).map(([call, requestId]): Probe => ({
-  method: 'POST', path: call.path, body: call.body, h2c: h2cPort, auth: 'api', format: 'connect',
-  headers: { 'connect-protocol-version': '1', ...(requestId ? { 'x-request-id': requestId } : {}) },
-  strings: stringsIn(call.body), refuse: findIllFormed(call.body) !== undefined,
-}))
+const connectJson = (h2cPort: boolean) =>
+  fc.tuple(rpcCalls, fc.option(asciiJunk, { nil: undefined })).map(
+    ([call, requestId]): Probe => ({
+      method: 'POST',
+      path: call.path,
+      body: call.body,
+      h2c: h2cPort,
+      auth: 'api',
+      format: 'connect',
+      headers: { 'connect-protocol-version': '1', ...(requestId ? { 'x-request-id': requestId } : {}) },
+      strings: stringsIn(call.body),
+      refuse: findIllFormed(call.body) !== undefined,
+    }),
+  )
 
 /**
  * The strings of a request as grpc-js puts them on the wire: protobufjs writes a string under 40
  * UTF-16 units itself, a lone surrogate as invalid UTF-8 (ED A0 80 for U+D800), which the
  * server's decoder refuses; a longer one goes through Node's Buffer, which writes U+FFFD instead.
  */
-const asGrpcJsSends = (v: unknown): unknown => typeof v === 'string' ? (v.length < 40 ? v : v.toWellFormed())
-  : Array.isArray(v) ? v.map(asGrpcJsSends)
-    : v && typeof v === 'object' && !(v instanceof Uint8Array) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [asGrpcJsSends(k) as string, asGrpcJsSends(x)])) : v
+const asGrpcJsSends = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? v.length < 40
+      ? v
+      : v.toWellFormed()
+    : Array.isArray(v)
+      ? v.map(asGrpcJsSends)
+      : v && typeof v === 'object' && !(v instanceof Uint8Array)
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [asGrpcJsSends(k) as string, asGrpcJsSends(x)]))
+        : v
 /** The Connect JSON requests as grpc-js takes them (proto-loader keepCase: snake_case fields, a oneof as its set member, bytes as Buffers), ill-formed strings and all. */
-const grpcJsCall = fc.oneof(
-  rpcPredicts.map((r: any) => ['Predict', { ...r, rows: r.rows.map((row: any) => ({ patient_id: row.patientId, sequence: row.sequence, features: Object.fromEntries(Object.entries(row.features).map(([k, v]: [string, any]) => [k, { string_value: v.stringValue, number_value: v.numberValue, bool_value: v.boolValue }])) })) }] as const),
-  rpcInfer.map((r: any) => ['ModelInfer', {
-    model_name: r.modelName, model_version: r.modelVersion, id: r.id, parameters: r.parameters && { patient_ref: { string_param: r.parameters.patient_ref.stringParam } },
-    inputs: r.inputs.map((i: any) => ({ name: i.name, datatype: i.datatype, shape: [1], contents: { bytes_contents: i.contents.bytesContents.map((b: string) => Buffer.from(b, 'base64')) } })),
-  }] as const),
-  rpcMetadata.map((r) => ['ModelMetadata', r] as const),
-  rpcMetadata.map((r) => ['ModelReady', r] as const),
-).map(([method, request]) => [method, request as Record<string, unknown>] as const)
+const grpcJsCall = fc
+  .oneof(
+    rpcPredicts.map(
+      (r: any) =>
+        [
+          'Predict',
+          {
+            ...r,
+            rows: r.rows.map((row: any) => ({
+              patient_id: row.patientId,
+              sequence: row.sequence,
+              features: Object.fromEntries(
+                Object.entries(row.features).map(([k, v]: [string, any]) => [
+                  k,
+                  { string_value: v.stringValue, number_value: v.numberValue, bool_value: v.boolValue },
+                ]),
+              ),
+            })),
+          },
+        ] as const,
+    ),
+    rpcInfer.map(
+      (r: any) =>
+        [
+          'ModelInfer',
+          {
+            model_name: r.modelName,
+            model_version: r.modelVersion,
+            id: r.id,
+            parameters: r.parameters && { patient_ref: { string_param: r.parameters.patient_ref.stringParam } },
+            inputs: r.inputs.map((i: any) => ({
+              name: i.name,
+              datatype: i.datatype,
+              shape: [1],
+              contents: { bytes_contents: i.contents.bytesContents.map((b: string) => Buffer.from(b, 'base64')) },
+            })),
+          },
+        ] as const,
+    ),
+    rpcMetadata.map((r) => ['ModelMetadata', r] as const),
+    rpcMetadata.map((r) => ['ModelReady', r] as const),
+  )
+  .map(([method, request]) => [method, request as Record<string, unknown>] as const)
 /** gRPC statuses a client mistake may get: OK, INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, UNAUTHENTICATED. */
 const GRPC_CLIENT_ERRORS = [0, 3, 5, 7, 8, 9, 16]
 
@@ -314,51 +629,175 @@ function mutateLeaves(value: unknown, edits: [number, string][]): unknown {
   const stack: unknown[] = [copy]
   while (stack.length > 0) {
     const v = stack.pop()
-    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { if (typeof x === 'string') leaves.push([v as Record<string, unknown>, k]); else stack.push(x) }
+    if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        if (typeof x === 'string') leaves.push([v as Record<string, unknown>, k])
+        else stack.push(x)
+      }
   }
-  for (const [at, text] of edits) { const [obj, key] = leaves[at % leaves.length]!; obj[key] = text }
+  for (const [at, text] of edits) {
+    const [obj, key] = leaves[at % leaves.length]!
+    obj[key] = text
+  }
   return copy
 }
-const hookRequest = fc.record({
-  hookInstance: mostly(fc.uuid(), fuzzString), userId: mostly(fc.constant('Practitioner/dr-1'), fuzzString), patientId: mostly(fc.constant(undefined), fuzzString),
-  contextExtra: fc.dictionary(fuzzString, fuzzString, { maxKeys: 2 }), edits: fc.array(fc.tuple(fc.nat(), fuzzString), { maxLength: 3 }), prefetched: mostly(fc.constant(true), fc.constant(false)),
-}).map((r) => ({
-  hook: 'patient-view', hookInstance: r.hookInstance,
-  context: { userId: r.userId, patientId: r.patientId ?? cdsPatient, ...r.contextExtra },
-  ...(r.prefetched ? { prefetch: mutateLeaves(cdsPrefetch, r.edits) } : {}),
-}))
-const feedbackBody = fc.record({
-  card: orFuzz('d1577c69-dfbe-44ad-ba6d-3e05e953b2ea'), outcome: orFuzz('overridden', 'accepted'), outcomeTimestamp: orFuzz(ISO),
-  acceptedSuggestions: optional(fc.array(fc.record({ id: orFuzz('s-1') }), { maxLength: 2 })),
-  overrideReason: optional(fc.record({ reason: optional(fc.record({ system: orFuzz('http://example.org'), code: orFuzz('not-relevant'), display: optional(fuzzString) }).map(compact)), userComment: optional(fuzzString) }).map(compact)),
-}).map((item) => ({ feedback: [compact(item)] }))
+const hookRequest = fc
+  .record({
+    hookInstance: mostly(fc.uuid(), fuzzString),
+    userId: mostly(fc.constant('Practitioner/dr-1'), fuzzString),
+    patientId: mostly(fc.constant(undefined), fuzzString),
+    contextExtra: fc.dictionary(fuzzString, fuzzString, { maxKeys: 2 }),
+    edits: fc.array(fc.tuple(fc.nat(), fuzzString), { maxLength: 3 }),
+    prefetched: mostly(fc.constant(true), fc.constant(false)),
+  })
+  .map((r) => ({
+    hook: 'patient-view',
+    hookInstance: r.hookInstance,
+    context: { userId: r.userId, patientId: r.patientId ?? cdsPatient, ...r.contextExtra },
+    ...(r.prefetched ? { prefetch: mutateLeaves(cdsPrefetch, r.edits) } : {}),
+  }))
+const feedbackBody = fc
+  .record({
+    card: orFuzz('d1577c69-dfbe-44ad-ba6d-3e05e953b2ea'),
+    outcome: orFuzz('overridden', 'accepted'),
+    outcomeTimestamp: orFuzz(ISO),
+    acceptedSuggestions: optional(fc.array(fc.record({ id: orFuzz('s-1') }), { maxLength: 2 })),
+    overrideReason: optional(
+      fc
+        .record({
+          reason: optional(fc.record({ system: orFuzz('http://example.org'), code: orFuzz('not-relevant'), display: optional(fuzzString) }).map(compact)),
+          userComment: optional(fuzzString),
+        })
+        .map(compact),
+    ),
+  })
+  .map((item) => ({ feedback: [compact(item)] }))
 const cdsDoor = fc.oneof(
-  { weight: 3, arbitrary: bodyDoor({ method: 'POST', format: 'cds', auth: 'cds', path: (id) => `/cds-services/${id}`, validSegment: 'readmission-fhir', body: hookRequest, validBody: { hook: 'patient-view', hookInstance: 'x-1', context: { userId: 'Practitioner/dr-1', patientId: 'pt-0001' } } }) },
-  { weight: 1, arbitrary: bodyDoor({ method: 'POST', format: 'cds', auth: 'cds', path: (id) => `/cds-services/${id}/feedback`, validSegment: 'readmission-fhir', body: feedbackBody, validBody: { feedback: [{ card: 'c-1', outcome: 'overridden', outcomeTimestamp: ISO }] } }) },
+  {
+    weight: 3,
+    arbitrary: bodyDoor({
+      method: 'POST',
+      format: 'cds',
+      auth: 'cds',
+      path: (id) => `/cds-services/${id}`,
+      validSegment: 'readmission-fhir',
+      body: hookRequest,
+      validBody: { hook: 'patient-view', hookInstance: 'x-1', context: { userId: 'Practitioner/dr-1', patientId: 'pt-0001' } },
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: bodyDoor({
+      method: 'POST',
+      format: 'cds',
+      auth: 'cds',
+      path: (id) => `/cds-services/${id}/feedback`,
+      validSegment: 'readmission-fhir',
+      body: feedbackBody,
+      validBody: { feedback: [{ card: 'c-1', outcome: 'overridden', outcomeTimestamp: ISO }] },
+    }),
+  },
 )
 
 // ---- PHI, de-identification, monitoring and adverse events ----
 
-const resource = fc.record({ resourceType: orFuzz('Patient', 'Observation'), id: optional(fuzzString), name: optional(fc.array(fc.record({ family: fuzzString, given: fc.array(fuzzString, { maxLength: 2 }) }), { maxLength: 2 })), note: optional(fc.array(fc.record({ text: fuzzString }), { maxLength: 2 })) }).map(compact)
+const resource = fc
+  .record({
+    resourceType: orFuzz('Patient', 'Observation'),
+    id: optional(fuzzString),
+    name: optional(fc.array(fc.record({ family: fuzzString, given: fc.array(fuzzString, { maxLength: 2 }) }), { maxLength: 2 })),
+    note: optional(fc.array(fc.record({ text: fuzzString }), { maxLength: 2 })),
+  })
+  .map(compact)
 const phiDoor = fc.oneof(
-  bodyDoor({ method: 'POST', format: 'problem', path: () => '/phi/detect', validSegment: '', body: fc.record({ text: optional(fuzzString), resource: optional(resource) }).map(compact), validBody: {} }),
   bodyDoor({
-    method: 'POST', format: 'problem', path: () => '/deidentify', validSegment: '', validBody: {},
-    body: fc.record({ text: optional(fuzzString), resource: optional(resource), patientId: optional(fuzzString), dates: optional(orFuzz('shift', 'year')), operators: optional(fc.dictionary(orFuzz('NAME', 'DATE'), orFuzz('redact', 'mask'), { maxKeys: 2 })) }).map(compact),
+    method: 'POST',
+    format: 'problem',
+    path: () => '/phi/detect',
+    validSegment: '',
+    body: fc.record({ text: optional(fuzzString), resource: optional(resource) }).map(compact),
+    validBody: {},
+  }),
+  bodyDoor({
+    method: 'POST',
+    format: 'problem',
+    path: () => '/deidentify',
+    validSegment: '',
+    validBody: {},
+    body: fc
+      .record({
+        text: optional(fuzzString),
+        resource: optional(resource),
+        patientId: optional(fuzzString),
+        dates: optional(orFuzz('shift', 'year')),
+        operators: optional(fc.dictionary(orFuzz('NAME', 'DATE'), orFuzz('redact', 'mask'), { maxKeys: 2 })),
+      })
+      .map(compact),
   }),
 )
-const adverseEvent = fc.record({
-  type: orFuzz('bleeding'), severity: orFuzz('mild', 'severe'), description: fuzzString, occurredAt: optional(orFuzz(ISO)),
-  predictionId: optional(orFuzz('req-1#0')), model: optional(orFuzz('readmission-risk')), version: optional(orFuzz('1.0.0')), patientRef: optional(orFuzz('Patient/pt-0001')),
-}).map(compact)
-const VALID_ADVERSE = { type: 'bleeding', severity: 'moderate', description: 'GI bleed after the score', model: 'readmission-risk', version: '1.0.0', patientRef: 'Patient/pt-0001', occurredAt: ISO }
-const adverseEvents = fc.oneof(adverseEvent, mutated(VALID_ADVERSE, [['type'], ['severity'], ['description'], ['model'], ['version'], ['patientRef'], ['occurredAt']]), mutated(VALID_ADVERSE, [['description'], ['type']]))
+const adverseEvent = fc
+  .record({
+    type: orFuzz('bleeding'),
+    severity: orFuzz('mild', 'severe'),
+    description: fuzzString,
+    occurredAt: optional(orFuzz(ISO)),
+    predictionId: optional(orFuzz('req-1#0')),
+    model: optional(orFuzz('readmission-risk')),
+    version: optional(orFuzz('1.0.0')),
+    patientRef: optional(orFuzz('Patient/pt-0001')),
+  })
+  .map(compact)
+const VALID_ADVERSE = {
+  type: 'bleeding',
+  severity: 'moderate',
+  description: 'GI bleed after the score',
+  model: 'readmission-risk',
+  version: '1.0.0',
+  patientRef: 'Patient/pt-0001',
+  occurredAt: ISO,
+}
+const adverseEvents = fc.oneof(
+  adverseEvent,
+  mutated(VALID_ADVERSE, [['type'], ['severity'], ['description'], ['model'], ['version'], ['patientRef'], ['occurredAt']]),
+  mutated(VALID_ADVERSE, [['description'], ['type']]),
+)
 const monitoringDoor = fc.oneof(
-  bodyDoor({ method: 'POST', format: 'problem', path: () => '/adverse-events', validSegment: '', body: adverseEvents, validBody: { type: 'x', severity: 'mild', description: 'y' } }),
-  bodyDoor({ method: 'PATCH', format: 'problem', path: (id) => `/adverse-events/${id}`, validSegment: 'ae-none', body: fc.record({ status: optional(orFuzz('closed')), description: optional(fuzzString), type: optional(fuzzString) }).map(compact), validBody: { status: 'closed' } }),
   bodyDoor({
-    method: 'POST', format: 'problem', path: () => '/monitoring/outcomes', validSegment: '', validBody: { outcomes: [] },
-    body: fc.record({ outcomes: fc.array(fc.record({ model: orFuzz('readmission-risk'), patient: optional(orFuzz('Patient/pt-0001')), predictionId: optional(orFuzz('req-1#0')), value: fc.constantFrom(0, 1), observedAt: optional(orFuzz(ISO)) }).map(compact), { minLength: 1, maxLength: 2 }) }),
+    method: 'POST',
+    format: 'problem',
+    path: () => '/adverse-events',
+    validSegment: '',
+    body: adverseEvents,
+    validBody: { type: 'x', severity: 'mild', description: 'y' },
+  }),
+  bodyDoor({
+    method: 'PATCH',
+    format: 'problem',
+    path: (id) => `/adverse-events/${id}`,
+    validSegment: 'ae-none',
+    body: fc.record({ status: optional(orFuzz('closed')), description: optional(fuzzString), type: optional(fuzzString) }).map(compact),
+    validBody: { status: 'closed' },
+  }),
+  bodyDoor({
+    method: 'POST',
+    format: 'problem',
+    path: () => '/monitoring/outcomes',
+    validSegment: '',
+    validBody: { outcomes: [] },
+    body: fc.record({
+      outcomes: fc.array(
+        fc
+          .record({
+            model: orFuzz('readmission-risk'),
+            patient: optional(orFuzz('Patient/pt-0001')),
+            predictionId: optional(orFuzz('req-1#0')),
+            value: fc.constantFrom(0, 1),
+            observedAt: optional(orFuzz(ISO)),
+          })
+          .map(compact),
+        { minLength: 1, maxLength: 2 },
+      ),
+    }),
   }),
   getDoor('problem', (a) => `/adverse-events/${a}`),
   getDoor('problem', (a) => `/adverse-events/${a}/fhir`),
@@ -371,7 +810,11 @@ const monitoringDoor = fc.oneof(
 
 // ---- client ids and token claims ----
 
-const idHeaders = fc.record({ route: fc.constantFrom('/health', '/models', '/v2/health/ready', '/predict'), requestId: optional(headerJunk), correlationId: optional(headerJunk) })
+const idHeaders = fc.record({
+  route: fc.constantFrom('/health', '/models', '/v2/health/ready', '/predict'),
+  requestId: optional(headerJunk),
+  correlationId: optional(headerJunk),
+})
 const CLIENT_ID = /^[\w\-=.:]{1,128}$/
 
 describe('every front door of a real `nexora serve`, fuzzed with hostile Unicode', () => {
@@ -381,19 +824,29 @@ describe('every front door of a real `nexora serve`, fuzzed with hostile Unicode
     grpcJs = grpcJsClients(server.grpcUrl)
     // The EHR's prefetch for one synthetic patient, as the service's own templates ask for it.
     const discovery = await fetch(`${server.url}/cds-services`, { headers: { authorization: `Bearer ${await server.cdsToken('/cds-services')}` } })
-    const templates = ((await discovery.json()) as { services: { id: string; prefetch: Record<string, string> }[] }).services.find((s) => s.id === 'readmission-fhir')!.prefetch
+    const templates = ((await discovery.json()) as { services: { id: string; prefetch: Record<string, string> }[] }).services.find(
+      (s) => s.id === 'readmission-fhir',
+    )!.prefetch
     const ehr = createDevFhirServer({ cohort: { patients: 3, seed: 7 }, staticTokens: ['t'] })
     cdsPatient = ehr.cohort!.resources.find((r) => r.resourceType === 'Patient')!.id as string
     cdsPrefetch = {}
     for (const [key, template] of Object.entries(templates)) {
       const url = instantiate(template, { patientId: cdsPatient }, Date.now())!
-      const res = await ehr.app.fetch(new Request(`https://fhir.test/${url}${url.includes('?') ? '&_count=500' : ''}`, { headers: { authorization: 'Bearer t' } }))
+      const res = await ehr.app.fetch(
+        new Request(`https://fhir.test/${url}${url.includes('?') ? '&_count=500' : ''}`, { headers: { authorization: 'Bearer t' } }),
+      )
       cdsPrefetch[key] = await res.json()
     }
   }, 90_000)
 
   afterAll(async () => {
-    const lines = [...histogram].map(([door, counts]) => `  ${door} (${sent.get(door) ?? 0} sent, ${refused.get(door) ?? 0} refused as expected): ${[...counts].sort().map(([k, n]) => `${k} ×${n}`).join(', ')}`)
+    const lines = [...histogram].map(
+      ([door, counts]) =>
+        `  ${door} (${sent.get(door) ?? 0} sent, ${refused.get(door) ?? 0} refused as expected): ${[...counts]
+          .sort()
+          .map(([k, n]) => `${k} ×${n}`)
+          .join(', ')}`,
+    )
     console.info(`unicode fuzz, seed ${SEED}:\n${lines.join('\n')}`)
     grpcJs?.close()
     await h2c?.close()
@@ -413,27 +866,30 @@ describe('every front door of a real `nexora serve`, fuzzed with hostile Unicode
   it('monitoring and adverse events', { timeout: 120_000 }, () => fuzz('monitoring', monitoringDoor))
 
   it('binary gRPC (grpc-js over h2c): every method, every string, never an INTERNAL or UNKNOWN status', { timeout: 120_000 }, () =>
-    assertProperty(fc.asyncProperty(grpcJsCall, fc.option(asciiJunk, { nil: undefined }), async ([method, request], requestId) => {
-      const door = 'grpc binary'
-      const token = await server.token(`fuzz-grpc-binary-${Math.floor((sent.get(door) ?? 0) / 10)}`)
-      sent.set(door, (sent.get(door) ?? 0) + 1)
-      const metadata = { authorization: `Bearer ${token}`, ...(requestId ? { 'x-request-id': requestId } : {}) }
-      const result = method === 'Predict' ? await grpcJs.predict(request, metadata) : await grpcJs.infer(method, request, metadata)
-      const code = result.error?.code ?? 0
-      const nexoraCode = result.error?.metadata['nexora-error-code']
-      count(door, `${code}${result.error ? ` ${String(nexoraCode ?? 'connect')}` : ''}`)
-      expect(GRPC_CLIENT_ERRORS, `${method} → ${code} ${result.error?.details}`).toContain(code)
-      // A lone surrogate that arrives as invalid UTF-8 fails the decode; NUL decodes and fails Nexora's own check.
-      if (findIllFormed(asGrpcJsSends(request)) !== undefined) {
-        refused.set(door, (refused.get(door) ?? 0) + 1)
-        expect([code, nexoraCode], `${method} → ${code} ${result.error?.details}`).toEqual([3, 'request.invalid_unicode'])
-      }
-      if (result.error) {
-        expect(echoOf(JSON.stringify([result.error.details]), stringsIn(request))).toBeUndefined()
-        // The server's own request id, whatever the client sent.
-        expect(String(result.error.metadata['x-request-id'])).toMatch(UUID)
-      }
-    })))
+    assertProperty(
+      fc.asyncProperty(grpcJsCall, fc.option(asciiJunk, { nil: undefined }), async ([method, request], requestId) => {
+        const door = 'grpc binary'
+        const token = await server.token(`fuzz-grpc-binary-${Math.floor((sent.get(door) ?? 0) / 10)}`)
+        sent.set(door, (sent.get(door) ?? 0) + 1)
+        const metadata = { authorization: `Bearer ${token}`, ...(requestId ? { 'x-request-id': requestId } : {}) }
+        const result = method === 'Predict' ? await grpcJs.predict(request, metadata) : await grpcJs.infer(method, request, metadata)
+        const code = result.error?.code ?? 0
+        const nexoraCode = result.error?.metadata['nexora-error-code']
+        count(door, `${code}${result.error ? ` ${String(nexoraCode ?? 'connect')}` : ''}`)
+        expect(GRPC_CLIENT_ERRORS, `${method} → ${code} ${result.error?.details}`).toContain(code)
+        // A lone surrogate that arrives as invalid UTF-8 fails the decode; NUL decodes and fails Nexora's own check.
+        if (findIllFormed(asGrpcJsSends(request)) !== undefined) {
+          refused.set(door, (refused.get(door) ?? 0) + 1)
+          expect([code, nexoraCode], `${method} → ${code} ${result.error?.details}`).toEqual([3, 'request.invalid_unicode'])
+        }
+        if (result.error) {
+          expect(echoOf(JSON.stringify([result.error.details]), stringsIn(request))).toBeUndefined()
+          // The server's own request id, whatever the client sent.
+          expect(String(result.error.metadata['x-request-id'])).toMatch(UUID)
+        }
+      }),
+    ),
+  )
 
   // A protobuf string field holding invalid UTF-8 is a client mistake. Connect's binary codec
   // fails that decode as INTERNAL before Nexora's code runs; plugins/grpc/coded-refusals.ts
@@ -441,7 +897,9 @@ describe('every front door of a real `nexora serve`, fuzzed with hostile Unicode
   it('Connect binary with invalid UTF-8 in PredictRequest.model answers 400 request.invalid_unicode, not 500', async () => {
     // Field 1 (model), length 3: ED A0 80, U+D800 as WTF-8 (what grpc-js writes for "\ud800").
     const res = await fetch(`${server.url}/nexora.v1.PredictionService/Predict`, {
-      method: 'POST', headers: { 'content-type': 'application/proto', authorization: `Bearer ${await server.token('fuzz-invalid-utf8')}` }, body: new Uint8Array([0x0a, 0x03, 0xed, 0xa0, 0x80]),
+      method: 'POST',
+      headers: { 'content-type': 'application/proto', authorization: `Bearer ${await server.token('fuzz-invalid-utf8')}` },
+      body: new Uint8Array([0x0a, 0x03, 0xed, 0xa0, 0x80]),
     })
     expect([res.status, res.headers.get('nexora-error-code'), (await res.json()).code]).toEqual([400, 'request.invalid_unicode', 'invalid_argument'])
   })
@@ -451,40 +909,88 @@ describe('every front door of a real `nexora serve`, fuzzed with hostile Unicode
   })
 
   it('X-Request-Id and X-Correlation-Id junk: a fresh server id every time, the client id kept only when clean', { timeout: 120_000 }, () =>
-    assertProperty(fc.asyncProperty(idHeaders, async ({ route, requestId, correlationId }) => {
-      const headers = compact({ 'x-request-id': requestId, 'x-correlation-id': correlationId }) as Record<string, string>
-      const probe: Probe = { method: route === '/predict' ? 'POST' : 'GET', path: route, auth: 'api', format: route.startsWith('/v2') ? 'oip' : 'problem', headers, strings: Object.values(headers), refuse: false, ...(route === '/predict' ? { body: { model: 'readmission-risk', rows: [{ features: VALID_FEATURES }] } } : {}) }
-      const answer = await send('request ids', probe)
-      check('request ids', probe, answer)
-      const id = answer.headers.get('x-request-id')
-      expect(id).toMatch(UUID)
-      // fetch trims a header's surrounding whitespace, as HTTP does; the server sees the trimmed value.
-      const client = (correlationId ?? requestId)?.replace(/^[ \t]+|[ \t]+$/g, '')
-      expect(answer.headers.get('x-correlation-id')).toBe(client !== undefined && CLIENT_ID.test(client) ? client : null)
-    })))
+    assertProperty(
+      fc.asyncProperty(idHeaders, async ({ route, requestId, correlationId }) => {
+        const headers = compact({ 'x-request-id': requestId, 'x-correlation-id': correlationId }) as Record<string, string>
+        const probe: Probe = {
+          method: route === '/predict' ? 'POST' : 'GET',
+          path: route,
+          auth: 'api',
+          format: route.startsWith('/v2') ? 'oip' : 'problem',
+          headers,
+          strings: Object.values(headers),
+          refuse: false,
+          ...(route === '/predict' ? { body: { model: 'readmission-risk', rows: [{ features: VALID_FEATURES }] } } : {}),
+        }
+        const answer = await send('request ids', probe)
+        check('request ids', probe, answer)
+        const id = answer.headers.get('x-request-id')
+        expect(id).toMatch(UUID)
+        // fetch trims a header's surrounding whitespace, as HTTP does; the server sees the trimmed value.
+        const client = (correlationId ?? requestId)?.replace(/^[ \t]+|[ \t]+$/g, '')
+        expect(answer.headers.get('x-correlation-id')).toBe(client !== undefined && CLIENT_ID.test(client) ? client : null)
+      }),
+    ),
+  )
 
   // A trusted issuer's claims are not checked for well-formed Unicode: a lone surrogate in `sub`
   // is admitted and becomes the audit actor (stored as U+FFFD by core/audit/storable.ts).
-  it('token claims (sub, patient, tenant, roles) signed by a trusted key: never a 5xx, and a lone surrogate or NUL in any claim refuses the token', { timeout: 120_000 }, () =>
-    assertProperty(fc.asyncProperty(fc.record({ sub: fuzzString.filter((s) => s.length > 0), patient: optional(fuzzString), tenant: optional(fuzzString), roles: optional(fc.array(fuzzString, { maxLength: 2 })) }), fc.boolean(), async (claims, predict) => {
-      const { sub, ...rest } = claims
-      const token = await server.token(sub, { ...compact(rest), scope: 'nexora/predict nexora/models.read' })
-      const probe: Probe = predict
-        ? { method: 'POST', path: '/predict', body: { model: 'readmission-risk', rows: [{ patientId: 'Patient/pt-0001', features: VALID_FEATURES }] }, auth: 'none', headers: { authorization: `Bearer ${token}` }, format: 'problem', strings: stringsIn(claims), refuse: false }
-        : { method: 'GET', path: '/models/readmission-risk', auth: 'none', headers: { authorization: `Bearer ${token}` }, format: 'problem', strings: stringsIn(claims), refuse: false }
-      const answer = await send('token claims', probe)
-      check('token claims', probe, answer)
-      // A claim the stores would keep as something else names nobody reliably: the token is refused.
-      if (findIllFormed(claims) !== undefined && answer.status !== 431) {
-        expect(answer.status).toBe(401)
-        expect((JSON.parse(answer.text) as { detail: string }).detail).toBe('token.claims')
-      }
-    }), 100))
+  it(
+    'token claims (sub, patient, tenant, roles) signed by a trusted key: never a 5xx, and a lone surrogate or NUL in any claim refuses the token',
+    { timeout: 120_000 },
+    () =>
+      assertProperty(
+        fc.asyncProperty(
+          fc.record({
+            sub: fuzzString.filter((s) => s.length > 0),
+            patient: optional(fuzzString),
+            tenant: optional(fuzzString),
+            roles: optional(fc.array(fuzzString, { maxLength: 2 })),
+          }),
+          fc.boolean(),
+          async (claims, predict) => {
+            const { sub, ...rest } = claims
+            const token = await server.token(sub, { ...compact(rest), scope: 'nexora/predict nexora/models.read' })
+            const probe: Probe = predict
+              ? {
+                  method: 'POST',
+                  path: '/predict',
+                  body: { model: 'readmission-risk', rows: [{ patientId: 'Patient/pt-0001', features: VALID_FEATURES }] },
+                  auth: 'none',
+                  headers: { authorization: `Bearer ${token}` },
+                  format: 'problem',
+                  strings: stringsIn(claims),
+                  refuse: false,
+                }
+              : {
+                  method: 'GET',
+                  path: '/models/readmission-risk',
+                  auth: 'none',
+                  headers: { authorization: `Bearer ${token}` },
+                  format: 'problem',
+                  strings: stringsIn(claims),
+                  refuse: false,
+                }
+            const answer = await send('token claims', probe)
+            check('token claims', probe, answer)
+            // A claim the stores would keep as something else names nobody reliably: the token is refused.
+            if (findIllFormed(claims) !== undefined && answer.status !== 431) {
+              expect(answer.status).toBe(401)
+              expect((JSON.parse(answer.text) as { detail: string }).detail).toBe('token.claims')
+            }
+          },
+        ),
+        100,
+      ),
+  )
 
-  it('the server is still up; stopped gracefully, `nexora audit verify` on its file says ok and every stored string is well-formed', { timeout: 120_000 }, async () => {
+  it('the server is still up; stopped gracefully, `nexora audit verify` on its file says ok and every stored string is well-formed', {
+    timeout: 120_000,
+  }, async () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200)
     // Strings sent that were ill-formed reached the server and were refused, door by door.
-    for (const door of ['rest predict', 'rest audit', 'fhir', 'oip', 'connect http', 'connect h2c', 'grpc binary', 'cds hooks', 'phi', 'monitoring']) expect(refused.get(door) ?? 0, door).toBeGreaterThan(0)
+    for (const door of ['rest predict', 'rest audit', 'fhir', 'oip', 'connect http', 'connect h2c', 'grpc binary', 'cds hooks', 'phi', 'monitoring'])
+      expect(refused.get(door) ?? 0, door).toBeGreaterThan(0)
     grpcJs.close()
     await h2c.close()
     expect(await server.stop()).toBe(0)
@@ -522,17 +1028,39 @@ describe('every front door of a real `nexora serve`, fuzzed with hostile Unicode
 
 /** A context as callers build them, and worse: any keys, nesting, NaN and infinities, undefined members, bigints. */
 const { context } = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true },
-    fuzzString, fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
-    fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fuzzString, tie('value'), { maxKeys: 3 })),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fuzzString,
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fuzzString, tie('value'), { maxKeys: 3 }),
+  ),
   context: fc.dictionary(fuzzString, tie('value'), { maxKeys: 4 }),
 }))
 const nullable = (arb: fc.Arbitrary<string>) => fc.option(arb, { nil: null })
-const eventInput: fc.Arbitrary<AuditEventInput> = fc.record({
-  ts: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fuzzString), actor: fuzzString, action: orFuzz('predict.request', 'access'),
-  outcome: fc.constantFrom('success', 'failure', 'denied'), patientRef: nullable(fuzzString), model: nullable(fuzzString), version: nullable(fuzzString),
-  reason: nullable(fuzzString), requestId: nullable(fuzzString), ip: nullable(fuzzString), context: optional(context as fc.Arbitrary<Record<string, unknown>>),
-}, { requiredKeys: ['ts', 'actor', 'action', 'outcome'] })
+const eventInput: fc.Arbitrary<AuditEventInput> = fc.record(
+  {
+    ts: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fuzzString,
+    ),
+    actor: fuzzString,
+    action: orFuzz('predict.request', 'access'),
+    outcome: fc.constantFrom('success', 'failure', 'denied'),
+    patientRef: nullable(fuzzString),
+    model: nullable(fuzzString),
+    version: nullable(fuzzString),
+    reason: nullable(fuzzString),
+    requestId: nullable(fuzzString),
+    ip: nullable(fuzzString),
+    context: optional(context as fc.Arbitrary<Record<string, unknown>>),
+  },
+  { requiredKeys: ['ts', 'actor', 'action', 'outcome'] },
+)
 
 /**
  * The property: every batch appended verifies, every event read back re-hashes to its stored
@@ -540,18 +1068,21 @@ const eventInput: fc.Arbitrary<AuditEventInput> = fc.record({
  */
 async function appendAndReread(sink: AuditSink, numRuns: number) {
   let after = 0
-  await assertProperty(fc.asyncProperty(fc.array(eventInput, { minLength: 1, maxLength: 4 }), async (batch) => {
-    const receipts = await sink.append(batch)
-    expect(await sink.verify()).toMatchObject({ ok: true })
-    const { events } = await sink.query({}, { limit: 100, afterSeq: after })
-    expect(events.map((e) => e.hash)).toEqual(receipts.map((r) => r.hash))
-    for (const [i, event] of events.entries()) {
-      expect(await hashEvent(event, event.seq, event.prevHash), `seq ${event.seq}`).toBe(event.hash)
-      expect(event.actor).toBe(storableText(batch[i]!.actor))
-      for (const text of stringsIn(event)) expect(text.isWellFormed() && !text.includes('\u0000'), JSON.stringify(text)).toBe(true)
-    }
-    after = receipts.at(-1)!.seq
-  }), numRuns)
+  await assertProperty(
+    fc.asyncProperty(fc.array(eventInput, { minLength: 1, maxLength: 4 }), async (batch) => {
+      const receipts = await sink.append(batch)
+      expect(await sink.verify()).toMatchObject({ ok: true })
+      const { events } = await sink.query({}, { limit: 100, afterSeq: after })
+      expect(events.map((e) => e.hash)).toEqual(receipts.map((r) => r.hash))
+      for (const [i, event] of events.entries()) {
+        expect(await hashEvent(event, event.seq, event.prevHash), `seq ${event.seq}`).toBe(event.hash)
+        expect(event.actor).toBe(storableText(batch[i]!.actor))
+        for (const text of stringsIn(event)) expect(text.isWellFormed() && !text.includes('\u0000'), JSON.stringify(text)).toBe(true)
+      }
+      after = receipts.at(-1)!.seq
+    }),
+    numRuns,
+  )
 }
 
 describe('the audit sinks, fed arbitrary events straight (no front door in the way)', () => {
@@ -570,8 +1101,12 @@ describe('the audit sinks, fed arbitrary events straight (no front door in the w
 
   describe('PostgreSQL', () => {
     let pg: PostgresServer
-    beforeAll(async () => { pg = await startPostgres() }, 60_000)
-    afterAll(async () => { await pg?.stop() })
+    beforeAll(async () => {
+      pg = await startPostgres()
+    }, 60_000)
+    afterAll(async () => {
+      await pg?.stop()
+    })
 
     it('a real server (NUL in text is refused there, a lone surrogate is not valid UTF-8)', { timeout: 60_000 }, async () => {
       const db = await openSql(await pg.createDatabase())

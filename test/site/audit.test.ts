@@ -14,10 +14,17 @@ const ROW = { age: 70, sex: 'M', systolic_bp: 130, prior_admissions: 1, length_o
 async function tokenFor(sub: string, scope: string) {
   const keys = JSON.parse(readFileSync(join(server.dir, 'dev-keys.json'), 'utf8')) as { kid: string; privateJwk: JWK }
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({ scope }).setProtectedHeader({ alg: 'ES384', kid: keys.kid, typ: 'JWT' }).setIssuer('urn:nexora:dev').setAudience('nexora')
-    .setSubject(sub).setIssuedAt(now).setExpirationTime(now + 3600).sign(await importJWK(keys.privateJwk, 'ES384'))
+  return new SignJWT({ scope })
+    .setProtectedHeader({ alg: 'ES384', kid: keys.kid, typ: 'JWT' })
+    .setIssuer('urn:nexora:dev')
+    .setAudience('nexora')
+    .setSubject(sub)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .sign(await importJWK(keys.privateJwk, 'ES384'))
 }
-const get = async <T>(path: string, token = server.token) => (await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<T>
+const get = async <T>(path: string, token = server.token) =>
+  (await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<T>
 
 beforeAll(async () => {
   server = await startSiteServer()
@@ -25,16 +32,23 @@ beforeAll(async () => {
   // Predictions through the API with the dev token: a predict.request and a predict.response each.
   for (const patientId of PATIENTS) {
     const res = await fetch(`${server.url}/predict`, {
-      method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'readmission-risk', purpose: 'TREAT', rows: [{ patientId, features: ROW }] }),
     })
     expect(res.status).toBe(200)
   }
 }, 180_000)
-afterAll(async () => { await browser?.close(); await server?.close() })
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
 
 /** Rows of the events table as { seq, action } (seq and action columns). */
-const rows = (page: Page) => page.$$eval('table.audit-events tbody tr', (trs) => trs.map((tr) => ({ seq: Number(tr.children[0]!.textContent), action: tr.children[3]!.textContent, patient: tr.children[5]!.textContent })))
+const rows = (page: Page) =>
+  page.$$eval('table.audit-events tbody tr', (trs) =>
+    trs.map((tr) => ({ seq: Number(tr.children[0]!.textContent), action: tr.children[3]!.textContent, patient: tr.children[5]!.textContent })),
+  )
 const caption = (page: Page) => page.textContent('table.audit-events caption')
 async function openAudit(size: keyof typeof WIDTHS = 'desktop', token?: string) {
   const opened = await browser.open(`${server.url}/#/audit`, size)
@@ -50,7 +64,10 @@ async function applyFilter(page: Page, fields: Record<string, string>) {
   const before = await caption(page)
   for (const [name, value] of Object.entries(fields)) await page.fill(`form.audit-filters [name="${name}"]`, value)
   await page.click('form.audit-filters button[type="submit"]')
-  await page.waitForFunction((b) => { const c = document.querySelector('table.audit-events caption')?.textContent; return c && c !== b }, before)
+  await page.waitForFunction((b) => {
+    const c = document.querySelector('table.audit-events caption')?.textContent
+    return c && c !== b
+  }, before)
 }
 
 describe('the audit viewer', () => {
@@ -117,7 +134,11 @@ describe('the audit viewer', () => {
 
     const [fhir] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export FHIR Bundle")')])
     expect(fhir.suggestedFilename()).toMatch(/\.fhir\.json$/)
-    const bundle = JSON.parse(readFileSync(await fhir.path(), 'utf8')) as { resourceType: string; total: number; entry: { resource: { resourceType: string; subtype: { code: string }[]; entity: { what: { reference?: string } }[] } }[] }
+    const bundle = JSON.parse(readFileSync(await fhir.path(), 'utf8')) as {
+      resourceType: string
+      total: number
+      entry: { resource: { resourceType: string; subtype: { code: string }[]; entity: { what: { reference?: string } }[] } }[]
+    }
     expect([bundle.resourceType, bundle.total, bundle.entry.length]).toEqual(['Bundle', expected.length, expected.length])
     expect(bundle.entry.every((e) => e.resource.resourceType === 'AuditEvent' && e.resource.subtype[0]!.code === 'predict.response')).toBe(true)
     expect(bundle.entry.map((e) => e.resource.entity[0]!.what.reference)).toEqual(PATIENTS)
@@ -130,17 +151,25 @@ describe('the audit viewer', () => {
     for (let i = 0; i < 520; i++) {
       for (let attempt = 0; ; attempt++) {
         const res = await fetch(`${server.url}/predict`, {
-          method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `Patient/bulk-${i}`, features: ROW }] }),
         })
-        if (res.status === 429 && attempt < 20) { await new Promise((r) => setTimeout(r, 250)); continue }
+        if (res.status === 429 && attempt < 20) {
+          await new Promise((r) => setTimeout(r, 250))
+          continue
+        }
         expect(res.status).toBe(200)
         break
       }
     }
     const { page, errors } = await openAudit()
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export CSV")')])
-    const seqs = readFileSync(await csv.path(), 'utf8').trimEnd().split('\r\n').slice(1).map((l) => Number(l.split(',')[0]))
+    const seqs = readFileSync(await csv.path(), 'utf8')
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[0]))
     expect(seqs.length).toBeGreaterThan(1000)
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1))
     await page.waitForSelector('.audit-exports .state.ok')

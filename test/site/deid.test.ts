@@ -5,8 +5,14 @@ import { axeViolations, openBrowser, screenshot, startSiteServer } from '../../t
 
 let server: Awaited<ReturnType<typeof startSiteServer>>
 let browser: Awaited<ReturnType<typeof openBrowser>>
-beforeAll(async () => { server = await startSiteServer(); browser = await openBrowser() }, 180_000)
-afterAll(async () => { await browser?.close(); await server?.close() })
+beforeAll(async () => {
+  server = await startSiteServer()
+  browser = await openBrowser()
+}, 180_000)
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
 
 // Synthetic: every identifier is made up. The emoji before the name checks UTF-16 offsets.
 const NOTE = 'Progress note 🩺 Pt John Smith, DOB 03/14/1950, MRN: A884213, seen today.\nCall (617) 555-0142 or john.smith@example.com. BP 132/84, HbA1c 8.1 %.'
@@ -31,10 +37,15 @@ describe('the de-identification workbench', () => {
     await detect(page)
     const marks = await page.$$eval('.deid-text mark.phi', (ms) => ms.map((m) => ({ type: m.getAttribute('data-type'), text: m.textContent })))
     // Each mark is "<TYPE label><the exact identifier>": the UTF-16 offsets slice the note exactly, after the emoji too.
-    expect(marks).toEqual(expect.arrayContaining([
-      { type: 'NAME', text: 'NAMEJohn Smith' }, { type: 'DATE', text: 'DATE03/14/1950' }, { type: 'MRN', text: 'MRNA884213' },
-      { type: 'PHONE', text: 'PHONE(617) 555-0142' }, { type: 'EMAIL', text: 'EMAILjohn.smith@example.com' },
-    ]))
+    expect(marks).toEqual(
+      expect.arrayContaining([
+        { type: 'NAME', text: 'NAMEJohn Smith' },
+        { type: 'DATE', text: 'DATE03/14/1950' },
+        { type: 'MRN', text: 'MRNA884213' },
+        { type: 'PHONE', text: 'PHONE(617) 555-0142' },
+        { type: 'EMAIL', text: 'EMAILjohn.smith@example.com' },
+      ]),
+    )
     expect(await page.textContent('.deid-text')).not.toContain('132/84NAME')
     const legend = await page.textContent('.deid-legend')
     for (const t of ['NAME', 'DATE', 'MRN', 'PHONE', 'EMAIL']) expect(legend).toContain(t)
@@ -58,8 +69,16 @@ describe('the de-identification workbench', () => {
 
   it('detects PHI in an uploaded FHIR resource and downloads it de-identified', { timeout: 120_000 }, async () => {
     const { page, errors } = await open('/#/deid', 'desktop')
-    const patient = { resourceType: 'Patient', id: 'p1', name: [{ family: 'Okafor', given: ['Adaeze'] }], birthDate: '1961-07-22', telecom: [{ system: 'phone', value: '617-555-0199' }] }
-    await page.getByLabel('Or open a FHIR resource (JSON)').setInputFiles({ name: 'patient.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(patient)) })
+    const patient = {
+      resourceType: 'Patient',
+      id: 'p1',
+      name: [{ family: 'Okafor', given: ['Adaeze'] }],
+      birthDate: '1961-07-22',
+      telecom: [{ system: 'phone', value: '617-555-0199' }],
+    }
+    await page
+      .getByLabel('Or open a FHIR resource (JSON)')
+      .setInputFiles({ name: 'patient.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(patient)) })
     await page.getByText('Loaded patient.json').waitFor()
     await page.getByRole('button', { name: 'Find PHI' }).click()
     await page.waitForSelector('table code')

@@ -15,7 +15,10 @@ beforeAll(async () => {
   browser = await openBrowser()
   fhir = /FHIR:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(server.stderr())![1]!
 }, 180_000)
-afterAll(async () => { await browser?.close(); await server?.close() })
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
 
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>
 
@@ -36,7 +39,11 @@ describe('SMART on FHIR EHR launch', () => {
     // Nexora trusts the EHR's authorization server.
     const models = await fetch(`${server.url}/models`, { headers: { authorization: `Bearer ${token}` } })
     expect(models.status).toBe(200)
-    const scored = await fetch(`${server.url}/fhir/patient/pt-0002/predict`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'readmission-fhir' }) })
+    const scored = await fetch(`${server.url}/fhir/patient/pt-0002/predict`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'readmission-fhir' }),
+    })
     expect(scored.status).toBe(200)
     await screenshot(page, 'launch-patient', 'desktop')
     expect(errors).toEqual([])
@@ -49,10 +56,26 @@ describe('SMART on FHIR EHR launch', () => {
     const verifier = randomToken(32)
     const redirectUri = `${server.url}/callback`
     const authorize = new URL(`${fhir}/auth/authorize`)
-    for (const [k, v] of Object.entries({ response_type: 'code', client_id: 'nexora-ui', redirect_uri: redirectUri, scope: 'launch openid patient/*.rs nexora/predict', state: 's', aud: fhir, launch, code_challenge: await codeChallenge(verifier), code_challenge_method: 'S256' })) authorize.searchParams.set(k, v)
+    for (const [k, v] of Object.entries({
+      response_type: 'code',
+      client_id: 'nexora-ui',
+      redirect_uri: redirectUri,
+      scope: 'launch openid patient/*.rs nexora/predict',
+      state: 's',
+      aud: fhir,
+      launch,
+      code_challenge: await codeChallenge(verifier),
+      code_challenge_method: 'S256',
+    }))
+      authorize.searchParams.set(k, v)
     const back = await fetch(authorize, { redirect: 'manual' })
     const code = new URL(back.headers.get('location')!).searchParams.get('code')!
-    const exchange = (codeVerifier: string) => fetch(`${fhir}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'nexora-ui', code_verifier: codeVerifier }) })
+    const exchange = (codeVerifier: string) =>
+      fetch(`${fhir}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'nexora-ui', code_verifier: codeVerifier }),
+      })
     const wrong = await exchange(randomToken(32))
     expect(wrong.status).toBe(400)
     expect(await wrong.json()).toMatchObject({ error: 'invalid_grant' })
@@ -82,7 +105,7 @@ describe('SMART on FHIR EHR launch', () => {
     }
   })
 
-  it('shows an authorization server\'s refusal by title', { timeout: 60_000 }, async () => {
+  it("shows an authorization server's refusal by title", { timeout: 60_000 }, async () => {
     // An unknown launch id: the dev EHR redirects back to /callback with error=invalid_request.
     const { page, errors } = await browser.open(`${server.url}/launch?iss=${encodeURIComponent(fhir)}&launch=made-up`)
     const alert = await page.waitForSelector('[role="alert"]', { timeout: 30_000 })

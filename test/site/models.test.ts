@@ -7,18 +7,31 @@ import { axeViolations, openBrowser, screenshot, startSiteServer, WIDTHS } from 
 
 let server: Awaited<ReturnType<typeof startSiteServer>>
 let browser: Awaited<ReturnType<typeof openBrowser>>
-beforeAll(async () => { server = await startSiteServer(); browser = await openBrowser() }, 180_000)
-afterAll(async () => { await browser?.close(); await server?.close() })
+beforeAll(async () => {
+  server = await startSiteServer()
+  browser = await openBrowser()
+}, 180_000)
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
 
 const DEMO = ['mortality-transformer', 'readmission-deepfm', 'readmission-fhir', 'readmission-onnx', 'readmission-risk', 'survival-cox']
-const settled = (page: Page) => page.waitForFunction(() => !document.querySelector('[role="status"] progress, p.state[role="status"]:not(.ok)'), null, { timeout: 30_000 })
+const settled = (page: Page) =>
+  page.waitForFunction(() => !document.querySelector('[role="status"] progress, p.state[role="status"]:not(.ok)'), null, { timeout: 30_000 })
 
 /** A token from the server's dev key with other scopes, so the UI can be seen as someone else. */
 async function tokenFor(sub: string, scope: string) {
   const keys = JSON.parse(readFileSync(join(server.dir, 'dev-keys.json'), 'utf8')) as { kid: string; privateJwk: JWK }
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({ scope }).setProtectedHeader({ alg: 'ES384', kid: keys.kid, typ: 'JWT' }).setIssuer('urn:nexora:dev').setAudience('nexora')
-    .setSubject(sub).setIssuedAt(now).setExpirationTime(now + 3600).sign(await importJWK(keys.privateJwk, 'ES384'))
+  return new SignJWT({ scope })
+    .setProtectedHeader({ alg: 'ES384', kid: keys.kid, typ: 'JWT' })
+    .setIssuer('urn:nexora:dev')
+    .setAudience('nexora')
+    .setSubject(sub)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .sign(await importJWK(keys.privateJwk, 'ES384'))
 }
 
 describe('the model registry page', () => {
@@ -101,7 +114,10 @@ describe('the model registry page', () => {
     expect(await page.textContent('#version-h .badge')).toBe('Staging')
     expect(await page.textContent('tr.selected td .badge')).toBe('Staging')
     expect(await page.textContent('tr.selected td:nth-child(3)')).toBe('production, staging, latest')
-    const api = await (await fetch(`${server.url}/models/readmission-deepfm`, { headers: { authorization: `Bearer ${server.token}` } })).json() as { aliases: Record<string, string>; versions: { stage: string }[] }
+    const api = (await (await fetch(`${server.url}/models/readmission-deepfm`, { headers: { authorization: `Bearer ${server.token}` } })).json()) as {
+      aliases: Record<string, string>
+      versions: { stage: string }[]
+    }
     expect([api.aliases.staging, api.versions[0]!.stage]).toEqual(['1.0.0', 'staging'])
 
     await page.goto(`${server.url}/#/models/readmission-onnx/1.0.0`)

@@ -11,34 +11,54 @@ const config = mkdtempSync(join(tmpdir(), 'nexora-monitoring-ui-'))
 /** The server's own performance report for the model, to hold the page's numbers against. */
 let served: { n: number; auroc: { estimate: number } }
 
-const api = (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) => fetch(`${server.url}${path}`, {
-  method: init.method ?? 'GET', body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', ...init.headers },
-})
+const api = (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+  fetch(`${server.url}${path}`, {
+    method: init.method ?? 'GET',
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', ...init.headers },
+  })
 
 beforeAll(async () => {
   // A drift rule that fires on any shift, so the PSI-over-time chart has an alert marker to show.
-  writeFileSync(join(config, 'monitoring.json'), JSON.stringify({ alerts: [{ id: 'psi-watch', quantity: 'psi', op: 'above', threshold: 0.0001 }, { id: 'auroc-low', quantity: 'auroc', op: 'below', threshold: 0.5 }] }))
+  writeFileSync(
+    join(config, 'monitoring.json'),
+    JSON.stringify({
+      alerts: [
+        { id: 'psi-watch', quantity: 'psi', op: 'above', threshold: 0.0001 },
+        { id: 'auroc-low', quantity: 'auroc', op: 'below', threshold: 0.5 },
+      ],
+    }),
+  )
   server = await startSiteServer({ NEXORA_MONITORING_CONFIG: join(config, 'monitoring.json') })
   browser = await openBrowser()
   // 300 held-out patients of the demo cohort, scored by the server, then their outcomes by prediction id.
   const rows = generateCohort(4000).slice(3200, 3500)
-  const predict = await api('/predict', { method: 'POST', body: { model: 'readmission-risk', rows: rows.map(({ readmitted_30d: _y, ...features }, i) => ({ patientRef: `Patient/m${i}`, features })) } })
+  const predict = await api('/predict', {
+    method: 'POST',
+    body: { model: 'readmission-risk', rows: rows.map(({ readmitted_30d: _y, ...features }, i) => ({ patientRef: `Patient/m${i}`, features })) },
+  })
   expect(predict.status).toBe(200)
   // Prediction ids are `<the server's request id>#<row>`.
-  const { requestId } = await predict.json() as { requestId: string }
-  const outcomes = await api('/monitoring/outcomes', { method: 'POST', body: { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: `${requestId}#${i}`, value: r.readmitted_30d })) } })
+  const { requestId } = (await predict.json()) as { requestId: string }
+  const outcomes = await api('/monitoring/outcomes', {
+    method: 'POST',
+    body: { outcomes: rows.map((r, i) => ({ model: 'readmission-risk', predictionId: `${requestId}#${i}`, value: r.readmitted_30d })) },
+  })
   expect(await outcomes.json()).toEqual({ recorded: 300 })
   // The log is written off the request path: wait until all 300 rows are there (a loaded machine may take a while).
   for (let tries = 0; tries < 100; tries++) {
-    served = await (await api('/monitoring/performance?model=readmission-risk&bootstrap=0')).json() as typeof served
+    served = (await (await api('/monitoring/performance?model=readmission-risk&bootstrap=0')).json()) as typeof served
     if (served.n === 300) break
     await new Promise((r) => setTimeout(r, 100))
   }
   expect(served.n).toBe(300)
   expect((await api('/monitoring/drift?model=readmission-risk')).status).toBe(200) // evaluates the drift rule
 }, 180_000)
-afterAll(async () => { await browser?.close(); await server?.close(); rmSync(config, { recursive: true, force: true }) })
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  rmSync(config, { recursive: true, force: true })
+})
 
 /** Open a page and wait for its heading. */
 async function open(path: string, size: keyof typeof WIDTHS) {
@@ -48,17 +68,23 @@ async function open(path: string, size: keyof typeof WIDTHS) {
 }
 
 /** Non-transparent pixels on each matching canvas (uPlot draws on a canvas: this is what it drew). */
-const drawnPixels = (page: Awaited<ReturnType<typeof open>>['page'], selector: string) => page.$$eval(selector, (canvases) => (canvases as HTMLCanvasElement[]).map((c) => {
-  const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
-  let n = 0
-  for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++
-  return n
-}))
+const drawnPixels = (page: Awaited<ReturnType<typeof open>>['page'], selector: string) =>
+  page.$$eval(selector, (canvases) =>
+    (canvases as HTMLCanvasElement[]).map((c) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+      let n = 0
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++
+      return n
+    }),
+  )
 
-const settled = (page: Awaited<ReturnType<typeof open>>['page']) => page.waitForFunction(() => !document.querySelector('p[role="status"]'), null, { timeout: 60_000 })
+const settled = (page: Awaited<ReturnType<typeof open>>['page']) =>
+  page.waitForFunction(() => !document.querySelector('p[role="status"]'), null, { timeout: 60_000 })
 
 describe('the monitoring dashboard', () => {
-  it('renders ROC and calibration plots with CIs, fairness by group, drift per feature and over time with alert markers, and alert status', { timeout: 180_000 }, async () => {
+  it('renders ROC and calibration plots with CIs, fairness by group, drift per feature and over time with alert markers, and alert status', {
+    timeout: 180_000,
+  }, async () => {
     const { page, errors } = await open('/#/monitoring/readmission-risk', 'desktop')
     await settled(page)
     const roc = await page.getAttribute('.chart-plot[role="img"][aria-label^="ROC curve"]', 'aria-label')
@@ -78,7 +104,11 @@ describe('the monitoring dashboard', () => {
     expect(groups).toEqual(['sex=F', 'sex=M', 'Overall'])
     await page.getByLabel('Attribute').selectOption('on_anticoagulant')
     await page.waitForFunction(() => document.querySelector('table.mon-fairness caption')?.textContent?.includes('on_anticoagulant'))
-    expect(await page.$$eval('table.mon-fairness tbody th[scope="row"]', (ths) => ths.map((t) => t.textContent))).toEqual(['on_anticoagulant=false', 'on_anticoagulant=true', 'Overall'])
+    expect(await page.$$eval('table.mon-fairness tbody th[scope="row"]', (ths) => ths.map((t) => t.textContent))).toEqual([
+      'on_anticoagulant=false',
+      'on_anticoagulant=true',
+      'Overall',
+    ])
 
     const features = await page.$$eval('table.mon-drift tbody th', (ths) => ths.map((t) => t.textContent))
     expect(features).toEqual(expect.arrayContaining(['score', 'age', 'sex', 'egfr']))
@@ -100,7 +130,9 @@ describe('the monitoring dashboard', () => {
     await page.getByRole('button', { name: 'Report adverse event' }).click()
     await page.getByText('Reported: missed-deterioration (severe), status reported.').waitFor()
     await page.locator('table.mon-ae-list', { hasText: 'missed-deterioration' }).waitFor()
-    const { events } = await (await api('/adverse-events?model=readmission-risk')).json() as { events: { type: string; severity: string; model: string; version: string; reporter: string }[] }
+    const { events } = (await (await api('/adverse-events?model=readmission-risk')).json()) as {
+      events: { type: string; severity: string; model: string; version: string; reporter: string }[]
+    }
     expect(events[0]).toMatchObject({ type: 'missed-deterioration', severity: 'severe', model: 'readmission-risk', version: '1.0.0' })
     expect(errors).toEqual([])
     await page.close()

@@ -10,8 +10,14 @@ import { axeViolations, openBrowser, screenshot, startSiteServer } from '../../t
 const PATIENTS = 12
 let server: Awaited<ReturnType<typeof startSiteServer>>
 let browser: Awaited<ReturnType<typeof openBrowser>>
-beforeAll(async () => { server = await startSiteServer({ NEXORA_DEV_FHIR_PATIENTS: String(PATIENTS) }); browser = await openBrowser() }, 180_000)
-afterAll(async () => { await browser?.close(); await server?.close() })
+beforeAll(async () => {
+  server = await startSiteServer({ NEXORA_DEV_FHIR_PATIENTS: String(PATIENTS) })
+  browser = await openBrowser()
+}, 180_000)
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
 
 type Patient = { id: string; gender: string; birthDate: string; name: { family: string; given: string[] }[] }
 const cohort = generateFhirCohort({ patients: PATIENTS }).resources.filter((r) => r.resourceType === 'Patient') as unknown as Patient[]
@@ -20,7 +26,9 @@ const fullName = `${target.name[0]!.given.join(' ')} ${target.name[0]!.family}`
 const api = async (path: string) => (await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.token}` } })).json()
 
 describe('the patient risk view', () => {
-  it('searches the FHIR server, scores the patient with an explanation, writes back a RiskAssessment and reports an adverse event', { timeout: 180_000 }, async () => {
+  it('searches the FHIR server, scores the patient with an explanation, writes back a RiskAssessment and reports an adverse event', {
+    timeout: 180_000,
+  }, async () => {
     const { page, errors } = await browser.open(`${server.url}/#/patients`, 'desktop')
     await page.waitForSelector('main h1:text("Patients")')
 
@@ -65,7 +73,9 @@ describe('the patient risk view', () => {
     await created.waitFor({ timeout: 30_000 })
     const assessmentId = /RiskAssessment\/(\S+)/.exec((await created.textContent())!)![1]!
     expect(assessmentId).not.toContain('no id')
-    const writes = await api(`/audit/events?patient=Patient/${target.id}&action=fhir.create`) as { events: { context: { resourceType: string; id: string } }[] }
+    const writes = (await api(`/audit/events?patient=Patient/${target.id}&action=fhir.create`)) as {
+      events: { context: { resourceType: string; id: string } }[]
+    }
     expect(writes.events.map((e) => e.context)).toContainEqual({ resourceType: 'RiskAssessment', id: assessmentId })
     // Writing back scored again: the history shows it.
     await expect.poll(() => history.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2)
@@ -84,7 +94,13 @@ describe('the patient risk view', () => {
     await recorded.waitFor({ timeout: 30_000 })
     const eventId = /Adverse event (\S+) recorded/.exec((await recorded.textContent())!)![1]!
     const stored = await api(`/adverse-events/${eventId}`)
-    expect(stored).toMatchObject({ type: 'missed-deterioration', severity: 'severe', model: 'readmission-fhir', version: '1.0.0', patientRef: `Patient/${target.id}` })
+    expect(stored).toMatchObject({
+      type: 'missed-deterioration',
+      severity: 'severe',
+      model: 'readmission-fhir',
+      version: '1.0.0',
+      patientRef: `Patient/${target.id}`,
+    })
     expect(stored.predictionId).toMatch(/#0$/)
     expect(await card.getByRole('button', { name: 'Report adverse event' }).evaluate((b) => b === document.activeElement)).toBe(true)
 

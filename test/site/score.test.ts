@@ -9,15 +9,47 @@ const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString()
 
 /** A synthetic FHIR Bundle that maps to FEATURES (on_anticoagulant is not mapped: the form keeps false). */
 function bundle() {
-  const born = new Date(); born.setUTCFullYear(born.getUTCFullYear() - 83); born.setUTCDate(born.getUTCDate() - 20)
-  const obs = (code: string, value: number, daysAgo: number, extra: object = {}) => ({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code }] }, effectiveDateTime: iso(daysAgo * DAY), ...(value === -1 ? {} : { valueQuantity: { value } }), ...extra })
-  const stay = (startDaysAgo: number, days: number) => ({ resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' }, period: { start: iso(startDaysAgo * DAY), end: iso((startDaysAgo - days) * DAY) } })
+  const born = new Date()
+  born.setUTCFullYear(born.getUTCFullYear() - 83)
+  born.setUTCDate(born.getUTCDate() - 20)
+  const obs = (code: string, value: number, daysAgo: number, extra: object = {}) => ({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code }] },
+    effectiveDateTime: iso(daysAgo * DAY),
+    ...(value === -1 ? {} : { valueQuantity: { value } }),
+    ...extra,
+  })
+  const stay = (startDaysAgo: number, days: number) => ({
+    resourceType: 'Encounter',
+    status: 'finished',
+    class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+    period: { start: iso(startDaysAgo * DAY), end: iso((startDaysAgo - days) * DAY) },
+  })
   const resources = [
-    { resourceType: 'Patient', id: 'tab-secret-7731', name: [{ family: 'Secretson', given: ['Tabitha'] }], gender: 'male', birthDate: born.toISOString().slice(0, 10) },
-    obs('85354-9', -1, 3, { component: [{ code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 131 } }, { code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] }, valueQuantity: { value: 80 } }] }),
+    {
+      resourceType: 'Patient',
+      id: 'tab-secret-7731',
+      name: [{ family: 'Secretson', given: ['Tabitha'] }],
+      gender: 'male',
+      birthDate: born.toISOString().slice(0, 10),
+    },
+    obs('85354-9', -1, 3, {
+      component: [
+        { code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 131 } },
+        { code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] }, valueQuantity: { value: 80 } },
+      ],
+    }),
     obs('8480-6', 150, 40), // older: the panel above is the latest
-    obs('4548-4', 8.0, 200), obs('4548-4', 9.7, 10), obs('33914-3', 37, 5),
-    stay(12, 11), stay(60, 3), stay(120, 5), stay(200, 2), stay(300, 4), stay(500, 6), // the last is over a year before the index stay
+    obs('4548-4', 8.0, 200),
+    obs('4548-4', 9.7, 10),
+    obs('33914-3', 37, 5),
+    stay(12, 11),
+    stay(60, 3),
+    stay(120, 5),
+    stay(200, 2),
+    stay(300, 4),
+    stay(500, 6), // the last is over a year before the index stay
     { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, period: { start: iso(30 * DAY), end: iso(30 * DAY) } },
   ]
   return { resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) }
@@ -28,7 +60,10 @@ describe('FHIR Bundle → features (parsed in the tab)', () => {
     const m = featuresFromBundle(bundle())
     expect(m.features).toEqual({ age: 83, sex: 'M', systolic_bp: 131, hba1c: 9.7, egfr: 37, prior_admissions: 4, length_of_stay: 11 })
     expect(m.notFound).toEqual([])
-    expect(featuresFromBundle({ resourceType: 'Patient', gender: 'female', birthDate: '1950' }, new Date('2026-06-01T00:00:00Z'))).toMatchObject({ features: { sex: 'F', age: 76 }, notFound: ['systolic_bp', 'hba1c', 'egfr', 'length_of_stay', 'prior_admissions'] })
+    expect(featuresFromBundle({ resourceType: 'Patient', gender: 'female', birthDate: '1950' }, new Date('2026-06-01T00:00:00Z'))).toMatchObject({
+      features: { sex: 'F', age: 76 },
+      notFound: ['systolic_bp', 'hba1c', 'egfr', 'length_of_stay', 'prior_admissions'],
+    })
     expect(() => featuresFromBundle({ resourceType: 'Observation' })).toThrow()
   })
 })
@@ -37,12 +72,23 @@ let server: Awaited<ReturnType<typeof startSiteServer>>
 let serverScore: number
 beforeAll(async () => {
   server = await startSiteServer()
-  const res = await fetch(`${server.url}/predict`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'readmission-onnx', rows: [{ features: FEATURES }] }) })
+  const res = await fetch(`${server.url}/predict`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'readmission-onnx', rows: [{ features: FEATURES }] }),
+  })
   serverScore = ((await res.json()) as { predictions: { score: number }[] }).predictions[0]!.score
 }, 180_000)
-afterAll(async () => { await server?.close() })
+afterAll(async () => {
+  await server?.close()
+})
 
-interface Seen { url: string; method: string; body: string | null; headers: Record<string, string> }
+interface Seen {
+  url: string
+  method: string
+  body: string | null
+  headers: Record<string, string>
+}
 
 /**
  * Open the score page with every request of the browser recorded (pages and the service worker),
@@ -50,7 +96,9 @@ interface Seen { url: string; method: string; body: string | null; headers: Reco
  */
 async function openScore(browser: Awaited<ReturnType<typeof openBrowser>>, size: keyof typeof WIDTHS) {
   const all: Seen[] = []
-  const record = (r: Request) => { all.push({ url: r.url(), method: r.method(), body: r.postData(), headers: r.headers() }) }
+  const record = (r: Request) => {
+    all.push({ url: r.url(), method: r.method(), body: r.postData(), headers: r.headers() })
+  }
   browser.context.on('request', record)
   const opened = await browser.open(`${server.url}/#/score`, size)
   await opened.page.waitForSelector('main h1', { timeout: 30_000 })
@@ -114,7 +162,9 @@ describe('in-browser scoring page', () => {
 
       // The same patient from a FHIR Bundle read on this device: the form is filled in the tab.
       await fill(page, { age: 50, sex: 'F', systolic_bp: 110, hba1c: 5.5, egfr: 90, prior_admissions: 0, length_of_stay: 1, on_anticoagulant: false })
-      await page.getByLabel(/Load a FHIR Bundle/).setInputFiles({ name: 'patient-bundle.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle())) })
+      await page
+        .getByLabel(/Load a FHIR Bundle/)
+        .setInputFiles({ name: 'patient-bundle.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle())) })
       await page.getByText('From patient-bundle.json: 7 values filled in').waitFor()
       expect(await page.inputValue('input[name="age"]')).toBe('83')
       expect(await page.inputValue('select[name="sex"]')).toBe('M')
@@ -161,7 +211,14 @@ describe('in-browser scoring page', () => {
       await page.waitForSelector('[data-offline="ready"]', { timeout: 60_000 })
       await browser.context.setOffline(true)
       await page.reload()
-      expect(await page.evaluate(() => fetch('/health').then(() => 'reached', () => 'offline'))).toBe('offline') // really offline
+      expect(
+        await page.evaluate(() =>
+          fetch('/health').then(
+            () => 'reached',
+            () => 'offline',
+          ),
+        ),
+      ).toBe('offline') // really offline
       await page.waitForSelector('[data-engine="ready"]', { timeout: 90_000 })
       await fill(page, FEATURES)
       expect(Math.abs((await scoreOnPage(page)).score - serverScore)).toBeLessThan(1e-5)

@@ -8,8 +8,14 @@ import { axeViolations, ensureSiteBuilt, openBrowser, screenshot, startSiteServe
 
 let server: Awaited<ReturnType<typeof startSiteServer>>
 let browser: Awaited<ReturnType<typeof openBrowser>>
-beforeAll(async () => { server = await startSiteServer(); browser = await openBrowser() }, 180_000)
-afterAll(async () => { await browser?.close(); await server?.close() })
+beforeAll(async () => {
+  server = await startSiteServer()
+  browser = await openBrowser()
+}, 180_000)
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
 
 describe('the web UI shell', () => {
   it('every page loads for the dev identity with no console errors, passes axe, at phone and desktop widths', { timeout: 180_000 }, async () => {
@@ -27,18 +33,24 @@ describe('the web UI shell', () => {
   })
 
   it('calls only API paths that /openapi.json declares', async () => {
-    const spec = await (await fetch(`${server.url}/openapi.json`)).json() as { paths: Record<string, Record<string, unknown>> }
+    const spec = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> }
     const declared = new Set(Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)))
     expect(API_PATHS.filter((p) => !declared.has(p))).toEqual([])
   })
 
   it('keeps the shell under 300 KB of gzipped JavaScript, with pages and engines in lazy chunks', async () => {
     const site = await ensureSiteBuilt()
-    const meta = JSON.parse(readFileSync(join(site, 'meta.json'), 'utf8')) as { outputs: Record<string, { imports: { path: string; kind: string }[]; entryPoint?: string }> }
+    const meta = JSON.parse(readFileSync(join(site, 'meta.json'), 'utf8')) as {
+      outputs: Record<string, { imports: { path: string; kind: string }[]; entryPoint?: string }>
+    }
     const entry = Object.keys(meta.outputs).find((o) => o.endsWith('app/main.js'))!
     // The shell is the entry plus every chunk it imports statically (not the dynamic page chunks).
     const shell = new Set<string>()
-    const visit = (o: string) => { if (shell.has(o)) return; shell.add(o); for (const i of meta.outputs[o]!.imports) if (i.kind === 'import-statement') visit(i.path) }
+    const visit = (o: string) => {
+      if (shell.has(o)) return
+      shell.add(o)
+      for (const i of meta.outputs[o]!.imports) if (i.kind === 'import-statement') visit(i.path)
+    }
     visit(entry)
     // Metafile paths are relative to the working directory: the build's own folder is what matters.
     const gzipped = [...shell].reduce((n, o) => n + gzipSync(readFileSync(join(site, 'app', o.slice(o.lastIndexOf('/app/') + 5)))).length, 0)

@@ -21,21 +21,30 @@ let browser: Awaited<ReturnType<typeof openBrowser>>
 beforeAll(async () => {
   const site = await ensureSiteBuilt()
   provider = await new Promise((resolve) => {
-    const s = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => s.close() }))
+    const s = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve({ url: `http://127.0.0.1:${info.port}`, close: () => s.close() }),
+    )
   })
   dir = mkdtempSync(join(tmpdir(), 'nexora-signin-'))
   // Production mode writes no dev token; the process kit reads one, so leave a placeholder.
   writeFileSync(join(dir, 'dev-token'), 'none')
   server = await startServe(dir, {
-    NODE_ENV: 'production', NEXORA_SITE_DIR: site,
-    NEXORA_JWKS_URL: `${provider.url}/.well-known/jwks.json`, NEXORA_JWT_ISSUERS: provider.url, NEXORA_JWT_AUDIENCE: 'nexora',
-    NEXORA_OIDC_ISSUER: provider.url, NEXORA_OIDC_CLIENT_ID: 'nexora-ui',
+    NODE_ENV: 'production',
+    NEXORA_SITE_DIR: site,
+    NEXORA_JWKS_URL: `${provider.url}/.well-known/jwks.json`,
+    NEXORA_JWT_ISSUERS: provider.url,
+    NEXORA_JWT_AUDIENCE: 'nexora',
+    NEXORA_OIDC_ISSUER: provider.url,
+    NEXORA_OIDC_CLIENT_ID: 'nexora-ui',
   })
   browser = await openBrowser()
 }, 180_000)
 afterAll(async () => {
   await browser?.close()
-  if (server) { server.child.kill('SIGTERM'); await server.exited }
+  if (server) {
+    server.child.kill('SIGTERM')
+    await server.exited
+  }
   provider?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
@@ -65,8 +74,17 @@ describe('OIDC sign-in (production mode)', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/^Sign in with 127\.0\.0\.1:\d+$/)
     await page.keyboard.press('Enter')
     // (The start URL already looks like the end one: wait for the session, then the page.)
-    await page.waitForFunction(() => sessionStorage.getItem('nexora.session') && location.pathname === '/' && location.hash === '#/models', null, { timeout: 30_000 })
-    await page.waitForFunction(() => { const h1 = document.querySelector('main h1')?.textContent; return h1 && h1 !== 'Sign in to Nexora' }, null, { timeout: 30_000 })
+    await page.waitForFunction(() => sessionStorage.getItem('nexora.session') && location.pathname === '/' && location.hash === '#/models', null, {
+      timeout: 30_000,
+    })
+    await page.waitForFunction(
+      () => {
+        const h1 = document.querySelector('main h1')?.textContent
+        return h1 && h1 !== 'Sign in to Nexora'
+      },
+      null,
+      { timeout: 30_000 },
+    )
     const token = await page.evaluate(() => sessionStorage.getItem('nexora.session'))
     expect(claims(token!)).toMatchObject({ iss: provider.url, aud: 'nexora' })
     expect(claims(token!).patient).toBeUndefined()
@@ -89,7 +107,9 @@ describe('OIDC sign-in (production mode)', () => {
     expect(errors.filter((e) => !/Failed to load resource|CORS policy/.test(e))).toEqual([])
     // And it can be tried again.
     await page.click('button')
-    await page.waitForFunction(() => location.pathname === '/' && location.hash === '#/patients' && sessionStorage.getItem('nexora.session'), null, { timeout: 30_000 })
+    await page.waitForFunction(() => location.pathname === '/' && location.hash === '#/patients' && sessionStorage.getItem('nexora.session'), null, {
+      timeout: 30_000,
+    })
     await page.close()
   })
 })

@@ -65,12 +65,18 @@ describe('over a real socket (issue 14: an absolute-form target with a foreign H
   })
 
   /** Send one raw HTTP/1.1 request (as written) and read the whole answer. */
-  const raw = (target: string, host: string) => new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`))
-    let text = ''
-    socket.setEncoding('utf8').on('data', (chunk) => { text += chunk }).on('error', reject)
-      .on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), text }))
-  })
+  const raw = (target: string, host: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`))
+      let text = ''
+      socket
+        .setEncoding('utf8')
+        .on('data', (chunk) => {
+          text += chunk
+        })
+        .on('error', reject)
+        .on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), text }))
+    })
 
   it('refuses `GET http://localhost/ui/dev-token` sent with `Host: evil.example`', async () => {
     const res = await raw('http://localhost/ui/dev-token', 'evil.example')
@@ -79,7 +85,11 @@ describe('over a real socket (issue 14: an absolute-form target with a foreign H
   })
 
   it('refuses the other mixes of a loopback and a foreign name', async () => {
-    for (const [target, host] of [['/ui/dev-token', 'evil.example'], [`http://evil.example:${port}/ui/dev-token`, `localhost:${port}`], ['http://localhost/ui/dev-token', `evil.example:${port}`]]) {
+    for (const [target, host] of [
+      ['/ui/dev-token', 'evil.example'],
+      [`http://evil.example:${port}/ui/dev-token`, `localhost:${port}`],
+      ['http://localhost/ui/dev-token', `evil.example:${port}`],
+    ]) {
       const res = await raw(target!, host!)
       expect([target, host, res.status]).toEqual([target, host, 404])
       expect(res.text).not.toContain(TOKEN)

@@ -9,7 +9,9 @@ describe('the D1 migrations module', () => {
   })
 
   it('carries every .sql file, in order, with every statement of each', () => {
-    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()
+    const files = readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
     expect(SQLITE_MIGRATIONS.map((m) => m.name)).toEqual(files)
     for (const m of SQLITE_MIGRATIONS) {
       const text = readFileSync(new URL(m.name, MIGRATIONS_DIR), 'utf8')

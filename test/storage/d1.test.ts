@@ -11,8 +11,12 @@ import { modelStoreConformance } from '../conformance/model-store.suite.ts'
 import { startD1Rpc, type D1Rpc } from '../../testkit/d1-harness.ts'
 
 let rpc: D1Rpc
-beforeAll(async () => { rpc = await startD1Rpc() }, 60_000)
-afterAll(async () => { await rpc?.close() })
+beforeAll(async () => {
+  rpc = await startD1Rpc()
+}, 60_000)
+afterAll(async () => {
+  await rpc?.close()
+})
 const done = async () => {}
 
 modelStoreConformance('D1 in workerd', async () => ({ store: rpc.port(await rpc.freshDatabase(), 'modelStore'), close: done }))
@@ -24,9 +28,15 @@ auditSinkConformance('D1 in workerd', async () => {
   return {
     sink: rpc.port(db, 'auditSink'),
     tamper: {
-      editActor: async (seq, actor) => { await rpc.sql(db, 'UPDATE audit_events SET actor = ? WHERE seq = ?', [actor, seq]) },
-      remove: async (seq) => { await rpc.sql(db, 'DELETE FROM audit_events WHERE seq = ?', [seq]) },
-      truncateFrom: async (seq) => { await rpc.sql(db, 'DELETE FROM audit_events WHERE seq >= ?', [seq]) },
+      editActor: async (seq, actor) => {
+        await rpc.sql(db, 'UPDATE audit_events SET actor = ? WHERE seq = ?', [actor, seq])
+      },
+      remove: async (seq) => {
+        await rpc.sql(db, 'DELETE FROM audit_events WHERE seq = ?', [seq])
+      },
+      truncateFrom: async (seq) => {
+        await rpc.sql(db, 'DELETE FROM audit_events WHERE seq >= ?', [seq])
+      },
     },
     close: done,
   }
@@ -56,10 +66,22 @@ describe('D1 specifics (in workerd)', () => {
     expect(await rpc.sql(db, 'SELECT count(*) AS n FROM prediction_log')).toEqual([{ n: 0 }])
   })
 
-  it('reads monitoring windows and subject sets larger than D1\'s 100 bound parameters', async () => {
+  it("reads monitoring windows and subject sets larger than D1's 100 bound parameters", async () => {
     const log = rpc.port(await rpc.freshDatabase(), 'predictionLog')
     const ts = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString()
-    await log.append(Array.from({ length: 300 }, (_, i) => ({ id: `p${i}`, ts: ts(i), model: 'm', version: '1', subjectKey: `s${i}`, featuresHash: 'h', score: i / 300, label: null, features: null })))
+    await log.append(
+      Array.from({ length: 300 }, (_, i) => ({
+        id: `p${i}`,
+        ts: ts(i),
+        model: 'm',
+        version: '1',
+        subjectKey: `s${i}`,
+        featuresHash: 'h',
+        score: i / 300,
+        label: null,
+        features: null,
+      })),
+    )
     await log.addOutcomes([{ model: 'm', subjectKey: null, predictionId: 'p299', value: 1, observedAt: '2027-01-01T00:00:00.000Z', source: 'api' }])
     const window = await log.window({ model: 'm' }, 86_400_000)
     expect(window).toHaveLength(300)
@@ -74,6 +96,17 @@ describe('D1 specifics (in workerd)', () => {
     expect(recorded.map((r) => r.name)).toEqual(SQLITE_MIGRATIONS.map((m) => m.name))
     expect(await rpc.call({ db, op: 'migrate' })).toEqual([])
     const tables = await rpc.sql(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name")
-    expect(tables.map((t) => t.name)).toEqual(['adverse_events', 'audit_checkpoints', 'audit_events', 'd1_migrations', 'model_aliases', 'model_files', 'model_versions', 'prediction_log', 'prediction_outcomes', 'rate_limits'])
+    expect(tables.map((t) => t.name)).toEqual([
+      'adverse_events',
+      'audit_checkpoints',
+      'audit_events',
+      'd1_migrations',
+      'model_aliases',
+      'model_files',
+      'model_versions',
+      'prediction_log',
+      'prediction_outcomes',
+      'rate_limits',
+    ])
   })
 })

@@ -22,11 +22,20 @@ const OUTAGE_CODES = ['storage.unavailable', 'audit.write_failed']
 const PACE_MS = 70
 const LOOPS_PER_REPLICA = 6
 
-interface Answer { id: string; replica: number; status: number; code?: string; type?: string; at: number }
+interface Answer {
+  id: string
+  replica: number
+  status: number
+  code?: string
+  type?: string
+  at: number
+}
 
 let pg: PostgresServer
 const dirs: string[] = []
-beforeAll(async () => { pg = await startPostgres() }, 60_000)
+beforeAll(async () => {
+  pg = await startPostgres()
+}, 60_000)
 afterAll(async () => {
   await pg?.stop()
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
@@ -35,7 +44,8 @@ afterAll(async () => {
 async function send(server: ServeProcess, replica: number, id: string): Promise<Answer> {
   try {
     const res = await fetch(`${server.url}/predict`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}`, 'x-request-id': id },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}`, 'x-request-id': id },
       body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${id.length % 7}`, features }] }),
     })
     const type = res.headers.get('content-type') ?? ''
@@ -61,7 +71,13 @@ function load(servers: ServeProcess[]) {
     }
   }
   const running = servers.flatMap((s, i) => Array.from({ length: LOOPS_PER_REPLICA }, () => loop(s, i)))
-  return { answers, done: async () => { stop = true; await Promise.all(running) } }
+  return {
+    answers,
+    done: async () => {
+      stop = true
+      await Promise.all(running)
+    },
+  }
 }
 
 /** Resolves with how long after `since` every replica answered a 200 again (polled from the answers so far). */
@@ -76,13 +92,17 @@ async function recovered(answers: Answer[], replicas: number, since: number, wit
 }
 
 describe('two replicas on one PostgreSQL through database outages', () => {
-  it('survive pg_ctl restart and pg_terminate_backend under load: only 200s and coded 503s, recovery within seconds, one valid chain, no orphan events', { timeout: 120_000 }, async () => {
+  it('survive pg_ctl restart and pg_terminate_backend under load: only 200s and coded 503s, recovery within seconds, one valid chain, no orphan events', {
+    timeout: 120_000,
+  }, async () => {
     const db = await pg.createDatabase()
-    const servers = await Promise.all([0, 1].map(async (i) => {
-      const dir = mkdtempSync(join(tmpdir(), `nexora-outage-${i}-`))
-      dirs.push(dir)
-      return startServe(dir, { NEXORA_LOG_LEVEL: 'error' }, { db })
-    }))
+    const servers = await Promise.all(
+      [0, 1].map(async (i) => {
+        const dir = mkdtempSync(join(tmpdir(), `nexora-outage-${i}-`))
+        dirs.push(dir)
+        return startServe(dir, { NEXORA_LOG_LEVEL: 'error' }, { db })
+      }),
+    )
     let answers: Answer[] = []
     try {
       for (const [i, server] of servers.entries()) expect((await send(server, i, `warm-${i}`)).status).toBe(200)
@@ -101,12 +121,19 @@ describe('two replicas on one PostgreSQL through database outages', () => {
       await new Promise((r) => setTimeout(r, 1000))
       await traffic.done()
       answers = traffic.answers
-      console.info(`outage: ${answers.length} answers (${answers.filter((a) => a.status === 200).length} 200s, ${answers.filter((a) => a.status === 503).length} 503s); 200s again ${afterRestart} ms after the restart, ${afterTerminate} ms after terminating ${ended} sessions`)
+      console.info(
+        `outage: ${answers.length} answers (${answers.filter((a) => a.status === 200).length} 200s, ${answers.filter((a) => a.status === 503).length} 503s); 200s again ${afterRestart} ms after the restart, ${afterTerminate} ms after terminating ${ended} sessions`,
+      )
 
       // Both replicas are still running.
-      expect(servers.map((s) => [s.child.exitCode, s.child.signalCode])).toEqual([[null, null], [null, null]])
+      expect(servers.map((s) => [s.child.exitCode, s.child.signalCode])).toEqual([
+        [null, null],
+        [null, null],
+      ])
       // Only 200s and coded 503 problem+json: no 500, no dropped connection, no other status.
-      const wrong = answers.filter((a) => !(a.status === 200 || (a.status === 503 && a.type?.startsWith('application/problem+json') && OUTAGE_CODES.includes(a.code!))))
+      const wrong = answers.filter(
+        (a) => !(a.status === 200 || (a.status === 503 && a.type?.startsWith('application/problem+json') && OUTAGE_CODES.includes(a.code!))),
+      )
       expect(wrong.slice(0, 5), `${wrong.length} unexpected answers`).toEqual([])
       // The restart was an outage the replicas answered with 503s, and they served again within seconds.
       expect(answers.some((a) => a.status === 503 && a.at >= restartStarted && a.at <= restarted + afterRestart)).toBe(true)
@@ -127,12 +154,16 @@ describe('two replicas on one PostgreSQL through database outages', () => {
     // Both events or neither for every request, and both for every prediction that got a 200.
     const reader = await openSql(db)
     try {
-      const rows = await reader.all<{ request_id: string; action: string }>(sql`SELECT request_id, action FROM audit_events WHERE action IN ('predict.request', 'predict.response')`)
+      const rows = await reader.all<{ request_id: string; action: string }>(
+        sql`SELECT request_id, action FROM audit_events WHERE action IN ('predict.request', 'predict.response')`,
+      )
       const byRequest = new Map<string, string[]>()
       for (const r of rows) byRequest.set(r.request_id, [...(byRequest.get(r.request_id) ?? []), r.action])
       const orphans = [...byRequest].filter(([, actions]) => actions.includes('predict.response') && !actions.includes('predict.request')).map(([id]) => id)
       expect(orphans).toEqual([])
-      const missing = answers.filter((a) => a.status === 200).map((a) => a.id)
+      const missing = answers
+        .filter((a) => a.status === 200)
+        .map((a) => a.id)
         .filter((id) => (byRequest.get(id) ?? []).sort().join() !== 'predict.request,predict.response')
       expect(missing).toEqual([])
     } finally {

@@ -10,8 +10,12 @@ import { modelStoreConformance } from '../conformance/model-store.suite.ts'
 import { startPostgres, type PostgresServer } from '../../testkit/postgres.ts'
 
 let server: PostgresServer
-beforeAll(async () => { server = await startPostgres() }, 60_000)
-afterAll(async () => { await server?.stop() })
+beforeAll(async () => {
+  server = await startPostgres()
+}, 60_000)
+afterAll(async () => {
+  await server?.stop()
+})
 
 modelStoreConformance('PostgreSQL', async () => {
   const db = await openSql(await server.createDatabase())
@@ -38,9 +42,15 @@ auditSinkConformance('PostgreSQL', async () => {
   return {
     sink: sqlAuditSink(db),
     tamper: {
-      editActor: async (seq, actor) => { await db.run(sql`UPDATE audit_events SET actor = ${actor} WHERE seq = ${seq}`) },
-      remove: async (seq) => { await db.run(sql`DELETE FROM audit_events WHERE seq = ${seq}`) },
-      truncateFrom: async (seq) => { await db.run(sql`DELETE FROM audit_events WHERE seq >= ${seq}`) },
+      editActor: async (seq, actor) => {
+        await db.run(sql`UPDATE audit_events SET actor = ${actor} WHERE seq = ${seq}`)
+      },
+      remove: async (seq) => {
+        await db.run(sql`DELETE FROM audit_events WHERE seq = ${seq}`)
+      },
+      truncateFrom: async (seq) => {
+        await db.run(sql`DELETE FROM audit_events WHERE seq >= ${seq}`)
+      },
     },
     close: () => db.close(),
   }

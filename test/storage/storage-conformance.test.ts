@@ -48,22 +48,40 @@ auditSinkConformance('memory', async () => {
   return {
     sink,
     tamper: {
-      editActor: async (seq, actor) => { sink.events.find((e) => e.seq === seq)!.actor = actor },
-      remove: async (seq) => { sink.events.splice(sink.events.findIndex((e) => e.seq === seq), 1) },
-      truncateFrom: async (seq) => { sink.events.splice(sink.events.findIndex((e) => e.seq === seq)) },
+      editActor: async (seq, actor) => {
+        sink.events.find((e) => e.seq === seq)!.actor = actor
+      },
+      remove: async (seq) => {
+        sink.events.splice(
+          sink.events.findIndex((e) => e.seq === seq),
+          1,
+        )
+      },
+      truncateFrom: async (seq) => {
+        sink.events.splice(sink.events.findIndex((e) => e.seq === seq))
+      },
     },
     close: async () => {},
   }
 })
-for (const [label, url] of [['libSQL :memory:', () => ':memory:'], ['libSQL file', fileUrl]] as const) {
+for (const [label, url] of [
+  ['libSQL :memory:', () => ':memory:'],
+  ['libSQL file', fileUrl],
+] as const) {
   auditSinkConformance(label, async () => {
     const c = await openLibsql(url(), 'full')
     return {
       sink: sqlAuditSink(c),
       tamper: {
-        editActor: async (seq, actor) => { await c.db.run(`update audit_events set actor = '${actor}' where seq = ${seq}`) },
-        remove: async (seq) => { await c.db.run(`delete from audit_events where seq = ${seq}`) },
-        truncateFrom: async (seq) => { await c.db.run(`delete from audit_events where seq >= ${seq}`) },
+        editActor: async (seq, actor) => {
+          await c.db.run(`update audit_events set actor = '${actor}' where seq = ${seq}`)
+        },
+        remove: async (seq) => {
+          await c.db.run(`delete from audit_events where seq = ${seq}`)
+        },
+        truncateFrom: async (seq) => {
+          await c.db.run(`delete from audit_events where seq >= ${seq}`)
+        },
       },
       close: () => c.close(),
     }

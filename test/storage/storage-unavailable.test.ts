@@ -11,7 +11,15 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NexoraError } from '../../core/index.ts'
 import {
-  isStorageUnavailable, openLibsql, openSql, sqlAdverseEventStore, sqlAuditSink, sqlModelStore, sqlPredictionLog, sqlRateLimitStore, toStorageError,
+  isStorageUnavailable,
+  openLibsql,
+  openSql,
+  sqlAdverseEventStore,
+  sqlAuditSink,
+  sqlModelStore,
+  sqlPredictionLog,
+  sqlRateLimitStore,
+  toStorageError,
 } from '../../plugins/storage-sql/index.ts'
 import { sqlHealth } from '../../plugins/sql-stores/index.ts'
 import { startPostgres, type PostgresServer } from '../../testkit/postgres.ts'
@@ -20,18 +28,45 @@ import { toyFiles, toyManifest } from '../../testkit/models.ts'
 
 let server: PostgresServer
 const dir = mkdtempSync(join(tmpdir(), 'nexora-unavailable-'))
-beforeAll(async () => { server = await startPostgres() }, 60_000)
+beforeAll(async () => {
+  server = await startPostgres()
+}, 60_000)
 afterAll(async () => {
   await server?.stop()
   rmSync(dir, { recursive: true, force: true })
 })
 
-const rejection = (work: Promise<unknown>) => work.then(() => 'resolved', (e: unknown) => e)
+const rejection = (work: Promise<unknown>) =>
+  work.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  )
 const RULE = { capacity: 10, refillPerSecond: 1 }
-const LOGGED = { id: 'p-1', ts: '2026-01-01T00:00:00.000Z', model: 'toy', version: '1.0.0', subjectKey: 'k', featuresHash: 'h', score: 0.5, label: null, features: null }
+const LOGGED = {
+  id: 'p-1',
+  ts: '2026-01-01T00:00:00.000Z',
+  model: 'toy',
+  version: '1.0.0',
+  subjectKey: 'k',
+  featuresHash: 'h',
+  score: 0.5,
+  label: null,
+  features: null,
+}
 const ADVERSE = {
-  id: 'ae-1', type: 'bleeding', severity: 'mild' as const, description: 'synthetic', status: 'reported' as const, occurredAt: '2026-01-01T00:00:00.000Z',
-  predictionId: null, model: null, version: null, patientRef: null, reporter: 'tester', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+  id: 'ae-1',
+  type: 'bleeding',
+  severity: 'mild' as const,
+  description: 'synthetic',
+  status: 'reported' as const,
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  predictionId: null,
+  model: null,
+  version: null,
+  patientRef: null,
+  reporter: 'tester',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
 }
 
 describe('isStorageUnavailable on real driver errors', () => {
@@ -103,7 +138,9 @@ describe('PostgreSQL outage at the storage boundary', () => {
         'adverseEvents.create': adverse.create(ADVERSE),
         'adverseEvents.list': adverse.list({}, { limit: 10, offset: 0 }),
       }
-      const codes = Object.fromEntries(await Promise.all(Object.entries(attempts).map(async ([name, p]) => [name, ((await rejection(p)) as { code?: string }).code])))
+      const codes = Object.fromEntries(
+        await Promise.all(Object.entries(attempts).map(async ([name, p]) => [name, ((await rejection(p)) as { code?: string }).code])),
+      )
       expect(codes).toEqual(Object.fromEntries(Object.keys(attempts).map((name) => [name, 'storage.unavailable'])))
       expect(await health()).toEqual({ ok: false, detail: 'database unreachable' })
     } finally {
@@ -118,15 +155,19 @@ describe('PostgreSQL outage at the storage boundary', () => {
     await db.close()
   })
 
-  it('rolls back a transaction whose connection dies mid-way, answers storage.unavailable, never emits an unhandled error, and keeps the pool usable', { timeout: 60_000 }, async () => {
+  it('rolls back a transaction whose connection dies mid-way, answers storage.unavailable, never emits an unhandled error, and keeps the pool usable', {
+    timeout: 60_000,
+  }, async () => {
     const db = await openSql(await server.createDatabase())
     const audit = sqlAuditSink(db)
-    const error = await rejection(db.withChainLock!(async (tx) => {
-      await tx.insertRows('audit_checkpoints', ['seq', 'hash', 'ts'], [[1, 'a'.repeat(64), '2026-01-01T00:00:00.000Z']])
-      // The session is terminated in the middle of the transaction, as pg_ctl restart or an operator would.
-      await tx.all(sql`SELECT pg_terminate_backend(pg_backend_pid())`)
-      await tx.all(sql`SELECT 1`)
-    }))
+    const error = await rejection(
+      db.withChainLock!(async (tx) => {
+        await tx.insertRows('audit_checkpoints', ['seq', 'hash', 'ts'], [[1, 'a'.repeat(64), '2026-01-01T00:00:00.000Z']])
+        // The session is terminated in the middle of the transaction, as pg_ctl restart or an operator would.
+        await tx.all(sql`SELECT pg_terminate_backend(pg_backend_pid())`)
+        await tx.all(sql`SELECT 1`)
+      }),
+    )
     expect(error).toMatchObject({ code: 'storage.unavailable', status: 503 })
     // Nothing of it was committed, and more transactions than the pool holds clients all succeed:
     // the dead client was destroyed, not pooled, and none leaked.

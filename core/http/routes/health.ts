@@ -5,15 +5,25 @@ import type { AppEnv, HttpDeps } from '../env.ts'
 const PortStatus = z.object({ ok: z.boolean(), detail: z.string().optional(), provider: z.string().optional(), required: z.boolean() })
 const HealthSchema = z.object({ status: z.enum(['ok', 'down']), ports: z.record(z.string(), PortStatus) }).openapi('Health')
 
-const readiness = (path: string, summary: string) => createRoute({
-  method: 'get', path, tags: ['system'], summary,
-  responses: {
-    200: { content: { 'application/json': { schema: HealthSchema } }, description: 'Every required port is up, and audit events are being committed' },
-    503: { content: { 'application/json': { schema: HealthSchema } }, description: 'A required port is down, or audit writes are failing (a full disk): send this replica no traffic' },
-  },
-})
+const readiness = (path: string, summary: string) =>
+  createRoute({
+    method: 'get',
+    path,
+    tags: ['system'],
+    summary,
+    responses: {
+      200: { content: { 'application/json': { schema: HealthSchema } }, description: 'Every required port is up, and audit events are being committed' },
+      503: {
+        content: { 'application/json': { schema: HealthSchema } },
+        description: 'A required port is down, or audit writes are failing (a full disk): send this replica no traffic',
+      },
+    },
+  })
 const live = createRoute({
-  method: 'get', path: '/health/live', tags: ['system'], summary: 'Liveness: the process answers (restart it only when this fails)',
+  method: 'get',
+  path: '/health/live',
+  tags: ['system'],
+  summary: 'Liveness: the process answers (restart it only when this fails)',
   responses: { 200: { content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } }, description: 'The process is up' } },
 })
 

@@ -3,8 +3,12 @@ import type { AppEnv, HttpDeps } from '../env.ts'
 import { PredictRequestSchema, PredictResponseSchema, problem } from '../schemas.ts'
 
 const route = createRoute({
-  method: 'post', path: '/predict', tags: ['predict'], summary: 'Score rows with a registered model, optionally explained',
-  description: 'Resolves `model` at `version` or `alias` (default: production, else latest), validates every row against the model inputs, and answers only after the request and response audit events are committed.',
+  method: 'post',
+  path: '/predict',
+  tags: ['predict'],
+  summary: 'Score rows with a registered model, optionally explained',
+  description:
+    'Resolves `model` at `version` or `alias` (default: production, else latest), validates every row against the model inputs, and answers only after the request and response audit events are committed.',
   request: { body: { content: { 'application/json': { schema: PredictRequestSchema } }, required: true } },
   responses: {
     200: { content: { 'application/json': { schema: PredictResponseSchema } }, description: 'One prediction per row' },
@@ -21,10 +25,18 @@ const route = createRoute({
 export function predictRoutes(app: OpenAPIHono<AppEnv>, deps: HttpDeps) {
   app.openapi(route, async (c) => {
     const body = c.req.valid('json')
-    const result = await deps.predict({
-      model: body.model, version: body.version, alias: body.alias, explain: body.explain, purpose: body.purpose,
-      rows: body.rows.map((r) => ({ patientRef: r.patientId, features: r.features, ...(r.sequence ? { sequence: r.sequence } : {}) })),
-    }, c.get('caller'), c.get('requestId'))
+    const result = await deps.predict(
+      {
+        model: body.model,
+        version: body.version,
+        alias: body.alias,
+        explain: body.explain,
+        purpose: body.purpose,
+        rows: body.rows.map((r) => ({ patientRef: r.patientId, features: r.features, ...(r.sequence ? { sequence: r.sequence } : {}) })),
+      },
+      c.get('caller'),
+      c.get('requestId'),
+    )
     return c.json({ model: result.model, predictions: result.predictions, requestId: result.requestId }, 200)
   })
 }

@@ -40,10 +40,18 @@ export function cdsAuthenticator(options: CdsAuthOptions): Authenticator {
 
   async function verify(token: string, header: ProtectedHeaderParameters, client: TrustedClient, audience: string): Promise<JWTPayload> {
     const source = sets.source(client, header.jku)
-    const attempt = async () => (await jwtVerify(token, sets.verifier(await source.get()), {
-      issuer: client.iss, audience, algorithms: ALGORITHMS, typ: 'JWT', clockTolerance: skew,
-      requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'], currentDate: new Date(options.clock.now()),
-    })).payload
+    const attempt = async () =>
+      (
+        await jwtVerify(token, sets.verifier(await source.get()), {
+          issuer: client.iss,
+          audience,
+          algorithms: ALGORITHMS,
+          typ: 'JWT',
+          clockTolerance: skew,
+          requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'],
+          currentDate: new Date(options.clock.now()),
+        })
+      ).payload
     try {
       try {
         return await attempt()

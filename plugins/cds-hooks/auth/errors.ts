@@ -3,9 +3,23 @@ import { NexoraError } from '../../../core/index.ts'
 
 /** The stable reasons a CDS Client's JWT is refused (the error's `detail`); nothing more is revealed. */
 export type CdsTokenReason =
-  | 'token.missing' | 'token.malformed' | 'token.algorithm' | 'token.type' | 'token.kid_required' | 'token.issuer'
-  | 'token.jku_not_allowed' | 'token.jku_required' | 'token.jwks_unavailable' | 'token.unknown_key' | 'token.signature'
-  | 'token.audience' | 'token.expired' | 'token.not_yet_valid' | 'token.issued_in_future' | 'token.jti_required' | 'token.claims'
+  | 'token.missing'
+  | 'token.malformed'
+  | 'token.algorithm'
+  | 'token.type'
+  | 'token.kid_required'
+  | 'token.issuer'
+  | 'token.jku_not_allowed'
+  | 'token.jku_required'
+  | 'token.jwks_unavailable'
+  | 'token.unknown_key'
+  | 'token.signature'
+  | 'token.audience'
+  | 'token.expired'
+  | 'token.not_yet_valid'
+  | 'token.issued_in_future'
+  | 'token.jti_required'
+  | 'token.claims'
 
 /** The 401 CDS Hooks expects, with an RFC 6750 challenge. */
 export function cdsTokenError(reason: CdsTokenReason): NexoraError {

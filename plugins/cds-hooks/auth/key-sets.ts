@@ -31,7 +31,7 @@ export function keySets(options: { fetch?: typeof fetch; clock: Clock }) {
       if (jku !== undefined) {
         if (!client.jku?.includes(jku)) throw cdsTokenError('token.jku_not_allowed')
         let source = remote.get(jku)
-        if (!source) remote.set(jku, source = remoteJwks({ url: jku, fetch: options.fetch, clock: options.clock }))
+        if (!source) remote.set(jku, (source = remoteJwks({ url: jku, fetch: options.fetch, clock: options.clock })))
         return source
       }
       if (client.jwks) return { get: async () => client.jwks!, refreshForUnknownKid: LOCAL }
@@ -40,7 +40,7 @@ export function keySets(options: { fetch?: typeof fetch; clock: Clock }) {
     /** jose's key selector for a set, built once per fetched set. */
     verifier(keys: JSONWebKeySet) {
       let verifier = verifiers.get(keys)
-      if (!verifier) verifiers.set(keys, verifier = createLocalJWKSet(keys))
+      if (!verifier) verifiers.set(keys, (verifier = createLocalJWKSet(keys)))
       return verifier
     },
   }

@@ -29,7 +29,10 @@ export function categoryEntry(category: string): CategoryEntry | undefined {
 }
 
 function buildIndex(): Map<string, CategoryEntry> {
-  const assigned = assignSections(CATEGORIES.map(([code]) => code), SECTIONS.map(([range]) => range))
+  const assigned = assignSections(
+    CATEGORIES.map(([code]) => code),
+    SECTIONS.map(([range]) => range),
+  )
   const entries = new Map<string, CategoryEntry>()
   CATEGORIES.forEach(([code, description], i) => {
     const section = SECTIONS[assigned[i]!]

@@ -32,7 +32,10 @@ export function prefixMatcher<K extends string>(lists: Readonly<Record<K, readon
       let invalid = 0
       for (const raw of codes) {
         const code = icd10Syntax(raw)?.code
-        if (code === undefined) { invalid++; continue }
+        if (code === undefined) {
+          invalid++
+          continue
+        }
         for (let length = 3; length <= code.length; length++) {
           for (const name of byPrefix.get(code.slice(0, length)) ?? []) found.add(name)
         }

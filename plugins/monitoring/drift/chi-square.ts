@@ -36,7 +36,10 @@ export function chiSquare(reference: readonly string[], current: readonly string
   let stat = 0
   for (const cat of cats) {
     const col = (r.get(cat) ?? 0) + (c.get(cat) ?? 0)
-    for (const [obs0, rowTotal] of [[r.get(cat) ?? 0, nR], [c.get(cat) ?? 0, nC]] as const) {
+    for (const [obs0, rowTotal] of [
+      [r.get(cat) ?? 0, nR],
+      [c.get(cat) ?? 0, nC],
+    ] as const) {
       const expected = (rowTotal * col) / n
       let obs = obs0
       if (correction && dof === 1) {

@@ -135,7 +135,11 @@ export function durbinCdf(n: number, d: number): number {
   for (let i = 1; i < m; i++) for (let r = i - 1; r < m; r++) H[r]![i] = w[r - i + 1]!
   for (let r = 0; r < m; r++) H[r]![0] = v[r]!
   for (let c = 0; c < m; c++) H[m - 1]![c] = v[m - 1 - c]!
-  let P: Matrix = Array.from({ length: m }, (_, i) => { const row = new Float64Array(m); row[i] = 1; return row })
+  let P: Matrix = Array.from({ length: m }, (_, i) => {
+    const row = new Float64Array(m)
+    row[i] = 1
+    return row
+  })
   let nn = n
   let expnt = 0
   let hexpnt = 0

@@ -132,9 +132,7 @@ export function driftReport(reference: Record<string, readonly Cell[]>, current:
     }
     const forced = options.tests?.[name]
     const numeric = [...ref, ...cur].every((v) => typeof v === 'number' && Number.isFinite(v))
-    columns[name] = numeric
-      ? numericColumn(ref as number[], cur as number[], o, forced)
-      : categoricalColumn(ref.map(String), cur.map(String), o, forced)
+    columns[name] = numeric ? numericColumn(ref as number[], cur as number[], o, forced) : categoricalColumn(ref.map(String), cur.map(String), o, forced)
   }
   const tested = Object.values(columns)
   const count = tested.filter((c) => c.drifted).length

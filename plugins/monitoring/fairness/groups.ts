@@ -15,9 +15,13 @@ export function groupValue(v: unknown): string {
 export function groupRows(sensitive: Record<string, ArrayLike<unknown>>, n: number): Record<string, string>[] {
   const names = Object.keys(sensitive)
   if (names.length === 0) throw new RangeError('at least one sensitive attribute is needed')
-  for (const name of names) if (sensitive[name]!.length !== n) throw new RangeError(`sensitive attribute ${name} has ${sensitive[name]!.length} rows, expected ${n}`)
+  for (const name of names)
+    if (sensitive[name]!.length !== n) throw new RangeError(`sensitive attribute ${name} has ${sensitive[name]!.length} rows, expected ${n}`)
   return Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((name) => [name, groupValue(sensitive[name]![i])])))
 }
 
 /** A stable string key for a group, e.g. `sex=F & age=<65`. */
-export const groupKey = (g: Record<string, string>) => Object.entries(g).map(([k, v]) => `${k}=${v}`).join(' & ')
+export const groupKey = (g: Record<string, string>) =>
+  Object.entries(g)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' & ')

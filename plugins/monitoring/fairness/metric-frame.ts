@@ -5,7 +5,8 @@
 import { groupKey, groupRows } from './groups.ts'
 
 export interface GroupMetrics {
-  n: number; positives: number
+  n: number
+  positives: number
   /** Fraction predicted positive (score ≥ threshold). */
   selectionRate: number
   /** TP / (TP + FN); NaN without positives. */
@@ -22,9 +23,18 @@ export interface GroupMetrics {
   extra: Record<string, number>
 }
 
-export interface GroupRow extends GroupMetrics { group: Record<string, string>; key: string; small: boolean }
+export interface GroupRow extends GroupMetrics {
+  group: Record<string, string>
+  key: string
+  small: boolean
+}
 
-export interface MetricFrame { threshold: number; minGroupSize: number; overall: GroupMetrics; byGroup: GroupRow[] }
+export interface MetricFrame {
+  threshold: number
+  minGroupSize: number
+  overall: GroupMetrics
+  byGroup: GroupRow[]
+}
 
 export interface MetricFrameOptions {
   labels: ArrayLike<number>
@@ -42,23 +52,37 @@ export interface MetricFrameOptions {
 const div = (a: number, b: number) => (b === 0 ? Number.NaN : a / b)
 
 function groupMetrics(y: number[], s: number[], threshold: number, eceBins: number, metrics: MetricFrameOptions['metrics']): GroupMetrics {
-  let tp = 0, fp = 0, tn = 0, fn = 0, sumP = 0, sumY = 0
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0,
+    sumP = 0,
+    sumY = 0
   const bins = Array.from({ length: eceBins }, () => ({ n: 0, y: 0, p: 0 }))
   for (let i = 0; i < y.length; i++) {
     const pos = s[i]! >= threshold
     if (y[i] === 1) pos ? tp++ : fn++
     else pos ? fp++ : tn++
-    sumP += s[i]!; sumY += y[i]!
+    sumP += s[i]!
+    sumY += y[i]!
     // Same rule as sklearn's uniform calibration bins: #(inner edges < p).
     let b = 0
     while (b < eceBins - 1 && (b + 1) * (1 / eceBins) < s[i]!) b++
-    bins[b]!.n++; bins[b]!.y += y[i]!; bins[b]!.p += s[i]!
+    bins[b]!.n++
+    bins[b]!.y += y[i]!
+    bins[b]!.p += s[i]!
   }
   const n = y.length
   const ece = bins.reduce((e, b) => (b.n === 0 ? e : e + (b.n / n) * Math.abs(b.p / b.n - b.y / b.n)), 0)
   return {
-    n, positives: tp + fn, selectionRate: div(tp + fp, n), tpr: div(tp, tp + fn), fpr: div(fp, fp + tn), ppv: div(tp, tp + fp),
-    calibrationInTheLarge: div(sumP - sumY, n), ece,
+    n,
+    positives: tp + fn,
+    selectionRate: div(tp + fp, n),
+    tpr: div(tp, tp + fn),
+    fpr: div(fp, fp + tn),
+    ppv: div(tp, tp + fp),
+    calibrationInTheLarge: div(sumP - sumY, n),
+    ece,
     extra: Object.fromEntries(Object.entries(metrics ?? {}).map(([k, f]) => [k, f(y, s)])),
   }
 }
@@ -84,9 +108,19 @@ export function metricFrame(o: MetricFrameOptions): MetricFrame {
   })
   const y = Array.from(o.labels)
   const s = Array.from(o.scores)
-  const byGroup = [...members.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, m]) => ({
-    group: m.group, key, small: m.idx.length < minGroupSize,
-    ...groupMetrics(m.idx.map((i) => y[i]!), m.idx.map((i) => s[i]!), threshold, eceBins, o.metrics),
-  }))
+  const byGroup = [...members.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, m]) => ({
+      group: m.group,
+      key,
+      small: m.idx.length < minGroupSize,
+      ...groupMetrics(
+        m.idx.map((i) => y[i]!),
+        m.idx.map((i) => s[i]!),
+        threshold,
+        eceBins,
+        o.metrics,
+      ),
+    }))
   return { threshold, minGroupSize, overall: groupMetrics(y, s, threshold, eceBins, o.metrics), byGroup }
 }

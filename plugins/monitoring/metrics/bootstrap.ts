@@ -3,7 +3,14 @@ import { auroc, averagePrecision, brierScore, seededRandom } from '../../../core
 
 export type Metric = (labels: number[], scores: number[]) => number
 
-export interface BootstrapResult { estimate: number; lower: number; upper: number; level: number; n: number; skipped: number }
+export interface BootstrapResult {
+  estimate: number
+  lower: number
+  upper: number
+  level: number
+  n: number
+  skipped: number
+}
 
 /**
  * Resamples rows with replacement `n` times and takes the (1−level)/2 and (1+level)/2
@@ -26,8 +33,12 @@ function summarise(estimate: number, values: number[], level: number, n: number,
   return { estimate, lower: q((1 - level) / 2), upper: q((1 + level) / 2), level, n, skipped }
 }
 
-export function bootstrapCI(labels: ArrayLike<number>, scores: ArrayLike<number>, metric: Metric,
-  { n = 1000, seed = 0, level = 0.95 }: { n?: number; seed?: number; level?: number } = {}): BootstrapResult {
+export function bootstrapCI(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  metric: Metric,
+  { n = 1000, seed = 0, level = 0.95 }: { n?: number; seed?: number; level?: number } = {},
+): BootstrapResult {
   const y = Array.from(labels)
   const s = Array.from(scores)
   const rng = seededRandom(seed)
@@ -38,7 +49,8 @@ export function bootstrapCI(labels: ArrayLike<number>, scores: ArrayLike<number>
   for (let r = 0; r < n; r++) {
     for (let i = 0; i < y.length; i++) {
       const k = Math.floor(rng.next() * y.length)
-      by[i] = y[k]!; bs[i] = s[k]!
+      by[i] = y[k]!
+      bs[i] = s[k]!
     }
     const v = metric(by, bs)
     if (Number.isFinite(v)) values.push(v)
@@ -54,8 +66,11 @@ export function bootstrapCI(labels: ArrayLike<number>, scores: ArrayLike<number>
  * resample costs O(n) instead of O(n log n) for each of the three metrics (about 50× faster on
  * 10,000 rows). Tied scores form one threshold group, as in the exact functions.
  */
-export function bootstrapRankMetrics(labels: ArrayLike<number>, scores: ArrayLike<number>,
-  { n = 1000, seed = 0, level = 0.95 }: { n?: number; seed?: number; level?: number } = {}): Record<'auroc' | 'auprc' | 'brier', BootstrapResult> {
+export function bootstrapRankMetrics(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  { n = 1000, seed = 0, level = 0.95 }: { n?: number; seed?: number; level?: number } = {},
+): Record<'auroc' | 'auprc' | 'brier', BootstrapResult> {
   const len = labels.length
   const order = Array.from({ length: len }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!)
   // Group starts in descending score order: a group shares one score (one threshold).
@@ -67,7 +82,10 @@ export function bootstrapRankMetrics(labels: ArrayLike<number>, scores: ArrayLik
   const rng = seededRandom(seed)
   const values = { auroc: [] as number[], auprc: [] as number[], brier: [] as number[] }
   const skipped = { auroc: 0, auprc: 0, brier: 0 }
-  const keep = (k: keyof typeof values, v: number) => { if (Number.isFinite(v)) values[k].push(v); else skipped[k]++ }
+  const keep = (k: keyof typeof values, v: number) => {
+    if (Number.isFinite(v)) values[k].push(v)
+    else skipped[k]++
+  }
   for (let r = 0; r < n; r++) {
     counts.fill(0)
     for (let i = 0; i < len; i++) counts[Math.floor(rng.next() * len)]!++

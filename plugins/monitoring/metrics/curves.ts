@@ -15,13 +15,19 @@ export function binaryClfCurve(labels: ArrayLike<number>, scores: ArrayLike<numb
     if (labels[order[k]!] === 1) tp++
     // Only the last index of a run of tied scores is a threshold: ties move together.
     if (k === order.length - 1 || scores[order[k + 1]!] !== scores[order[k]!]) {
-      tps.push(tp); fps.push(k + 1 - tp); thresholds.push(scores[order[k]!]!)
+      tps.push(tp)
+      fps.push(k + 1 - tp)
+      thresholds.push(scores[order[k]!]!)
     }
   }
   return { tps, fps, thresholds }
 }
 
-export interface RocCurve { fpr: number[]; tpr: number[]; thresholds: number[] }
+export interface RocCurve {
+  fpr: number[]
+  tpr: number[]
+  thresholds: number[]
+}
 
 /**
  * `sklearn.metrics.roc_curve` with `drop_intermediate=True`: collinear points are dropped and
@@ -32,18 +38,27 @@ export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>, d
   let { tps, fps, thresholds } = binaryClfCurve(labels, scores)
   if (dropIntermediate && tps.length > 2) {
     // Keep a point only where the second difference is non-zero (a corner of the curve).
-    const keep = tps.map((_, i) => i === 0 || i === tps.length - 1 ||
-      fps[i + 1]! - 2 * fps[i]! + fps[i - 1]! !== 0 || tps[i + 1]! - 2 * tps[i]! + tps[i - 1]! !== 0)
-    tps = tps.filter((_, i) => keep[i]); fps = fps.filter((_, i) => keep[i]); thresholds = thresholds.filter((_, i) => keep[i])
+    const keep = tps.map(
+      (_, i) => i === 0 || i === tps.length - 1 || fps[i + 1]! - 2 * fps[i]! + fps[i - 1]! !== 0 || tps[i + 1]! - 2 * tps[i]! + tps[i - 1]! !== 0,
+    )
+    tps = tps.filter((_, i) => keep[i])
+    fps = fps.filter((_, i) => keep[i])
+    thresholds = thresholds.filter((_, i) => keep[i])
   }
-  tps = [0, ...tps]; fps = [0, ...fps]; thresholds = [thresholds[0]! + 1, ...thresholds]
+  tps = [0, ...tps]
+  fps = [0, ...fps]
+  thresholds = [thresholds[0]! + 1, ...thresholds]
   const P = tps[tps.length - 1]!
   const N = fps[fps.length - 1]!
   // sklearn warns and returns NaN when a class is absent; so do we (0/0).
   return { fpr: fps.map((f) => f / N), tpr: tps.map((t) => t / P), thresholds }
 }
 
-export interface PrCurve { precision: number[]; recall: number[]; thresholds: number[] }
+export interface PrCurve {
+  precision: number[]
+  recall: number[]
+  thresholds: number[]
+}
 
 /**
  * `sklearn.metrics.precision_recall_curve` (1.2.1): one point per distinct score, thresholds
@@ -63,6 +78,7 @@ export function precisionRecallCurve(labels: ArrayLike<number>, scores: ArrayLik
     recall.push(P === 0 ? 1 : tps[i]! / P)
     th.push(thresholds[i]!)
   }
-  precision.push(1); recall.push(0)
+  precision.push(1)
+  recall.push(0)
   return { precision, recall, thresholds: th }
 }

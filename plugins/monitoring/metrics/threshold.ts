@@ -4,7 +4,12 @@
  */
 import { binaryClfCurve } from './curves.ts'
 
-export interface Confusion { tp: number; fp: number; tn: number; fn: number }
+export interface Confusion {
+  tp: number
+  fp: number
+  tn: number
+  fn: number
+}
 
 /** Counts of the 2×2 table at `threshold`. @example confusionAt([0, 1], [0.2, 0.7], 0.5) // {tp:1,fp:0,tn:1,fn:0} */
 export function confusionAt(labels: ArrayLike<number>, scores: ArrayLike<number>, threshold: number): Confusion {
@@ -18,8 +23,15 @@ export function confusionAt(labels: ArrayLike<number>, scores: ArrayLike<number>
 }
 
 export interface ThresholdMetrics extends Confusion {
-  threshold: number; sensitivity: number; specificity: number; ppv: number; npv: number
-  f1: number; accuracy: number; lrPositive: number; lrNegative: number
+  threshold: number
+  sensitivity: number
+  specificity: number
+  ppv: number
+  npv: number
+  f1: number
+  accuracy: number
+  lrPositive: number
+  lrNegative: number
 }
 
 /** x/y, NaN when the denominator is 0: "undefined" should never read as a perfect or null score. */
@@ -38,11 +50,16 @@ export function thresholdMetrics(labels: ArrayLike<number>, scores: ArrayLike<nu
   const specificity = ratio(c.tn, c.tn + c.fp)
   const lr = (num: number, den: number) => (den === 0 ? (num > 0 ? Number.POSITIVE_INFINITY : Number.NaN) : num / den)
   return {
-    ...c, threshold, sensitivity, specificity,
-    ppv: ratio(c.tp, c.tp + c.fp), npv: ratio(c.tn, c.tn + c.fn),
+    ...c,
+    threshold,
+    sensitivity,
+    specificity,
+    ppv: ratio(c.tp, c.tp + c.fp),
+    npv: ratio(c.tn, c.tn + c.fn),
     f1: ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn),
     accuracy: ratio(c.tp + c.tn, labels.length),
-    lrPositive: lr(sensitivity, 1 - specificity), lrNegative: lr(1 - sensitivity, specificity),
+    lrPositive: lr(sensitivity, 1 - specificity),
+    lrNegative: lr(1 - sensitivity, specificity),
   }
 }
 
@@ -66,7 +83,10 @@ export function selectThreshold(labels: ArrayLike<number>, scores: ArrayLike<num
     let bestJ = Number.NEGATIVE_INFINITY
     for (let i = 0; i < tps.length; i++) {
       const j = tps[i]! / P - fps[i]! / N
-      if (j > bestJ) { bestJ = j; best = thresholds[i]! }
+      if (j > bestJ) {
+        bestJ = j
+        best = thresholds[i]!
+      }
     }
     return best
   }

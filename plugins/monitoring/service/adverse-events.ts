@@ -5,7 +5,13 @@ import type { WebhookDelivery } from './webhooks.ts'
 
 const TERMINOLOGY = 'http://terminology.hl7.org/CodeSystem'
 /** R4 has three severities; the two graver grades map to `severe` and are kept in seriousness/outcome. */
-const FHIR_SEVERITY: Record<AdverseSeverity, 'mild' | 'moderate' | 'severe'> = { mild: 'mild', moderate: 'moderate', severe: 'severe', 'life-threatening': 'severe', death: 'severe' }
+const FHIR_SEVERITY: Record<AdverseSeverity, 'mild' | 'moderate' | 'severe'> = {
+  mild: 'mild',
+  moderate: 'moderate',
+  severe: 'severe',
+  'life-threatening': 'severe',
+  death: 'severe',
+}
 const SERIOUS = new Set<AdverseSeverity>(['severe', 'life-threatening', 'death'])
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -18,11 +24,18 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', 
  */
 export function toFhirAdverseEvent(e: AdverseEvent): FhirAdverseEvent {
   return {
-    resourceType: 'AdverseEvent', id: e.id,
+    resourceType: 'AdverseEvent',
+    id: e.id,
     identifier: { system: 'urn:nexora:adverse-event', value: e.id },
     actuality: 'actual',
     text: { status: 'additional', div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${escapeHtml(e.description)}</p></div>` },
-    event: { coding: [{ system: 'urn:nexora:adverse-event-type', code: e.type }, { system: 'urn:nexora:adverse-event-grade', code: e.severity }], text: e.type },
+    event: {
+      coding: [
+        { system: 'urn:nexora:adverse-event-type', code: e.type },
+        { system: 'urn:nexora:adverse-event-grade', code: e.severity },
+      ],
+      text: e.type,
+    },
     subject: e.patientRef ? { reference: e.patientRef } : { display: 'not recorded' },
     date: e.occurredAt,
     recordedDate: e.createdAt,
@@ -30,7 +43,19 @@ export function toFhirAdverseEvent(e: AdverseEvent): FhirAdverseEvent {
     severity: { coding: [{ system: `${TERMINOLOGY}/adverse-event-severity`, code: FHIR_SEVERITY[e.severity] }] },
     ...(e.severity === 'death' ? { outcome: { coding: [{ system: `${TERMINOLOGY}/adverse-event-outcome`, code: 'fatal' }] } } : {}),
     recorder: { identifier: { system: 'urn:nexora:subject', value: e.reporter } },
-    ...(e.model ? { suspectEntity: [{ instance: { type: 'Device', identifier: { system: 'urn:nexora:model', value: e.version ? `${e.model}@${e.version}` : e.model }, display: `Nexora model ${e.model}${e.version ? `@${e.version}` : ''}` } }] } : {}),
+    ...(e.model
+      ? {
+          suspectEntity: [
+            {
+              instance: {
+                type: 'Device',
+                identifier: { system: 'urn:nexora:model', value: e.version ? `${e.model}@${e.version}` : e.model },
+                display: `Nexora model ${e.model}${e.version ? `@${e.version}` : ''}`,
+              },
+            },
+          ],
+        }
+      : {}),
   }
 }
 
@@ -56,9 +81,15 @@ const utc = (ts: string) => (Number.isNaN(Date.parse(ts)) ? null : new Date(ts).
  */
 export function adverseEventAlert(e: AdverseEvent): Record<string, unknown> {
   return {
-    id: e.id, severity: e.severity, status: e.status,
-    model: codeOrNull('model', e.model), version: codeOrNull('version', e.version), predictionId: codeOrNull('predictionId', e.predictionId),
-    occurredAt: utc(e.occurredAt), createdAt: utc(e.createdAt), updatedAt: utc(e.updatedAt),
+    id: e.id,
+    severity: e.severity,
+    status: e.status,
+    model: codeOrNull('model', e.model),
+    version: codeOrNull('version', e.version),
+    predictionId: codeOrNull('predictionId', e.predictionId),
+    occurredAt: utc(e.occurredAt),
+    createdAt: utc(e.createdAt),
+    updatedAt: utc(e.updatedAt),
   }
 }
 
@@ -79,9 +110,19 @@ export function adverseEventService(o: AdverseEventServiceOptions) {
     async create(input: AdverseEventInput, caller: Caller): Promise<AdverseEvent> {
       const now = new Date(o.clock.now()).toISOString()
       const event: AdverseEvent = {
-        id: newId(), type: input.type, severity: input.severity, description: input.description, status: 'reported',
-        occurredAt: input.occurredAt ?? now, predictionId: input.predictionId ?? null, model: input.model ?? null, version: input.version ?? null,
-        patientRef: input.patientRef ?? null, reporter: caller.subject, createdAt: now, updatedAt: now,
+        id: newId(),
+        type: input.type,
+        severity: input.severity,
+        description: input.description,
+        status: 'reported',
+        occurredAt: input.occurredAt ?? now,
+        predictionId: input.predictionId ?? null,
+        model: input.model ?? null,
+        version: input.version ?? null,
+        patientRef: input.patientRef ?? null,
+        reporter: caller.subject,
+        createdAt: now,
+        updatedAt: now,
       }
       await o.store.create(event)
       alert(event)

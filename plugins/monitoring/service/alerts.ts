@@ -56,14 +56,19 @@ const GAUGES: Record<Quantity, { name: string; help: string }> = {
 }
 
 const labelsOf = (o: Observation) => ({
-  model: o.model, version: o.version,
+  model: o.model,
+  version: o.version,
   ...(o.feature !== undefined ? { feature: o.feature } : {}),
   ...(o.attribute !== undefined ? { attribute: o.attribute } : {}),
   ...(o.measure !== undefined ? { measure: o.measure } : {}),
 })
 
-const matches = (r: AlertRule, o: Observation) => r.quantity === o.quantity && (!r.model || r.model === o.model)
-  && (!r.feature || r.feature === o.feature) && (!r.attribute || r.attribute === o.attribute) && (!r.measure || r.measure === o.measure)
+const matches = (r: AlertRule, o: Observation) =>
+  r.quantity === o.quantity &&
+  (!r.model || r.model === o.model) &&
+  (!r.feature || r.feature === o.feature) &&
+  (!r.attribute || r.attribute === o.attribute) &&
+  (!r.measure || r.measure === o.measure)
 
 /**
  * Threshold alert rules over monitored quantities. Every observation is exported as a gauge;
@@ -91,7 +96,12 @@ export function alertEngine(rules: AlertRule[], deps: { metrics: MetricsRegistry
         firingGauge.set({ rule: rule.id, model: o.model, version: o.version }, firing ? 1 : 0)
         if ((before?.firing ?? false) !== firing && rule.webhook) {
           void deps.webhooks.send(rule.webhook, firing ? 'alert.firing' : 'alert.resolved', {
-            rule: rule.id, quantity: rule.quantity, op: rule.op, threshold: rule.threshold, value: o.value, ...labelsOf(o),
+            rule: rule.id,
+            quantity: rule.quantity,
+            op: rule.op,
+            threshold: rule.threshold,
+            value: o.value,
+            ...labelsOf(o),
           })
         }
       }

@@ -1,4 +1,13 @@
-import { NexoraError, safeName, sha256Hex, type Clock, type ModelRegistry, type ModelStore, type PredictionLog, type StoredVersion } from '../../../core/index.ts'
+import {
+  NexoraError,
+  safeName,
+  sha256Hex,
+  type Clock,
+  type ModelRegistry,
+  type ModelStore,
+  type PredictionLog,
+  type StoredVersion,
+} from '../../../core/index.ts'
 import '../errors.ts'
 import type { AlertEngine, Observation } from './alerts.ts'
 import { parseProfile, PROFILE_FILE } from './profile.ts'
@@ -43,11 +52,13 @@ const FAIRNESS_MEASURES = {
  * serving version on a schedule.
  */
 export function createMonitor(o: MonitorOptions) {
-  const horizonMs = (model: string) => (typeof o.horizonDays === 'number' ? o.horizonDays : o.horizonDays?.[model] ?? 30) * DAY
+  const horizonMs = (model: string) => (typeof o.horizonDays === 'number' ? o.horizonDays : (o.horizonDays?.[model] ?? 30)) * DAY
   const rows = (q: WindowQuery) => o.log.window({ ...q, limit: o.maxRows ?? 200_000 }, horizonMs(q.model))
   const serving = (q: WindowQuery): Promise<StoredVersion> => (q.version ? o.registry.getVersion(q.model, q.version) : o.registry.resolve(q.model))
   // A PSI of 12 on one prediction is noise, not drift: small reports are returned but not alerted on.
-  const observe = (n: number, list: Observation[]) => { if (n >= (o.minSamples ?? 50)) o.alerts.observe(list) }
+  const observe = (n: number, list: Observation[]) => {
+    if (n >= (o.minSamples ?? 50)) o.alerts.observe(list)
+  }
 
   async function performance(q: WindowQuery, options: ReportOptions = {}) {
     const stored = await serving(q)
@@ -66,14 +77,23 @@ export function createMonitor(o: MonitorOptions) {
     const stored = await serving(q)
     const known = new Set(stored.manifest.inputs.map((i) => i.name))
     const unknown = attributes.filter((a) => !known.has(a))
-    if (unknown.length) throw new NexoraError('request.invalid', { detail: `not a feature of ${safeName(q.model)}: ${unknown.slice(0, 5).map(safeName).join(', ')}` })
+    if (unknown.length)
+      throw new NexoraError('request.invalid', { detail: `not a feature of ${safeName(q.model)}: ${unknown.slice(0, 5).map(safeName).join(', ')}` })
     const window = await rows(q)
     if (window.length > 0 && window.every((r) => r.features === null)) throw new NexoraError('monitoring.features_not_logged')
     const report = fairnessReport(window, attributes, { threshold: stored.manifest.threshold, ...options })
     const attribute = attributes.join('×')
-    observe(report.n, Object.entries(FAIRNESS_MEASURES).map(([measure, key]) => ({
-      quantity: 'fairness_gap' as const, model: q.model, version: q.version ?? 'all', attribute, measure, value: (report.disparities[key] as number | null) ?? Number.NaN,
-    })))
+    observe(
+      report.n,
+      Object.entries(FAIRNESS_MEASURES).map(([measure, key]) => ({
+        quantity: 'fairness_gap' as const,
+        model: q.model,
+        version: q.version ?? 'all',
+        attribute,
+        measure,
+        value: (report.disparities[key] as number | null) ?? Number.NaN,
+      })),
+    )
     return { model: q.model, version: q.version ?? null, window: { from: q.from ?? null, to: q.to ?? null }, ...report }
   }
 
@@ -87,18 +107,23 @@ export function createMonitor(o: MonitorOptions) {
     if (reference === 'training') {
       const bytes = (await o.store.getFiles(q.model, version))?.[PROFILE_FILE]
       const expected = stored.manifest.files?.[PROFILE_FILE]
-      if (bytes && expected && (await sha256Hex(bytes)) !== expected) throw new NexoraError('model.artifact_corrupt', { detail: `${q.model}@${version}/${PROFILE_FILE}` })
+      if (bytes && expected && (await sha256Hex(bytes)) !== expected)
+        throw new NexoraError('model.artifact_corrupt', { detail: `${q.model}@${version}/${PROFILE_FILE}` })
       const profile = parseProfile(bytes)
       if (!profile) throw new NexoraError('monitoring.no_reference', { detail: `${q.model}@${version} has no training profile; use reference=<from>/<to>` })
       ref = { ...profile.columns, score: profile.score }
     } else {
       const [from, to] = reference.split('/')
-      if (!from || !to || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) throw new NexoraError('request.invalid', { detail: 'reference is "training" or an interval "<from>/<to>" of ISO-8601 times' })
+      if (!from || !to || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)))
+        throw new NexoraError('request.invalid', { detail: 'reference is "training" or an interval "<from>/<to>" of ISO-8601 times' })
       ref = logColumns(await rows({ model: q.model, version, from, to }), features)
     }
     const logged = current.some((r) => r.features !== null)
     const report = driftFromColumns(ref, logColumns(current, logged ? features : []))
-    observe(current.length, Object.entries(report.columns).map(([feature, c]) => ({ quantity: 'psi' as const, model: q.model, version, feature, value: c.psi })))
+    observe(
+      current.length,
+      Object.entries(report.columns).map(([feature, c]) => ({ quantity: 'psi' as const, model: q.model, version, feature, value: c.psi })),
+    )
     return { model: q.model, version, reference, window: { from: q.from ?? null, to: q.to ?? null }, n: current.length, featuresLogged: logged, ...report }
   }
 
@@ -116,7 +141,9 @@ export function createMonitor(o: MonitorOptions) {
         const stored = await o.registry.resolve(summary.name)
         version = stored.version
         const q = { model: summary.name, version, from, to }
-        const failed = (e: unknown) => { errors.push((e as NexoraError).code ?? 'internal') }
+        const failed = (e: unknown) => {
+          errors.push((e as NexoraError).code ?? 'internal')
+        }
         n = (await performance(q, { bootstrap: 0 })).n
         await drift(q, 'training').catch(failed)
         const inputs = new Set(stored.manifest.inputs.map((i) => i.name))

@@ -14,15 +14,22 @@ export interface OutcomeInput {
 
 /** Turn posted outcomes into pseudonymous records (the patient reference stops here) and store them. */
 export async function recordOutcomes(inputs: OutcomeInput[], deps: { log: PredictionLog; pseudonyms: Pseudonyms; now: () => number }): Promise<number> {
-  for (const o of inputs) if (!o.patient && !o.predictionId) throw new NexoraError('request.invalid', { detail: 'each outcome needs a patient or a predictionId' })
+  for (const o of inputs)
+    if (!o.patient && !o.predictionId) throw new NexoraError('request.invalid', { detail: 'each outcome needs a patient or a predictionId' })
   const keys = await deps.pseudonyms.keys(inputs.flatMap((o) => (o.patient ? [o.patient] : [])))
   const at = new Date(deps.now()).toISOString()
-  await deps.log.addOutcomes(inputs.map((o) => ({
-    model: o.model, subjectKey: o.patient ? keys.get(o.patient)! : null, predictionId: o.predictionId ?? null,
-    // Normalised to UTC with milliseconds: stores compare times as strings, and `+01:00` or a
-    // missing `.000` would sort wrongly against the log's own timestamps.
-    value: o.value, observedAt: o.observedAt ? new Date(o.observedAt).toISOString() : at, source: 'api',
-  })))
+  await deps.log.addOutcomes(
+    inputs.map((o) => ({
+      model: o.model,
+      subjectKey: o.patient ? keys.get(o.patient)! : null,
+      predictionId: o.predictionId ?? null,
+      // Normalised to UTC with milliseconds: stores compare times as strings, and `+01:00` or a
+      // missing `.000` would sort wrongly against the log's own timestamps.
+      value: o.value,
+      observedAt: o.observedAt ? new Date(o.observedAt).toISOString() : at,
+      source: 'api',
+    })),
+  )
   return inputs.length
 }
 
@@ -60,7 +67,10 @@ function subjectOf(r: FhirResource): string | undefined {
  * Run one rule against the FHIR server: search, filter, key each subject, keep the subjects the
  * log has predictions for, and store their outcomes. Returns counts only.
  */
-export async function pullOutcomes(rule: OutcomeRule, deps: { fhir: FhirSource; log: PredictionLog; pseudonyms: Pseudonyms; now: () => number; horizonMs: number }) {
+export async function pullOutcomes(
+  rule: OutcomeRule,
+  deps: { fhir: FhirSource; log: PredictionLog; pseudonyms: Pseudonyms; now: () => number; horizonMs: number },
+) {
   // FHIRPath is loaded on first pull: the monitoring plugin's numerical side stays dependency-free.
   const { compilePath } = await import('../../etl/index.ts')
   const where = rule.where ? compilePath(rule.where) : undefined
@@ -79,17 +89,31 @@ export async function pullOutcomes(rule: OutcomeRule, deps: { fhir: FhirSource; 
   }
   const keys = await deps.pseudonyms.keys(found.map((f) => patientReference(f.patient)))
   const known = await deps.log.knownSubjects(rule.model, [...keys.values()])
-  const records: OutcomeRecord[] = found.filter((f) => known.has(keys.get(f.patient)!)).map((f) => ({
-    model: rule.model, subjectKey: keys.get(f.patient)!, predictionId: null, value: rule.value ?? 1, observedAt: f.observedAt, source: `fhir:${rule.name}`,
-  }))
+  const records: OutcomeRecord[] = found
+    .filter((f) => known.has(keys.get(f.patient)!))
+    .map((f) => ({
+      model: rule.model,
+      subjectKey: keys.get(f.patient)!,
+      predictionId: null,
+      value: rule.value ?? 1,
+      observedAt: f.observedAt,
+      source: `fhir:${rule.name}`,
+    }))
   await deps.log.addOutcomes(records)
   let negatives = 0
   if (rule.labelNegatives) {
     const cutoff = deps.now() - deps.horizonMs
     const open = (await deps.log.window({ model: rule.model, to: new Date(cutoff).toISOString() }, deps.horizonMs)).filter((p) => p.outcome === null)
-    await deps.log.addOutcomes(open.map((p) => ({
-      model: rule.model, subjectKey: null, predictionId: p.id, value: 0, observedAt: new Date(Date.parse(p.ts) + deps.horizonMs).toISOString(), source: `fhir:${rule.name}:none`,
-    })))
+    await deps.log.addOutcomes(
+      open.map((p) => ({
+        model: rule.model,
+        subjectKey: null,
+        predictionId: p.id,
+        value: 0,
+        observedAt: new Date(Date.parse(p.ts) + deps.horizonMs).toISOString(),
+        source: `fhir:${rule.name}:none`,
+      })),
+    )
     negatives = open.length
   }
   return { rule: rule.name, scanned, matched: found.length, recorded: records.length, negatives }

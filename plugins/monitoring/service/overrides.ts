@@ -1,6 +1,13 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import {
-  FEEDBACK_ACTION, SCOPES, type AppEnv, type AuditEvent, type AuditFilter, type FeedbackEventContext, type FrontDoorContext, type RoutePolicy,
+  FEEDBACK_ACTION,
+  SCOPES,
+  type AppEnv,
+  type AuditEvent,
+  type AuditFilter,
+  type FeedbackEventContext,
+  type FrontDoorContext,
+  type RoutePolicy,
 } from '../../../core/index.ts'
 
 export interface OverrideRate {
@@ -34,7 +41,7 @@ export function overrideRates(feedback: AuditEvent[], responses: AuditEvent[]): 
   const row = (model: string, version: string | null) => {
     const key = keyOf(model, version)
     let r = rows.get(key)
-    if (!r) rows.set(key, r = { model, version, assessments: 0, cards: 0, accepted: 0, overridden: 0, overrideRate: null, reasons: [] })
+    if (!r) rows.set(key, (r = { model, version, assessments: 0, cards: 0, accepted: 0, overridden: 0, overrideRate: null, reasons: [] }))
     return r
   }
   for (const e of responses) if (e.outcome === 'success' && e.model && (e.context as Ctx).via === 'cds-hooks') row(e.model, e.version ?? null).assessments++
@@ -51,7 +58,10 @@ export function overrideRates(feedback: AuditEvent[], responses: AuditEvent[]): 
     const c = feedbackOf(e)
     const r = row(String(c.model), typeof c.version === 'string' ? c.version : null)
     r.cards++
-    if (c.outcome === 'accepted') { r.accepted++; continue }
+    if (c.outcome === 'accepted') {
+      r.accepted++
+      continue
+    }
     r.overridden++
     const coding = c.reason
     const byCode = reasons.get(keyOf(r.model, r.version)) ?? reasons.set(keyOf(r.model, r.version), new Map()).get(keyOf(r.model, r.version))!
@@ -68,10 +78,17 @@ export function overrideRates(feedback: AuditEvent[], responses: AuditEvent[]): 
 
 const MAX_EVENTS = 200_000
 const isoDate = z.string().datetime({ offset: true })
-const Report = z.object({ from: z.string(), to: z.string(), truncated: z.boolean(), models: z.array(z.record(z.string(), z.unknown())) }).openapi('OverrideReport')
+const Report = z
+  .object({ from: z.string(), to: z.string(), truncated: z.boolean(), models: z.array(z.record(z.string(), z.unknown())) })
+  .openapi('OverrideReport')
 const route = createRoute({
-  method: 'get', path: '/monitoring/overrides', tags: ['monitoring'], summary: 'CDS Hooks card feedback: override rates and reasons per model and version',
-  request: { query: z.object({ model: z.string().min(1).max(128).optional(), version: z.string().max(64).optional(), from: isoDate.optional(), to: isoDate.optional() }) },
+  method: 'get',
+  path: '/monitoring/overrides',
+  tags: ['monitoring'],
+  summary: 'CDS Hooks card feedback: override rates and reasons per model and version',
+  request: {
+    query: z.object({ model: z.string().min(1).max(128).optional(), version: z.string().max(64).optional(), from: isoDate.optional(), to: isoDate.optional() }),
+  },
   responses: {
     200: { content: { 'application/json': { schema: Report } }, description: 'Rates per model and version (default window: the last 30 days)' },
     400: { content: { 'application/problem+json': { schema: z.object({ code: z.string() }).passthrough() } }, description: 'Bad request' },
@@ -88,15 +105,21 @@ export function overrideRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext) 
     let truncated = false
     const read = async (filter: Omit<AuditFilter, 'from' | 'to'>) => {
       const out: AuditEvent[] = []
-      for (let after: number | undefined; ;) {
+      for (let after: number | undefined; ; ) {
         const page = await ctx.audit.queryLogs(from, to, filter, { limit: 1000, afterSeq: after })
         out.push(...page.events)
         if (page.nextAfterSeq === undefined || page.events.length === 0) return out
-        if (out.length >= MAX_EVENTS) { truncated = true; return out }
+        if (out.length >= MAX_EVENTS) {
+          truncated = true
+          return out
+        }
         after = page.nextAfterSeq
       }
     }
-    const [feedback, responses] = await Promise.all([read({ action: FEEDBACK_ACTION }), read({ action: 'predict.response', ...(q.model ? { model: q.model } : {}) })])
+    const [feedback, responses] = await Promise.all([
+      read({ action: FEEDBACK_ACTION }),
+      read({ action: 'predict.response', ...(q.model ? { model: q.model } : {}) }),
+    ])
     const models = overrideRates(feedback, responses).filter((r) => (!q.model || r.model === q.model) && (!q.version || r.version === q.version))
     return c.json({ from, to, truncated, models: models as unknown as Record<string, unknown>[] }, 200)
   })

@@ -33,7 +33,9 @@ export function buildProfile(rows: Row[], scores: number[], { sampleSize = 1000,
   const chosen = index.slice(0, take).sort((a, b) => a - b)
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.features)))]
   return {
-    format: 'nexora.profile/1', rows: rows.length, seed,
+    format: 'nexora.profile/1',
+    rows: rows.length,
+    seed,
     columns: Object.fromEntries(names.map((n) => [n, chosen.map((i) => rows[i]!.features[n] ?? null)])),
     score: chosen.map((i) => scores[i]!),
   }

@@ -1,4 +1,15 @@
-import { canonicalJson, serial, sha256Hex, type Logger, type LoggedPrediction, type MetricsRegistry, type PredictedEvent, type PredictionLog, type PredictionObserver, type Sha256 } from '../../../core/index.ts'
+import {
+  canonicalJson,
+  serial,
+  sha256Hex,
+  type Logger,
+  type LoggedPrediction,
+  type MetricsRegistry,
+  type PredictedEvent,
+  type PredictionLog,
+  type PredictionObserver,
+  type Sha256,
+} from '../../../core/index.ts'
 import type { Pseudonyms } from './pseudonym.ts'
 
 export interface RecorderOptions {
@@ -38,37 +49,43 @@ export function predictionRecorder(o: RecorderOptions): PredictionObserver {
         const row = e.rows[i]!
         const p = e.predictions[i]!
         out.push({
-          id: `${e.requestId}#${i}`, ts: e.ts, model: e.model, version: e.version,
+          id: `${e.requestId}#${i}`,
+          ts: e.ts,
+          model: e.model,
+          version: e.version,
           subjectKey: row.patientRef ? keys.get(row.patientRef)! : null,
           featuresHash: await sha256Hex(canonicalJson(row.features), o.sha256),
-          score: p.score, label: p.label ?? null, features: o.storeFeatures === false ? null : row.features,
+          score: p.score,
+          label: p.label ?? null,
+          features: o.storeFeatures === false ? null : row.features,
         })
       }
     }
     return out
   }
 
-  const flush = () => inOrder(async () => {
-    timer = undefined
-    const events = queue.splice(0)
-    const rows = queued
-    queued = 0
-    if (events.length === 0) return
-    let records: LoggedPrediction[]
-    try {
-      records = await toRecords(events)
-    } catch {
-      dropped.inc({ reason: 'write_failed' }, rows)
-      o.logger.error('prediction_log.write_failed', { count: rows })
-      return
-    }
-    const failed = await appendIsolating(records)
-    written.inc({}, records.length - failed)
-    if (failed > 0) {
-      dropped.inc({ reason: 'write_failed' }, failed)
-      o.logger.error('prediction_log.write_failed', { count: failed })
-    }
-  })
+  const flush = () =>
+    inOrder(async () => {
+      timer = undefined
+      const events = queue.splice(0)
+      const rows = queued
+      queued = 0
+      if (events.length === 0) return
+      let records: LoggedPrediction[]
+      try {
+        records = await toRecords(events)
+      } catch {
+        dropped.inc({ reason: 'write_failed' }, rows)
+        o.logger.error('prediction_log.write_failed', { count: rows })
+        return
+      }
+      const failed = await appendIsolating(records)
+      written.inc({}, records.length - failed)
+      if (failed > 0) {
+        dropped.inc({ reason: 'write_failed' }, failed)
+        o.logger.error('prediction_log.write_failed', { count: failed })
+      }
+    })
 
   /**
    * Append a batch; if the store refuses it, halve it and try again, so one bad row (a duplicate
@@ -104,7 +121,9 @@ export function predictionRecorder(o: RecorderOptions): PredictionObserver {
       }
       queue.push(event)
       queued += event.predictions.length
-      timer ??= setTimeout(() => { flush().catch(() => {}) }, o.flushMs ?? 25)
+      timer ??= setTimeout(() => {
+        flush().catch(() => {})
+      }, o.flushMs ?? 25)
     },
     async flush() {
       if (timer !== undefined) clearTimeout(timer)

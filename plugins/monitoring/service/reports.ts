@@ -2,12 +2,24 @@ import type { JoinedPrediction } from '../../../core/index.ts'
 import { logLoss } from '../../../core/index.ts'
 import { driftReport, type Cell, type DriftReport } from '../drift/index.ts'
 import { disparities, metricFrame } from '../fairness/index.ts'
-import { bootstrapRankMetrics, calibrationCurve, calibrationSlopeIntercept, expectedCalibrationError, rocCurve, thresholdMetrics, type BootstrapResult } from '../metrics/index.ts'
+import {
+  bootstrapRankMetrics,
+  calibrationCurve,
+  calibrationSlopeIntercept,
+  expectedCalibrationError,
+  rocCurve,
+  thresholdMetrics,
+  type BootstrapResult,
+} from '../metrics/index.ts'
 
 /** NaN and ±Infinity become null: JSON has no word for "undefined here", and 0 would lie. */
 const num = (x: number) => (Number.isFinite(x) ? x : null)
 
-export interface Interval { estimate: number | null; lower: number | null; upper: number | null }
+export interface Interval {
+  estimate: number | null
+  lower: number | null
+  upper: number | null
+}
 
 export interface ReportOptions {
   threshold?: number
@@ -18,7 +30,11 @@ export interface ReportOptions {
   level?: number
 }
 
-const interval = (r: BootstrapResult, withCi: boolean): Interval => ({ estimate: num(r.estimate), lower: withCi ? num(r.lower) : null, upper: withCi ? num(r.upper) : null })
+const interval = (r: BootstrapResult, withCi: boolean): Interval => ({
+  estimate: num(r.estimate),
+  lower: withCi ? num(r.lower) : null,
+  upper: withCi ? num(r.upper) : null,
+})
 
 /** Most ROC points a report carries: longer curves keep evenly spaced points (always the first and last). */
 export const ROC_MAX_POINTS = 500
@@ -63,8 +79,18 @@ export function performanceReport(rows: JoinedPrediction[], o: ReportOptions = {
     // One class only: the curve is undefined (sklearn's NaN), so null rather than a misleading line.
     roc: positives > 0 && positives < done.length ? rocPoints(y, s) : null,
     atThreshold: {
-      tp: t.tp, fp: t.fp, tn: t.tn, fn: t.fn, sensitivity: num(t.sensitivity), specificity: num(t.specificity), ppv: num(t.ppv), npv: num(t.npv),
-      f1: num(t.f1), accuracy: num(t.accuracy), lrPositive: num(t.lrPositive), lrNegative: num(t.lrNegative),
+      tp: t.tp,
+      fp: t.fp,
+      tn: t.tn,
+      fn: t.fn,
+      sensitivity: num(t.sensitivity),
+      specificity: num(t.specificity),
+      ppv: num(t.ppv),
+      npv: num(t.npv),
+      f1: num(t.f1),
+      accuracy: num(t.accuracy),
+      lrPositive: num(t.lrPositive),
+      lrNegative: num(t.lrNegative),
     },
   }
 }
@@ -73,13 +99,20 @@ export function performanceReport(rows: JoinedPrediction[], o: ReportOptions = {
 export function fairnessReport(rows: JoinedPrediction[], attributes: string[], o: { threshold?: number; minGroupSize?: number } = {}) {
   const done = labelled(rows)
   const frame = metricFrame({
-    labels: done.map((r) => r.outcome), scores: done.map((r) => r.score), threshold: o.threshold ?? 0.5, minGroupSize: o.minGroupSize ?? 30,
+    labels: done.map((r) => r.outcome),
+    scores: done.map((r) => r.score),
+    threshold: o.threshold ?? 0.5,
+    minGroupSize: o.minGroupSize ?? 30,
     sensitive: Object.fromEntries(attributes.map((a) => [a, done.map((r) => r.features?.[a] ?? null)])),
   })
   const gaps = disparities(frame)
   const clean = <T extends object>(x: T) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, typeof v === 'number' ? num(v) : v]))
   return {
-    n: done.length, pending: rows.length - done.length, threshold: frame.threshold, minGroupSize: frame.minGroupSize, attributes,
+    n: done.length,
+    pending: rows.length - done.length,
+    threshold: frame.threshold,
+    minGroupSize: frame.minGroupSize,
+    attributes,
     disparities: clean(gaps),
     overall: clean(frame.overall),
     byGroup: frame.byGroup.map((g) => ({ ...clean(g), extra: undefined })),

@@ -15,7 +15,7 @@ export function scoreWatch(alerts: AlertEngine, options: AdwinOptions = {}): Pre
     observe(event) {
       const key = `${event.model}@${event.version}`
       let d = detectors.get(key)
-      if (!d) detectors.set(key, d = { adwin: new Adwin(options), model: event.model, version: event.version, detected: false })
+      if (!d) detectors.set(key, (d = { adwin: new Adwin(options), model: event.model, version: event.version, detected: false }))
       for (const p of event.predictions) {
         if (d.adwin.update(p.score)) {
           d.detected = true

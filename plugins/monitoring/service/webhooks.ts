@@ -70,10 +70,15 @@ export function webhookDelivery(o: WebhookOptions): WebhookDelivery {
     const ok = status !== undefined && status >= 200 && status < 300
     outcomes.inc({ kind, result: ok ? 'delivered' : 'failed' })
     if (!ok) o.logger.warn('webhook.failed', { code: kind, count: tried, status })
-    await audit?.logDataAccess({
-      userId: 'nexora-monitoring', action: 'webhook.delivery', outcome: ok ? 'success' : 'failure', reason: ok ? undefined : `status ${status ?? 'none'}`,
-      context: { kind, target: new URL(url).host, attempts: tried, status: status ?? null, id: payload.id ?? payload.rule ?? null },
-    }).catch(() => o.logger.error('webhook.audit_failed', { code: kind }))
+    await audit
+      ?.logDataAccess({
+        userId: 'nexora-monitoring',
+        action: 'webhook.delivery',
+        outcome: ok ? 'success' : 'failure',
+        reason: ok ? undefined : `status ${status ?? 'none'}`,
+        context: { kind, target: new URL(url).host, attempts: tried, status: status ?? null, id: payload.id ?? payload.rule ?? null },
+      })
+      .catch(() => o.logger.error('webhook.audit_failed', { code: kind }))
     return { ok, attempts: tried, status }
   }
 
@@ -84,7 +89,11 @@ export function webhookDelivery(o: WebhookOptions): WebhookDelivery {
       run.finally(() => inFlight.delete(run)).catch(() => {})
       return run
     },
-    attach(a) { audit = a },
-    async drain() { await Promise.allSettled([...inFlight]) },
+    attach(a) {
+      audit = a
+    },
+    async drain() {
+      await Promise.allSettled([...inFlight])
+    },
   }
 }

@@ -7,18 +7,32 @@ import type { OipDeps } from './deps.ts'
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
 
 const live = createRoute({
-  method: 'get', path: '/v2/health/live', tags: ['oip'], summary: 'OIP server live (Kubernetes livenessProbe)', security: [],
+  method: 'get',
+  path: '/v2/health/live',
+  tags: ['oip'],
+  summary: 'OIP server live (Kubernetes livenessProbe)',
+  security: [],
   responses: { 200: json(z.object({ live: z.boolean() }), 'The server answers') },
 })
 const ready = createRoute({
-  method: 'get', path: '/v2/health/ready', tags: ['oip'], summary: 'OIP server ready (Kubernetes readinessProbe)', security: [],
-  description: 'Ready when the model store answers; models load lazily, so ask `/v2/models/{name}/ready` for one model. 400 with `ready: false` otherwise (a 4xx means false, as the protocol says).',
+  method: 'get',
+  path: '/v2/health/ready',
+  tags: ['oip'],
+  summary: 'OIP server ready (Kubernetes readinessProbe)',
+  security: [],
+  description:
+    'Ready when the model store answers; models load lazily, so ask `/v2/models/{name}/ready` for one model. 400 with `ready: false` otherwise (a 4xx means false, as the protocol says).',
   responses: { 200: json(z.object({ ready: z.boolean() }), 'Ready'), 400: json(z.object({ ready: z.boolean() }), 'Not ready') },
 })
-const metadata = (path: '/v2' | '/v2/') => createRoute({
-  method: 'get', path, tags: ['oip'], summary: `OIP server metadata: name, version, extensions${path === '/v2/' ? ' (the REST spec\'s own path)' : ''}`, security: [],
-  responses: { 200: json(ServerMetadataSchema, 'Server metadata'), ...oipErrors(429) },
-})
+const metadata = (path: '/v2' | '/v2/') =>
+  createRoute({
+    method: 'get',
+    path,
+    tags: ['oip'],
+    summary: `OIP server metadata: name, version, extensions${path === '/v2/' ? " (the REST spec's own path)" : ''}`,
+    security: [],
+    responses: { 200: json(ServerMetadataSchema, 'Server metadata'), ...oipErrors(429) },
+  })
 
 /**
  * `GET /v2/health/live`, `GET /v2/health/ready` and server metadata at `GET /v2` and `GET /v2/`

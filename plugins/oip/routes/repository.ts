@@ -8,18 +8,28 @@ const IndexBody = z.object({ ready: z.boolean().optional().openapi({ description
 const ControlBody = z.object({ parameters: ParametersSchema.optional() }).openapi('OipRepositoryControlRequest')
 
 const index = createRoute({
-  method: 'post', path: '/v2/repository/index', tags: ['oip'], summary: 'OIP model repository index: every registered version and its state',
+  method: 'post',
+  path: '/v2/repository/index',
+  tags: ['oip'],
+  summary: 'OIP model repository index: every registered version and its state',
   request: { body: { content: { 'application/json': { schema: IndexBody } }, required: false } },
-  responses: { 200: { content: { 'application/json': { schema: z.array(RepositoryEntrySchema) } }, description: 'One entry per version' }, ...oipErrors(400, 401, 403, 429) },
+  responses: {
+    200: { content: { 'application/json': { schema: z.array(RepositoryEntrySchema) } }, description: 'One entry per version' },
+    ...oipErrors(400, 401, 403, 429),
+  },
 })
-const control = (action: 'load' | 'unload') => createRoute({
-  method: 'post', path: `/v2/repository/models/{name}/${action}`, tags: ['oip'],
-  summary: action === 'load'
-    ? 'OIP repository load: load the default version into the cache and serve the model on /v2 again'
-    : 'OIP repository unload: stop serving the model on /v2 of this server (stages, aliases and other front doors unchanged)',
-  request: { params: NameParams, body: { content: { 'application/json': { schema: ControlBody } }, required: false } },
-  responses: { 200: { description: 'Done (empty body)' }, ...oipErrors(400, 401, 403, 404, 429, 503) },
-})
+const control = (action: 'load' | 'unload') =>
+  createRoute({
+    method: 'post',
+    path: `/v2/repository/models/{name}/${action}`,
+    tags: ['oip'],
+    summary:
+      action === 'load'
+        ? 'OIP repository load: load the default version into the cache and serve the model on /v2 again'
+        : 'OIP repository unload: stop serving the model on /v2 of this server (stages, aliases and other front doors unchanged)',
+    request: { params: NameParams, body: { content: { 'application/json': { schema: ControlBody } }, required: false } },
+    responses: { 200: { description: 'Done (empty body)' }, ...oipErrors(400, 401, 403, 404, 429, 503) },
+  })
 
 /** The model repository extension: index, load and unload (see core.ts for what they mean here). */
 export function repositoryRoutes(app: OpenAPIHono<AppEnv>, deps: OipDeps) {

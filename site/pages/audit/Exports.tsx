@@ -4,7 +4,13 @@ import { ErrorState, Progress } from '../../ui/states.tsx'
 import { download, eventsToCsv, stamp } from './csv.ts'
 import { fetchAllEvents, withRetry } from './types.ts'
 
-interface FhirBundle { resourceType: 'Bundle'; type: string; link?: { relation: string; url: string }[]; entry?: unknown[]; total?: number }
+interface FhirBundle {
+  resourceType: 'Bundle'
+  type: string
+  link?: { relation: string; url: string }[]
+  entry?: unknown[]
+  total?: number
+}
 
 /**
  * Export every event matching the filters: CSV (built here from the JSON pages) or one FHIR R4
@@ -20,11 +26,19 @@ export function Exports({ query }: { query: Query }) {
     abort.current = controller
     setResult(undefined)
     setProgress({ label: 'Starting the export…' })
-    const tell = (events: number, pages: number) => setProgress({ label: `Exporting: ${events.toLocaleString()} events fetched (${pages} ${pages === 1 ? 'page' : 'pages'})…` })
+    const tell = (events: number, pages: number) =>
+      setProgress({ label: `Exporting: ${events.toLocaleString()} events fetched (${pages} ${pages === 1 ? 'page' : 'pages'})…` })
     try {
       if (what === 'csv') {
         let pages = 0
-        const events = await fetchAllEvents(query, (p) => { pages = p.pages; tell(p.events, p.pages) }, controller.signal)
+        const events = await fetchAllEvents(
+          query,
+          (p) => {
+            pages = p.pages
+            tell(p.events, p.pages)
+          },
+          controller.signal,
+        )
         download(`audit-events-${stamp()}.csv`, 'text/csv;charset=utf-8', eventsToCsv(events))
         setResult({ ok: `Exported ${events.length.toLocaleString()} events as CSV (${pages} ${pages === 1 ? 'page' : 'pages'} fetched).` })
       } else {
@@ -36,7 +50,7 @@ export function Exports({ query }: { query: Query }) {
           entries.push(...(bundle.entry ?? []))
           tell(entries.length, pages)
           const next = bundle.link?.find((l) => l.relation === 'next')?.url
-          after = next ? new URL(next, location.origin).searchParams.get('after') ?? undefined : undefined
+          after = next ? (new URL(next, location.origin).searchParams.get('after') ?? undefined) : undefined
           if (!after || !bundle.entry?.length) break
         }
         const bundle: FhirBundle = { resourceType: 'Bundle', type: 'searchset', total: entries.length, entry: entries }
@@ -51,14 +65,28 @@ export function Exports({ query }: { query: Query }) {
     }
   }
 
-  return <div className="audit-exports">
-    <div className="actions">
-      <button type="button" className="secondary" disabled={!!progress} onClick={() => void run('csv')}>Export CSV</button>
-      <button type="button" className="secondary" disabled={!!progress} onClick={() => void run('fhir')}>Export FHIR Bundle</button>
-      {progress ? <button type="button" className="secondary" onClick={() => abort.current?.abort()}>Cancel export</button> : null}
+  return (
+    <div className="audit-exports">
+      <div className="actions">
+        <button type="button" className="secondary" disabled={!!progress} onClick={() => void run('csv')}>
+          Export CSV
+        </button>
+        <button type="button" className="secondary" disabled={!!progress} onClick={() => void run('fhir')}>
+          Export FHIR Bundle
+        </button>
+        {progress ? (
+          <button type="button" className="secondary" onClick={() => abort.current?.abort()}>
+            Cancel export
+          </button>
+        ) : null}
+      </div>
+      {progress ? <Progress label={progress.label} /> : null}
+      {result && 'ok' in result ? (
+        <p className="state ok" role="status">
+          {result.ok}
+        </p>
+      ) : null}
+      {result && 'error' in result ? <ErrorState error={result.error} /> : null}
     </div>
-    {progress ? <Progress label={progress.label} /> : null}
-    {result && 'ok' in result ? <p className="state ok" role="status">{result.ok}</p> : null}
-    {result && 'error' in result ? <ErrorState error={result.error} /> : null}
-  </div>
+  )
 }

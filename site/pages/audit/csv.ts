@@ -1,6 +1,21 @@
 import type { AuditEvent } from './types.ts'
 
-export const CSV_COLUMNS = ['seq', 'ts', 'actor', 'action', 'outcome', 'patientRef', 'model', 'version', 'reason', 'requestId', 'ip', 'context', 'prevHash', 'hash'] as const
+export const CSV_COLUMNS = [
+  'seq',
+  'ts',
+  'actor',
+  'action',
+  'outcome',
+  'patientRef',
+  'model',
+  'version',
+  'reason',
+  'requestId',
+  'ip',
+  'context',
+  'prevHash',
+  'hash',
+] as const
 
 /**
  * One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break. A text cell that a

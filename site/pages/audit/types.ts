@@ -3,10 +3,21 @@ import { api, ApiError, type Query } from '../../api/client.ts'
 /** One audit event as GET /audit/events answers it: the core's type (type-only, nothing is bundled). */
 export type { AuditEvent } from '../../../core/ports/audit.ts'
 import type { AuditEvent } from '../../../core/ports/audit.ts'
-export interface EventsPage { events: AuditEvent[]; nextAfter?: number }
+export interface EventsPage {
+  events: AuditEvent[]
+  nextAfter?: number
+}
 
 /** The viewer's filters, as typed (dates are `YYYY-MM-DD` in the viewer's time zone). */
-export interface Filters { actor: string; patient: string; action: string; model: string; outcome: string; from: string; to: string }
+export interface Filters {
+  actor: string
+  patient: string
+  action: string
+  model: string
+  outcome: string
+  from: string
+  to: string
+}
 export const NO_FILTERS: Filters = { actor: '', patient: '', action: '', model: '', outcome: '', from: '', to: '' }
 
 /** `from` is the start of its day, `to` the end of its day, both local time, sent as UTC instants. */
@@ -17,9 +28,13 @@ export function filterQuery(f: Filters): Query {
     return Number.isNaN(t.getTime()) ? undefined : t.toISOString()
   }
   return {
-    actor: f.actor.trim() || undefined, patient: f.patient.trim() || undefined, action: f.action.trim() || undefined,
-    model: f.model.trim() || undefined, outcome: f.outcome || undefined,
-    from: f.from ? day(f.from) : undefined, to: f.to ? day(f.to, 1) : undefined,
+    actor: f.actor.trim() || undefined,
+    patient: f.patient.trim() || undefined,
+    action: f.action.trim() || undefined,
+    model: f.model.trim() || undefined,
+    outcome: f.outcome || undefined,
+    from: f.from ? day(f.from) : undefined,
+    to: f.to ? day(f.to, 1) : undefined,
   }
 }
 
@@ -42,7 +57,10 @@ export async function withRetry<T>(call: () => Promise<T>, tries = 6): Promise<T
   }
 }
 
-export interface FetchProgress { events: number; pages: number }
+export interface FetchProgress {
+  events: number
+  pages: number
+}
 
 /**
  * Every page of a filtered query, following the keyset cursor (`after`), 1000 events a call.

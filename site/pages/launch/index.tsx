@@ -20,20 +20,45 @@ export default function Launch() {
     started.current = true
     const params = new URLSearchParams(location.search)
     const run = location.pathname === '/launch' ? startLaunch(params) : finishCallback(params)
-    run.catch((error: unknown) => setFailure({ kind: error instanceof FlowError ? error.kind : location.pathname === '/launch' ? 'smart' : undefined, error: error instanceof FlowError ? error.cause : error }))
+    run.catch((error: unknown) =>
+      setFailure({
+        kind: error instanceof FlowError ? error.kind : location.pathname === '/launch' ? 'smart' : undefined,
+        error: error instanceof FlowError ? error.cause : error,
+      }),
+    )
   }, [])
 
-  if (!failure) return <main id="main" className="page"><Loading label={location.pathname === '/launch' ? 'Connecting to the EHR…' : 'Finishing sign-in…'} /></main>
-  return <main id="main" className="page">
-    <h1>{failure.kind === 'oidc' ? 'Sign-in did not work' : 'The EHR launch did not work'}</h1>
-    <ErrorState error={failure.error} />
-    <p>{failure.kind === 'oidc' ? <a href="/">Try signing in again</a> : <>Open Nexora again from the EHR, or <a href="/">go to Nexora</a>.</>}</p>
-  </main>
+  if (!failure)
+    return (
+      <main id="main" className="page">
+        <Loading label={location.pathname === '/launch' ? 'Connecting to the EHR…' : 'Finishing sign-in…'} />
+      </main>
+    )
+  return (
+    <main id="main" className="page">
+      <h1>{failure.kind === 'oidc' ? 'Sign-in did not work' : 'The EHR launch did not work'}</h1>
+      <ErrorState error={failure.error} />
+      <p>
+        {failure.kind === 'oidc' ? (
+          <a href="/">Try signing in again</a>
+        ) : (
+          <>
+            Open Nexora again from the EHR, or <a href="/">go to Nexora</a>.
+          </>
+        )}
+      </p>
+    </main>
+  )
 }
 
 /** An error with the flow it belongs to (so the page can say "sign-in" or "launch"). */
 class FlowError extends Error {
-  constructor(readonly kind: AuthKind | undefined, override readonly cause: unknown) { super('flow') }
+  constructor(
+    readonly kind: AuthKind | undefined,
+    override readonly cause: unknown,
+  ) {
+    super('flow')
+  }
 }
 
 async function startLaunch(params: URLSearchParams) {
@@ -41,17 +66,29 @@ async function startLaunch(params: URLSearchParams) {
   const launch = params.get('launch') ?? ''
   if (!iss || !launch) throw new ApiError(400, 'The launch link is incomplete', undefined, 'it needs both iss and launch')
   let issUrl: URL
-  try { issUrl = new URL(iss) } catch { throw new ApiError(400, 'The launch link names an invalid FHIR server') }
+  try {
+    issUrl = new URL(iss)
+  } catch {
+    throw new ApiError(400, 'The launch link names an invalid FHIR server')
+  }
   if (issUrl.protocol !== 'https:' && issUrl.protocol !== 'http:') throw new ApiError(400, 'The launch link names an invalid FHIR server')
   const config = await fetchUiConfig()
   if (!config.smart) throw new ApiError(400, 'This Nexora server is not set up for EHR launches')
   // Only EHRs Nexora trusts: their tokens are the only ones its API accepts (and the app may only call them).
   if (!config.smart.issuers.some((trusted) => sameBase(trusted, iss))) throw new ApiError(403, 'This EHR is not one Nexora trusts')
   const endpoints = await discover('smart', iss)
-  location.assign(await authorizationUrl({
-    kind: 'smart', endpoints, clientId: config.smart.clientId, scope: config.smart.scope, redirectUri: `${location.origin}/callback`,
-    params: { launch, aud: iss }, iss, store: sessionStorage,
-  }))
+  location.assign(
+    await authorizationUrl({
+      kind: 'smart',
+      endpoints,
+      clientId: config.smart.clientId,
+      scope: config.smart.scope,
+      redirectUri: `${location.origin}/callback`,
+      params: { launch, aud: iss },
+      iss,
+      store: sessionStorage,
+    }),
+  )
 }
 
 async function finishCallback(params: URLSearchParams) {

@@ -1,6 +1,16 @@
 /** A calibration curve: mean predicted risk against the observed rate, per bin. */
-export interface CalibrationPoint { label: string; predicted: number; observed: number; count?: number }
-export interface Calibration { source: string; points: CalibrationPoint[]; slope?: number | null; intercept?: number | null }
+export interface CalibrationPoint {
+  label: string
+  predicted: number
+  observed: number
+  count?: number
+}
+export interface Calibration {
+  source: string
+  points: CalibrationPoint[]
+  slope?: number | null
+  intercept?: number | null
+}
 
 /**
  * Calibration from a manifest's metrics, where the training wrote it: pairs of numbers named

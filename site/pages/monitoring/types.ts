@@ -1,5 +1,9 @@
 /** The shapes of the monitoring API's answers that the dashboard reads (docs/monitoring.md). */
-export interface Interval { estimate: number | null; lower: number | null; upper: number | null }
+export interface Interval {
+  estimate: number | null
+  lower: number | null
+  upper: number | null
+}
 
 export interface PerformanceReport {
   model: string
@@ -45,7 +49,15 @@ export interface FairnessReport {
   byGroup: GroupRow[]
 }
 
-export interface ColumnDrift { test: 'ks' | 'wasserstein' | 'chi-square' | 'jensen-shannon'; statistic: number; pValue?: number; psi: number; wasserstein?: number; jensenShannon: number; drifted: boolean }
+export interface ColumnDrift {
+  test: 'ks' | 'wasserstein' | 'chi-square' | 'jensen-shannon'
+  statistic: number
+  pValue?: number
+  psi: number
+  wasserstein?: number
+  jensenShannon: number
+  drifted: boolean
+}
 
 export interface DriftResponse {
   model: string
@@ -58,17 +70,61 @@ export interface DriftResponse {
   skipped: string[]
 }
 
-export interface AlertRule { id: string; quantity: string; op: 'above' | 'below'; threshold: number; model?: string; feature?: string; attribute?: string; measure?: string }
-export interface AlertState { rule: string; model: string; version: string; firing: boolean; value: number; since: string; feature?: string; attribute?: string; measure?: string }
-export interface Alerts { rules: AlertRule[]; states: AlertState[] }
-
-export interface AdverseEvent {
-  id: string; type: string; severity: string; description: string; status: string; occurredAt: string; createdAt: string
-  predictionId: string | null; model: string | null; version: string | null; reporter: string
+export interface AlertRule {
+  id: string
+  quantity: string
+  op: 'above' | 'below'
+  threshold: number
+  model?: string
+  feature?: string
+  attribute?: string
+  measure?: string
+}
+export interface AlertState {
+  rule: string
+  model: string
+  version: string
+  firing: boolean
+  value: number
+  since: string
+  feature?: string
+  attribute?: string
+  measure?: string
+}
+export interface Alerts {
+  rules: AlertRule[]
+  states: AlertState[]
 }
 
-export interface ModelInput { name: string; type: 'number' | 'category' | 'boolean' | string; categories?: string[]; description?: string }
-export interface ModelSummary { name: string; versions: { version: string; stage: string }[]; aliases: Record<string, string> }
+export interface AdverseEvent {
+  id: string
+  type: string
+  severity: string
+  description: string
+  status: string
+  occurredAt: string
+  createdAt: string
+  predictionId: string | null
+  model: string | null
+  version: string | null
+  reporter: string
+}
+
+export interface ModelInput {
+  name: string
+  type: 'number' | 'category' | 'boolean' | string
+  categories?: string[]
+  description?: string
+}
+export interface ModelSummary {
+  name: string
+  versions: { version: string; stage: string }[]
+  aliases: Record<string, string>
+}
 
 /** The reporting window the dashboard looks at: `from` (inclusive) to `to` (exclusive), ISO-8601. */
-export interface Window { from: string; to: string; days: number }
+export interface Window {
+  from: string
+  to: string
+  days: number
+}

@@ -16,18 +16,63 @@ export function AdverseEventReport({ patientId, model, predictionId }: { patient
   const [recorded, setRecorded] = useState<string>()
   const formId = useId()
   const toggle = useRef<HTMLButtonElement>(null)
-  return <div className="adverse">
-    <button ref={toggle} type="button" className="secondary" aria-expanded={open} aria-controls={formId} onClick={() => { setOpen(!open); setRecorded(undefined) }}>Report adverse event</button>
-    <div aria-live="polite" className="action-result">
-      {recorded ? <p className="state ok" role="status">Adverse event <code>{recorded}</code> recorded.</p> : null}
+  return (
+    <div className="adverse">
+      <button
+        ref={toggle}
+        type="button"
+        className="secondary"
+        aria-expanded={open}
+        aria-controls={formId}
+        onClick={() => {
+          setOpen(!open)
+          setRecorded(undefined)
+        }}
+      >
+        Report adverse event
+      </button>
+      <div aria-live="polite" className="action-result">
+        {recorded ? (
+          <p className="state ok" role="status">
+            Adverse event <code>{recorded}</code> recorded.
+          </p>
+        ) : null}
+      </div>
+      {open ? (
+        <AdverseEventForm
+          id={formId}
+          patientId={patientId}
+          model={model}
+          predictionId={predictionId}
+          onDone={(id) => {
+            setRecorded(id)
+            setOpen(false)
+            toggle.current?.focus()
+          }}
+          onCancel={() => {
+            setOpen(false)
+            toggle.current?.focus()
+          }}
+        />
+      ) : null}
     </div>
-    {open ? <AdverseEventForm id={formId} patientId={patientId} model={model} predictionId={predictionId}
-      onDone={(id) => { setRecorded(id); setOpen(false); toggle.current?.focus() }} onCancel={() => { setOpen(false); toggle.current?.focus() }} /> : null}
-  </div>
+  )
 }
 
-function AdverseEventForm({ id, patientId, model, predictionId, onDone, onCancel }: {
-  id: string; patientId: string; model: ApplicableModel; predictionId: string; onDone(id: string): void; onCancel(): void
+function AdverseEventForm({
+  id,
+  patientId,
+  model,
+  predictionId,
+  onDone,
+  onCancel,
+}: {
+  id: string
+  patientId: string
+  model: ApplicableModel
+  predictionId: string
+  onDone(id: string): void
+  onCancel(): void
 }) {
   const [type, setType] = useState<string>(TYPES[0][0])
   const [severity, setSeverity] = useState<Severity>('moderate')
@@ -39,10 +84,23 @@ function AdverseEventForm({ id, patientId, model, predictionId, onDone, onCancel
 
   async function submit(event: FormEvent) {
     event.preventDefault()
-    if (!description.trim()) { setMissing(true); return }
-    setMissing(false); setBusy(true); setError(undefined)
+    if (!description.trim()) {
+      setMissing(true)
+      return
+    }
+    setMissing(false)
+    setBusy(true)
+    setError(undefined)
     try {
-      const created = await reportAdverseEvent({ type, severity, description: description.trim(), model: model.name, version: model.version, patientRef: `Patient/${patientId}`, predictionId })
+      const created = await reportAdverseEvent({
+        type,
+        severity,
+        description: description.trim(),
+        model: model.name,
+        version: model.version,
+        patientRef: `Patient/${patientId}`,
+        predictionId,
+      })
       onDone(created.id)
     } catch (e) {
       setError(e)
@@ -50,22 +108,60 @@ function AdverseEventForm({ id, patientId, model, predictionId, onDone, onCancel
     }
   }
 
-  return <form id={id} className="card adverse-form" aria-label="Report adverse event" onSubmit={submit} noValidate>
-    <p className="muted">Linked to <code>{model.name}@{model.version}</code>, <code>Patient/{patientId}</code> and this prediction. Describe what happened without names or other identifiers.</p>
-    <label>Type
-      <select value={type} onChange={(e) => setType(e.target.value)}>{TYPES.map(([value, label]) => <option key={value} value={value}>{label}</option>)}</select>
-    </label>
-    <label>Severity
-      <select value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>{SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}</select>
-    </label>
-    <label className="wide">Description
-      <textarea value={description} required maxLength={10_000} aria-invalid={missing || undefined} aria-describedby={missing ? `${field}-missing` : undefined} onChange={(e) => setDescription(e.target.value)} />
-    </label>
-    {missing ? <p id={`${field}-missing`} className="state error" role="alert">Describe the event.</p> : null}
-    {error ? <ErrorState error={error} /> : null}
-    <div className="form-actions">
-      <button type="submit" disabled={busy}>{busy ? 'Sending…' : 'Submit report'}</button>
-      <button type="button" className="secondary" onClick={onCancel}>Cancel</button>
-    </div>
-  </form>
+  return (
+    <form id={id} className="card adverse-form" aria-label="Report adverse event" onSubmit={submit} noValidate>
+      <p className="muted">
+        Linked to{' '}
+        <code>
+          {model.name}@{model.version}
+        </code>
+        , <code>Patient/{patientId}</code> and this prediction. Describe what happened without names or other identifiers.
+      </p>
+      <label>
+        Type
+        <select value={type} onChange={(e) => setType(e.target.value)}>
+          {TYPES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Severity
+        <select value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="wide">
+        Description
+        <textarea
+          value={description}
+          required
+          maxLength={10_000}
+          aria-invalid={missing || undefined}
+          aria-describedby={missing ? `${field}-missing` : undefined}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </label>
+      {missing ? (
+        <p id={`${field}-missing`} className="state error" role="alert">
+          Describe the event.
+        </p>
+      ) : null}
+      {error ? <ErrorState error={error} /> : null}
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          {busy ? 'Sending…' : 'Submit report'}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  )
 }

@@ -12,21 +12,34 @@ export function PatientView({ id, session }: { id: string; session: Session }) {
   const models = useApi(applicableModels, [])
   const [scored, setScored] = useState(0)
   const onScored = useCallback(() => setScored((n) => n + 1), [])
-  return <>
-    <p className="crumbs"><a href="#/patients">← Patients</a></p>
-    <h1>{summary?.name ?? `Patient ${id}`}</h1>
-    <p className="patient-meta">
-      <span>Id <code>{id}</code></span>
-      {summary?.birthDate ? <span>Born {summary.birthDate}</span> : null}
-      {summary?.gender ? <span>Gender {summary.gender}</span> : null}
-    </p>
-    <section aria-labelledby="risk-heading">
-      <h2 id="risk-heading" className="sr-only">Risk</h2>
-      {models.loading ? <Loading label="Finding models that can score from FHIR…" />
-        : models.error ? <ErrorState error={models.error} />
-        : !models.data?.length ? <Empty>No registered model has a FHIR feature spec, so none can score this patient from their record.</Empty>
-        : models.data.map((m) => <ModelRisk key={`${m.name}@${m.version}`} patientId={id} model={m} onScored={onScored} />)}
-    </section>
-    <PredictionHistory patientId={id} session={session} refresh={scored} />
-  </>
+  return (
+    <>
+      <p className="crumbs">
+        <a href="#/patients">← Patients</a>
+      </p>
+      <h1>{summary?.name ?? `Patient ${id}`}</h1>
+      <p className="patient-meta">
+        <span>
+          Id <code>{id}</code>
+        </span>
+        {summary?.birthDate ? <span>Born {summary.birthDate}</span> : null}
+        {summary?.gender ? <span>Gender {summary.gender}</span> : null}
+      </p>
+      <section aria-labelledby="risk-heading">
+        <h2 id="risk-heading" className="sr-only">
+          Risk
+        </h2>
+        {models.loading ? (
+          <Loading label="Finding models that can score from FHIR…" />
+        ) : models.error ? (
+          <ErrorState error={models.error} />
+        ) : !models.data?.length ? (
+          <Empty>No registered model has a FHIR feature spec, so none can score this patient from their record.</Empty>
+        ) : (
+          models.data.map((m) => <ModelRisk key={`${m.name}@${m.version}`} patientId={id} model={m} onScored={onScored} />)
+        )}
+      </section>
+      <PredictionHistory patientId={id} session={session} refresh={scored} />
+    </>
+  )
 }

@@ -17,11 +17,19 @@ export function WriteBack({ patientId, model, onWritten }: { patientId: string; 
       setState({ step: 'failed', error })
     }
   }
-  return <div className="write-back">
-    <button type="button" onClick={write} disabled={state.step === 'busy'}>{state.step === 'busy' ? 'Writing…' : 'Write RiskAssessment back'}</button>
-    <div aria-live="polite" className="action-result">
-      {state.step === 'done' ? <p className="state ok" role="status">Created <code>RiskAssessment/{state.id ?? '(no id returned)'}</code> on the FHIR server.</p> : null}
+  return (
+    <div className="write-back">
+      <button type="button" onClick={write} disabled={state.step === 'busy'}>
+        {state.step === 'busy' ? 'Writing…' : 'Write RiskAssessment back'}
+      </button>
+      <div aria-live="polite" className="action-result">
+        {state.step === 'done' ? (
+          <p className="state ok" role="status">
+            Created <code>RiskAssessment/{state.id ?? '(no id returned)'}</code> on the FHIR server.
+          </p>
+        ) : null}
+      </div>
+      {state.step === 'failed' ? <ErrorState error={state.error} /> : null}
     </div>
-    {state.step === 'failed' ? <ErrorState error={state.error} /> : null}
-  </div>
+  )
 }

@@ -9,8 +9,17 @@ import type { Contribution, FeatureValue } from '../../../core/index.ts'
 
 export const MODEL_URL = '/app/models/readmission-onnx/'
 
-export interface Engine { nexora: BrowserNexora; model: { name: string; version: string }; provider: string }
-export interface InTabScore { score: number; label?: string; explanation: Contribution[]; provider: string }
+export interface Engine {
+  nexora: BrowserNexora
+  model: { name: string; version: string }
+  provider: string
+}
+export interface InTabScore {
+  score: number
+  label?: string
+  explanation: Contribution[]
+  provider: string
+}
 
 let engine: Promise<Engine> | undefined
 
@@ -20,9 +29,12 @@ export function startEngine(): Promise<Engine> {
     const nexora = await createBrowserNexora({ models: [onnxModel({ providers: ['webgpu', 'wasm'], wasmPaths: '/app/ort/' })] })
     const model = await nexora.loadModel(MODEL_URL)
     // Loading the model starts its ONNX Runtime session: the provider that actually runs it.
-    const loaded = await nexora.nexora.registry.load(await nexora.nexora.registry.resolve(model.name)) as { executionProvider?: string }
+    const loaded = (await nexora.nexora.registry.load(await nexora.nexora.registry.resolve(model.name))) as { executionProvider?: string }
     return { nexora, model, provider: loaded.executionProvider ?? 'n/a' }
-  })().catch((e: unknown) => { engine = undefined; throw e })
+  })().catch((e: unknown) => {
+    engine = undefined
+    throw e
+  })
   return engine
 }
 

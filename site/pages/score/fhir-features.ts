@@ -17,9 +17,16 @@
  */
 export type Features = Record<string, number | string | boolean>
 
-export interface Mapped { features: Features; sources: Record<string, string>; notFound: string[] }
+export interface Mapped {
+  features: Features
+  sources: Record<string, string>
+  notFound: string[]
+}
 
-interface Coding { system?: string; code?: string }
+interface Coding {
+  system?: string
+  code?: string
+}
 interface Resource {
   resourceType?: string
   birthDate?: string
@@ -46,7 +53,8 @@ const BP_PANELS = ['85354-9', '55284-4']
 const MAPPED = ['age', 'sex', 'systolic_bp', 'hba1c', 'egfr', 'length_of_stay', 'prior_admissions']
 const DAY = 86_400_000
 
-const hasCode = (c: { coding?: Coding[] } | undefined, codes: readonly string[]) => (c?.coding ?? []).some((k) => (k.system === undefined || k.system === LOINC) && k.code !== undefined && codes.includes(k.code))
+const hasCode = (c: { coding?: Coding[] } | undefined, codes: readonly string[]) =>
+  (c?.coding ?? []).some((k) => (k.system === undefined || k.system === LOINC) && k.code !== undefined && codes.includes(k.code))
 const when = (r: Resource) => Date.parse(r.effectiveDateTime ?? r.effectivePeriod?.start ?? r.issued ?? '') || 0
 const classCode = (r: Resource) => {
   const c = r.class
@@ -67,7 +75,8 @@ export function ageAt(birthDate: string, asOf: Date): number | undefined {
 export function featuresFromBundle(bundle: unknown, asOf = new Date()): Mapped {
   const b = bundle as { resourceType?: string; entry?: { resource?: Resource }[] }
   if (!b || typeof b !== 'object' || (b.resourceType !== 'Bundle' && b.resourceType !== 'Patient')) throw new Error('not a FHIR Bundle')
-  const resources: Resource[] = b.resourceType === 'Patient' ? [b as Resource] : (b.entry ?? []).map((e) => e.resource).filter((r): r is Resource => !!r && typeof r === 'object')
+  const resources: Resource[] =
+    b.resourceType === 'Patient' ? [b as Resource] : (b.entry ?? []).map((e) => e.resource).filter((r): r is Resource => !!r && typeof r === 'object')
   const features: Features = {}
   const sources: Record<string, string> = {}
   const patient = resources.find((r) => r.resourceType === 'Patient')
@@ -75,12 +84,20 @@ export function featuresFromBundle(bundle: unknown, asOf = new Date()): Mapped {
     // A patient stops ageing at death.
     const died = Date.parse(patient.deceasedDateTime ?? '')
     const age = ageAt(patient.birthDate, died < asOf.getTime() ? new Date(died) : asOf)
-    if (age !== undefined) { features.age = age; sources.age = `Patient.birthDate ${patient.birthDate}` }
+    if (age !== undefined) {
+      features.age = age
+      sources.age = `Patient.birthDate ${patient.birthDate}`
+    }
   }
   const sex = patient?.gender === 'female' ? 'F' : patient?.gender === 'male' ? 'M' : undefined
-  if (sex) { features.sex = sex; sources.sex = `Patient.gender ${patient!.gender}` }
+  if (sex) {
+    features.sex = sex
+    sources.sex = `Patient.gender ${patient!.gender}`
+  }
 
-  const observations = resources.filter((r) => r.resourceType === 'Observation' && r.status !== 'entered-in-error' && r.status !== 'cancelled').sort((x, y) => when(y) - when(x))
+  const observations = resources
+    .filter((r) => r.resourceType === 'Observation' && r.status !== 'entered-in-error' && r.status !== 'cancelled')
+    .sort((x, y) => when(y) - when(x))
   for (const [feature, codes] of Object.entries(LOINC_CODES)) {
     for (const o of observations) {
       let value: number | undefined
@@ -94,7 +111,9 @@ export function featuresFromBundle(bundle: unknown, asOf = new Date()): Mapped {
     }
   }
 
-  const stays = resources.filter((r) => r.resourceType === 'Encounter' && classCode(r) === 'IMP' && r.period?.start).sort((x, y) => Date.parse(y.period!.start!) - Date.parse(x.period!.start!))
+  const stays = resources
+    .filter((r) => r.resourceType === 'Encounter' && classCode(r) === 'IMP' && r.period?.start)
+    .sort((x, y) => Date.parse(y.period!.start!) - Date.parse(x.period!.start!))
   const index = stays[0]
   if (index) {
     const start = Date.parse(index.period!.start!)
@@ -102,7 +121,10 @@ export function featuresFromBundle(bundle: unknown, asOf = new Date()): Mapped {
       features.length_of_stay = Math.max(0, Math.round((Date.parse(index.period.end) - start) / DAY))
       sources.length_of_stay = `Encounter (IMP) ${index.period.start!.slice(0, 10)} to ${index.period.end.slice(0, 10)}`
     }
-    features.prior_admissions = stays.slice(1).filter((s) => { const t = Date.parse(s.period!.start!); return t < start && t >= start - 365 * DAY }).length
+    features.prior_admissions = stays.slice(1).filter((s) => {
+      const t = Date.parse(s.period!.start!)
+      return t < start && t >= start - 365 * DAY
+    }).length
     sources.prior_admissions = 'inpatient Encounters in the 365 days before the latest'
   }
   return { features, sources, notFound: MAPPED.filter((f) => !(f in features)) }
