@@ -89,7 +89,8 @@ module.exports = {
     },
     {
       name: 'nothing-imports-examples',
-      comment: 'Examples are for reading (tests may run or serve them, never import them from the test kit); the dev FHIR server and the static server live in devtools/.',
+      comment: 'Examples are for reading (tests may run or serve them, never import them from the test kit); the dev FHIR server and the static server ' +
+        'live in devtools/.',
       severity: 'error',
       from: { path: '^(core|plugins|adapters|bin|site|devtools|bench|testkit)/' },
       to: { path: '^examples/' },

@@ -60,7 +60,8 @@ function answerClientErrors(server: ServerType) {
     const problem = toProblem(new NexoraError(error.code === 'HPE_HEADER_OVERFLOW' ? 'request.headers_too_large' : 'request.invalid'))
     const body = JSON.stringify(problem)
     socket.end(
-      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ` +
+        `${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     )
   })
 }

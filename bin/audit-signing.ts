@@ -79,7 +79,8 @@ export async function auditSigningPlugins(
   if (!keyFile) return { plugins: auditWitnesses(witnesses), publicKeys }
   if (witnesses.length === 0)
     throw new UsageError(
-      'a checkpoint signing key needs at least one witness (NEXORA_AUDIT_WITNESSES or --witness): a signed checkpoint kept only in the database it vouches for proves nothing',
+      'a checkpoint signing key needs at least one witness (NEXORA_AUDIT_WITNESSES or --witness): a signed checkpoint kept only in the database it ' +
+        'vouches for proves nothing',
     )
   const key = (await readJson(keyFile, 'the checkpoint signing key')) as JWK
   return {

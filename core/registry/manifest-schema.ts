@@ -54,9 +54,13 @@ export const ModelManifestSchema = z
      * Whether the model may score a patient who had died by the index time (default false: the
      * FHIR front doors refuse such a patient with `patient.deceased`, CDS Hooks answers no card).
      */
-    appliesToDeceased: z.boolean().optional().openapi({
-      description:
-        'May the model score a patient who had died by the index time? Default false: the FHIR front door refuses (`patient.deceased`) and CDS Hooks answers no card.',
-    }),
+    appliesToDeceased: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          'May the model score a patient who had died by the index time? Default false: the FHIR front door refuses (`patient.deceased`) and CDS Hooks ' +
+          'answers no card.',
+      }),
   })
   .openapi('ModelManifest')

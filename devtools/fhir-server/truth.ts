@@ -58,7 +58,8 @@ export const TRUTH_COEFFICIENTS = {
 } as const
 
 export const TRUTH_FORMULA =
-  'p = sigmoid(−3.0 + 0.04·(age − 65) + 0.55·prior_admissions_12m + 0.12·(length_of_stay − 4) + 0.45·max(0, hba1c − 7) + 0.035·max(0, 60 − egfr) + 0.90·heart_failure + 0.60·copd + 0.40·ckd + 0.60·anticoagulant)'
+  'p = sigmoid(−3.0 + 0.04·(age − 65) + 0.55·prior_admissions_12m + 0.12·(length_of_stay − 4) + 0.45·max(0, hba1c − 7) + 0.035·max(0, 60 − egfr) + ' +
+  '0.90·heart_failure + 0.60·copd + 0.40·ckd + 0.60·anticoagulant)'
 
 /** The true probability of a 30-day readmission for one patient's features. */
 export function readmissionProbability(f: TruthFeatures): number {

@@ -39,7 +39,9 @@ const service = createRoute({
   tags,
   summary: 'Call a CDS service: score the patient in context and answer cards',
   description:
-    "Uses the prefetched FHIR data, fetches what is missing from `fhirServer` with the `fhirAuthorization` token, scores through the prediction pipeline (audit, compliance stages, metrics) and answers one card per assessed outcome, or no card below the model's reporting threshold. 412 when required data is neither prefetched nor fetchable.",
+    'Uses the prefetched FHIR data, fetches what is missing from `fhirServer` with the `fhirAuthorization` token, scores through the prediction pipeline ' +
+    "(audit, compliance stages, metrics) and answers one card per assessed outcome, or no card below the model's reporting threshold. 412 when required " +
+    'data is neither prefetched nor fetchable.',
   request: { params: Id, body: { content: { 'application/json': { schema: HookRequest } }, required: true } },
   responses: { 200: json(CdsResponseSchema, 'Cards'), ...errors, 412: error('Required FHIR data is missing and cannot be fetched') },
 })

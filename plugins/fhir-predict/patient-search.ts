@@ -44,7 +44,10 @@ const route = createRoute({
   tags: ['fhir'],
   summary: 'Search patients on the configured FHIR server by name and birth date',
   description:
-    'A short list (id, name, birth date, gender) for choosing whom to score: the FHIR server is searched with `name`, `birthdate` and `_count`, and the matches are checked again here (a server that ignores a parameter still answers correctly). Needs at least one criterion. Audited as data access (`fhir.search`, with the ids returned, never the criteria). A SMART patient-context token (EHR launch) finds its launch patient at most. Errors are OperationOutcomes.',
+    'A short list (id, name, birth date, gender) for choosing whom to score: the FHIR server is searched with `name`, `birthdate` and `_count`, and the ' +
+    'matches are checked again here (a server that ignores a parameter still answers correctly). Needs at least one criterion. Audited as data access ' +
+    '(`fhir.search`, with the ids returned, never the criteria). A SMART patient-context token (EHR launch) finds its launch patient at most. Errors are ' +
+    'OperationOutcomes.',
   request: { query: Query },
   responses: {
     200: { content: { 'application/json': { schema: Result } }, description: "Matching patients, in the server's order" },

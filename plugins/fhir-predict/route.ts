@@ -39,7 +39,12 @@ const route = createRoute({
   tags: ['fhir'],
   summary: "Score a patient from their FHIR record with a model's feature spec",
   description:
-    "Fetches the patient's record from the configured FHIR server, extracts the model's features with the feature spec in its manifest, runs the prediction pipeline (auth, audit, stages), and answers with the prediction, or a FHIR RiskAssessment with `?format=fhir` (`prediction.probabilityDecimal` is a probability in 0–1). `?writeBack=true` also creates the RiskAssessment on the FHIR server. `?detail=true` adds `sources` to the JSON answer: per feature, the resources it was computed from. A patient who had died by the index time is refused (422 `patient.deceased`) unless the model's manifest sets `appliesToDeceased`; age is computed at the index time or at death, whichever is earlier. Errors are OperationOutcomes.",
+    "Fetches the patient's record from the configured FHIR server, extracts the model's features with the feature spec in its manifest, runs the " +
+    'prediction pipeline (auth, audit, stages), and answers with the prediction, or a FHIR RiskAssessment with `?format=fhir` ' +
+    '(`prediction.probabilityDecimal` is a probability in 0–1). `?writeBack=true` also creates the RiskAssessment on the FHIR server. `?detail=true` adds ' +
+    '`sources` to the JSON answer: per feature, the resources it was computed from. A patient who had died by the index time is refused (422 ' +
+    "`patient.deceased`) unless the model's manifest sets `appliesToDeceased`; age is computed at the index time or at death, whichever is earlier. " +
+    'Errors are OperationOutcomes.',
   request: { params: Params, query: Query, body: { content: { 'application/json': { schema: Body } }, required: true } },
   responses: {
     200: {
@@ -69,7 +74,8 @@ const route = createRoute({
     403: fhirError('Missing scope'),
     404: fhirError('No such patient or model'),
     422: fhirError(
-      'The extracted features do not fit the model, or the patient had died by the index time and the model does not apply to deceased patients (`patient.deceased`)',
+      'The extracted features do not fit the model, or the patient had died by the index time and the model does not apply to deceased patients ' +
+        '(`patient.deceased`)',
     ),
     502: fhirError('The FHIR server failed'),
     503: fhirError('The FHIR server is unavailable'),

@@ -5,7 +5,8 @@ import { baselineRow, encodeRow, type Preprocess } from './fields.ts'
 import { logitOf, sigmoid, type DeepfmWeights } from './forward.ts'
 
 export const EXPLANATION_METHOD =
-  'exact DeepFM decomposition: first-order + pairwise FM interactions split half/half + exact (piecewise-linear) integrated gradients of the DNN; baseline = all numbers at their training mean, sparse fields at their mode'
+  'exact DeepFM decomposition: first-order + pairwise FM interactions split half/half + exact (piecewise-linear) integrated gradients of the DNN; ' +
+  'baseline = all numbers at their training mean, sparse fields at their mode'
 
 /**
  * A loaded DeepFM. Prediction and explanation run on plain JS (float64) math from the float32

@@ -37,7 +37,9 @@ export function createCoxModel(manifest: ModelManifest, artifact: CoxArtifact): 
       outputs: manifest.outputs,
       card: manifest.card,
       featureSpec: manifest.featureSpec,
-      explanationMethod: `coefficient × (value − training mean), on the log partial hazard (exact; output = log(−log(1 − risk)) − log H₀(${artifact.horizon}) at the mean subject)`,
+      explanationMethod:
+        `coefficient × (value − training mean), on the log partial hazard (exact; output = log(−log(1 − risk)) − log ` +
+        `H₀(${artifact.horizon}) at the mean subject)`,
       additivity: 'output',
       baseline: 0,
     }),

@@ -13,7 +13,8 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
 const CHUNK = 256
 
 export const EXPLANATION_METHOD =
-  'integrated gradients on the event embeddings and standardised plain inputs (baseline: all-[PAD] zero embeddings, inputs at their training mean; trapezoid rule)'
+  'integrated gradients on the event embeddings and standardised plain inputs (baseline: all-[PAD] zero embeddings, inputs at their training mean; ' +
+  'trapezoid rule)'
 
 /**
  * A loaded transformer: weights as tfjs constants on the chosen backend. `explain` gives one

@@ -74,7 +74,8 @@ export function decodeTensor(input: RequestInput, index: number): DecodedTensor 
   if (!ACCEPTED.has(input.datatype)) {
     throw invalid(
       `${path}.datatype`,
-      `input "${name}": datatype ${DATATYPES.includes(input.datatype as Datatype) ? `${input.datatype} is not supported` : 'is not a protocol datatype'}; use BOOL, INT8–INT64, UINT8–UINT64, FP32, FP64 or BYTES`,
+      `input "${name}": datatype ${DATATYPES.includes(input.datatype as Datatype) ? `${input.datatype} is not supported` : 'is not a protocol datatype'}; ` +
+        `use BOOL, INT8–INT64, UINT8–UINT64, FP32, FP64 or BYTES`,
     )
   }
   const datatype = input.datatype as Datatype

@@ -72,7 +72,9 @@ export function detectDates(text: string, mode: PhiMode = 'recall'): PhiSpan[] {
   return out
 }
 
-const MONTH = String.raw`(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)`
+const MONTH =
+  String.raw`(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?` +
+  String.raw`|Dec(?:ember)?)`
 const NUMERIC = /(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/-]|\.\d)/g
 const ISO = /(?<![\d-])(\d{4})-(\d{2})(?:-(\d{2}))(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?(?![\d-])/g
 const WRITTEN = new RegExp(
@@ -91,13 +93,22 @@ const WRITTEN_ANY_CASE = new RegExp(
 /** `12/2021`, `3/2019`: month and a 4-digit year (a month element is PHI). */
 const MONTH_YEAR = /(?<![\d/.-])(?:0?[1-9]|1[0-2])\/(?:19|20)\d{2}(?![\d/]|\.\d)/g
 const PARTIAL = /(?<![\d/.])(\d{1,2})\/(\d{1,2})(?![\d/]|\.\d)/g
-const MONTH_WORD =
-  /\b(in|since|last|early|mid|late|until|till|during|through|thru|by|of|this|next)\s+(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|aug|sep|oct|nov)\b(?:\.?\s+\d{1,2}(?![\d:/.]))?/gi
+const MONTH_WORD = new RegExp(
+  String.raw`\b(in|since|last|early|mid|late|until|till|during|through|thru|by|of|this|next)\s+(?:january|february|march|april|may|june|july|august` +
+    String.raw`|september|sept|october|november|december|jan|feb|aug|sep|oct|nov)\b(?:\.?\s+\d{1,2}(?![\d:/.]))?`,
+  'gi',
+)
 /** Words that make a/b a score, ratio, dose or setting rather than a date. */
-const NOT_DATE_BEFORE =
-  /\b(?:pain|cp|pressure|ps|psv|peep|cpap|bipap|simv|ac|imv|vent|ventilator|strength|str|grip|grips|motor|mae|rass|gcs|apgar|ratio|i:e|bp|nbp|abp|art|cvp|pap|pas|sbp|map|murmur|grade|gr|x|hr|rr|fio2|spo2|po2|pco2|ph|ie)\s*(?:of|at|to)?\s*:?\s*$/i
-const NOT_DATE_AFTER =
-  /^\s*(?:pain|ns|nss|strength|str|tab|tabs|tablet|dose|doses|scale|thickness|inch|in|teaspoon|tsp|cup|cups|lb|lbs|kg|mg|ml|cc|mmhg|x|times|murmur|sounds?|breaths?|split|%)/i
+const NOT_DATE_BEFORE = new RegExp(
+  String.raw`\b(?:pain|cp|pressure|ps|psv|peep|cpap|bipap|simv|ac|imv|vent|ventilator|strength|str|grip|grips|motor|mae|rass|gcs|apgar|ratio|i:e|bp` +
+    String.raw`|nbp|abp|art|cvp|pap|pas|sbp|map|murmur|grade|gr|x|hr|rr|fio2|spo2|po2|pco2|ph|ie)\s*(?:of|at|to)?\s*:?\s*$`,
+  'i',
+)
+const NOT_DATE_AFTER = new RegExp(
+  String.raw`^\s*(?:pain|ns|nss|strength|str|tab|tabs|tablet|dose|doses|scale|thickness|inch|in|teaspoon|tsp|cup|cups|lb|lbs|kg|mg|ml|cc|mmhg|x|times` +
+    String.raw`|murmur|sounds?|breaths?|split|%)`,
+  'i',
+)
 
 /** Context that makes a month/day-shaped pair something else. */
 function notADate(text: string, start: number, end: number, mo: number, d: number): boolean {

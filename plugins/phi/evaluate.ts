@@ -124,7 +124,8 @@ export function formatReport(r: EvaluationReport<string>): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       ([t, x]) =>
-        `| ${t} | ${x!.overlap.gold} | ${x!.overlap.predicted} | ${f(x!.exact.precision)} | ${f(x!.exact.recall)} | ${f(x!.exact.f1)} | ${f(x!.overlap.precision)} | ${f(x!.overlap.recall)} | ${f(x!.overlap.f1)} | ${f(x!.tokenRecall)} |`,
+        `| ${t} | ${x!.overlap.gold} | ${x!.overlap.predicted} | ${f(x!.exact.precision)} | ${f(x!.exact.recall)} | ${f(x!.exact.f1)} | ` +
+        `${f(x!.overlap.precision)} | ${f(x!.overlap.recall)} | ${f(x!.overlap.f1)} | ${f(x!.tokenRecall)} |`,
     ),
   ].join('\n')
 }

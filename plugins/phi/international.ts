@@ -58,11 +58,17 @@ const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV
 // The cue word, then a separator: `bicarb` is no `bic`, and `CP` (chest pain) is no code postal.
 const POSTCODE_CUE = /\b(?:post ?code|postal code|zip code|plz|code postal|eircode)(?:\s*[:#]\s*|\s+)((?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9 -]{2,9}[A-Z0-9])\b/gi
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g
-const BANK_CUE =
-  /\b(?:sort code|routing(?: number| no\.?)?|aba(?: number)?|bic|swift(?: code)?|bank account(?: number| no\.?)?|iban)(?:\s*[:#]\s*|\s+)((?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9 -]{4,32}[A-Z0-9])\b/gi
+const BANK_CUE = new RegExp(
+  String.raw`\b(?:sort code|routing(?: number| no\.?)?|aba(?: number)?|bic|swift(?: code)?|bank account(?: number| no\.?)?|iban)(?:\s*[:#]\s*` +
+    String.raw`|\s+)((?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9 -]{4,32}[A-Z0-9])\b`,
+  'gi',
+)
 // A quick look for a street word first: the full pattern tries every capitalised word, and few notes hold a street.
-const STREET_WORD =
-  /(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|laan|straat|gracht|vej|gatan|gata),? \d|(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Place|Quai|Via|Viale|Corso|Piazza|Calle|Avenida|Av\.|Rua|Travessa|Paseo|Plaza|Carrer) /
+const STREET_WORD = new RegExp(
+  String.raw`(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|laan|straat|gracht|vej|gatan|gata),? \d|(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Place` +
+    String.raw`|Quai|Via|Viale|Corso|Piazza|Calle|Avenida|Av\.|Rua|Travessa|Paseo|Plaza|Carrer) `,
+  '',
+)
 const NUMBER_AFTER_STREET = new RegExp(
   String.raw`\b(?:[A-ZÄÖÜ][\p{L}-]{2,}(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|laan|straat|gracht|vej|gatan|gata)` +
     String.raw`|(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Place|Quai|Via|Viale|Corso|Piazza|Calle|Avenida|Av\.|Rua|Travessa|Paseo|Plaza|Carrer)` +

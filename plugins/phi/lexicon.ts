@@ -39,8 +39,13 @@ export const EPONYMS: ReadonlySet<string> = new Set(
 )
 
 /** Words after an eponym that mark the disease / score sense (a digit: "Gleason 3+4", "Apgar 8/9"). */
-export const DISEASE_WORDS =
-  /^[\s'’s-]*(?:disease|syndrome|palsy|lymphoma|sign|test|score|catheter|fracture|procedure|maneuver|manoeuvre|classification|criteria|reflex|phenomenon|tumou?r|sarcoma|esophagus|encephalopathy|dementia|thyroiditis|ulcer|diverticulum|triad|operation|incision|repair|fundoplication|tetralogy|respiration|breathing|nodes?|disorder|type|anomaly|scale|cyst|contracture|monitor|study|ultrasound|virus|stage|grade|coma|stockings|stocking|drain|drains|virus|tear|cell|cells|body|bodies|hernia|'s|’s|s'|-|\d)/i
+export const DISEASE_WORDS = new RegExp(
+  String.raw`^[\s'’s-]*(?:disease|syndrome|palsy|lymphoma|sign|test|score|catheter|fracture|procedure|maneuver|manoeuvre|classification|criteria` +
+    String.raw`|reflex|phenomenon|tumou?r|sarcoma|esophagus|encephalopathy|dementia|thyroiditis|ulcer|diverticulum|triad|operation|incision|repair` +
+    String.raw`|fundoplication|tetralogy|respiration|breathing|nodes?|disorder|type|anomaly|scale|cyst|contracture|monitor|study|ultrasound|virus|stage` +
+    String.raw`|grade|coma|stockings|stocking|drain|drains|virus|tear|cell|cells|body|bodies|hernia|'s|’s|s'|-|\d)`,
+  'i',
+)
 
 /** Capitalised words that never start or continue a name (clinical vocabulary, section headers). */
 export const NOT_NAMES: ReadonlySet<string> = new Set(

@@ -42,9 +42,11 @@ const SUFFIXES = [...STREET_SUFFIXES, ...SUFFIX_ABBR, 'Street', 'Way'].sort((a, 
 const STATE_ALT = [...STATES].sort((a, b) => b.length - a.length).join('|') + '|' + STATE_ABBR.join('|')
 const CITY_SET: ReadonlySet<string> = new Set(CITIES)
 const GENERIC_FACILITY_WORDS = new Set(
-  "The A Our Your Their This That Cardiology Oncology Neurology Primary Care Urgent Pain Diabetes Sleep Dermatology Orthopedic Pediatric Surgical Surgery Family Medicine Internal Women Women's Children's Heart Cancer Eye Wound Dialysis Infusion Walk-in Community Free Mental Behavioral Health Specialty Outpatient Anticoagulation Lipid Memory Movement Disorders General".split(
-    ' ',
-  ),
+  (
+    'The A Our Your Their This That Cardiology Oncology Neurology Primary Care Urgent Pain Diabetes Sleep Dermatology Orthopedic Pediatric Surgical Surgery ' +
+    "Family Medicine Internal Women Women's Children's Heart Cancer Eye Wound Dialysis Infusion Walk-in Community Free Mental Behavioral Health Specialty " +
+    'Outpatient Anticoagulation Lipid Memory Movement Disorders General'
+  ).split(' '),
 )
 
 const ADDRESS = new RegExp(
@@ -62,10 +64,16 @@ const PO_BOX = /\bP\.?\s?O\.?\s+Box\s+\d+/gi
 const ZIP_AFTER_STATE = new RegExp(String.raw`,[ \t]*(?:${STATE_ALT}),?[ \t]+(\d{5}(?:-\d{4})?)(?![\d-])`, 'g')
 const ZIP_CONTEXT = /\b(?:zip(?:\s*code)?|postal code)\s*:?\s*(\d{5}(?:-\d{4})?)(?![\d-])/gi
 const CITY_STATE = new RegExp(String.raw`\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}),\s*(?:${STATE_ALT})\b`, 'g')
-const CITY_CONTEXT =
-  /\b(?:lives in|living in|resides in|moved to|moved from|from|in|near|city:?|hometown:?)\s+((?:St\.|[A-Z][A-Za-z'’]+)(?:[ -](?:[A-Z][A-Za-z'’]+|du|de|la|del)){0,3})/g
-const FACILITY =
-  /\b(?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'’.-]* (?:(?:and|of|for|the|&) )?){1,4}(?:Memorial Hospital|Hospital|Medical Center|Health Center|Health System|Clinic|Infirmary|Nursing Home|Rehabilitation Center|Rehab Center|Urgent Care|Hospice)\b/g
+const CITY_CONTEXT = new RegExp(
+  String.raw`\b(?:lives in|living in|resides in|moved to|moved from|from|in|near|city:?|hometown:?)\s+((?:St\.` +
+    String.raw`|[A-Z][A-Za-z'’]+)(?:[ -](?:[A-Z][A-Za-z'’]+|du|de|la|del)){0,3})`,
+  'g',
+)
+const FACILITY = new RegExp(
+  String.raw`\b(?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'’.-]* (?:(?:and|of|for|the|&) )?){1,4}(?:Memorial Hospital|Hospital|Medical Center` +
+    String.raw`|Health Center|Health System|Clinic|Infirmary|Nursing Home|Rehabilitation Center|Rehab Center|Urgent Care|Hospice)\b`,
+  'g',
+)
 
 /**
  * Addresses (house number + street + suffix + unit, PO boxes), ZIP codes after a state or a

@@ -91,8 +91,12 @@ class LazyClass implements WordClass {
 const isCommon = (l: Lexicons, w: string) => l.english.has(w) || l.clinical.has(w)
 
 /** Endings of medical terms and drug stems: `-itis`, `-ectomy`, `-pneic`, `-olol`, `-statin`… */
-const MEDICAL_ENDINGS =
-  /(?:itis|osis|emia|aemia|ectomy|otomy|ostomy|plasty|scopy|graphy|gram|pnea|pnoea|pneic|algia|opathy|ology|ologist|cardia|cardic|trophy|plegia|paresis|lysis|lytic|megaly|rrhea|rrhoea|rrhage|rrhagic|uria|emic|otic|oma|olol|pril|sartan|statin|azole|cillin|mycin|floxacin|cycline|parin|xaban|tidine|prazole|dipine|azepam|zepam|triptan|semide|thiazide|umab|ximab|tinib|ciclovir|conazole|profen|setron|mab|nib)$/
+const MEDICAL_ENDINGS = new RegExp(
+  String.raw`(?:itis|osis|emia|aemia|ectomy|otomy|ostomy|plasty|scopy|graphy|gram|pnea|pnoea|pneic|algia|opathy|ology|ologist|cardia|cardic|trophy` +
+    String.raw`|plegia|paresis|lysis|lytic|megaly|rrhea|rrhoea|rrhage|rrhagic|uria|emic|otic|oma|olol|pril|sartan|statin|azole|cillin|mycin|floxacin` +
+    String.raw`|cycline|parin|xaban|tidine|prazole|dipine|azepam|zepam|triptan|semide|thiazide|umab|ximab|tinib|ciclovir|conazole|profen|setron|mab|nib)$`,
+  '',
+)
 
 /** Whether (and how) a word is plainly derived from a common one; `false` when it is not. */
 function derivedSafe(l: Lexicons, w: string): boolean | 'compound' {

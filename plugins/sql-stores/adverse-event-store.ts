@@ -44,7 +44,8 @@ export function sqlAdverseEventStore(db: SqlExecutor): AdverseEventStore {
   }
   return {
     async create(e) {
-      await db.run(sql`INSERT INTO adverse_events (${sql.raw(COLUMNS)}) VALUES (${e.id}, ${e.type}, ${e.severity}, ${e.description}, ${e.status}, ${e.occurredAt},
+      await db.run(sql`INSERT INTO adverse_events (${sql.raw(COLUMNS)}) VALUES (${e.id}, ${e.type}, ${e.severity},
+        ${e.description}, ${e.status}, ${e.occurredAt},
         ${e.predictionId}, ${e.model}, ${e.version}, ${e.patientRef}, ${e.reporter}, ${e.createdAt}, ${e.updatedAt})`)
     },
     get,

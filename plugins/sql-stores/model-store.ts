@@ -36,7 +36,8 @@ export function sqlModelStore(db: SqlExecutor): ModelStore {
     async putVersion(manifest, files, createdAt) {
       try {
         await db.batch([
-          sql`INSERT INTO model_versions (name, version, kind, manifest, stage, created_at) VALUES (${manifest.name}, ${manifest.version}, ${manifest.kind}, ${JSON.stringify(manifest)}, 'none', ${createdAt})`,
+          sql`INSERT INTO model_versions (name, version, kind, manifest, stage, created_at)
+            VALUES (${manifest.name}, ${manifest.version}, ${manifest.kind}, ${JSON.stringify(manifest)}, 'none', ${createdAt})`,
           ...Object.entries(files).map(
             ([path, bytes]) => sql`INSERT INTO model_files (name, version, path, bytes) VALUES (${manifest.name}, ${manifest.version}, ${path}, ${bytes})`,
           ),
@@ -62,7 +63,8 @@ export function sqlModelStore(db: SqlExecutor): ModelStore {
       if (version === null) await db.run(sql`DELETE FROM model_aliases WHERE name = ${name} AND alias = ${alias}`)
       else
         await db.run(
-          sql`INSERT INTO model_aliases (name, alias, version) VALUES (${name}, ${alias}, ${version}) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version`,
+          sql`INSERT INTO model_aliases (name, alias, version) VALUES (${name}, ${alias}, ${version})
+            ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version`,
         )
     },
     async getAliases(name) {

@@ -15,7 +15,8 @@ export function sqlRateLimitStore(db: SqlExecutor): RateLimitStore {
         THEN ${num(rule.capacity)} ELSE rate_limits.tokens + (${num(now)} - rate_limits.updated_at) / 1000.0 * ${num(rule.refillPerSecond)} END`
       const [row] = await db.all<{ tokens: number; allowed: number }>(sql`
         INSERT INTO rate_limits (key, tokens, updated_at, allowed)
-        VALUES (${key}, CASE WHEN ${num(rule.capacity)} >= ${num(cost)} THEN ${num(rule.capacity - cost)} ELSE ${num(rule.capacity)} END, ${now}, CASE WHEN ${num(rule.capacity)} >= ${num(cost)} THEN 1 ELSE 0 END)
+        VALUES (${key}, CASE WHEN ${num(rule.capacity)} >= ${num(cost)} THEN ${num(rule.capacity - cost)} ELSE ${num(rule.capacity)} END, ${now},
+          CASE WHEN ${num(rule.capacity)} >= ${num(cost)} THEN 1 ELSE 0 END)
         ON CONFLICT (key) DO UPDATE SET
           tokens = CASE WHEN ${refilled} >= ${num(cost)} THEN ${refilled} - ${num(cost)} ELSE ${refilled} END,
           allowed = CASE WHEN ${refilled} >= ${num(cost)} THEN 1 ELSE 0 END,

@@ -21,8 +21,11 @@ const LIBSQL_CODES = /^(SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|NOMEM|PROTOCOL)(
  * connect timeout, a pool already ended) and Cloudflare D1's transient ones (a lost connection,
  * an overloaded or reset database object).
  */
-const MESSAGES =
-  /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end|server closed the connection|Network connection lost|D1 DB is overloaded|exceeded timeout|object to be reset|D1 DB reset|transient issue/i
+const MESSAGES = new RegExp(
+  String.raw`Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end` +
+    String.raw`|server closed the connection|Network connection lost|D1 DB is overloaded|exceeded timeout|object to be reset|D1 DB reset|transient issue`,
+  'i',
+)
 
 /** Every error in a cause chain (drizzle wraps the driver's error in `cause`) and an AggregateError's members. */
 function* chain(error: unknown, depth = 0): Generator<{ code?: unknown; message?: unknown }> {

@@ -42,5 +42,6 @@ const t0 = performance.now()
 detectPhi(big)
 const ms = performance.now() - t0
 console.log(
-  `throughput: ${(big.length / 1e6).toFixed(2)} M chars in ${ms.toFixed(0)} ms = ${(big.length / 1e6 / (ms / 1000)).toFixed(1)} MB/s (UTF-16 chars ≈ bytes for ASCII notes)`,
+  `throughput: ${(big.length / 1e6).toFixed(2)} M chars in ${ms.toFixed(0)} ms = ${(big.length / 1e6 / (ms / 1000)).toFixed(1)} MB/s (UTF-16 chars ≈ ` +
+    `bytes for ASCII notes)`,
 )

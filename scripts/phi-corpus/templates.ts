@@ -1,6 +1,25 @@
 import type { DocBuilder } from './doc-builder.ts'
 import type { Values } from './values.ts'
 
+/** Eponymous diseases: names inside that are not PHI. */
+const EPONYMS = [
+  "Parkinson's disease",
+  'Hodgkin lymphoma',
+  "Alzheimer's dementia",
+  "Crohn's disease",
+  "Graves' disease",
+  'Addison disease',
+  'Cushing syndrome',
+  'Down syndrome',
+  "Bell's palsy",
+  'Wilson disease',
+  'Huntington disease',
+  'Guillain-Barre syndrome',
+  'Hashimoto thyroiditis',
+  'Raynaud phenomenon',
+  'Barrett esophagus',
+]
+
 /** A sentence template: appends text + gold-annotated PHI to the builder. */
 export type Template = (b: DocBuilder, v: Values) => void
 
@@ -8,18 +27,17 @@ export type Template = (b: DocBuilder, v: Values) => void
 export const FILLER: Template[] = [
   (b, v) =>
     b.t(
-      `BP ${v.int(95, 170)}/${v.int(55, 100)}, HR ${v.int(50, 120)}, RR ${v.int(12, 24)}, T ${v.int(36, 39)}.${v.int(0, 9)} C, SpO2 ${v.int(88, 100)}% on room air.`,
+      `BP ${v.int(95, 170)}/${v.int(55, 100)}, HR ${v.int(50, 120)}, RR ${v.int(12, 24)}, T ${v.int(36, 39)}.${v.int(0, 9)} C, SpO2 ${v.int(88, 100)}% on ` +
+        `room air.`,
     ),
   (b, v) => b.t(`Started metformin ${v.pick([500, 850, 1000])} mg PO BID and lisinopril ${v.pick([5, 10, 20])} mg daily.`),
   (b, v) =>
     b.t(
-      `Labs: Na ${v.int(130, 146)}, K ${v.int(3, 5)}.${v.int(0, 9)}, Cr ${v.int(0, 2)}.${v.int(1, 9)}, Hgb ${v.int(8, 16)}.${v.int(0, 9)} g/dL, WBC ${v.int(3, 15)}.${v.int(0, 9)}, glucose ${v.int(70, 300)} mg/dL.`,
+      `Labs: Na ${v.int(130, 146)}, K ${v.int(3, 5)}.${v.int(0, 9)}, Cr ${v.int(0, 2)}.${v.int(1, 9)}, Hgb ${v.int(8, 16)}.${v.int(0, 9)} g/dL, WBC ` +
+        `${v.int(3, 15)}.${v.int(0, 9)}, glucose ${v.int(70, 300)} mg/dL.`,
     ),
   (b, v) => b.t(`Patient moved to room ${v.int(100, 999)}, bed ${v.pick(['A', 'B'])}. Will reassess at ${v.int(1, 12)}:${v.pick(['00', '15', '30', '45'])}.`),
-  (b, v) =>
-    b.t(
-      `History of ${v.pick(["Parkinson's disease", 'Hodgkin lymphoma', "Alzheimer's dementia", "Crohn's disease", "Graves' disease", 'Addison disease', 'Cushing syndrome', 'Down syndrome', "Bell's palsy", 'Wilson disease', 'Huntington disease', 'Guillain-Barre syndrome', 'Hashimoto thyroiditis', 'Raynaud phenomenon', 'Barrett esophagus'])}, stable.`,
-    ),
+  (b, v) => b.t(`History of ${v.pick(EPONYMS)}, stable.`),
   (b, v) =>
     b.t(`Take 1/2 tablet at bedtime; ${v.int(2, 6)} of ${v.int(6, 10)} doses given. Gleason score ${v.int(6, 9)}, Apgar ${v.int(7, 9)}/${v.int(8, 10)}.`),
   (b, v) => b.t(`Diagnosed in ${v.int(1990, 2022)}; A1c ${v.int(5, 11)}.${v.int(0, 9)}% and LDL ${v.int(60, 190)}. Walked ${v.int(50, 400)} feet with PT.`),
@@ -30,7 +48,8 @@ export const FILLER: Template[] = [
   (b) => b.t(`No acute distress. Lungs clear. Heart regular rate and rhythm. Abdomen soft, non-tender.`),
   (b, v) =>
     b.t(
-      `Follow up in ${v.pick(['Cardiology Clinic', 'Urgent Care', 'Primary Care', 'the Sleep Clinic', 'Wound Clinic'])} in ${v.int(1, 6)} weeks; discussed at Tumor Board.`,
+      `Follow up in ${v.pick(['Cardiology Clinic', 'Urgent Care', 'Primary Care', 'the Sleep Clinic', 'Wound Clinic'])} in ${v.int(1, 6)} weeks; ` +
+        `discussed at Tumor Board.`,
     ),
   (b, v) =>
     b.t(`Continue Lasix ${v.pick([20, 40])} mg, Coumadin per INR ${v.int(1, 3)}.${v.int(0, 9)}, and Norvasc. Jackson-Pratt drain output ${v.int(10, 90)} mL.`),

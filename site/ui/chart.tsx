@@ -6,7 +6,8 @@ import { fmtCell, TableWrap } from './table.tsx'
 /**
  * Line charts drawn by uPlot (a maintained charting library). Only page chunks import this module,
  * so uPlot's JS stays in a lazy chunk out of the shell; its CSS, imported here, is bundled by
- * esbuild into the shell's app/main.css (which index.html links), so no per-chunk <link> is needed. Accessibility: the canvas sits in a wrapper with role="img" and an
+ * esbuild into the shell's app/main.css (which index.html links), so no per-chunk <link> is needed. Accessibility: the canvas sits in a wrapper with
+ * role="img" and an
  * aria-label, the legend is text, and every LineChart has a data-table fallback in a <details>.
  * The plot follows its container's width (ResizeObserver), so it works at 360 px; uPlot draws
  * without animation, and the cursor/legend overlays are off, so a render is deterministic.

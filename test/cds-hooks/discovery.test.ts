@@ -29,9 +29,11 @@ describe('GET /cds-services', () => {
       conditions: 'Condition?patient={{context.patientId}}',
       encounters: 'Encounter?patient={{context.patientId}}',
       observations:
-        'Observation?patient={{context.patientId}}&code=http://loinc.org|4548-4,http://loinc.org|33914-3,http://loinc.org|2160-0,http://loinc.org|2345-7,http://loinc.org|85354-9,http://loinc.org|8867-4',
+        'Observation?patient={{context.patientId}}&code=' +
+        'http://loinc.org|4548-4,http://loinc.org|33914-3,http://loinc.org|2160-0,http://loinc.org|2345-7,http://loinc.org|85354-9,http://loinc.org|8867-4',
       medicationRequests:
-        'MedicationRequest?patient={{context.patientId}}&code=http://www.nlm.nih.gov/research/umls/rxnorm|11289,http://www.nlm.nih.gov/research/umls/rxnorm|1364430,http://www.nlm.nih.gov/research/umls/rxnorm|1114195',
+        'MedicationRequest?patient={{context.patientId}}&code=http://www.nlm.nih.gov/research/umls/rxnorm|11289,' +
+        'http://www.nlm.nih.gov/research/umls/rxnorm|1364430,http://www.nlm.nih.gov/research/umls/rxnorm|1114195',
     })
   })
 
@@ -70,7 +72,7 @@ describe('the route table and the API description', () => {
 })
 
 describe('prefetch templates from a feature spec', () => {
-  it('narrows by code only where every feature of the type selects by exact codes (an ICD-10 prefix or a comorbidity index reads every Condition)', async () => {
+  it('narrows by code only where every feature of the type selects by exact codes (an ICD-10 prefix or comorbidity index reads all Conditions)', async () => {
     const templates = prefetchTemplates(parseFeatureSpec((await b.nexora.registry.resolve(MODEL)).manifest.featureSpec))
     expect(templates.conditions).not.toContain('code=')
     expect(templates.encounters).not.toContain('code=')

@@ -49,42 +49,46 @@ describe('POST /cds-services/{id} with full prefetch', () => {
     expect(JSON.stringify(audit)).not.toContain(born)
   })
 
-  it('builds the card from the score: summary under 140 characters, factors and model version in the Markdown detail, model card source, FHIR suggestions and a SMART link', async () => {
-    const {
-      cards: [card],
-    } = await ok(await b.call(SERVICE, b.hookRequest('pt-0018', await b.prefetch('pt-0018'))))
-    expect(card!.summary.length).toBeLessThan(140)
-    expect(card!.detail).toMatch(/^\*\*30-day readmission risk: \d+%\*\*, at or above the critical threshold \(40%\)\./)
-    expect(card!.detail).toContain('| Factor | Value | Effect on risk |')
-    expect(card!.detail).toContain('| Heart failure (ICD-10-CM I50, or SNOMED CT 84114007) | 1 | ↑ raises')
-    expect(card!.detail).toContain('Model: **readmission-fhir 1.0.0**')
-    expect(card!.source).toMatchObject({ label: 'Nexora: 30-day readmission risk', url: `${BASE}/models/readmission-fhir/versions/1.0.0` })
-    expect(card!.selectionBehavior).toBe('any')
-    const [record, followUp] = card!.suggestions
-    expect(record.actions[0]).toMatchObject({
-      type: 'create',
-      resource: { resourceType: 'RiskAssessment', subject: { reference: 'Patient/pt-0018' }, method: { coding: [{ code: 'readmission-fhir@1.0.0' }] } },
-    })
-    expect(record.actions[0].resource.prediction[0].probabilityDecimal).toBeCloseTo((await b.directScore('pt-0018')).score, 12)
-    // The resource says what the card says.
-    expect(record.actions[0].resource.prediction[0].qualitativeRisk).toEqual({ text: 'high' })
-    expect(followUp).toMatchObject({
-      uuid: `${card!.uuid}.follow-up`,
-      isRecommended: true,
-      actions: [
-        { type: 'create', resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', subject: { reference: 'Patient/pt-0018' } } },
-      ],
-    })
-    expect(card!.links).toEqual([
-      {
-        label: 'Open the assessment in Nexora',
-        url: `${BASE}/launch`,
-        type: 'smart',
-        appContext: JSON.stringify({ card: card!.uuid, model: MODEL, version: '1.0.0' }),
-      },
-    ])
-    expect(card!.overrideReasons.map((r: { code: string }) => r.code)).toContain('need-more-info')
-  })
+  it(
+    'builds the card from the score: summary under 140 characters, factors and model version in the Markdown detail, model card source, FHIR suggestions ' +
+      'and a SMART link',
+    async () => {
+      const {
+        cards: [card],
+      } = await ok(await b.call(SERVICE, b.hookRequest('pt-0018', await b.prefetch('pt-0018'))))
+      expect(card!.summary.length).toBeLessThan(140)
+      expect(card!.detail).toMatch(/^\*\*30-day readmission risk: \d+%\*\*, at or above the critical threshold \(40%\)\./)
+      expect(card!.detail).toContain('| Factor | Value | Effect on risk |')
+      expect(card!.detail).toContain('| Heart failure (ICD-10-CM I50, or SNOMED CT 84114007) | 1 | ↑ raises')
+      expect(card!.detail).toContain('Model: **readmission-fhir 1.0.0**')
+      expect(card!.source).toMatchObject({ label: 'Nexora: 30-day readmission risk', url: `${BASE}/models/readmission-fhir/versions/1.0.0` })
+      expect(card!.selectionBehavior).toBe('any')
+      const [record, followUp] = card!.suggestions
+      expect(record.actions[0]).toMatchObject({
+        type: 'create',
+        resource: { resourceType: 'RiskAssessment', subject: { reference: 'Patient/pt-0018' }, method: { coding: [{ code: 'readmission-fhir@1.0.0' }] } },
+      })
+      expect(record.actions[0].resource.prediction[0].probabilityDecimal).toBeCloseTo((await b.directScore('pt-0018')).score, 12)
+      // The resource says what the card says.
+      expect(record.actions[0].resource.prediction[0].qualitativeRisk).toEqual({ text: 'high' })
+      expect(followUp).toMatchObject({
+        uuid: `${card!.uuid}.follow-up`,
+        isRecommended: true,
+        actions: [
+          { type: 'create', resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', subject: { reference: 'Patient/pt-0018' } } },
+        ],
+      })
+      expect(card!.links).toEqual([
+        {
+          label: 'Open the assessment in Nexora',
+          url: `${BASE}/launch`,
+          type: 'smart',
+          appContext: JSON.stringify({ card: card!.uuid, model: MODEL, version: '1.0.0' }),
+        },
+      ])
+      expect(card!.overrideReasons.map((r: { code: string }) => r.code)).toContain('need-more-info')
+    },
+  )
 })
 
 describe('the data a call lacks', () => {

@@ -67,30 +67,34 @@ describe("the specification's examples", () => {
       for (const token of tokensOf(template)) expect(isAllowedToken(token)).toBe(true)
   })
 
-  it("its JWT, verified with the key set at its jku, authenticates its patient-view request, which the service answers with a valid card from data it fetched with the request's token", async () => {
-    expect(HookRequest.safeParse(example).success).toBe(true)
-    const res = await spec.call(SERVICE, example, jwt.token)
-    const body = await res.json()
-    expect(res.status, JSON.stringify(body)).toBe(200)
-    expect(CdsResponseSchema.parse(body)).toEqual(body)
-    expect(body.cards).toHaveLength(1)
-    expect(CardSchema.parse(body.cards[0])).toEqual(body.cards[0])
-    // `patientToGreet` is not one of this service's keys: it read the Patient (and the rest) itself, with the example's bearer token.
-    const reads = outbound.filter((o) => o.url.startsWith(example.fhirServer))
-    expect(reads.map((o) => new URL(o.url).pathname)).toContain('/Patient/1288992')
-    expect(reads.every((o) => o.authorization === 'Bearer some-opaque-fhir-access-token')).toBe(true)
-    expect(
-      spec
-        .events()
-        .filter((e) => e.requestId === res.headers.get('x-request-id'))
-        .map((e) => [e.actor, e.patientRef]),
-    ).toEqual([
-      [ISS, 'Patient/1288992'],
-      [ISS, 'Patient/1288992'],
-    ])
-    // Born 1925-12-23, scored in 2014: the card's factors show the age.
-    expect(body.cards[0].detail).toContain('| Age in years at the index time | 88.38 |')
-  })
+  it(
+    'its JWT, verified with the key set at its jku, authenticates its patient-view request, which the service answers with a valid card from data it ' +
+      "fetched with the request's token",
+    async () => {
+      expect(HookRequest.safeParse(example).success).toBe(true)
+      const res = await spec.call(SERVICE, example, jwt.token)
+      const body = await res.json()
+      expect(res.status, JSON.stringify(body)).toBe(200)
+      expect(CdsResponseSchema.parse(body)).toEqual(body)
+      expect(body.cards).toHaveLength(1)
+      expect(CardSchema.parse(body.cards[0])).toEqual(body.cards[0])
+      // `patientToGreet` is not one of this service's keys: it read the Patient (and the rest) itself, with the example's bearer token.
+      const reads = outbound.filter((o) => o.url.startsWith(example.fhirServer))
+      expect(reads.map((o) => new URL(o.url).pathname)).toContain('/Patient/1288992')
+      expect(reads.every((o) => o.authorization === 'Bearer some-opaque-fhir-access-token')).toBe(true)
+      expect(
+        spec
+          .events()
+          .filter((e) => e.requestId === res.headers.get('x-request-id'))
+          .map((e) => [e.actor, e.patientRef]),
+      ).toEqual([
+        [ISS, 'Patient/1288992'],
+        [ISS, 'Patient/1288992'],
+      ])
+      // Born 1925-12-23, scored in 2014: the card's factors show the age.
+      expect(body.cards[0].detail).toContain('| Age in years at the index time | 88.38 |')
+    },
+  )
 
   it('its JWT is refused a second time (its jti is spent), and once past its exp', async () => {
     const again = await spec.call(SERVICE, example, jwt.token)

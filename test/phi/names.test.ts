@@ -22,7 +22,8 @@ describe('names', () => {
   })
   it('eponyms in the disease sense are not names; with a title they are', () => {
     const text =
-      "Hx Parkinson's disease, Hodgkin lymphoma, Alzheimer dementia, Crohn's disease, Graves' disease, Addison disease, Cushing syndrome, Down syndrome, Bell's palsy, Wilson disease. Foley catheter placed."
+      "Hx Parkinson's disease, Hodgkin lymphoma, Alzheimer dementia, Crohn's disease, Graves' disease, Addison disease, Cushing syndrome, Down syndrome, " +
+      "Bell's palsy, Wilson disease. Foley catheter placed."
     expect(names(text)).toEqual([])
     expect(names('Mr. Parkinson was admitted.')).toEqual(['Parkinson'])
   })
@@ -38,7 +39,8 @@ describe('names', () => {
 describe('names in a realistic note', () => {
   it('finds titled, cued and dictionary names and skips two-word eponyms', () => {
     const t =
-      "Mr. Gutierrez presents. His wife, Carmen, called 911. Per Dr. Patel, troponin rose. Jackson Pratt drain in place. Epstein-Barr virus negative. Follow up with Dr. Sarah O'Neil."
+      'Mr. Gutierrez presents. His wife, Carmen, called 911. Per Dr. Patel, troponin rose. Jackson Pratt drain in place. Epstein-Barr virus negative. ' +
+      "Follow up with Dr. Sarah O'Neil."
     expect(names(t)).toEqual(['Gutierrez', 'Carmen', 'Patel', "Sarah O'Neil"])
   })
 })

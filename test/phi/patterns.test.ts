@@ -27,7 +27,8 @@ describe('pattern detectors', () => {
   })
   it('context ids: MRN, member id, account, DEA, licence, VIN, plate, serial', () => {
     const t =
-      "MRN: A884213. Member ID: XJH123456789. Acct #: 5551234. DEA number: AB1234563. Driver's license D1234567. VIN 1M8GDM9AXKP042788, license plate 7ABC123. Serial number: SN-4455-22."
+      "MRN: A884213. Member ID: XJH123456789. Acct #: 5551234. DEA number: AB1234563. Driver's license D1234567. VIN 1M8GDM9AXKP042788, license plate " +
+      '7ABC123. Serial number: SN-4455-22.'
     expect(found(t)).toEqual([
       ['MRN', 'A884213'],
       ['HEALTH_PLAN_ID', 'XJH123456789'],

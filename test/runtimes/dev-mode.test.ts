@@ -36,7 +36,8 @@ for (const runtime of [node, deno, bun]) {
           const token = readFileSync(join(dir, 'dev-token'), 'utf8').trim()
           expect((await predict(server.url, `Bearer ${token}`)).status).toBe(200)
           expect(server.stderr()).toContain(
-            `dev mode: no NEXORA_JWKS, NEXORA_JWKS_FILE or NEXORA_JWKS_URL, NEXORA_JWT_ISSUERS and NEXORA_JWT_AUDIENCE set, so bearer JWTs are checked against a local dev key; the dev token (30 days) is in ${join(dir, 'dev-token')}`,
+            `dev mode: no NEXORA_JWKS, NEXORA_JWKS_FILE or NEXORA_JWKS_URL, NEXORA_JWT_ISSUERS and NEXORA_JWT_AUDIENCE set, so bearer JWTs are checked ` +
+              `against a local dev key; the dev token (30 days) is in ${join(dir, 'dev-token')}`,
           )
           // The one stdout line stays the URL (the token itself is never printed).
           expect(server.stdout()).toBe(`listening on ${server.url}\n`)
@@ -61,7 +62,8 @@ for (const runtime of [node, deno, bun]) {
         )
         expect(String(error)).toMatch(/exited with .* before it was ready/)
         expect(String(error)).toContain(
-          'production needs NEXORA_JWKS, NEXORA_JWKS_FILE or NEXORA_JWKS_URL, NEXORA_JWT_ISSUERS and NEXORA_JWT_AUDIENCE; refusing to start without authentication',
+          'production needs NEXORA_JWKS, NEXORA_JWKS_FILE or NEXORA_JWKS_URL, NEXORA_JWT_ISSUERS and NEXORA_JWT_AUDIENCE; refusing to start without ' +
+            'authentication',
         )
       } finally {
         rmSync(dir, { recursive: true, force: true })

@@ -570,7 +570,10 @@ const asGrpcJsSends = (v: unknown): unknown =>
       : v && typeof v === 'object' && !(v instanceof Uint8Array)
         ? Object.fromEntries(Object.entries(v).map(([k, x]) => [asGrpcJsSends(k) as string, asGrpcJsSends(x)]))
         : v
-/** The Connect JSON requests as grpc-js takes them (proto-loader keepCase: snake_case fields, a oneof as its set member, bytes as Buffers), ill-formed strings and all. */
+/**
+ * The Connect JSON requests as grpc-js takes them (proto-loader keepCase: snake_case fields, a oneof as its set member,
+ * bytes as Buffers), ill-formed strings and all.
+ */
 const grpcJsCall = fc
   .oneof(
     rpcPredicts.map(

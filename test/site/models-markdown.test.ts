@@ -12,7 +12,8 @@ describe('the model card Markdown renderer', () => {
       '<div class="markdown"><h2>Title <code>x</code></h2><p>Some <strong>bold</strong> and <em>em</em> and <em>em</em> text, soft-wrapped.</p></div>',
     )
     expect(html('- one\n- two with `code`\n  continued\n  - nested\n\n1. first\n2. second')).toBe(
-      '<div class="markdown"><ul><li>one</li><li>two with <code>code</code> continued<ul><li>nested</li></ul></li></ul><ol><li>first</li><li>second</li></ol></div>',
+      '<div class="markdown"><ul><li>one</li><li>two with <code>code</code> ' +
+        'continued<ul><li>nested</li></ul></li></ul><ol><li>first</li><li>second</li></ol></div>',
     )
     expect(html('| a | b \\| c |\n|---|:-:|\n| `x|y` | 2 |')).toContain(
       '<thead><tr><th scope="col">a</th><th scope="col">b | c</th></tr></thead><tbody><tr><td><code>x|y</code></td><td>2</td></tr></tbody>',

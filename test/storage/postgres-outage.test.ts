@@ -122,7 +122,8 @@ describe('two replicas on one PostgreSQL through database outages', () => {
       await traffic.done()
       answers = traffic.answers
       console.info(
-        `outage: ${answers.length} answers (${answers.filter((a) => a.status === 200).length} 200s, ${answers.filter((a) => a.status === 503).length} 503s); 200s again ${afterRestart} ms after the restart, ${afterTerminate} ms after terminating ${ended} sessions`,
+        `outage: ${answers.length} answers (${answers.filter((a) => a.status === 200).length} 200s, ${answers.filter((a) => a.status === 503).length} ` +
+          `503s); 200s again ${afterRestart} ms after the restart, ${afterTerminate} ms after terminating ${ended} sessions`,
       )
 
       // Both replicas are still running.

@@ -7,7 +7,8 @@ const route = createRoute({
   tags: ['system'],
   summary: 'Prometheus metrics (text exposition format)',
   description:
-    'Requests per route pattern and status, latency histograms, predictions per model, version and label, model load time, audit commit latency. No label carries PHI: routes are patterns, never paths. Needs `nexora/metrics` (give Prometheus a token with it).',
+    'Requests per route pattern and status, latency histograms, predictions per model, version and label, model load time, audit commit latency. No label ' +
+    'carries PHI: routes are patterns, never paths. Needs `nexora/metrics` (give Prometheus a token with it).',
   responses: { 200: { content: { 'text/plain': { schema: z.string() } }, description: 'Prometheus text format 0.0.4' } },
 })
 

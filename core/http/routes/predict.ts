@@ -8,7 +8,8 @@ const route = createRoute({
   tags: ['predict'],
   summary: 'Score rows with a registered model, optionally explained',
   description:
-    'Resolves `model` at `version` or `alias` (default: production, else latest), validates every row against the model inputs, and answers only after the request and response audit events are committed.',
+    'Resolves `model` at `version` or `alias` (default: production, else latest), validates every row against the model inputs, and answers only after ' +
+    'the request and response audit events are committed.',
   request: { body: { content: { 'application/json': { schema: PredictRequestSchema } }, required: true } },
   responses: {
     200: { content: { 'application/json': { schema: PredictResponseSchema } }, description: 'One prediction per row' },

@@ -29,7 +29,8 @@ function audienceFor(baseUrl: string, calledUrl: string | undefined): string {
  * URL called; `exp`, `iat` and `jti` present; a `jti` seen before is refused. Used by the
  * CDS Hooks routes only (their route policies name it), never for the rest of the API.
  * @example
- * const auth = cdsAuthenticator({ clients: [{ iss: 'https://ehr.example', jku: ['https://ehr.example/jwks'] }], baseUrl: 'https://cds.example', clock: systemClock })
+ * const auth = cdsAuthenticator({ clients: [{ iss: 'https://ehr.example', jku: ['https://ehr.example/jwks'] }], baseUrl: 'https://cds.example', clock:
+ * systemClock })
  * await auth.authenticate(request.headers, { audience: request.url })
  */
 export function cdsAuthenticator(options: CdsAuthOptions): Authenticator {

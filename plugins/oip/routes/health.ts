@@ -21,7 +21,8 @@ const ready = createRoute({
   summary: 'OIP server ready (Kubernetes readinessProbe)',
   security: [],
   description:
-    'Ready when the model store answers; models load lazily, so ask `/v2/models/{name}/ready` for one model. 400 with `ready: false` otherwise (a 4xx means false, as the protocol says).',
+    'Ready when the model store answers; models load lazily, so ask `/v2/models/{name}/ready` for one model. 400 with `ready: false` otherwise (a 4xx ' +
+    'means false, as the protocol says).',
   responses: { 200: json(z.object({ ready: z.boolean() }), 'Ready'), 400: json(z.object({ ready: z.boolean() }), 'Not ready') },
 })
 const metadata = (path: '/v2' | '/v2/') =>

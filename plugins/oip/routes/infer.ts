@@ -11,7 +11,9 @@ const inferRoute = (versioned: boolean) =>
     tags: ['oip'],
     summary: versioned ? 'OIP inference on one version (or alias)' : 'OIP inference on the production version, else the latest',
     description:
-      'Tensors map to rows (one tensor per feature, or one packed [batch, n] tensor in manifest order; `sequence` BYTES for sequence models), then run through the prediction pipeline: audit, compliance stages, metrics. Outputs: `score` FP64, `label` BYTES, `explanation` BYTES (JSON per row, when requested). See docs/oip.md.',
+      'Tensors map to rows (one tensor per feature, or one packed [batch, n] tensor in manifest order; `sequence` BYTES for sequence models), then run ' +
+      'through the prediction pipeline: audit, compliance stages, metrics. Outputs: `score` FP64, `label` BYTES, `explanation` BYTES (JSON per row, when ' +
+      'requested). See docs/oip.md.',
     request: { params: versioned ? VersionParams : NameParams, body: { content: { 'application/json': { schema: InferRequestSchema } }, required: true } },
     responses: {
       200: { content: { 'application/json': { schema: InferResponseSchema } }, description: 'The output tensors' },

@@ -11,9 +11,12 @@ const statsRoute = (scope: 'all' | 'model' | 'version') =>
     method: 'get',
     tags: ['oip'],
     path: scope === 'all' ? '/v2/models/stats' : scope === 'model' ? '/v2/models/{name}/stats' : '/v2/models/{name}/versions/{version}/stats',
-    summary: `OIP statistics extension: Triton-style inference counters ${scope === 'all' ? 'of every model' : scope === 'model' ? "of each of the model's versions" : 'of one version'}`,
+    summary:
+      `OIP statistics extension: Triton-style inference counters ` +
+      `${scope === 'all' ? 'of every model' : scope === 'model' ? "of each of the model's versions" : 'of one version'}`,
     description:
-      'Counts and cumulative nanoseconds since this server started, in memory: success, fail, queue (always 0 ns: there is no request queue), compute_input (tensor decoding), compute_infer (the pipeline), compute_output (tensor encoding).',
+      'Counts and cumulative nanoseconds since this server started, in memory: success, fail, queue (always 0 ns: there is no request queue), ' +
+      'compute_input (tensor decoding), compute_infer (the pipeline), compute_output (tensor encoding).',
     ...(scope === 'all' ? {} : { request: { params: scope === 'model' ? NameParams : VersionParams } }),
     responses: {
       200: { content: { 'application/json': { schema: Stats } }, description: 'Statistics per model version' },

@@ -59,7 +59,8 @@ const GROUP: Record<string, string> = {
 const groupOf = (type: string) => GROUP[type] ?? 'id'
 
 const SAMPLE =
-  "Discharge summary. Pt John Smith, DOB 03/14/1950, MRN: A884213, was admitted on 3/02/2024 to St. Mary's Hospital.\nLives at 42 Oak Street, Springfield. Daughter Zenaida can be reached at (617) 555-0142 or zenaida.smith@example.com.\nBP 132/84, HbA1c 8.1 %. Follow up in 2 weeks."
+  "Discharge summary. Pt John Smith, DOB 03/14/1950, MRN: A884213, was admitted on 3/02/2024 to St. Mary's Hospital.\nLives at 42 Oak Street, " +
+  'Springfield. Daughter Zenaida can be reached at (617) 555-0142 or zenaida.smith@example.com.\nBP 132/84, HbA1c 8.1 %. Follow up in 2 weeks.'
 
 /** The text with each PHI span in a <mark> labelled by its type; offsets are UTF-16 (JS string indices). */
 export function Highlighted({ text, spans }: { text: string; spans: Span[] }) {

@@ -158,6 +158,7 @@ function DriftOverTime({ d, features, alerts, model }: { d: DriftView; features:
     bySlice.set(at, [...(bySlice.get(at) ?? []), `${s.rule}${s.feature ? ` (${s.feature})` : ''}`])
   }
   const markers: ChartMarker[] = [...bySlice].map(([x, names]) => ({ x, label: names.length === 1 ? names[0]! : `${names.length} alerts` }))
+  const firing = [...bySlice].map(([x, names]) => `${names.join(', ')} firing since slice ${x + 1}`).join('; ')
   const series = names.map((f, k) => ({
     name: `PSI ${f}`,
     color: CHART_COLORS[k % CHART_COLORS.length]!,
@@ -181,7 +182,7 @@ function DriftOverTime({ d, features, alerts, model }: { d: DriftView; features:
     <>
       <h3>PSI over time</h3>
       <LineChart
-        label={`PSI per feature over ${d.slices.length} consecutive slices of the window${markers.length ? `, with alert markers: ${[...bySlice].map(([x, names]) => `${names.join(', ')} firing since slice ${x + 1}`).join('; ')}` : ''}`}
+        label={`PSI per feature over ${d.slices.length} consecutive slices of the window${markers.length ? `, with alert markers: ${firing}` : ''}`}
         xLabel="Slice of the window (start)"
         yLabel="PSI"
         x={[-0.2, d.slices.length - 0.8]}

@@ -98,8 +98,8 @@ function FairnessTable({ r }: { r: FairnessReport }) {
       <TableWrap label="Fairness per group">
         <table className="mon-fairness">
           <caption>
-            Per group by {r.attributes.join(' × ')} at the threshold {r.threshold}; highlighted cells are the extremes of a gap of {GAP} or more. Groups under{' '}
-            {r.minGroupSize} are marked small and left out of the gaps.
+            {`Per group by ${r.attributes.join(' × ')} at the threshold ${r.threshold}; highlighted cells are the extremes of a gap of ${GAP} or more. `}
+            {`Groups under ${r.minGroupSize} are marked small and left out of the gaps.`}
           </caption>
           <thead>
             <tr>

@@ -140,7 +140,10 @@ function CalibrationChart({ r }: { r: PerformanceReport }) {
   const bands = c.probPred.map((x, i) => [x, ...wilson(c.probTrue[i]!, c.binCounts[i]!)] as [number, number, number])
   return (
     <LineChart
-      label={`Calibration curve: observed against predicted risk in ${c.probPred.length} bins, with 95 % Wilson intervals; slope ${fmtCell(c.slope)}, intercept ${fmtCell(c.intercept)}`}
+      label={
+        `Calibration curve: observed against predicted risk in ${c.probPred.length} bins, with 95 % Wilson intervals; slope ${fmtCell(c.slope)}, ` +
+        `intercept ${fmtCell(c.intercept)}`
+      }
       xLabel="Mean predicted risk"
       yLabel="Observed fraction"
       x={[0, 1]}

@@ -163,7 +163,8 @@ export default function ScorePage(_props: PageProps) {
         <strong>{others.length ? 'Requests other than app files were made' : 'No patient data leaves this device.'}</strong>{' '}
         {others.length
           ? `Since this page opened it requested: ${others.join(', ')}.`
-          : 'The model runs in this tab; since this page opened it has fetched only app files (the model and its engine), and the audit trail stays here until you save it.'}
+          : 'The model runs in this tab; since this page opened it has fetched only app files (the model and its engine), and the audit trail stays here ' +
+            'until you save it.'}
       </div>
       <p className="muted" aria-live="polite" data-engine={engine.state} data-provider={provider ?? ''} data-offline={offline === true ? 'ready' : ''}>
         {engine.state === 'loading' ? (
