@@ -64,7 +64,7 @@ module.exports = {
       comment: 'core imports no plugin, adapter, CLI, site, dev tool or example.',
       severity: 'error',
       from: { path: '^core/' },
-      to: { path: '^(plugins|adapters|bin|site|devtools|examples|testkit|bench|scripts|test)/' },
+      to: { path: '^(plugins|adapters|bin|site|devtools|examples|testkit|testing|bench|scripts|test)/' },
     },
     {
       name: 'plugins-stay-below-their-hosts',
@@ -72,6 +72,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^plugins/' },
       to: { path: '^(adapters|bin|site|devtools|examples|testkit|bench|scripts|test)/' },
+    },
+    {
+      name: 'testing-stands-on-core',
+      comment: 'nexora/testing (the conformance suites plugin authors run) imports core only, so it works from outside this repository.',
+      severity: 'error',
+      from: { path: '^testing/' },
+      to: { path: '^(plugins|adapters|bin|site|devtools|examples|testkit|bench|scripts|test)/' },
+    },
+    {
+      name: 'examples-use-the-package',
+      comment: 'Examples import nexora by its package name (as a user would), never the source tree.',
+      severity: 'error',
+      from: { path: '^examples/custom-plugin/' },
+      // A bare `nexora` specifier resolves to the same files as a relative path, but as a self-reference ('undetermined'), not 'local'.
+      to: { path: '^(core|plugins|adapters|testing|bin)/', dependencyTypes: ['local'] },
     },
     {
       name: 'adapters-only-translate',
@@ -99,14 +114,14 @@ module.exports = {
       name: 'devtools-for-the-cli-only',
       comment: 'Only the CLI (and benchmarks and tests) may start a dev tool.',
       severity: 'error',
-      from: { path: '^(core|plugins|adapters|site)/' },
+      from: { path: '^(core|plugins|adapters|site|testing)/' },
       to: { path: '^devtools/' },
     },
     {
       name: 'resolvable',
       comment: 'An import the checker cannot resolve would escape every rule above (the test kit alone imports bundler-made files).',
       severity: 'error',
-      from: { path: '^(core|plugins|adapters|bin|site|devtools|examples|bench)/' },
+      from: { path: '^(core|plugins|adapters|bin|site|devtools|examples|bench|testing)/' },
       to: { couldNotResolve: true },
     },
   ],

@@ -19,12 +19,12 @@ describe('package layout (ARCHITECTURE.md §9-10)', () => {
     expect(deno.exports).toEqual(pkg.exports)
   })
 
-  it('exports core, every plugin and every adapter, and nothing that does not exist', () => {
+  it('exports core, the conformance suites, every plugin and every adapter, and nothing that does not exist', () => {
     const plugins = readdirSync(join(root, 'plugins')).filter((d) => readdirSync(join(root, 'plugins', d)).includes('index.ts'))
     const adapters = readdirSync(join(root, 'adapters'))
       .filter((f) => f.endsWith('.ts'))
       .map((f) => f.replace(/\.ts$/, ''))
-    const expected = ['.', ...plugins.map((p) => `./plugins/${p}`), ...adapters.map((a) => `./adapters/${a}`)].sort()
+    const expected = ['.', './testing', ...plugins.map((p) => `./plugins/${p}`), ...adapters.map((a) => `./adapters/${a}`)].sort()
     expect(Object.keys(pkg.exports).sort()).toEqual(expected)
     for (const target of Object.values(pkg.exports) as string[]) expect(statSync(join(root, target)).isFile()).toBe(true)
   })

@@ -1,18 +1,20 @@
 import { readFileSync } from 'node:fs'
 import Papa from 'papaparse'
 import { expect, it } from 'vitest'
-import { createNexora, memoryStorage, type FeatureDef } from '../../core/index.ts'
-import { FEATURES, type CohortRow } from '../../models/readmission-risk/cohort.ts'
-import { modelPluginConformance } from '../../test/conformance/model-plugin.suite.ts'
+import { createNexora, type FeatureDef, memoryStorage } from 'nexora'
+import { modelPluginConformance } from 'nexora/testing'
 import { naiveBayes, naiveBayesPlugin } from './naive-bayes.ts'
 
+// The demo model's training cohort and its inputs (only files: the example imports nothing but the package).
+type CohortRow = Record<string, number | string | boolean> & { readmitted_30d: number }
 const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), {
   header: true,
   dynamicTyping: true,
   skipEmptyLines: true,
 }).data
 const rows = cohort.map(({ readmitted_30d: _y, ...features }) => ({ features }))
-const inputs = FEATURES.map((f) => ({ ...f, categories: 'categories' in f ? [...f.categories] : undefined })) as FeatureDef[]
+const manifest = JSON.parse(readFileSync(new URL('../../models/readmission-risk/manifest.json', import.meta.url), 'utf8')) as { inputs: FeatureDef[] }
+const inputs = manifest.inputs
 
 // The same contract every shipped model plugin passes.
 modelPluginConformance('naive-bayes (examples/custom-plugin)', async () => ({

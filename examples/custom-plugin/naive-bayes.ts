@@ -15,7 +15,7 @@ import {
   type ModelPlugin,
   type Row,
   type TrainOptions,
-} from '../../core/index.ts'
+} from 'nexora'
 
 type Term =
   | { type: 'number'; mean: [number, number]; variance: [number, number] }

@@ -6,8 +6,8 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NexoraError, type AuditSink, type ModelStore } from '../../core/index.ts'
 import { launchChromium, staticServer } from '../../testkit/chromium.ts'
-import { auditSinkConformance } from '../conformance/audit-sink.suite.ts'
-import { modelStoreConformance } from '../conformance/model-store.suite.ts'
+import { auditSinkConformance } from '../../testing/audit-sink.suite.ts'
+import { modelStoreConformance } from '../../testing/model-store.suite.ts'
 import { decode, encode } from '../../testkit/wire.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-idb-'))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createAuditWriter, memoryAuditSink, sealEvents, verifyChain, EMPTY_HEAD, type AuditEventInput, type AuditSink } from '../../core/index.ts'
-import { auditEvent } from '../conformance/audit-sink.suite.ts'
+import { auditEvent } from '../../testing/audit-sink.suite.ts'
 
 describe('hash chain', () => {
   it('detects reordered and inserted rows', async () => {

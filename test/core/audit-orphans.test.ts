@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { createAuditWriter, definePlugin, memoryAuditSink, NexoraError, type AuditEventInput, type AuditSink, type ComplianceStage } from '../../core/index.ts'
 import { toyNexora } from '../../testkit/nexora.ts'
-import { auditEvent } from '../conformance/audit-sink.suite.ts'
+import { auditEvent } from '../../testing/audit-sink.suite.ts'
 
 const caller = { subject: 'ehr-app', scopes: ['nexora/predict'], roles: [], via: 'in-process' as const }
 

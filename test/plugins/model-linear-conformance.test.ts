@@ -4,7 +4,7 @@ import Papa from 'papaparse'
 import type { FeatureDef } from '../../core/index.ts'
 import { FEATURES, type CohortRow } from '../../models/readmission-risk/cohort.ts'
 import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
-import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
+import { modelPluginConformance } from '../../testing/model-plugin.suite.ts'
 
 const conformance = modelPluginConformance('linear', async () => {
   const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest'
 import type { FeatureDef } from '../../core/index.ts'
 import { FEATURES } from '../../models/readmission-risk/cohort.ts'
 import { onnxModelPlugin } from '../../plugins/model-onnx/index.ts'
-import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
+import { modelPluginConformance } from '../../testing/model-plugin.suite.ts'
 import { cohort, shippedOnnxArtifact } from '../../testkit/onnx-shipped.ts'
 
 const conformance = modelPluginConformance('onnx', async () => {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import type { FeatureDef } from '../../core/index.ts'
 import { coxModelPlugin, decodeArtifact, logHazardFromRisk } from '../../plugins/model-survival/index.ts'
-import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
+import { modelPluginConformance } from '../../testing/model-plugin.suite.ts'
 
 const conformance = modelPluginConformance('cox', async () => {
   const [header, ...lines] = readFileSync(new URL('../fixtures/survival/lung.csv', import.meta.url), 'utf8')

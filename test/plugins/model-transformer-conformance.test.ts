@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest'
 import { generateSequenceCohort, INPUTS } from '../../models/mortality-transformer/cohort.ts'
 import { transformerModelPlugin } from '../../plugins/model-transformer/index.ts'
-import { modelPluginConformance } from '../conformance/model-plugin.suite.ts'
+import { modelPluginConformance } from '../../testing/model-plugin.suite.ts'
 
 const conformance = modelPluginConformance('transformer', async () => {
   const cohort = generateSequenceCohort(300, 11)

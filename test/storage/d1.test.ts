@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SQLITE_MIGRATIONS } from '../../plugins/storage-d1/index.ts'
-import { adverseEventStoreConformance, predictionLogConformance } from '../conformance/monitoring-stores.suite.ts'
-import { rateLimitConformance } from '../conformance/rate-limit.suite.ts'
-import { auditEvent, auditSinkConformance } from '../conformance/audit-sink.suite.ts'
-import { modelStoreConformance } from '../conformance/model-store.suite.ts'
+import { adverseEventStoreConformance, predictionLogConformance } from '../../testing/monitoring-stores.suite.ts'
+import { rateLimitConformance } from '../../testing/rate-limit.suite.ts'
+import { auditEvent, auditSinkConformance } from '../../testing/audit-sink.suite.ts'
+import { modelStoreConformance } from '../../testing/model-store.suite.ts'
 import { startD1Rpc, type D1Rpc } from '../../testkit/d1-harness.ts'
 
 let rpc: D1Rpc

@@ -6,10 +6,10 @@ import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { memoryAdverseEventStore, memoryAuditSink, memoryModelStore, memoryPredictionLog, memoryRateLimitStore } from '../../core/index.ts'
 import { openLibsql, sqlAdverseEventStore, sqlAuditSink, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../../plugins/storage-sql/index.ts'
-import { adverseEventStoreConformance, predictionLogConformance } from '../conformance/monitoring-stores.suite.ts'
-import { rateLimitConformance } from '../conformance/rate-limit.suite.ts'
-import { auditSinkConformance } from '../conformance/audit-sink.suite.ts'
-import { modelStoreConformance } from '../conformance/model-store.suite.ts'
+import { adverseEventStoreConformance, predictionLogConformance } from '../../testing/monitoring-stores.suite.ts'
+import { rateLimitConformance } from '../../testing/rate-limit.suite.ts'
+import { auditSinkConformance } from '../../testing/audit-sink.suite.ts'
+import { modelStoreConformance } from '../../testing/model-store.suite.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-store-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

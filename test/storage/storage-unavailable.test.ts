@@ -23,7 +23,7 @@ import {
 } from '../../plugins/storage-sql/index.ts'
 import { sqlHealth } from '../../plugins/sql-stores/index.ts'
 import { startPostgres, type PostgresServer } from '../../testkit/postgres.ts'
-import { auditEvent } from '../conformance/audit-sink.suite.ts'
+import { auditEvent } from '../../testing/audit-sink.suite.ts'
 import { toyFiles, toyManifest } from '../../testkit/models.ts'
 
 let server: PostgresServer

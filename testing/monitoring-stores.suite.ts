@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AdverseEvent, AdverseEventStore, LoggedPrediction, PredictionLog } from '../../core/index.ts'
+import type { AdverseEvent, AdverseEventStore, LoggedPrediction, PredictionLog } from '../core/index.ts'
 
 const DAY = 86_400_000
 const at = (day: number, hour = 0) => new Date(Date.UTC(2026, 0, 1 + day, hour)).toISOString()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AuditEventInput, AuditSink } from '../../core/index.ts'
+import type { AuditEventInput, AuditSink } from '../core/index.ts'
 
 export const auditEvent = (i: number, over: Partial<AuditEventInput> = {}): AuditEventInput => ({
   ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { takeFromBucket, type BucketState, type RateLimitStore } from '../../core/index.ts'
+import { takeFromBucket, type BucketState, type RateLimitStore } from '../core/index.ts'
 
 /** The RateLimitStore contract: the same decisions as the reference token-bucket arithmetic. */
 export function rateLimitConformance(label: string, open: () => Promise<{ store: RateLimitStore; close(): Promise<void> }>) {

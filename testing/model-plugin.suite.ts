@@ -12,7 +12,7 @@ import {
   type ModelPlugin,
   type Row,
   type TrainOptions,
-} from '../../core/index.ts'
+} from '../core/index.ts'
 
 export interface ModelPluginHarness {
   plugin: ModelPlugin

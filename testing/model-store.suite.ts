@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { NexoraError, type ModelManifest, type ModelStore } from '../../core/index.ts'
+import { NexoraError, type ModelManifest, type ModelStore } from '../core/index.ts'
 
 const manifest = (version: string, name = 'risk'): ModelManifest => ({
   name,
