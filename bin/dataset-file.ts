@@ -1,23 +1,9 @@
 import { readFile } from 'node:fs/promises'
-import Papa from 'papaparse'
-import type { Dataset, FeatureDef, FeatureValue, Row } from '../core/index.ts'
+import { type FeatureValue, NexoraError, type Row } from '../core/index.ts'
+import { datasetFromCsv, inferInputs, type TabularDataset } from '../testing/dataset.ts'
 import { UsageError } from './args.ts'
 
-export interface LoadedDataset {
-  dataset: Dataset
-  inputs: FeatureDef[]
-}
-
-/** Infer inputs from the values: all numbers → number, all booleans → boolean, else a category. */
-function inferInputs(rows: Row[]): FeatureDef[] {
-  const names = [...new Set(rows.flatMap((r) => Object.keys(r.features)))]
-  return names.map((name): FeatureDef => {
-    const values = rows.map((r) => r.features[name]).filter((v) => v !== null && v !== undefined)
-    if (values.every((v) => typeof v === 'number')) return { name, type: 'number' }
-    if (values.every((v) => typeof v === 'boolean')) return { name, type: 'boolean' }
-    return { name, type: 'category', categories: [...new Set(values.map(String))].sort() }
-  })
-}
+export type LoadedDataset = TabularDataset
 
 /**
  * A training file: CSV with a header row (one column the target, optionally one the time), or
@@ -43,12 +29,12 @@ export async function loadDatasetFile(path: string, target: string, timeColumn?:
     labels = records.map((r) => Number(r.label ?? r[target]))
     if (timeColumn) times = records.map((r) => Number(r.time ?? r[timeColumn]))
   } else {
-    const parsed = Papa.parse<Record<string, FeatureValue>>(text, { header: true, dynamicTyping: true, skipEmptyLines: true })
-    if (!parsed.meta.fields?.includes(target)) throw new UsageError(`--target: no column "${target}" in ${path}`)
-    if (timeColumn && !parsed.meta.fields.includes(timeColumn)) throw new UsageError(`--time: no column "${timeColumn}" in ${path}`)
-    rows = parsed.data.map((record) => ({ features: Object.fromEntries(Object.entries(record).filter(([k]) => k !== target && k !== timeColumn)) }))
-    labels = parsed.data.map((r) => Number(r[target]))
-    if (timeColumn) times = parsed.data.map((r) => Number(r[timeColumn]))
+    try {
+      return datasetFromCsv(text, { target, ...(timeColumn ? { time: timeColumn } : {}) })
+    } catch (error) {
+      if (error instanceof NexoraError) throw new UsageError(`--data: ${path}: ${error.detail}`)
+      throw error
+    }
   }
   if (rows.length === 0) throw new UsageError(`--data: ${path} has no rows`)
   if (labels.some((y) => y !== 0 && y !== 1)) throw new UsageError(`--target: "${target}" must be 0 or 1 in every row`)

@@ -1,11 +1,13 @@
 /**
  * `nexora/testing`: the conformance suites a plugin kept in its own repository runs, the same ones
  * every shipped plugin and store passes here. They are Vitest suites: call one at the top level
- * of a test file. Vitest is the only thing this entry needs beyond Nexora itself.
+ * of a test file. Vitest is the only thing this entry needs beyond Nexora itself. `datasetFromCsv`
+ * reads a training CSV as `nexora train` does.
  * @example
  * import { modelPluginConformance } from 'nexora/testing'
  * modelPluginConformance('my-model', async () => ({ plugin: myModelPlugin, train, score, options, metrics: ['auroc'] }))
  */
+export { datasetFromCsv, inferInputs, type TabularDataset } from './dataset.ts'
 export { auditEvent, type AuditHarness, auditSinkConformance } from './audit-sink.suite.ts'
 export { type ModelPluginHarness, modelPluginConformance } from './model-plugin.suite.ts'
 export { modelStoreConformance } from './model-store.suite.ts'

@@ -1,25 +1,19 @@
 import { readFileSync } from 'node:fs'
-import Papa from 'papaparse'
 import { expect, it } from 'vitest'
 import { createNexora, type FeatureDef, memoryStorage } from 'nexora'
-import { modelPluginConformance } from 'nexora/testing'
+import { datasetFromCsv, modelPluginConformance } from 'nexora/testing'
 import { naiveBayes, naiveBayesPlugin } from './naive-bayes.ts'
 
 // The demo model's training cohort and its inputs (only files: the example imports nothing but the package).
-type CohortRow = Record<string, number | string | boolean> & { readmitted_30d: number }
-const cohort = Papa.parse<CohortRow>(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), {
-  header: true,
-  dynamicTyping: true,
-  skipEmptyLines: true,
-}).data
-const rows = cohort.map(({ readmitted_30d: _y, ...features }) => ({ features }))
+const { dataset } = datasetFromCsv(readFileSync(new URL('../../models/readmission-risk/cohort.csv', import.meta.url), 'utf8'), { target: 'readmitted_30d' })
+const { rows, labels } = dataset
 const manifest = JSON.parse(readFileSync(new URL('../../models/readmission-risk/manifest.json', import.meta.url), 'utf8')) as { inputs: FeatureDef[] }
 const inputs = manifest.inputs
 
 // The same contract every shipped model plugin passes.
 modelPluginConformance('naive-bayes (examples/custom-plugin)', async () => ({
   plugin: naiveBayesPlugin,
-  train: { rows: rows.slice(0, 600), labels: cohort.slice(0, 600).map((r) => r.readmitted_30d) },
+  train: { rows: rows.slice(0, 600), labels: labels.slice(0, 600) },
   score: rows.slice(3200, 3208),
   options: { name: 'nb-conformance', version: '1.0.0', inputs },
   tolerance: { batch: 0, additivity: 1e-9 },
@@ -27,10 +21,7 @@ modelPluginConformance('naive-bayes (examples/custom-plugin)', async () => ({
 }))
 
 it('serves through createNexora like any shipped model, and learns the cohort', async () => {
-  const artifact = await naiveBayesPlugin.train!(
-    { rows: rows.slice(0, 3200), labels: cohort.slice(0, 3200).map((r) => r.readmitted_30d) },
-    { name: 'nb', version: '1.0.0', inputs },
-  )
+  const artifact = await naiveBayesPlugin.train!({ rows: rows.slice(0, 3200), labels: labels.slice(0, 3200) }, { name: 'nb', version: '1.0.0', inputs })
   const nexora = await createNexora({ plugins: [memoryStorage(), naiveBayes()] })
   await nexora.registry.register(artifact.manifest, artifact.files)
   const result = await nexora.predict(
@@ -39,7 +30,7 @@ it('serves through createNexora like any shipped model, and learns the cohort', 
   )
   expect(result.predictions).toHaveLength(2)
   expect(result.predictions[0]!.explanation!.length).toBe(inputs.length)
-  const held = await (await naiveBayesPlugin.load(artifact)).evaluate({ rows: rows.slice(3200), labels: cohort.slice(3200).map((r) => r.readmitted_30d) })
+  const held = await (await naiveBayesPlugin.load(artifact)).evaluate({ rows: rows.slice(3200), labels: labels.slice(3200) })
   // The synthetic truth is logistic; naive Bayes should still rank well above chance (the linear model gets 0.746).
   expect(held.auroc).toBeGreaterThan(0.68)
   await nexora.close()
