@@ -6,6 +6,7 @@ import { deidCommand } from './commands/deid.ts'
 import { driftCommand } from './commands/drift.ts'
 import { evaluateCommand } from './commands/evaluate.ts'
 import { phiCommand } from './commands/phi.ts'
+import { pluginCommand } from './commands/plugin.ts'
 import { fhirCommand } from './commands/fhir.ts'
 import { keysCommand } from './commands/keys.ts'
 import { modelsCommand } from './commands/models.ts'
@@ -21,6 +22,7 @@ const COMMANDS: Command[] = [
   modelsCommand,
   predictCommand,
   trainCommand,
+  pluginCommand,
   survivalCommand,
   phiCommand,
   deidCommand,
