@@ -30,7 +30,8 @@ modelPluginConformance('${name}', async () => ({
 }))
 
 it('serves through createNexora', async () => {
-  const artifact = await ${camel(name)}Plugin.train!({ rows: dataset.rows.slice(0, 300), labels: dataset.labels.slice(0, 300) }, { name: '${name}', version: '1.0.0', inputs })
+  const train = { rows: dataset.rows.slice(0, 300), labels: dataset.labels.slice(0, 300) }
+  const artifact = await ${camel(name)}Plugin.train!(train, { name: '${name}', version: '1.0.0', inputs })
   const nexora = await createNexora({ plugins: [memoryStorage(), ${camel(name)}()] })
   await nexora.registry.register(artifact.manifest, artifact.files)
   const caller = { subject: 'test', scopes: ['nexora/predict'], roles: [], via: 'in-process' as const }
