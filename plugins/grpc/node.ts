@@ -43,7 +43,7 @@ function grpcDoor(nexora: Nexora): GrpcFrontDoor & { routes: NonNullable<GrpcFro
  * @example
  * http2.createSecureServer({ key, cert, allowHTTP1: true }, grpcNodeHandler(nexora)).listen(443)
  */
-export function grpcNodeHandler(nexora: Nexora, fallback: GrpcListenOptions['fallback'] = nexora.fetch) {
+export function grpcNodeHandler(nexora: Nexora, fallback: GrpcListenOptions['fallback'] = nexora.fetch): ReturnType<typeof connectNodeAdapter> {
   const door = grpcDoor(nexora)
   return connectNodeAdapter({
     routes: door.routes,
