@@ -20,7 +20,7 @@ const unlimited = { capacity: 1e9, refillPerSecond: 1e9 }
 const running = await serveNode({
   port: 0,
   db: process.argv[2],
-  durability: process.env.NEXORA_DURABILITY as 'full' | 'normal' | undefined,
+  durability: process.env.NEXORA_DB_DURABILITY as 'full' | 'normal' | undefined,
   plugins: [jwtAuth({ jwks: identity.jwks, issuers: [DEV_ISSUER], audience: DEV_AUDIENCE })],
   config: {
     rateLimits: { predict: unlimited, read: unlimited, write: unlimited, audit: unlimited, public: unlimited },
