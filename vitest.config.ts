@@ -34,6 +34,7 @@ const INTEGRATION = [
   'test/grpc/generated.test.ts',
   'test/security/fuzz.test.ts',
   'test/security/unicode-fuzz.test.ts',
+  'test/security/unicode-fuzz-audit-sinks.test.ts',
   'test/security/phi-logs.test.ts',
   'test/security/signed-checkpoints.test.ts',
 ]

@@ -19,12 +19,14 @@ describe('package layout (ARCHITECTURE.md §9-10)', () => {
     expect(deno.exports).toEqual(pkg.exports)
   })
 
-  it('exports core, the conformance suites, every plugin and every adapter, and nothing that does not exist', () => {
+  it('exports core, the conformance suites, every plugin (and its node.ts entry) and every adapter, and nothing that does not exist', () => {
     const plugins = readdirSync(join(root, 'plugins')).filter((d) => readdirSync(join(root, 'plugins', d)).includes('index.ts'))
     const adapters = readdirSync(join(root, 'adapters'))
       .filter((f) => f.endsWith('.ts'))
       .map((f) => f.replace(/\.ts$/, ''))
-    const expected = ['.', './testing', ...plugins.map((p) => `./plugins/${p}`), ...adapters.map((a) => `./adapters/${a}`)].sort()
+    // A plugin's node.ts is its second public entry, for node:* code kept out of Worker and browser bundles.
+    const nodeEntries = plugins.filter((p) => readdirSync(join(root, 'plugins', p)).includes('node.ts')).map((p) => `./plugins/${p}/node`)
+    const expected = ['.', './testing', ...plugins.map((p) => `./plugins/${p}`), ...nodeEntries, ...adapters.map((a) => `./adapters/${a}`)].sort()
     expect(Object.keys(pkg.exports).sort()).toEqual(expected)
     for (const target of Object.values(pkg.exports) as string[]) expect(statSync(join(root, target)).isFile()).toBe(true)
   })

@@ -328,3 +328,20 @@ export function h2cClient(base: string) {
     close: () => new Promise<void>((resolve) => (session.closed || session.destroyed ? resolve() : session.close(() => resolve()))),
   }
 }
+
+/** The fuzz tests' fixed seed and default runs per property: a failure replays exactly. */
+export const SEED = 20_261_206
+export const RUNS = 150
+
+/** fast-check's report quotes the whole counterexample: keep a failure readable when it holds a 5,000-character string. */
+export async function assertProperty<T>(property: fc.IAsyncProperty<T>, numRuns = RUNS) {
+  try {
+    await fc.assert(property, { numRuns, seed: SEED, endOnFailure: true })
+  } catch (error) {
+    if (error instanceof Error) error.message = error.message.replace(/(Counterexample: .{0,3000})[\s\S]*?(\n\s*Shrunk|\nHint|$)/, '$1…$2')
+    throw error
+  }
+}
+
+/** A value or nothing (the key left out). */
+export const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })

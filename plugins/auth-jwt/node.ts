@@ -4,7 +4,7 @@
  * bundle never reaches node:fs; only adapters/ and bin/ import it (the dependency rules say so).
  *
  * @example
- * import { loadOrCreateDevIdentity } from '../plugins/auth-jwt/node.ts' // in bin/
+ * import { loadOrCreateDevIdentity } from 'nexora/plugins/auth-jwt/node'
  * const dev = await loadOrCreateDevIdentity('./data')
  */
 export * from './server-auth.ts'

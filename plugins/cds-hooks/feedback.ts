@@ -7,7 +7,7 @@ const EPOCH = '1970-01-01T00:00:00.000Z'
 const END = '9999-12-31T23:59:59.999Z'
 
 const CODE = /^[A-Za-z0-9._-]{1,64}$/
-const SYSTEM = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~\/-]*)?$/
+const SYSTEM = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~/-]*)?$/
 
 /** Which of our suggestions were accepted: ids are `<card>.<kind>`, anything else is `other`. */
 const kinds = (card: string, ids: { id: string }[] = []) => ids.map(({ id }) => (id.startsWith(`${card}.`) ? id.slice(card.length + 1) : 'other'))

@@ -74,7 +74,7 @@ const IPV6_HINT = /:[0-9A-Fa-f]{0,4}:/
 const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g
 const SSN = /(?<![\d-])\d{3}([- ]?)\d{2}\1\d{4}(?![\d-])/g
 // Slashes too (`617/555/0142`): notes write numbers every way.
-const PHONE = /(?<![\w+\/-])(?:\+?1[-.\s]?)?(?:\(\d{3}\)\s?|\d{3}[-.\s/])\d{3}[-.\s/]\d{4}(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?(?![\w-])/gi
+const PHONE = /(?<![\w+/-])(?:\+?1[-.\s]?)?(?:\(\d{3}\)\s?|\d{3}[-.\s/])\d{3}[-.\s/]\d{4}(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?(?![\w-])/gi
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g
 const VIN = /\b[A-HJ-NPR-Z0-9]{17}\b/g
 

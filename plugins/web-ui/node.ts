@@ -4,7 +4,7 @@
  * only adapters/ and bin/ import it (the dependency rules say so).
  *
  * @example
- * import { folderFiles } from '../plugins/web-ui/node.ts' // in bin/
+ * import { folderFiles } from 'nexora/plugins/web-ui/node'
  * webUi({ files: folderFiles('site/dist') })
  */
 export * from './node-files.ts'

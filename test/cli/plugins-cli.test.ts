@@ -1,5 +1,5 @@
 /**
- * A plugin from outside plugins/ (test/fixtures/plugins/stumps.ts), as its author would use it:
+ * A plugin from outside plugins/ (testkit/plugins/stumps.ts), as its author would use it:
  * `nexora train --plugin` trains and registers a version of its kind, a real `nexora serve` with
  * the module under "plugins" in nexora.config.json serves it, and a server without the plugin
  * says at start-up which version it cannot serve and answers 500 model.kind_unavailable (a
@@ -15,7 +15,7 @@ import { DEMO_FEATURES } from '../conformance/runtime-server.suite.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-plugin-'))
 const db = `file:${join(dir, 'nexora.db')}`
-const plugin = new URL('../fixtures/plugins/stumps.ts', import.meta.url).pathname
+const plugin = new URL('../../testkit/plugins/stumps.ts', import.meta.url).pathname
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const nexora = cliRunner({ env: { NEXORA_DATA_DIR: dir } })
 

@@ -17,7 +17,7 @@ function fakeRuntime(vars: Record<string, string>, files: Record<string, string>
     env: (name) => vars[name],
     writeErr: (line) => calls.err.push(line),
     readText: async (path) => files[path] ?? Promise.reject(new Error('ENOENT')),
-    importModule: (spec) => import(new URL(`../fixtures/plugins/${spec}`, import.meta.url).href),
+    importModule: (spec) => import(new URL(`../../testkit/plugins/${spec}`, import.meta.url).href),
     handler: (nexora: Nexora) => (request) => nexora.fetch(request),
     nexoraConfig: {},
     plugins: async () => [memoryStorage(), linearModel()],

@@ -13,25 +13,25 @@ import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashEvent, memoryAuditSink, type AuditEventInput, type AuditSink } from '../../core/index.ts'
-import { storableText } from '../../core/audit/storable.ts'
 import { findIllFormed } from '../../core/well-formed.ts'
 import { createDevFhirServer } from '../../devtools/fhir-server/index.ts'
 import { instantiate } from '../../plugins/cds-hooks/index.ts'
-import { openSql, sqlAuditSink } from '../../plugins/storage-sql/index.ts'
 import { cliRunner } from '../../testkit/cli.ts'
 import { startFuzzServer, type FuzzServer } from '../../testkit/fuzz-server.ts'
 import { grpcJsClients } from '../../testkit/grpc-js-client.ts'
-import { startPostgres, type PostgresServer } from '../../testkit/postgres.ts'
 import {
+  assertProperty,
   echoOf,
   errorCode,
   fuzzString,
   h2cClient,
   headerJunk,
   mutated,
+  optional,
   orFuzz,
   queryString,
+  RUNS,
+  SEED,
   stringsIn,
   uriComponent,
   wtf8,
@@ -40,8 +40,6 @@ import {
   type ErrorFormat,
 } from '../../testkit/unicode-fuzz.ts'
 
-const SEED = 20_261_206
-const RUNS = 150
 const FEATURES = ['age', 'sex', 'systolic_bp', 'hba1c', 'egfr', 'prior_admissions', 'length_of_stay', 'on_anticoagulant']
 const VALID_FEATURES = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }
 const ISO = '2026-06-01T00:00:00Z'
@@ -143,16 +141,6 @@ function check(door: string, probe: Probe, answer: Answer) {
   }
 }
 
-/** fast-check's report quotes the whole counterexample: keep a failure readable when it holds a 5,000-character string. */
-async function assertProperty<T>(property: fc.IAsyncProperty<T>, numRuns = RUNS) {
-  try {
-    await fc.assert(property, { numRuns, seed: SEED, endOnFailure: true })
-  } catch (error) {
-    if (error instanceof Error) error.message = error.message.replace(/(Counterexample: .{0,3000})[\s\S]*?(\n\s*Shrunk|\nHint|$)/, '$1…$2')
-    throw error
-  }
-}
-
 /** A door's property: every generated probe sent and checked. */
 const fuzz = (door: string, probes: fc.Arbitrary<Probe>, numRuns = RUNS) =>
   assertProperty(
@@ -167,7 +155,6 @@ const extra = fc.option(fc.tuple(fuzzString, fuzzString), { nil: undefined, freq
 const strippedOnly = (known: unknown, member: [string, string] | undefined, wtf8: boolean) => !refuses(known, wtf8) && refuses(member, wtf8)
 const withExtra = (body: Record<string, unknown>, member: [string, string] | undefined) => (member ? { ...body, [member[0]]: member[1] } : body)
 const rawBytes = fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 })
-const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })
 const compact = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
 const pairs = (keys: string[]) => fc.array(fc.tuple(keys.length ? fc.oneof(fc.constantFrom(...keys), fuzzString) : fuzzString, fuzzString), { maxLength: 4 })
 const pathStrings = (...parts: string[]) => [...parts, ...parts.map(uriComponent)]
@@ -1024,100 +1011,5 @@ describe('every front door of a real `nexora serve`, fuzzed with hostile Unicode
     } finally {
       db.close()
     }
-  })
-})
-
-// ---- the audit sinks themselves, fed arbitrary events ----
-
-/** A context as callers build them, and worse: any keys, nesting, NaN and infinities, undefined members, bigints. */
-const { context } = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fuzzString,
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.constant(undefined),
-    fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
-    fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(fuzzString, tie('value'), { maxKeys: 3 }),
-  ),
-  context: fc.dictionary(fuzzString, tie('value'), { maxKeys: 4 }),
-}))
-const nullable = (arb: fc.Arbitrary<string>) => fc.option(arb, { nil: null })
-const eventInput: fc.Arbitrary<AuditEventInput> = fc.record(
-  {
-    ts: fc.oneof(
-      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
-      fuzzString,
-    ),
-    actor: fuzzString,
-    action: orFuzz('predict.request', 'access'),
-    outcome: fc.constantFrom('success', 'failure', 'denied'),
-    patientRef: nullable(fuzzString),
-    model: nullable(fuzzString),
-    version: nullable(fuzzString),
-    reason: nullable(fuzzString),
-    requestId: nullable(fuzzString),
-    ip: nullable(fuzzString),
-    context: optional(context as fc.Arbitrary<Record<string, unknown>>),
-  },
-  { requiredKeys: ['ts', 'actor', 'action', 'outcome'] },
-)
-
-/**
- * The property: every batch appended verifies, every event read back re-hashes to its stored
- * hash, and a string that was well-formed and NUL-free comes back exactly as given.
- */
-async function appendAndReread(sink: AuditSink, numRuns: number) {
-  let after = 0
-  await assertProperty(
-    fc.asyncProperty(fc.array(eventInput, { minLength: 1, maxLength: 4 }), async (batch) => {
-      const receipts = await sink.append(batch)
-      expect(await sink.verify()).toMatchObject({ ok: true })
-      const { events } = await sink.query({}, { limit: 100, afterSeq: after })
-      expect(events.map((e) => e.hash)).toEqual(receipts.map((r) => r.hash))
-      for (const [i, event] of events.entries()) {
-        expect(await hashEvent(event, event.seq, event.prevHash), `seq ${event.seq}`).toBe(event.hash)
-        expect(event.actor).toBe(storableText(batch[i]!.actor))
-        for (const text of stringsIn(event)) expect(text.isWellFormed() && !text.includes('\u0000'), JSON.stringify(text)).toBe(true)
-      }
-      after = receipts.at(-1)!.seq
-    }),
-    numRuns,
-  )
-}
-
-describe('the audit sinks, fed arbitrary events straight (no front door in the way)', () => {
-  it('memory sink', { timeout: 60_000 }, () => appendAndReread(memoryAuditSink(), 150))
-
-  it('libSQL file', { timeout: 60_000 }, async () => {
-    const sinkDir = mkdtempSync(join(tmpdir(), 'nexora-unicode-sink-'))
-    const db = await openSql(`file:${join(sinkDir, 'audit.db')}`, 'normal')
-    try {
-      await appendAndReread(sqlAuditSink(db), 150)
-    } finally {
-      await db.close()
-      rmSync(sinkDir, { recursive: true, force: true })
-    }
-  })
-
-  describe('PostgreSQL', () => {
-    let pg: PostgresServer
-    beforeAll(async () => {
-      pg = await startPostgres()
-    }, 60_000)
-    afterAll(async () => {
-      await pg?.stop()
-    })
-
-    it('a real server (NUL in text is refused there, a lone surrogate is not valid UTF-8)', { timeout: 60_000 }, async () => {
-      const db = await openSql(await pg.createDatabase())
-      try {
-        await appendAndReread(sqlAuditSink(db), 100)
-      } finally {
-        await db.close()
-      }
-    })
   })
 })

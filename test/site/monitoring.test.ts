@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateCohort } from '../../models/readmission-risk/cohort.ts'
-import { axeViolations, openBrowser, screenshot, startSiteServer, WIDTHS } from '../../testkit/site.ts'
+import { axeViolations, openBrowser, screenshot, startSiteServer, type WIDTHS } from '../../testkit/site.ts'
 
 let server: Awaited<ReturnType<typeof startSiteServer>>
 let browser: Awaited<ReturnType<typeof openBrowser>>

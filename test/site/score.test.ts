@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page, Request } from 'playwright-core'
 import { featuresFromBundle } from '../../site/pages/score/fhir-features.ts'
-import { axeViolations, openBrowser, screenshot, startSiteServer, WIDTHS } from '../../testkit/site.ts'
+import { axeViolations, openBrowser, screenshot, startSiteServer, type WIDTHS } from '../../testkit/site.ts'
 
 const FEATURES = { age: 83, sex: 'M', systolic_bp: 131, hba1c: 9.7, egfr: 37, prior_admissions: 4, length_of_stay: 11, on_anticoagulant: false }
 const DAY = 86_400_000
