@@ -135,7 +135,7 @@ module.exports = {
     // Resolve packages as Node does, through their `exports` maps (hono/cors, tsx/esm/api, …).
     enhancedResolveOptions: {
       exportsFields: ['exports'],
-      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      conditionNames: ['nexora-source', 'import', 'require', 'node', 'default', 'types'],
       mainFields: ['module', 'main', 'types'],
     },
   },

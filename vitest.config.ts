@@ -1,4 +1,9 @@
+import { defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
+
+// Inside the repository, the package's own name ('nexora', 'nexora/testing') resolves to the
+// TypeScript sources, not to dist/ (which only `npm run build` and `npm pack` make).
+const conditions = ['nexora-source', ...defaultServerConditions]
 
 /**
  * Two projects. `unit` needs nothing but Node (`npm run test:unit`, the inner loop). `integration`
@@ -40,6 +45,8 @@ const INTEGRATION = [
 ]
 
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

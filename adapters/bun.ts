@@ -36,9 +36,14 @@ export type RunningBunServer = RunningServer<BunServer>
 /** Bun's native hash: synchronous, so an audit event's hash costs no thread-pool round trip. */
 const sha256 = (data: Uint8Array) => Bun.SHA256.hash(data)
 
-/** Serve `docs/<file>` from the swagger-ui-dist package; Bun.file sets the content type. */
+/** Serve `docs/<file>` from the swagger-ui-dist package (optional); Bun.file sets the content type. */
 function bunAssets(): NexoraConfig['assets'] {
-  const root = new URL('.', import.meta.resolve('swagger-ui-dist/package.json'))
+  let root: URL
+  try {
+    root = new URL('.', import.meta.resolve('swagger-ui-dist/package.json'))
+  } catch {
+    return undefined // an optional peer: /docs says to install it
+  }
   return async (path) => {
     const file = path.replace(/^docs\//, '')
     if (!/^[\w.-]+$/.test(file) || file.startsWith('.')) return undefined

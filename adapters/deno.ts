@@ -45,9 +45,14 @@ const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
 }
 
-/** Serve `docs/<file>` from the swagger-ui-dist package, read once per file. */
+/** Serve `docs/<file>` from the swagger-ui-dist package (optional), read once per file. */
 function denoAssets(): NexoraConfig['assets'] {
-  const root = new URL('.', import.meta.resolve('swagger-ui-dist/package.json'))
+  let root: URL
+  try {
+    root = new URL('.', import.meta.resolve('swagger-ui-dist/package.json'))
+  } catch {
+    return undefined // an optional peer: /docs says to install it
+  }
   const cache = new Map<string, Uint8Array>()
   return async (path) => {
     const file = path.replace(/^docs\//, '')

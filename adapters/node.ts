@@ -14,7 +14,7 @@ import { dirname, join, normalize, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { serve, type ServerType } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
-import { NexoraError, startServer, toProblem, type KitOptions, type NexoraConfig, type RunningServer } from '../core/index.ts'
+import { importOptional, NexoraError, startServer, toProblem, type KitOptions, type NexoraConfig, type RunningServer } from '../core/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { sqlStorage } from '../plugins/storage-sql/index.ts'
 
@@ -38,9 +38,14 @@ const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
 }
 
-/** Serve `docs/<file>` from the swagger-ui-dist package, read once per file. */
+/** Serve `docs/<file>` from the swagger-ui-dist package (an optional peer: without it /docs has no assets), read once per file. */
 function nodeAssets(): NexoraConfig['assets'] {
-  const root = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+  let root: string
+  try {
+    root = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+  } catch {
+    return undefined
+  }
   const cache = new Map<string, Uint8Array>()
   return async (path) => {
     const file = normalize(path.replace(/^docs\//, ''))
@@ -97,7 +102,7 @@ export async function serveNode(options: NodeServerOptions = {}): Promise<Runnin
       async plugins(config) {
         grpc = options.grpc ?? (config.grpcPort === undefined ? undefined : { port: config.grpcPort })
         // Loaded only when asked for: connect-node and the generated code stay out of a plain REST server.
-        grpcNode = grpc ? await import('../plugins/grpc/node.ts') : undefined
+        grpcNode = grpc ? await importOptional('@connectrpc/connect-node', () => import('../plugins/grpc/node.ts'), 'the gRPC port') : undefined
         const grpcDoor = grpcNode && !options.plugins?.some((p) => p.name === grpcNode!.GRPC_PLUGIN) ? [grpcNode.grpc()] : []
         const storage = sqlStorage({ url: config.storage.url, durability: config.storage.durability, sha256, sharedRateLimits: config.sharedRateLimits })
         return [storage, ...(options.models ?? [linearModel()]), ...grpcDoor]

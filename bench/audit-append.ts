@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAuditWriter, type AuditEventInput } from '../core/index.ts'
-import { openLibsql, sqlAuditSink } from '../plugins/storage-sql/index.ts'
+import { openLibsql } from '../plugins/storage-sql/index.ts'
+import { sqlAuditSink } from '../plugins/sql-stores/index.ts'
 
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest())
 const total = Number(process.env.BENCH_AUDIT_EVENTS ?? 60_000)

@@ -1,7 +1,8 @@
 /** The optional parts of `nexora serve`, each built from the one configuration (docs/configuration.md). */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import type { JSONWebKeySet } from 'jose'
 import type { ServerConfig } from '../core/index.ts'
 import { cdsHooks, type CdsHooksOptions } from '../plugins/cds-hooks/index.ts'
@@ -53,6 +54,20 @@ export async function cdsHooksPlugins(config: ServerConfig) {
 }
 
 /**
+ * The published package leaves the site's ONNX Runtime binaries out (67 MB; scripts/build.mjs):
+ * the browser workbench gets them from onnxruntime-web, an optional peer, when it is installed.
+ */
+function withOrtBinaries(files: ReturnType<typeof folderFiles>): ReturnType<typeof folderFiles> {
+  let ort: ReturnType<typeof folderFiles> | undefined
+  try {
+    ort = folderFiles(dirname(createRequire(import.meta.url).resolve('onnxruntime-web')))
+  } catch {
+    ort = undefined
+  }
+  return async (path) => (await files(path)) ?? (path.startsWith('app/ort/') ? ort?.(path.slice('app/ort/'.length)) : undefined)
+}
+
+/**
  * The web UI from site/dist (`npm start` builds it first). Dev mode signs the browser in as the dev
  * identity; production needs an OIDC provider (`webUi.oidc.issuer`, `webUi.oidc.clientId`), else no UI.
  */
@@ -64,7 +79,7 @@ export function webUiPlugins(config: ServerConfig, devToken: string | undefined,
     io.err('the web UI is not built: run `npm run build:site` (npm start does it first)')
     return []
   }
-  const files = folderFiles(dir)
+  const files = withOrtBinaries(folderFiles(dir))
   const { oidc, connectSrc: extra } = config.webUi
   const common = { files, ...(smart ? { smart: { clientId: smart.clientId, scope: config.webUi.smart.scope, issuers: smart.issuers } } : {}) }
   // The OIDC provider's token endpoint may live on another origin than its issuer: connectSrc adds origins the app may call.

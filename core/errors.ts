@@ -56,6 +56,7 @@ export const CORE_ERROR_CODES = {
   'fhir.not_configured': { status: 503, title: 'No FHIR server is configured' },
   'fhir.untrusted_link': { status: 502, title: 'The FHIR server returned a paging link outside its own base URL' },
   'engine.load_failed': { status: 503, title: 'A runtime engine failed to load' },
+  'dependency.missing': { status: 500, title: 'An optional package this feature needs is not installed' },
   'config.invalid': { status: 500, title: 'The server configuration is invalid' },
   'plugin.invalid': { status: 500, title: 'A plugin definition is invalid' },
   'plugin.duplicate': { status: 500, title: 'Two plugins share a name' },

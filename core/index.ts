@@ -24,6 +24,7 @@ export {
   type FieldIssue,
 } from './errors.ts'
 export { lazy } from './lazy.ts'
+export { importOptional } from './optional-dependency.ts'
 export { VERSION } from './version.ts'
 export { findIllFormed, isStorableText, requireWellFormed } from './well-formed.ts'
 export { serial } from './serial.ts'

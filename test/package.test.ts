@@ -15,8 +15,19 @@ function walk(dir: string): string[] {
 }
 
 describe('package layout (ARCHITECTURE.md §9-10)', () => {
-  it('package.json and deno.json export the same keys and targets', () => {
-    expect(deno.exports).toEqual(pkg.exports)
+  type Target = { 'nexora-source': string; types: string; default: string }
+  const targets = Object.entries(pkg.exports as Record<string, Target>)
+
+  it('gives every entry its TypeScript source (this repository, JSR), declarations and built JavaScript, in that order', () => {
+    for (const [key, target] of targets) {
+      expect(Object.keys(target), key).toEqual(['nexora-source', 'types', 'default'])
+      const built = target['nexora-source'].replace(/^\.\//, './dist/').replace(/\.ts$/, '')
+      expect(target, key).toEqual({ 'nexora-source': target['nexora-source'], types: `${built}.d.ts`, default: `${built}.js` })
+    }
+  })
+
+  it('package.json and deno.json (JSR, which publishes the sources) export the same keys and sources', () => {
+    expect(deno.exports).toEqual(Object.fromEntries(targets.map(([key, target]) => [key, target['nexora-source']])))
   })
 
   it('exports core, the conformance suites, every plugin (and its node.ts entry) and every adapter, and nothing that does not exist', () => {
@@ -26,13 +37,25 @@ describe('package layout (ARCHITECTURE.md §9-10)', () => {
       .map((f) => f.replace(/\.ts$/, ''))
     // A plugin's node.ts is its second public entry, for node:* code kept out of Worker and browser bundles.
     const nodeEntries = plugins.filter((p) => readdirSync(join(root, 'plugins', p)).includes('node.ts')).map((p) => `./plugins/${p}/node`)
-    const expected = ['.', './testing', ...plugins.map((p) => `./plugins/${p}`), ...nodeEntries, ...adapters.map((a) => `./adapters/${a}`)].sort()
+    const expected = [
+      '.',
+      './testing',
+      './models/readmission-risk',
+      ...plugins.map((p) => `./plugins/${p}`),
+      ...nodeEntries,
+      ...adapters.map((a) => `./adapters/${a}`),
+    ].sort()
     expect(Object.keys(pkg.exports).sort()).toEqual(expected)
-    for (const target of Object.values(pkg.exports) as string[]) expect(statSync(join(root, target)).isFile()).toBe(true)
+    for (const [, target] of targets) expect(statSync(join(root, target['nexora-source'])).isFile()).toBe(true)
   })
 
   it("is an ES module package for Node 20 and later, whose only side effects are the plugins' error-code registrations", () => {
-    expect(pkg).toMatchObject({ name: 'nexora', type: 'module', sideEffects: ['./plugins/*/errors.ts'], engines: { node: '>=20' } })
+    expect(pkg).toMatchObject({
+      name: 'nexora',
+      type: 'module',
+      sideEffects: ['./dist/plugins/*/errors.js', './plugins/*/errors.ts'],
+      engines: { node: '>=20' },
+    })
     expect(pkg.bin.nexora).toBe('./bin/nexora.mjs')
     // A bundler keeps only the files listed there when nothing uses their exports: registration must happen in no other file.
     const registering = walk('plugins').filter((f) => /\.tsx?$/.test(f) && /defineErrorCodes\(/.test(readFileSync(join(root, f), 'utf8')))

@@ -1,9 +1,8 @@
 import { serveNode } from '../../adapters/node.ts'
-import type { ServerConfig } from '../../core/index.ts'
+import { importOptional, NexoraError, type ServerConfig } from '../../core/index.ts'
 import { serverAuth } from '../../plugins/auth-jwt/node.ts'
 import { phiEndpoints, phiGuard } from '../../plugins/compliance/index.ts'
-import { grpc } from '../../plugins/grpc/index.ts'
-import { createOipState, oip } from '../../plugins/oip/index.ts'
+import { createOipState, oip, type OipState } from '../../plugins/oip/index.ts'
 import { parseFlags, UsageError, type Command, type Io } from '../args.ts'
 import { auditSigningPlugins } from '../audit-signing.ts'
 import { loadServeConfig } from '../config-file.ts'
@@ -20,6 +19,23 @@ const portFlag = (value: string | undefined, flag: string) => {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag} must be an integer from 0 to 65535`)
   return port
+}
+
+const GRPC_PACKAGES = '@connectrpc/connect @connectrpc/connect-node @bufbuild/protobuf'
+
+/**
+ * gRPC, gRPC-Web and Connect on the HTTP port, when the connect-es packages (optional peers) are
+ * installed; asked for with --grpc-port, their absence is an error naming them, else a note.
+ */
+async function grpcDoor(state: OipState, config: ServerConfig, io: Io) {
+  try {
+    const { grpc } = await importOptional('@connectrpc/connect', () => import('../../plugins/grpc/index.ts'), 'gRPC and Connect')
+    return [grpc({ state })]
+  } catch (error) {
+    if (config.grpcPort !== undefined || !(error instanceof NexoraError && error.code === 'dependency.missing')) throw error
+    io.err(`gRPC and Connect are off: npm install ${GRPC_PACKAGES} to serve them`)
+    return []
+  }
 }
 
 /** The dev FHIR server's port: the configured one, `false` for none, else the next port (a free one when the server's is 0). */
@@ -124,7 +140,7 @@ export const serveCommand: Command = {
         phiEndpoints({ key: await loadDeidKey(production, dataDir, config.deid.keyFile), hmac: nodeHmac }),
         ...(await monitoringPlugins(config, io)),
         oip({ state: oipState }),
-        grpc({ state: oipState }),
+        ...(await grpcDoor(oipState, config, io)),
         ...(await cdsHooksPlugins(config)),
         ...webUiPlugins(config, auth.token, io, smart),
       ],

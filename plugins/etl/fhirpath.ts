@@ -1,8 +1,13 @@
-import fhirpath from 'fhirpath'
-import r4 from 'fhirpath/fhir-context/r4'
-import { NexoraError, type FhirResource } from '../../core/index.ts'
+import { importOptional, NexoraError, type FhirResource } from '../../core/index.ts'
 
 export type Compiled = (resource: FhirResource) => unknown[]
+
+// fhirpath is an optional peer (with its UCUM and date libraries, 14 MB): loaded once when this
+// module is, and a missing install surfaces as dependency.missing from the first compile, not at import.
+const engine = await importOptional('fhirpath', () => Promise.all([import('fhirpath'), import('fhirpath/fhir-context/r4')]), 'FHIRPath feature specs').then(
+  ([fhirpath, r4]) => ({ fhirpath: fhirpath.default, r4: r4.default }),
+  (error: unknown) => error as Error,
+)
 
 const cache = new Map<string, Compiled>()
 
@@ -13,9 +18,10 @@ const cache = new Map<string, Compiled>()
 export function compilePath(expression: string): Compiled {
   const hit = cache.get(expression)
   if (hit) return hit
+  if (engine instanceof Error) throw engine
   let fn: (r: unknown) => unknown
   try {
-    fn = fhirpath.compile(expression, r4 as never) as (r: unknown) => unknown
+    fn = engine.fhirpath.compile(expression, engine.r4 as never) as (r: unknown) => unknown
   } catch (cause) {
     throw new NexoraError('request.invalid', { detail: `invalid FHIRPath: ${expression}`, cause })
   }

@@ -1,4 +1,4 @@
-import { lazy, NexoraError } from '../../core/index.ts'
+import { importOptional, lazy, NexoraError } from '../../core/index.ts'
 
 /** The tfjs namespace, typed without importing it at runtime (`import type` is erased). */
 export type Tf = typeof import('@tensorflow/tfjs')
@@ -37,8 +37,9 @@ async function tryBackend(tf: Tf, name: string): Promise<boolean> {
 export const loadEngine = lazy(async (): Promise<Engine> => {
   let tf: Tf
   try {
-    tf = await import('@tensorflow/tfjs')
+    tf = await importOptional('@tensorflow/tfjs', () => import('@tensorflow/tfjs'), 'DeepFM training')
   } catch (cause) {
+    if (cause instanceof NexoraError) throw cause
     throw new NexoraError('engine.load_failed', { detail: '@tensorflow/tfjs could not be imported', cause })
   }
   for (const name of backendPriority()) if (await tryBackend(tf, name)) return { tf, backend: name }

@@ -1,4 +1,4 @@
-import { lazy, NexoraError } from '../../core/index.ts'
+import { importOptional, lazy, NexoraError } from '../../core/index.ts'
 
 /**
  * What the plugin uses of an ONNX Runtime JS module. `onnxruntime-web` (and its `/wasm` and
@@ -46,8 +46,9 @@ export interface EngineOptions {
 // downloading a second ORT build.
 // Both are typed against OrtModule, so an ORT upgrade that breaks the contract fails typechecking.
 let webgpuModule: OrtModule | undefined
-const loadWebgpu = lazy(async (): Promise<OrtModule> => (webgpuModule = await import('onnxruntime-web/webgpu')))
-const loadWasm = lazy(async (): Promise<OrtModule> => import('onnxruntime-web/wasm'))
+const ONNX = 'ONNX models'
+const loadWebgpu = lazy(async (): Promise<OrtModule> => (webgpuModule = await importOptional('onnxruntime-web', () => import('onnxruntime-web/webgpu'), ONNX)))
+const loadWasm = lazy(async (): Promise<OrtModule> => importOptional('onnxruntime-web', () => import('onnxruntime-web/wasm'), ONNX))
 
 async function hasWebgpuAdapter(): Promise<boolean> {
   const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu
@@ -96,6 +97,7 @@ const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)).slic
 export async function startSession(model: Uint8Array, o: EngineOptions = {}): Promise<StartedSession> {
   const failures: string[] = []
   let modelRejected = false
+  let missing: NexoraError | undefined
   for (const choice of o.providers ?? defaultProviders()) {
     const p = typeof choice === 'string' ? BUILT_IN[choice] : choice
     if (!p) {
@@ -116,9 +118,12 @@ export async function startSession(model: Uint8Array, o: EngineOptions = {}): Pr
       })
       return { ort, session, provider: p.name, failures }
     } catch (e) {
+      if (e instanceof NexoraError && e.code === 'dependency.missing') missing = e
       failures.push(`${p.name}: ${reason(e)}`)
     }
   }
+  // onnxruntime-web is an optional peer: say which package to install, not only that nothing ran.
+  if (missing && !modelRejected) throw missing
   throw new NexoraError(modelRejected ? 'model.load_failed' : 'engine.load_failed', {
     detail: `no ONNX Runtime execution provider could run model.onnx (${failures.join('; ') || 'none listed'})`,
   })

@@ -1,4 +1,4 @@
-import { lazy, NexoraError } from '../../core/index.ts'
+import { importOptional, lazy, NexoraError } from '../../core/index.ts'
 
 /** The tfjs namespace, as a type only: nothing here imports tfjs at module load. */
 export type Tf = typeof import('@tensorflow/tfjs')
@@ -16,9 +16,9 @@ const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefi
  */
 export const loadTf = lazy(async (): Promise<Tf> => {
   try {
-    const tf = await import('@tensorflow/tfjs')
+    const tf = await importOptional('@tensorflow/tfjs', () => import('@tensorflow/tfjs'), 'Transformer models')
     // Registers the wasm backend; it locates its own .wasm binary next to the package.
-    await import('@tensorflow/tfjs-backend-wasm')
+    await importOptional('@tensorflow/tfjs-backend-wasm', () => import('@tensorflow/tfjs-backend-wasm'), 'Transformer models')
     const priority = inBrowser ? ['webgpu', 'wasm', 'cpu'] : ['wasm', 'cpu']
     for (const name of priority) {
       if (!tf.findBackendFactory(name)) continue
@@ -33,6 +33,7 @@ export const loadTf = lazy(async (): Promise<Tf> => {
     }
     throw new Error(`no tfjs backend among ${priority.join(', ')} initialised`)
   } catch (cause) {
+    if (cause instanceof NexoraError) throw cause
     throw new NexoraError('model.load_failed', { detail: 'the tfjs engine could not be loaded', cause })
   }
 })

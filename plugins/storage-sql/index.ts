@@ -1,6 +1,6 @@
-import { definePlugin, type Sha256 } from '../../core/index.ts'
-import { sqlAdverseEventStore, sqlAuditSink, sqlHealth, sqlModelStore, sqlPredictionLog, sqlRateLimitStore, type SqlExecutor } from '../sql-stores/index.ts'
-import { openLibsql, type Durability } from './libsql.ts'
+import { definePlugin, importOptional, lazy, NexoraError, type Sha256 } from '../../core/index.ts'
+import type { SqlExecutor } from '../sql-stores/index.ts'
+import type { Durability, openLibsql as openLibsqlNow } from './libsql.ts'
 
 export interface SqlStorageOptions {
   /**
@@ -20,13 +20,29 @@ export interface SqlStorageOptions {
   priority?: number
 }
 
+// drizzle-orm and the drivers are optional peers: loaded on first use, and named when missing.
+const loadSql = lazy(() => importOptional('drizzle-orm', () => import('./open.ts'), 'SQL storage'))
+const driver = (url: string) => (/^postgres(ql)?:\/\//.test(url) ? 'pg' : '@libsql/client')
+
 /** Open the database a URL names: PostgreSQL for postgres:// and postgresql://, libSQL otherwise. */
 export async function openSql(url: string, durability: Durability = 'full'): Promise<SqlExecutor> {
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    const { openPostgres } = await import('./postgres.ts')
-    return openPostgres(url)
+  return (await loadSql().catch(withDriver(url))).openSql(url, durability)
+}
+
+/** Open (creating the folder for) a libSQL database and apply the committed migrations. */
+export async function openLibsql(url: string, durability: Durability): ReturnType<typeof openLibsqlNow> {
+  return (await loadSql().catch(withDriver(url))).openLibsql(url, durability)
+}
+
+/** Missing drizzle-orm: name the driver the URL needs too, so one install fixes it. */
+const withDriver = (url: string) => (error: unknown) => {
+  if (error instanceof NexoraError && error.code === 'dependency.missing') {
+    throw new NexoraError('dependency.missing', {
+      detail: `SQL storage needs drizzle-orm and ${driver(url)}: npm install drizzle-orm ${driver(url)}`,
+      cause: error,
+    })
   }
-  return openLibsql(url, durability)
+  throw error
 }
 
 /**
@@ -53,7 +69,6 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       await db.close()
     }
   }
-  const health = sqlHealth
   const priority = options.priority ?? 0
   return [
     definePlugin({
@@ -61,8 +76,8 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       provides: 'modelStore',
       priority,
       async setup() {
-        const db = await acquire()
-        return { ...sqlModelStore(db), health: health(db), close: release }
+        const [db, { sqlModelStore, sqlHealth }] = await Promise.all([acquire(), loadSql()])
+        return { ...sqlModelStore(db), health: sqlHealth(db), close: release }
       },
     }),
     definePlugin({
@@ -70,8 +85,8 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       provides: 'auditSink',
       priority,
       async setup() {
-        const db = await acquire()
-        return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: health(db), close: release }
+        const [db, { sqlAuditSink, sqlHealth }] = await Promise.all([acquire(), loadSql()])
+        return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: sqlHealth(db), close: release }
       },
     }),
     definePlugin({
@@ -79,8 +94,8 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       provides: 'predictionLog',
       priority,
       async setup() {
-        const db = await acquire()
-        return { ...sqlPredictionLog(db), health: health(db), close: release }
+        const [db, { sqlPredictionLog, sqlHealth }] = await Promise.all([acquire(), loadSql()])
+        return { ...sqlPredictionLog(db), health: sqlHealth(db), close: release }
       },
     }),
     definePlugin({
@@ -88,8 +103,8 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       provides: 'adverseEventStore',
       priority,
       async setup() {
-        const db = await acquire()
-        return { ...sqlAdverseEventStore(db), health: health(db), close: release }
+        const [db, { sqlAdverseEventStore, sqlHealth }] = await Promise.all([acquire(), loadSql()])
+        return { ...sqlAdverseEventStore(db), health: sqlHealth(db), close: release }
       },
     }),
     ...(options.sharedRateLimits
@@ -99,7 +114,8 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
             provides: 'rateLimitStore',
             priority,
             async setup() {
-              return { ...sqlRateLimitStore(await acquire()), close: release }
+              const [db, { sqlRateLimitStore }] = await Promise.all([acquire(), loadSql()])
+              return { ...sqlRateLimitStore(db), close: release }
             },
           }),
         ]
@@ -107,8 +123,6 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
   ]
 }
 
-// The stores themselves live in plugins/sql-stores (shared with storage-d1); re-exported so callers keep one import.
-export { sqlModelStore, sqlRateLimitStore, sqlAuditSink, sqlPredictionLog, sqlAdverseEventStore } from '../sql-stores/index.ts'
-export { openLibsql, type Durability } from './libsql.ts'
+// The stores themselves live in plugins/sql-stores (shared with storage-d1; it imports drizzle-orm at load).
 export type { SqlExecutor } from '../sql-stores/index.ts'
-export { guardExecutor, isStorageUnavailable, toStorageError } from '../sql-stores/index.ts'
+export type { Durability } from './libsql.ts'

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { Client } from '@libsql/client'
 import type { SQL } from 'drizzle-orm'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
-import { lazy } from '../../core/index.ts'
+import { importOptional, lazy } from '../../core/index.ts'
 import { chunked, guardExecutor, isStorageUnavailable, type SqlExecutor } from '../sql-stores/index.ts'
 
 export type LibsqlDb = LibSQLDatabase & { $client: Client }
@@ -16,11 +16,11 @@ export type LibsqlDb = LibSQLDatabase & { $client: Client }
 export type Durability = 'full' | 'normal'
 
 const loadLibsql = lazy(async () => {
-  const [{ createClient }, { drizzle }, { migrate }] = await Promise.all([
-    import('@libsql/client'),
-    import('drizzle-orm/libsql'),
-    import('drizzle-orm/libsql/migrator'),
-  ])
+  const [{ createClient }, { drizzle }, { migrate }] = await importOptional(
+    '@libsql/client',
+    () => Promise.all([import('@libsql/client'), import('drizzle-orm/libsql'), import('drizzle-orm/libsql/migrator')]),
+    'libSQL storage (file: and libsql: URLs)',
+  )
   return { createClient, drizzle, migrate }
 })
 

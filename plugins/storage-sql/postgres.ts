@@ -2,11 +2,15 @@ import { fileURLToPath } from 'node:url'
 import { sql, type SQL } from 'drizzle-orm'
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
 import type { Pool, PoolClient } from 'pg'
-import { lazy } from '../../core/index.ts'
+import { importOptional, lazy } from '../../core/index.ts'
 import { chunked, guardExecutor, type SqlExecutor, type SqlRunner } from '../sql-stores/index.ts'
 
 const loadPg = lazy(async () => {
-  const [pg, { drizzle }, { migrate }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')])
+  const [pg, { drizzle }, { migrate }] = await importOptional(
+    'pg',
+    () => Promise.all([import('pg'), import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')]),
+    'PostgreSQL storage (postgres: URLs)',
+  )
   return { Pool: pg.default.Pool, types: pg.default.types, drizzle, migrate }
 })
 

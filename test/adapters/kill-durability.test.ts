@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openLibsql, sqlAuditSink } from '../../plugins/storage-sql/index.ts'
+import { openLibsql } from '../../plugins/storage-sql/index.ts'
+import { sqlAuditSink } from '../../plugins/sql-stores/index.ts'
 import { startServe } from '../../testkit/serve-process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-kill-'))

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveNode, type RunningNodeServer } from '../../adapters/node.ts'
 import { importModels } from '../../bin/demo-models.ts'
-import { openLibsql, sqlAuditSink } from '../../plugins/storage-sql/index.ts'
+import { openLibsql } from '../../plugins/storage-sql/index.ts'
+import { sqlAuditSink } from '../../plugins/sql-stores/index.ts'
 
 const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }
 const dir = mkdtempSync(join(tmpdir(), 'nexora-node-'))

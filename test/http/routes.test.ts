@@ -101,6 +101,13 @@ describe('system routes', () => {
     expect((await nexora.app.request('/docs/assets/missing.js')).status).toBe(404)
   })
 
+  it('says how to get the docs page when no assets are installed (swagger-ui-dist is an optional peer)', async () => {
+    const { nexora } = await toyNexora({})
+    const html = await (await nexora.app.request('/docs')).text()
+    expect(html).toContain('npm install swagger-ui-dist')
+    expect(html).not.toContain('swagger-ui-bundle.js')
+  })
+
   it('answers unknown routes with a route.not_found problem', async () => {
     const { nexora } = await toyNexora()
     const res = await nexora.app.request('/nowhere')

@@ -10,17 +10,16 @@ import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NexoraError } from '../../core/index.ts'
+import { openLibsql, openSql } from '../../plugins/storage-sql/index.ts'
 import {
   isStorageUnavailable,
-  openLibsql,
-  openSql,
   sqlAdverseEventStore,
   sqlAuditSink,
   sqlModelStore,
   sqlPredictionLog,
   sqlRateLimitStore,
   toStorageError,
-} from '../../plugins/storage-sql/index.ts'
+} from '../../plugins/sql-stores/index.ts'
 import { sqlHealth } from '../../plugins/sql-stores/index.ts'
 import { startPostgres, type PostgresServer } from '../../testkit/postgres.ts'
 import { auditEvent } from '../../testing/audit-sink.suite.ts'
