@@ -30,7 +30,7 @@ const INTEGRATION = [
   'test/plugins/model-onnx-precompiled.test.ts',
   'test/bundle-budget.test.ts',
   'test/package.test.ts',
-  'test/build/**/*.test.ts',
+  'test/consumer/**/*.test.ts',
   'examples/**/*.test.ts',
   // `nexora` run as a process: the CLI, serve, kill and shutdown tests
   'test/adapters/**/*.test.ts',

@@ -15,7 +15,7 @@ export async function importOptional<T>(pkg: string, load: () => Promise<T>, nee
     return await load()
   } catch (error) {
     if (!isMissingModule(error, pkg)) throw error
-    throw new NexoraError('dependency.missing', { detail: `${neededFor} need the package "${pkg}": npm install ${pkg}`, cause: error })
+    throw new NexoraError('dependency.missing', { detail: `${neededFor}: the package "${pkg}" is not installed (npm install ${pkg})`, cause: error })
   }
 }
 

@@ -36,7 +36,9 @@ const base64url = (bytes: Uint8Array) =>
 export async function keyCheckpointSigner(jwk: JWK): Promise<CheckpointSigner & { publicJwk: JWK }> {
   const alg: CheckpointAlgorithm = jwk.kty === 'OKP' && jwk.crv === 'Ed25519' ? 'EdDSA' : jwk.kty === 'EC' && jwk.crv === 'P-384' ? 'ES384' : invalidKey()
   if (!jwk.d || !jwk.kid) invalidKey()
-  const key = (await importJWK(jwk, alg)) as CryptoKey
+  const key = await importJWK(jwk, alg)
+  // An EC or OKP JWK always imports as a CryptoKey (bytes are for symmetric `oct` keys).
+  if (key instanceof Uint8Array) invalidKey()
   const { d: _private, key_ops: _ops, ...publicJwk } = jwk
   return {
     kid: jwk.kid!,

@@ -68,17 +68,22 @@ export async function resolvePlugins(plugins: Plugin[], config: Record<string, u
       const make = defaults[port as SinglePort]
       if (make) single.set(port, make())
     } else {
-      const failures: string[] = []
+      const failures: unknown[] = []
       for (const p of candidates) {
         try {
           single.set(port, await p.setup(ctx))
           providers[port as SinglePort] = p.name
           break
         } catch (error) {
-          failures.push(`${p.name}: ${error instanceof Error ? error.message : String(error)}`)
+          failures.push(error)
         }
       }
-      if (!single.has(port)) throw new NexoraError('plugin.setup_failed', { detail: `no provider of "${port}" started (${failures.join('; ')})` })
+      if (!single.has(port)) {
+        // A package to install is the one fix the caller needs: say that, not only that setup failed.
+        if (failures.every(isMissingDependency)) throw failures[0]
+        const reasons = failures.map((error, i) => `${candidates[i]!.name}: ${reason(error)}`)
+        throw new NexoraError('plugin.setup_failed', { detail: `no provider of "${port}" started (${reasons.join('; ')})` })
+      }
     }
     state.set(port, 'done')
   }
@@ -87,8 +92,9 @@ export async function resolvePlugins(plugins: Plugin[], config: Record<string, u
     try {
       return await p.setup(ctx)
     } catch (cause) {
+      if (isMissingDependency(cause)) throw cause
       throw new NexoraError('plugin.setup_failed', {
-        detail: `plugin "${p.name}" failed to set up: ${cause instanceof Error ? cause.message : String(cause)}`,
+        detail: `plugin "${p.name}" failed to set up: ${reason(cause)}`,
         cause,
       })
     }
@@ -97,3 +103,7 @@ export async function resolvePlugins(plugins: Plugin[], config: Record<string, u
   for (const port of portNames()) await start(port, [])
   return { get: ctx.get, getAll: ctx.getAll, has: (port) => single.has(port) || (multi.get(port)?.length ?? 0) > 0, providers }
 }
+
+const isMissingDependency = (error: unknown) => error instanceof NexoraError && error.code === 'dependency.missing'
+const reason = (error: unknown) =>
+  error instanceof NexoraError ? `${error.code}: ${error.detail ?? error.title}` : error instanceof Error ? error.message : String(error)

@@ -38,7 +38,7 @@ export async function openLibsql(url: string, durability: Durability): ReturnTyp
 const withDriver = (url: string) => (error: unknown) => {
   if (error instanceof NexoraError && error.code === 'dependency.missing') {
     throw new NexoraError('dependency.missing', {
-      detail: `SQL storage needs drizzle-orm and ${driver(url)}: npm install drizzle-orm ${driver(url)}`,
+      detail: `SQL storage: drizzle-orm and ${driver(url)} are needed (npm install drizzle-orm ${driver(url)})`,
       cause: error,
     })
   }
@@ -55,6 +55,7 @@ const withDriver = (url: string) => (error: unknown) => {
 export function sqlStorage(options: SqlStorageOptions = {}) {
   const url = options.url ?? 'file:./data/nexora.db'
   let opening: Promise<SqlExecutor> | undefined
+  const load = () => loadSql().catch(withDriver(url))
   let users = 0
   const acquire = () => {
     users += 1
@@ -76,7 +77,7 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       provides: 'modelStore',
       priority,
       async setup() {
-        const [db, { sqlModelStore, sqlHealth }] = await Promise.all([acquire(), loadSql()])
+        const [db, { sqlModelStore, sqlHealth }] = await Promise.all([acquire(), load()])
         return { ...sqlModelStore(db), health: sqlHealth(db), close: release }
       },
     }),
@@ -85,7 +86,7 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       provides: 'auditSink',
       priority,
       async setup() {
-        const [db, { sqlAuditSink, sqlHealth }] = await Promise.all([acquire(), loadSql()])
+        const [db, { sqlAuditSink, sqlHealth }] = await Promise.all([acquire(), load()])
         return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: sqlHealth(db), close: release }
       },
     }),
@@ -94,7 +95,7 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       provides: 'predictionLog',
       priority,
       async setup() {
-        const [db, { sqlPredictionLog, sqlHealth }] = await Promise.all([acquire(), loadSql()])
+        const [db, { sqlPredictionLog, sqlHealth }] = await Promise.all([acquire(), load()])
         return { ...sqlPredictionLog(db), health: sqlHealth(db), close: release }
       },
     }),
@@ -103,7 +104,7 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       provides: 'adverseEventStore',
       priority,
       async setup() {
-        const [db, { sqlAdverseEventStore, sqlHealth }] = await Promise.all([acquire(), loadSql()])
+        const [db, { sqlAdverseEventStore, sqlHealth }] = await Promise.all([acquire(), load()])
         return { ...sqlAdverseEventStore(db), health: sqlHealth(db), close: release }
       },
     }),
@@ -114,7 +115,7 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
             provides: 'rateLimitStore',
             priority,
             async setup() {
-              const [db, { sqlRateLimitStore }] = await Promise.all([acquire(), loadSql()])
+              const [db, { sqlRateLimitStore }] = await Promise.all([acquire(), load()])
               return { ...sqlRateLimitStore(db), close: release }
             },
           }),
