@@ -31,6 +31,7 @@ const INTEGRATION = [
   'test/bundle-budget.test.ts',
   'test/package.test.ts',
   'test/consumer/**/*.test.ts',
+  'test/architecture/api-report.test.ts',
   'examples/**/*.test.ts',
   // `nexora` run as a process: the CLI, serve, kill and shutdown tests
   'test/adapters/**/*.test.ts',
