@@ -47,7 +47,7 @@ A Nexora model plugin, scaffolded by \`nexora plugin new ${name}\`. \`index.ts\`
 (train, load, predict, exact explanations, evaluate); replace its maths with yours and keep the test green.
 
 \`\`\`sh
-npm install                                # then add nexora itself: npm install -D <nexora tarball, path or registry spec>
+npm install                                # then add nexora itself: npm install -D nexora (or a tarball or path)
 npm test                                   # the Nexora model conformance suite and a createNexora round trip
 npx nexora train --plugin ./index.ts --model-type ${name} --data train.csv --target outcome --name my-model
 npx nexora serve --plugin ./index.ts       # then POST /predict {"model":"my-model",...}
@@ -88,7 +88,8 @@ export const pluginCommand: Command = {
       scripts: { test: 'vitest run' },
       peerDependencies: { nexora: '>=0.1.0' },
       // nexora itself is installed from wherever you take it (a tarball, a path, your registry), never guessed here.
-      devDependencies: { vitest: '^4.1.0' },
+      // tsx: Node 20 cannot import TypeScript, so `nexora train --plugin ./index.ts` loads it through tsx.
+      devDependencies: { tsx: '^4.20.0', vitest: '^4.1.0' },
     }
     await Promise.all([
       writeFile(join(dir, 'index.ts'), source),

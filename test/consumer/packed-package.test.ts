@@ -5,7 +5,7 @@
  * scores the demo patient and checks the audit trail. Also the install and bundle budgets.
  */
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -263,6 +263,43 @@ window.result = { score: r.predictions[0].score, verify: await nexora.audit.veri
     const gzipped = gzipSync(result.outputFiles[0]!.contents).length
     console.log(`core entry: ${(result.outputFiles[0]!.contents.length / 1000).toFixed(0)} kB minified, ${(gzipped / 1000).toFixed(1)} kB gzipped`)
     expect(gzipped).toBeLessThan(CORE_BUNDLE_BUDGET)
+  })
+})
+
+describe('plugin authors outside this repository', () => {
+  // The plugin author's project is `full` (the packed nexora installed), with vitest and tsx beside it as
+  // `npm install -D vitest tsx` would put them (linked from this repository: the same versions, no download).
+  const linkDevDependencies = () => {
+    for (const name of ['vitest', 'tsx'])
+      if (!existsSync(join(full, 'node_modules', name))) symlinkSync(join(ROOT, 'node_modules', name), join(full, 'node_modules', name))
+  }
+  const vitest = (dir: string, ...args: string[]) =>
+    run(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, ...args], { cwd: dir, env: { ...nodeEnv, CI: 'true' } })
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the colour codes are what this removes
+  const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '')
+
+  it('examples/custom-plugin passes its own tests against the packed package (package imports only)', async () => {
+    const dir = join(full, 'custom-plugin')
+    mkdirSync(join(dir, 'examples/custom-plugin'), { recursive: true })
+    mkdirSync(join(dir, 'models/readmission-risk'), { recursive: true })
+    for (const f of ['naive-bayes.ts', 'naive-bayes.test.ts']) copyFileSync(join(ROOT, 'examples/custom-plugin', f), join(dir, 'examples/custom-plugin', f))
+    for (const f of ['cohort.csv', 'manifest.json']) copyFileSync(join(ROOT, 'models/readmission-risk', f), join(dir, 'models/readmission-risk', f))
+    linkDevDependencies()
+    const tested = await vitest(dir)
+    expect(plain(tested.stdout)).toMatch(/Tests\s+7 passed \(7\)/)
+  })
+
+  it('nexora plugin new, from the installed bin: the scaffold passes the conformance suite, and nexora train loads it', async () => {
+    const bin = join(full, 'node_modules/.bin/nexora')
+    const made = await run(bin, ['plugin', 'new', 'ward-risk'], { cwd: full, env: nodeEnv })
+    const plugin = made.stdout.trim()
+    expect(plugin).toBe(join(full, 'ward-risk'))
+    expect(JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8'))).toMatchObject({ peerDependencies: { nexora: '>=0.1.0' } })
+    linkDevDependencies()
+    expect(plain((await vitest(plugin)).stdout)).toMatch(/Tests\s+7 passed \(7\)/)
+    const args = ['train', '--plugin', './index.ts', '--model-type', 'ward-risk', '--data', 'train.csv', '--target', 'outcome', '--name', 'ward-model']
+    const trained = await run(bin, [...args, '--db', `file:${join(plugin, 'nexora.db')}`], { cwd: plugin, env: nodeEnv })
+    expect(JSON.parse(trained.stdout)).toMatchObject({ kind: 'ward-risk', rows: 400 })
   })
 })
 
