@@ -79,7 +79,8 @@ try {
   }
   if (changed.length && !update) {
     console.error(
-      `The public API changed in: ${changed.join(', ')}.\nIf that is deliberate, run \`npm run api:report -- --update\`, commit api/, and record it in CHANGELOG.md.`,
+      `The public API changed in: ${changed.join(', ')}.\n` +
+        'If that is deliberate, run `npm run api:report -- --update`, commit api/, and record it in CHANGELOG.md.',
     )
     process.exitCode = 1
   } else {

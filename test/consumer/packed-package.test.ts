@@ -83,7 +83,8 @@ describe('the packed package', () => {
     const { bytes, packages } = installedSize(join(core, 'node_modules'))
     const everything = installedSize(join(full, 'node_modules'))
     console.log(
-      `core install: ${(bytes / 1e6).toFixed(1)} MB in ${packages} packages; README project: ${(everything.bytes / 1e6).toFixed(1)} MB in ${everything.packages} packages, installed in ${(installMs / 1000).toFixed(1)} s`,
+      `core install: ${(bytes / 1e6).toFixed(1)} MB in ${packages} packages; ` +
+        `README project: ${(everything.bytes / 1e6).toFixed(1)} MB in ${everything.packages} packages, installed in ${(installMs / 1000).toFixed(1)} s`,
     )
     expect(bytes).toBeLessThan(CORE_INSTALL_BUDGET)
     const withScripts = readdirSync(join(core, 'node_modules'), { recursive: true, encoding: 'utf8' })
@@ -108,7 +109,8 @@ describe('the packed package', () => {
       const { ClinicalETL } = await import('nexora/plugins/etl')
       const codes = []
       await createNexora({ plugins: [sqlStorage({ url: 'file:./data/x.db' })] }).catch((e) => codes.push([e.code, e.detail]))
-      try { new ClinicalETL({ name: 'labs', features: [{ name: 'hb', resourceType: 'Observation', filter: "status = 'final'", aggregate: 'latest' }] }) } catch (e) { codes.push([e.code, e.detail]) }
+      const spec = { name: 'labs', features: [{ name: 'hb', resourceType: 'Observation', filter: "status = 'final'", aggregate: 'latest' }] }
+      try { new ClinicalETL(spec) } catch (e) { codes.push([e.code, e.detail]) }
       console.log(JSON.stringify(codes))`
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: core, env: nodeEnv })
     const codes = JSON.parse(stdout) as [string, string][]
