@@ -119,6 +119,46 @@ describe('the packed package', () => {
     expect(codes[1]).toEqual(['dependency.missing', expect.stringContaining('npm install fhirpath')])
   })
 
+  it('type-checks a TypeScript app against the declarations of a core install, library checks on (no @types/fhir, no peers)', async () => {
+    writeFileSync(
+      join(core, 'app.ts'),
+      `import { createNexora, ensureRegistered, memoryStorage, NexoraError, type PredictionResult } from 'nexora'
+import { readmissionRisk } from 'nexora/models/readmission-risk'
+import { linearModel } from 'nexora/plugins/model-linear'
+import { detectPhi } from 'nexora/plugins/phi'
+import { indexedDbStorage } from 'nexora/plugins/storage-indexeddb'
+import { toFhirAdverseEvent } from 'nexora/plugins/monitoring'
+const nexora = await createNexora({ plugins: [memoryStorage(), linearModel()] })
+await ensureRegistered(nexora.registry, readmissionRisk.manifest, readmissionRisk.files)
+const caller = { subject: 'ts', scopes: ['nexora/predict'], roles: [], via: 'in-process' as const }
+const result: PredictionResult = await nexora.predict({ model: 'readmission-risk', rows: [{ features: { age: 71 } }] }, caller)
+const score: number = result.predictions[0]!.score
+// @ts-expect-error a score is a number, and the declarations say so
+const wrong: string = result.predictions[0]!.score
+export { score, wrong, detectPhi, indexedDbStorage, toFhirAdverseEvent, NexoraError }
+`,
+    )
+    const tsconfig = {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        lib: ['ES2024', 'DOM'],
+        types: [],
+        strict: true,
+        skipLibCheck: false,
+        noEmit: true,
+      },
+      files: ['app.ts'],
+    }
+    writeFileSync(join(core, 'tsconfig.json'), JSON.stringify(tsconfig))
+    const checked = await run(join(ROOT, 'node_modules/.bin/tsc'), ['-p', core], { cwd: core }).then(
+      () => '',
+      (e: { stdout: string }) => e.stdout,
+    )
+    expect(checked).toBe('')
+  })
+
   it('runs the README embedding example as printed on Node 20 (ESM), scoring as the sources do', async () => {
     writeFileSync(join(full, 'score.mjs'), readmeExample())
     const { stdout } = await run(process.execPath, ['score.mjs'], { cwd: full, env: nodeEnv })

@@ -1,5 +1,5 @@
 import type { AdverseEvent as FhirAdverseEvent } from 'fhir/r4.js'
-import type { AdverseEvent, AdverseEventInput, AdverseEventStore, AdverseSeverity, Caller, Clock } from '../../../core/index.ts'
+import type { AdverseEvent, AdverseEventInput, AdverseEventStore, AdverseSeverity, Caller, Clock, FhirResource } from '../../../core/index.ts'
 import { codeOrNull } from './codes.ts'
 import type { WebhookDelivery } from './webhooks.ts'
 
@@ -22,9 +22,10 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', 
  * is lost (life-threatening and death are both R4 `severe`, Serious; death adds outcome `fatal`).
  * The model version is the suspect entity, by identifier.
  */
-export function toFhirAdverseEvent(e: AdverseEvent): FhirAdverseEvent {
-  return {
-    resourceType: 'AdverseEvent',
+export function toFhirAdverseEvent(e: AdverseEvent): FhirResource {
+  // Checked against the R4 type here; published as a FhirResource so the declarations need no @types/fhir.
+  const resource = {
+    resourceType: 'AdverseEvent' as const,
     id: e.id,
     identifier: { system: 'urn:nexora:adverse-event', value: e.id },
     actuality: 'actual',
@@ -56,7 +57,8 @@ export function toFhirAdverseEvent(e: AdverseEvent): FhirAdverseEvent {
           ],
         }
       : {}),
-  }
+  } satisfies FhirAdverseEvent
+  return resource
 }
 
 export interface AdverseEventServiceOptions {
