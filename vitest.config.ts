@@ -16,6 +16,8 @@ const INTEGRATION = [
   'test/storage/postgres-outage.test.ts',
   'test/storage/storage-unavailable.test.ts',
   'test/storage/storage-conformance.test.ts',
+  // worker threads loading TypeScript through tsx
+  'test/storage/audit-thread.test.ts',
   // headless Chromium
   'test/browser/**/*.test.ts',
   'test/site/**/*.test.ts',

@@ -104,7 +104,8 @@ export async function serveNode(options: NodeServerOptions = {}): Promise<Runnin
         // Loaded only when asked for: connect-node and the generated code stay out of a plain REST server.
         grpcNode = grpc ? await importOptional('@connectrpc/connect-node', () => import('../plugins/grpc/node.ts'), 'the gRPC port') : undefined
         const grpcDoor = grpcNode && !options.plugins?.some((p) => p.name === grpcNode!.GRPC_PLUGIN) ? [grpcNode.grpc()] : []
-        const storage = sqlStorage({ url: config.storage.url, durability: config.storage.durability, sha256, sharedRateLimits: config.sharedRateLimits })
+        const { url, durability, auditThread } = config.storage
+        const storage = sqlStorage({ url, durability, auditThread, sha256, sharedRateLimits: config.sharedRateLimits })
         return [storage, ...(options.models ?? [linearModel()]), ...grpcDoor]
       },
       async listen(fetch, { port, host, nexora, drainMs }) {

@@ -30,6 +30,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   v('NEXORA_DRAIN_MS', 'drainMs', 'int'),
   v('NEXORA_DB', 'storage.url'),
   v('NEXORA_DB_DURABILITY', 'storage.durability'),
+  v('NEXORA_DB_AUDIT_THREAD', 'storage.auditThread', 'bool'),
   v('NEXORA_JWKS', 'auth.jwks', 'json'),
   v('NEXORA_JWKS_FILE', 'auth.jwksFile'),
   v('NEXORA_JWKS_URL', 'auth.jwksUrl'),

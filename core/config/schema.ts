@@ -82,6 +82,8 @@ export const serverConfigSchema = z.strictObject({
       /** `file:…` or `libsql://…` (libSQL), or `postgres://…`; default `file:./data/nexora.db`. */
       url: z.string().min(1).optional(),
       durability: z.enum(['full', 'normal']).default('full'),
+      /** libSQL files on Node: seal and commit the audit chain on a worker thread (docs/performance.md). */
+      auditThread: z.boolean().default(true),
     })
     .prefault({}),
   auth: Auth.prefault({}),

@@ -17,6 +17,12 @@ export interface SqlStorageOptions {
    * Default false: a single process keeps them in memory, off the database.
    */
   sharedRateLimits?: boolean
+  /**
+   * libSQL files only: seal and commit the audit chain on a worker thread with its own connection
+   * (threaded-append.ts), so the request thread never blocks on a commit. Default false here; the
+   * Node server turns it on (`storage.auditThread`).
+   */
+  auditThread?: boolean
   priority?: number
 }
 
@@ -87,7 +93,25 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       priority,
       async setup() {
         const [db, { sqlAuditSink, sqlHealth }] = await Promise.all([acquire(), load()])
-        return { ...sqlAuditSink(db, { sha256: options.sha256 }), health: sqlHealth(db), close: release }
+        const sink = sqlAuditSink(db, { sha256: options.sha256 })
+        const threaded =
+          options.auditThread && /^file:(?!:memory:)/.test(url)
+            ? (await import('./threaded-append.ts')).threadedAppend(url, options.durability ?? 'full')
+            : undefined
+        if (!threaded) return { ...sink, health: sqlHealth(db), close: release }
+        const health = sqlHealth(db)
+        return {
+          ...sink,
+          append: threaded.append,
+          health: async () => {
+            const state = await health()
+            return state.ok ? { ...state, detail: 'appends committed by the audit writer thread' } : state
+          },
+          close: async () => {
+            await threaded.close()
+            await release()
+          },
+        }
       },
     }),
     definePlugin({
