@@ -9,6 +9,7 @@ import { phiReal } from './phi-real.ts'
 import { predictVsBare } from './predict-vs-bare.ts'
 import { profilePredict } from './profile-predict.ts'
 import { runtimesBench } from './runtimes.ts'
+import { serveStart } from './serve-start.ts'
 import { vsSeed } from './vs-seed.ts'
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   monitoring: monitoringBench,
   runtimes: runtimesBench,
   'cds-hooks': cdsHooksBench,
+  'serve-start': serveStart,
 }
 // Opt-in: named on the command line only (the seed's Python stack; a profiling run).
 const optIn: Record<string, () => Promise<Record<string, unknown>>> = { 'vs-seed': vsSeed, profile: profilePredict }
