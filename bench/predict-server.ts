@@ -30,9 +30,15 @@ const running = await serveNode({
     await importModels(nexora)
     nexora.app.post('/bench/echo', async (c) => c.json({ ok: true, keys: Object.keys(await c.req.json()).length }))
   },
-  handler: (nexora) =>
-    new Hono()
-      .post('/bench/bare', async (c) => c.json({ ok: true, keys: Object.keys(await c.req.json()).length }))
-      .all('*', (c) => nexora.fetch(c.req.raw, c.env)).fetch,
+  // Dispatch on the path before either app sees the request: wrapping nexora.fetch in a Hono route
+  // (`c.req.raw`) made @hono/node-server build a full Request for every Nexora call, a cost
+  // `nexora serve` does not pay (it hands nexora.fetch to the adapter as it is).
+  handler: (nexora) => {
+    const bare = new Hono().post('/bench/bare', async (c) => c.json({ ok: true, keys: Object.keys(await c.req.json()).length }))
+    // The second argument is node-server's { incoming, outgoing }, which the client-address lookup reads.
+    return ((request: Request, env: unknown) => (request.url.endsWith('/bench/bare') ? bare.fetch(request, env) : nexora.fetch(request, env))) as (
+      request: Request,
+    ) => Promise<Response>
+  },
 })
 process.stdout.write(`${running.url} ${identity.token}\n`)
