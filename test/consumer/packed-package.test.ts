@@ -4,7 +4,7 @@
  * bundled by wrangler under workerd, and a browser page bundled by esbuild in Chromium. Each
  * scores the demo patient and checks the audit trail. Also the install and bundle budgets.
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -166,6 +166,38 @@ export { score, wrong, detectPhi, indexedDbStorage, toFhirAdverseEvent, NexoraEr
     expect(Number(score)).toBe(await sourceScore())
     expect(label).toBe('high')
     expect(stdout).toContain('ok: true')
+  })
+
+  it('serves with the installed bin (nexora serve from dist/, no tsx): the audit writer thread commits, /predict scores', async () => {
+    const child = spawn(join(full, 'node_modules/.bin/nexora'), ['serve', '--port', '0'], {
+      cwd: full,
+      env: { ...nodeEnv, NEXORA_LOG_LEVEL: 'warn', NEXORA_DEV_FHIR_PORT: 'off' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let text = ''
+        child.stderr!.on('data', (d: Buffer) => {
+          text += String(d)
+          const m = /listening on (http:\/\/[\w.:]+)/.exec(text)
+          if (m) resolve(m[1]!.replace('localhost', '127.0.0.1'))
+        })
+        child.once('exit', (code) => reject(new Error(`nexora serve exited with ${code}: ${text.slice(-400)}`)))
+      })
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${readFileSync(join(full, 'data/dev-token'), 'utf8').trim()}` }
+      const health = (await (await fetch(`${url}/health`)).json()) as { ports: { auditSink: { detail?: string } } }
+      expect(health.ports.auditSink.detail).toBe('appends committed by the audit writer thread')
+      const body = JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: 'Patient/serve-1', features: DEMO_FEATURES }] })
+      const res = await fetch(`${url}/predict`, { method: 'POST', headers, body })
+      expect(res.status).toBe(200)
+      expect(((await res.json()) as { predictions: { score: number }[] }).predictions[0]!.score).toBe(await sourceScore())
+      const verify = await fetch(`${url}/audit/verify`, { method: 'POST', headers, body: '{}' })
+      expect(await verify.json()).toMatchObject({ ok: true })
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
   })
 
   it('loads with CommonJS require (Node 20.19+ requires ES modules without top-level await)', async () => {
