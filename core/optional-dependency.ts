@@ -6,16 +6,19 @@ import { NexoraError } from './errors.ts'
  * of them into `dependency.missing`, naming the package to install; any other failure (a broken
  * install, a WASM that will not start) passes through unchanged for the caller to classify.
  * `load` stays a literal `import('pkg')` at the call site so bundlers still see the dependency.
+ * Several packages that go together (drizzle-orm and a driver) are named in one install line.
  *
  * @example
  * const ort = await importOptional('onnxruntime-web', () => import('onnxruntime-web/wasm'), 'ONNX models')
  */
-export async function importOptional<T>(pkg: string, load: () => Promise<T>, neededFor: string): Promise<T> {
+export async function importOptional<T>(packages: string | readonly string[], load: () => Promise<T>, neededFor: string): Promise<T> {
+  const names = typeof packages === 'string' ? [packages] : packages
   try {
     return await load()
   } catch (error) {
-    if (!isMissingModule(error, pkg)) throw error
-    throw new NexoraError('dependency.missing', { detail: `${neededFor}: the package "${pkg}" is not installed (npm install ${pkg})`, cause: error })
+    if (!names.some((pkg) => isMissingModule(error, pkg))) throw error
+    const what = names.length === 1 ? `the package "${names[0]}" is not installed` : `it needs the packages ${names.map((n) => `"${n}"`).join(' and ')}`
+    throw new NexoraError('dependency.missing', { detail: `${neededFor}: ${what} (npm install ${names.join(' ')})`, cause: error })
   }
 }
 

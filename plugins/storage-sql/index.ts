@@ -1,4 +1,4 @@
-import { definePlugin, importOptional, lazy, NexoraError, type Sha256 } from '../../core/index.ts'
+import { definePlugin, importOptional, lazy, type Sha256 } from '../../core/index.ts'
 import type { SqlExecutor } from '../sql-stores/index.ts'
 import type { Durability, openLibsql as openLibsqlNow } from './libsql.ts'
 
@@ -26,29 +26,19 @@ export interface SqlStorageOptions {
   priority?: number
 }
 
-// drizzle-orm and the drivers are optional peers: loaded on first use, and named when missing.
-const loadSql = lazy(() => importOptional('drizzle-orm', () => import('./open.ts'), 'SQL storage'))
+// drizzle-orm and the drivers are optional peers: loaded on first use, and named together when missing.
+const importSql = lazy(() => import('./open.ts'))
 const driver = (url: string) => (/^postgres(ql)?:\/\//.test(url) ? 'pg' : '@libsql/client')
+const loadSql = (url: string) => importOptional(['drizzle-orm', driver(url)], importSql, 'SQL storage')
 
 /** Open the database a URL names: PostgreSQL for postgres:// and postgresql://, libSQL otherwise. */
 export async function openSql(url: string, durability: Durability = 'full'): Promise<SqlExecutor> {
-  return (await loadSql().catch(withDriver(url))).openSql(url, durability)
+  return (await loadSql(url)).openSql(url, durability)
 }
 
 /** Open (creating the folder for) a libSQL database and apply the committed migrations. */
 export async function openLibsql(url: string, durability: Durability): ReturnType<typeof openLibsqlNow> {
-  return (await loadSql().catch(withDriver(url))).openLibsql(url, durability)
-}
-
-/** Missing drizzle-orm: name the driver the URL needs too, so one install fixes it. */
-const withDriver = (url: string) => (error: unknown) => {
-  if (error instanceof NexoraError && error.code === 'dependency.missing') {
-    throw new NexoraError('dependency.missing', {
-      detail: `SQL storage: drizzle-orm and ${driver(url)} are needed (npm install drizzle-orm ${driver(url)})`,
-      cause: error,
-    })
-  }
-  throw error
+  return (await loadSql(url)).openLibsql(url, durability)
 }
 
 /**
@@ -61,7 +51,7 @@ const withDriver = (url: string) => (error: unknown) => {
 export function sqlStorage(options: SqlStorageOptions = {}) {
   const url = options.url ?? 'file:./data/nexora.db'
   let opening: Promise<SqlExecutor> | undefined
-  const load = () => loadSql().catch(withDriver(url))
+  const load = () => loadSql(url)
   let users = 0
   const acquire = () => {
     users += 1

@@ -23,6 +23,14 @@ describe('importOptional (optional peer dependencies)', () => {
     expect(error.detail).toBe(`Test models: the package "${missing}" is not installed (npm install ${missing})`)
   })
 
+  it('names every package of a set that goes together in one install line', async () => {
+    const error = await expectCode(
+      importOptional([missing, 'pg'], () => import(missing), 'SQL storage'),
+      'dependency.missing',
+    )
+    expect(error.detail).toBe(`SQL storage: it needs the packages "${missing}" and "pg" (npm install ${missing} pg)`)
+  })
+
   it('passes through a missing module that is not the named package, and any other failure', async () => {
     const other = await importOptional('onnxruntime-web', () => import(missing), 'x').catch((e: unknown) => e)
     expect(other).not.toBeInstanceOf(NexoraError)
