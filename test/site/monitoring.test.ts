@@ -124,11 +124,15 @@ describe('the monitoring dashboard', () => {
 
   it('submits the adverse-event form and lists the new report', { timeout: 120_000 }, async () => {
     const { page, errors } = await open('/#/monitoring/readmission-risk', 'desktop')
+    await settled(page)
     await page.getByLabel('Type').fill('missed-deterioration')
     await page.getByLabel('Severity').selectOption('severe')
     await page.getByLabel('What happened').fill('Low score on a patient readmitted within a week.')
     await page.getByRole('button', { name: 'Report adverse event' }).click()
-    await page.getByText('Reported: missed-deterioration (severe), status reported.').waitFor()
+    // Either outcome ends the wait, so a refusal fails here with the server's words, not a timeout.
+    const outcome = page.locator('section[aria-labelledby="mon-ae"]').locator('.ok-state, [role="alert"]')
+    await outcome.first().waitFor({ timeout: 60_000 })
+    expect({ text: await outcome.first().textContent(), errors }).toEqual({ text: 'Reported: missed-deterioration (severe), status reported.', errors: [] })
     await page.locator('table.mon-ae-list', { hasText: 'missed-deterioration' }).waitFor()
     const { events } = (await (await api('/adverse-events?model=readmission-risk')).json()) as {
       events: { type: string; severity: string; model: string; version: string; reporter: string }[]
