@@ -103,10 +103,11 @@ const readHead = async (db: SqlRunner): Promise<ChainHead> => {
 }
 
 /**
- * The hash-chained AuditSink in SQL. PostgreSQL: each batch is sealed and inserted inside a
- * transaction holding an advisory lock, so writers in several processes serialise on the chain
- * head. libSQL: a batch is sealed against the cached head and inserted in one transaction; if
- * another process took those sequence numbers, the primary key refuses it and it is re-sealed.
+ * The hash-chained AuditSink in SQL. Where the executor has a chain lock (PostgreSQL: an advisory
+ * lock; libSQL: a write transaction), each batch is sealed against the head read inside it, so
+ * writers in several processes take turns. Without one (D1), a batch is sealed against the
+ * cached head; if another writer took those sequence numbers, the primary key refuses it and it
+ * is re-sealed.
  */
 export function sqlAuditSink(db: SqlExecutor, options: { sha256?: Sha256 } = {}): AuditSink {
   let head: ChainHead | undefined

@@ -1,13 +1,35 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Client } from '@libsql/client'
+import type { Client, InArgs, InStatement, Transaction } from '@libsql/client'
 import type { SQL } from 'drizzle-orm'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import { importOptional, lazy } from '../../core/index.ts'
-import { chunked, guardExecutor, isStorageUnavailable, type SqlExecutor } from '../sql-stores/index.ts'
+import { chunked, guardExecutor, isStorageUnavailable, type SqlExecutor, type SqlRunner } from '../sql-stores/index.ts'
 
 export type LibsqlDb = LibSQLDatabase & { $client: Client }
+const dialect = new SQLiteAsyncDialect()
+const statement = (query: SQL): InStatement => {
+  const { sql, params } = dialect.sqlToQuery(query)
+  return { sql, args: params as InArgs }
+}
+
+/** A multi-row INSERT per chunk of rows, with positional arguments (no SQL object per value: the audit trail's hot path). */
+const insertStatements = (table: string, columns: readonly string[], rows: unknown[][]): InStatement[] => {
+  const row = `(${columns.map(() => '?').join(',')})`
+  return chunked(rows, columns.length).map((chunk) => ({
+    sql: `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => row).join(',')}`,
+    args: chunk.flat() as InArgs,
+  }))
+}
+
+/** The stores' runner inside one libSQL transaction. */
+const transactionRunner = (tx: Transaction): SqlRunner => ({
+  all: async <T>(query: SQL) => (await tx.execute(statement(query))).rows as T[],
+  run: async (query) => (await tx.execute(statement(query))).rowsAffected,
+  insertRows: async (table, columns, rows) => void (await tx.batch(insertStatements(table, columns, rows))),
+})
 
 /**
  * `full` fsyncs every commit (survives power loss); `normal` relies on the WAL and survives
@@ -109,14 +131,21 @@ export async function openLibsql(url: string, durability: Durability): Promise<S
       }),
     insertRows: (table, columns, rows) =>
       use(async ({ client }) => {
-        const row = `(${columns.map(() => '?').join(',')})`
-        await client.batch(
-          chunked(rows, columns.length).map((chunk) => ({
-            sql: `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => row).join(',')}`,
-            args: chunk.flat() as never,
-          })),
-          'write',
-        )
+        await client.batch(insertStatements(table, columns, rows), 'write')
+      }),
+    // A write transaction (BEGIN IMMEDIATE) is the chain lock: the head is read and the batch
+    // inserted under the file's write lock, so writers in several processes (`nexora serve
+    // --workers`) take turns instead of sealing on a stale head and retrying.
+    withChainLock: (fn) =>
+      use(async ({ client }) => {
+        const tx = await client.transaction('write')
+        try {
+          const result = await fn(transactionRunner(tx))
+          await tx.commit()
+          return result
+        } finally {
+          tx.close()
+        }
       }),
     close: async () => {
       closed = true
