@@ -16,13 +16,15 @@ import { serve, type ServerType } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { importOptional, NexoraError, startServer, toProblem, type KitOptions, type NexoraConfig, type RunningServer } from '../core/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
-import { sqlStorage } from '../plugins/storage-sql/index.ts'
+import { type SqlWriter, sqlStorage } from '../plugins/storage-sql/index.ts'
 
 type NodeHandler = (request: Request) => Response | Promise<Response>
 
 export interface NodeServerOptions extends KitOptions<NodeHandler> {
   /** Also serve gRPC, gRPC-Web and Connect on one h2c port (default 50051; `NEXORA_GRPC_PORT`), with the app as fallback. See docs/grpc.md. */
   grpc?: { port?: number; host?: string }
+  /** Another process commits the libSQL writes (`nexora serve --workers`: the primary; bin/cluster-writes.ts). */
+  writer?: SqlWriter
 }
 
 /** `grpcUrl`: the h2c listener's `http://host:port`, when gRPC is served. */
@@ -105,7 +107,7 @@ export async function serveNode(options: NodeServerOptions = {}): Promise<Runnin
         grpcNode = grpc ? await importOptional('@connectrpc/connect-node', () => import('../plugins/grpc/node.ts'), 'the gRPC port') : undefined
         const grpcDoor = grpcNode && !options.plugins?.some((p) => p.name === grpcNode!.GRPC_PLUGIN) ? [grpcNode.grpc()] : []
         const { url, durability, auditThread } = config.storage
-        const storage = sqlStorage({ url, durability, auditThread, sha256, sharedRateLimits: config.sharedRateLimits })
+        const storage = sqlStorage({ url, durability, auditThread, writer: options.writer, sha256, sharedRateLimits: config.sharedRateLimits })
         return [storage, ...(options.models ?? [linearModel()]), ...grpcDoor]
       },
       async listen(fetch, { port, host, nexora, drainMs }) {

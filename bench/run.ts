@@ -11,6 +11,7 @@ import { profilePredict } from './profile-predict.ts'
 import { runtimesBench } from './runtimes.ts'
 import { serveStart } from './serve-start.ts'
 import { vsSeed } from './vs-seed.ts'
+import { workersBench } from './workers.ts'
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'predict-vs-bare': predictVsBare,
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   runtimes: runtimesBench,
   'cds-hooks': cdsHooksBench,
   'serve-start': serveStart,
+  workers: workersBench,
 }
 // Opt-in: named on the command line only (the seed's Python stack; a profiling run).
 const optIn: Record<string, () => Promise<Record<string, unknown>>> = { 'vs-seed': vsSeed, profile: profilePredict }

@@ -35,7 +35,7 @@ export function smartTrust(config: ServerConfig, fhir: FhirSetup): SmartTrust {
 }
 
 /** Monitoring needs its own key; in production without one it stays off (and says so). The rest of its settings come from `monitoring.configFile`. */
-export async function monitoringPlugins(config: ServerConfig, io: Err) {
+export async function monitoringPlugins(config: ServerConfig, io: Err, { schedule = true } = {}) {
   const key = await loadDeidKey(config.production, config.dataDir, config.monitoring.keyFile, 'monitoring-key')
   if (!key) {
     io.err('monitoring is off: set NEXORA_MONITORING_KEY_FILE to turn on the prediction log and the monitoring reports')
@@ -44,7 +44,8 @@ export async function monitoringPlugins(config: ServerConfig, io: Err) {
   const settings = config.monitoring.configFile
     ? await readJson<Omit<MonitoringOptions, 'key' | 'hmac'>>(config.monitoring.configFile, 'monitoring settings')
     : {}
-  return monitoring({ evaluateEveryMs: 5 * 60_000, fairnessAttributes: ['sex'], ...settings, key, hmac: nodeHmac })
+  // `schedule: false` (every --workers worker but the first): the evaluation runs once per server, not once per process.
+  return monitoring({ evaluateEveryMs: 5 * 60_000, fairnessAttributes: ['sex'], ...settings, ...(schedule ? {} : { evaluateEveryMs: 0 }), key, hmac: nodeHmac })
 }
 
 /** CDS Hooks needs to know which EHRs it trusts: `cdsHooks.configFile` names a JSON file `{ baseUrl, clients }`. */

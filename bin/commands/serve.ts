@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import { serveNode } from '../../adapters/node.ts'
 import { importOptional, NexoraError, type ServerConfig } from '../../core/index.ts'
 import { serverAuth } from '../../plugins/auth-jwt/node.ts'
@@ -5,6 +6,8 @@ import { phiEndpoints, phiGuard } from '../../plugins/compliance/index.ts'
 import { createOipState, oip, type OipState } from '../../plugins/oip/index.ts'
 import { parseFlags, UsageError, type Command, type Io } from '../args.ts'
 import { auditSigningPlugins } from '../audit-signing.ts'
+import { reportListening, runPrimary, workerRole, workersFlag } from '../cluster.ts'
+import { primaryWriter, writesThroughPrimary } from '../cluster-writes.ts'
 import { loadServeConfig } from '../config-file.ts'
 import { loadDeidKey, nodeHmac } from '../deid-key.ts'
 import { importModels } from '../demo-models.ts'
@@ -38,8 +41,11 @@ async function grpcDoor(state: OipState, config: ServerConfig, io: Io) {
   }
 }
 
-/** The dev FHIR server's port: the configured one, `false` for none, else the next port (a free one when the server's is 0). */
-const devFhirPort = (config: ServerConfig) => config.fhir.devServer.port ?? (config.port === 0 ? 0 : config.port + 1)
+/**
+ * The dev FHIR server's port: the configured one, `false` for none, else the next port (a free one
+ * when the server's is 0). Off with --workers: it keeps its data and keys in one process.
+ */
+const devFhirPort = (config: ServerConfig, workers: number) => (workers > 1 ? false : (config.fhir.devServer.port ?? (config.port === 0 ? 0 : config.port + 1)))
 
 function banner(
   io: Io,
@@ -47,10 +53,11 @@ function banner(
   running: Awaited<ReturnType<typeof serveNode>>,
   fhir: Awaited<ReturnType<typeof fhirSetup>>,
   dev?: { token?: string; tokenFile?: string },
+  workers = 1,
 ) {
   const base = running.url.replace('127.0.0.1', 'localhost')
   const lines = [
-    `Nexora is listening on ${base} (${production ? 'production' : 'dev mode'})`,
+    `Nexora is listening on ${base} (${production ? 'production' : 'dev mode'}${workers > 1 ? `, ${workers} workers` : ''})`,
     `  Web UI:   ${base}/`,
     `  API docs: ${base}/docs`,
     ...(running.grpcUrl ? [`  gRPC:     ${running.grpcUrl} (h2c)`] : []),
@@ -69,7 +76,8 @@ function banner(
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the HTTP server with the committed demo models',
-  usage: `nexora serve [--config nexora.config.json] [--port 8000] [--host 127.0.0.1] [--db URL] [--grpc-port 50051] [--plugin MODULE]... [--production]
+  usage: `nexora serve [--config nexora.config.json] [--port 8000] [--host 127.0.0.1] [--db URL] [--grpc-port 50051] [--plugin MODULE]...
+             [--workers N|auto] [--production]
 
   --config      the configuration file (default nexora.config.json in this directory if there is
                 one, or NEXORA_CONFIG); NEXORA_* variables override it, these flags override both
@@ -81,6 +89,9 @@ export const serveCommand: Command = {
                 are always served on the HTTP port too)
   --plugin      a plugin module to load (a path or a package name), beside "plugins" in the
                 configuration: more model kinds, stores, front doors; repeatable
+  --workers     run N server processes on the port (auto: one per core), all appending to one audit
+                chain in the database; a worker that dies is replaced. Rate limits are per worker
+                unless sharedRateLimits is on; the dev FHIR server is off (docs/performance.md)
   --production  require configured authentication (also NODE_ENV=production, or "production": true):
                 NEXORA_JWKS, NEXORA_JWKS_FILE or NEXORA_JWKS_URL, NEXORA_JWT_ISSUERS, NEXORA_JWT_AUDIENCE
   Dev mode (the default) makes an ES384 key pair and a dev token in the data directory (./data,
@@ -96,7 +107,13 @@ export const serveCommand: Command = {
       'grpc-port': { type: 'string' },
       plugin: { type: 'string', multiple: true },
       production: { type: 'boolean' },
+      workers: { type: 'string' },
     })
+    const workers = workersFlag(values.workers)
+    // Worker 1 says what the server is; the others start quietly and leave the periodic jobs to it.
+    const role = workerRole()
+    const follower = role !== undefined && !role.leader
+    if (follower) io = { out: io.out, err: () => {} }
     const config = await loadServeConfig(values.config, {
       port: portFlag(values.port, '--port'),
       host: values.host,
@@ -104,9 +121,11 @@ export const serveCommand: Command = {
       grpcPort: portFlag(values['grpc-port'], '--grpc-port'),
       production: values.production ? true : undefined,
     })
+    if (workers > 1 && cluster.isPrimary) return runPrimary(workers, io, config.storage)
     const extra = await loadPluginModules([...config.plugins, ...(values.plugin ?? [])])
     const { production, dataDir } = config
-    const fhir = await fhirSetup(config, devFhirPort(config), DEV_AUDIENCE)
+    const fhir = await fhirSetup(config, devFhirPort(config, workers), DEV_AUDIENCE)
+    if (workers > 1 && !config.fhir.url && !production) io.err('the dev FHIR server is off with --workers: set fhir.url to read patients from FHIR')
     const smart = smartTrust(config, fhir)
     const auth = await serverAuth(config, { trusted: smart ? [{ issuers: smart.issuers, jwks: smart.jwks }] : [] })
     // REST /v2 and gRPC's inference service share one statistics and load/unload state.
@@ -130,7 +149,7 @@ export const serveCommand: Command = {
       // The plugin modules are loaded here, resolved from the working directory (packages too), not again by the adapter.
       settings: { ...config, plugins: [] },
       models: await allModelPlugins(),
-      config: { auditPublicKeys: signing.publicKeys },
+      config: { auditPublicKeys: signing.publicKeys, ...(follower ? { checkpointIntervalMs: 0 } : {}) },
       plugins: [
         ...extra,
         auth.plugin,
@@ -138,13 +157,14 @@ export const serveCommand: Command = {
         ...fhir.plugins,
         phiGuard(),
         phiEndpoints({ key: await loadDeidKey(production, dataDir, config.deid.keyFile), hmac: nodeHmac }),
-        ...(await monitoringPlugins(config, io)),
+        ...(await monitoringPlugins(config, io, { schedule: !follower })),
         oip({ state: oipState }),
         ...(await grpcDoor(oipState, config, io)),
         ...(await cdsHooksPlugins(config)),
         ...webUiPlugins(config, auth.token, io, smart),
       ],
       ...(config.grpcPort !== undefined ? { grpc: { port: config.grpcPort } } : {}),
+      ...(role && writesThroughPrimary(config.storage.url) ? { writer: primaryWriter() } : {}),
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
         if (imported.length) io.err(`registered demo models: ${imported.join(', ')}`)
@@ -152,7 +172,8 @@ export const serveCommand: Command = {
     })
     running.server.once('close', () => fhir.close?.())
     fhir.smart?.setLaunchUrl(`${running.url}/launch`)
-    banner(io, production, running, fhir, auth)
+    banner(io, production, running, fhir, auth, workers)
+    reportListening(running.url)
     await new Promise(() => {})
     return 0
   },

@@ -1,8 +1,9 @@
 /**
- * The audit writer's thread (see threaded-append.ts): its own libSQL connection to the same file,
- * sealing each batch (hash chain) and committing it, so the request thread neither hashes nor
- * waits for the insert and the fsync. Messages: `{ id, events }` → `{ id, receipts }` or
- * `{ id, error }`; `{ close: true }` closes the connection and ends the thread.
+ * The writer thread (see threaded-append.ts): its own libSQL connection to the same file, sealing
+ * each audit batch (hash chain) and committing it, and committing the prediction log's rows, so
+ * the request thread neither hashes nor waits for an insert, a lock or an fsync. Messages:
+ * `{ id, events }` → `{ id, receipts }`, `{ id, insert: { table, columns, rows } }` → `{ id,
+ * receipts: [] }`, or `{ id, error }`; `{ close: true }` closes the connection and ends the thread.
  */
 import { createHash } from 'node:crypto'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -17,14 +18,19 @@ const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(
 try {
   const db = await openLibsql(url, durability)
   const sink = sqlAuditSink(db, { sha256 })
-  port.on('message', async (message: { id: number; events: AuditEventInput[] } | { close: true }) => {
+  type Insert = { table: string; columns: string[]; rows: unknown[][] }
+  port.on('message', async (message: { id: number; events: AuditEventInput[] } | { id: number; insert: Insert } | { close: true }) => {
     if ('close' in message) {
       await db.close().catch(() => {})
       port.close()
       return
     }
     try {
-      port.postMessage({ id: message.id, receipts: await sink.append(message.events) })
+      if ('insert' in message) {
+        const { table, columns, rows } = message.insert
+        await db.insertRows(table, columns, rows)
+        port.postMessage({ id: message.id, receipts: [] })
+      } else port.postMessage({ id: message.id, receipts: await sink.append(message.events) })
     } catch (error) {
       // Errors do not cross threads whole: keep what the request thread classifies them by. Never the events.
       const { code, message: text } = error as { code?: unknown; message?: unknown }

@@ -1,4 +1,4 @@
-import { definePlugin, importOptional, lazy, type Sha256 } from '../../core/index.ts'
+import { type AuditEventInput, type AuditReceipt, definePlugin, importOptional, lazy, type Sha256 } from '../../core/index.ts'
 import type { SqlExecutor } from '../sql-stores/index.ts'
 import type { Durability, openLibsql as openLibsqlNow } from './libsql.ts'
 
@@ -23,8 +23,25 @@ export interface SqlStorageOptions {
    * Node server turns it on (`storage.auditThread`).
    */
   auditThread?: boolean
+  /**
+   * Another process commits the writes (`nexora serve --workers` on a libSQL file: the primary),
+   * in place of the thread. Reads stay on this process's connection.
+   */
+  writer?: SqlWriter
   priority?: number
 }
+
+/** Who commits the audit chain's batches and the prediction log's rows when the request thread does not. */
+export interface SqlWriter {
+  append(events: AuditEventInput[]): Promise<AuditReceipt[]>
+  insertRows(table: string, columns: readonly string[], rows: unknown[][]): Promise<void>
+  close(): Promise<void>
+  /** For /health: where the appends are committed. */
+  detail: string
+}
+
+/** The database when none is named: a libSQL file in ./data. */
+export const DEFAULT_SQL_URL = 'file:./data/nexora.db'
 
 // drizzle-orm and the drivers are optional peers: loaded on first use, and named together when missing.
 const importSql = lazy(() => import('./open.ts'))
@@ -49,7 +66,7 @@ export async function openLibsql(url: string, durability: Durability): ReturnTyp
  * await createNexora({ plugins: [sqlStorage({ url: 'postgres://nexora@db:5432/nexora' }), linearModel()] })
  */
 export function sqlStorage(options: SqlStorageOptions = {}) {
-  const url = options.url ?? 'file:./data/nexora.db'
+  const url = options.url ?? DEFAULT_SQL_URL
   let opening: Promise<SqlExecutor> | undefined
   const load = () => loadSql(url)
   let users = 0
@@ -58,11 +75,22 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
     opening ??= openSql(url, options.durability)
     return opening
   }
+  // The writer (thread or given), shared by the audit sink and the prediction log (libSQL files only).
+  let writer: Promise<SqlWriter> | undefined
+  const writerThread = () =>
+    options.writer
+      ? (writer ??= Promise.resolve(options.writer))
+      : options.auditThread && /^file:(?!:memory:)/.test(url)
+        ? (writer ??= import('./threaded-append.ts').then((m) => m.threadedAppend(url, options.durability ?? 'full')))
+        : undefined
   const release = async () => {
     users -= 1
     if (users === 0 && opening) {
       const db = await opening
       opening = undefined
+      const thread = writer
+      writer = undefined
+      await (await thread)?.close()
       await db.close()
     }
   }
@@ -84,10 +112,7 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       async setup() {
         const [db, { sqlAuditSink, sqlHealth }] = await Promise.all([acquire(), load()])
         const sink = sqlAuditSink(db, { sha256: options.sha256 })
-        const threaded =
-          options.auditThread && /^file:(?!:memory:)/.test(url)
-            ? (await import('./threaded-append.ts')).threadedAppend(url, options.durability ?? 'full')
-            : undefined
+        const threaded = await writerThread()
         if (!threaded) return { ...sink, health: sqlHealth(db), close: release }
         const health = sqlHealth(db)
         return {
@@ -95,12 +120,9 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
           append: threaded.append,
           health: async () => {
             const state = await health()
-            return state.ok ? { ...state, detail: 'appends committed by the audit writer thread' } : state
+            return state.ok ? { ...state, detail: threaded.detail } : state
           },
-          close: async () => {
-            await threaded.close()
-            await release()
-          },
+          close: release,
         }
       },
     }),
@@ -110,7 +132,10 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       priority,
       async setup() {
         const [db, { sqlPredictionLog, sqlHealth }] = await Promise.all([acquire(), load()])
-        return { ...sqlPredictionLog(db), health: sqlHealth(db), close: release }
+        const threaded = await writerThread()
+        // Reads stay on this connection; the rows go to the writer thread (never a lock wait on the request thread).
+        const log = sqlPredictionLog(threaded ? { ...db, insertRows: threaded.insertRows } : db)
+        return { ...log, health: sqlHealth(db), close: release }
       },
     }),
     definePlugin({

@@ -1,14 +1,16 @@
 /**
  * libSQL's engine is synchronous: on the request thread every commit (insert plus fsync) blocks
- * the event loop, about 30% of a loaded server's time (docs/performance.md). This moves the audit
- * chain's appends to a worker thread that owns a second connection to the same file; the request
- * thread posts a batch and awaits its receipts, so nothing is answered before its events are
- * committed, exactly as before. Reads (query, verify, checkpoints) stay on the request thread's
+ * the event loop, about 30% of a loaded server's time (docs/performance.md), and with `--workers`
+ * a commit also waits (asleep, the loop blocked) for another process's write lock. This moves the
+ * audit chain's appends and the prediction log's inserts to a worker thread that owns a second
+ * connection to the same file; the request thread posts a batch and awaits its receipts, so
+ * nothing is answered before its events are committed, exactly as before. Reads (query, verify, checkpoints) stay on the request thread's
  * connection; WAL lets them run beside the writer. A thread that dies fails the batches in flight
  * (`storage.unavailable`) and the next batch starts a new one.
  */
 import { Worker } from 'node:worker_threads'
 import { type AuditEventInput, type AuditReceipt, NexoraError } from '../../core/index.ts'
+import type { SqlWriter } from './index.ts'
 import type { Durability } from './libsql.ts'
 
 interface Pending {
@@ -45,7 +47,7 @@ const toError = (e: { code?: string; message: string; unavailable: boolean }) =>
     ? new NexoraError('storage.unavailable', { detail: 'the audit writer thread could not commit' })
     : Object.assign(new Error(e.message), { code: e.code })
 
-export function threadedAppend(url: string, durability: Durability) {
+export function threadedAppend(url: string, durability: Durability): SqlWriter {
   let worker: Promise<Worker> | undefined
   let nextId = 1
   const pending = new Map<number, Pending>()
@@ -87,15 +89,20 @@ export function threadedAppend(url: string, durability: Durability) {
     return worker
   }
 
+  const send = async (message: { events: AuditEventInput[] } | { insert: { table: string; columns: readonly string[]; rows: unknown[][] } }) => {
+    const w = await running()
+    const id = nextId++
+    return new Promise<AuditReceipt[]>((resolve, reject) => {
+      pending.set(id, { resolve, reject })
+      w.postMessage({ id, ...message })
+    })
+  }
+
   return {
-    async append(events: AuditEventInput[]): Promise<AuditReceipt[]> {
-      const w = await running()
-      const id = nextId++
-      return new Promise<AuditReceipt[]>((resolve, reject) => {
-        pending.set(id, { resolve, reject })
-        w.postMessage({ id, events })
-      })
-    },
+    detail: 'appends committed by the audit writer thread',
+    append: (events: AuditEventInput[]): Promise<AuditReceipt[]> => send({ events }),
+    /** A multi-row INSERT committed by the thread (the prediction log's rows). */
+    insertRows: async (table: string, columns: readonly string[], rows: unknown[][]): Promise<void> => void (await send({ insert: { table, columns, rows } })),
     async close() {
       const w = await worker?.catch(() => undefined)
       if (!w) return

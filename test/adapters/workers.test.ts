@@ -1,0 +1,101 @@
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openLibsql } from '../../plugins/storage-sql/index.ts'
+import { sqlAuditSink } from '../../plugins/sql-stores/index.ts'
+import { startServe } from '../../testkit/serve-process.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'nexora-workers-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }
+const unlimited = { capacity: 1e9, refillPerSecond: 1e9 }
+
+/** The primary's worker processes, oldest first (not tsx's esbuild service, also its child in a checkout). */
+const workerPids = (primary: number) =>
+  execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('nexora.mjs'))
+
+const until = async (what: () => boolean, ms = 45_000) => {
+  for (const deadline = Date.now() + ms; !what(); ) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+describe('nexora serve --workers', () => {
+  it('serves from two processes on one port and one audit chain, replaces a worker killed with -9, and loses no committed event', {
+    timeout: 120_000,
+  }, async () => {
+    const server = await startServe(dir, { NEXORA_LOG_LEVEL: 'warn', NEXORA_RATE_LIMITS: JSON.stringify({ predict: unlimited }) }, { args: ['--workers', '2'] })
+    await until(() => server.stderr().includes('all 2 workers are serving'))
+    const first = workerPids(server.child.pid!)
+    expect(first).toHaveLength(2)
+
+    const ok: string[] = []
+    let failed = 0
+    let stop = false
+    let n = 0
+    const client = async () => {
+      while (!stop) {
+        n++
+        const [status, id] = await fetch(`${server.url}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+          body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${n % 50}`, features }] }),
+        }).then(
+          async (r) => {
+            await r.arrayBuffer()
+            return [r.status, r.headers.get('x-request-id') ?? ''] as const
+          },
+          () => [0, ''] as const,
+        )
+        if (status === 200) ok.push(id)
+        else failed++ // the killed worker's connections fail; the client tries again and lands on a live one
+      }
+    }
+    const load = Array.from({ length: 16 }, client)
+    await until(() => ok.length >= 60)
+    process.kill(first[0]!, 'SIGKILL')
+    await until(() => server.stderr().includes('"event":"worker.exited"'))
+    const before = ok.length
+    await until(() => ok.length >= before + 60 && workerPids(server.child.pid!).length === 2)
+    stop = true
+    await Promise.all(load)
+    const now = workerPids(server.child.pid!)
+    expect(now).toHaveLength(2)
+    expect(now).not.toContain(first[0])
+    expect((await fetch(`${server.url}/health`)).status).toBe(200)
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+
+    const db = await openLibsql(`file:${join(dir, 'nexora.db')}`, 'full')
+    const { events } = await sqlAuditSink(db).query({}, { limit: 1_000_000 })
+    await db.close()
+    const byRequest = new Map<string, string[]>()
+    for (const e of events) byRequest.set(e.requestId ?? '', [...(byRequest.get(e.requestId ?? '') ?? []), e.action])
+    const lost = ok.filter((id) => (byRequest.get(id) ?? []).sort().join() !== 'predict.request,predict.response')
+    expect(lost).toEqual([])
+    const verify = await promisify(execFile)(process.execPath, [
+      new URL('../../bin/nexora.mjs', import.meta.url).pathname,
+      'audit',
+      'verify',
+      '--db',
+      `file:${join(dir, 'nexora.db')}`,
+    ])
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, events: events.length })
+    console.info(
+      `--workers 2, kill -9 of worker 1: ${ok.length} predictions answered 200, ${failed} failed, ${lost.length} lost audit events, ${events.length} verified`,
+    )
+  })
+
+  it('refuses a worker count it cannot run', async () => {
+    const run = promisify(execFile)(process.execPath, [new URL('../../bin/nexora.mjs', import.meta.url).pathname, 'serve', '--workers', '0'])
+    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--workers must be an integer from 1 to 64, or auto') })
+  })
+})
