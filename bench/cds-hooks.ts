@@ -5,6 +5,8 @@
  * time, against the baseline of a plain `POST /predict` of the same patient's row (bearer JWT,
  * the same pipeline and explanation) in the same run, the two interleaved so machine drift
  * hits both. In-process (`nexora.fetch`), so no socket time on either side. Target: p99 < 50 ms.
+ * Then 32 calls at once: CDS Hooks, the FHIR front door (`POST /fhir/patient/{id}/predict`,
+ * reading the same dev FHIR server in process) and /predict, each p99 against /predict's.
  */
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -16,6 +18,8 @@ import { importModels } from '../bin/demo-models.ts'
 import { createDevFhirServer } from '../devtools/fhir-server/index.ts'
 import { jwtAuth } from '../plugins/auth-jwt/index.ts'
 import { cdsHooks, instantiate } from '../plugins/cds-hooks/index.ts'
+import { fhirServer } from '../plugins/fhir/index.ts'
+import { fhirPredict } from '../plugins/fhir-predict/index.ts'
 import { ClinicalETL } from '../plugins/etl/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
 import { sqlStorage } from '../plugins/storage-sql/index.ts'
@@ -23,6 +27,7 @@ import { makeKey, sign, type TestKey } from '../testkit/tokens.ts'
 
 const CALLS = Number(process.env.BENCH_CDS_CALLS ?? 500)
 const WARM_UP = 50
+const CONCURRENCY = 32
 const PATIENTS = 20
 const BASE = 'https://cds.bench.test'
 const EHR = 'https://ehr.bench.test'
@@ -43,8 +48,7 @@ async function cdsToken(key: TestKey, path: string) {
 }
 
 /** Per patient: the hook request with everything the templates ask for (as an EHR would prefetch it), and the /predict body of the same row. */
-async function workload(nexora: Nexora, templates: Record<string, string>) {
-  const ehr = createDevFhirServer({ cohort: { patients: PATIENTS, seed: 7 } })
+async function workload(nexora: Nexora, ehr: ReturnType<typeof createDevFhirServer>, templates: Record<string, string>) {
   const etl = new ClinicalETL((await nexora.registry.resolve('readmission-fhir')).manifest.featureSpec)
   const now = Date.now()
   const out: { hook: string; predict: string }[] = []
@@ -71,8 +75,12 @@ export async function cdsHooksBench() {
   const [ehrKey, apiKey] = await Promise.all([makeKey('ES384', 'ehr-1'), makeKey('ES384', 'api-1')])
   const jwks: typeof fetch = async (input) =>
     String(input instanceof Request ? input.url : input) === JKU ? Response.json({ keys: [ehrKey.jwk] }) : new Response(null, { status: 599 })
+  const ehr = createDevFhirServer({ cohort: { patients: PATIENTS, seed: 7 } })
   const nexora = await createNexora({
     plugins: [
+      // The FHIR front door reads the same dev server, in process (no socket on either side, as for the hooks).
+      fhirServer({ baseUrl: EHR, fetch: async (input, init) => ehr.app.fetch(new Request(input, init)) }),
+      fhirPredict(),
       sqlStorage({ url: `file:${join(dir, 'bench.db')}`, sha256 }),
       linearModel(),
       jwtAuth({ jwks: { keys: [apiKey.jwk] }, issuers: [API_ISSUER], audience: 'nexora-bench' }),
@@ -85,9 +93,9 @@ export async function cdsHooksBench() {
     const discovery = await nexora.fetch(
       new Request(`${BASE}/cds-services`, { headers: { authorization: `Bearer ${await cdsToken(ehrKey, '/cds-services')}` } }),
     )
-    const patients = await workload(nexora, ((await discovery.json()) as { services: { prefetch: Record<string, string> }[] }).services[0]!.prefetch)
+    const patients = await workload(nexora, ehr, ((await discovery.json()) as { services: { prefetch: Record<string, string> }[] }).services[0]!.prefetch)
     const apiToken = await sign(apiKey, { iss: API_ISSUER, aud: 'nexora-bench' })
-    const tokens = await Promise.all(Array.from({ length: WARM_UP + CALLS }, () => cdsToken(ehrKey, SERVICE)))
+    const tokens = await Promise.all(Array.from({ length: WARM_UP + 2 * CALLS }, () => cdsToken(ehrKey, SERVICE)))
 
     const timed = async (path: string, bearer: string, body: string) => {
       const started = performance.now()
@@ -111,6 +119,29 @@ export async function cdsHooksBench() {
       if ((JSON.parse(call.text) as { cards: unknown[] }).cards.length) withCard.push(call.elapsed)
       predict.push(baseline.elapsed)
     }
+    // Then 32 at once, as an EHR's busy hour sends them: each kind on its own, the calls' latencies pooled.
+    const concurrently = async (calls: (i: number) => Promise<{ elapsed: number }>) => {
+      const out: number[] = []
+      let next = 0
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < CALLS) out.push((await calls(next++)).elapsed)
+        }),
+      )
+      return out
+    }
+    const fhirBody = JSON.stringify({ model: 'readmission-fhir', explain: true })
+    const fhirPath = (i: number) => `/fhir/patient/pt-${String(i + 1).padStart(4, '0')}/predict`
+    // The door refuses (422) a patient who died before the index time: score the living ones.
+    const living: string[] = []
+    for (let i = 0; i < PATIENTS; i++) if ((await timed(fhirPath(i), apiToken, fhirBody).catch(() => undefined)) !== undefined) living.push(fhirPath(i))
+    const fhirDoor = (i: number) => timed(living[i % living.length]!, apiToken, fhirBody)
+    for (let i = 0; i < WARM_UP; i++) await fhirDoor(i)
+    const under = {
+      cdsHooks: figures(await concurrently((i) => timed(SERVICE, tokens[WARM_UP + CALLS + i]!, patients[i % PATIENTS]!.hook))),
+      fhirPredict: figures(await concurrently(fhirDoor)),
+      predict: figures(await concurrently((i) => timed('/predict', apiToken, patients[i % PATIENTS]!.predict))),
+    }
     return {
       calls: CALLS,
       patients: PATIENTS,
@@ -127,6 +158,11 @@ export async function cdsHooksBench() {
       ratioP99: Number((quantile(cds, 0.99) / quantile(predict, 0.99)).toFixed(3)),
       target: { p99Ms: 50 },
       meetsTarget: quantile(cds, 0.99) < 50,
+      concurrent32: {
+        ...under,
+        cdsHooksP99VsPredict: Number((under.cdsHooks.p99 / under.predict.p99).toFixed(3)),
+        fhirPredictP99VsPredict: Number((under.fhirPredict.p99 / under.predict.p99).toFixed(3)),
+      },
     }
   } finally {
     await nexora.close()

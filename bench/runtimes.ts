@@ -2,10 +2,12 @@
  * Sequential `POST /predict` latency of the same server under each runtime (testkit/runtimes.ts:
  * node, deno, bun; a descriptor added there joins), every one started from its entry script under
  * its real binary in this run. Rounds alternate the runtimes so drift on a shared machine hits
- * each alike; each runtime's p50 is reported as a ratio to Node's p50 from the same run.
+ * each alike; each runtime's p50 is reported as a ratio to Node's p50 from the same run. Then the
+ * same servers at 32 connections (`underLoad`), requests/s as a ratio to Node's.
  */
 import { RUNTIMES, type RuntimeDescriptor, type RuntimeServer } from '../testkit/runtimes.ts'
 import { AUDIENCE, ISSUER, makeKey, sign } from '../testkit/tokens.ts'
+import { type Figures, load, rounds as loadRounds, summary } from './predict-load.ts'
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 300)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -40,13 +42,48 @@ async function timedPredict(url: string, token: string): Promise<number> {
 }
 
 /**
+ * The same servers under 32 connections (autocannon, as predict-vs-bare), one service account's
+ * token, rounds alternating the runtimes; requests/s as a ratio to Node's. A runtime whose answers
+ * are not all 2xx reports why instead of figures.
+ */
+async function underLoad(runtimes: RuntimeDescriptor<RuntimeServer>[], servers: RuntimeServer[], token: string) {
+  const runs = servers.map(() => [] as Figures[])
+  const failed: (string | undefined)[] = servers.map(() => undefined)
+  for (let r = 0; r < loadRounds; r++) {
+    for (const [s, server] of servers.entries()) {
+      if (failed[s]) continue
+      await load(`${server.url}/predict`, { token }).then(
+        (f) => void runs[s]!.push(f),
+        (error: Error) => void (failed[s] = error.message),
+      )
+    }
+  }
+  const node = summary(runs[0]!)
+  return Object.fromEntries(
+    runtimes.map((runtime, s) => {
+      if (failed[s] || runs[s]!.length === 0) return [runtime.name, { failed: failed[s] }]
+      const f = summary(runs[s]!)
+      return [runtime.name, { ...f, rpsVsNode: round3(f.rps / node.rps) }]
+    }),
+  )
+}
+
+/**
  * @example
  * const { runtimes } = await runtimesBench() // { node: { p50, p99, p50VsNode: 1 }, deno: {...}, bun: {...} }
  */
 export async function runtimesBench(runtimes: RuntimeDescriptor<RuntimeServer>[] = RUNTIMES) {
   if (runtimes[0]?.name !== 'node') throw new Error('runtimesBench: node must come first, it is the baseline')
   const key = await makeKey('ES384', 'bench-runtimes')
-  const env = { NEXORA_JWKS: JSON.stringify({ keys: [key.jwk] }), NEXORA_JWT_ISSUERS: ISSUER, NEXORA_JWT_AUDIENCE: AUDIENCE, NEXORA_LOG_LEVEL: 'warn' }
+  const unlimited = { capacity: 1e9, refillPerSecond: 1e9 }
+  const env = {
+    NEXORA_JWKS: JSON.stringify({ keys: [key.jwk] }),
+    NEXORA_JWT_ISSUERS: ISSUER,
+    NEXORA_JWT_AUDIENCE: AUDIENCE,
+    NEXORA_LOG_LEVEL: 'warn',
+    // Only the load phase's one service account needs it; the sequential phase signs a subject per request anyway.
+    NEXORA_RATE_LIMITS: JSON.stringify({ predict: unlimited }),
+  }
   // Rate limits are per subject (predict: a burst of 200, then 100/s), so each request carries its
   // own subject's token, signed before any timing, and none is refused.
   const tokens = await Promise.all(Array.from({ length: warmup + requests }, (_, i) => sign(key, { sub: `bench-${i}`, scope: 'nexora/predict' })))
@@ -67,7 +104,15 @@ export async function runtimesBench(runtimes: RuntimeDescriptor<RuntimeServer>[]
     for (const [s, runtime] of runtimes.entries()) {
       result[runtime.name] = { p50: round3(figures[s]!.p50), p99: round3(figures[s]!.p99), p50VsNode: round3(figures[s]!.p50 / figures[0]!.p50) }
     }
-    return { runtimes: result, unit: 'ms', requests, rounds, warmup, sequential: true }
+    return {
+      runtimes: result,
+      unit: 'ms',
+      requests,
+      rounds,
+      warmup,
+      sequential: true,
+      underLoad: await underLoad(runtimes, servers, await sign(key, { sub: 'ehr-service', scope: 'nexora/predict' })),
+    }
   } finally {
     await Promise.allSettled(servers.map((s) => s.close()))
   }
