@@ -24,7 +24,7 @@ export const writesThroughPrimary = (url = DEFAULT_SQL_URL) => /^file:(?!:memory
 
 /** The primary's side: commit the workers' writes as they arrive, batching whatever queued during the last commit. */
 export async function serveWrites(url = DEFAULT_SQL_URL, durability: 'full' | 'normal' = 'full') {
-  const db = await openLibsql(url, durability)
+  const db = await openLibsql(url, durability, { soleWriter: true })
   const sink = sqlAuditSink(db, { sha256 })
   // The prediction log's rows on a second connection without an fsync per commit (WAL, synchronous=NORMAL):
   // the next audit commit's fsync carries them; a power cut may drop the last ones, never an audit event.

@@ -104,10 +104,10 @@ const readHead = async (db: SqlRunner): Promise<ChainHead> => {
 
 /**
  * The hash-chained AuditSink in SQL. Where the executor has a chain lock (PostgreSQL: an advisory
- * lock; libSQL: a write transaction), each batch is sealed against the head read inside it, so
- * writers in several processes take turns. Without one (D1), a batch is sealed against the
- * cached head; if another writer took those sequence numbers, the primary key refuses it and it
- * is re-sealed.
+ * lock; a libSQL connection that is its process's sole writer: a write transaction), each batch is
+ * sealed against the head read inside it, so writers in several processes take turns. Without one
+ * (a shared libSQL connection, D1), a batch is sealed against the cached head; if another writer
+ * took those sequence numbers, the primary key refuses it and it is re-sealed.
  */
 export function sqlAuditSink(db: SqlExecutor, options: { sha256?: Sha256 } = {}): AuditSink {
   let head: ChainHead | undefined
@@ -143,7 +143,10 @@ export function sqlAuditSink(db: SqlExecutor, options: { sha256?: Sha256 } = {})
         if (inputs.length === 0) return []
         const sealed = db.withChainLock
           ? await db.withChainLock(async (tx) => {
-              const events = await sealEvents(await readHead(tx), inputs, options.sha256)
+              const stored = await readHead(tx)
+              // Rows at or below a head this sink wrote have vanished (the tail was cut): seal after the head
+              // it knows, so the cut stays a gap that verification reports, not a chain that quietly goes on.
+              const events = await sealEvents(head && head.seq > stored.seq ? head : stored, inputs, options.sha256)
               await tx.insertRows('audit_events', COLUMNS, events.map(toRow))
               return events
             })

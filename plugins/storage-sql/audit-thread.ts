@@ -16,7 +16,7 @@ const port = parentPort!
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest())
 
 try {
-  const db = await openLibsql(url, durability)
+  const db = await openLibsql(url, durability, { soleWriter: true })
   const sink = sqlAuditSink(db, { sha256 })
   type Insert = { table: string; columns: string[]; rows: unknown[][] }
   port.on('message', async (message: { id: number; events: AuditEventInput[] } | { id: number; insert: Insert } | { close: true }) => {

@@ -1,6 +1,6 @@
 import { type AuditEventInput, type AuditReceipt, definePlugin, importOptional, lazy, type Sha256 } from '../../core/index.ts'
 import type { SqlExecutor } from '../sql-stores/index.ts'
-import type { Durability, openLibsql as openLibsqlNow } from './libsql.ts'
+import type { Durability, OpenOptions, openLibsql as openLibsqlNow } from './libsql.ts'
 
 export interface SqlStorageOptions {
   /**
@@ -54,8 +54,8 @@ export async function openSql(url: string, durability: Durability = 'full'): Pro
 }
 
 /** Open (creating the folder for) a libSQL database and apply the committed migrations. */
-export async function openLibsql(url: string, durability: Durability): ReturnType<typeof openLibsqlNow> {
-  return (await loadSql(url)).openLibsql(url, durability)
+export async function openLibsql(url: string, durability: Durability, options?: OpenOptions): ReturnType<typeof openLibsqlNow> {
+  return (await loadSql(url)).openLibsql(url, durability, options)
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Client, InArgs, InStatement, Transaction } from '@libsql/client'
 import type { SQL } from 'drizzle-orm'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
-import { importOptional, lazy } from '../../core/index.ts'
+import { importOptional, lazy, serial } from '../../core/index.ts'
 import { chunked, guardExecutor, isStorageUnavailable, type SqlExecutor, type SqlRunner } from '../sql-stores/index.ts'
 
 export type LibsqlDb = LibSQLDatabase & { $client: Client }
@@ -37,6 +37,14 @@ const transactionRunner = (tx: Transaction): SqlRunner => ({
  */
 export type Durability = 'full' | 'normal'
 
+export interface OpenOptions {
+  /**
+   * The connection is one process's only audit writer (the writer thread, the `--workers` primary):
+   * it gets the chain lock, and its operations run one at a time.
+   */
+  soleWriter?: boolean
+}
+
 const loadLibsql = lazy(async () => {
   const [{ createClient }, { drizzle }, { migrate }] = await importOptional(
     '@libsql/client',
@@ -49,7 +57,7 @@ const loadLibsql = lazy(async () => {
 const MIGRATIONS = fileURLToPath(new URL('./migrations/sqlite', import.meta.url))
 
 /** Open (creating the folder for) a libSQL database, apply the committed migrations, and wrap it (outages answer `storage.unavailable`). */
-export async function openLibsql(url: string, durability: Durability): Promise<SqlExecutor & { db: LibsqlDb }> {
+export async function openLibsql(url: string, durability: Durability, options: OpenOptions = {}): Promise<SqlExecutor & { db: LibsqlDb }> {
   const { createClient, drizzle, migrate } = await loadLibsql()
   const memory = url === ':memory:' || url === 'file::memory:'
   if (url.startsWith('file:') && !memory) {
@@ -107,7 +115,11 @@ export async function openLibsql(url: string, durability: Durability): Promise<S
         renewing = undefined
       })
   }
-  const use = async <T>(work: (c: typeof conn) => Promise<T>): Promise<T> => {
+  // A sole writer's operations run one at a time: a chain-lock transaction spans several awaits,
+  // and anything else sent on the connection meanwhile would land inside it.
+  const queue = options.soleWriter ? serial() : <T>(task: () => Promise<T>) => task()
+  const use = <T>(work: (c: typeof conn) => Promise<T>): Promise<T> => queue(() => runOnConnection(work))
+  const runOnConnection = async <T>(work: (c: typeof conn) => Promise<T>): Promise<T> => {
     if (renewing) await renewing
     const current = conn
     try {
@@ -133,20 +145,25 @@ export async function openLibsql(url: string, durability: Durability): Promise<S
       use(async ({ client }) => {
         await client.batch(insertStatements(table, columns, rows), 'write')
       }),
-    // A write transaction (BEGIN IMMEDIATE) is the chain lock: the head is read and the batch
-    // inserted under the file's write lock, so writers in several processes (`nexora serve
-    // --workers`) take turns instead of sealing on a stale head and retrying.
-    withChainLock: (fn) =>
-      use(async ({ client }) => {
-        const tx = await client.transaction('write')
-        try {
-          const result = await fn(transactionRunner(tx))
-          await tx.commit()
-          return result
-        } finally {
-          tx.close()
+    // The sole writer's chain lock is a write transaction (BEGIN IMMEDIATE): the head is read and the batch
+    // inserted under the file's write lock, so writers in several processes (`nexora serve --workers`, CLI
+    // commands) take turns instead of sealing on a stale head and retrying. Not on a shared connection: while a
+    // transaction holds the client's one connection, @libsql/client refuses every other statement.
+    ...(options.soleWriter
+      ? {
+          withChainLock: <T>(fn: (tx: SqlRunner) => Promise<T>) =>
+            use(async ({ client }) => {
+              const tx = await client.transaction('write')
+              try {
+                const result = await fn(transactionRunner(tx))
+                await tx.commit()
+                return result
+              } finally {
+                tx.close()
+              }
+            }),
         }
-      }),
+      : {}),
     close: async () => {
       closed = true
       await renewing

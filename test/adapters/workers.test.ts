@@ -30,7 +30,7 @@ const until = async (what: () => boolean, ms = 45_000) => {
 
 describe('nexora serve --workers', () => {
   it('serves from two processes on one port and one audit chain, replaces a worker killed with -9, and loses no committed event', {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     const server = await startServe(dir, { NEXORA_LOG_LEVEL: 'warn', NEXORA_RATE_LIMITS: JSON.stringify({ predict: unlimited }) }, { args: ['--workers', '2'] })
     await until(() => server.stderr().includes('all 2 workers are serving'))
