@@ -48,12 +48,23 @@ export async function startPostgres(): Promise<PostgresServer> {
   if (process.getuid?.() === 0)
     chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()))
   const data = join(dir, 'data')
-  const port = await freePort()
   const [initCmd, initArgs] = asServerUser(join(bin, 'initdb'), ['-D', data, '-U', 'nexora', '--auth=trust', '--no-sync', '-E', 'UTF8'])
   execFileSync(initCmd, initArgs, { stdio: 'ignore' })
-  const startArgs = ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']
-  const [ctlCmd, ctlArgs] = asServerUser(join(bin, 'pg_ctl'), startArgs)
-  execFileSync(ctlCmd, ctlArgs, { stdio: 'ignore' })
+  // A port found free may be taken before the server binds it (another test's listener, or any
+  // outgoing connection's ephemeral port): start again on another one.
+  let port = 0
+  let startArgs: string[] = []
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort()
+    startArgs = ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']
+    const [ctlCmd, ctlArgs] = asServerUser(join(bin, 'pg_ctl'), startArgs)
+    try {
+      execFileSync(ctlCmd, ctlArgs, { stdio: 'ignore' })
+      break
+    } catch (error) {
+      if (attempt >= 5) throw error
+    }
+  }
   const ctl = async (args: string[]) => {
     const [cmd, full] = asServerUser(join(bin, 'pg_ctl'), args)
     const code = await new Promise((resolve) => spawn(cmd, full, { stdio: 'ignore' }).once('exit', resolve))
