@@ -13,3 +13,4 @@ export { type ModelPluginHarness, modelPluginConformance } from './model-plugin.
 export { modelStoreConformance } from './model-store.suite.ts'
 export { adverseEventStoreConformance, predictionLogConformance } from './monitoring-stores.suite.ts'
 export { rateLimitConformance } from './rate-limit.suite.ts'
+export { type JobQueueHarness, jobQueueConformance } from './job-queue.suite.ts'

@@ -11,3 +11,4 @@ export { memoryModelPlugin, encodeWeights, type WeightsArtifact } from './model-
 export { recordingStage } from './compliance-stage.ts'
 export { memoryPredictionLog, joinOutcomes, selectWindow } from './prediction-log.ts'
 export { memoryAdverseEventStore, matchesAdverseFilter } from './adverse-event-store.ts'
+export { JOB_DEFAULTS, JOB_STATES, jobErrorCode, memoryJobQueue, retryDelay } from './job-queue.ts'

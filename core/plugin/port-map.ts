@@ -5,6 +5,7 @@ import type { ComplianceStage } from '../ports/compliance.ts'
 import type { FeatureStore } from '../ports/feature-store.ts'
 import type { FhirSource } from '../ports/fhir.ts'
 import type { FrontDoor } from '../ports/front-door.ts'
+import type { JobQueue } from '../ports/job-queue.ts'
 import type { ModelPlugin } from '../ports/model.ts'
 import type { ModelStore } from '../ports/model-store.ts'
 import type { AdverseEventStore, PredictionLog, PredictionObserver } from '../ports/monitoring.ts'
@@ -51,6 +52,8 @@ export const CORE_PORTS = {
   checkpointSigner: single<CheckpointSigner>(),
   /** Keeps signed checkpoints in a second place (a file, a URL, another database). */
   checkpointWitness: multi<CheckpointWitness>(),
+  /** Work that outlives a request (population shards, re-scores): in process, pg-boss or Cloudflare Queues. */
+  jobQueue: single<JobQueue>({ store: true }),
 }
 
 type CoreSpecs = typeof CORE_PORTS
