@@ -16,6 +16,7 @@ const INTEGRATION = [
   'test/storage/postgres-outage.test.ts',
   'test/storage/storage-unavailable.test.ts',
   'test/storage/storage-conformance.test.ts',
+  'test/jobs/pgboss-queue.test.ts',
   // worker threads loading TypeScript through tsx
   'test/storage/audit-thread.test.ts',
   // headless Chromium

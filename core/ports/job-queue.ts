@@ -4,7 +4,6 @@
  */
 export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'failed'
 
-
 export interface JobOptions {
   /**
    * The caller's name for the job (a job id and a shard number, say): sending the same key to the
