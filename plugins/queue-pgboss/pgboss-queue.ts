@@ -75,6 +75,13 @@ export function pgBossQueue(boss: Boss, options: { pollIntervalMs?: number } = {
     return p
   }
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000))
+  // Progress and dead letters read pg-boss's tables directly (its API has no per-state count of one queue).
+  const schema = (boss as unknown as { config?: { schema?: string } }).config?.schema ?? 'pgboss'
+  const query = async <R>(text: string, values: unknown[]) =>
+    ((await (boss.getDb() as { executeSql(t: string, v: unknown[]): Promise<{ rows: R[] }> }).executeSql(text, values)) as { rows: R[] }).rows
+  /** The queue's jobs, live and archived, as one relation with the given columns. */
+  const everyJob = (columns: string, where = '') =>
+    `(SELECT ${columns} FROM ${schema}.job WHERE name = $1 ${where} UNION ALL SELECT ${columns} FROM ${schema}.archive WHERE name = $1 ${where}) j`
 
   return {
     async send(queue, data, sendOptions: JobOptions = {}) {
@@ -133,12 +140,7 @@ export function pgBossQueue(boss: Boss, options: { pollIntervalMs?: number } = {
 
     async counts(queue) {
       await ensure(queue)
-      const db = boss.getDb() as { executeSql(text: string, values: unknown[]): Promise<{ rows: { state: JobState | 'cancelled'; n: string }[] }> }
-      const schema = (boss as unknown as { config?: { schema?: string } }).config?.schema ?? 'pgboss'
-      const { rows } = await db.executeSql(
-        `SELECT state, count(*) AS n FROM (SELECT state FROM ${schema}.job WHERE name = $1 UNION ALL SELECT state FROM ${schema}.archive WHERE name = $1) j GROUP BY state`,
-        [queue],
-      )
+      const rows = await query<{ state: JobState | 'cancelled'; n: string }>(`SELECT state, count(*) AS n FROM ${everyJob('state')} GROUP BY state`, [queue])
       const out = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>
       for (const r of rows) out[r.state === 'cancelled' ? 'failed' : r.state] += Number(r.n)
       return out
@@ -146,13 +148,10 @@ export function pgBossQueue(boss: Boss, options: { pollIntervalMs?: number } = {
 
     async failed<T>(queue: string, limit = 100) {
       await ensure(queue)
-      const db = boss.getDb() as { executeSql(text: string, values: unknown[]): Promise<{ rows: { id: string }[] }> }
-      const schema = (boss as unknown as { config?: { schema?: string } }).config?.schema ?? 'pgboss'
-      const { rows } = await db.executeSql(
-        `SELECT id FROM (SELECT id, completed_on FROM ${schema}.job WHERE name = $1 AND state = 'failed'
-           UNION ALL SELECT id, completed_on FROM ${schema}.archive WHERE name = $1 AND state = 'failed') j ORDER BY completed_on DESC LIMIT $2`,
-        [queue, limit],
-      )
+      const rows = await query<{ id: string }>(`SELECT id FROM ${everyJob('id, completed_on', "AND state = 'failed'")} ORDER BY completed_on DESC LIMIT $2`, [
+        queue,
+        limit,
+      ])
       const jobs = await Promise.all(rows.map((r) => this.get<T>(queue, r.id)))
       return jobs.filter((j): j is JobInfo<T> => j !== undefined)
     },
