@@ -1,13 +1,14 @@
 /**
  * A small FHIR R4 server for demos and client tests, serving the synthetic cohort (or any
  * resources) from memory: read, vread, history, search with paging, `$everything`, create,
- * update, transaction and batch, SMART Backend Services auth, and fault injection.
+ * update, transaction and batch, asynchronous Bulk Data `$export`, SMART Backend Services auth, and fault injection.
  * Web standards only (Hono, fetch, Web Crypto): it runs wherever Nexora runs.
  */
 import { Hono, type Context } from 'hono'
 import type { Bundle, BundleEntry, BundleLink } from 'fhir/r4.js'
 import { allows, ASSERTION_ALGORITHMS, createClientRegistry, createTokenService, FULL_ACCESS, type ClientRegistry, type DevClient, type Grant } from './auth.ts'
 import { createBundleProcessor, ID, TYPE, type Interactions } from './bundle.ts'
+import { type BulkExportOptions, registerBulkExport } from './bulk-export.ts'
 import { capabilityStatement } from './capability.ts'
 import { generateFhirCohort, type FhirCohort, type GenerateFhirCohortOptions } from './cohort.ts'
 import { createFaults, type Faults } from './faults.ts'
@@ -43,6 +44,8 @@ export interface DevFhirServerOptions {
   clock?: { now(): number }
   /** Also act as a SMART App Launch / OpenID Connect authorization server for browser apps (see smart-app.ts). */
   smartApp?: SmartAppOptions
+  /** Bulk Data `$export` settings (bulk-export.ts): how long an export takes, its groups. */
+  bulkExport?: BulkExportOptions
 }
 
 export interface DevFhirServer {
@@ -336,6 +339,9 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
       : id !== undefined && !ID.test(id)
         ? failure(400, 'invalid', `not a valid id: ${id}`)
         : undefined
+
+  // Bulk Data $export, before the generic `/:type/:id/:op` routes would take its paths.
+  registerBulkExport(app, { store, clock, baseOf, authEnabled, options: options.bulkExport })
 
   app.post('/', async (c) => {
     const parsed = await body(c)

@@ -40,8 +40,10 @@ const ENCODED_SEPARATOR = /%2f|%5c/i
  * @example
  * onBase(baseUrl('https://ehr.example/fhir'), 'Observation?page=2') // 'https://ehr.example/fhir/Observation?page=2'
  * onBase(base, 'https://elsewhere.example/fhir/Observation') // throws fhir.untrusted_link
+ * `scope: 'origin'` loosens the path rule to the same host: Bulk Data servers put status URLs and
+ * files beside the FHIR base (`https://ehr.example/output/…`), and the IG sends them the token.
  */
-export function onBase(base: BaseUrl, link: string, what = 'a link', from = `${base.href}/`): string {
+export function onBase(base: BaseUrl, link: string, what = 'a link', from = `${base.href}/`, scope: 'base' | 'origin' = 'base'): string {
   let url: URL | undefined
   try {
     url = new URL(link, from)
@@ -53,7 +55,7 @@ export function onBase(base: BaseUrl, link: string, what = 'a link', from = `${b
     !url.username &&
     !url.password &&
     url.origin === base.origin &&
-    url.pathname.startsWith(base.path) &&
+    (scope === 'origin' || url.pathname.startsWith(base.path)) &&
     !ENCODED_SEPARATOR.test(url.pathname)
   if (!trusted) throw new NexoraError('fhir.untrusted_link', { detail: `${what} is not on the FHIR server's base URL; it was not followed` })
   return url!.href

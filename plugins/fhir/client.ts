@@ -1,5 +1,6 @@
 import { NexoraError, systemClock, type Clock, type FhirResource, type FhirSource } from '../../core/index.ts'
 import { baseUrl, onBase } from './base-url.ts'
+import { type BulkExport, type BulkExportRequest, bulkExport } from './bulk-export.ts'
 import { bundleResources } from './bundle.ts'
 import { parseResource } from './parse.ts'
 import { smartBackendAuth, type SmartBackendOptions } from './smart-backend.ts'
@@ -24,6 +25,8 @@ export interface FhirClient extends FhirSource {
   transaction(bundle: FhirResource): Promise<FhirResource>
   /** POST a batch Bundle (each entry on its own); never retried. */
   batch(bundle: FhirResource): Promise<FhirResource>
+  /** Bulk Data `$export`: kick off, wait for the manifest, then stream the NDJSON (bulk-export.ts). */
+  bulkExport(request: BulkExportRequest, options?: Parameters<typeof bulkExport>[2]): Promise<BulkExport>
 }
 
 interface SearchBundle extends FhirResource {
@@ -120,6 +123,12 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
     async transaction(bundle) {
       return parseResource((await request('POST', '', { body: { ...bundle, type: 'transaction' } })).body)
     },
+    bulkExport: (exportRequest, exportOptions) =>
+      bulkExport(
+        { request, base, fetch: doFetch, sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))), now: () => clock.now() },
+        exportRequest,
+        exportOptions,
+      ),
     async batch(bundle) {
       return parseResource((await request('POST', '', { body: { ...bundle, type: 'batch' } })).body)
     },

@@ -16,6 +16,7 @@ export function fhirServer(options: FhirClientOptions) {
 }
 
 export { createFhirClient, type FhirClient, type FhirClientOptions } from './client.ts'
+export type { BulkExport, BulkExportProgress, BulkExportRequest, BulkManifest } from './bulk-export.ts'
 export { parseResource } from './parse.ts'
 export { bundleResources, resolveBundleReferences, patientIdOf } from './bundle.ts'
 export { smartBackendAuth, type SmartBackendOptions } from './smart-backend.ts'

@@ -21,6 +21,8 @@ export interface FhirResponse {
   status: number
   body: unknown
   headers: Headers
+  /** With `stream`: the body, unread. */
+  stream?: ReadableStream<Uint8Array> | null
 }
 
 export interface RequestOptions {
@@ -29,6 +31,12 @@ export interface RequestOptions {
   idempotent?: boolean
   /** Statuses that are an answer rather than an error (e.g. 404 for "try another way"). */
   accept?: number[]
+  /** More request headers (`Prefer: respond-async` for Bulk Data). */
+  headers?: Record<string, string>
+  /** Answer the body unread (`FhirResponse.stream`), for NDJSON files; errors are still read and thrown. */
+  stream?: boolean
+  /** Any path on the base URL's host, not only under the base path (Bulk Data status URLs and files). */
+  anyPathOnHost?: boolean
 }
 
 /** Redirects followed per request at most (each one is checked against the base URL). */
@@ -72,6 +80,7 @@ export function createTransport(options: TransportOptions) {
         headers: {
           accept: 'application/fhir+json',
           ...(body !== undefined ? { 'content-type': 'application/fhir+json' } : {}),
+          ...init.headers,
           ...(token ? { authorization: token } : {}),
         },
         ...(body !== undefined ? { body } : {}),
@@ -96,7 +105,13 @@ export function createTransport(options: TransportOptions) {
   }
 
   return async function request(method: string, path: string, init: RequestOptions = {}): Promise<FhirResponse> {
-    const url = onBase(base, /^[a-z][a-z0-9+.-]*:|^\/\//i.test(path) ? path : `${base.href}/${path.replace(/^\//, '')}`, 'a link')
+    const url = onBase(
+      base,
+      /^[a-z][a-z0-9+.-]*:|^\/\//i.test(path) ? path : `${base.href}/${path.replace(/^\//, '')}`,
+      'a link',
+      undefined,
+      init.anyPathOnHost ? 'origin' : 'base',
+    )
     const idempotent = init.idempotent ?? method !== 'POST'
     let context = contextOf(method, url)
     let refreshed = false
@@ -125,6 +140,7 @@ export function createTransport(options: TransportOptions) {
         await sleep(retryDelayMs(attempt, response.headers.get('retry-after'), options.clock.now(), options.random))
         continue
       }
+      if (init.stream && response.ok) return { status: response.status, body: undefined, headers: response.headers, stream: response.body }
       const text = await response.text()
       let body: unknown
       try {
