@@ -4,7 +4,16 @@
  * implement the store ports by calling the worker. Each harness open takes a fresh database.
  */
 import { fileURLToPath } from 'node:url'
-import { NexoraError, type AdverseEventStore, type AuditSink, type ErrorCode, type ModelStore, type PredictionLog, type RateLimitStore } from '../core/index.ts'
+import {
+  NexoraError,
+  type AdverseEventStore,
+  type AuditSink,
+  type ErrorCode,
+  type FeatureStore,
+  type ModelStore,
+  type PredictionLog,
+  type RateLimitStore,
+} from '../core/index.ts'
 import { bundleForWorkers, startWorker, type RunningWorker } from './workerd.ts'
 import { decode, encode, type RpcCall, type RpcReply, type StorePort } from './d1-rpc-codec.ts'
 
@@ -15,12 +24,14 @@ const METHODS = {
   predictionLog: ['append', 'addOutcomes', 'window', 'knownSubjects'],
   adverseEventStore: ['create', 'get', 'list', 'update'],
   rateLimitStore: ['take'],
+  featureStore: ['get', 'put'],
 } as const satisfies {
   modelStore: readonly (keyof ModelStore)[]
   auditSink: readonly (keyof AuditSink)[]
   predictionLog: readonly (keyof PredictionLog)[]
   adverseEventStore: readonly (keyof AdverseEventStore)[]
   rateLimitStore: readonly (keyof RateLimitStore)[]
+  featureStore: readonly (keyof FeatureStore)[]
 }
 
 interface Ports {
@@ -29,6 +40,7 @@ interface Ports {
   predictionLog: PredictionLog
   adverseEventStore: AdverseEventStore
   rateLimitStore: RateLimitStore
+  featureStore: FeatureStore
 }
 
 export interface D1Rpc {

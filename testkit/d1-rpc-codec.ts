@@ -19,7 +19,7 @@ export const decode = (text: string): unknown =>
     return v
   })
 
-export type StorePort = 'modelStore' | 'auditSink' | 'predictionLog' | 'adverseEventStore' | 'rateLimitStore'
+export type StorePort = 'modelStore' | 'auditSink' | 'predictionLog' | 'adverseEventStore' | 'rateLimitStore' | 'featureStore'
 
 /** What the Node side asks the worker to do, always against one named D1 binding. */
 export type RpcCall =

@@ -5,7 +5,15 @@
  */
 import { NexoraError } from '../core/index.ts'
 import { applyD1Migrations, openD1, type D1Database } from '../plugins/storage-d1/index.ts'
-import { sqlAdverseEventStore, sqlAuditSink, sqlModelStore, sqlPredictionLog, sqlRateLimitStore, type SqlExecutor } from '../plugins/sql-stores/index.ts'
+import {
+  sqlAdverseEventStore,
+  sqlAuditSink,
+  sqlFeatureStore,
+  sqlModelStore,
+  sqlPredictionLog,
+  sqlRateLimitStore,
+  type SqlExecutor,
+} from '../plugins/sql-stores/index.ts'
 import { decode, encode, type RpcCall, type StorePort } from './d1-rpc-codec.ts'
 
 type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>
@@ -15,6 +23,7 @@ const FACTORIES: Record<StorePort, (db: SqlExecutor) => object> = {
   predictionLog: sqlPredictionLog,
   adverseEventStore: sqlAdverseEventStore,
   rateLimitStore: sqlRateLimitStore,
+  featureStore: sqlFeatureStore,
 }
 const instances = new Map<string, Methods>()
 

@@ -41,4 +41,10 @@ export const SQLITE_MIGRATIONS: readonly D1Migration[] = [
       "CREATE INDEX `prediction_outcomes_model_at` ON `prediction_outcomes` (`model`,`observed_at`);",
     ],
   },
+  {
+    name: "0004_feature_store.sql",
+    statements: [
+      "CREATE TABLE `feature_values` (\n\t`entity_key` text NOT NULL,\n\t`name` text NOT NULL,\n\t`ts` integer NOT NULL,\n\t`value` text NOT NULL,\n\tPRIMARY KEY(`entity_key`, `name`, `ts`)\n);",
+    ],
+  },
 ]

@@ -1,10 +1,10 @@
 /**
  * Storage on Cloudflare D1: the storage-sql stores (ModelStore, AuditSink, PredictionLog,
- * AdverseEventStore, optionally RateLimitStore) over a D1 binding through drizzle's D1 dialect.
+ * AdverseEventStore, FeatureStore, optionally RateLimitStore) over a D1 binding through drizzle's D1 dialect.
  * Stands on plugins/sql-stores, never on storage-sql (whose index reaches libSQL and node:*).
  */
 import { definePlugin, lazy, type Sha256 } from '../../core/index.ts'
-import { sqlAdverseEventStore, sqlAuditSink, sqlHealth, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../sql-stores/index.ts'
+import { sqlAdverseEventStore, sqlAuditSink, sqlFeatureStore, sqlHealth, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../sql-stores/index.ts'
 import type { D1Database } from './d1-types.ts'
 import { openD1 } from './executor.ts'
 import { applyD1Migrations } from './migrate.ts'
@@ -73,6 +73,15 @@ export function d1Storage(options: D1StorageOptions) {
       setup: async () => {
         const db = await open()
         return { ...sqlAdverseEventStore(db), health: health(db) }
+      },
+    }),
+    definePlugin({
+      name: 'd1-feature-store',
+      provides: 'featureStore',
+      priority,
+      setup: async () => {
+        const db = await open()
+        return { ...sqlFeatureStore(db), health: health(db) }
       },
     }),
     ...(options.sharedRateLimits

@@ -59,7 +59,7 @@ export async function openLibsql(url: string, durability: Durability, options?: 
 }
 
 /**
- * ModelStore, AuditSink, PredictionLog and AdverseEventStore on drizzle-orm: an embedded libSQL
+ * ModelStore, AuditSink, PredictionLog, AdverseEventStore and FeatureStore on drizzle-orm: an embedded libSQL
  * file by default, PostgreSQL for scale-out. The plugins share one connection (pool), opened on
  * first setup and closed when all have closed.
  * @example
@@ -136,6 +136,15 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
         // Reads stay on this connection; the rows go to the writer thread (never a lock wait on the request thread).
         const log = sqlPredictionLog(threaded ? { ...db, insertRows: threaded.insertRows } : db)
         return { ...log, health: sqlHealth(db), close: release }
+      },
+    }),
+    definePlugin({
+      name: 'sql-feature-store',
+      provides: 'featureStore',
+      priority,
+      async setup() {
+        const [db, { sqlFeatureStore, sqlHealth }] = await Promise.all([acquire(), load()])
+        return { ...sqlFeatureStore(db), health: sqlHealth(db), close: release }
       },
     }),
     definePlugin({

@@ -126,3 +126,15 @@ export const adverseEvents = pgTable(
   },
   (t) => [index('adverse_events_created').on(t.createdAt), index('adverse_events_model').on(t.model)],
 )
+
+/** Feature values by entity (a patient pseudonym), every write kept so reads can be point-in-time (ts: ms since epoch; value: JSON). */
+export const featureValues = pgTable(
+  'feature_values',
+  {
+    entityKey: text('entity_key').notNull(),
+    name: text('name').notNull(),
+    ts: bigint('ts', { mode: 'number' }).notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.entityKey, t.name, t.ts] })],
+)

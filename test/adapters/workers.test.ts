@@ -21,9 +21,10 @@ const workerPids = (primary: number) =>
     .map(Number)
     .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('nexora.mjs'))
 
-const until = async (what: () => boolean, ms = 45_000) => {
+/** Wait for `what`; past the deadline, fail with what the server wrote (a loaded machine is slow, not wrong: the bound is generous). */
+const until = async (what: () => boolean, server: { stderr(): string }, label: string, ms = 60_000) => {
   for (const deadline = Date.now() + ms; !what(); ) {
-    if (Date.now() > deadline) throw new Error('timed out')
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}; the server's last words:\n${server.stderr().slice(-3000)}`)
     await new Promise((r) => setTimeout(r, 50))
   }
 }
@@ -33,7 +34,7 @@ describe('nexora serve --workers', () => {
     timeout: 240_000,
   }, async () => {
     const server = await startServe(dir, { NEXORA_LOG_LEVEL: 'warn', NEXORA_RATE_LIMITS: JSON.stringify({ predict: unlimited }) }, { args: ['--workers', '2'] })
-    await until(() => server.stderr().includes('all 2 workers are serving'))
+    await until(() => server.stderr().includes('all 2 workers are serving'), server, 'both workers')
     const first = workerPids(server.child.pid!)
     expect(first).toHaveLength(2)
 
@@ -48,6 +49,8 @@ describe('nexora serve --workers', () => {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
           body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${n % 50}`, features }] }),
+          // A request on a connection the killed worker held may never be answered: give up on it, as a client would.
+          signal: AbortSignal.timeout(20_000),
         }).then(
           async (r) => {
             await r.arrayBuffer()
@@ -60,11 +63,11 @@ describe('nexora serve --workers', () => {
       }
     }
     const load = Array.from({ length: 16 }, client)
-    await until(() => ok.length >= 60)
+    await until(() => ok.length >= 60, server, '60 answers')
     process.kill(first[0]!, 'SIGKILL')
-    await until(() => server.stderr().includes('"event":"worker.exited"'))
+    await until(() => server.stderr().includes('"event":"worker.exited"'), server, 'the exit report')
     const before = ok.length
-    await until(() => ok.length >= before + 60 && workerPids(server.child.pid!).length === 2)
+    await until(() => ok.length >= before + 60 && workerPids(server.child.pid!).length === 2, server, '60 more answers and a replacement')
     stop = true
     await Promise.all(load)
     const now = workerPids(server.child.pid!)

@@ -45,7 +45,8 @@ async function fetchOnce(url: string, init?: RequestInit): Promise<Response> {
   try {
     return await fetch(url, init)
   } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error
+    // undici says UND_ERR_SOCKET, or ECONNRESET when the close lands mid-read: the same race.
+    if (!['UND_ERR_SOCKET', 'ECONNRESET'].includes((error as { cause?: { code?: string } }).cause?.code ?? '')) throw error
     return fetch(url, init)
   }
 }

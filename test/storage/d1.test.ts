@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SQLITE_MIGRATIONS } from '../../plugins/storage-d1/index.ts'
 import { adverseEventStoreConformance, predictionLogConformance } from '../../testing/monitoring-stores.suite.ts'
 import { rateLimitConformance } from '../../testing/rate-limit.suite.ts'
+import { featureStoreConformance } from '../../testing/feature-store.suite.ts'
 import { auditEvent, auditSinkConformance } from '../../testing/audit-sink.suite.ts'
 import { modelStoreConformance } from '../../testing/model-store.suite.ts'
 import { startD1Rpc, type D1Rpc } from '../../testkit/d1-harness.ts'
@@ -21,6 +22,7 @@ const done = async () => {}
 
 modelStoreConformance('D1 in workerd', async () => ({ store: rpc.port(await rpc.freshDatabase(), 'modelStore'), close: done }))
 rateLimitConformance('D1 in workerd', async () => ({ store: rpc.port(await rpc.freshDatabase(), 'rateLimitStore'), close: done }))
+featureStoreConformance('D1 in workerd', async () => ({ store: rpc.port(await rpc.freshDatabase(), 'featureStore'), close: done }))
 predictionLogConformance('D1 in workerd', async () => ({ log: rpc.port(await rpc.freshDatabase(), 'predictionLog'), close: done }))
 adverseEventStoreConformance('D1 in workerd', async () => ({ store: rpc.port(await rpc.freshDatabase(), 'adverseEventStore'), close: done }))
 auditSinkConformance('D1 in workerd', async () => {
@@ -101,6 +103,7 @@ describe('D1 specifics (in workerd)', () => {
       'audit_checkpoints',
       'audit_events',
       'd1_migrations',
+      'feature_values',
       'model_aliases',
       'model_files',
       'model_versions',

@@ -3,9 +3,10 @@ import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openSql } from '../../plugins/storage-sql/index.ts'
-import { sqlAdverseEventStore, sqlAuditSink, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../../plugins/sql-stores/index.ts'
+import { sqlAdverseEventStore, sqlAuditSink, sqlFeatureStore, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../../plugins/sql-stores/index.ts'
 import { adverseEventStoreConformance, predictionLogConformance } from '../../testing/monitoring-stores.suite.ts'
 import { rateLimitConformance } from '../../testing/rate-limit.suite.ts'
+import { featureStoreConformance } from '../../testing/feature-store.suite.ts'
 import { auditEvent, auditSinkConformance } from '../../testing/audit-sink.suite.ts'
 import { modelStoreConformance } from '../../testing/model-store.suite.ts'
 import { startPostgres, type PostgresServer } from '../../testkit/postgres.ts'
@@ -21,6 +22,11 @@ afterAll(async () => {
 modelStoreConformance('PostgreSQL', async () => {
   const db = await openSql(await server.createDatabase())
   return { store: sqlModelStore(db), close: () => db.close() }
+})
+
+featureStoreConformance('PostgreSQL', async () => {
+  const db = await openSql(await server.createDatabase())
+  return { store: sqlFeatureStore(db), close: () => db.close() }
 })
 
 rateLimitConformance('PostgreSQL', async () => {

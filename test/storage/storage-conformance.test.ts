@@ -4,11 +4,12 @@ import { join } from 'node:path'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { memoryAdverseEventStore, memoryAuditSink, memoryModelStore, memoryPredictionLog, memoryRateLimitStore } from '../../core/index.ts'
+import { memoryAdverseEventStore, memoryAuditSink, memoryFeatureStore, memoryModelStore, memoryPredictionLog, memoryRateLimitStore } from '../../core/index.ts'
 import { openLibsql } from '../../plugins/storage-sql/index.ts'
-import { sqlAdverseEventStore, sqlAuditSink, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../../plugins/sql-stores/index.ts'
+import { sqlAdverseEventStore, sqlAuditSink, sqlFeatureStore, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../../plugins/sql-stores/index.ts'
 import { adverseEventStoreConformance, predictionLogConformance } from '../../testing/monitoring-stores.suite.ts'
 import { rateLimitConformance } from '../../testing/rate-limit.suite.ts'
+import { featureStoreConformance } from '../../testing/feature-store.suite.ts'
 import { auditSinkConformance } from '../../testing/audit-sink.suite.ts'
 import { modelStoreConformance } from '../../testing/model-store.suite.ts'
 
@@ -27,6 +28,11 @@ modelStoreConformance('libSQL file', async () => {
   return { store: sqlModelStore(c), close: () => c.close() }
 })
 
+featureStoreConformance('memory', async () => ({ store: memoryFeatureStore(), close: async () => {} }))
+featureStoreConformance('libSQL file', async () => {
+  const c = await openLibsql(fileUrl(), 'full')
+  return { store: sqlFeatureStore(c), close: () => c.close() }
+})
 rateLimitConformance('memory', async () => ({ store: memoryRateLimitStore(), close: async () => {} }))
 rateLimitConformance('libSQL file', async () => {
   const c = await openLibsql(fileUrl(), 'full')
