@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openLibsql } from '../../plugins/storage-sql/index.ts'
-import { sqlAuditSink } from '../../plugins/sql-stores/index.ts'
+import { checkPredictionTrail } from '../../testkit/audit-trail-check.ts'
 import { startServe } from '../../testkit/serve-process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-kill-'))
@@ -52,21 +49,9 @@ describe('audit durability under kill -9', () => {
     again.child.kill('SIGTERM')
     expect(await again.exited).toBe(0)
 
-    const db = await openLibsql(`file:${join(dir, 'nexora.db')}`, 'full')
-    const { events } = await sqlAuditSink(db).query({}, { limit: 1_000_000 })
-    await db.close()
-    const byRequest = new Map<string, string[]>()
-    for (const e of events) byRequest.set(e.requestId ?? '', [...(byRequest.get(e.requestId ?? '') ?? []), e.action])
-    const lost = ok.filter((id) => (byRequest.get(id) ?? []).sort().join() !== 'predict.request,predict.response')
+    const { lost, events, verified } = await checkPredictionTrail(`file:${join(dir, 'nexora.db')}`, ok)
     expect(lost).toEqual([])
-    const verify = await promisify(execFile)(process.execPath, [
-      new URL('../../bin/nexora.mjs', import.meta.url).pathname,
-      'audit',
-      'verify',
-      '--db',
-      `file:${join(dir, 'nexora.db')}`,
-    ])
-    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true })
-    console.info(`kill -9 durability: ${ok.length} predictions answered 200, ${lost.length} lost audit events, ${events.length} events verified`)
+    expect(verified).toMatchObject({ ok: true })
+    console.info(`kill -9 durability: ${ok.length} predictions answered 200, ${lost.length} lost audit events, ${events} events verified`)
   })
 })

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openLibsql } from '../../plugins/storage-sql/index.ts'
-import { sqlAuditSink } from '../../plugins/sql-stores/index.ts'
+import { checkPredictionTrail } from '../../testkit/audit-trail-check.ts'
 import { startServe } from '../../testkit/serve-process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-workers-'))
@@ -77,23 +76,11 @@ describe('nexora serve --workers', () => {
     server.child.kill('SIGTERM')
     expect(await server.exited).toBe(0)
 
-    const db = await openLibsql(`file:${join(dir, 'nexora.db')}`, 'full')
-    const { events } = await sqlAuditSink(db).query({}, { limit: 1_000_000 })
-    await db.close()
-    const byRequest = new Map<string, string[]>()
-    for (const e of events) byRequest.set(e.requestId ?? '', [...(byRequest.get(e.requestId ?? '') ?? []), e.action])
-    const lost = ok.filter((id) => (byRequest.get(id) ?? []).sort().join() !== 'predict.request,predict.response')
+    const { lost, events, verified } = await checkPredictionTrail(`file:${join(dir, 'nexora.db')}`, ok)
     expect(lost).toEqual([])
-    const verify = await promisify(execFile)(process.execPath, [
-      new URL('../../bin/nexora.mjs', import.meta.url).pathname,
-      'audit',
-      'verify',
-      '--db',
-      `file:${join(dir, 'nexora.db')}`,
-    ])
-    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, events: events.length })
+    expect(verified).toMatchObject({ ok: true, events })
     console.info(
-      `--workers 2, kill -9 of worker 1: ${ok.length} predictions answered 200, ${failed} failed, ${lost.length} lost audit events, ${events.length} verified`,
+      `--workers 2, kill -9 of worker 1: ${ok.length} predictions answered 200, ${failed} failed, ${lost.length} lost audit events, ${events} verified`,
     )
   })
 
