@@ -2,45 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { checkPredictionTrail } from '../../testkit/audit-trail-check.ts'
+import { checkPredictionTrail, predictionLoad } from '../../testkit/audit-trail-check.ts'
 import { startServe } from '../../testkit/serve-process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-kill-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }
 
 describe('audit durability under kill -9', () => {
   it('keeps both audit events of every prediction that got a 200 when the server is SIGKILLed under load', { timeout: 90_000 }, async () => {
     const server = await startServe(dir, { NEXORA_LOG_LEVEL: 'warn' })
-    const ok: string[] = []
-    let stop = false
-    let n = 0
-    const client = async () => {
-      while (!stop) {
-        n++
-        // The server's own request id (X-Request-Id on the answer) keys the audit events.
-        const [status, id] = await fetch(`${server.url}/predict`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-          body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${n % 50}`, features }] }),
-        }).then(
-          async (r) => {
-            await r.arrayBuffer()
-            return [r.status, r.headers.get('x-request-id') ?? ''] as const
-          },
-          () => [0, ''] as const,
-        )
-        if (status === 200) ok.push(id)
-        else if (status === 0) return
-      }
-    }
-    const load = Array.from({ length: 24 }, client)
+    const load = predictionLoad(server, { clients: 24 })
+    const { ok } = load
     // Kill once the load is real (60 answers), not after a fixed time: a loaded machine answers fewer per second.
     for (const deadline = Date.now() + 45_000; ok.length < 60 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50))
     server.child.kill('SIGKILL')
     await server.exited
-    stop = true
-    await Promise.all(load)
+    await load.stop()
     expect(ok.length).toBeGreaterThan(50)
 
     // Restart on the same file: it must open, recover the WAL and serve again.

@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { checkPredictionTrail } from '../../testkit/audit-trail-check.ts'
+import { checkPredictionTrail, predictionLoad } from '../../testkit/audit-trail-check.ts'
 import { startServe } from '../../testkit/serve-process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexora-workers-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-const features = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }
 const unlimited = { capacity: 1e9, refillPerSecond: 1e9 }
 
 /** The primary's worker processes, oldest first (not tsx's esbuild service, also its child in a checkout). */
@@ -37,38 +36,14 @@ describe('nexora serve --workers', () => {
     const first = workerPids(server.child.pid!)
     expect(first).toHaveLength(2)
 
-    const ok: string[] = []
-    let failed = 0
-    let stop = false
-    let n = 0
-    const client = async () => {
-      while (!stop) {
-        n++
-        const [status, id] = await fetch(`${server.url}/predict`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-          body: JSON.stringify({ model: 'readmission-risk', rows: [{ patientId: `p-${n % 50}`, features }] }),
-          // A request on a connection the killed worker held may never be answered: give up on it, as a client would.
-          signal: AbortSignal.timeout(20_000),
-        }).then(
-          async (r) => {
-            await r.arrayBuffer()
-            return [r.status, r.headers.get('x-request-id') ?? ''] as const
-          },
-          () => [0, ''] as const,
-        )
-        if (status === 200) ok.push(id)
-        else failed++ // the killed worker's connections fail; the client tries again and lands on a live one
-      }
-    }
-    const load = Array.from({ length: 16 }, client)
+    const load = predictionLoad(server, { clients: 16, retry: true })
+    const { ok } = load
     await until(() => ok.length >= 60, server, '60 answers')
     process.kill(first[0]!, 'SIGKILL')
     await until(() => server.stderr().includes('"event":"worker.exited"'), server, 'the exit report')
     const before = ok.length
     await until(() => ok.length >= before + 60 && workerPids(server.child.pid!).length === 2, server, '60 more answers and a replacement')
-    stop = true
-    await Promise.all(load)
+    await load.stop()
     const now = workerPids(server.child.pid!)
     expect(now).toHaveLength(2)
     expect(now).not.toContain(first[0])
@@ -80,7 +55,7 @@ describe('nexora serve --workers', () => {
     expect(lost).toEqual([])
     expect(verified).toMatchObject({ ok: true, events })
     console.info(
-      `--workers 2, kill -9 of worker 1: ${ok.length} predictions answered 200, ${failed} failed, ${lost.length} lost audit events, ${events} verified`,
+      `--workers 2, kill -9 of worker 1: ${ok.length} predictions answered 200, ${load.failed()} failed, ${lost.length} lost audit events, ${events} verified`,
     )
   })
 

@@ -5,7 +5,7 @@
  * every answer is checked (no 5xx, a well-formed error in the route's format, no caller string
  * quoted past 64 characters, a lone surrogate in a body refused with `request.invalid_unicode`),
  * then the server is stopped and the real `nexora audit verify` must say ok on its file.
- * The doors' generators live in ./unicode-fuzz/ (shared probe pieces, REST/FHIR/OIP, gRPC, clinical);
+ * The doors' generators live in testkit/fuzz-doors/ (shared probe pieces, REST/FHIR/OIP, gRPC, clinical);
  * this file is the harness: it sends each probe, checks each answer and verifies the trail.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -34,10 +34,10 @@ import {
   wtf8Json,
   type Answer,
 } from '../../testkit/unicode-fuzz.ts'
-import { cdsDoor, cdsFixture, monitoringDoor, phiDoor } from './unicode-fuzz/clinical-doors.ts'
-import { compact, type Probe, VALID_FEATURES } from './unicode-fuzz/probe.ts'
-import { fhirDoor, oipDoor, restAudit, restModels, restPredict } from './unicode-fuzz/rest-doors.ts'
-import { asciiJunk, asGrpcJsSends, connectJson, GRPC_CLIENT_ERRORS, grpcJsCall } from './unicode-fuzz/rpc-doors.ts'
+import { cdsDoor, cdsFixture, monitoringDoor, phiDoor } from '../../testkit/fuzz-doors/clinical-doors.ts'
+import { compact, type Probe, VALID_FEATURES } from '../../testkit/fuzz-doors/probe.ts'
+import { fhirDoor, oipDoor, restAudit, restModels, restPredict } from '../../testkit/fuzz-doors/rest-doors.ts'
+import { asciiJunk, asGrpcJsSends, connectJson, GRPC_CLIENT_ERRORS, grpcJsCall } from '../../testkit/fuzz-doors/rpc-doors.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 

@@ -4,8 +4,8 @@
  * unknown members, raw WTF-8 bytes) and a GET door (fuzzed path and query).
  */
 import fc from 'fast-check'
-import { findIllFormed } from '../../../core/well-formed.ts'
-import { fuzzString, orFuzz, queryString, stringsIn, uriComponent, type ErrorFormat } from '../../../testkit/unicode-fuzz.ts'
+import { findIllFormed } from '../../core/well-formed.ts'
+import { fuzzString, orFuzz, queryString, stringsIn, uriComponent, type ErrorFormat } from '../unicode-fuzz.ts'
 
 export const FEATURES = ['age', 'sex', 'systolic_bp', 'hba1c', 'egfr', 'prior_admissions', 'length_of_stay', 'on_anticoagulant']
 export const VALID_FEATURES = { age: 71, sex: 'F', systolic_bp: 150, hba1c: 8.1, egfr: 48, prior_admissions: 2, length_of_stay: 6, on_anticoagulant: true }

@@ -1,7 +1,7 @@
 /** The gRPC doors of the Unicode fuzz: Connect JSON on both ports and binary gRPC (grpc-js) on h2c. */
 import fc from 'fast-check'
-import { findIllFormed } from '../../../core/well-formed.ts'
-import { fuzzString, headerJunk, mutated, optional, orFuzz, stringsIn, wtf8 } from '../../../testkit/unicode-fuzz.ts'
+import { findIllFormed } from '../../core/well-formed.ts'
+import { fuzzString, headerJunk, mutated, optional, orFuzz, stringsIn, wtf8 } from '../unicode-fuzz.ts'
 import { FEATURES, VALID_FEATURES, ISO, type Probe, compact } from './probe.ts'
 
 // ---- gRPC: Connect JSON on both ports, binary gRPC (grpc-js) on h2c ----

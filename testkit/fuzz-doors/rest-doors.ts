@@ -1,6 +1,6 @@
 /** The REST API, FHIR and Open Inference Protocol doors of the Unicode fuzz (test/security/unicode-fuzz.test.ts). */
 import fc from 'fast-check'
-import { fuzzString, mutated, optional, orFuzz, stringsIn, uriComponent } from '../../../testkit/unicode-fuzz.ts'
+import { fuzzString, mutated, optional, orFuzz, stringsIn, uriComponent } from '../unicode-fuzz.ts'
 import {
   FEATURES,
   VALID_FEATURES,
@@ -56,10 +56,12 @@ const predictBodies = fc.oneof(
   ]),
   mutated(VALID_PREDICT, [['rows', 0, 'patientId'], ['purpose']]),
 )
-export const restPredict = fc.tuple(predictBodies, extra, rawBytes).map(
-  ([known, member, raw]): Probe => ({
+/** A JSON POST to `path` with the API token: the known fields, an extra member, and maybe raw WTF-8 bytes. */
+const jsonPost =
+  (path: string) =>
+  ([known, member, raw]: [Record<string, unknown>, [string, string] | undefined, boolean]): Probe => ({
     method: 'POST',
-    path: '/predict',
+    path,
     body: withExtra(known, member),
     wtf8: raw,
     auth: 'api',
@@ -67,8 +69,9 @@ export const restPredict = fc.tuple(predictBodies, extra, rawBytes).map(
     strings: stringsIn(withExtra(known, member)),
     refuse: refuses(known, raw),
     strippedOnly: strippedOnly(known, member, raw),
-  }),
-)
+  })
+
+export const restPredict = fc.tuple(predictBodies, extra, rawBytes).map(jsonPost('/predict'))
 
 export const restModels = fc.oneof(
   getDoor('problem', (a) => `/models/${a}`),
@@ -101,19 +104,7 @@ export const restAudit = fc.oneof(
       extra,
       rawBytes,
     )
-    .map(
-      ([known, member, raw]): Probe => ({
-        method: 'POST',
-        path: '/audit/verify',
-        body: withExtra(known, member),
-        wtf8: raw,
-        auth: 'api',
-        format: 'problem',
-        strings: stringsIn(withExtra(known, member)),
-        refuse: refuses(known, raw),
-        strippedOnly: strippedOnly(known, member, raw),
-      }),
-    ),
+    .map(jsonPost('/audit/verify')),
 )
 
 // ---- FHIR ----

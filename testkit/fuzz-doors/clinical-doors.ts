@@ -1,6 +1,6 @@
 /** The CDS Hooks, PHI, de-identification, monitoring and adverse-event doors of the Unicode fuzz. */
 import fc from 'fast-check'
-import { fuzzString, mutated, optional, orFuzz } from '../../../testkit/unicode-fuzz.ts'
+import { fuzzString, mutated, optional, orFuzz } from '../unicode-fuzz.ts'
 import { ISO, compact, bodyDoor, getDoor } from './probe.ts'
 
 // ---- CDS Hooks ----
