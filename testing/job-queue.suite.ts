@@ -146,6 +146,20 @@ export function jobQueueConformance(label: string, open: () => Promise<JobQueueH
       await close()
     })
 
+    it('holds a job sent with startAfterMs until its delay has passed', async () => {
+      const { queue, close } = await open()
+      const name = fresh()
+      const sentAt = Date.now()
+      let ranAt = 0
+      const worker = await queue.work(name, async () => void (ranAt = Date.now()), poll)
+      await queue.send(name, { patient: 'p-1' }, { startAfterMs: 1500 })
+      await eventually(async () => (await queue.counts(name)).completed === 1)
+      await worker.stop()
+      // Never early (a lower bound only: how late it runs depends on the machine).
+      expect(ranAt - sentAt).toBeGreaterThanOrEqual(1000)
+      await close()
+    })
+
     it('shows progress while jobs run, and a stopped worker takes no more jobs', async () => {
       const { queue, close } = await open()
       const name = fresh()

@@ -1,7 +1,7 @@
 import type { Job, JobInfo, JobOptions, JobQueue, JobState, JobWorker, JobWorkOptions } from '../ports/job-queue.ts'
 
 export const JOB_STATES: readonly JobState[] = ['created', 'retry', 'active', 'completed', 'failed']
-export const JOB_DEFAULTS = { retryLimit: 2, retryDelayMs: 1000, retryBackoff: true, expireInMs: 15 * 60_000 } as const
+export const JOB_DEFAULTS = { retryLimit: 2, retryDelayMs: 1000, retryBackoff: true, expireInMs: 15 * 60_000, startAfterMs: 0 } as const
 
 /** The wait before retry `n` (1-based). */
 export const retryDelay = (n: number, options: { retryDelayMs: number; retryBackoff: boolean }) =>
@@ -55,7 +55,7 @@ export function memoryJobQueue(options: { now?: () => number; pollIntervalMs?: n
       jobs(queue).set(id, {
         info: { id, queue, data: structuredClone(data), state: 'created', attempts: 0, createdAt: new Date(now()).toISOString() },
         options: { ...JOB_DEFAULTS, ...rest },
-        due: now(),
+        due: now() + (rest.startAfterMs ?? 0),
       })
       wake(queue)
       return id

@@ -21,6 +21,8 @@ export interface JobOptions {
    * delivered again: delivery is at least once, so handlers must be idempotent. Default 15 minutes.
    */
   expireInMs?: number
+  /** Hold the job this long before its first delivery (a debounce window, say). Default 0. */
+  startAfterMs?: number
 }
 
 /** One delivery of a job to a handler. */

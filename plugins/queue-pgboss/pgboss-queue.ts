@@ -96,6 +96,7 @@ export function pgBossQueue(boss: Boss, options: { pollIntervalMs?: number } = {
         retryDelay: seconds(o.retryDelayMs),
         retryBackoff: o.retryBackoff,
         expireInSeconds: seconds(o.expireInMs),
+        ...(o.startAfterMs > 0 ? { startAfter: seconds(o.startAfterMs) } : {}),
       })
       return sent ?? id!
     },
