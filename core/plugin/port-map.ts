@@ -6,6 +6,7 @@ import type { FeatureStore } from '../ports/feature-store.ts'
 import type { FhirSource } from '../ports/fhir.ts'
 import type { FrontDoor } from '../ports/front-door.ts'
 import type { JobQueue } from '../ports/job-queue.ts'
+import type { PopulationStore } from '../ports/population.ts'
 import type { ModelPlugin } from '../ports/model.ts'
 import type { ModelStore } from '../ports/model-store.ts'
 import type { AdverseEventStore, PredictionLog, PredictionObserver } from '../ports/monitoring.ts'
@@ -54,6 +55,8 @@ export const CORE_PORTS = {
   checkpointWitness: multi<CheckpointWitness>(),
   /** Work that outlives a request (population shards, re-scores): in process, pg-boss or Cloudflare Queues. */
   jobQueue: single<JobQueue>({ store: true }),
+  /** Population jobs, their staged records and their risk scores. */
+  populationStore: single<PopulationStore>({ store: true }),
 }
 
 type CoreSpecs = typeof CORE_PORTS

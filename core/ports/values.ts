@@ -30,7 +30,7 @@ export interface Prediction {
   explanation?: Contribution[]
 }
 
-export type Via = 'http' | 'grpc' | 'cds-hooks' | 'oip' | 'in-process'
+export type Via = 'http' | 'grpc' | 'cds-hooks' | 'oip' | 'in-process' | 'job'
 
 /** Who is asking. Set by the front door after authentication; in-process callers pass it. */
 export interface Caller {

@@ -11,6 +11,8 @@ export const SCOPES = {
   deid: 'nexora/deid',
   metrics: 'nexora/metrics',
   monitor: 'nexora/monitor',
+  /** Population jobs: start them, follow them, read their worklists. */
+  jobs: 'nexora/jobs',
   admin: 'nexora/admin',
 } as const
 

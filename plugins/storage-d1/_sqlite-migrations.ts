@@ -47,4 +47,14 @@ export const SQLITE_MIGRATIONS: readonly D1Migration[] = [
       "CREATE TABLE `feature_values` (\n\t`entity_key` text NOT NULL,\n\t`name` text NOT NULL,\n\t`ts` integer NOT NULL,\n\t`value` text NOT NULL,\n\tPRIMARY KEY(`entity_key`, `name`, `ts`)\n);",
     ],
   },
+  {
+    name: "0005_population.sql",
+    statements: [
+      "CREATE TABLE `population_jobs` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`model` text NOT NULL,\n\t`version` text NOT NULL,\n\t`source` text NOT NULL,\n\t`index_time` text NOT NULL,\n\t`state` text NOT NULL,\n\t`total` integer NOT NULL,\n\t`shards` integer NOT NULL,\n\t`shard_size` integer NOT NULL,\n\t`write_back` integer NOT NULL,\n\t`created_by` text NOT NULL,\n\t`created_at` text NOT NULL,\n\t`started_at` text,\n\t`finished_at` text,\n\t`error` text\n);",
+      "CREATE INDEX `population_jobs_created` ON `population_jobs` (`created_at`);",
+      "CREATE TABLE `population_staging` (\n\t`job` text NOT NULL,\n\t`patient` text NOT NULL,\n\t`type` text NOT NULL,\n\t`id` text NOT NULL,\n\t`resource` text NOT NULL,\n\tPRIMARY KEY(`job`, `patient`, `type`, `id`)\n);",
+      "CREATE TABLE `risk_scores` (\n\t`job` text NOT NULL,\n\t`patient` text NOT NULL,\n\t`model` text NOT NULL,\n\t`version` text NOT NULL,\n\t`status` text NOT NULL,\n\t`score` real,\n\t`label` text,\n\t`reason` text,\n\t`scored_at` text NOT NULL,\n\tPRIMARY KEY(`job`, `patient`, `model`, `version`)\n);",
+      "CREATE INDEX `risk_scores_rank` ON `risk_scores` (`job`,`score`);",
+    ],
+  },
 ]

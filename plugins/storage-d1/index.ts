@@ -4,7 +4,16 @@
  * Stands on plugins/sql-stores, never on storage-sql (whose index reaches libSQL and node:*).
  */
 import { definePlugin, lazy, type Sha256 } from '../../core/index.ts'
-import { sqlAdverseEventStore, sqlAuditSink, sqlFeatureStore, sqlHealth, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../sql-stores/index.ts'
+import {
+  sqlAdverseEventStore,
+  sqlAuditSink,
+  sqlFeatureStore,
+  sqlHealth,
+  sqlModelStore,
+  sqlPopulationStore,
+  sqlPredictionLog,
+  sqlRateLimitStore,
+} from '../sql-stores/index.ts'
 import type { D1Database } from './d1-types.ts'
 import { openD1 } from './executor.ts'
 import { applyD1Migrations } from './migrate.ts'
@@ -82,6 +91,15 @@ export function d1Storage(options: D1StorageOptions) {
       setup: async () => {
         const db = await open()
         return { ...sqlFeatureStore(db), health: health(db) }
+      },
+    }),
+    definePlugin({
+      name: 'd1-population',
+      provides: 'populationStore',
+      priority,
+      setup: async () => {
+        const db = await open()
+        return { ...sqlPopulationStore(db), health: health(db) }
       },
     }),
     ...(options.sharedRateLimits

@@ -59,7 +59,7 @@ export async function openLibsql(url: string, durability: Durability, options?: 
 }
 
 /**
- * ModelStore, AuditSink, PredictionLog, AdverseEventStore and FeatureStore on drizzle-orm: an embedded libSQL
+ * ModelStore, AuditSink, PredictionLog, AdverseEventStore, FeatureStore and PopulationStore on drizzle-orm: an embedded libSQL
  * file by default, PostgreSQL for scale-out. The plugins share one connection (pool), opened on
  * first setup and closed when all have closed.
  * @example
@@ -145,6 +145,15 @@ export function sqlStorage(options: SqlStorageOptions = {}) {
       async setup() {
         const [db, { sqlFeatureStore, sqlHealth }] = await Promise.all([acquire(), load()])
         return { ...sqlFeatureStore(db), health: sqlHealth(db), close: release }
+      },
+    }),
+    definePlugin({
+      name: 'sql-population',
+      provides: 'populationStore',
+      priority,
+      async setup() {
+        const [db, { sqlPopulationStore, sqlHealth }] = await Promise.all([acquire(), load()])
+        return { ...sqlPopulationStore(db), health: sqlHealth(db), close: release }
       },
     }),
     definePlugin({

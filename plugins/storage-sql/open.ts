@@ -5,7 +5,16 @@
 import type { SqlExecutor } from '../sql-stores/index.ts'
 import { openLibsql, type Durability } from './libsql.ts'
 
-export { sqlAdverseEventStore, sqlAuditSink, sqlFeatureStore, sqlHealth, sqlModelStore, sqlPredictionLog, sqlRateLimitStore } from '../sql-stores/index.ts'
+export {
+  sqlAdverseEventStore,
+  sqlAuditSink,
+  sqlFeatureStore,
+  sqlHealth,
+  sqlModelStore,
+  sqlPopulationStore,
+  sqlPredictionLog,
+  sqlRateLimitStore,
+} from '../sql-stores/index.ts'
 export { openLibsql }
 
 /** Open the database a URL names: PostgreSQL for postgres:// and postgresql://, libSQL otherwise. */

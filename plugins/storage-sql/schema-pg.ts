@@ -138,3 +138,56 @@ export const featureValues = pgTable(
   },
   (t) => [primaryKey({ columns: [t.entityKey, t.name, t.ts] })],
 )
+
+/** Population jobs (plugins/population): what to score, with which model version, as of when, and how far it got. */
+export const populationJobs = pgTable(
+  'population_jobs',
+  {
+    id: text('id').primaryKey(),
+    model: text('model').notNull(),
+    version: text('version').notNull(),
+    source: text('source').notNull(),
+    indexTime: text('index_time').notNull(),
+    state: text('state').notNull(),
+    total: integer('total').notNull(),
+    shards: integer('shards').notNull(),
+    shardSize: integer('shard_size').notNull(),
+    writeBack: integer('write_back').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+    startedAt: text('started_at'),
+    finishedAt: text('finished_at'),
+    error: text('error'),
+  },
+  (t) => [index('population_jobs_created').on(t.createdAt)],
+)
+
+/** A job's exported records regrouped by patient (the key's order): a shard reads a range of patients. Cleared when the job ends. */
+export const populationStaging = pgTable(
+  'population_staging',
+  {
+    job: text('job').notNull(),
+    patient: text('patient').notNull(),
+    type: text('type').notNull(),
+    id: text('id').notNull(),
+    resource: text('resource').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.patient, t.type, t.id] })],
+)
+
+/** One result per job, patient and model version: a retried shard inserts nothing twice. */
+export const riskScores = pgTable(
+  'risk_scores',
+  {
+    job: text('job').notNull(),
+    patient: text('patient').notNull(),
+    model: text('model').notNull(),
+    version: text('version').notNull(),
+    status: text('status').notNull(),
+    score: doublePrecision('score'),
+    label: text('label'),
+    reason: text('reason'),
+    scoredAt: text('scored_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.patient, t.model, t.version] }), index('risk_scores_rank').on(t.job, t.score)],
+)

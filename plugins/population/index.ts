@@ -1,0 +1,43 @@
+import { definePlugin, type FrontDoor } from '../../core/index.ts'
+import type { ExportingSource } from './engine.ts'
+import { populationPolicy, populationRoutes } from './routes.ts'
+
+/**
+ * Population scoring: `POST /jobs/population` starts a job (a Bulk Data export of the FHIR
+ * server, staged by patient, sharded onto the job queue), `GET /jobs/population/{id}` follows it,
+ * `…/scores` is its risk-stratified worklist (JSON, CSV, NDJSON). Shards run wherever
+ * `startPopulationWorker` runs (`nexora worker`, or `nexora serve` itself with the in-process queue).
+ * Requires a `jobQueue` and a `populationStore` (`memoryStorage`, `sqlStorage`, `d1Storage`); a
+ * `fhirSource` that exports, for jobs that read the FHIR server.
+ * @example
+ * await createNexora({ plugins: [sqlStorage(), pgBossJobs({ url }), fhirServer({ baseUrl }), populationJobs(), linearModel()] })
+ */
+export function populationJobs() {
+  return definePlugin({
+    name: 'population',
+    provides: 'frontDoor',
+    requires: ['jobQueue', 'populationStore'],
+    setup: (ctx): FrontDoor => ({
+      name: 'population',
+      policies: populationPolicy,
+      register: (app, door) =>
+        populationRoutes(app, door, () => ({
+          store: ctx.get('populationStore'),
+          queue: ctx.get('jobQueue'),
+          registry: door.registry,
+          audit: door.audit,
+          clock: door.clock,
+          // Optional: looked up at request time, when every plugin has been set up.
+          fhir: ctx.get('fhirSource') as ExportingSource | undefined,
+        })),
+    }),
+  })
+}
+
+export { createJob, planJob, finishIfDone, PLAN_QUEUE, SHARD_QUEUE, DEFAULT_SHARD_SIZE, type CreateJobInput, type PopulationDeps } from './engine.ts'
+export { runShard, featureNames } from './shard.ts'
+export { startPopulationWorker, populationDeps, type PopulationWorkerOptions } from './worker.ts'
+export { jobStatus, type JobStatus } from './status.ts'
+export { toCsv, toNdjson } from './worklist-format.ts'
+export { JOBS_PATH } from './routes.ts'
+export { POPULATION_ERRORS } from './errors.ts'

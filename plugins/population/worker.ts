@@ -1,0 +1,46 @@
+import type { JobWorker, Nexora } from '../../core/index.ts'
+import { enqueuePlan, type ExportingSource, PLAN_QUEUE, planJob, type PlanData, type PopulationDeps, SHARD_QUEUE, type ShardData } from './engine.ts'
+import { runShard } from './shard.ts'
+
+/** Population jobs' dependencies, from a Nexora's ports (a job queue and a population store are required). */
+export function populationDeps(nexora: Nexora): PopulationDeps {
+  const { ports } = nexora
+  return {
+    store: ports.get('populationStore'),
+    queue: ports.get('jobQueue'),
+    registry: nexora.registry,
+    audit: nexora.audit,
+    clock: ports.get('clock'),
+    predict: (request, caller) => nexora.predict(request, caller),
+    fhir: ports.has('fhirSource') ? (ports.get('fhirSource') as ExportingSource) : undefined,
+    features: ports.has('featureStore') ? ports.get('featureStore') : undefined,
+  }
+}
+
+export interface PopulationWorkerOptions {
+  /** Shards this process scores at once. Default 1 (scoring is CPU-bound: run a process per core). */
+  concurrency?: number
+  pollIntervalMs?: number
+  /** Enqueue the plan of every unfinished job again (by key: nothing runs twice on a durable queue). Default true. */
+  resume?: boolean
+}
+
+/**
+ * Work population jobs in this process: plans (export → staging → shards) and shards (score).
+ * Any number of processes may run it against the same database and queue (`nexora worker`).
+ * With the in-process queue a restart loses the queue, not the work: `resume` enqueues each
+ * unfinished job's plan again, which sends the shards again, and a shard skips the patients
+ * that already have a result.
+ */
+export async function startPopulationWorker(nexora: Nexora, options: PopulationWorkerOptions = {}): Promise<JobWorker> {
+  const deps = populationDeps(nexora)
+  const poll = { pollIntervalMs: options.pollIntervalMs }
+  if (options.resume ?? true) {
+    for (const job of await deps.store.listJobs(1000)) if (job.state === 'staging' || job.state === 'scoring') await enqueuePlan(deps, job.id)
+  }
+  const workers = [
+    await deps.queue.work<PlanData>(PLAN_QUEUE, (job) => planJob(deps, job.data.job), poll),
+    await deps.queue.work<ShardData>(SHARD_QUEUE, (job) => runShard(deps, job.data, job.attempt), { ...poll, concurrency: options.concurrency ?? 1 }),
+  ]
+  return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) }
+}

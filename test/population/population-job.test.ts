@@ -1,0 +1,142 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { importModels } from '../../bin/demo-models.ts'
+import { createNexora, definePlugin, memoryAuditSink, memoryJobQueue, memoryStorage, type AuditEvent, type JobWorker, type Nexora } from '../../core/index.ts'
+import { createDevFhirServer, type DevFhirServer } from '../../devtools/fhir-server/index.ts'
+import { fhirServer } from '../../plugins/fhir/index.ts'
+import { fhirPredict } from '../../plugins/fhir-predict/index.ts'
+import { linearModel } from '../../plugins/model-linear/index.ts'
+import { JOBS_PATH, populationJobs, runShard, populationDeps, startPopulationWorker } from '../../plugins/population/index.ts'
+
+const INDEX = '2026-06-01T00:00:00.000Z'
+const PATIENTS = 30
+let dev: DevFhirServer
+let server: ServerType
+let nexora: Nexora
+let worker: JobWorker
+const audit = memoryAuditSink()
+const events: AuditEvent[] = audit.events
+
+const call = (path: string, body?: unknown) =>
+  nexora.app.request(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+async function waitFor(id: string) {
+  for (let i = 0; i < 600; i++) {
+    const status = await (await call(`${JOBS_PATH}/${id}`)).json()
+    if (status.job.state !== 'staging' && status.job.state !== 'scoring') return status
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error('job did not end')
+}
+
+beforeAll(async () => {
+  dev = createDevFhirServer({ cohort: { patients: PATIENTS, seed: 41 }, staticTokens: ['ehr-token'], bulkExport: { delayMs: 0 } })
+  const url = await new Promise<string>((resolve) => {
+    server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`))
+  })
+  nexora = await createNexora({
+    plugins: [
+      memoryStorage(),
+      definePlugin({ name: 'audit', provides: 'auditSink', setup: () => audit }),
+      definePlugin({ name: 'queue', provides: 'jobQueue', setup: () => memoryJobQueue({ pollIntervalMs: 10 }) }),
+      linearModel(),
+      fhirServer({ baseUrl: url, auth: { type: 'static', token: 'ehr-token' }, retries: 0 }),
+      fhirPredict(),
+      populationJobs(),
+    ],
+  })
+  await importModels(nexora)
+  worker = await startPopulationWorker(nexora, { concurrency: 2, pollIntervalMs: 10 })
+})
+afterAll(async () => {
+  await worker?.stop()
+  await nexora?.close()
+  server?.close()
+})
+
+describe('population jobs: a Group export scored shard by shard on the in-process queue', () => {
+  let jobId = ''
+  let status: Awaited<ReturnType<typeof waitFor>>
+
+  it('runs a job to completion with one result per patient, each equal to a direct FHIR-door score at the same index time', async () => {
+    const res = await call(JOBS_PATH, { model: 'readmission-fhir', level: 'group', group: 'all', indexTime: INDEX, shardSize: 7 })
+    expect(res.status).toBe(202)
+    const job = await res.json()
+    jobId = job.id
+    expect(res.headers.get('location')).toBe(`${JOBS_PATH}/${job.id}`)
+    expect(job).toMatchObject({ state: 'staging', model: 'readmission-fhir', indexTime: INDEX })
+    status = await waitFor(job.id)
+    expect(status.job).toMatchObject({ state: 'completed', total: PATIENTS, shards: Math.ceil(PATIENTS / 7) })
+    expect(status.progress.done).toBe(PATIENTS)
+    expect(status.progress.failed).toBe(0)
+
+    const scores = (await (await call(`${JOBS_PATH}/${job.id}/scores?limit=1000`)).json()).scores
+    expect(scores).toHaveLength(PATIENTS)
+    expect(new Set(scores.map((s: { patient: string }) => s.patient)).size).toBe(PATIENTS)
+    for (const s of scores) {
+      const direct = await call(`/fhir/patient/${s.patient}/predict`, { model: 'readmission-fhir', indexTime: INDEX })
+      if (s.status === 'skipped') {
+        expect(direct.status).toBe(422)
+        expect((await direct.json()).issue[0].details.coding[0].code).toBe(s.reason)
+        continue
+      }
+      expect(direct.status).toBe(200)
+      expect(s.score).toBeCloseTo((await direct.json()).prediction.score, 12)
+    }
+    // The worklist is ordered by risk.
+    const scored = scores.filter((s: { status: string }) => s.status === 'scored').map((s: { score: number }) => s.score)
+    expect(scored).toEqual([...scored].sort((a, b) => b - a))
+  })
+
+  it('audits the export and every patient scored, in batches that carry the job id, and the chain verifies', async () => {
+    const mine = events.filter((e) => JSON.stringify(e.context ?? {}).includes(jobId) || e.requestId === jobId)
+    expect(mine.map((e) => e.action)).toEqual(expect.arrayContaining(['population.create', 'fhir.export', 'population.complete']))
+    const batches = events.filter((e) => e.action === 'predict.response' && String(e.context?.correlationId ?? '').startsWith(`population:${jobId}/`))
+    expect(batches.length).toBe(status.job.shards)
+    const touched = new Set(batches.flatMap((e) => (e.context?.patients as string[] | undefined) ?? (e.patientRef ? [e.patientRef] : [])))
+    expect(touched.size).toBe(status.progress.scored)
+    expect((await nexora.audit.verify()).ok).toBe(true)
+  })
+
+  it('serves the worklist filtered, as CSV and NDJSON, audited with the patients it showed', async () => {
+    const top = (await (await call(`${JOBS_PATH}/${jobId}/scores?limit=5&status=scored`)).json()).scores
+    expect(top).toHaveLength(5)
+    const csv = await call(`${JOBS_PATH}/${jobId}/scores?limit=5&status=scored&format=csv`)
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/)
+    const lines = (await csv.text()).trimEnd().split('\r\n')
+    expect(lines[0]).toBe('patient,score,label,status,reason,model,version,scoredAt')
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(top.map((s: { patient: string }) => s.patient))
+    const nd = await (await call(`${JOBS_PATH}/${jobId}/scores?limit=5&status=scored&format=ndjson`)).text()
+    expect(
+      nd
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).patient),
+    ).toEqual(top.map((s: { patient: string }) => s.patient))
+    const read = events.filter((e) => e.action === 'population.worklist' && e.context?.job === jobId).slice(-3)
+    expect(read[0]!.context!.patients).toEqual(top.map((s: { patient: string }) => `Patient/${s.patient}`))
+  })
+
+  it('a shard run again (a redelivery) adds no result and scores nobody twice', async () => {
+    const deps = populationDeps(nexora)
+    const before = events.length
+    await deps.store.updateJob(jobId, { state: 'scoring' })
+    await runShard(deps, { job: jobId, shard: 0, from: '', to: '\uffff' }, 1)
+    const after = await deps.store.progress(jobId)
+    expect(after.scored + after.skipped).toBe(PATIENTS)
+    expect(events.slice(before).filter((e) => e.action.startsWith('predict.'))).toEqual([])
+  })
+
+  it('refuses bad requests with problem+json: unknown model, a group export without a group, a job id that is not one', async () => {
+    const unknown = await call(JOBS_PATH, { model: 'no-such-model' })
+    expect(unknown.status).toBe(404)
+    expect(unknown.headers.get('content-type')).toMatch(/problem\+json/)
+    expect((await call(JOBS_PATH, { model: 'readmission-fhir', level: 'group' })).status).toBe(400)
+    // A model without a FHIR feature spec cannot score a FHIR population.
+    const specless = await call(JOBS_PATH, { model: 'readmission-risk' })
+    expect(specless.status).toBe(400)
+    expect((await specless.json()).code).toBe('model.invalid_manifest')
+    expect((await call(`${JOBS_PATH}/not-a-uuid`)).status).toBe(400)
+    expect((await call(`${JOBS_PATH}/${crypto.randomUUID()}`)).status).toBe(404)
+    expect((await call(`${JOBS_PATH}/${jobId}/cancel`, {})).status).toBe(409)
+  })
+})
