@@ -10,10 +10,12 @@ import { pluginCommand } from './commands/plugin.ts'
 import { fhirCommand } from './commands/fhir.ts'
 import { keysCommand } from './commands/keys.ts'
 import { modelsCommand } from './commands/models.ts'
+import { populationCommand } from './commands/population.ts'
 import { predictCommand } from './commands/predict.ts'
 import { serveCommand } from './commands/serve.ts'
 import { survivalCommand } from './commands/survival.ts'
 import { trainCommand } from './commands/train.ts'
+import { workerCommand } from './commands/worker.ts'
 
 const COMMANDS: Command[] = [
   serveCommand,
@@ -30,6 +32,8 @@ const COMMANDS: Command[] = [
   driftCommand,
   auditCommand,
   fhirCommand,
+  populationCommand,
+  workerCommand,
 ]
 
 const overview = () => `Nexora: clinical machine learning — score, explain, audit.

@@ -13,6 +13,7 @@ import { loadDeidKey, nodeHmac } from '../deid-key.ts'
 import { importModels } from '../demo-models.ts'
 import { DEV_AUDIENCE } from '../dev-identity.ts'
 import { fhirSetup } from '../fhir-source.ts'
+import { jobPlugins, serverWorks, startWorker } from '../jobs.ts'
 import { allModelPlugins } from '../model-kinds.ts'
 import { loadPluginModules } from '../plugin-modules.ts'
 import { cdsHooksPlugins, monitoringPlugins, smartTrust, webUiPlugins } from '../serve-plugins.ts'
@@ -162,12 +163,15 @@ export const serveCommand: Command = {
         ...(await grpcDoor(oipState, config, io)),
         ...(await cdsHooksPlugins(config)),
         ...webUiPlugins(config, auth.token, io, smart),
+        ...(await jobPlugins(config)),
       ],
       ...(config.grpcPort !== undefined ? { grpc: { port: config.grpcPort } } : {}),
       ...(role && writesThroughPrimary(config.storage.url) ? { writer: primaryWriter() } : {}),
       prepare: async (nexora) => {
         const imported = await importModels(nexora)
         if (imported.length) io.err(`registered demo models: ${imported.join(', ')}`)
+        // With the in-process queue nothing else can reach this server's jobs: it works them itself.
+        if (serverWorks(config)) await startWorker(nexora, config)
       },
     })
     running.server.once('close', () => fhir.close?.())

@@ -68,6 +68,10 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   v('NEXORA_AUDIT_PUBLIC_KEYS_FILE', 'audit.publicKeysFile'),
   v('NEXORA_AUDIT_WITNESS_TOKEN', 'audit.witnessToken'),
   v('NEXORA_DEID_KEY_FILE', 'deid.keyFile'),
+  v('NEXORA_JOBS_QUEUE', 'jobs.queue'),
+  v('NEXORA_JOBS_URL', 'jobs.url'),
+  v('NEXORA_JOBS_WORKER', 'jobs.worker', 'bool'),
+  v('NEXORA_JOBS_CONCURRENCY', 'jobs.concurrency', 'int'),
   v('NEXORA_PLUGINS', 'plugins', 'list'),
 ]
 

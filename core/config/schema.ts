@@ -111,6 +111,19 @@ export const serverConfigSchema = z.strictObject({
     })
     .prefault({}),
   deid: z.strictObject({ keyFile: z.string().min(1).optional() }).prefault({}),
+  /** Population jobs' queue (docs/population.md). */
+  jobs: z
+    .strictObject({
+      /** `auto`: pg-boss when the database is PostgreSQL, else in-process. */
+      queue: z.enum(['auto', 'memory', 'pg-boss']).default('auto'),
+      /** pg-boss's PostgreSQL; default the storage URL. */
+      url: z.string().min(1).optional(),
+      /** Work population jobs in the server process too. Default: when the queue is in-process (no `nexora worker` can reach it). */
+      worker: z.boolean().optional(),
+      /** Shards a worker process scores at once. */
+      concurrency: positiveInt.default(1),
+    })
+    .prefault({}),
   /** Plugin modules to load beside the shipped ones: paths (`./my-plugin.ts`) or package names. */
   plugins: list.default([]),
 })
