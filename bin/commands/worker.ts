@@ -23,9 +23,8 @@ export const workerCommand: Command = {
     const fhir = await fhirSetup(config, false)
     const nexora = await openNexora(config.storage.url, { plugins: [...fhir.plugins, ...(await jobPlugins(config))] })
     const worker = await startWorker(nexora, { jobs: { ...config.jobs, concurrency: concurrency ?? config.jobs.concurrency } })
-    io.err(
-      `nexora worker ${process.pid} is working population jobs${fhir.description ? ` (FHIR: ${fhir.description})` : ' (no FHIR server: plans that export will fail)'}`,
-    )
+    const source = fhir.description ? ` (FHIR: ${fhir.description})` : ' (no FHIR server: plans that export will fail)'
+    io.err(`nexora worker ${process.pid} is working population jobs${source}`)
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve)
       process.once('SIGINT', resolve)

@@ -33,7 +33,7 @@ export function memoryPopulationStore(): PopulationStore {
       const patients = of(staging, job)
       for (const r of resources) {
         const held = patients.get(r.patient) ?? patients.set(r.patient, new Map()).get(r.patient)!
-        held.set(`${r.type}/${r.id}`, structuredClone(r))
+        if (!held.has(`${r.type}/${r.id}`)) held.set(`${r.type}/${r.id}`, structuredClone(r))
       }
     },
     async stagedPatients(job, after, limit) {

@@ -78,7 +78,7 @@ export interface PopulationStore {
   getJob(id: string): Promise<PopulationJob | undefined>
   updateJob(id: string, patch: Partial<Omit<PopulationJob, 'id'>>): Promise<void>
   listJobs(limit?: number): Promise<PopulationJob[]>
-  /** Stage resources; staging the same (job, patient, type, id) again replaces it. */
+  /** Stage resources; staging the same (job, patient, type, id) again keeps the first (a retried export stages the same data). */
   stage(job: string, resources: StagedResource[]): Promise<void>
   /** The staged patients' ids, sorted, from `after` (exclusive), at most `limit`. */
   stagedPatients(job: string, after: string | null, limit: number): Promise<string[]>

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { type AppEnv, type FrontDoorContext, NexoraError, SCOPES } from '../../core/index.ts'
 import { createJob, type PopulationDeps } from './engine.ts'
+import './errors.ts'
 import { jobStatus } from './status.ts'
 import { toCsv, toNdjson } from './worklist-format.ts'
 

@@ -1,6 +1,7 @@
 import { NexoraError, type PopulationJob, type RiskScore, type Row, type StagedResource, toNexoraError, validateRows } from '../../core/index.ts'
 import { ClinicalETL, type PatientRecord, refuseDeceased } from '../etl/index.ts'
 import { toRiskAssessment } from '../fhir/index.ts'
+import './errors.ts'
 import { finishIfDone, jobCaller, type PopulationDeps, SHARD_RETRIES, type ShardData } from './engine.ts'
 
 const etls = new Map<string, ClinicalETL>()
@@ -65,6 +66,7 @@ async function scoreShard(deps: PopulationDeps, job: PopulationJob, data: ShardD
   const rows: Row[] = []
   const skipped: RiskScore[] = []
   const basis = new Map<string, string[]>()
+  const writes: { entityKey: string; values: Row['features']; ts: number }[] = []
   for (const record of records) {
     try {
       refuseDeceased(stored.manifest, record.resources, at)
@@ -74,13 +76,14 @@ async function scoreShard(deps: PopulationDeps, job: PopulationJob, data: ShardD
       validateRows([row], inputs)
       rows.push(row)
       basis.set(record.patientId, extracted.basis)
-      await deps.features?.put(`Patient/${record.patientId}`, featureNames(stored.name, features), at)
+      writes.push({ entityKey: `Patient/${record.patientId}`, values: featureNames(stored.name, features), ts: at })
     } catch (thrown) {
       const error = toNexoraError(thrown)
       if (!(error instanceof NexoraError) || error.status >= 500) throw thrown
       skipped.push(result(record.patientId, { status: 'skipped', score: null, label: null, reason: error.code }))
     }
   }
+  await storeFeatures(deps, writes)
   const scores: RiskScore[] = [...skipped]
   if (rows.length > 0) {
     const predicted = await deps.predict(
@@ -99,6 +102,13 @@ async function scoreShard(deps: PopulationDeps, job: PopulationJob, data: ShardD
 /** The feature store keeps a job's features under the model's name, so `/predict` with `features: "store"` finds them. */
 export const featureNames = (model: string, features: Row['features']) =>
   Object.fromEntries(Object.entries(features).map(([name, value]) => [`${model}:${name}`, value]))
+
+/** The shard's features as one commit where the store can (`putMany`), else one write a patient. */
+async function storeFeatures(deps: PopulationDeps, writes: { entityKey: string; values: Row['features']; ts: number }[]) {
+  if (!deps.features || writes.length === 0) return
+  if (deps.features.putMany) return deps.features.putMany(writes)
+  for (const w of writes) await deps.features.put(w.entityKey, w.values, w.ts)
+}
 
 async function markFailed(deps: PopulationDeps, job: PopulationJob, data: ShardData, code: string) {
   const done = new Set(await deps.store.resultsIn(job.id, data.from, data.to))

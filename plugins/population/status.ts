@@ -1,4 +1,5 @@
 import { NexoraError, type PopulationJob, type PopulationStore } from '../../core/index.ts'
+import './errors.ts'
 
 export interface JobStatus {
   job: PopulationJob

@@ -6,8 +6,11 @@ export interface SqlRunner {
   all<T>(query: SQL): Promise<T[]>
   /** Rows affected. */
   run(query: SQL): Promise<number>
-  /** A multi-row INSERT with positional arguments: the fast path for the audit trail. */
-  insertRows(table: string, columns: readonly string[], rows: unknown[][]): Promise<void>
+  /**
+   * A multi-row INSERT with positional arguments: the fast path for the audit trail. With
+   * `ignoreConflicts`, a row whose key is already there is skipped (`ON CONFLICT DO NOTHING`).
+   */
+  insertRows(table: string, columns: readonly string[], rows: unknown[][], ignoreConflicts?: boolean): Promise<void>
 }
 
 export interface SqlExecutor extends SqlRunner {

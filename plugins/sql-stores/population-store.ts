@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { FhirResource, PopulationJob, PopulationStore, RiskScore } from '../../core/index.ts'
-import { chunked, type SqlExecutor } from './executor.ts'
+import type { SqlExecutor } from './executor.ts'
 
 interface JobRow {
   id: string
@@ -79,10 +79,13 @@ const toScore = (r: ScoreRow): RiskScore => ({
   scoredAt: r.scored_at,
 })
 
+const STAGING_COLUMNS = ['job', 'patient', 'type', 'id', 'resource']
+const SCORE_COLUMNS = ['job', 'patient', 'model', 'version', 'status', 'score', 'label', 'reason', 'scored_at']
+
 /**
  * PopulationStore in SQL (libSQL, PostgreSQL, D1). Staging rows are keyed (job, patient, type,
  * id), so a shard reads a contiguous range of the key; results are keyed (job, patient, model,
- * version) and inserted with ON CONFLICT DO NOTHING, so a retried shard adds nothing.
+ * version); both are inserted with ON CONFLICT DO NOTHING, so a retried plan or shard adds nothing.
  */
 export function sqlPopulationStore(db: SqlExecutor): PopulationStore {
   return {
@@ -108,16 +111,9 @@ export function sqlPopulationStore(db: SqlExecutor): PopulationStore {
       return (await db.all<JobRow>(sql`SELECT * FROM population_jobs ORDER BY created_at DESC LIMIT ${limit}`)).map(toJob)
     },
     async stage(job, resources) {
-      if (resources.length === 0) return
-      await db.batch(
-        chunked(resources, 5, db.maxParams).map(
-          (chunk) =>
-            sql`INSERT INTO population_staging (job, patient, type, id, resource) VALUES ${sql.join(
-              chunk.map((r) => sql`(${job}, ${r.patient}, ${r.type}, ${r.id}, ${JSON.stringify(r.resource)})`),
-              sql`, `,
-            )} ON CONFLICT (job, patient, type, id) DO UPDATE SET resource = excluded.resource`,
-        ),
-      )
+      // Positional multi-row INSERTs (no SQL object per value): staging is the export's hot path.
+      const rows = resources.map((r) => [job, r.patient, r.type, r.id, JSON.stringify(r.resource)])
+      if (rows.length > 0) await db.insertRows('population_staging', STAGING_COLUMNS, rows, true)
     },
     async stagedPatients(job, after, limit) {
       const rows = await db.all<{ patient: string }>(
@@ -135,16 +131,8 @@ export function sqlPopulationStore(db: SqlExecutor): PopulationStore {
       await db.run(sql`DELETE FROM population_staging WHERE job = ${job}`)
     },
     async putScores(scores) {
-      if (scores.length === 0) return
-      await db.batch(
-        chunked(scores, 9, db.maxParams).map(
-          (chunk) =>
-            sql`INSERT INTO risk_scores (job, patient, model, version, status, score, label, reason, scored_at) VALUES ${sql.join(
-              chunk.map((s) => sql`(${s.job}, ${s.patient}, ${s.model}, ${s.version}, ${s.status}, ${s.score}, ${s.label}, ${s.reason}, ${s.scoredAt})`),
-              sql`, `,
-            )} ON CONFLICT (job, patient, model, version) DO NOTHING`,
-        ),
-      )
+      const rows = scores.map((s) => [s.job, s.patient, s.model, s.version, s.status, s.score, s.label, s.reason, s.scoredAt])
+      if (rows.length > 0) await db.insertRows('risk_scores', SCORE_COLUMNS, rows, true)
     },
     async progress(job) {
       const rows = await db.all<{ status: string; n: number | string }>(sql`SELECT status, count(*) AS n FROM risk_scores WHERE job = ${job} GROUP BY status`)

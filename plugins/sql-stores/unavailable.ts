@@ -78,7 +78,7 @@ const mapped = async <T>(work: () => Promise<T>): Promise<T> => {
 const guardRunner = (db: SqlRunner): SqlRunner => ({
   all: (query) => mapped(() => db.all(query)),
   run: (query) => mapped(() => db.run(query)),
-  insertRows: (table, columns, rows) => mapped(() => db.insertRows(table, columns, rows)),
+  insertRows: (table, columns, rows, ignore) => mapped(() => db.insertRows(table, columns, rows, ignore)),
 })
 
 /**

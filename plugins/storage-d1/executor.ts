@@ -48,7 +48,7 @@ export function openD1(binding: D1Database): SqlExecutor & { db: DrizzleD1Databa
     batch,
     // Chunks of at most 100 parameters each (7 audit rows), all in one batch: a set of audit
     // events is one commit, as the AuditSink contract requires.
-    insertRows: (table, columns, rows) =>
+    insertRows: (table, columns, rows, ignore) =>
       batch(
         chunked(rows, columns.length, D1_MAX_PARAMS).map(
           (chunk) =>
@@ -61,7 +61,7 @@ export function openD1(binding: D1Database): SqlExecutor & { db: DrizzleD1Databa
                   )})`,
               ),
               sql`, `,
-            )}`,
+            )}${sql.raw(ignore ? ' ON CONFLICT DO NOTHING' : '')}`,
         ),
       ),
     // The binding belongs to the Worker's environment; there is no connection to close.

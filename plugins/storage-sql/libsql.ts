@@ -16,10 +16,11 @@ const statement = (query: SQL): InStatement => {
 }
 
 /** A multi-row INSERT per chunk of rows, with positional arguments (no SQL object per value: the audit trail's hot path). */
-const insertStatements = (table: string, columns: readonly string[], rows: unknown[][]): InStatement[] => {
+const insertStatements = (table: string, columns: readonly string[], rows: unknown[][], ignoreConflicts = false): InStatement[] => {
   const row = `(${columns.map(() => '?').join(',')})`
+  const tail = ignoreConflicts ? ' ON CONFLICT DO NOTHING' : ''
   return chunked(rows, columns.length).map((chunk) => ({
-    sql: `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => row).join(',')}`,
+    sql: `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => row).join(',')}${tail}`,
     args: chunk.flat() as InArgs,
   }))
 }
@@ -28,7 +29,7 @@ const insertStatements = (table: string, columns: readonly string[], rows: unkno
 const transactionRunner = (tx: Transaction): SqlRunner => ({
   all: async <T>(query: SQL) => (await tx.execute(statement(query))).rows as T[],
   run: async (query) => (await tx.execute(statement(query))).rowsAffected,
-  insertRows: async (table, columns, rows) => void (await tx.batch(insertStatements(table, columns, rows))),
+  insertRows: async (table, columns, rows, ignore) => void (await tx.batch(insertStatements(table, columns, rows, ignore))),
 })
 
 /**
@@ -141,9 +142,9 @@ export async function openLibsql(url: string, durability: Durability, options: O
       use(async ({ db }) => {
         if (queries.length) await db.batch(queries.map((q) => db.run(q)) as [ReturnType<typeof db.run>])
       }),
-    insertRows: (table, columns, rows) =>
+    insertRows: (table, columns, rows, ignore) =>
       use(async ({ client }) => {
-        await client.batch(insertStatements(table, columns, rows), 'write')
+        await client.batch(insertStatements(table, columns, rows, ignore), 'write')
       }),
     // The sole writer's chain lock is a write transaction (BEGIN IMMEDIATE): the head is read and the batch
     // inserted under the file's write lock, so writers in several processes (`nexora serve --workers`, CLI

@@ -22,8 +22,9 @@ function runner(db: Pick<NodePgDatabase, 'execute'>): SqlRunner {
   return {
     all: async <T>(query: SQL) => (await db.execute(query)).rows as T[],
     run: async (query) => (await db.execute(query)).rowCount ?? 0,
-    async insertRows(table, columns, rows) {
+    async insertRows(table, columns, rows, ignore) {
       const head = sql.raw(`INSERT INTO ${table} (${columns.join(', ')}) VALUES `)
+      const tail = sql.raw(ignore ? ' ON CONFLICT DO NOTHING' : '')
       for (const chunk of chunked(rows, columns.length)) {
         await db.execute(
           sql`${head}${sql.join(
@@ -35,7 +36,7 @@ function runner(db: Pick<NodePgDatabase, 'execute'>): SqlRunner {
                 )})`,
             ),
             sql`, `,
-          )}`,
+          )}${tail}`,
         )
       }
     },

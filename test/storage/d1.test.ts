@@ -107,9 +107,12 @@ describe('D1 specifics (in workerd)', () => {
       'model_aliases',
       'model_files',
       'model_versions',
+      'population_jobs',
+      'population_staging',
       'prediction_log',
       'prediction_outcomes',
       'rate_limits',
+      'risk_scores',
     ])
   })
 })
