@@ -27,6 +27,7 @@ const INTEGRATION = [
   // Deno, Bun and workerd binaries, and bundles built for them
   'test/runtimes/**/*.test.ts',
   'test/storage/d1.test.ts',
+  'test/jobs/cloudflare-queue.test.ts',
   'test/grpc/workers.test.ts',
   'test/plugins/model-onnx-workerd.test.ts',
   // needs a module graph of its own (it must be the first to start ORT), which the shared unit workers do not give

@@ -21,6 +21,7 @@ import {
 } from '../core/index.ts'
 import { jwtAuthFromConfig } from '../plugins/auth-jwt/index.ts'
 import { linearModel } from '../plugins/model-linear/index.ts'
+import type { CloudflareJobQueue, MessageBatch } from '../plugins/queue-cloudflare/index.ts'
 import { d1Storage, type D1Database } from '../plugins/storage-d1/index.ts'
 
 /** The Worker's bindings: the D1 database, and variables and secrets as strings. */
@@ -61,16 +62,18 @@ export interface WorkerOptions {
    * a Worker is public, so without them every request is refused rather than served unauthenticated.
    */
   allowAnonymous?: boolean
+  /** Once per isolate, after start: register the job handlers (`nexora.ports.get('jobQueue').work(…)`) that `queue()` batches run on. */
+  onStart?: (nexora: Nexora, env: WorkerEnv) => unknown
 }
 
 export interface NexoraWorker {
   fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Promise<Response>
   scheduled(controller: unknown, env: WorkerEnv, ctx: WorkerContext): Promise<void>
+  queue(batch: MessageBatch, env: WorkerEnv, ctx: WorkerContext): Promise<void>
 }
 
-const encoder = new TextEncoder()
 const toBytes = (file: Uint8Array | string | object) =>
-  file instanceof Uint8Array ? file : encoder.encode(typeof file === 'string' ? file : JSON.stringify(file))
+  file instanceof Uint8Array ? file : new TextEncoder().encode(typeof file === 'string' ? file : JSON.stringify(file))
 
 async function boot(env: WorkerEnv, options: WorkerOptions): Promise<Nexora> {
   const binding = env[options.binding ?? 'DB'] as D1Database | undefined
@@ -93,12 +96,10 @@ async function boot(env: WorkerEnv, options: WorkerOptions): Promise<Nexora> {
   })
   try {
     for (const model of options.bundledModels ?? []) {
-      await ensureRegistered(
-        nexora.registry,
-        model.manifest as ModelManifest,
-        Object.fromEntries(Object.entries(model.files).map(([path, file]) => [path, toBytes(file)])),
-      )
+      const files = Object.fromEntries(Object.entries(model.files).map(([path, file]) => [path, toBytes(file)]))
+      await ensureRegistered(nexora.registry, model.manifest as ModelManifest, files)
     }
+    await options.onStart?.(nexora, env)
   } catch (error) {
     await nexora.close()
     throw error
@@ -136,6 +137,12 @@ export function createWorker(options: WorkerOptions = {}): NexoraWorker {
     // so a later truncation of the trail is detected.
     async scheduled(_controller, env, ctx) {
       ctx.waitUntil(nexora(env).then((instance) => instance.audit.checkpoint()))
+    },
+    // A Queues consumer batch: the cloudflareJobs plugin runs its jobs on the handlers onStart registered (a throw retries the batch).
+    async queue(batch, env) {
+      const jobs = (await nexora(env)).ports.get('jobQueue') as Partial<CloudflareJobQueue> | undefined
+      if (!jobs?.consume) throw new NexoraError('plugin.invalid', { detail: 'a queue() batch needs the cloudflareJobs plugin' })
+      await jobs.consume(batch)
     },
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The HL7 v2 feed: hospitals' real-time ADT and lab-result messages, mapped to FHIR R4 so Nexora
  * can re-score a patient when one arrives (ADT^A01/A03/A04/A08, ORU^R01). Parsing is Medplum's
- * (`@medplum/hl7`, an optional peer, loaded on first use); the mapping follows the HL7 v2-to-FHIR
+ * (`Hl7Message` of `@medplum/core`, an optional peer, loaded on first use); the mapping follows the HL7 v2-to-FHIR
  * IG. This entry is runtime-neutral: parse, map and acknowledge anywhere. The MLLP listener, which
  * needs node:net, is `nexora/plugins/hl7v2/node`. See docs/hl7v2.md.
  * @example

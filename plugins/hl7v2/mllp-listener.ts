@@ -53,7 +53,7 @@ const encoder = new TextEncoder()
 
 /**
  * Listen for HL7 v2 over MLLP and hand each accepted message to `accept`.
- * @throws NexoraError `dependency.missing` when @medplum/hl7 is not installed, `config.invalid` for a bad limit
+ * @throws NexoraError `dependency.missing` when @medplum/core is not installed, `config.invalid` for a bad limit
  * @example
  * const feed = await startMllpListener({ port: 2575, accept: (mapped) => jobs.enqueue('rescore', mapped, { key: mapped.controlId }) })
  * // …

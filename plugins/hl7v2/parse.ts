@@ -1,6 +1,6 @@
 /**
- * Text → a parsed message, through Medplum's parser (`Hl7Message` of @medplum/core, the package
- * @medplum/hl7 is built on), loaded on first use: the HL7 feed is an optional part of Nexora.
+ * Text → a parsed message, through Medplum's parser (`Hl7Message` of @medplum/core, the parser
+ * @medplum/hl7's server uses too), loaded on first use: the HL7 feed is an optional part of Nexora.
  * Medplum splits on whatever sits at MSH-1..2 and trusts it; the checks here run first, so an empty
  * or alphanumeric delimiter, a bad segment id, a lone surrogate or NUL is a coded reject instead.
  */
@@ -8,14 +8,12 @@ import { importOptional, isStorableText, lazy, NexoraError } from '../../core/in
 import './errors.ts'
 import type { Hl7MessageLike } from './message.ts'
 
-/** The packages the feed needs: @medplum/hl7 is the declared peer; @medplum/core, its dependency, holds the parser. */
-const PACKAGES = ['@medplum/hl7', '@medplum/core'] as const
 
 /**
  * Medplum's parser, loaded once (a failed load is retried on the next call).
- * @throws NexoraError `dependency.missing` when @medplum/hl7 (and so @medplum/core) is not installed
+ * @throws NexoraError `dependency.missing` when @medplum/core is not installed
  */
-export const loadMedplum = lazy(() => importOptional(PACKAGES, () => import('@medplum/core'), 'the HL7 v2 feed'))
+export const loadMedplum = lazy(() => importOptional('@medplum/core', () => import('@medplum/core'), 'the HL7 v2 feed'))
 
 const SEGMENT_ID = /^[A-Z][A-Z0-9]{2}$/
 
