@@ -1,7 +1,9 @@
-/** Population jobs for the CLI and the server: the queue the configuration names, the routes, the workers. */
-import { definePlugin, memoryJobQueue, type Nexora, type Plugin, type ServerConfig } from '../core/index.ts'
-import { populationJobs, startPopulationWorker } from '../plugins/population/index.ts'
+/** Population jobs for the CLI and the server: the queue the configuration names, the routes, the workers, the feeds. */
+import { definePlugin, memoryJobQueue, type JobWorker, type Nexora, type Plugin, type ServerConfig } from '../core/index.ts'
+import { webhookDelivery } from '../plugins/monitoring/index.ts'
+import { populationJobs, rescoreFeed, startPopulationWorker } from '../plugins/population/index.ts'
 
+type JobsConfig = Pick<ServerConfig, 'jobs' | 'storage' | 'feeds'>
 const isPostgres = (url: string | undefined) => /^postgres(ql)?:\/\//.test(url ?? '')
 
 /** Which queue: pg-boss when asked, or `auto` on a PostgreSQL database; in-process otherwise. */
@@ -23,5 +25,32 @@ export async function jobPlugins(config: Pick<ServerConfig, 'jobs' | 'storage'>)
 /** Whether this server process works population jobs itself: by default only when no other process can reach its queue. */
 export const serverWorks = (config: Pick<ServerConfig, 'jobs' | 'storage'>) => config.jobs.worker ?? queueKind(config) === 'memory'
 
-export const startWorker = (nexora: Nexora, config: Pick<ServerConfig, 'jobs'>) =>
-  startPopulationWorker(nexora, { concurrency: config.jobs.concurrency, pollIntervalMs: 200 })
+/** The re-score feed the configuration describes; its webhook goes through monitoring's delivery (retries, an audit event each). */
+export function feed(nexora: Nexora, config: Pick<ServerConfig, 'feeds'>) {
+  const { models, debounceMs, threshold, webhook } = config.feeds
+  const { ports } = nexora
+  const delivery = webhookDelivery({ clock: ports.get('clock'), logger: ports.get('logger'), metrics: ports.get('metrics') })
+  delivery.attach(nexora.audit)
+  return rescoreFeed(nexora, { models, debounceMs, threshold, webhook, send: delivery.send })
+}
+
+/** Work population jobs and re-scores in this process. */
+export async function startWorker(nexora: Nexora, config: Pick<JobsConfig, 'jobs' | 'feeds'>): Promise<JobWorker> {
+  const workers = [
+    await startPopulationWorker(nexora, { concurrency: config.jobs.concurrency, pollIntervalMs: 200 }),
+    await feed(nexora, config).start({ pollIntervalMs: 500 }),
+  ]
+  return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) }
+}
+
+/** `--mllp-port`: HL7 v2 messages become debounced re-scores, acknowledged once staged and queued. */
+export async function startMllp(nexora: Nexora, config: Pick<ServerConfig, 'feeds'>, port: number) {
+  const { startMllpListener } = await import('../plugins/hl7v2/node.ts')
+  const changes = feed(nexora, config)
+  return startMllpListener({
+    port,
+    host: config.feeds.mllpHost,
+    logger: nexora.ports.get('logger'),
+    accept: (mapped) => changes.accept({ patientId: mapped.patientId, resources: mapped.resources, source: 'hl7v2' }),
+  })
+}

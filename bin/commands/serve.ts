@@ -13,7 +13,7 @@ import { loadDeidKey, nodeHmac } from '../deid-key.ts'
 import { importModels } from '../demo-models.ts'
 import { DEV_AUDIENCE } from '../dev-identity.ts'
 import { fhirSetup } from '../fhir-source.ts'
-import { jobPlugins, serverWorks, startWorker } from '../jobs.ts'
+import { jobPlugins, serverWorks, startMllp, startWorker } from '../jobs.ts'
 import { allModelPlugins } from '../model-kinds.ts'
 import { loadPluginModules } from '../plugin-modules.ts'
 import { cdsHooksPlugins, monitoringPlugins, smartTrust, webUiPlugins } from '../serve-plugins.ts'
@@ -78,7 +78,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the HTTP server with the committed demo models',
   usage: `nexora serve [--config nexora.config.json] [--port 8000] [--host 127.0.0.1] [--db URL] [--grpc-port 50051] [--plugin MODULE]...
-             [--workers N|auto] [--production]
+             [--workers N|auto] [--mllp-port 2575] [--production]
 
   --config      the configuration file (default nexora.config.json in this directory if there is
                 one, or NEXORA_CONFIG); NEXORA_* variables override it, these flags override both
@@ -93,6 +93,8 @@ export const serveCommand: Command = {
   --workers     run N server processes on the port (auto: one per core), all appending to one audit
                 chain in the database; a worker that dies is replaced. Rate limits are per worker
                 unless sharedRateLimits is on; the dev FHIR server is off (docs/performance.md)
+  --mllp-port   receive HL7 v2 (ADT A01/A03/A04/A08, ORU R01) over MLLP on this port: each message is
+                acknowledged once staged and queued, and re-scores its patient (docs/hl7v2.md)
   --production  require configured authentication (also NODE_ENV=production, or "production": true):
                 NEXORA_JWKS, NEXORA_JWKS_FILE or NEXORA_JWKS_URL, NEXORA_JWT_ISSUERS, NEXORA_JWT_AUDIENCE
   Dev mode (the default) makes an ES384 key pair and a dev token in the data directory (./data,
@@ -109,6 +111,7 @@ export const serveCommand: Command = {
       plugin: { type: 'string', multiple: true },
       production: { type: 'boolean' },
       workers: { type: 'string' },
+      'mllp-port': { type: 'string' },
     })
     const workers = workersFlag(values.workers)
     // Worker 1 says what the server is; the others start quietly and leave the periodic jobs to it.
@@ -121,6 +124,7 @@ export const serveCommand: Command = {
       storage: { url: values.db },
       grpcPort: portFlag(values['grpc-port'], '--grpc-port'),
       production: values.production ? true : undefined,
+      feeds: { mllpPort: portFlag(values['mllp-port'], '--mllp-port') },
     })
     if (workers > 1 && cluster.isPrimary) return runPrimary(workers, io, config.storage)
     const extra = await loadPluginModules([...config.plugins, ...(values.plugin ?? [])])
@@ -172,6 +176,11 @@ export const serveCommand: Command = {
         if (imported.length) io.err(`registered demo models: ${imported.join(', ')}`)
         // With the in-process queue nothing else can reach this server's jobs: it works them itself.
         if (serverWorks(config)) await startWorker(nexora, config)
+        // One listener per server: with --workers, the leader's.
+        if (config.feeds.mllpPort !== undefined && !follower) {
+          const mllp = await startMllp(nexora, config, config.feeds.mllpPort)
+          io.err(`  HL7 v2:   mllp://${config.feeds.mllpHost}:${mllp.port}`)
+        }
       },
     })
     running.server.once('close', () => fhir.close?.())

@@ -22,7 +22,7 @@ export const workerCommand: Command = {
     if (queueKind(config) === 'memory') throw new UsageError('nexora worker needs a queue other processes share: a PostgreSQL database or jobs.url (pg-boss)')
     const fhir = await fhirSetup(config, false)
     const nexora = await openNexora(config.storage.url, { plugins: [...fhir.plugins, ...(await jobPlugins(config))] })
-    const worker = await startWorker(nexora, { jobs: { ...config.jobs, concurrency: concurrency ?? config.jobs.concurrency } })
+    const worker = await startWorker(nexora, { ...config, jobs: { ...config.jobs, concurrency: concurrency ?? config.jobs.concurrency } })
     const source = fhir.description ? ` (FHIR: ${fhir.description})` : ' (no FHIR server: plans that export will fail)'
     io.err(`nexora worker ${process.pid} is working population jobs${source}`)
     await new Promise<void>((resolve) => {

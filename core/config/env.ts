@@ -3,7 +3,7 @@
  * `nexora serve` and every runtime adapter read the same names, and docs/configuration.md is
  * checked against it (test/config/docs.test.ts).
  */
-export type EnvKind = 'string' | 'int' | 'bool' | 'list' | 'json' | 'port-or-off'
+export type EnvKind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'json' | 'port-or-off'
 
 export interface EnvVariable {
   name: string
@@ -68,6 +68,12 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   v('NEXORA_AUDIT_PUBLIC_KEYS_FILE', 'audit.publicKeysFile'),
   v('NEXORA_AUDIT_WITNESS_TOKEN', 'audit.witnessToken'),
   v('NEXORA_DEID_KEY_FILE', 'deid.keyFile'),
+  v('NEXORA_FEED_MODELS', 'feeds.models', 'list'),
+  v('NEXORA_FEED_DEBOUNCE_MS', 'feeds.debounceMs', 'int'),
+  v('NEXORA_FEED_THRESHOLD', 'feeds.threshold', 'number'),
+  v('NEXORA_FEED_WEBHOOK', 'feeds.webhook'),
+  v('NEXORA_MLLP_PORT', 'feeds.mllpPort', 'int'),
+  v('NEXORA_MLLP_HOST', 'feeds.mllpHost'),
   v('NEXORA_JOBS_QUEUE', 'jobs.queue'),
   v('NEXORA_JOBS_URL', 'jobs.url'),
   v('NEXORA_JOBS_WORKER', 'jobs.worker', 'bool'),
@@ -91,6 +97,7 @@ export function parseEnvValue(kind: EnvKind, text: string): unknown {
     case 'string':
       return trimmed
     case 'int':
+    case 'number':
       return trimmed === '' ? Number.NaN : Number(trimmed)
     case 'bool':
       return TRUE.has(trimmed.toLowerCase()) ? true : FALSE.has(trimmed.toLowerCase()) ? false : trimmed

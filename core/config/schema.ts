@@ -124,6 +124,20 @@ export const serverConfigSchema = z.strictObject({
       concurrency: positiveInt.default(1),
     })
     .prefault({}),
+  /** Scoring on change: HL7 v2 over MLLP and FHIR Subscriptions enqueue debounced re-scores (docs/population.md). */
+  feeds: z
+    .strictObject({
+      /** The models a changed patient is re-scored with. */
+      models: list.default(['readmission-fhir']),
+      debounceMs: positiveInt.default(30_000),
+      /** A re-score at or above this posts `risk.high` to `webhook`. */
+      threshold: z.number().min(0).max(1).optional(),
+      webhook: z.url().optional(),
+      /** Listen for HL7 v2 over MLLP on this port (`--mllp-port`). */
+      mllpPort: port.optional(),
+      mllpHost: z.string().min(1).default('127.0.0.1'),
+    })
+    .prefault({}),
   /** Plugin modules to load beside the shipped ones: paths (`./my-plugin.ts`) or package names. */
   plugins: list.default([]),
 })

@@ -29,11 +29,11 @@ export function memoryPopulationStore(): PopulationStore {
         .slice(0, limit)
         .map((j) => structuredClone(j))
     },
-    async stage(job, resources) {
+    async stage(job, resources, options = {}) {
       const patients = of(staging, job)
       for (const r of resources) {
         const held = patients.get(r.patient) ?? patients.set(r.patient, new Map()).get(r.patient)!
-        if (!held.has(`${r.type}/${r.id}`)) held.set(`${r.type}/${r.id}`, structuredClone(r))
+        if (options.replace || !held.has(`${r.type}/${r.id}`)) held.set(`${r.type}/${r.id}`, structuredClone(r))
       }
     },
     async stagedPatients(job, after, limit) {
@@ -51,10 +51,10 @@ export function memoryPopulationStore(): PopulationStore {
     async clearStaging(job) {
       staging.delete(job)
     },
-    async putScores(scores) {
+    async putScores(scores, options = {}) {
       for (const s of scores) {
         const held = of(results, s.job)
-        if (!held.has(scoreKey(s))) held.set(scoreKey(s), { ...s })
+        if (options.replace || !held.has(scoreKey(s))) held.set(scoreKey(s), { ...s })
       }
     },
     async progress(job) {

@@ -1,7 +1,10 @@
 import type { FhirResource } from './fhir.ts'
 
-/** Where a population job stands. `staging`: its records are being read in; `scoring`: its shards are on the queue. */
-export type PopulationJobState = 'staging' | 'scoring' | 'completed' | 'failed' | 'cancelled'
+/**
+ * Where a population job stands. `staging`: its records are being read in; `scoring`: its shards
+ * are on the queue. `live`: the standing job of a model's re-scores on change (feeds), never done.
+ */
+export type PopulationJobState = 'staging' | 'scoring' | 'completed' | 'failed' | 'cancelled' | 'live'
 
 /** Whose records a job scores: a Bulk Data export of the FHIR server (system, a Group, or all patients), or records already staged. */
 export interface PopulationSource {
@@ -78,15 +81,21 @@ export interface PopulationStore {
   getJob(id: string): Promise<PopulationJob | undefined>
   updateJob(id: string, patch: Partial<Omit<PopulationJob, 'id'>>): Promise<void>
   listJobs(limit?: number): Promise<PopulationJob[]>
-  /** Stage resources; staging the same (job, patient, type, id) again keeps the first (a retried export stages the same data). */
-  stage(job: string, resources: StagedResource[]): Promise<void>
+  /**
+   * Stage resources; staging the same (job, patient, type, id) again keeps the first (a retried
+   * export stages the same data), or with `replace` the newest (a live feed's updates).
+   */
+  stage(job: string, resources: StagedResource[], options?: { replace?: boolean }): Promise<void>
   /** The staged patients' ids, sorted, from `after` (exclusive), at most `limit`. */
   stagedPatients(job: string, after: string | null, limit: number): Promise<string[]>
   /** The staged resources of patients `from`..`to` (inclusive, in id order). */
   staged(job: string, from: string, to: string): Promise<StagedResource[]>
   clearStaging(job: string): Promise<void>
-  /** Insert results; one already there for the same job, patient, model and version is kept (a retried shard adds nothing). */
-  putScores(scores: RiskScore[]): Promise<void>
+  /**
+   * Insert results; one already there for the same job, patient, model and version is kept (a
+   * retried shard adds nothing), or with `replace` overwritten (a live re-score).
+   */
+  putScores(scores: RiskScore[], options?: { replace?: boolean }): Promise<void>
   /** Results of a job, counted by status. */
   progress(job: string): Promise<Record<RiskScore['status'], number>>
   /** Skipped and failed results counted by reason code, most frequent first. */

@@ -174,6 +174,7 @@ export { performanceReport, fairnessReport } from './service/reports.ts'
 export { overrideRates, type OverrideRate } from './service/overrides.ts'
 export { toFhirAdverseEvent } from './service/adverse-events.ts'
 export { QUANTITIES, type AlertRule, type Quantity } from './service/alerts.ts'
+export { webhookDelivery, type WebhookDelivery, type WebhookOptions } from './service/webhooks.ts'
 export type { OutcomeRule, OutcomeInput } from './service/outcomes.ts'
 // The numerical functions, public so the CLI and callers computing their own reports need no private path.
 export * from './drift/index.ts'

@@ -36,6 +36,7 @@ export function populationJobs() {
 
 export { createJob, planJob, finishIfDone, PLAN_QUEUE, SHARD_QUEUE, DEFAULT_SHARD_SIZE, type CreateJobInput, type PopulationDeps } from './engine.ts'
 export { runShard, featureNames } from './shard.ts'
+export { rescoreFeed, liveJobId, RESCORE_QUEUE, FEED_STAGE, type ChangeEvent, type RescoreOptions } from './rescore.ts'
 export { startPopulationWorker, populationDeps, type PopulationWorkerOptions } from './worker.ts'
 export { jobStatus, type JobStatus } from './status.ts'
 export { toCsv, toNdjson } from './worklist-format.ts'

@@ -5,10 +5,11 @@ import './errors.ts'
 import { jobStatus } from './status.ts'
 import { toCsv, toNdjson } from './worklist-format.ts'
 
+// A job's UUID, or `live-<model>`: a model's standing job of re-scores on change.
 const Id = z.object({
   id: z
     .string()
-    .uuid()
+    .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|live-[A-Za-z0-9._-]{1,128})$/, 'a job id')
     .openapi({ param: { name: 'id', in: 'path' } }),
 })
 const FhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'a FHIR id')

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { FhirResource, PopulationJob, PopulationStore, RiskScore } from '../../core/index.ts'
-import type { SqlExecutor } from './executor.ts'
+import { chunked, type SqlExecutor } from './executor.ts'
 
 interface JobRow {
   id: string
@@ -82,6 +82,18 @@ const toScore = (r: ScoreRow): RiskScore => ({
 const STAGING_COLUMNS = ['job', 'patient', 'type', 'id', 'resource']
 const SCORE_COLUMNS = ['job', 'patient', 'model', 'version', 'status', 'score', 'label', 'reason', 'scored_at']
 
+/** INSERT … ON CONFLICT (the first `keys` columns) DO UPDATE the rest: the live feed's replacing writes. */
+function upserts(table: string, columns: string[], keys: number, rows: unknown[][], maxParams?: number): SQL[] {
+  const conflict = sql.raw(`ON CONFLICT (${columns.slice(0, keys).join(', ')}) DO UPDATE SET ${columns.slice(keys).map((c) => `${c} = excluded.${c}`).join(', ')}`)
+  return chunked(rows, columns.length, maxParams).map(
+    (chunk) =>
+      sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(', '))}) VALUES ${sql.join(
+        chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${v}`), sql`, `)})`),
+        sql`, `,
+      )} ${conflict}`,
+  )
+}
+
 /**
  * PopulationStore in SQL (libSQL, PostgreSQL, D1). Staging rows are keyed (job, patient, type,
  * id), so a shard reads a contiguous range of the key; results are keyed (job, patient, model,
@@ -110,10 +122,12 @@ export function sqlPopulationStore(db: SqlExecutor): PopulationStore {
     async listJobs(limit = 50) {
       return (await db.all<JobRow>(sql`SELECT * FROM population_jobs ORDER BY created_at DESC LIMIT ${limit}`)).map(toJob)
     },
-    async stage(job, resources) {
+    async stage(job, resources, options = {}) {
       // Positional multi-row INSERTs (no SQL object per value): staging is the export's hot path.
       const rows = resources.map((r) => [job, r.patient, r.type, r.id, JSON.stringify(r.resource)])
-      if (rows.length > 0) await db.insertRows('population_staging', STAGING_COLUMNS, rows, true)
+      if (rows.length === 0) return
+      if (!options.replace) return db.insertRows('population_staging', STAGING_COLUMNS, rows, true)
+      await db.batch(upserts('population_staging', STAGING_COLUMNS, 4, rows, db.maxParams))
     },
     async stagedPatients(job, after, limit) {
       const rows = await db.all<{ patient: string }>(
@@ -130,9 +144,11 @@ export function sqlPopulationStore(db: SqlExecutor): PopulationStore {
     async clearStaging(job) {
       await db.run(sql`DELETE FROM population_staging WHERE job = ${job}`)
     },
-    async putScores(scores) {
+    async putScores(scores, options = {}) {
       const rows = scores.map((s) => [s.job, s.patient, s.model, s.version, s.status, s.score, s.label, s.reason, s.scoredAt])
-      if (rows.length > 0) await db.insertRows('risk_scores', SCORE_COLUMNS, rows, true)
+      if (rows.length === 0) return
+      if (!options.replace) return db.insertRows('risk_scores', SCORE_COLUMNS, rows, true)
+      await db.batch(upserts('risk_scores', SCORE_COLUMNS, 4, rows, db.maxParams))
     },
     async progress(job) {
       const rows = await db.all<{ status: string; n: number | string }>(sql`SELECT status, count(*) AS n FROM risk_scores WHERE job = ${job} GROUP BY status`)

@@ -1,0 +1,110 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { importModels } from '../../bin/demo-models.ts'
+import { startMllp } from '../../bin/jobs.ts'
+import { createNexora, definePlugin, memoryAuditSink, memoryJobQueue, memoryStorage, type AuditEvent, type JobWorker, type Nexora } from '../../core/index.ts'
+import { createDevFhirServer, type DevFhirServer } from '../../devtools/fhir-server/index.ts'
+import { fhirServer } from '../../plugins/fhir/index.ts'
+import { fhirPredict } from '../../plugins/fhir-predict/index.ts'
+import { linearModel } from '../../plugins/model-linear/index.ts'
+import { JOBS_PATH, liveJobId, populationDeps, rescoreFeed } from '../../plugins/population/index.ts'
+import { fixture } from '../hl7v2/_fixtures.ts'
+import { sender } from '../hl7v2/_mllp-client.ts'
+
+let dev: DevFhirServer
+let server: ServerType
+let nexora: Nexora
+const audit = memoryAuditSink()
+const events: AuditEvent[] = audit.events
+const sent: { url: string; kind: string; payload: Record<string, unknown> }[] = []
+const workers: JobWorker[] = []
+const live = liveJobId('readmission-fhir')
+
+const call = (path: string, body?: unknown) =>
+  nexora.app.request(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+async function eventually<T>(check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    const value = await check()
+    if (value !== undefined) return value
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error('condition not met in time')
+}
+const liveScore = async (patient: string) => (await populationDeps(nexora).store.scores(live, { limit: 1000 })).find((s) => s.patient === patient)
+
+beforeAll(async () => {
+  dev = createDevFhirServer({ cohort: { patients: 6, seed: 5 }, staticTokens: ['ehr-token'] })
+  const url = await new Promise<string>((resolve) => {
+    server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`))
+  })
+  nexora = await createNexora({
+    plugins: [
+      memoryStorage(),
+      definePlugin({ name: 'audit', provides: 'auditSink', setup: () => audit }),
+      definePlugin({ name: 'queue', provides: 'jobQueue', setup: () => memoryJobQueue({ pollIntervalMs: 10 }) }),
+      linearModel(),
+      fhirServer({ baseUrl: url, auth: { type: 'static', token: 'ehr-token' }, retries: 0 }),
+      fhirPredict(),
+      (await import('../../plugins/population/index.ts')).populationJobs(),
+    ],
+  })
+  await importModels(nexora)
+})
+afterAll(async () => {
+  for (const w of workers) await w.stop()
+  await nexora?.close()
+  server?.close()
+})
+
+describe('scoring on change: debounced re-scores into the live job', () => {
+  it('turns a burst of changes to one patient into one re-score, equal to a direct FHIR-door score, and posts risk.high above the threshold', async () => {
+    const feed = rescoreFeed(nexora, {
+      models: ['readmission-fhir'],
+      debounceMs: 400,
+      threshold: 0,
+      webhook: 'https://alerts.example/hook',
+      send: async (url, kind, payload) => void sent.push({ url, kind, payload }),
+    })
+    workers.push(await feed.start({ pollIntervalMs: 10 }))
+    const before = events.filter((e) => e.action === 'predict.response').length
+    for (let i = 0; i < 3; i++) await feed.accept({ patientId: 'pt-0002', resources: [], source: 'fhir-subscription' })
+    const score = await eventually(() => liveScore('pt-0002'))
+    await new Promise((r) => setTimeout(r, 800)) // past the window: nothing more runs
+    expect(events.filter((e) => e.action === 'predict.response').length - before).toBe(1)
+    const direct = await (await call('/fhir/patient/pt-0002/predict', { model: 'readmission-fhir' })).json()
+    expect(score.status).toBe('scored')
+    expect(score.score).toBeCloseTo(direct.prediction.score, 6)
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatchObject({ url: 'https://alerts.example/hook', kind: 'risk.high', payload: { patient: 'Patient/pt-0002', model: 'readmission-fhir' } })
+    // The live job is a job like any other to read.
+    const status = await (await call(`${JOBS_PATH}/${live}`)).json()
+    expect(status.job.state).toBe('live')
+  })
+
+  it('an HL7 v2 admission (a published ADT^A01) over MLLP is acknowledged AA and scores a patient the FHIR server has never seen', async () => {
+    const mllp = await startMllp(nexora, { feeds: { models: ['readmission-fhir'], debounceMs: 300, mllpHost: '127.0.0.1' } }, 0)
+    const feedWorker = await rescoreFeed(nexora, { models: ['readmission-fhir'], debounceMs: 300 }).start({ pollIntervalMs: 10 })
+    workers.push(feedWorker)
+    try {
+      const s = await sender(mllp.port)
+      s.send(fixture('medplum-adt-a01'))
+      const ack = await s.nextAck(20_000)
+      expect(ack.split('\r')[1]).toMatch(/^MSA\|AA\|/)
+      s.close()
+      const staged = await populationDeps(nexora).store.staged('live-feed', '', '\uffff')
+      const patient = staged.find((r) => r.type === 'Patient')!.patient
+      expect(staged.filter((r) => r.patient === patient).map((r) => r.type)).toEqual(expect.arrayContaining(['Patient', 'Encounter']))
+      const score = await eventually(() => liveScore(patient))
+      expect(score.status).toBe('scored')
+      expect(score.score).toBeGreaterThan(0)
+      // A malformed message is refused (AR) and nothing is staged or queued for it.
+      const t = await sender(mllp.port)
+      t.send('MSH|^~\\&|X|Y|Z|W|20260101||ADT^A01|C1|P|2.5.1\rPID|||')
+      expect((await t.nextAck(20_000)).split('\r')[1]).toMatch(/^MSA\|AR\|C1/)
+      t.close()
+      expect((await populationDeps(nexora).store.staged('live-feed', '', '\uffff')).length).toBe(staged.length)
+    } finally {
+      await mllp.close()
+    }
+  })
+})
