@@ -23,6 +23,7 @@ export const PAGES: PageEntry[] = [
   { path: 'models', title: 'Models', load: () => import('./pages/models/index.tsx') },
   { path: 'audit', title: 'Audit', load: () => import('./pages/audit/index.tsx'), scope: 'nexora/audit.read' },
   { path: 'monitoring', title: 'Monitoring', load: () => import('./pages/monitoring/index.tsx'), scope: 'nexora/monitor' },
+  { path: 'jobs', title: 'Population jobs', load: () => import('./pages/jobs/index.tsx'), scope: 'nexora/jobs' },
   { path: 'deid', title: 'De-identify', load: () => import('./pages/deid/index.tsx'), scope: 'nexora/deid' },
   { path: 'score', title: 'Score on this device', load: () => import('./pages/score/index.tsx') },
 ]

@@ -13,7 +13,7 @@ import { loadDeidKey, nodeHmac } from '../deid-key.ts'
 import { importModels } from '../demo-models.ts'
 import { DEV_AUDIENCE } from '../dev-identity.ts'
 import { fhirSetup } from '../fhir-source.ts'
-import { jobPlugins, serverWorks, startMllp, startWorker } from '../jobs.ts'
+import { jobPlugins, serverWorks, startMllp, startWorker, subscribeFeeds } from '../jobs.ts'
 import { allModelPlugins } from '../model-kinds.ts'
 import { loadPluginModules } from '../plugin-modules.ts'
 import { cdsHooksPlugins, monitoringPlugins, smartTrust, webUiPlugins } from '../serve-plugins.ts'
@@ -185,6 +185,7 @@ export const serveCommand: Command = {
     })
     running.server.once('close', () => fhir.close?.())
     fhir.smart?.setLaunchUrl(`${running.url}/launch`)
+    if (config.feeds.subscribe && !follower) io.err(`  FHIR Subscriptions: ${(await subscribeFeeds(running.nexora, config, running.url)).length} active`)
     banner(io, production, running, fhir, auth, workers)
     reportListening(running.url)
     await new Promise(() => {})

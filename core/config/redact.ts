@@ -1,5 +1,5 @@
 /** Keys whose values are secrets: bearer tokens, and the private members of a JWK. */
-const SECRET_KEYS = new Set(['token', 'witnessToken', 'd', 'p', 'q', 'dp', 'dq', 'qi', 'k'])
+const SECRET_KEYS = new Set(['token', 'witnessToken', 'notifyToken', 'd', 'p', 'q', 'dp', 'dq', 'qi', 'k'])
 export const REDACTED = '[redacted]'
 
 /** A URL's password (postgres://user:secret@host) hidden; anything that is not such a URL unchanged. */

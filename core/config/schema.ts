@@ -136,6 +136,12 @@ export const serverConfigSchema = z.strictObject({
       /** Listen for HL7 v2 over MLLP on this port (`--mllp-port`). */
       mllpPort: port.optional(),
       mllpHost: z.string().min(1).default('127.0.0.1'),
+      /** Create FHIR Subscriptions (rest-hook) on the FHIR server at start for the types the models read. */
+      subscribe: z.boolean().default(false),
+      /** The notification endpoint as the FHIR server reaches it; default this server's URL + /fhir/notify. */
+      notifyUrl: z.url().optional(),
+      /** The token the FHIR server sends with notifications (scope nexora/feeds). */
+      notifyToken: z.string().min(1).optional(),
     })
     .prefault({}),
   /** Plugin modules to load beside the shipped ones: paths (`./my-plugin.ts`) or package names. */

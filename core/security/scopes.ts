@@ -13,6 +13,8 @@ export const SCOPES = {
   monitor: 'nexora/monitor',
   /** Population jobs: start them, follow them, read their worklists. */
   jobs: 'nexora/jobs',
+  /** Feeds: a FHIR server's Subscription notifications (its own credential). */
+  feeds: 'nexora/feeds',
   admin: 'nexora/admin',
 } as const
 

@@ -4,10 +4,17 @@
  * `202` + `Content-Location`; the status URL answers `202` with `X-Progress` and `Retry-After`
  * until the export is ready, then the manifest; NDJSON files streamed from the store (one file per
  * type, so a 100,000-patient cohort is never one string); `DELETE` removes an export.
+ *
+ * With a generated population (population.ts) the manifest also lists, per type, one file per
+ * `patientsPerFile` patients (`Observation.3.ndjson`: the third block), each with its `count` (from
+ * the generator's plans; omitted when a `_typeFilter` narrows that type), streamed as it is generated.
+ * The population is never held: `_type`, `_typeFilter` and `Group` ranges apply while generating;
+ * `_since` compares with the population's fixed `meta.lastUpdated` (its `now`): all or nothing.
  */
 import type { Context, Hono } from 'hono'
 import { allows, type Grant } from './auth.ts'
 import { failure, toResponse } from './outcome.ts'
+import { POPULATION_TYPES, type PopulationCohort, type PopulationRange, type PopulationType } from './population.ts'
 import { type FhirJson, type FhirStore, patientOf } from './store.ts'
 
 export interface BulkExportOptions {
@@ -19,6 +26,15 @@ export interface BulkExportOptions {
   requiresAccessToken?: boolean
 }
 
+/** A generated population the export serves alongside the store (server.ts `population`). */
+export interface BulkExportPopulation {
+  cohort: PopulationCohort
+  /** `Group/{id}/$export` over a contiguous block of the population. `all` is every patient unless named here. */
+  groups?: Record<string, PopulationRange>
+  /** Patients per NDJSON file. Default 10,000. */
+  patientsPerFile?: number
+}
+
 interface Export {
   id: string
   request: string
@@ -28,6 +44,14 @@ interface Export {
   /** Who may read the files: the kick-off's grant. */
   grant: Grant
   keep(resource: FhirJson): boolean
+  /** The population's patients in the export, when a population is served and any of it is. */
+  population?: { from: number; to: number }
+  /** `_since` and `_typeFilter` only (a population resource is in the export's scope by construction). */
+  matches(resource: FhirJson): boolean
+  /** Types narrowed by a `_typeFilter`. */
+  filtered: Set<string>
+  /** Resources per type in each population file block, computed once (the manifest may be asked for again). */
+  blockCounts?: Record<PopulationType, number>[]
 }
 
 const NDJSON = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson'])
@@ -35,9 +59,17 @@ const STATUS = '/$export-status/'
 
 export function registerBulkExport(
   app: Hono<{ Variables: { grant: Grant } }>,
-  deps: { store: FhirStore; clock: { now(): number }; baseOf(url: string): string; authEnabled: boolean; options?: BulkExportOptions },
+  deps: {
+    store: FhirStore
+    clock: { now(): number }
+    baseOf(url: string): string
+    authEnabled: boolean
+    options?: BulkExportOptions
+    population?: BulkExportPopulation
+  },
 ) {
-  const { store, clock } = deps
+  const { store, clock, population } = deps
+  const perFile = Math.max(1, population?.patientsPerFile ?? 10_000)
   const exports = new Map<string, Export>()
   const groups = () => deps.options?.groups ?? { all: store.all('Patient').map((p) => p.id!) }
   const requiresAccessToken = deps.options?.requiresAccessToken ?? deps.authEnabled
@@ -63,12 +95,22 @@ export function registerBulkExport(
       filters.set(type!, [...(filters.get(type!) ?? []), ...new URLSearchParams(query)])
     }
     let members: Set<string> | undefined
-    if (level === 'group') {
-      const ids = groups()[groupId!]
-      if (!ids) return toResponse(failure(404, 'not-found', `Group/${groupId} is not known`))
-      members = new Set(ids)
-    }
     const sinceMs = since === null ? undefined : Date.parse(since)
+    // The population's share: all of it, or a group's block; nothing when `_since` is at or after its fixed lastUpdated.
+    let block: PopulationRange | undefined = population && (level !== 'group' ? {} : (population.groups?.[groupId!] ?? (groupId === 'all' ? {} : undefined)))
+    if (level === 'group') {
+      const ids = population?.groups?.[groupId!] ? undefined : groups()[groupId!]
+      if (!ids && !block) return toResponse(failure(404, 'not-found', `Group/${groupId} is not known`))
+      members = new Set(ids ?? [])
+    }
+    if (population && block && sinceMs !== undefined && Date.parse(population.cohort.lastUpdated) <= sinceMs) block = undefined
+    const from = Math.max(1, block?.from ?? 1)
+    const to = Math.min(population?.cohort.patients ?? 0, block?.to ?? Number.POSITIVE_INFINITY)
+    const matches = (r: FhirJson) => {
+      if (sinceMs !== undefined && Date.parse(r.meta?.lastUpdated ?? '') <= sinceMs) return false
+      const wanted = filters.get(r.resourceType)
+      return !wanted || wanted.every(([param, value]) => matchesParam(r, param, value))
+    }
     const id = crypto.randomUUID()
     exports.set(id, {
       id,
@@ -78,14 +120,15 @@ export function registerBulkExport(
       types,
       grant,
       keep(r) {
-        if (sinceMs !== undefined && Date.parse(r.meta?.lastUpdated ?? '') <= sinceMs) return false
         if (members) {
           const patient = r.resourceType === 'Patient' ? r.id : patientOf(r)
           if (!patient || !members.has(patient)) return false
         } else if (level === 'patient' && r.resourceType !== 'Patient' && !patientOf(r)) return false
-        const wanted = filters.get(r.resourceType)
-        return !wanted || wanted.every(([param, value]) => matches(r, param, value))
+        return matches(r)
       },
+      matches,
+      filtered: new Set(filters.keys()),
+      ...(block && from <= to ? { population: { from, to } } : {}),
     })
     return new Response(null, { status: 202, headers: { 'content-location': `${deps.baseOf(c.req.url)}${STATUS}${id}` } })
   }
@@ -103,9 +146,10 @@ export function registerBulkExport(
       return new Response(null, { status: 202, headers: { 'x-progress': `${done}% exported`, 'retry-after': String(Math.max(1, Math.ceil(left / 1000))) } })
     }
     const base = deps.baseOf(c.req.url)
-    const output = job.types
+    const output: { type: string; url: string; count?: number }[] = job.types
       .map((type) => ({ type, url: `${base}/$export-file/${job.id}/${type}.ndjson`, count: store.all(type).filter(job.keep).length }))
       .filter((o) => o.count > 0)
+    if (job.population) output.push(...populationFiles(job, base))
     return Response.json({ transactionTime: job.transactionTime, request: job.request, requiresAccessToken, output, error: [] })
   })
 
@@ -113,10 +157,42 @@ export function registerBulkExport(
     exports.delete(c.req.param('id')) ? new Response(null, { status: 202 }) : toResponse(failure(404, 'not-found', 'no such export')),
   )
 
+  /** The population's files of an export: per type, one per block of `patientsPerFile` patients, with counts from the plans. */
+  function populationFiles(job: Export, base: string) {
+    const { from, to } = job.population!
+    const types = job.types.filter((t): t is PopulationType => (POPULATION_TYPES as readonly string[]).includes(t))
+    const files: { type: string; url: string; count?: number }[] = []
+    job.blockCounts ??= Array.from({ length: Math.ceil((to - from + 1) / perFile) }, (_, i) =>
+      population!.cohort.counts({ from: from + i * perFile, to: Math.min(to, from + (i + 1) * perFile - 1) }),
+    )
+    for (const [i, counts] of job.blockCounts.entries()) {
+      const part = i + 1
+      for (const type of types) {
+        const url = `${base}/$export-file/${job.id}/${type}.${part}.ndjson`
+        if (job.filtered.has(type)) files.push({ type, url })
+        else if (counts[type] > 0) files.push({ type, url, count: counts[type] })
+      }
+    }
+    // Type by type, as the store's files are listed.
+    return files.sort((a, b) => types.indexOf(a.type as PopulationType) - types.indexOf(b.type as PopulationType))
+  }
+
   app.get('/$export-file/:id/:file', (c) => {
     const job = exports.get(c.req.param('id'))
-    const type = /^([A-Z][A-Za-z]+)\.ndjson$/.exec(c.req.param('file'))?.[1]
+    const [, type, part] = /^([A-Z][A-Za-z]+)(?:\.(\d{1,9}))?\.ndjson$/.exec(c.req.param('file')) ?? []
     if (!job || !type || !job.types.includes(type) || job.readyAt > clock.now()) return toResponse(failure(404, 'not-found', 'no such export file'))
+    if (part !== undefined) {
+      // A population file: generated as the client reads it.
+      const start = (job.population?.from ?? 0) + (Number(part) - 1) * perFile
+      if (!job.population || !population!.cohort.types.includes(type as PopulationType) || Number(part) < 1 || start > job.population.to)
+        return toResponse(failure(404, 'not-found', 'no such export file'))
+      const body = population!.cohort.stream(type as PopulationType, {
+        from: start,
+        to: Math.min(job.population.to, start + perFile - 1),
+        ...(job.filtered.has(type) ? { keep: job.matches } : {}),
+      })
+      return new Response(body, { headers: { 'content-type': 'application/fhir+ndjson' } })
+    }
     const resources = store.all(type)
     let at = 0
     const encoder = new TextEncoder()
@@ -137,7 +213,7 @@ export function registerBulkExport(
 }
 
 /** `param=value` on a top-level element: a code's coding (`system|code` or `code`), or a plain value such as `status`. */
-function matches(r: FhirJson, param: string, value: string): boolean {
+function matchesParam(r: FhirJson, param: string, value: string): boolean {
   const v = (r as Record<string, unknown>)[param]
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v) === value
   const codings = (v as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? []

@@ -5,6 +5,17 @@
 export { generateFhirCohort, type FhirCohort, type GenerateFhirCohortOptions, type PatientOutcome } from './cohort.ts'
 export { readmissionProbability, truthFeatures, indexAdmission, TRUTH_COEFFICIENTS, TRUTH_FORMULA, type TruthFeatures } from './truth.ts'
 export { createDevFhirServer, type DevFhirServer, type DevFhirServerOptions } from './server.ts'
+export {
+  populationCohort,
+  populationStore,
+  POPULATION_TYPES,
+  type NdjsonOptions,
+  type PopulationCohort,
+  type PopulationCohortOptions,
+  type PopulationOutcome,
+  type PopulationRange,
+  type PopulationType,
+} from './population.ts'
 export { createFhirStore, patientOf, type FhirJson, type FhirStore } from './store.ts'
 export { createClientRegistry, parseScope, type ClientRegistry, type DevClient, type Grant } from './auth.ts'
 export type { FaultOptions, Faults } from './faults.ts'

@@ -8,13 +8,15 @@ import { Hono, type Context } from 'hono'
 import type { Bundle, BundleEntry, BundleLink } from 'fhir/r4.js'
 import { allows, ASSERTION_ALGORITHMS, createClientRegistry, createTokenService, FULL_ACCESS, type ClientRegistry, type DevClient, type Grant } from './auth.ts'
 import { createBundleProcessor, ID, TYPE, type Interactions } from './bundle.ts'
-import { type BulkExportOptions, registerBulkExport } from './bulk-export.ts'
+import { type BulkExportOptions, type BulkExportPopulation, registerBulkExport } from './bulk-export.ts'
 import { capabilityStatement } from './capability.ts'
 import { generateFhirCohort, type FhirCohort, type GenerateFhirCohortOptions } from './cohort.ts'
 import { createFaults, type Faults } from './faults.ts'
 import { failure, forbidden, operationOutcome, toResponse, type Result } from './outcome.ts'
+import { populationCohort, populationStore, type PopulationCohort, type PopulationCohortOptions } from './population.ts'
 import { parseSearch, runSearch, SearchError } from './search.ts'
 import { createFhirStore, type FhirJson, type FhirStore } from './store.ts'
+import { withSubscriptions } from './subscriptions.ts'
 import { CORS, createSmartApp, SMART_APP_PATHS, type SmartApp, type SmartAppOptions } from './smart-app.ts'
 
 export interface DevFhirServerOptions {
@@ -46,6 +48,15 @@ export interface DevFhirServerOptions {
   smartApp?: SmartAppOptions
   /** Bulk Data `$export` settings (bulk-export.ts): how long an export takes, its groups. */
   bulkExport?: BulkExportOptions
+  /**
+   * Also serve a generated population (population.ts), never held in memory: `$export` streams it
+   * (one file per type per `patientsPerFile` patients), and reads, `$everything` and `patient=`
+   * searches generate the one record asked for. Without `cohort`, no default cohort is generated.
+   * `now` defaults to the start of the clock's current UTC day; `groups` name blocks of patients.
+   */
+  population?: Partial<PopulationCohortOptions> & Pick<PopulationCohortOptions, 'patients'> & Omit<BulkExportPopulation, 'cohort'>
+  /** How Subscription notifications are sent (tests inject one). Default: fetch. */
+  notificationFetch?: typeof fetch
 }
 
 export interface DevFhirServer {
@@ -57,6 +68,10 @@ export interface DevFhirServer {
   cohort?: FhirCohort
   /** The SMART App Launch / OIDC authorization server, when `smartApp` was given. */
   smart?: SmartApp
+  /** The generated population, when `population` was given. */
+  population?: PopulationCohort
+  /** Subscription notifications (subscriptions.ts): `drain()` waits for those in flight. */
+  subscriptions: { drain(): Promise<void> }
 }
 
 const PUBLIC_PATHS = new Set(['/metadata', '/.well-known/smart-configuration', '/auth/token'])
@@ -87,8 +102,20 @@ const versionHeaders = (r: FhirJson): Record<string, string> => ({
  */
 export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhirServer {
   const clock = options.clock ?? { now: () => Date.now() }
-  const cohort = options.resources ? undefined : isCohort(options.cohort) ? options.cohort : generateFhirCohort(options.cohort)
-  const store = createFhirStore(options.resources ?? (cohort!.resources as FhirJson[]), clock)
+  const { groups, patientsPerFile, ...generate } = options.population ?? { patients: 0 }
+  const population = options.population
+    ? populationCohort({ ...generate, now: generate.now ?? new Date(clock.now() - (clock.now() % 86_400_000)).toISOString() })
+    : undefined
+  const cohort =
+    options.resources || (population && !options.cohort) ? undefined : isCohort(options.cohort) ? options.cohort : generateFhirCohort(options.cohort)
+  // The base URL notifications name: the configured one, else the last request's origin.
+  let seenBase = options.baseUrl?.replace(/\/$/, '') ?? 'http://localhost'
+  const subscriptions = withSubscriptions(createFhirStore(options.resources ?? ((cohort?.resources ?? []) as FhirJson[]), clock), {
+    base: () => seenBase,
+    now: () => clock.now(),
+    fetch: options.notificationFetch,
+  })
+  const store = population ? populationStore(population, subscriptions.store) : subscriptions.store
   const clients = createClientRegistry(options.clients)
   const faults = createFaults()
   const tokens = createTokenService({ clients, staticTokens: options.staticTokens, lifetimeSeconds: options.tokenLifetimeSeconds, clock })
@@ -237,6 +264,7 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
 
   // Count every request and serve injected failures first, as a gateway in front would.
   app.use('*', async (c, next) => {
+    seenBase = baseOf(c.req.url)
     const fault = faults.take(c.req.path)
     if (fault) {
       const code = fault.status === 429 ? 'throttled' : 'transient'
@@ -341,7 +369,14 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
         : undefined
 
   // Bulk Data $export, before the generic `/:type/:id/:op` routes would take its paths.
-  registerBulkExport(app, { store, clock, baseOf, authEnabled, options: options.bulkExport })
+  registerBulkExport(app, {
+    store,
+    clock,
+    baseOf,
+    authEnabled,
+    options: options.bulkExport,
+    ...(population ? { population: { cohort: population, groups, patientsPerFile } } : {}),
+  })
 
   app.post('/', async (c) => {
     const parsed = await body(c)
@@ -392,5 +427,14 @@ export function createDevFhirServer(options: DevFhirServerOptions = {}): DevFhir
   app.notFound((c) => toResponse(failure(404, 'not-found', `no route for ${c.req.method} ${c.req.path}`)))
   app.onError((error) => toResponse(failure(500, 'exception', error instanceof Error ? error.message : 'internal error')))
 
-  return { app, store, clients, faults, ...(cohort ? { cohort } : {}), ...(smart ? { smart } : {}) }
+  return {
+    app,
+    store,
+    clients,
+    faults,
+    subscriptions: { drain: subscriptions.drain },
+    ...(cohort ? { cohort } : {}),
+    ...(smart ? { smart } : {}),
+    ...(population ? { population } : {}),
+  }
 }

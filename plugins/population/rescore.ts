@@ -1,7 +1,6 @@
-import { canonicalJson, type FhirResource, type JobWorker, type Nexora, type PopulationJob, toNexoraError } from '../../core/index.ts'
+import { canonicalJson, type FhirResource, type JobWorker, type PopulationJob, toNexoraError } from '../../core/index.ts'
 import { ClinicalETL, refuseDeceased } from '../etl/index.ts'
 import { jobCaller, type PopulationDeps } from './engine.ts'
-import { populationDeps } from './worker.ts'
 
 export const RESCORE_QUEUE = 'population-rescore'
 /** Where feeds stage what they were sent, by patient, until a re-score reads it. */
@@ -50,8 +49,7 @@ interface RescoreData {
  * with each model through the one pipeline and writes the result to the model's standing job
  * `live-<model>`, replacing the patient's previous live score.
  */
-export function rescoreFeed(nexora: Nexora, options: RescoreOptions) {
-  const deps = populationDeps(nexora)
+export function rescoreFeed(deps: PopulationDeps, options: RescoreOptions) {
   const window = options.debounceMs ?? 30_000
   const send =
     options.send ??

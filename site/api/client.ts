@@ -23,6 +23,11 @@ export const API_PATHS = [
   'POST /adverse-events',
   'POST /phi/detect',
   'POST /deidentify',
+  'GET /jobs/population',
+  'POST /jobs/population',
+  'GET /jobs/population/{id}',
+  'GET /jobs/population/{id}/scores',
+  'POST /jobs/population/{id}/cancel',
   'GET /health',
   'GET /fhir/patients',
 ] as const

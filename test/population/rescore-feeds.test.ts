@@ -7,12 +7,16 @@ import { createDevFhirServer, type DevFhirServer } from '../../devtools/fhir-ser
 import { fhirServer } from '../../plugins/fhir/index.ts'
 import { fhirPredict } from '../../plugins/fhir-predict/index.ts'
 import { linearModel } from '../../plugins/model-linear/index.ts'
-import { JOBS_PATH, liveJobId, populationDeps, rescoreFeed } from '../../plugins/population/index.ts'
+import { JOBS_PATH, liveJobId, NOTIFY_PATH, populationDeps, populationJobs, rescoreFeed, subscribe } from '../../plugins/population/index.ts'
+import { createFhirClient } from '../../plugins/fhir/index.ts'
 import { fixture } from '../hl7v2/_fixtures.ts'
 import { sender } from '../hl7v2/_mllp-client.ts'
 
 let dev: DevFhirServer
 let server: ServerType
+let front: ServerType
+let fhirUrl = ''
+let nexoraUrl = ''
 let nexora: Nexora
 const audit = memoryAuditSink()
 const events: AuditEvent[] = audit.events
@@ -37,6 +41,7 @@ beforeAll(async () => {
   const url = await new Promise<string>((resolve) => {
     server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`))
   })
+  fhirUrl = url
   nexora = await createNexora({
     plugins: [
       memoryStorage(),
@@ -45,20 +50,24 @@ beforeAll(async () => {
       linearModel(),
       fhirServer({ baseUrl: url, auth: { type: 'static', token: 'ehr-token' }, retries: 0 }),
       fhirPredict(),
-      (await import('../../plugins/population/index.ts')).populationJobs(),
+      populationJobs({ feeds: { models: ['readmission-fhir'], debounceMs: 300 } }),
     ],
   })
   await importModels(nexora)
+  nexoraUrl = await new Promise<string>((resolve) => {
+    front = serve({ fetch: nexora.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`))
+  })
 })
 afterAll(async () => {
   for (const w of workers) await w.stop()
   await nexora?.close()
   server?.close()
+  front?.close()
 })
 
 describe('scoring on change: debounced re-scores into the live job', () => {
   it('turns a burst of changes to one patient into one re-score, equal to a direct FHIR-door score, and posts risk.high above the threshold', async () => {
-    const feed = rescoreFeed(nexora, {
+    const feed = rescoreFeed(populationDeps(nexora), {
       models: ['readmission-fhir'],
       debounceMs: 400,
       threshold: 0,
@@ -82,8 +91,8 @@ describe('scoring on change: debounced re-scores into the live job', () => {
   })
 
   it('an HL7 v2 admission (a published ADT^A01) over MLLP is acknowledged AA and scores a patient the FHIR server has never seen', async () => {
-    const mllp = await startMllp(nexora, { feeds: { models: ['readmission-fhir'], debounceMs: 300, mllpHost: '127.0.0.1' } }, 0)
-    const feedWorker = await rescoreFeed(nexora, { models: ['readmission-fhir'], debounceMs: 300 }).start({ pollIntervalMs: 10 })
+    const mllp = await startMllp(nexora, { feeds: { models: ['readmission-fhir'], debounceMs: 300, mllpHost: '127.0.0.1', subscribe: false } }, 0)
+    const feedWorker = await rescoreFeed(populationDeps(nexora), { models: ['readmission-fhir'], debounceMs: 300 }).start({ pollIntervalMs: 10 })
     workers.push(feedWorker)
     try {
       const s = await sender(mllp.port)
@@ -106,5 +115,57 @@ describe('scoring on change: debounced re-scores into the live job', () => {
     } finally {
       await mllp.close()
     }
+  })
+})
+
+describe('FHIR Subscriptions as a feed: the dev FHIR server notifies, Nexora re-scores', () => {
+  const ehr = () => createFhirClient({ baseUrl: fhirUrl, auth: { type: 'static', token: 'ehr-token' }, retries: 0 })
+  const observation = (patient: string, value: number) => ({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '4548-4', display: 'Hemoglobin A1c' }] },
+    subject: { reference: `Patient/${patient}` },
+    effectiveDateTime: new Date(Date.now() - 86_400_000).toISOString(),
+    valueQuantity: { value, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+  })
+
+  it('R4 rest-hook with a payload: a new Observation is PUT to the endpoint and its patient is re-scored with it', async () => {
+    workers.push(await rescoreFeed(populationDeps(nexora), { models: ['readmission-fhir'], debounceMs: 300 }).start({ pollIntervalMs: 10 }))
+    const ids = await subscribe(ehr(), { endpoint: `${nexoraUrl}${NOTIFY_PATH}`, types: ['Observation'] })
+    expect((await ehr().read('Subscription', ids[0]!)).status).toBe('active')
+    // Subscribing again makes nothing new.
+    expect(await subscribe(ehr(), { endpoint: `${nexoraUrl}${NOTIFY_PATH}`, types: ['Observation'] })).toEqual(ids)
+    await ehr().create(observation('pt-0004', 11.5))
+    await dev.subscriptions.drain()
+    expect((await ehr().read('Subscription', ids[0]!)).status).toBe('active') // delivered: not marked error
+    const score = await eventually(() => liveScore('pt-0004'))
+    const direct = await (await call('/fhir/patient/pt-0004/predict', { model: 'readmission-fhir' })).json()
+    expect(direct.features.hba1c_latest).toBe(11.5)
+    expect(score.score).toBeCloseTo(direct.prediction.score, 6)
+    expect(events.some((e) => e.action === 'access' && JSON.stringify(e.context ?? {}).includes('/fhir/notify'))).toBe(true)
+  })
+
+  it('Backport IG notification Bundle (full-resource) re-scores the patient; a non-FHIR body is a 400 OperationOutcome', async () => {
+    const res = await fetch(`${nexoraUrl}${NOTIFY_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'history',
+        entry: [
+          { resource: { resourceType: 'Parameters', parameter: [{ name: 'type', valueCode: 'event-notification' }] } },
+          { fullUrl: `${fhirUrl}/Observation/x1`, resource: { ...observation('pt-0005', 6.1), id: 'x1' } },
+        ],
+      }),
+    })
+    expect(res.status).toBe(200)
+    expect((await res.json()).issue[0].diagnostics).toBe('1 patient(s) queued')
+    await eventually(() => liveScore('pt-0005'))
+    const bad = await fetch(`${nexoraUrl}${NOTIFY_PATH}`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: '{"not":"fhir"}' })
+    expect(bad.status).toBe(400)
+    expect((await bad.json()).resourceType).toBe('OperationOutcome')
+    // An empty R4 ping names nobody: accepted, nothing queued.
+    const ping = await fetch(`${nexoraUrl}${NOTIFY_PATH}`, { method: 'POST' })
+    expect(ping.status).toBe(200)
   })
 })
