@@ -30,6 +30,8 @@ export const CORE_ERROR_CODES = {
   'features.unknown': { status: 422, title: 'The row has features the model does not accept' },
   'features.missing': { status: 422, title: 'The row lacks features the model requires' },
   'features.invalid': { status: 422, title: 'A feature has a value of the wrong type or range' },
+  'features.not_stored': { status: 422, title: 'The feature store holds no features of this model for the patient' },
+  'features.stale': { status: 422, title: 'The stored features are older than the server allows' },
   'model.not_found': { status: 404, title: 'No such model' },
   'model.version_not_found': { status: 404, title: 'No such model version' },
   'model.alias_not_found': { status: 404, title: 'The alias points at no version' },

@@ -55,6 +55,7 @@ export {
 } from './config/index.ts'
 export { runPrediction, type PipelineContext, type PipelineDeps } from './pipeline/run-prediction.ts'
 export { validateRows } from './pipeline/validate-rows.ts'
+export { patientKey, storedFeatureName, storedRows } from './pipeline/stored-features.ts'
 export { createAuditWriter, type AuditWriter } from './audit/group-commit.ts'
 export type { AuditLogger, AccessRecord } from './audit/audit-logger.ts'
 export { sealEvents, verifyChain, checkAgainstCheckpoint, hashEvent, GENESIS_HASH, EMPTY_HEAD, type ChainHead } from './audit/hash-chain.ts'

@@ -65,6 +65,8 @@ export interface NexoraConfig {
   checkpointIntervalMs?: number
   /** Public keys (JWK) that may have signed audit checkpoints, beside the installed signer's own (kept after a key rotation). */
   auditPublicKeys?: JWK[]
+  /** How old stored features may be for `features: "store"` (ms since they were computed as of). Default 24 h. */
+  featureMaxAgeMs?: number
   /** The API's title in /openapi.json and /docs. Default `Nexora`. */
   title?: string
 }
@@ -244,6 +246,8 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     timeoutMs: config.requestTimeoutMs ?? 30_000,
     corsOrigins: config.corsOrigins ?? [],
     bodyLimitBytes: config.bodyLimitBytes ?? 1024 * 1024,
+    featureStore: () => ports.get('featureStore'),
+    featureMaxAgeMs: config.featureMaxAgeMs ?? 24 * 60 * 60_000,
     assets: config.assets,
     title: config.title ?? 'Nexora',
     version: VERSION,

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { PortHealth } from '../ports/values.ts'
 import type { AuditLogger } from '../audit/audit-logger.ts'
 import type { FrontDoor, FrontDoorContext } from '../ports/front-door.ts'
+import type { FeatureStore } from '../ports/feature-store.ts'
 import type { Logger, MetricsRegistry } from '../ports/runtime.ts'
 import type { ModelRegistry } from '../registry/registry.ts'
 
@@ -28,6 +29,9 @@ export interface HttpDeps {
   security: MiddlewareHandler<AppEnv>
   /** The same decision for front doors with their own transport. */
   admit: FrontDoorContext['admit']
+  /** Where `features: "store"` rows read, and how old their features may be. */
+  featureStore: () => FeatureStore
+  featureMaxAgeMs: number
   bodyLimitBytes: number
   /** Per-request time limit in ms. */
   timeoutMs: number

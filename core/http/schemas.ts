@@ -32,7 +32,9 @@ export const ClinicalEventSchema = z
 export const PredictRowSchema = z
   .object({
     patientId: z.string().min(1).max(256).optional().openapi({ description: 'A patient reference; audited, never logged', example: 'Patient/demo-1' }),
-    features: z.record(z.string().max(128), FeatureValueSchema),
+    features: z.union([z.record(z.string().max(128), FeatureValueSchema), z.literal('store')]).openapi({
+      description: 'The features, or `"store"`: the latest the feature store holds for `patientId` (written by population jobs), refused when stale',
+    }),
     sequence: z
       .array(ClinicalEventSchema)
       .max(4096)

@@ -54,7 +54,9 @@ export function toPredictionRequest(request: PredictRequest): PredictionRequest 
     throw new NexoraError('request.invalid', { detail: `invalid field(s) ${paths.join(' ')}`, issues: fieldIssues(parsed.error.issues) })
   }
   const { rows, ...rest } = parsed.data
-  return { ...rest, rows: rows.map((r) => ({ patientRef: r.patientId, features: r.features, ...(r.sequence ? { sequence: r.sequence } : {}) })) }
+  // gRPC's features are always a map (the proto has no "store"), so the REST schema's other arm never parses here.
+  const features = (f: (typeof rows)[number]['features']) => (typeof f === 'string' ? {} : f)
+  return { ...rest, rows: rows.map((r) => ({ patientRef: r.patientId, features: features(r.features), ...(r.sequence ? { sequence: r.sequence } : {}) })) }
 }
 
 export function toPredictResponse(result: PredictionResult): MessageInitShape<typeof PredictResponseSchema> {

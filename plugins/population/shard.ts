@@ -1,5 +1,15 @@
-import { NexoraError, type PopulationJob, type RiskScore, type Row, type StagedResource, toNexoraError, validateRows } from '../../core/index.ts'
-import { ClinicalETL, type PatientRecord, refuseDeceased } from '../etl/index.ts'
+import {
+  NexoraError,
+  patientKey,
+  storedFeatureName,
+  type PopulationJob,
+  type RiskScore,
+  type Row,
+  type StagedResource,
+  toNexoraError,
+  validateRows,
+} from '../../core/index.ts'
+import { ClinicalETL, type FeatureSpec, type PatientRecord, refuseDeceased } from '../etl/index.ts'
 import { toRiskAssessment } from '../fhir/index.ts'
 import './errors.ts'
 import { finishIfDone, jobCaller, type PopulationDeps, SHARD_RETRIES, type ShardData } from './engine.ts'
@@ -76,7 +86,7 @@ async function scoreShard(deps: PopulationDeps, job: PopulationJob, data: ShardD
       validateRows([row], inputs)
       rows.push(row)
       basis.set(record.patientId, extracted.basis)
-      writes.push({ entityKey: `Patient/${record.patientId}`, values: featureNames(stored.name, features), ts: at })
+      writes.push({ entityKey: patientKey(record.patientId), values: featureNames(stored.manifest.featureSpec as FeatureSpec, features), ts: at })
     } catch (thrown) {
       const error = toNexoraError(thrown)
       if (!(error instanceof NexoraError) || error.status >= 500) throw thrown
@@ -99,9 +109,9 @@ async function scoreShard(deps: PopulationDeps, job: PopulationJob, data: ShardD
   await deps.store.putScores(scores)
 }
 
-/** The feature store keeps a job's features under the model's name, so `/predict` with `features: "store"` finds them. */
-export const featureNames = (model: string, features: Row['features']) =>
-  Object.fromEntries(Object.entries(features).map(([name, value]) => [`${model}:${name}`, value]))
+/** The feature store keeps a job's features under the spec's name and version, so `/predict` with `features: "store"` finds them. */
+export const featureNames = (spec: FeatureSpec, features: Row['features']) =>
+  Object.fromEntries(Object.entries(features).map(([name, value]) => [storedFeatureName(spec, name), value]))
 
 /** The shard's features as one commit where the store can (`putMany`), else one write a patient. */
 async function storeFeatures(deps: PopulationDeps, writes: { entityKey: string; values: Row['features']; ts: number }[]) {

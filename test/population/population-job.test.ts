@@ -126,6 +126,24 @@ describe('population jobs: a Group export scored shard by shard on the in-proces
     expect(events.slice(before).filter((e) => e.action.startsWith('predict.'))).toEqual([])
   })
 
+  it('POST /predict with features "store" scores from the features a job stored, refusing stale ones and patients without any', async () => {
+    const stale = await call('/predict', { model: 'readmission-fhir', rows: [{ patientId: 'pt-0003', features: 'store' }] })
+    expect(stale.status).toBe(422)
+    expect((await stale.json()).code).toBe('features.stale') // the job scored as of 2026-06-01
+    const res = await call(JOBS_PATH, { model: 'readmission-fhir', level: 'group', group: 'all', shardSize: 50 })
+    const fresh = await waitFor((await res.json()).id)
+    const scored = (await (await call(`${JOBS_PATH}/${fresh.job.id}/scores?limit=3&status=scored`)).json()).scores
+    const stored = await call('/predict', { model: 'readmission-fhir', rows: scored.map((s: { patient: string }) => ({ patientId: s.patient, features: 'store' })) })
+    expect(stored.status).toBe(200)
+    const body = await stored.json()
+    body.predictions.forEach((p: { score: number }, i: number) => expect(p.score).toBeCloseTo(scored[i].score, 12))
+    const response = events.find((e) => e.requestId === body.requestId && e.action === 'predict.response')!
+    expect(response.context?.source).toBe('feature-store')
+    const none = await call('/predict', { model: 'readmission-fhir', rows: [{ patientId: 'no-such-patient', features: 'store' }] })
+    expect(none.status).toBe(422)
+    expect((await none.json()).code).toBe('features.not_stored')
+  })
+
   it('refuses bad requests with problem+json: unknown model, a group export without a group, a job id that is not one', async () => {
     const unknown = await call(JOBS_PATH, { model: 'no-such-model' })
     expect(unknown.status).toBe(404)
