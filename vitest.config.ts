@@ -28,6 +28,8 @@ const INTEGRATION = [
   'test/runtimes/**/*.test.ts',
   'test/storage/d1.test.ts',
   'test/jobs/cloudflare-queue.test.ts',
+  // PostgreSQL and `nexora worker` processes
+  'test/population/workers-e2e.test.ts',
   'test/grpc/workers.test.ts',
   'test/plugins/model-onnx-workerd.test.ts',
   // needs a module graph of its own (it must be the first to start ORT), which the shared unit workers do not give

@@ -38,7 +38,7 @@ export function feed(nexora: Nexora, config: Pick<ServerConfig, 'feeds'>) {
 /** Work population jobs and re-scores in this process. */
 export async function startWorker(nexora: Nexora, config: Pick<JobsConfig, 'jobs' | 'feeds'>): Promise<JobWorker> {
   const workers = [
-    await startPopulationWorker(nexora, { concurrency: config.jobs.concurrency, pollIntervalMs: 200 }),
+    await startPopulationWorker(nexora, { concurrency: config.jobs.concurrency, pollIntervalMs: 200, shardTimeoutMs: config.jobs.shardTimeoutMs }),
     await feed(nexora, config).start({ pollIntervalMs: 500 }),
   ]
   return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) }

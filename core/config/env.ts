@@ -81,6 +81,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   v('NEXORA_JOBS_URL', 'jobs.url'),
   v('NEXORA_JOBS_WORKER', 'jobs.worker', 'bool'),
   v('NEXORA_JOBS_CONCURRENCY', 'jobs.concurrency', 'int'),
+  v('NEXORA_JOBS_SHARD_TIMEOUT_MS', 'jobs.shardTimeoutMs', 'int'),
   v('NEXORA_PLUGINS', 'plugins', 'list'),
 ]
 

@@ -122,6 +122,8 @@ export const serverConfigSchema = z.strictObject({
       worker: z.boolean().optional(),
       /** Shards a worker process scores at once. */
       concurrency: positiveInt.default(1),
+      /** A shard attempt running longer is presumed lost with its worker and delivered again. */
+      shardTimeoutMs: positiveInt.default(5 * 60_000),
     })
     .prefault({}),
   /** Scoring on change: HL7 v2 over MLLP and FHIR Subscriptions enqueue debounced re-scores (docs/population.md). */

@@ -52,6 +52,11 @@ export interface PopulationDeps {
   predict(request: PredictionRequest, caller: Caller): Promise<PredictionResult>
   fhir?: ExportingSource
   features?: FeatureStore
+  /**
+   * How long a shard attempt may run before the queue presumes its worker dead and delivers it
+   * again (a kill -9 loses nothing but this wait). Default 5 minutes: far above a shard's seconds.
+   */
+  shardTimeoutMs?: number
 }
 
 export interface CreateJobInput {
@@ -132,7 +137,12 @@ export async function planJob(deps: PopulationDeps, id: string): Promise<void> {
   }
   await deps.store.updateJob(id, { state: 'scoring', total, shards: shards.length, startedAt: job.startedAt ?? new Date(deps.clock.now()).toISOString() })
   for (const data of shards) {
-    await deps.queue.send(SHARD_QUEUE, data, { key: `${id}/${data.shard}`, retryLimit: SHARD_RETRIES, retryDelayMs: 1000, expireInMs: 10 * 60_000 })
+    await deps.queue.send(SHARD_QUEUE, data, {
+      key: `${id}/${data.shard}`,
+      retryLimit: SHARD_RETRIES,
+      retryDelayMs: 1000,
+      expireInMs: deps.shardTimeoutMs ?? 5 * 60_000,
+    })
   }
   if (total === 0) await finishIfDone(deps, id)
 }

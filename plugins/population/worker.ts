@@ -3,7 +3,7 @@ import { enqueuePlan, type ExportingSource, PLAN_QUEUE, planJob, type PlanData, 
 import { runShard } from './shard.ts'
 
 /** Population jobs' dependencies, from a Nexora's ports (a job queue and a population store are required). */
-export function populationDeps(nexora: Nexora): PopulationDeps {
+export function populationDeps(nexora: Nexora, options: { shardTimeoutMs?: number } = {}): PopulationDeps {
   const { ports } = nexora
   return {
     store: ports.get('populationStore'),
@@ -14,6 +14,7 @@ export function populationDeps(nexora: Nexora): PopulationDeps {
     predict: (request, caller) => nexora.predict(request, caller),
     fhir: ports.has('fhirSource') ? (ports.get('fhirSource') as ExportingSource) : undefined,
     features: ports.has('featureStore') ? ports.get('featureStore') : undefined,
+    shardTimeoutMs: options.shardTimeoutMs,
   }
 }
 
@@ -23,6 +24,8 @@ export interface PopulationWorkerOptions {
   pollIntervalMs?: number
   /** Enqueue the plan of every unfinished job again (by key: nothing runs twice on a durable queue). Default true. */
   resume?: boolean
+  /** See PopulationDeps.shardTimeoutMs. */
+  shardTimeoutMs?: number
 }
 
 /**
@@ -33,7 +36,7 @@ export interface PopulationWorkerOptions {
  * that already have a result.
  */
 export async function startPopulationWorker(nexora: Nexora, options: PopulationWorkerOptions = {}): Promise<JobWorker> {
-  const deps = populationDeps(nexora)
+  const deps = populationDeps(nexora, { shardTimeoutMs: options.shardTimeoutMs })
   const poll = { pollIntervalMs: options.pollIntervalMs }
   if (options.resume ?? true) {
     for (const job of await deps.store.listJobs(1000)) if (job.state === 'staging' || job.state === 'scoring') await enqueuePlan(deps, job.id)
