@@ -6,6 +6,7 @@ import { modelPlugins } from './model-plugins.ts'
 import { monitoringBench } from './monitoring.ts'
 import { phiDeid } from './phi-deid.ts'
 import { phiReal } from './phi-real.ts'
+import { populationBench } from './population.ts'
 import { predictVsBare } from './predict-vs-bare.ts'
 import { profilePredict } from './profile-predict.ts'
 import { runtimesBench } from './runtimes.ts'
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'cds-hooks': cdsHooksBench,
   'serve-start': serveStart,
   workers: workersBench,
+  population: populationBench,
 }
 // Opt-in: named on the command line only (the seed's Python stack; a profiling run).
 const optIn: Record<string, () => Promise<Record<string, unknown>>> = { 'vs-seed': vsSeed, profile: profilePredict }
