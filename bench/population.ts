@@ -40,11 +40,7 @@ function cpuSeconds(pids: number[]): number {
   }
   return ticks / 100
 }
-const postgresPids = () =>
-  execFileSync('sh', ['-c', 'pgrep -x postgres || true'], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean)
-    .map(Number)
+const postgresPids = () => execFileSync('sh', ['-c', 'pgrep -x postgres || true'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
 
 interface RunFigures {
   workers: number
@@ -57,9 +53,9 @@ interface RunFigures {
   /** Export → staging → scores, patients a second. */
   endToEndRate: number
   peakRssMb: number[]
-  cpuSecondsWorkers: number
-  cpuSecondsPostgres: number
-  cpuSecondsBenchProcess: number
+  cpuSecondsWorkers?: number
+  cpuSecondsPostgres?: number
+  cpuSecondsBenchProcess?: number
   kills?: number
   lost?: number
   duplicated?: number
@@ -96,7 +92,11 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
     for (let i = 0; i < workers; i++) procs.push(await startWorkerProcess(env))
     const deps = populationDeps(nexora)
     const cpu = () => ({ w: cpuSeconds(procs.map((p) => p.child.pid!)), pg: cpuSeconds(postgresPids()), me: process.cpuUsage() })
-    const job = await createJob(deps, { model: 'readmission-fhir', source: { level: 'group', group: 'all' }, indexTime: '2026-11-30T00:00:00Z', shardSize: SHARD }, 'bench')
+    const job = await createJob(
+      deps,
+      { model: 'readmission-fhir', source: { level: 'group', group: 'all' }, indexTime: '2026-11-30T00:00:00Z', shardSize: SHARD },
+      'bench',
+    )
     let status = await jobStatus(deps.store, job.id, Date.now())
     let atScoring: ReturnType<typeof cpu> | undefined
     let killed = 0
@@ -132,6 +132,8 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
       cpuSecondsBenchProcess: +((end.me.user + end.me.system - (atScoring?.me.user ?? 0) - (atScoring?.me.system ?? 0)) / 1e6).toFixed(1),
     }
     if (kills > 0) {
+      // A killed process's CPU time leaves with it: no CPU figures for this run.
+      for (const k of ['cpuSecondsWorkers', 'cpuSecondsPostgres', 'cpuSecondsBenchProcess'] as const) delete figures[k]
       const scores = await deps.store.scores(job.id, { limit: PATIENTS * 2 })
       const distinct = new Set(scores.map((s) => s.patient)).size
       Object.assign(figures, {

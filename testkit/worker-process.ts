@@ -10,8 +10,8 @@ export interface WorkerProcess {
 }
 
 /** Start `nexora worker` as a real process; resolves once it says it is working. */
-export async function startWorkerProcess(env: Record<string, string>, args: string[] = []): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [new URL('../bin/nexora.mjs', import.meta.url).pathname, 'worker', ...args], {
+export async function startWorkerProcess(env: Record<string, string>, args: string[] = [], nodeArgs: string[] = []): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, new URL('../bin/nexora.mjs', import.meta.url).pathname, 'worker', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   })

@@ -120,8 +120,8 @@ export const serverConfigSchema = z.strictObject({
       url: z.string().min(1).optional(),
       /** Work population jobs in the server process too. Default: when the queue is in-process (no `nexora worker` can reach it). */
       worker: z.boolean().optional(),
-      /** Shards a worker process scores at once. */
-      concurrency: positiveInt.default(1),
+      /** Shards a worker process scores at once: a shard waits on the database about half its time, so two keep a core busy. */
+      concurrency: positiveInt.default(2),
       /** A shard attempt running longer is presumed lost with its worker and delivered again. */
       shardTimeoutMs: positiveInt.default(5 * 60_000),
     })

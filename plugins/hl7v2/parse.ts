@@ -8,7 +8,6 @@ import { importOptional, isStorableText, lazy, NexoraError } from '../../core/in
 import './errors.ts'
 import type { Hl7MessageLike } from './message.ts'
 
-
 /**
  * Medplum's parser, loaded once (a failed load is retried on the next call).
  * @throws NexoraError `dependency.missing` when @medplum/core is not installed

@@ -19,6 +19,8 @@ export async function stageExport(deps: PopulationDeps, job: PopulationJob): Pro
     types: job.source.types,
   })
   let batch: StagedResource[] = []
+  // One batch commits while the next is read from the export: the stream and the database overlap.
+  let committing: Promise<void> = Promise.resolve()
   let resources = 0
   let unassigned = 0
   for await (const resource of exported.resources()) {
@@ -30,10 +32,13 @@ export async function stageExport(deps: PopulationDeps, job: PopulationJob): Pro
     batch.push({ patient, type: resource.resourceType, id: resource.id, resource })
     resources += 1
     if (batch.length >= STAGE_BATCH) {
-      await deps.store.stage(job.id, batch)
+      await committing
+      committing = deps.store.stage(job.id, batch)
+      committing.catch(() => {}) // awaited (and so rethrown) before the next batch or at the end
       batch = []
     }
   }
+  await committing
   await deps.store.stage(job.id, batch)
   await exported.remove().catch(() => undefined)
   await deps.audit.logDataAccess({

@@ -19,7 +19,7 @@ export function populationDeps(nexora: Nexora, options: { shardTimeoutMs?: numbe
 }
 
 export interface PopulationWorkerOptions {
-  /** Shards this process scores at once. Default 1 (scoring is CPU-bound: run a process per core). */
+  /** Shards this process scores at once. Default 1; `nexora worker` uses 2 (jobs.concurrency): a shard waits on the database about half its time. */
   concurrency?: number
   pollIntervalMs?: number
   /** Enqueue the plan of every unfinished job again (by key: nothing runs twice on a durable queue). Default true. */

@@ -84,11 +84,22 @@ const SCORE_COLUMNS = ['job', 'patient', 'model', 'version', 'status', 'score', 
 
 /** INSERT … ON CONFLICT (the first `keys` columns) DO UPDATE the rest: the live feed's replacing writes. */
 function upserts(table: string, columns: string[], keys: number, rows: unknown[][], maxParams?: number): SQL[] {
-  const conflict = sql.raw(`ON CONFLICT (${columns.slice(0, keys).join(', ')}) DO UPDATE SET ${columns.slice(keys).map((c) => `${c} = excluded.${c}`).join(', ')}`)
+  const conflict = sql.raw(
+    `ON CONFLICT (${columns.slice(0, keys).join(', ')}) DO UPDATE SET ${columns
+      .slice(keys)
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ')}`,
+  )
   return chunked(rows, columns.length, maxParams).map(
     (chunk) =>
       sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(', '))}) VALUES ${sql.join(
-        chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${v}`), sql`, `)})`),
+        chunk.map(
+          (row) =>
+            sql`(${sql.join(
+              row.map((v) => sql`${v}`),
+              sql`, `,
+            )})`,
+        ),
         sql`, `,
       )} ${conflict}`,
   )

@@ -18,26 +18,17 @@ const MIGRATIONS = fileURLToPath(new URL('./migrations/postgres', import.meta.ur
 /** The advisory lock every writer of the audit chain takes, in any process. */
 const CHAIN_LOCK = 0x6e78_6175 // "nxau"
 
-function runner(db: Pick<NodePgDatabase, 'execute'>): SqlRunner {
+function runner(db: Pick<NodePgDatabase, 'execute'> & { $client?: unknown }): SqlRunner {
   return {
     all: async <T>(query: SQL) => (await db.execute(query)).rows as T[],
     run: async (query) => (await db.execute(query)).rowCount ?? 0,
+    // Positional parameters straight to node-postgres: no SQL object per value (the audit trail's and staging's hot path).
     async insertRows(table, columns, rows, ignore) {
-      const head = sql.raw(`INSERT INTO ${table} (${columns.join(', ')}) VALUES `)
-      const tail = sql.raw(ignore ? ' ON CONFLICT DO NOTHING' : '')
+      const client = db.$client as unknown as { query(text: string, values: unknown[]): Promise<unknown> }
       for (const chunk of chunked(rows, columns.length)) {
-        await db.execute(
-          sql`${head}${sql.join(
-            chunk.map(
-              (row) =>
-                sql`(${sql.join(
-                  row.map((v) => sql`${v}`),
-                  sql`, `,
-                )})`,
-            ),
-            sql`, `,
-          )}${tail}`,
-        )
+        let n = 0
+        const tuples = chunk.map((row) => `(${row.map(() => `$${++n}`).join(',')})`).join(',')
+        await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples}${ignore ? ' ON CONFLICT DO NOTHING' : ''}`, chunk.flat())
       }
     },
   }
