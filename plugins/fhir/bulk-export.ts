@@ -44,6 +44,8 @@ export interface BulkExport {
   manifest: BulkManifest
   /** Every exported resource, file after file (`type`: one type's files only), parsed and checked as it streams. */
   resources(type?: string): AsyncIterable<FhirResource>
+  /** The resources of one output file (its index in `manifest.output`): several processes may each stream one. */
+  file(index: number): AsyncIterable<FhirResource>
   /** The OperationOutcomes of the manifest's `error` files. */
   errors(): Promise<FhirResource[]>
   /** Ask the server to delete the export's files (`DELETE` on the status URL). */
@@ -128,8 +130,19 @@ export async function bulkExport(
   const kick = await deps.request('GET', `${levelPath(request)}?${params}`, { headers: { prefer: 'respond-async' } })
   const location = kick.headers.get('content-location')
   if (kick.status !== 202 || !location) throw new NexoraError('fhir.request_failed', { detail: '$export: the server did not answer 202 with Content-Location' })
-  const statusUrl = onBase(deps.base, location, 'the export status URL', undefined, 'origin')
+  return attachBulkExport(deps, location, options)
+}
 
+/**
+ * An export kicked off before (perhaps by another process): wait for its manifest at `statusUrl`
+ * (held to the server's origin, as the kick-off's answer is) and stream its files.
+ */
+export async function attachBulkExport(
+  deps: BulkExportDeps,
+  location: string,
+  options: { onProgress?(p: BulkExportProgress): void; maxWaitMs?: number; signal?: AbortSignal } = {},
+): Promise<BulkExport> {
+  const statusUrl = onBase(deps.base, location, 'the export status URL', undefined, 'origin')
   const started = deps.now()
   let manifest: BulkManifest | undefined
   for (let polls = 1; !manifest; polls++) {
@@ -168,6 +181,11 @@ export async function bulkExport(
         if (type && file.type !== type) continue
         yield* ndjson(await open(file.url), `output file ${i + 1} (${file.type ?? 'resources'})`)
       }
+    },
+    async *file(index) {
+      const file = done.output[index]
+      if (!file) throw new NexoraError('request.invalid', { detail: `the export has no output file ${index + 1}` })
+      yield* ndjson(await open(file.url), `output file ${index + 1} (${file.type ?? 'resources'})`)
     },
     async errors() {
       const out: FhirResource[] = []

@@ -1,6 +1,6 @@
 import { NexoraError, systemClock, type Clock, type FhirResource, type FhirSource } from '../../core/index.ts'
 import { baseUrl, onBase } from './base-url.ts'
-import { type BulkExport, type BulkExportRequest, bulkExport } from './bulk-export.ts'
+import { attachBulkExport, type BulkExport, type BulkExportRequest, bulkExport } from './bulk-export.ts'
 import { bundleResources } from './bundle.ts'
 import { parseResource } from './parse.ts'
 import { smartBackendAuth, type SmartBackendOptions } from './smart-backend.ts'
@@ -27,6 +27,8 @@ export interface FhirClient extends FhirSource {
   batch(bundle: FhirResource): Promise<FhirResource>
   /** Bulk Data `$export`: kick off, wait for the manifest, then stream the NDJSON (bulk-export.ts). */
   bulkExport(request: BulkExportRequest, options?: Parameters<typeof bulkExport>[2]): Promise<BulkExport>
+  /** An export kicked off before, by its status URL (on this server's origin): another process's, say. */
+  bulkExportAt(statusUrl: string, options?: Parameters<typeof bulkExport>[2]): Promise<BulkExport>
 }
 
 interface SearchBundle extends FhirResource {
@@ -63,6 +65,14 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
     sleep: options.sleep,
     auth,
   })
+
+  const exportDeps = {
+    request,
+    base,
+    fetch: doFetch,
+    sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    now: () => clock.now(),
+  }
 
   /** The page after this Bundle, checked against the base URL before anything is sent to it. */
   const nextOf = (bundle: { link?: { relation: string; url: string }[] }) => {
@@ -123,12 +133,8 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
     async transaction(bundle) {
       return parseResource((await request('POST', '', { body: { ...bundle, type: 'transaction' } })).body)
     },
-    bulkExport: (exportRequest, exportOptions) =>
-      bulkExport(
-        { request, base, fetch: doFetch, sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))), now: () => clock.now() },
-        exportRequest,
-        exportOptions,
-      ),
+    bulkExport: (exportRequest, exportOptions) => bulkExport(exportDeps, exportRequest, exportOptions),
+    bulkExportAt: (statusUrl, exportOptions) => attachBulkExport(exportDeps, statusUrl, exportOptions),
     async batch(bundle) {
       return parseResource((await request('POST', '', { body: { ...bundle, type: 'batch' } })).body)
     },

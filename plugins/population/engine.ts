@@ -38,6 +38,8 @@ export interface ShardData {
 /** A FHIR source that can run a Bulk Data export (the FHIR client of plugins/fhir can). */
 export type ExportingSource = FhirSource & {
   bulkExport?(request: BulkExportRequest): Promise<BulkExport>
+  /** Attach to an export by its status URL: lets every worker stage one of its files. */
+  bulkExportAt?(statusUrl: string): Promise<BulkExport>
   transaction?(bundle: FhirResource): Promise<FhirResource>
 }
 
@@ -118,12 +120,12 @@ export const enqueuePlan = (deps: Pick<PopulationDeps, 'queue'>, job: string) =>
  * then enqueue one shard per `shardSize` patients in id order. Keys make every step re-runnable:
  * a shard already sent is not sent twice.
  */
-export async function planJob(deps: PopulationDeps, id: string): Promise<void> {
+export async function planJob(deps: PopulationDeps, id: string, attempt = 1): Promise<void> {
   const job = await deps.store.getJob(id)
   if (!job || (job.state !== 'staging' && job.state !== 'scoring')) return
   if (job.state === 'staging' && job.source.level !== 'staged') {
     if (!deps.fhir?.bulkExport) throw new NexoraError('population.no_export')
-    await stageExport(deps, job)
+    await stageExport(deps, job, attempt)
   }
   // The shards' bounds first, so the job says `scoring` with its total before any shard can run.
   const shards: ShardData[] = []

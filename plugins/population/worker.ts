@@ -1,6 +1,7 @@
 import type { JobWorker, Nexora } from '../../core/index.ts'
 import { enqueuePlan, type ExportingSource, PLAN_QUEUE, planJob, type PlanData, type PopulationDeps, SHARD_QUEUE, type ShardData } from './engine.ts'
 import { runShard } from './shard.ts'
+import { type StageData, STAGE_QUEUE, stageFile } from './staging.ts'
 
 /** Population jobs' dependencies, from a Nexora's ports (a job queue and a population store are required). */
 export function populationDeps(nexora: Nexora, options: { shardTimeoutMs?: number } = {}): PopulationDeps {
@@ -42,7 +43,8 @@ export async function startPopulationWorker(nexora: Nexora, options: PopulationW
     for (const job of await deps.store.listJobs(1000)) if (job.state === 'staging' || job.state === 'scoring') await enqueuePlan(deps, job.id)
   }
   const workers = [
-    await deps.queue.work<PlanData>(PLAN_QUEUE, (job) => planJob(deps, job.data.job), poll),
+    await deps.queue.work<PlanData>(PLAN_QUEUE, (job) => planJob(deps, job.data.job, job.attempt), poll),
+    await deps.queue.work<StageData>(STAGE_QUEUE, (job) => stageFile(deps, job.data), { ...poll, concurrency: options.concurrency ?? 1 }),
     await deps.queue.work<ShardData>(SHARD_QUEUE, (job) => runShard(deps, job.data, job.attempt), { ...poll, concurrency: options.concurrency ?? 1 }),
   ]
   return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) }

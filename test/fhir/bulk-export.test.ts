@@ -85,6 +85,31 @@ describe('Bulk Data $export: the client against the dev FHIR server over HTTP', 
   })
 })
 
+describe('Bulk Data $export: attaching to an export by its status URL (another process staging one file)', () => {
+  it('streams each output file on its own, together every resource once; a status URL on another origin is refused before any request', async () => {
+    const first = await client().bulkExport({ level: 'group', group: 'ward' })
+    const attached = await client().bulkExportAt(first.statusUrl)
+    expect(attached.manifest.output).toEqual(first.manifest.output)
+    const perFile: number[] = []
+    const ids = new Set<string>()
+    for (let i = 0; i < attached.manifest.output.length; i++) {
+      let n = 0
+      for await (const r of attached.file(i)) {
+        ids.add(`${r.resourceType}/${r.id}`)
+        n++
+      }
+      perFile.push(n)
+    }
+    expect(perFile).toEqual(attached.manifest.output.map((f) => f.count))
+    expect(ids.size).toBe(dev.cohort!.resources.filter((r) => ward.includes(subject(r as never)!)).length)
+    await expect(async () => {
+      for await (const _ of attached.file(99)) void _
+    }).rejects.toMatchObject({ code: 'request.invalid' })
+    await expect(client().bulkExportAt('https://elsewhere.example/$export-status/x')).rejects.toMatchObject({ code: 'fhir.untrusted_link' })
+    await first.remove()
+  })
+})
+
 describe('Bulk Data $export: what a hostile or broken server gets', () => {
   /** A fake server: answers by path; records every request with whether it carried the token. */
   function fake(routes: Record<string, (req: Request) => Response>) {
