@@ -9,6 +9,7 @@
  * process and PostgreSQL beside the workers: their CPU seconds are reported with the rates.
  */
 import { execFileSync } from 'node:child_process'
+import pg from 'pg'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -56,6 +57,8 @@ interface RunFigures {
   cpuSecondsWorkers?: number
   cpuSecondsPostgres?: number
   cpuSecondsBenchProcess?: number
+  /** Bytes a patient takes: staged (while the job runs), and what stays (results, features, audit). */
+  bytesPerPatient?: { staging: number; riskScores: number; featureValues: number; auditEvents: number }
   kills?: number
   lost?: number
   duplicated?: number
@@ -99,13 +102,26 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
     )
     let status = await jobStatus(deps.store, job.id, Date.now())
     let atScoring: ReturnType<typeof cpu> | undefined
+    let stagingBytes = 0
+    const size = async (table: string) => {
+      const client = new pg.Client({ connectionString: db })
+      await client.connect()
+      try {
+        return Number((await client.query('SELECT pg_total_relation_size($1) AS n', [table])).rows[0].n)
+      } finally {
+        await client.end()
+      }
+    }
     let killed = 0
     const killAt = Array.from({ length: kills }, () => 0.1 + Math.random() * 0.7).sort()
     for (; status.job.state !== 'completed' && status.job.state !== 'failed'; ) {
       await new Promise((r) => setTimeout(r, 200))
       status = await jobStatus(deps.store, job.id, Date.now())
       for (const p of procs) p.peakRss()
-      if (status.job.state === 'scoring' && !atScoring) atScoring = cpu()
+      if (status.job.state === 'scoring' && !atScoring) {
+        atScoring = cpu()
+        stagingBytes = await size('population_staging')
+      }
       if (killed < kills && status.job.state === 'scoring' && status.progress.done / status.job.total >= killAt[killed]!) {
         const victim = Math.floor(Math.random() * procs.length)
         procs[victim]!.child.kill('SIGKILL')
@@ -130,6 +146,15 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
       cpuSecondsWorkers: +(end.w - (atScoring?.w ?? 0)).toFixed(1),
       cpuSecondsPostgres: +(end.pg - (atScoring?.pg ?? 0)).toFixed(1),
       cpuSecondsBenchProcess: +((end.me.user + end.me.system - (atScoring?.me.user ?? 0) - (atScoring?.me.system ?? 0)) / 1e6).toFixed(1),
+    }
+    if (kills === 0) {
+      const per = async (table: string) => Math.round((await size(table)) / status.job.total)
+      figures.bytesPerPatient = {
+        staging: Math.round(stagingBytes / status.job.total),
+        riskScores: await per('risk_scores'),
+        featureValues: await per('feature_values'),
+        auditEvents: await per('audit_events'),
+      }
     }
     if (kills > 0) {
       // A killed process's CPU time leaves with it: no CPU figures for this run.
