@@ -9,7 +9,7 @@
  * process and PostgreSQL beside the workers: their CPU seconds are reported with the rates.
  */
 import { execFileSync } from 'node:child_process'
-import pg from 'pg'
+import pgDriver from 'pg'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -104,7 +104,7 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
     let atScoring: ReturnType<typeof cpu> | undefined
     let stagingBytes = 0
     const size = async (table: string) => {
-      const client = new pg.Client({ connectionString: db })
+      const client = new pgDriver.Client({ connectionString: db })
       await client.connect()
       try {
         return Number((await client.query('SELECT pg_total_relation_size($1) AS n', [table])).rows[0].n)
