@@ -1,7 +1,8 @@
 import { useRef, useState } from 'react'
 import { api, type Query } from '../../api/client.ts'
 import { ErrorState, Progress } from '../../ui/states.tsx'
-import { download, eventsToCsv, stamp } from './csv.ts'
+import { download } from '../../ui/download.ts'
+import { eventsToCsv, stamp } from './csv.ts'
 import { fetchAllEvents, withRetry } from './types.ts'
 
 interface FhirBundle {

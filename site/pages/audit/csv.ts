@@ -34,17 +34,4 @@ export function eventsToCsv(events: AuditEvent[]): string {
   return `${rows.join('\r\n')}\r\n`
 }
 
-/** Hand a file to the browser's downloads (built here, never sent anywhere). */
-export function download(name: string, type: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.hidden = true
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
 export const stamp = (d = new Date()) => d.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')

@@ -1,4 +1,5 @@
 import { useMemo, useState, type ChangeEvent, type ReactNode } from 'react'
+import { download } from '../../ui/download.ts'
 import { TableWrap } from '../../ui/table.tsx'
 import { api } from '../../api/client.ts'
 import type { PageProps } from '../../pages.ts'
@@ -99,15 +100,6 @@ function Legend({ counts }: { counts: Record<string, number> }) {
       ))}
     </ul>
   )
-}
-
-function download(name: string, type: string, body: string) {
-  const url = URL.createObjectURL(new Blob([body], { type }))
-  const a = Object.assign(document.createElement('a'), { href: url, download: name })
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
 /**
