@@ -44,6 +44,7 @@ function cpuSeconds(pids: number[]): number {
 const postgresPids = () => execFileSync('sh', ['-c', 'pgrep -x postgres || true'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
 
 interface RunFigures {
+  state: string
   workers: number
   patients: number
   stagingSeconds: number
@@ -100,6 +101,7 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
       { model: 'readmission-fhir', source: { level: 'group', group: 'all' }, indexTime: '2026-11-30T00:00:00Z', shardSize: SHARD },
       'bench',
     )
+    const started = Date.now()
     let status = await jobStatus(deps.store, job.id, Date.now())
     let atScoring: ReturnType<typeof cpu> | undefined
     let stagingBytes = 0
@@ -118,6 +120,7 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
       await new Promise((r) => setTimeout(r, 200))
       status = await jobStatus(deps.store, job.id, Date.now())
       for (const p of procs) p.peakRss()
+      if (Date.now() - started > 30 * 60_000) throw new Error(`the job did not end within 30 minutes (${status.job.state})`)
       if (status.job.state === 'scoring' && !atScoring) {
         atScoring = cpu()
         stagingBytes = await size('population_staging')
@@ -135,6 +138,7 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
     const t = (iso?: string) => Date.parse(iso!) / 1000
     const scoringSeconds = t(status.job.finishedAt) - t(status.job.startedAt)
     const figures: RunFigures = {
+      state: status.job.state,
       workers,
       patients: status.job.total,
       stagingSeconds: +(t(status.job.startedAt) - t(status.job.createdAt)).toFixed(1),

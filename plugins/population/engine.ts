@@ -14,6 +14,7 @@ import {
   type PredictionRequest,
   type PredictionResult,
   SCOPES,
+  toNexoraError,
 } from '../../core/index.ts'
 import type { BulkExport, BulkExportRequest } from '../fhir/index.ts'
 import './errors.ts'
@@ -124,8 +125,26 @@ export async function planJob(deps: PopulationDeps, id: string, attempt = 1): Pr
   const job = await deps.store.getJob(id)
   if (!job || (job.state !== 'staging' && job.state !== 'scoring')) return
   if (job.state === 'staging' && job.source.level !== 'staged') {
-    if (!deps.fhir?.bulkExport) throw new NexoraError('population.no_export')
-    await stageExport(deps, job, attempt)
+    try {
+      if (!deps.fhir?.bulkExport) throw new NexoraError('population.no_export')
+      await stageExport(deps, job, attempt)
+    } catch (thrown) {
+      // The last attempt: the job ends `failed` with the code, rather than staging for ever.
+      if (attempt > SHARD_RETRIES) {
+        const code = toNexoraError(thrown).code
+        await deps.store.updateJob(id, { state: 'failed', error: code, finishedAt: new Date(deps.clock.now()).toISOString() })
+        await deps.store.clearStaging(id)
+        await deps.audit.logDataAccess({
+          userId: job.createdBy,
+          action: 'population.failed',
+          outcome: 'failure',
+          reason: code,
+          requestId: id,
+          context: { job: id },
+        })
+      }
+      throw thrown
+    }
   }
   // The shards' bounds first, so the job says `scoring` with its total before any shard can run.
   const shards: ShardData[] = []

@@ -69,7 +69,8 @@ export async function stageExport(deps: PopulationDeps, job: PopulationJob, atte
         deps.queue.send<StageData>(
           STAGE_QUEUE,
           { job: job.id, statusUrl: exported.statusUrl, file },
-          { key: `${job.id}/stage/${attempt}/${file}`, retryLimit: 2, retryDelayMs: 2000, expireInMs: deps.shardTimeoutMs ?? 5 * 60_000 },
+          // A file may hold hundreds of thousands of resources: its attempt expires as a plan's does, not a shard's.
+          { key: `${job.id}/stage/${attempt}/${file}`, retryLimit: 2, retryDelayMs: 2000, expireInMs: 60 * 60_000 },
         ),
       ),
     )

@@ -1,21 +1,15 @@
-import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { importModels } from '../../bin/demo-models.ts'
-import { createNexora, definePlugin, memoryAuditSink, memoryJobQueue, memoryStorage, type AuditEvent, type JobWorker, type Nexora } from '../../core/index.ts'
-import { createDevFhirServer, type DevFhirServer } from '../../devtools/fhir-server/index.ts'
-import { fhirServer } from '../../plugins/fhir/index.ts'
-import { fhirPredict } from '../../plugins/fhir-predict/index.ts'
-import { linearModel } from '../../plugins/model-linear/index.ts'
-import { JOBS_PATH, populationJobs, runShard, populationDeps, startPopulationWorker } from '../../plugins/population/index.ts'
+import type { AuditEvent, JobWorker, Nexora } from '../../core/index.ts'
+import { JOBS_PATH, runShard, populationDeps, startPopulationWorker } from '../../plugins/population/index.ts'
+import type { Running } from '../../testkit/dev-fhir-http.ts'
+import { populationNexora } from '../../testkit/population.ts'
 
 const INDEX = '2026-06-01T00:00:00.000Z'
 const PATIENTS = 30
-let dev: DevFhirServer
-let server: ServerType
+let fhir: Running
 let nexora: Nexora
 let worker: JobWorker
-const audit = memoryAuditSink()
-const events: AuditEvent[] = audit.events
+let events: AuditEvent[]
 
 const call = (path: string, body?: unknown) =>
   nexora.app.request(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
@@ -29,28 +23,13 @@ async function waitFor(id: string) {
 }
 
 beforeAll(async () => {
-  dev = createDevFhirServer({ cohort: { patients: PATIENTS, seed: 41 }, staticTokens: ['ehr-token'], bulkExport: { delayMs: 0 } })
-  const url = await new Promise<string>((resolve) => {
-    server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`))
-  })
-  nexora = await createNexora({
-    plugins: [
-      memoryStorage(),
-      definePlugin({ name: 'audit', provides: 'auditSink', setup: () => audit }),
-      definePlugin({ name: 'queue', provides: 'jobQueue', setup: () => memoryJobQueue({ pollIntervalMs: 10 }) }),
-      linearModel(),
-      fhirServer({ baseUrl: url, auth: { type: 'static', token: 'ehr-token' }, retries: 0 }),
-      fhirPredict(),
-      populationJobs(),
-    ],
-  })
-  await importModels(nexora)
+  ;({ nexora, fhir, events } = await populationNexora({ cohort: { patients: PATIENTS, seed: 41 }, bulkExport: { delayMs: 0 } }))
   worker = await startPopulationWorker(nexora, { concurrency: 2, pollIntervalMs: 10 })
 })
 afterAll(async () => {
   await worker?.stop()
   await nexora?.close()
-  server?.close()
+  await fhir?.close()
 })
 
 describe('population jobs: a Group export scored shard by shard on the in-process queue', () => {
@@ -133,7 +112,10 @@ describe('population jobs: a Group export scored shard by shard on the in-proces
     const res = await call(JOBS_PATH, { model: 'readmission-fhir', level: 'group', group: 'all', shardSize: 50 })
     const fresh = await waitFor((await res.json()).id)
     const scored = (await (await call(`${JOBS_PATH}/${fresh.job.id}/scores?limit=3&status=scored`)).json()).scores
-    const stored = await call('/predict', { model: 'readmission-fhir', rows: scored.map((s: { patient: string }) => ({ patientId: s.patient, features: 'store' })) })
+    const stored = await call('/predict', {
+      model: 'readmission-fhir',
+      rows: scored.map((s: { patient: string }) => ({ patientId: s.patient, features: 'store' })),
+    })
     expect(stored.status).toBe(200)
     const body = await stored.json()
     body.predictions.forEach((p: { score: number }, i: number) => expect(p.score).toBeCloseTo(scored[i].score, 12))
@@ -142,6 +124,15 @@ describe('population jobs: a Group export scored shard by shard on the in-proces
     const none = await call('/predict', { model: 'readmission-fhir', rows: [{ patientId: 'no-such-patient', features: 'store' }] })
     expect(none.status).toBe(422)
     expect((await none.json()).code).toBe('features.not_stored')
+  })
+
+  it('a job whose export the FHIR server refuses ends failed with the code after its retries, and says so in the audit trail', async () => {
+    const res = await call(JOBS_PATH, { model: 'readmission-fhir', level: 'group', group: 'no-such-group' })
+    expect(res.status).toBe(202)
+    const status = await waitFor((await res.json()).id)
+    expect(status.job.state).toBe('failed')
+    expect(status.job.error).toMatch(/^fhir\./)
+    expect(events.some((e) => e.action === 'population.failed' && e.context?.job === status.job.id && e.reason === status.job.error)).toBe(true)
   })
 
   it('refuses bad requests with problem+json: unknown model, a group export without a group, a job id that is not one', async () => {

@@ -1,25 +1,22 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { importModels } from '../../bin/demo-models.ts'
 import { startMllp } from '../../bin/jobs.ts'
-import { createNexora, definePlugin, memoryAuditSink, memoryJobQueue, memoryStorage, type AuditEvent, type JobWorker, type Nexora } from '../../core/index.ts'
-import { createDevFhirServer, type DevFhirServer } from '../../devtools/fhir-server/index.ts'
-import { fhirServer } from '../../plugins/fhir/index.ts'
-import { fhirPredict } from '../../plugins/fhir-predict/index.ts'
-import { linearModel } from '../../plugins/model-linear/index.ts'
-import { JOBS_PATH, liveJobId, NOTIFY_PATH, populationDeps, populationJobs, rescoreFeed, subscribe } from '../../plugins/population/index.ts'
+import type { AuditEvent, JobWorker, Nexora } from '../../core/index.ts'
+import type { DevFhirServer } from '../../devtools/fhir-server/index.ts'
 import { createFhirClient } from '../../plugins/fhir/index.ts'
+import { JOBS_PATH, liveJobId, NOTIFY_PATH, populationDeps, rescoreFeed, subscribe } from '../../plugins/population/index.ts'
+import type { Running } from '../../testkit/dev-fhir-http.ts'
+import { populationNexora } from '../../testkit/population.ts'
 import { fixture } from '../hl7v2/_fixtures.ts'
 import { sender } from '../hl7v2/_mllp-client.ts'
 
 let dev: DevFhirServer
-let server: ServerType
+let closeFhir: (() => Promise<void>) | undefined
 let front: ServerType
 let fhirUrl = ''
 let nexoraUrl = ''
 let nexora: Nexora
-const audit = memoryAuditSink()
-const events: AuditEvent[] = audit.events
+let events: AuditEvent[]
 const sent: { url: string; kind: string; payload: Record<string, unknown> }[] = []
 const workers: JobWorker[] = []
 const live = liveJobId('readmission-fhir')
@@ -37,23 +34,10 @@ async function eventually<T>(check: () => Promise<T | undefined>, ms = 30_000): 
 const liveScore = async (patient: string) => (await populationDeps(nexora).store.scores(live, { limit: 1000 })).find((s) => s.patient === patient)
 
 beforeAll(async () => {
-  dev = createDevFhirServer({ cohort: { patients: 6, seed: 5 }, staticTokens: ['ehr-token'] })
-  const url = await new Promise<string>((resolve) => {
-    server = serve({ fetch: dev.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`))
-  })
-  fhirUrl = url
-  nexora = await createNexora({
-    plugins: [
-      memoryStorage(),
-      definePlugin({ name: 'audit', provides: 'auditSink', setup: () => audit }),
-      definePlugin({ name: 'queue', provides: 'jobQueue', setup: () => memoryJobQueue({ pollIntervalMs: 10 }) }),
-      linearModel(),
-      fhirServer({ baseUrl: url, auth: { type: 'static', token: 'ehr-token' }, retries: 0 }),
-      fhirPredict(),
-      populationJobs({ feeds: { models: ['readmission-fhir'], debounceMs: 300 } }),
-    ],
-  })
-  await importModels(nexora)
+  let fhir: Running
+  ;({ nexora, dev, fhir, events } = await populationNexora({ cohort: { patients: 6, seed: 5 } }, { feeds: { models: ['readmission-fhir'], debounceMs: 300 } }))
+  fhirUrl = fhir.url
+  closeFhir = fhir.close
   nexoraUrl = await new Promise<string>((resolve) => {
     front = serve({ fetch: nexora.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`))
   })
@@ -61,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const w of workers) await w.stop()
   await nexora?.close()
-  server?.close()
+  await closeFhir?.()
   front?.close()
 })
 

@@ -31,7 +31,12 @@ beforeAll(async () => {
   fhir = await listen(createDevFhirServer({ population: { patients: PATIENTS, seed: 7, now: '2026-11-30T00:00:00Z' }, staticTokens: ['ehr-token'] }))
   // The test's own Nexora on the same database: it reads the results and scores patients directly.
   nexora = await createNexora({
-    plugins: [sqlStorage({ url: db }), linearModel(), fhirServer({ baseUrl: fhir.url, auth: { type: 'static', token: 'ehr-token' }, retries: 0 }), fhirPredict()],
+    plugins: [
+      sqlStorage({ url: db }),
+      linearModel(),
+      fhirServer({ baseUrl: fhir.url, auth: { type: 'static', token: 'ehr-token' }, retries: 0 }),
+      fhirPredict(),
+    ],
   })
   await importModels(nexora)
 }, 180_000)
