@@ -10,7 +10,10 @@ export const retryDelay = (n: number, options: { retryDelayMs: number; retryBack
 /** A failed attempt's code: a coded error's own, else a generic one (the message may carry patient data, so it is never kept). */
 export const jobErrorCode = (error: unknown) => {
   const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' && /^[a-z][\w.-]{0,63}$/.test(code) ? code : 'job.handler_failed'
+  if (typeof code === 'string' && /^[a-z][\w.-]{0,63}$/.test(code)) return code
+  // A database's SQLSTATE (PostgreSQL's `40P01`, a deadlock): a code, never data, and what an operator needs.
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return `sqlstate.${code}`
+  return 'job.handler_failed'
 }
 
 interface Entry {

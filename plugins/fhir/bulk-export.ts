@@ -101,7 +101,14 @@ async function* ndjson(stream: ReadableStream<Uint8Array> | null | undefined, fi
     }
   }
   for (;;) {
-    const { value, done } = await reader.read()
+    let chunk: ReadableStreamReadResult<Uint8Array>
+    try {
+      chunk = await reader.read()
+    } catch {
+      // The connection broke mid-file (a reset, a timeout): retryable, and named by line, not by the network's words.
+      throw new NexoraError('fhir.unavailable', { detail: `${file}: the download broke off after line ${line}` })
+    }
+    const { value, done } = chunk
     if (done) break
     const lines = (rest + decoder.decode(value, { stream: true })).split('\n')
     rest = lines.pop()!

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { memoryJobQueue } from '../../core/index.ts'
+import { jobErrorCode, memoryJobQueue } from '../../core/index.ts'
 import { jobQueueConformance } from '../../testing/index.ts'
 
 jobQueueConformance('in-process', async () => ({ queue: memoryJobQueue(), close: async () => {} }))
@@ -23,5 +23,14 @@ describe('the in-process queue on its own clock', () => {
     await worker.stop()
     expect(attempts).toEqual([1, 2])
     expect(await queue.get('q', id)).toMatchObject({ state: 'completed', attempts: 2 })
+  })
+})
+
+describe('the code a failed attempt keeps', () => {
+  it("keeps a coded error's code, a database's SQLSTATE as sqlstate.*, and nothing of anything else", () => {
+    expect(jobErrorCode(Object.assign(new Error('Jane Doe'), { code: 'fhir.unavailable' }))).toBe('fhir.unavailable')
+    expect(jobErrorCode(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe('sqlstate.40P01')
+    expect(jobErrorCode(Object.assign(new Error('x'), { code: 'Jane Doe, MRN 123' }))).toBe('job.handler_failed')
+    expect(jobErrorCode(new TypeError('terminated'))).toBe('job.handler_failed')
   })
 })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEvent, JobWorker, Nexora } from '../../core/index.ts'
+import { createFhirClient } from '../../plugins/fhir/index.ts'
 import { JOBS_PATH, runShard, populationDeps, startPopulationWorker } from '../../plugins/population/index.ts'
 import type { Running } from '../../testkit/dev-fhir-http.ts'
 import { populationNexora } from '../../testkit/population.ts'
@@ -13,6 +14,11 @@ let events: AuditEvent[]
 
 const call = (path: string, body?: unknown) =>
   nexora.app.request(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const riskAssessments = async () => {
+  const out: Record<string, unknown>[] = []
+  for await (const r of createFhirClient({ baseUrl: fhir.url, auth: { type: 'static', token: 'ehr-token' } }).search('RiskAssessment', {})) out.push(r)
+  return out
+}
 async function waitFor(id: string) {
   for (let i = 0; i < 600; i++) {
     const status = await (await call(`${JOBS_PATH}/${id}`)).json()
@@ -124,6 +130,24 @@ describe('population jobs: a Group export scored shard by shard on the in-proces
     const none = await call('/predict', { model: 'readmission-fhir', rows: [{ patientId: 'no-such-patient', features: 'store' }] })
     expect(none.status).toBe(422)
     expect((await none.json()).code).toBe('features.not_stored')
+  })
+
+  it('with writeBack, creates each scored patient\'s RiskAssessment on the FHIR server, a transaction Bundle a shard, audited with the count', async () => {
+    const before = await riskAssessments()
+    const res = await call(JOBS_PATH, { model: 'readmission-fhir', level: 'group', group: 'all', indexTime: INDEX, shardSize: 10, writeBack: true })
+    const status = await waitFor((await res.json()).id)
+    expect(status.job.state).toBe('completed')
+    const written = (await riskAssessments()).filter((r) => !before.some((b) => b.id === r.id))
+    expect(written).toHaveLength(status.progress.scored)
+    const scores = (await (await call(`${JOBS_PATH}/${status.job.id}/scores?limit=100&status=scored`)).json()).scores
+    for (const r of written) {
+      const patient = (r.subject as { reference: string }).reference.replace('Patient/', '')
+      const p = (r.prediction as { probabilityDecimal: number }[])[0]!.probabilityDecimal
+      expect(p).toBeCloseTo(scores.find((s: { patient: string }) => s.patient === patient).score, 12)
+    }
+    const creates = events.filter((e) => e.action === 'fhir.create' && e.context?.job === status.job.id)
+    expect(creates).toHaveLength(status.job.shards)
+    expect(creates.reduce((n, e) => n + (e.context?.count as number), 0)).toBe(status.progress.scored)
   })
 
   it('a job whose export the FHIR server refuses ends failed with the code after its retries, and says so in the audit trail', async () => {
