@@ -71,10 +71,12 @@ export function createTransport(options: TransportOptions) {
   const contextOf = (method: string, url: string) => `${method} ${new URL(url).pathname.slice(base.path.length).split('/')[0] ?? ''}`
 
   /** One attempt: the request and any redirects on the base URL, with the credentials. */
-  async function send(method: string, url: string, init: RequestOptions): Promise<Sent> {
+  async function send(method: string, url: string, init: RequestOptions): Promise<Sent & { idle?: IdleTimeout }> {
     let body = init.body !== undefined ? JSON.stringify(init.body) : undefined
     for (let hops = 0; ; hops++) {
       const token = await authorization()
+      // A streamed file may take minutes: its limit is on silence (no bytes for timeoutMs), not on the whole download.
+      const idle = init.stream ? idleTimeout(options.timeoutMs ?? 15_000) : undefined
       const response = await options.fetch(url, {
         method,
         headers: {
@@ -85,12 +87,13 @@ export function createTransport(options: TransportOptions) {
         },
         ...(body !== undefined ? { body } : {}),
         redirect: 'manual',
-        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+        signal: idle?.signal ?? AbortSignal.timeout(options.timeoutMs ?? 15_000),
       })
       const context = contextOf(method, url)
       // A browser hides a redirect's target from script: it cannot be checked, so it is not followed.
       if (response.type === 'opaqueredirect') throw new NexoraError('fhir.request_failed', { detail: `${context}: redirected where this runtime cannot check` })
-      if (!REDIRECT.has(response.status)) return { response, context }
+      if (!REDIRECT.has(response.status)) return { response, context, idle }
+      idle?.clear()
       await response.body?.cancel()
       const location = response.headers.get('location')
       if (!location) throw new NexoraError('fhir.request_failed', { detail: `${context}: HTTP ${response.status} without a Location` })
@@ -117,8 +120,10 @@ export function createTransport(options: TransportOptions) {
     let refreshed = false
     for (let attempt = 0; ; attempt++) {
       let response: Response
+      let idle: IdleTimeout | undefined
       try {
-        ;({ response, context } = await send(method, url, init))
+        ;({ response, context, idle } = await send(method, url, init))
+        if (!(init.stream && response.ok)) idle?.clear()
       } catch (cause) {
         if (cause instanceof NexoraError) throw cause
         if (!idempotent || attempt >= retries)
@@ -140,7 +145,8 @@ export function createTransport(options: TransportOptions) {
         await sleep(retryDelayMs(attempt, response.headers.get('retry-after'), options.clock.now(), options.random))
         continue
       }
-      if (init.stream && response.ok) return { status: response.status, body: undefined, headers: response.headers, stream: response.body }
+      if (init.stream && response.ok)
+        return { status: response.status, body: undefined, headers: response.headers, stream: response.body && idle!.watch(response.body) }
       const text = await response.text()
       let body: unknown
       try {
@@ -155,3 +161,35 @@ export function createTransport(options: TransportOptions) {
 }
 
 export type Request = ReturnType<typeof createTransport>
+
+interface IdleTimeout {
+  signal: AbortSignal
+  /** The body, passed through: each chunk restarts the clock, the end stops it. */
+  watch(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>
+  clear(): void
+}
+
+/** Abort after `ms` without progress: before the headers, or between two chunks of the body. */
+function idleTimeout(ms: number): IdleTimeout {
+  const controller = new AbortController()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const arm = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => controller.abort(new DOMException('no data within the time limit', 'TimeoutError')), ms)
+  }
+  arm()
+  return {
+    signal: controller.signal,
+    watch: (body) =>
+      body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, out) {
+            arm()
+            out.enqueue(chunk)
+          },
+          flush: () => clearTimeout(timer),
+        }),
+      ),
+    clear: () => clearTimeout(timer),
+  }
+}

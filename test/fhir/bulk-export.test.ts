@@ -216,3 +216,51 @@ describe('Bulk Data $export: what a hostile or broken server gets', () => {
     await expect(broken.client.bulkExport({ level: 'system' })).rejects.toMatchObject({ code: 'fhir.invalid_resource' })
   })
 })
+
+describe('Bulk Data $export: a long download', () => {
+  const base = 'https://ehr.example/fhir'
+  const manifest = {
+    transactionTime: '2026-01-01T00:00:00Z',
+    request: `${base}/$export`,
+    requiresAccessToken: true,
+    output: [{ type: 'Patient', url: `${base}/files/p.ndjson` }],
+    error: [],
+  }
+  /** A file sent a line every `gapMs`, `lines` lines, or stalled after `stallAfter` lines. */
+  // As fetch does, the body errors when the request's signal aborts.
+  const server =
+    (gapMs: number, lines: number, stallAfter = Number.POSITIVE_INFINITY): typeof fetch =>
+    async (input, init) => {
+      const url = String(input)
+      const signal = init?.signal ?? undefined
+      if (url.includes('$export-status')) return new Response(JSON.stringify(manifest), { status: 200, headers: { 'content-type': 'application/json' } })
+      let sent = 0
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent >= lines) return controller.close()
+          await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(resolve, sent >= stallAfter ? 60_000 : gapMs)
+            signal?.addEventListener('abort', () => {
+              clearTimeout(timer)
+              reject(signal.reason)
+            })
+          })
+          controller.enqueue(new TextEncoder().encode(`${JSON.stringify({ resourceType: 'Patient', id: `p${sent++}` })}\n`))
+        },
+      })
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/fhir+ndjson' } })
+    }
+  const read = async (fetcher: typeof fetch) => {
+    const c = createFhirClient({ baseUrl: base, fetch: fetcher, timeoutMs: 150, retries: 0, auth: { type: 'static', token: 't' } })
+    const exp = await c.bulkExportAt(`${base}/$export-status/1`)
+    let n = 0
+    for await (const _ of exp.file(0)) n++
+    return n
+  }
+
+  it('keeps reading a file that takes longer than the time limit while its bytes keep coming, and fails a stalled one as fhir.unavailable', async () => {
+    // 12 lines 50 ms apart: 600 ms in all, four times the 150 ms limit.
+    expect(await read(server(50, 12))).toBe(12)
+    await expect(read(server(10, 12, 3))).rejects.toMatchObject({ code: 'fhir.unavailable' })
+  })
+})
