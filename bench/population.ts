@@ -8,7 +8,6 @@
  * figure is 100,000). On this two-core machine the dev FHIR server and the poller run in this
  * process and PostgreSQL beside the workers: their CPU seconds are reported with the rates.
  */
-import { execFileSync } from 'node:child_process'
 import pgDriver from 'pg'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -41,7 +40,13 @@ function cpuSeconds(pids: number[]): number {
   }
   return ticks / 100
 }
-const postgresPids = () => execFileSync('sh', ['-c', 'pgrep -x postgres || true'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
+/** The machine's busy and total CPU time (all cores) so far, from /proc/stat, in seconds. */
+function machineCpu(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/)
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number) as number[]
+  const busy = user! + nice! + system! + irq! + softirq! + steal!
+  return { busy: busy / 100, total: (busy + idle! + iowait!) / 100 }
+}
 
 interface RunFigures {
   state: string
@@ -56,7 +61,9 @@ interface RunFigures {
   endToEndRate: number
   peakRssMb: number[]
   cpuSecondsWorkers?: number
-  cpuSecondsPostgres?: number
+  /** The whole machine while shards ran: busy share of both cores, and the workers' part of it. */
+  machineBusy?: number
+  workersShareOfBusy?: number
   cpuSecondsBenchProcess?: number
   /** Bytes a patient takes: staged (while the job runs), and what stays (results, features, audit). */
   bytesPerPatient?: { staging: number; riskScores: number; featureValues: number; auditEvents: number }
@@ -95,7 +102,7 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
     await importModels(nexora)
     for (let i = 0; i < workers; i++) procs.push(await startWorkerProcess(env))
     const deps = populationDeps(nexora)
-    const cpu = () => ({ w: cpuSeconds(procs.map((p) => p.child.pid!)), pg: cpuSeconds(postgresPids()), me: process.cpuUsage() })
+    const cpu = () => ({ w: cpuSeconds(procs.map((p) => p.child.pid!)), machine: machineCpu(), me: process.cpuUsage() })
     const job = await createJob(
       deps,
       { model: 'readmission-fhir', source: { level: 'group', group: 'all' }, indexTime: '2026-11-30T00:00:00Z', shardSize: SHARD },
@@ -148,7 +155,8 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
       endToEndRate: Math.round(status.job.total / (t(status.job.finishedAt) - t(status.job.createdAt))),
       peakRssMb: peak,
       cpuSecondsWorkers: +(end.w - (atScoring?.w ?? 0)).toFixed(1),
-      cpuSecondsPostgres: +(end.pg - (atScoring?.pg ?? 0)).toFixed(1),
+      machineBusy: +((end.machine.busy - atScoring!.machine.busy) / (end.machine.total - atScoring!.machine.total)).toFixed(2),
+      workersShareOfBusy: +((end.w - atScoring!.w) / (end.machine.busy - atScoring!.machine.busy)).toFixed(2),
       cpuSecondsBenchProcess: +((end.me.user + end.me.system - (atScoring?.me.user ?? 0) - (atScoring?.me.system ?? 0)) / 1e6).toFixed(1),
     }
     if (kills === 0) {
@@ -162,7 +170,7 @@ async function run(workers: number, kills = 0): Promise<RunFigures> {
     }
     if (kills > 0) {
       // A killed process's CPU time leaves with it: no CPU figures for this run.
-      for (const k of ['cpuSecondsWorkers', 'cpuSecondsPostgres', 'cpuSecondsBenchProcess'] as const) delete figures[k]
+      for (const k of ['cpuSecondsWorkers', 'machineBusy', 'workersShareOfBusy', 'cpuSecondsBenchProcess'] as const) delete figures[k]
       const scores = await deps.store.scores(job.id, { limit: PATIENTS * 2 })
       const distinct = new Set(scores.map((s) => s.patient)).size
       Object.assign(figures, {
