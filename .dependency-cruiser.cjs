@@ -18,6 +18,7 @@ const ARROWS = {
   'fhir-predict': ['etl', 'fhir'],
   grpc: ['oip'],
   monitoring: ['deid', 'etl'],
+  population: ['etl', 'fhir'],
   'storage-d1': ['sql-stores'],
   'storage-sql': ['sql-stores'],
 }
