@@ -22,6 +22,7 @@ import { stageExport } from './staging.ts'
 
 export const PLAN_QUEUE = 'population-plan'
 export const SHARD_QUEUE = 'population-shard'
+export const SPLIT_QUEUE = 'population-split'
 export const DEFAULT_SHARD_SIZE = 250
 /** Attempts after the first, for a plan or a shard: a shard whose attempts are spent marks its patients failed. */
 export const SHARD_RETRIES = 2
@@ -118,8 +119,8 @@ export const enqueuePlan = (deps: Pick<PopulationDeps, 'queue'>, job: string) =>
 
 /**
  * A job's plan: stage its export by patient (skipped when a previous attempt finished staging),
- * then enqueue one shard per `shardSize` patients in id order. Keys make every step re-runnable:
- * a shard already sent is not sent twice.
+ * then hand over to the split job, which enqueues the shards. Keys make every step re-runnable:
+ * nothing already sent is sent twice.
  */
 export async function planJob(deps: PopulationDeps, id: string, attempt = 1): Promise<void> {
   const job = await deps.store.getJob(id)
@@ -146,6 +147,23 @@ export async function planJob(deps: PopulationDeps, id: string, attempt = 1): Pr
       throw thrown
     }
   }
+  await deps.queue.send<PlanData>(
+    SPLIT_QUEUE,
+    { job: id },
+    { key: `${id}/split`, retryLimit: SHARD_RETRIES, retryDelayMs: 1000, expireInMs: shardExpiry(deps) },
+  )
+}
+
+const shardExpiry = (deps: Pick<PopulationDeps, 'shardTimeoutMs'>) => deps.shardTimeoutMs ?? 5 * 60_000
+
+/**
+ * Cut the staged patients, in id order, into shards and enqueue them. A job of its own, short and
+ * with a shard's expiry, so a worker killed while enqueueing costs a shard timeout, not a plan's
+ * (whose wait for a large export may be long). Keys make it re-runnable.
+ */
+export async function splitJob(deps: PopulationDeps, id: string): Promise<void> {
+  const job = await deps.store.getJob(id)
+  if (!job || (job.state !== 'staging' && job.state !== 'scoring')) return
   // The shards' bounds first, so the job says `scoring` with its total before any shard can run.
   const shards: ShardData[] = []
   let total = 0
@@ -158,12 +176,7 @@ export async function planJob(deps: PopulationDeps, id: string, attempt = 1): Pr
   }
   await deps.store.updateJob(id, { state: 'scoring', total, shards: shards.length, startedAt: job.startedAt ?? new Date(deps.clock.now()).toISOString() })
   for (const data of shards) {
-    await deps.queue.send(SHARD_QUEUE, data, {
-      key: `${id}/${data.shard}`,
-      retryLimit: SHARD_RETRIES,
-      retryDelayMs: 1000,
-      expireInMs: deps.shardTimeoutMs ?? 5 * 60_000,
-    })
+    await deps.queue.send(SHARD_QUEUE, data, { key: `${id}/${data.shard}`, retryLimit: SHARD_RETRIES, retryDelayMs: 1000, expireInMs: shardExpiry(deps) })
   }
   if (total === 0) await finishIfDone(deps, id)
 }

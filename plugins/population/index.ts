@@ -50,7 +50,18 @@ export function populationJobs(options: { feeds?: RescoreOptions } = {}) {
   })
 }
 
-export { createJob, planJob, finishIfDone, PLAN_QUEUE, SHARD_QUEUE, DEFAULT_SHARD_SIZE, type CreateJobInput, type PopulationDeps } from './engine.ts'
+export {
+  createJob,
+  planJob,
+  splitJob,
+  finishIfDone,
+  PLAN_QUEUE,
+  SPLIT_QUEUE,
+  SHARD_QUEUE,
+  DEFAULT_SHARD_SIZE,
+  type CreateJobInput,
+  type PopulationDeps,
+} from './engine.ts'
 export { runShard, featureNames } from './shard.ts'
 export { rescoreFeed, liveJobId, RESCORE_QUEUE, FEED_STAGE, type ChangeEvent, type RescoreOptions } from './rescore.ts'
 export { startPopulationWorker, populationDeps, type PopulationWorkerOptions } from './worker.ts'

@@ -1,5 +1,16 @@
 import type { JobWorker, Nexora } from '../../core/index.ts'
-import { enqueuePlan, type ExportingSource, PLAN_QUEUE, planJob, type PlanData, type PopulationDeps, SHARD_QUEUE, type ShardData } from './engine.ts'
+import {
+  enqueuePlan,
+  type ExportingSource,
+  PLAN_QUEUE,
+  planJob,
+  type PlanData,
+  type PopulationDeps,
+  SHARD_QUEUE,
+  type ShardData,
+  SPLIT_QUEUE,
+  splitJob,
+} from './engine.ts'
 import { runShard } from './shard.ts'
 import { type StageData, STAGE_QUEUE, stageFile } from './staging.ts'
 
@@ -44,6 +55,7 @@ export async function startPopulationWorker(nexora: Nexora, options: PopulationW
   }
   const workers = [
     await deps.queue.work<PlanData>(PLAN_QUEUE, (job) => planJob(deps, job.data.job, job.attempt), poll),
+    await deps.queue.work<PlanData>(SPLIT_QUEUE, (job) => splitJob(deps, job.data.job), poll),
     await deps.queue.work<StageData>(STAGE_QUEUE, (job) => stageFile(deps, job.data), { ...poll, concurrency: options.concurrency ?? 1 }),
     await deps.queue.work<ShardData>(SHARD_QUEUE, (job) => runShard(deps, job.data, job.attempt), { ...poll, concurrency: options.concurrency ?? 1 }),
   ]
