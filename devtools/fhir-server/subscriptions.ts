@@ -70,7 +70,13 @@ export function withSubscriptions(store: FhirStore, options: { base: () => strin
           { name: 'status', valueCode: 'active' },
           { name: 'type', valueCode: 'event-notification' },
           { name: 'events-since-subscription-start', valueString: String(events) },
-          { name: 'notification-event', part: [{ name: 'event-number', valueString: String(events) }, { name: 'focus', valueReference: { reference: url } }] },
+          {
+            name: 'notification-event',
+            part: [
+              { name: 'event-number', valueString: String(events) },
+              { name: 'focus', valueReference: { reference: url } },
+            ],
+          },
         ],
       }
       const entry = content === 'full-resource' ? { fullUrl: url, resource } : { fullUrl: url }

@@ -132,7 +132,7 @@ describe('population jobs: a Group export scored shard by shard on the in-proces
     expect((await none.json()).code).toBe('features.not_stored')
   })
 
-  it('with writeBack, creates each scored patient\'s RiskAssessment on the FHIR server, a transaction Bundle a shard, audited with the count', async () => {
+  it("with writeBack, creates each scored patient's RiskAssessment on the FHIR server, a transaction Bundle a shard, audited with the count", async () => {
     const before = await riskAssessments()
     const res = await call(JOBS_PATH, { model: 'readmission-fhir', level: 'group', group: 'all', indexTime: INDEX, shardSize: 10, writeBack: true })
     const status = await waitFor((await res.json()).id)
