@@ -110,11 +110,12 @@ export function subscriptionRoutes(app: OpenAPIHono<AppEnv>, accept: (event: Cha
   )
 }
 
-// The FHIR server's own credential: a scope of its own, and never a patient's business.
+// The FHIR server's own credential: a scope of its own, and never a patient's business. Its notifications come at a
+// hospital's rate of change (tens a second), so they take the predict bucket, not the write bucket's 2 a second.
 const feed = { anyOf: [SCOPES.feeds] }
 export const subscriptionPolicy = {
-  [`POST ${NOTIFY_PATH}`]: { access: feed, rate: 'write' as const, audit: 'middleware' as const, patientContext: 'refuse' as const },
-  [`PUT ${NOTIFY_PATH}/:type/:id`]: { access: feed, rate: 'write' as const, audit: 'middleware' as const, patientContext: 'refuse' as const },
+  [`POST ${NOTIFY_PATH}`]: { access: feed, rate: 'predict' as const, audit: 'middleware' as const, patientContext: 'refuse' as const },
+  [`PUT ${NOTIFY_PATH}/:type/:id`]: { access: feed, rate: 'predict' as const, audit: 'middleware' as const, patientContext: 'refuse' as const },
 }
 
 export interface SubscribeOptions {
