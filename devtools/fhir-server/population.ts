@@ -22,69 +22,16 @@ import type { ConditionKey, MedicationKey } from './codes.ts'
 import { DAY, drawProfile, HOUR, iso, MINUTE, minute, pad, ref, type Profile, type Visit } from './profile.ts'
 import { clamp, createDraw, round } from './random.ts'
 import { RecordBuilder } from './record-builder.ts'
-import { type FhirJson, type FhirStore, patientOf } from './store.ts'
-import { readmissionProbability, truthFeatures, type TruthFeatures } from './truth.ts'
-
-export interface PopulationCohortOptions {
-  /** How many patients: ids `pp-000001` … (indices 1 … patients). */
-  patients: number
-  /** Default 20261207. */
-  seed?: number
-  /** The extract date: every stay, result and order lies before it; `meta.lastUpdated` of every resource. Default 2026-06-30T00:00:00Z. */
-  now?: string
-}
-
-/** Patients `from` … `to`, both included, 1-based (the number in the id). Default: all of them. */
-export interface PopulationRange {
-  from?: number
-  to?: number
-}
-
-export interface NdjsonOptions extends PopulationRange {
-  /** Drop resources (e.g. a Bulk Data `_typeFilter`). */
-  keep?: (r: FhirJson) => boolean
-  /** Characters per chunk before it is handed out (at a patient boundary). Default 32,768. */
-  chunkChars?: number
-}
-
-export const POPULATION_TYPES = ['Patient', 'Encounter', 'Condition', 'Observation', 'MedicationRequest'] as const
-export type PopulationType = (typeof POPULATION_TYPES)[number]
-
-export interface PopulationOutcome {
-  readmitted30d: 0 | 1
-  /** The true probability (truth.ts) the outcome was drawn with. */
-  probability: number
-  features: TruthFeatures
-}
-
-export interface PopulationCohort {
-  readonly patients: number
-  readonly seed: number
-  readonly now: string
-  /** `meta.lastUpdated` of every generated resource (= `now`). */
-  readonly lastUpdated: string
-  readonly types: readonly PopulationType[]
-  /** The id of patient `index` (1-based), e.g. `pp-000073`. */
-  id(index: number): string
-  /** The index of a patient id of this population, or undefined. */
-  indexOf(patientId: string): number | undefined
-  patientIds(range?: PopulationRange): IterableIterator<string>
-  /** Patient `index`'s resources (the Patient first), or only those of one type. */
-  record(index: number, type?: PopulationType): FhirJson[]
-  /** One generated resource by type and id (any resource of the population), or undefined. */
-  read(type: string, id: string): FhirJson | undefined
-  /** Resources per type over a range, from the plans alone (nothing is rendered). */
-  counts(range?: PopulationRange): Record<PopulationType, number>
-  /**
-   * One type's NDJSON over a range, generated as it is read: chunks of whole patients' lines (each
-   * line ends with `\n`), ~32 KiB each; a range with no resource of the type yields nothing.
-   */
-  ndjson(type: PopulationType, options?: NdjsonOptions): AsyncIterable<string>
-  /** The same chunks as UTF-8 bytes, pull-based: a chunk is generated when the reader asks for it. */
-  stream(type: PopulationType, options?: NdjsonOptions): ReadableStream<Uint8Array>
-  /** A 30-day readmission outcome drawn with the documented ground truth (truth.ts) from the patient's record. */
-  outcome(index: number): PopulationOutcome
-}
+import {
+  type NdjsonOptions,
+  POPULATION_TYPES,
+  type PopulationCohort,
+  type PopulationCohortOptions,
+  type PopulationRange,
+  type PopulationType,
+} from './population-types.ts'
+import type { FhirJson } from './store.ts'
+import { readmissionProbability, truthFeatures } from './truth.ts'
 
 /** A 32-bit mix (murmur3's finaliser over a combination): independent streams per (seed, index, stream). */
 function mix(a: number, b: number): number {
@@ -439,46 +386,5 @@ export function populationCohort(options: PopulationCohortOptions): PopulationCo
   return cohort
 }
 
-/**
- * The dev server's store with a population behind it: reads, `$everything`, `patient=` searches and
- * vread/history of version 1 generate the one record asked for; writes go to `inner` (and shadow a
- * generated resource of the same type and id on reads). `all(type)` lists `inner` only: a type-wide
- * search does not enumerate the population (Bulk Data `$export` does, from the generator).
- */
-export function populationStore(population: PopulationCohort, inner: FhirStore): FhirStore {
-  let totals: Record<PopulationType, number> | undefined
-  const generated = (type: string, id: string) => population.read(type, id)
-  return {
-    read: (type, id) => inner.read(type, id) ?? generated(type, id),
-    vread: (type, id, versionId) => inner.vread(type, id, versionId) ?? (inner.read(type, id) || versionId !== '1' ? undefined : generated(type, id)),
-    history(type, id) {
-      const versions = inner.history(type, id)
-      if (versions.length) return versions
-      const r = generated(type, id)
-      return r ? [r] : []
-    },
-    create: (resource, id) => {
-      if (id !== undefined && generated(resource.resourceType, id)) throw new Error(`${resource.resourceType}/${id} already exists`)
-      return inner.create(resource, id)
-    },
-    update: (resource) => inner.update(resource),
-    all: (type) => inner.all(type),
-    compartment(patientId) {
-      const n = population.indexOf(patientId)
-      if (n === undefined) return inner.compartment(patientId)
-      const record = population.record(n).map((r) => inner.read(r.resourceType, r.id!) ?? r)
-      const seen = new Set(record.map((r) => `${r.resourceType}/${r.id}`))
-      const written = inner
-        .types()
-        .flatMap((type) => inner.all(type))
-        .filter((r) => patientOf(r) === patientId && !seen.has(`${r.resourceType}/${r.id}`))
-      return [...record, ...written]
-    },
-    types: () => [...new Set([...inner.types(), ...(population.patients > 0 ? POPULATION_TYPES : [])])],
-    count(type) {
-      totals ??= population.counts()
-      if (type) return inner.count(type) + (totals[type as PopulationType] ?? 0)
-      return inner.count() + POPULATION_TYPES.reduce((n, t) => n + totals![t], 0)
-    },
-  }
-}
+export { populationStore } from './population-store.ts'
+export * from './population-types.ts'

@@ -5,74 +5,22 @@
  * Web standards only (Hono, fetch, Web Crypto): it runs wherever Nexora runs.
  */
 import { Hono, type Context } from 'hono'
+import type { DevFhirServer, DevFhirServerOptions } from './server-options.ts'
 import type { Bundle, BundleEntry, BundleLink } from 'fhir/r4.js'
-import { allows, ASSERTION_ALGORITHMS, createClientRegistry, createTokenService, FULL_ACCESS, type ClientRegistry, type DevClient, type Grant } from './auth.ts'
+import { allows, ASSERTION_ALGORITHMS, createClientRegistry, createTokenService, FULL_ACCESS, type Grant } from './auth.ts'
 import { createBundleProcessor, ID, TYPE, type Interactions } from './bundle.ts'
-import { type BulkExportOptions, type BulkExportPopulation, registerBulkExport } from './bulk-export.ts'
+import { registerBulkExport } from './bulk-export.ts'
 import { capabilityStatement } from './capability.ts'
-import { generateFhirCohort, type FhirCohort, type GenerateFhirCohortOptions } from './cohort.ts'
-import { createFaults, type Faults } from './faults.ts'
+import { generateFhirCohort, type FhirCohort } from './cohort.ts'
+import { createFaults } from './faults.ts'
 import { failure, forbidden, operationOutcome, toResponse, type Result } from './outcome.ts'
-import { populationCohort, populationStore, type PopulationCohort, type PopulationCohortOptions } from './population.ts'
+import { populationCohort, populationStore } from './population.ts'
 import { parseSearch, runSearch, SearchError } from './search.ts'
-import { createFhirStore, type FhirJson, type FhirStore } from './store.ts'
+import { createFhirStore, type FhirJson } from './store.ts'
 import { withSubscriptions } from './subscriptions.ts'
-import { CORS, createSmartApp, SMART_APP_PATHS, type SmartApp, type SmartAppOptions } from './smart-app.ts'
+import { CORS, createSmartApp, SMART_APP_PATHS } from './smart-app.ts'
 
-export interface DevFhirServerOptions {
-  /** The synthetic cohort to serve, or options to generate it. Default: `generateFhirCohort()` (200 patients). */
-  cohort?: FhirCohort | GenerateFhirCohortOptions
-  /** Serve these resources instead of a cohort. */
-  resources?: readonly FhirJson[]
-  /** SMART Backend Services clients (more with `clients.register`). */
-  clients?: DevClient[]
-  /** Bearer tokens accepted as-is with full access (handy for demos). */
-  staticTokens?: string[]
-  /** Require a bearer token on resource routes. Default: true when clients or static tokens are given. */
-  auth?: boolean
-  /** Access-token lifetime. Default 300 s. */
-  tokenLifetimeSeconds?: number
-  /** Answer `Patient/:id/$everything`. Default true; false answers 404 so clients fall back to searches. */
-  supportsEverything?: boolean
-  /** Default page size of searches and `$everything`. Default 50. */
-  pageSize?: number
-  /** Largest `_count` honoured. Default 500. */
-  maxPageSize?: number
-  /** Unknown search parameters answer 400 instead of being ignored (as with `Prefer: handling=strict`). Default false. */
-  strictSearch?: boolean
-  /** The server's public base URL, when it differs from the request's origin (behind a proxy). */
-  baseUrl?: string
-  /** Milliseconds since the epoch: token expiry, assertion checks and meta.lastUpdated. Default the system clock. */
-  clock?: { now(): number }
-  /** Also act as a SMART App Launch / OpenID Connect authorization server for browser apps (see smart-app.ts). */
-  smartApp?: SmartAppOptions
-  /** Bulk Data `$export` settings (bulk-export.ts): how long an export takes, its groups. */
-  bulkExport?: BulkExportOptions
-  /**
-   * Also serve a generated population (population.ts), never held in memory: `$export` streams it
-   * (one file per type per `patientsPerFile` patients), and reads, `$everything` and `patient=`
-   * searches generate the one record asked for. Without `cohort`, no default cohort is generated.
-   * `now` defaults to the start of the clock's current UTC day; `groups` name blocks of patients.
-   */
-  population?: Partial<PopulationCohortOptions> & Pick<PopulationCohortOptions, 'patients'> & Omit<BulkExportPopulation, 'cohort'>
-  /** How Subscription notifications are sent (tests inject one). Default: fetch. */
-  notificationFetch?: typeof fetch
-}
-
-export interface DevFhirServer {
-  app: Hono<{ Variables: { grant: Grant } }>
-  store: FhirStore
-  clients: ClientRegistry
-  faults: Faults
-  /** The cohort served, unless `resources` were given. */
-  cohort?: FhirCohort
-  /** The SMART App Launch / OIDC authorization server, when `smartApp` was given. */
-  smart?: SmartApp
-  /** The generated population, when `population` was given. */
-  population?: PopulationCohort
-  /** Subscription notifications (subscriptions.ts): `drain()` waits for those in flight. */
-  subscriptions: { drain(): Promise<void> }
-}
+export type { DevFhirServer, DevFhirServerOptions } from './server-options.ts'
 
 const PUBLIC_PATHS = new Set(['/metadata', '/.well-known/smart-configuration', '/auth/token'])
 const COHORT_TYPES = ['Patient', 'Encounter', 'Condition', 'Observation', 'MedicationRequest']

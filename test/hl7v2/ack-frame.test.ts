@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { NexoraError } from '../../core/index.ts'
 import { buildAck, createMllpDeframer, parseHl7 } from '../../plugins/hl7v2/index.ts'
-import { fixture, synthetic } from './_fixtures.ts'
+import { fixture, synthetic } from '../../testkit/hl7-fixtures.ts'
 
 const noPatient = new NexoraError('hl7.no_patient', { issues: [{ path: 'PID-3', message: 'required' }] })
 const now = new Date('2024-05-06T07:08:09Z')

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { NexoraError } from '../../core/index.ts'
 import { type Hl7MapOptions, hl7ToFhir, parseHl7 } from '../../plugins/hl7v2/index.ts'
 import { toFhirDate, toFhirDateTime } from '../../plugins/hl7v2/time.ts'
-import { fixture, synthetic, withSegment } from './_fixtures.ts'
+import { fixture, synthetic, withSegment } from '../../testkit/hl7-fixtures.ts'
 
 const map = async (text: string, options?: Hl7MapOptions) => hl7ToFhir(await parseHl7(text), options)
 

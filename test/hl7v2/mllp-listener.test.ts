@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { NexoraError } from '../../core/index.ts'
 import type { Hl7Mapped } from '../../plugins/hl7v2/index.ts'
 import { type MllpListener, type MllpListenerOptions, startMllpListener } from '../../plugins/hl7v2/node.ts'
-import { field, sender } from './_mllp-client.ts'
-import { fixture, synthetic } from './_fixtures.ts'
+import { field, sender } from '../../testkit/mllp-sender.ts'
+import { fixture, synthetic } from '../../testkit/hl7-fixtures.ts'
 
 const listeners: MllpListener[] = []
 afterEach(async () => {

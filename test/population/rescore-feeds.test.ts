@@ -7,8 +7,8 @@ import { createFhirClient } from '../../plugins/fhir/index.ts'
 import { JOBS_PATH, liveJobId, NOTIFY_PATH, populationDeps, rescoreFeed, subscribe } from '../../plugins/population/index.ts'
 import type { Running } from '../../testkit/dev-fhir-http.ts'
 import { populationNexora } from '../../testkit/population.ts'
-import { fixture } from '../hl7v2/_fixtures.ts'
-import { sender } from '../hl7v2/_mllp-client.ts'
+import { fixture } from '../../testkit/hl7-fixtures.ts'
+import { sender } from '../../testkit/mllp-sender.ts'
 
 let dev: DevFhirServer
 let closeFhir: (() => Promise<void>) | undefined

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net'
-import { createMllpDeframer, frame } from '../../plugins/hl7v2/index.ts'
+import { createMllpDeframer, frame } from '../plugins/hl7v2/index.ts'
 
 /** An MLLP sender on a real TCP socket: what it writes, and the ACKs (deframed, as text) it receives, in order. */
 export interface TestSender {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 
 /** A published example from fixtures/ (see its README), with HL7's CR segment separators. */
 export const fixture = (name: 'medplum-adt-a01' | 'medplum-adt-a04' | 'medplum-oru-r01'): string =>
-  readFileSync(new URL(`fixtures/${name}.hl7`, import.meta.url), 'utf8')
+  readFileSync(new URL(`../test/hl7v2/fixtures/${name}.hl7`, import.meta.url), 'utf8')
     .replace(/\n$/, '')
     .replaceAll('\n', '\r')
 
