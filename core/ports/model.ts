@@ -42,6 +42,12 @@ export interface ModelManifest {
   featureSpec?: unknown
   /** The model card (Markdown). */
   card?: string
+  /** ONC HTI-1 source attributes of a predictive DSI (see core/registry/source-attributes.ts). */
+  sourceAttributes?: Record<string, unknown>
+  /** A detached signature over the rest of the manifest (see core/registry/signature.ts). */
+  signature?: Record<string, unknown>
+  /** A site recalibration applied to the base model's score (see core/registry/calibrated-model.ts). */
+  calibration?: Record<string, unknown>
 }
 
 /** A manifest plus its artifact files, as a plugin saves and loads them. */

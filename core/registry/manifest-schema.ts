@@ -48,6 +48,12 @@ export const ModelManifestSchema = z
     card: z.string().optional(),
     /** The ONNX plugin's input/output mapping (checked by plugins/model-onnx). */
     onnx: z.unknown().optional(),
+    /** HTI-1 source attributes (checked by core/registry/source-attributes.ts). */
+    sourceAttributes: z.record(z.string(), z.unknown()).optional(),
+    /** The manifest's signature (checked by core/registry/signature.ts). */
+    signature: z.record(z.string(), z.unknown()).optional(),
+    /** A site recalibration of the base model's score (checked by core/registry/calibrated-model.ts). */
+    calibration: z.record(z.string(), z.unknown()).optional(),
     /** The CDS Hooks opt-in (checked by plugins/cds-hooks). */
     cdsHooks: z.unknown().optional(),
     /**

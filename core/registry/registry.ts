@@ -5,6 +5,7 @@ import type { LoadedModel, ModelManifest, ModelPlugin } from '../ports/model.ts'
 import type { ModelStore, StoredVersion } from '../ports/model-store.ts'
 import type { Clock, MetricsRegistry } from '../ports/runtime.ts'
 import { codedModelStore } from './coded-store.ts'
+import { withCalibration } from './calibrated-model.ts'
 import { checkFiles, hashFiles } from './integrity.ts'
 import { ModelManifestSchema } from './manifest-schema.ts'
 
@@ -57,6 +58,11 @@ export interface RegistryOptions {
    * effect within this TTL, not whenever this replica's outage ends.
    */
   resolveTtlMs?: number
+  /**
+   * Checks a version's manifest before it is loaded (`load`) and before it may serve patients
+   * (`production`: promotion and canaries), e.g. its signature; throws a NexoraError to refuse.
+   */
+  verify?: (manifest: ModelManifest, purpose: 'load' | 'production') => Promise<void>
 }
 
 /** Parse `name@version` into its parts (the version may also come separately). */
@@ -99,8 +105,10 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
       const files = await store.getFiles(stored.name, stored.version)
       if (!files) throw new NexoraError('model.version_not_found', { detail: `${stored.name}@${stored.version}` })
       await checkFiles(`${stored.name}@${stored.version}`, stored.manifest.files, files)
+      await options.verify?.(stored.manifest, 'load')
       try {
-        const model = await pluginFor(stored.manifest.kind, `${stored.name}@${stored.version}`).load({ manifest: stored.manifest, files })
+        const base = await pluginFor(stored.manifest.kind, `${stored.name}@${stored.version}`).load({ manifest: stored.manifest, files })
+        const model = stored.manifest.calibration ? withCalibration(base, stored.manifest.calibration) : base
         loadSeconds?.observe({ model: stored.name, version: stored.version }, (clock.now() - started) / 1000)
         return model
       } catch (cause) {
