@@ -49,6 +49,8 @@ const INTEGRATION = [
   'test/security/unicode-fuzz-audit-sinks.test.ts',
   'test/security/phi-logs.test.ts',
   'test/security/signed-checkpoints.test.ts',
+  // the dev FHIR cohort through the ETL (about 25 s) to recompute the figures the demo source attributes quote
+  'test/models/source-attributes.test.ts',
 ]
 
 export default defineConfig({

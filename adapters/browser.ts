@@ -6,6 +6,7 @@
  */
 import {
   createNexora,
+  DEMO_MODEL_KEY,
   ensureRegistered,
   toAuditEventBundle,
   type AuditEvent,
@@ -29,6 +30,11 @@ export interface BrowserNexoraOptions {
   /** Who is scoring, as the audit trail records it. Default `local-user`. */
   user?: string
   plugins?: Plugin[]
+  /**
+   * `modelSignatures` defaults to the demo key and no requirement: a signed model is verified
+   * before it scores, an unsigned one is accepted (so trusting the public demo key accepts nothing
+   * more). An app shipping its own models passes `{ trustedKeys: [its key], require: 'always' }`.
+   */
   config?: NexoraConfig
 }
 
@@ -62,7 +68,12 @@ export async function createBrowserNexora(options: BrowserNexoraOptions): Promis
   const user = options.user ?? 'local-user'
   const nexora = await createNexora({
     plugins: [...(options.storage ?? indexedDbStorage()), ...options.models, ...(options.plugins ?? [])],
-    config: { rateLimits: false, devCaller: { subject: user, scopes: ['nexora/admin'], roles: ['local'] }, ...options.config },
+    config: {
+      rateLimits: false,
+      devCaller: { subject: user, scopes: ['nexora/admin'], roles: ['local'] },
+      modelSignatures: { trustedKeys: [DEMO_MODEL_KEY], require: 'off' },
+      ...options.config,
+    },
   })
   const caller = { subject: user, scopes: ['nexora/predict'], roles: ['local'], via: 'in-process' as const }
 

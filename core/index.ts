@@ -37,14 +37,44 @@ export {
   hashFiles,
   ensureRegistered,
   unservableVersions,
+  createLifecycle,
+  canaryBucket,
+  canaryPercent,
+  canaryStep,
+  type Lifecycle,
+  type LifecycleOptions,
+  type CanaryInput,
+  type ServingPlan,
+  type RecordEvent,
+  signManifest,
+  verifyManifestSignature,
+  signaturePolicy,
+  signingPayload,
+  MODEL_SIGNATURE_TYP,
+  DEMO_MODEL_KEY,
+  type ModelSignatureAlgorithm,
+  type SignaturePolicyOptions,
+  type SignatureRequirement,
   type ModelRegistry,
   type ModelSummary,
   type UnservableVersion,
 } from './registry/index.ts'
 export {
+  missingSourceAttributes,
+  sourceAttributesReport,
+  sourceAttributesToFhir,
+  SourceAttributesSchema,
+  SOURCE_ATTRIBUTES,
+  type SourceAttributes,
+  type SourceAttributesDraft,
+  type SourceAttributesReport,
+} from './registry/index.ts'
+export {
   checkConfig,
   loadConfig,
   nexoraConfigFrom,
+  modelSignaturesFrom,
+  withTrustedKeysFile,
   redactConfig,
   serverConfigSchema,
   ENV_VARIABLES,
@@ -78,4 +108,5 @@ export * from './memory/index.ts'
 export * from './stats/index.ts'
 export type * from './ports/index.ts'
 export { ADVERSE_SEVERITIES, ADVERSE_STATUSES } from './ports/monitoring.ts'
+export { EMPTY_LIFECYCLE } from './ports/model-store.ts'
 export { FEEDBACK_ACTION } from './ports/feedback.ts'

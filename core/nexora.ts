@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { createAuditLogger, type AuditLogger } from './audit/audit-logger.ts'
-import { createAuditWriter } from './audit/group-commit.ts'
+import { createAuditWriter, type AuditWriter } from './audit/group-commit.ts'
 import type { Sha256 } from './digest.ts'
 import { NexoraError } from './errors.ts'
 import { VERSION } from './version.ts'
@@ -17,7 +17,11 @@ import { resolvePlugins, type ResolvedPorts } from './plugin/resolve-plugins.ts'
 import { runPrediction, type PipelineDeps } from './pipeline/run-prediction.ts'
 import type { FrontDoorContext } from './ports/front-door.ts'
 import type { Caller, PredictionRequest, PredictionResult } from './ports/values.ts'
-import { createRegistry, type ModelRegistry } from './registry/registry.ts'
+import { createRegistry, type ModelRegistry, type RecordEvent } from './registry/registry.ts'
+import { signaturePolicy, type SignaturePolicyOptions } from './registry/signature.ts'
+import { codedModelStore } from './registry/coded-store.ts'
+import { createLifecycle, type Lifecycle } from './registry/lifecycle.ts'
+import { shadowRunner } from './pipeline/shadow-runner.ts'
 import { securityMiddleware } from './security/middleware.ts'
 import { createAdmission, DEFAULT_UNAUTHENTICATED_LIMIT } from './security/admission.ts'
 import { createRefusalAudit } from './security/refusal-audit.ts'
@@ -69,6 +73,14 @@ export interface NexoraConfig {
   featureMaxAgeMs?: number
   /** The API's title in /openapi.json and /docs. Default `Nexora`. */
   title?: string
+  /**
+   * Model signatures: the keys trusted to sign model versions and when a signature is required
+   * (core/registry/signature.ts). Default none: embedded use checks signatures only when asked;
+   * the server adapters set it from the configuration (`models.*`), the browser adapter itself.
+   */
+  modelSignatures?: SignaturePolicyOptions
+  /** `required` (default): a version serves patients (canary, production) only after another principal approved it. */
+  modelApprovals?: 'required' | 'off'
 }
 
 export interface NexoraOptions {
@@ -83,6 +95,8 @@ export interface Nexora {
   predict(request: PredictionRequest, caller?: Caller): Promise<PredictionResult>
   health(): Promise<HealthReport>
   registry: ModelRegistry
+  /** Shadows, canaries, approvals and the governed promotion. */
+  lifecycle: Lifecycle
   /** The audit trail: log, query, report, verify, checkpoint. */
   audit: AuditLogger
   ports: ResolvedPorts
@@ -122,13 +136,18 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
   const clock = ports.get('clock')
   const logger = ports.get('logger')
   const metrics = ports.get('metrics')
+  const auditRef: { write?: AuditWriter['write'] } = {}
+  // Registry and lifecycle steps are audit events, committed before the step returns.
+  const record: RecordEvent = (event) => auditRef.write!([{ ts: new Date(clock.now()).toISOString(), outcome: 'success', ...event }])
   const registry = createRegistry({
+    record,
     store: ports.get('modelStore'),
     plugins: () => ports.getAll('model'),
     clock,
     metrics,
     cacheSize: config.modelCacheSize,
     resolveTtlMs: config.resolveTtlMs,
+    verify: config.modelSignatures ? signaturePolicy(config.modelSignatures) : undefined,
   })
   const commitSeconds = metrics.histogram('nexora_audit_commit_seconds', 'Time to commit one group of audit events durably')
   const committed = metrics.counter('nexora_audit_events_total', 'Audit events committed')
@@ -139,6 +158,17 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
       committed.inc({}, events)
     },
   })
+  auditRef.write = audit.write
+  const lifecycle = createLifecycle({
+    registry,
+    store: codedModelStore(ports.get('modelStore')),
+    clock,
+    record,
+    approvals: config.modelApprovals,
+    ttlMs: config.resolveTtlMs,
+    sha256: config.sha256,
+  })
+  const shadows = shadowRunner({ registry, observers: () => ports.getAll('predictionObserver'), logger, metrics })
   const signer = ports.has('checkpointSigner') ? ports.get('checkpointSigner') : undefined
   const witnessFailures = metrics.counter('nexora_audit_witness_failures_total', 'Signed checkpoints a witness could not take')
   const auditLogger = createAuditLogger(ports.get('auditSink'), audit, clock, {
@@ -162,6 +192,8 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     maxRows: config.maxRows ?? 1000,
     maxContributions: config.maxContributions ?? 10,
     sha256: config.sha256,
+    lifecycle,
+    shadows,
   }
   const checkpointTimer = config.checkpointIntervalMs
     ? setInterval(() => {
@@ -234,6 +266,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
   })
   const app = createHttpApp({
     registry,
+    lifecycle,
     audit: auditLogger,
     now: () => clock.now(),
     health,
@@ -262,6 +295,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
     },
     health,
     registry,
+    lifecycle,
     audit: auditLogger,
     ports,
     app,
@@ -269,6 +303,7 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
       if (closed) return
       closed = true
       await Promise.allSettled([...inFlight])
+      await shadows.drain()
       // Observers first: their last writes (webhook deliveries) leave audit events to commit.
       await Promise.allSettled(deps.observers!.map((o) => o.flush?.()))
       // The counts of refusals whose windows are still open: the fact of a flood is never lost.

@@ -11,6 +11,8 @@ const here = (f: string) => fileURLToPath(new URL(f, import.meta.url))
 
 export const BUNDLED_FILE = here('./readmission-risk/bundled.ts')
 
+// The manifest goes in as a JSON literal, whose enum fields (an output type, a signature's alg) TypeScript
+// widens to string: the cast goes through unknown, and registration validates the manifest anyway.
 export function renderBundledModel(dir = here('./readmission-risk/')): string {
   const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')) as { files: Record<string, string> }
   const files = Object.keys(manifest.files).map((f) => `    ${JSON.stringify(f)}: ${JSON.stringify(readFileSync(`${dir}/${f}`, 'utf8'))},`)
@@ -28,7 +30,7 @@ ${files.join('\n')}
  * await ensureRegistered(nexora.registry, readmissionRisk.manifest, readmissionRisk.files)
  */
 export const readmissionRisk: { manifest: ModelManifest; files: Record<string, Uint8Array> } = {
-  manifest: { ...${JSON.stringify(manifest)}, card: ${JSON.stringify(readFileSync(`${dir}/README.md`, 'utf8'))} } as ModelManifest,
+  manifest: { ...${JSON.stringify(manifest)}, card: ${JSON.stringify(readFileSync(`${dir}/README.md`, 'utf8'))} } as unknown as ModelManifest,
   files: Object.fromEntries(Object.entries(text).map(([name, body]) => [name, encoder.encode(body)])),
 }
 `

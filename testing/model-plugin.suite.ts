@@ -36,7 +36,8 @@ const logit = (p: number) => Math.log(p / (1 - p))
  * The contract every model plugin passes (linear, DeepFM, Transformer, Cox, and any custom one):
  * deterministic training under a seed, identical predictions after a round trip through the
  * registry, batch and single-row predictions that agree, coded errors for bad input and bad
- * artifacts, and explanations that add up where the method promises it.
+ * artifacts, explanations that add up where the method promises it, and training metrics named
+ * for what they are (in-sample).
  */
 export function modelPluginConformance(label: string, harness: () => Promise<ModelPluginHarness>) {
   let h: ModelPluginHarness
@@ -136,6 +137,13 @@ export function modelPluginConformance(label: string, harness: () => Promise<Mod
       const { h, artifact } = await setup()
       const metrics = await (await h.plugin.load(artifact)).evaluate(h.train)
       for (const m of h.metrics) expect(Number.isFinite(metrics[m]), m).toBe(true)
+    })
+
+    it('labels any metric it records while training as in-sample (insample_*): it has seen only its training rows', async () => {
+      const { h, artifact } = await setup()
+      // A brought artifact was trained elsewhere and may carry held-out figures; `nexora train` adds heldout_* itself.
+      if (h.artifact) return
+      for (const key of Object.keys(artifact.manifest.metrics ?? {})) expect(key).toMatch(/^insample_/)
     })
   })
   return { setup }

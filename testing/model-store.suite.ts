@@ -65,5 +65,26 @@ export function modelStoreConformance(label: string, open: () => Promise<{ store
       await expect(store.setStage('risk', '3.0.0', 'production')).rejects.toMatchObject({ code: 'model.version_not_found' })
       await close()
     })
+
+    it('keeps a lifecycle document by compare-and-set: a writer holding an old revision loses', async () => {
+      const { store, close } = await open()
+      if (!store.getLifecycle || !store.putLifecycle) {
+        // A store without a lifecycle says so by having neither method (governance answers model.lifecycle_unsupported).
+        expect([store.getLifecycle, store.putLifecycle]).toEqual([undefined, undefined])
+        return close()
+      }
+      expect(await store.getLifecycle('risk')).toEqual({ state: { shadows: [], approvals: [] }, revision: 0 })
+      const first = { shadows: ['2.0.0'], approvals: [{ version: '2.0.0', by: 'reviewer', reason: 'ok', at: 't1' }] }
+      expect(await store.putLifecycle('risk', first, 0, 't1')).toBe(true)
+      // Two writers read revision 1; the first wins, the second is told so and nothing of it lands.
+      const canary = { version: '2.0.0', champion: '1.0.0', steps: [5, 20], step: 0, stepStartedAt: 't2', rollbackOn: ['auroc-low'], startedBy: 'ds' }
+      expect(await store.putLifecycle('risk', { ...first, canary }, 1, 't2')).toBe(true)
+      expect(await store.putLifecycle('risk', { ...first, shadows: [] }, 1, 't2')).toBe(false)
+      // A second first write (revision 0) loses too: the document exists.
+      expect(await store.putLifecycle('risk', { shadows: [], approvals: [] }, 0, 't3')).toBe(false)
+      expect(await store.getLifecycle('risk')).toEqual({ state: { ...first, canary }, revision: 2 })
+      expect((await store.getLifecycle('other')).revision).toBe(0)
+      await close()
+    })
   })
 }

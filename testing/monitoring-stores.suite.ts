@@ -60,6 +60,32 @@ export function predictionLogConformance(label: string, open: () => Promise<{ lo
       await close()
     })
 
+    it('keeps shadow rows apart: a window reads served or shadow rows, and an outcome for the served row reaches its shadow', async () => {
+      const { log, close } = await open()
+      await log.append([
+        logged('r1#0', 1, { score: 0.2 }),
+        logged('r1#0~2.0.0', 1, { version: '2.0.0', score: 0.4, shadowOf: '1.0.0', championScore: 0.2 }),
+        logged('r2#0', 2, { subjectKey: 'k-2' }),
+        logged('r2#0~2.0.0', 2, { version: '2.0.0', subjectKey: 'k-2', shadowOf: '1.0.0', championScore: 0.5 }),
+      ])
+      await log.addOutcomes([
+        { model: 'm', subjectKey: null, predictionId: 'r1#0', value: 1, observedAt: at(5), source: 'api' },
+        { model: 'm', subjectKey: 'k-2', predictionId: null, value: 0, observedAt: at(2, 5), source: 'api' },
+      ])
+      expect((await log.window({ model: 'm' }, DAY)).map((r) => [r.id, r.outcome])).toEqual([
+        ['r1#0', 1],
+        ['r2#0', 0],
+      ])
+      const shadow = await log.window({ model: 'm', version: '2.0.0', shadow: true }, DAY)
+      expect(shadow.map((r) => [r.id, r.shadowOf, r.championScore, r.score, r.outcome])).toEqual([
+        ['r1#0~2.0.0', '1.0.0', 0.2, 0.4, 1],
+        ['r2#0~2.0.0', '1.0.0', 0.5, 0.5, 0],
+      ])
+      // A served-rows window of the challenger's version sees none of its shadow rows.
+      expect(await log.window({ model: 'm', version: '2.0.0' }, DAY)).toEqual([])
+      await close()
+    })
+
     it('tells which subject keys have predictions for a model', async () => {
       const { log, close } = await open()
       await log.append([logged('a', 1, { subjectKey: 's1' }), logged('b', 1, { subjectKey: 's2', model: 'other' })])

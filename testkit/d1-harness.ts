@@ -19,7 +19,7 @@ import { decode, encode, type RpcCall, type RpcReply, type StorePort } from './d
 
 /** The methods each port proxies: a port method missing here fails its suite with "not a function". */
 const METHODS = {
-  modelStore: ['putVersion', 'getVersion', 'getFiles', 'listModels', 'listVersions', 'setAlias', 'getAliases', 'setStage'],
+  modelStore: ['putVersion', 'getVersion', 'getFiles', 'listModels', 'listVersions', 'setAlias', 'getAliases', 'setStage', 'getLifecycle', 'putLifecycle'],
   auditSink: ['append', 'query', 'verify', 'checkpoint'],
   predictionLog: ['append', 'addOutcomes', 'window', 'knownSubjects'],
   adverseEventStore: ['create', 'get', 'list', 'update'],

@@ -10,7 +10,9 @@ export const evaluateCommand: Command = {
 
   Prints auroc, auprc, brier, logLoss, sensitivity, specificity, ppv, npv, f1, accuracy, ece and
   calibration {probTrue, probPred, binCounts}; with --group also fairness {demographicParityDifference,
-  equalOpportunityDifference, equalizedOddsDifference, byGroup}. Rows with a missing label or score are dropped.`,
+  equalOpportunityDifference, equalizedOddsDifference, byGroup}. Rows with a missing label or score are dropped.
+  The figures are only as honest as the rows: score rows the model did not train on (held-out or
+  external); on its own training rows they are in-sample and overstate it.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       csv: { type: 'string' },

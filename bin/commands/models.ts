@@ -1,4 +1,6 @@
 import { parseFlags, UsageError, type Command, type Io } from '../args.ts'
+import { signModel, verifyModel } from './models-sign.ts'
+import { recalibrateModel } from './models-recalibrate.ts'
 import { openNexora } from './open.ts'
 
 type Subcommand = { usage: string; run(argv: string[], io: Io): Promise<number> }
@@ -22,6 +24,9 @@ const list: Subcommand = {
 /** Each `nexora models <sub>` lives in its own module; this table names them. */
 const SUBCOMMANDS: Record<string, Subcommand> = {
   list,
+  sign: signModel,
+  verify: verifyModel,
+  recalibrate: recalibrateModel,
 }
 
 export const modelsCommand: Command = {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { createNexora, type Nexora, type NexoraConfig, type Plugin } from '../../core/index.ts'
+import { readFile } from 'node:fs/promises'
+import { createNexora, modelSignaturesFrom, withTrustedKeysFile, type Nexora, type NexoraConfig, type Plugin } from '../../core/index.ts'
 import { sqlStorage } from '../../plugins/storage-sql/index.ts'
 import { loadServeConfig } from '../config-file.ts'
 import { importModels } from '../demo-models.ts'
@@ -22,7 +23,7 @@ export interface OpenOptions {
  * (nexora.config.json or NEXORA_CONFIG, under the NEXORA_* environment), the demo models registered.
  */
 export async function openNexora(db: string | undefined, options: OpenOptions = {}): Promise<Nexora> {
-  const settings = await loadServeConfig(undefined)
+  const settings = await withTrustedKeysFile(await loadServeConfig(undefined), (path) => readFile(path, 'utf8'))
   const modules = [...new Set([...settings.plugins, ...(options.pluginModules ?? [])])]
   const nexora = await createNexora({
     plugins: [
@@ -31,7 +32,8 @@ export async function openNexora(db: string | undefined, options: OpenOptions = 
       ...(await loadPluginModules(modules)),
       ...(options.plugins ?? []),
     ],
-    config: { title: 'Nexora CLI', ...options.config },
+    // The CLI checks model signatures as `nexora serve` does with the same configuration.
+    config: { title: 'Nexora CLI', modelSignatures: modelSignaturesFrom(settings), ...options.config },
   })
   if (options.models !== false) await importModels(nexora)
   return nexora

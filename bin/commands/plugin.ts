@@ -49,9 +49,13 @@ A Nexora model plugin, scaffolded by \`nexora plugin new ${name}\`. \`index.ts\`
 \`\`\`sh
 npm install                                # then add nexora itself: npm install -D nexora (or a tarball or path)
 npm test                                   # the Nexora model conformance suite and a createNexora round trip
-npx nexora train --plugin ./index.ts --model-type ${name} --data train.csv --target outcome --name my-model
+npx nexora train --plugin ./index.ts --model-type ${name} --data train.csv --target outcome --name my-model   # 20% held out
 npx nexora serve --plugin ./index.ts       # then POST /predict {"model":"my-model",...}
 \`\`\`
+
+\`nexora train\` holds out a seeded stratified 20% of the rows (\`--cv K\` for cross-validation) and prints the held-out
+metrics apart from the in-sample ones; anything your \`train\` records in the manifest's \`metrics\` it measured on its training
+rows, so name it \`insample_*\` (\`tagMetrics('insample', …)\`; the conformance suite checks it).
 
 See Nexora's \`docs/plugins.md\` for the walkthrough (train, register, promote, serve) and the harness fields.
 `

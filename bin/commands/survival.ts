@@ -27,7 +27,8 @@ export const survivalCommand: Command = {
 nexora survival km --csv FILE --time COL --event COL [--json]
 
   fit  prints {"coefficients":{…},"standardErrors":{…},"logLikelihood":…,"concordance":…}
-       (covariates default to every other numeric column)
+       (covariates default to every other numeric column). The concordance is in-sample (the
+       fit's own rows, optimistic); for a held-out C-index, nexora train --model-type cox.
   km   prints {"times":[…],"survival":[…]}
   Rows with a missing value in a used column are dropped.`,
   async run(argv, io) {

@@ -111,6 +111,25 @@ export const serverConfigSchema = z.strictObject({
     })
     .prefault({}),
   deid: z.strictObject({ keyFile: z.string().min(1).optional() }).prefault({}),
+  /** Model versions: whose signatures count and when one is required (docs/security.md, "Signed models"), and approvals. */
+  models: z
+    .strictObject({
+      /** Public keys (a JWK Set) whose model signatures are accepted; several for a rotation. */
+      trustedKeys: Jwks.optional(),
+      /** A file holding more (a JWK Set or one JWK; runtimes with a file system). */
+      trustedKeysFile: z.string().min(1).optional(),
+      /**
+       * Refuse an unsigned version: `off`, before it serves patients (`production`), or on every load
+       * (`always`). Default `production` in production, `off` in dev mode (a freshly trained model may be promoted there).
+       */
+      requireSignature: z.enum(['off', 'production', 'always']).optional(),
+      /**
+       * `required` (default): a version reaches patients (a canary, production) only after a principal
+       * other than the one asking approved it (scope nexora/models.approve). `off` for a single-user embed.
+       */
+      approvals: z.enum(['required', 'off']).default('required'),
+    })
+    .prefault({}),
   /** Population jobs' queue (docs/population.md). */
   jobs: z
     .strictObject({

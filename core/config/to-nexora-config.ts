@@ -1,8 +1,9 @@
 import type { NexoraConfig } from '../nexora.ts'
+import { modelSignaturesFrom } from './model-keys.ts'
 import type { ServerConfig } from './schema.ts'
 
 /**
- * The part of the server configuration `createNexora` itself takes: limits, CORS and rate limits.
+ * The part of the server configuration `createNexora` itself takes: limits, CORS, rate limits and model signatures.
  * (Storage, authentication and the other plugins are built from the rest by the adapter.)
  * @example createNexora({ plugins, config: { ...nexoraConfigFrom(loadConfig({ get })), getClientIp } })
  */
@@ -13,5 +14,7 @@ export function nexoraConfigFrom(config: ServerConfig): NexoraConfig {
     requestTimeoutMs: config.limits.requestTimeoutMs,
     corsOrigins: config.cors.origins,
     rateLimits: config.rateLimits,
+    modelSignatures: modelSignaturesFrom(config),
+    modelApprovals: config.models.approvals,
   }
 }

@@ -15,7 +15,9 @@ import { docsRoutes } from './routes/docs.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { modelRoutes } from './routes/models.ts'
+import { lifecycleRoutes } from './routes/lifecycle.ts'
 import { predictRoutes } from './routes/predict.ts'
+import { sourceAttributeRoutes } from './routes/source-attributes.ts'
 
 /** Map Hono's own exceptions (malformed JSON, oversized body) onto stable codes. */
 function fromHttpException(error: HTTPException): NexoraError {
@@ -129,11 +131,20 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   healthRoutes(app, deps)
   metricsRoutes(app, deps)
   modelRoutes(app, deps)
+  sourceAttributeRoutes(app, deps)
+  lifecycleRoutes(app, deps)
   predictRoutes(app, deps)
   auditRoutes(app, deps)
   docsRoutes(app, deps)
   for (const door of deps.frontDoors)
-    door.register(app, { predict: deps.predict, registry: deps.registry, audit: deps.audit, clock: { now: deps.now }, admit: deps.admit })
+    door.register(app, {
+      predict: deps.predict,
+      registry: deps.registry,
+      lifecycle: deps.lifecycle,
+      audit: deps.audit,
+      clock: { now: deps.now },
+      admit: deps.admit,
+    })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: deps.title, version: deps.version, description: 'Clinical machine learning: score, explain, audit.' },

@@ -5,6 +5,7 @@ import type { FrontDoor, FrontDoorContext } from '../ports/front-door.ts'
 import type { FeatureStore } from '../ports/feature-store.ts'
 import type { Logger, MetricsRegistry } from '../ports/runtime.ts'
 import type { ModelRegistry } from '../registry/registry.ts'
+import type { Lifecycle } from '../registry/lifecycle.ts'
 
 import type { AppEnv } from './app-env.ts'
 
@@ -21,6 +22,7 @@ export type AssetLoader = (path: string) => Promise<Response | undefined>
 /** What the HTTP layer needs from createNexora. */
 export interface HttpDeps {
   registry: ModelRegistry
+  lifecycle: Lifecycle
   audit: AuditLogger
   now(): number
   predict: FrontDoorContext['predict']

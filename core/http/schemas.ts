@@ -68,6 +68,7 @@ export const PredictionSchema = z
     score: z.number().openapi({ description: 'A probability in [0, 1] for classifiers' }),
     label: z.string().optional(),
     explanation: z.array(ContributionSchema).optional(),
+    version: z.string().optional().openapi({ description: 'The version that scored this row, only when a canary split the request across versions' }),
   })
   .openapi('Prediction')
 

@@ -4,7 +4,7 @@
  * standards only; the adapter supplies its runtime's primitives (listen, signals, env, exit), so
  * each adapter file holds only what differs.
  */
-import { loadConfig, nexoraConfigFrom, type ServerConfig } from '../config/index.ts'
+import { loadConfig, nexoraConfigFrom, withTrustedKeysFile, type ServerConfig } from '../config/index.ts'
 import { createLogger } from '../memory/runtime.ts'
 import { createNexora, type Nexora, type NexoraConfig } from '../nexora.ts'
 import { definePlugin, type Plugin } from '../plugin/define-plugin.ts'
@@ -80,7 +80,8 @@ async function configFor(runtime: ServerRuntime<unknown, unknown>, options: Serv
  * export const serveDeno = (options = {}) => startServer(denoRuntime, options)
  */
 export async function startServer<Server, Handler>(runtime: ServerRuntime<Server, Handler>, options: KitOptions<Handler> = {}): Promise<RunningServer<Server>> {
-  const config = await configFor(runtime as ServerRuntime<unknown, unknown>, options)
+  // Trusted model keys from a file are read here: core's own configuration has no file system.
+  const config = await withTrustedKeysFile(await configFor(runtime as ServerRuntime<unknown, unknown>, options), (path) => runtime.readText(path))
   const logger = definePlugin({
     name: 'stderr-logger',
     provides: 'logger',

@@ -1,5 +1,5 @@
 import { NexoraError } from '../errors.ts'
-import type { ModelStore, Stage, StoredVersion } from '../ports/model-store.ts'
+import { EMPTY_LIFECYCLE, type LifecycleRecord, type ModelStore, type Stage, type StoredVersion } from '../ports/model-store.ts'
 
 /**
  * In-memory ModelStore for unit tests and the browser's ephemeral mode.
@@ -9,6 +9,7 @@ import type { ModelStore, Stage, StoredVersion } from '../ports/model-store.ts'
 export function memoryModelStore(): ModelStore {
   const versions = new Map<string, Map<string, StoredVersion & { files: Record<string, Uint8Array> }>>()
   const aliases = new Map<string, Record<string, string>>()
+  const lifecycles = new Map<string, LifecycleRecord>()
 
   const find = (name: string, version: string) => versions.get(name)?.get(version)
   const strip = ({ files: _files, ...stored }: StoredVersion & { files: unknown }): StoredVersion => structuredClone(stored)
@@ -53,6 +54,14 @@ export function memoryModelStore(): ModelStore {
       const found = find(name, version)
       if (!found) throw new NexoraError('model.version_not_found', { detail: `${name}@${version}` })
       found.stage = stage
+    },
+    async getLifecycle(name) {
+      return structuredClone(lifecycles.get(name) ?? { state: EMPTY_LIFECYCLE, revision: 0 })
+    },
+    async putLifecycle(name, state, revision) {
+      if ((lifecycles.get(name)?.revision ?? 0) !== revision) return false
+      lifecycles.set(name, { state: structuredClone(state), revision: revision + 1 })
+      return true
     },
     async health() {
       return { ok: true }

@@ -16,7 +16,8 @@ export function joinOutcomes(predictions: LoggedPrediction[], outcomes: OutcomeR
     else if (o.subjectKey) bySubject.set(`${o.model}\0${o.subjectKey}`, [...(bySubject.get(`${o.model}\0${o.subjectKey}`) ?? []), o])
   }
   return predictions.map((p) => {
-    const direct = byId.get(p.id)
+    // A shadow row answers to its champion row's id (`<id>~<version>`).
+    const direct = byId.get(p.shadowOf ? p.id.slice(0, p.id.lastIndexOf('~')) : p.id)
     if (direct !== undefined) return { ...p, outcome: direct }
     const start = Date.parse(p.ts)
     let outcome: number | null = null
@@ -31,7 +32,7 @@ export function joinOutcomes(predictions: LoggedPrediction[], outcomes: OutcomeR
 /** Oldest first, at most `limit` (the oldest are kept: a window is read from its start). */
 export function selectWindow(records: LoggedPrediction[], q: PredictionWindow): LoggedPrediction[] {
   const rows = records
-    .filter((r) => r.model === q.model && (!q.version || r.version === q.version) && inWindow(r.ts, q))
+    .filter((r) => r.model === q.model && (!q.version || r.version === q.version) && Boolean(r.shadowOf) === Boolean(q.shadow) && inWindow(r.ts, q))
     .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0))
   return q.limit === undefined ? rows : rows.slice(0, q.limit)
 }

@@ -5,11 +5,13 @@ import type { AuditEventInput } from '../ports/audit.ts'
 import type { ComplianceStage } from '../ports/compliance.ts'
 import type { PredictedEvent, PredictionObserver } from '../ports/monitoring.ts'
 import type { Clock, Logger, MetricsRegistry } from '../ports/runtime.ts'
-import type { Caller, Contribution, Prediction, PredictionRequest, PredictionResult, Row } from '../ports/values.ts'
+import type { Caller, Prediction, PredictionRequest, PredictionResult, Row } from '../ports/values.ts'
 import { parseModelRef, type ModelRegistry } from '../registry/registry.ts'
 import { sha256Hex, type Sha256 } from '../digest.ts'
 import { PREDICT_ACCESS, requireAny } from '../security/scopes.ts'
-import { validateRows } from './validate-rows.ts'
+import type { Lifecycle } from '../registry/lifecycle.ts'
+import { scoreRows } from './score-rows.ts'
+import type { ShadowRunner } from './shadow-runner.ts'
 
 /** Everything the pipeline needs, resolved once by createNexora. */
 export interface PipelineDeps {
@@ -25,6 +27,9 @@ export interface PipelineDeps {
   /** How many contributions an explanation returns, largest magnitude first. */
   maxContributions: number
   sha256?: Sha256
+  /** Canary routing and shadows (absent: every request is scored by the version it resolves to). */
+  lifecycle?: Pick<Lifecycle, 'plan'>
+  shadows?: Pick<ShadowRunner, 'enqueue'>
 }
 
 export interface PipelineContext {
@@ -41,10 +46,6 @@ export interface PipelineContext {
 
 function distinctPatients(rows: Row[]): string[] {
   return [...new Set(rows.map((r) => r.patientRef).filter((p): p is string => typeof p === 'string'))]
-}
-
-function topContributions(contributions: Contribution[], max: number): Contribution[] {
-  return [...contributions].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, max)
 }
 
 async function runStages(deps: PipelineDeps, ctx: PipelineContext, order: 'pre' | 'post', payload: unknown) {
@@ -106,16 +107,31 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
       throw new NexoraError('request.invalid', { detail: 'give the version in "name@version" or in version/alias, not both' })
     const stored = await deps.registry.resolve(ref.name, { version: ref.version ?? request.version, alias: request.alias })
     version = stored.version
-    const model = await deps.registry.load(stored)
-    validateRows(rows, model.describe().inputs)
-    const scores = await model.predict(rows)
-    const explanations = request.explain ? await model.explain(rows) : undefined
-    const { threshold, labels = ['negative', 'positive'] } = stored.manifest
-    const predictions: Prediction[] = scores.map((p, i) => ({
-      score: p.score,
-      ...(threshold !== undefined ? { label: p.score >= threshold ? labels[1] : labels[0] } : {}),
-      ...(explanations ? { explanation: topContributions(explanations[i]!, deps.maxContributions) } : {}),
-    }))
+    // A canary and shadows apply to requests for the serving version; a pinned version or alias is what it says.
+    const routed = !ref.version && !request.version && (!request.alias || request.alias === 'production')
+    const plan = routed && deps.lifecycle ? await deps.lifecycle.plan(ref.name, stored.version) : undefined
+    const assigned = plan?.canary ? await Promise.all(rows.map((r) => plan.versionFor(r.patientRef))) : rows.map(() => stored.version)
+    const groups = [...new Set(assigned)]
+    const predictions: Prediction[] = new Array(rows.length)
+    for (const v of groups) {
+      const target = v === stored.version ? stored : await deps.registry.resolve(ref.name, { version: v })
+      const indexes = assigned.flatMap((a, i) => (a === v ? [i] : []))
+      const scored = await scoreRows(
+        deps.registry,
+        target,
+        indexes.map((i) => rows[i]!),
+        { explain: request.explain, maxContributions: deps.maxContributions },
+      )
+      indexes.forEach((row, k) => {
+        predictions[row] = groups.length > 1 ? { ...scored[k]!, version: v } : scored[k]!
+      })
+    }
+    version = groups.length === 1 ? groups[0]! : stored.version
+    const canaryRows = plan?.canary ? assigned.filter((a) => a === plan.canary!.version).length : 0
+    const routing = {
+      ...(canaryRows > 0 ? { canary: { version: plan!.canary!.version, rows: canaryRows } } : {}),
+      ...(plan?.shadows.length ? { shadows: plan.shadows } : {}),
+    }
     const released = (await runStages(deps, ctx, 'post', predictions)) as Prediction[]
     const inputHash = await sha256Hex(canonicalJson(rows.map((r) => r.features)), deps.sha256)
     const responseEvent: AuditEventInput = {
@@ -124,13 +140,28 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
       action: 'predict.response',
       outcome: 'success',
       version,
-      context: { ...context, ...loadedContext, inputHash, explain: Boolean(request.explain) },
+      context: { ...context, ...loadedContext, inputHash, explain: Boolean(request.explain), ...routing },
     }
     // `after`: the response event commits only if the request event did, never alone (an orphan)
     // when the request's commit failed and the database came back before the response's.
     const [[req], [res]] = await Promise.all([requestReceipt, deps.audit.write([responseEvent], { after: requestReceipt })])
     record(deps, ref.name, version, released, started, 'success')
-    notify(deps, { ts: responseEvent.ts, requestId: ctx.requestId, model: stored.name, version, rows, predictions: released })
+    for (const v of groups) {
+      const mine = assigned.flatMap((a, i) => (a === v ? [i] : []))
+      const only = mine.length === rows.length
+      notify(deps, {
+        ts: responseEvent.ts,
+        requestId: ctx.requestId,
+        model: stored.name,
+        version: v,
+        rows: only ? rows : mine.map((i) => rows[i]!),
+        predictions: only ? released : mine.map((i) => released[i]!),
+      })
+    }
+    if (plan?.shadows.length && deps.shadows) {
+      const served = released.map((p, i) => ({ version: assigned[i]!, score: p.score }))
+      deps.shadows.enqueue({ ts: responseEvent.ts, requestId: ctx.requestId, model: stored.name, versions: plan.shadows, rows, served })
+    }
     return { model: { name: stored.name, version }, predictions: released, requestId: ctx.requestId, auditIds: [req!.seq, res!.seq] }
   } catch (thrown) {
     const error = toNexoraError(thrown)

@@ -3,6 +3,7 @@ import type { AuditLogger } from '../audit/audit-logger.ts'
 import type { NexoraError } from '../errors.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import type { ModelRegistry } from '../registry/registry.ts'
+import type { Lifecycle } from '../registry/lifecycle.ts'
 import type { RoutePolicy } from '../security/route-policy.ts'
 import type { Admission, AdmissionRequest } from '../security/admission.ts'
 import type { Clock } from './runtime.ts'
@@ -20,6 +21,8 @@ export interface FrontDoorContext {
     },
   ): Promise<PredictionResult>
   registry: ModelRegistry
+  /** Shadows, canaries, approvals and rollback. */
+  lifecycle: Lifecycle
   audit: AuditLogger
   clock: Clock
   /**

@@ -1,3 +1,4 @@
+import type { SourceAttributesDraft } from '../registry/source-attributes.ts'
 import type { Contribution, Prediction, Row } from './values.ts'
 
 /** One model input, as declared in the manifest and checked by the pipeline. */
@@ -18,6 +19,24 @@ export interface OutputDef {
   name: string
   type: 'probability' | 'score' | 'risk'
   description?: string
+}
+
+/**
+ * A model version's signature: a detached compact JWS (RFC 7515 appendix F) over the canonical
+ * JSON of the manifest without `signature` and `card`. `alg`, `kid`, `signedAt` and `cardSha256`
+ * repeat its protected header for people and listings; a verifier refuses them if they differ.
+ */
+export interface ModelSignature {
+  /** `ES384` (P-384) or `EdDSA` (Ed25519). */
+  alg: 'ES384' | 'EdDSA'
+  /** The id of the key that signed: a verifier looks it up among the keys it trusts. */
+  kid: string
+  /** When it was signed (ISO 8601, the signer's clock). */
+  signedAt: string
+  /** The sha256 (hex) of the model card it was signed with; a manifest may drop its card, never change it. */
+  cardSha256?: string
+  /** `<protected header>..<signature>`, both base64url: the payload is left out and rebuilt from the manifest. */
+  jws: string
 }
 
 /** `models/<id>/manifest.json`: everything needed to serve, audit and explain a version. */
@@ -42,12 +61,49 @@ export interface ModelManifest {
   featureSpec?: unknown
   /** The model card (Markdown). */
   card?: string
-  /** ONC HTI-1 source attributes of a predictive DSI (see core/registry/source-attributes.ts). */
-  sourceAttributes?: Record<string, unknown>
+  /**
+   * ONC HTI-1 source attributes of a predictive DSI (core/registry/source-attributes.ts): any subset
+   * while staging; all 31 before production (`missingSourceAttributes` is empty).
+   */
+  sourceAttributes?: SourceAttributesDraft
   /** A detached signature over the rest of the manifest (see core/registry/signature.ts). */
-  signature?: Record<string, unknown>
+  signature?: ModelSignature
   /** A site recalibration applied to the base model's score (see core/registry/calibrated-model.ts). */
-  calibration?: Record<string, unknown>
+  calibration?: ScoreCalibration
+}
+
+/** Logistic recalibration: σ(intercept + slope · logit(p)), p clipped to [1e−15, 1 − 1e−15]. */
+export interface LogisticScoreMap {
+  method: 'logistic'
+  intercept: number
+  /** Positive: a recalibration keeps the model's ranking. */
+  slope: number
+}
+
+/**
+ * Isotonic recalibration: p clipped to [x₀, xₙ₋₁], then interpolated linearly between the knots
+ * (scikit-learn's `IsotonicRegression(out_of_bounds='clip')`). `x` strictly increasing, `y` non-decreasing in [0, 1].
+ */
+export interface IsotonicScoreMap {
+  method: 'isotonic'
+  x: number[]
+  y: number[]
+}
+
+export type ScoreMap = LogisticScoreMap | IsotonicScoreMap
+
+/**
+ * A site recalibration: the version serves `map(score)` where score is what its files' model
+ * gives. Registered as a version of its own whose files are the base version's, unchanged.
+ */
+export type ScoreCalibration = ScoreMap & {
+  /** The version whose logged scores and outcomes the map was fitted on. */
+  base: { version: string }
+  /**
+   * The maps the base version already applied (when it was itself a recalibration), in order:
+   * the served score is map(priorₙ(…prior₁(score))).
+   */
+  prior?: ScoreMap[]
 }
 
 /** A manifest plus its artifact files, as a plugin saves and loads them. */

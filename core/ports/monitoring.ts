@@ -18,6 +18,13 @@ export interface LoggedPrediction {
   score: number
   label: string | null
   features: Record<string, FeatureValue> | null
+  /**
+   * A shadow prediction: the champion version that answered the request (this row was never
+   * returned). Its id is the champion row's id plus `~<version>`. Absent or null: served.
+   */
+  shadowOf?: string | null
+  /** A shadow prediction: the champion's score for the same row. */
+  championScore?: number | null
 }
 
 /** An observed outcome for a subject (by key) or for one logged prediction. */
@@ -42,6 +49,8 @@ export interface PredictionWindow {
   to?: string
   /** Newest rows first are dropped past this many (oldest kept). Default: all. */
   limit?: number
+  /** true: only shadow predictions; default: only served ones (reports never mix them). */
+  shadow?: boolean
 }
 
 /** A logged prediction with its joined outcome (null while none is known). */
@@ -128,6 +137,12 @@ export interface PredictedEvent {
   predictions: Prediction[]
 }
 
+/** A shadow version's scores for a committed request: never returned, only logged beside what was served. */
+export interface ShadowEvent extends PredictedEvent {
+  /** Per row: the version that answered, and its score. */
+  served: { version: string; score: number }[]
+}
+
 /**
  * Watches committed predictions (the monitoring recorder, a feature store writer…). `observe`
  * must return at once and never throw: it runs after the response is ready, off the hot path.
@@ -135,6 +150,8 @@ export interface PredictedEvent {
 export interface PredictionObserver {
   name: string
   observe(event: PredictedEvent): void
+  /** Told about shadow scores (only observers that log them for comparison implement it). */
+  observeShadow?(event: ShadowEvent): void
   /** Write out whatever is buffered (called on close). */
   flush?(): Promise<void>
 }

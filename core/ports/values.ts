@@ -28,6 +28,8 @@ export interface Prediction {
   score: number
   label?: string
   explanation?: Contribution[]
+  /** The version that scored this row, set only when a canary split the request across versions. */
+  version?: string
 }
 
 export type Via = 'http' | 'grpc' | 'cds-hooks' | 'oip' | 'in-process' | 'job'

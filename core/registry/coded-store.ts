@@ -1,7 +1,18 @@
 import { NexoraError } from '../errors.ts'
 import type { ModelStore } from '../ports/model-store.ts'
 
-const METHODS = ['putVersion', 'getVersion', 'getFiles', 'listModels', 'listVersions', 'setAlias', 'getAliases', 'setStage'] as const
+const METHODS = [
+  'putVersion',
+  'getVersion',
+  'getFiles',
+  'listModels',
+  'listVersions',
+  'setAlias',
+  'getAliases',
+  'setStage',
+  'getLifecycle',
+  'putLifecycle',
+] as const
 
 /**
  * The ModelStore as the registry sees it: a store that fails with anything but a NexoraError
@@ -14,6 +25,7 @@ const METHODS = ['putVersion', 'getVersion', 'getFiles', 'listModels', 'listVers
 export function codedModelStore(store: ModelStore): ModelStore {
   const coded: ModelStore = { ...store }
   for (const name of METHODS) {
+    if (!store[name]) continue
     ;(coded as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       try {
         // Looked up on each call, so a store whose methods are replaced later is still the one used.

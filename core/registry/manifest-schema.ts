@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { SourceAttributesDraftSchema } from './source-attributes.ts'
 
 /** The manifest as zod sees it: used to validate registrations and to document the API. */
 export const FeatureDefSchema = z
@@ -26,6 +27,61 @@ export const OutputDefSchema = z
   })
   .openapi('OutputDef')
 
+/** A signature's shape (core/registry/signature.ts checks what it says); a malformed one is refused at registration. */
+export const ModelSignatureSchema = z
+  .strictObject({
+    alg: z.enum(['ES384', 'EdDSA']),
+    kid: z.string().min(1).max(256),
+    signedAt: z.iso.datetime({ offset: true }),
+    cardSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+    jws: z.string().regex(/^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$/, 'a detached compact JWS: <header>..<signature>'),
+  })
+  .openapi('ModelSignature', {
+    description:
+      'A detached compact JWS (ES384 or EdDSA) over the canonical JSON of the manifest without `signature` and `card`; see docs/security.md ' +
+      '("Signed models").',
+  })
+
+const LogisticMapSchema = z.object({
+  method: z.literal('logistic'),
+  intercept: z.number(),
+  // A slope ≤ 0 would reverse or erase the model's ranking: no recalibration does that.
+  slope: z.number().positive(),
+})
+const IsotonicMapSchema = z.object({
+  method: z.literal('isotonic'),
+  x: z.array(z.number()).min(1).max(100_000),
+  y: z.array(z.number().min(0).max(1)).min(1).max(100_000),
+})
+/** Knots are checked after the shape: one length, x strictly increasing, y non-decreasing. */
+function checkKnots(map: { method: string; x?: number[]; y?: number[] }, path: (string | number)[], ctx: z.RefinementCtx) {
+  if (map.method !== 'isotonic' || !map.x || !map.y) return
+  const { x, y } = map
+  const issue = (message: string) => ctx.addIssue({ code: 'custom', path, message })
+  if (x.length !== y.length) issue('isotonic knots: x and y differ in length')
+  else if (x.some((v, i) => i > 0 && !(v > x[i - 1]!))) issue('isotonic knots: x must be strictly increasing')
+  else if (y.some((v, i) => i > 0 && v < y[i - 1]!)) issue('isotonic knots: y must be non-decreasing')
+}
+const ScoreMapSchema = z.discriminatedUnion('method', [LogisticMapSchema, IsotonicMapSchema])
+const calibrationParts = {
+  base: z.object({ version: z.string().min(1).max(64) }),
+  prior: z.array(ScoreMapSchema).max(16).optional(),
+}
+export const ScoreCalibrationSchema = z
+  .discriminatedUnion('method', [LogisticMapSchema.extend(calibrationParts), IsotonicMapSchema.extend(calibrationParts)])
+  .superRefine((c, ctx) => {
+    checkKnots(c, [], ctx)
+    c.prior?.forEach((m, i) => checkKnots(m, ['prior', i], ctx))
+  })
+  .openapi('ScoreCalibration', {
+    description:
+      'A site recalibration of the base score: `logistic` σ(intercept + slope·logit(p)) or `isotonic` knots (p clipped to the first and last x, ' +
+      'interpolated linearly); `base.version` was fitted on, `prior` are maps that version already applied.',
+  })
+
 export const ModelManifestSchema = z
   .object({
     name: z
@@ -48,12 +104,15 @@ export const ModelManifestSchema = z
     card: z.string().optional(),
     /** The ONNX plugin's input/output mapping (checked by plugins/model-onnx). */
     onnx: z.unknown().optional(),
-    /** HTI-1 source attributes (checked by core/registry/source-attributes.ts). */
-    sourceAttributes: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * ONC HTI-1 source attributes (core/registry/source-attributes.ts): any subset at registration,
+     * since a staging version may still be written up; promotion needs all 31.
+     */
+    sourceAttributes: SourceAttributesDraftSchema.optional(),
     /** The manifest's signature (checked by core/registry/signature.ts). */
-    signature: z.record(z.string(), z.unknown()).optional(),
-    /** A site recalibration of the base model's score (checked by core/registry/calibrated-model.ts). */
-    calibration: z.record(z.string(), z.unknown()).optional(),
+    signature: ModelSignatureSchema.optional(),
+    /** A site recalibration of the base model's score (applied by core/registry/calibrated-model.ts). */
+    calibration: ScoreCalibrationSchema.optional(),
     /** The CDS Hooks opt-in (checked by plugins/cds-hooks). */
     cdsHooks: z.unknown().optional(),
     /**

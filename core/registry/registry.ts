@@ -24,18 +24,31 @@ export interface VersionRef {
   alias?: string
 }
 
+/** A registry or lifecycle step for the audit trail (the caller adds the time and outcome). */
+export type RecordEvent = (event: {
+  action: string
+  actor: string
+  model: string
+  version: string
+  reason?: string
+  context?: Record<string, unknown>
+}) => Promise<unknown>
+
 export interface ModelRegistry {
-  /** Register a version: validate the manifest, hash the files and store both atomically. */
-  register(manifest: ModelManifest, files: Record<string, Uint8Array>): Promise<StoredVersion>
+  /** Register a version: validate the manifest, hash the files and store both atomically. `by` is audited. */
+  register(manifest: ModelManifest, files: Record<string, Uint8Array>, by?: string): Promise<StoredVersion>
   list(): Promise<ModelSummary[]>
   get(name: string): Promise<ModelSummary>
   getVersion(name: string, version: string): Promise<StoredVersion>
   /** `name@version`, or an alias; with neither, `production` if set, else `latest`. */
   resolve(name: string, ref?: VersionRef): Promise<StoredVersion>
-  promote(name: string, version: string, stage: 'staging' | 'production'): Promise<void>
-  archive(name: string, version: string): Promise<void>
+  /** Move the alias (no governance: see createLifecycle for the governed promotion). */
+  promote(name: string, version: string, stage: 'staging' | 'production', by?: string): Promise<void>
+  archive(name: string, version: string, by?: string): Promise<void>
   /** The cached LoadedModel for a resolved version; concurrent first loads share one load. */
   load(stored: StoredVersion): Promise<LoadedModel>
+  /** Run the `verify` hook (e.g. the signature policy) for a purpose; a no-op without one. */
+  check(manifest: ModelManifest, purpose: 'load' | 'production'): Promise<void>
   /** Drop a loaded version from memory (its engine is disposed); the next `load` loads it again. */
   evict(name: string, version: string): void
   close(): Promise<void>
@@ -63,6 +76,8 @@ export interface RegistryOptions {
    * (`production`: promotion and canaries), e.g. its signature; throws a NexoraError to refuse.
    */
   verify?: (manifest: ModelManifest, purpose: 'load' | 'production') => Promise<void>
+  /** Audit each register, promote and archive that names who did it (`model.register`, `model.promote`, `model.archive`). */
+  record?: RecordEvent
 }
 
 /** Parse `name@version` into its parts (the version may also come separately). */
@@ -105,7 +120,9 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
       const files = await store.getFiles(stored.name, stored.version)
       if (!files) throw new NexoraError('model.version_not_found', { detail: `${stored.name}@${stored.version}` })
       await checkFiles(`${stored.name}@${stored.version}`, stored.manifest.files, files)
-      await options.verify?.(stored.manifest, 'load')
+      // A production version is held to the production rule on every load, not only when promoted: a signature
+      // stripped in the database afterwards must not let it load.
+      await options.verify?.(stored.manifest, stored.stage === 'production' ? 'production' : 'load')
       try {
         const base = await pluginFor(stored.manifest.kind, `${stored.name}@${stored.version}`).load({ manifest: stored.manifest, files })
         const model = stored.manifest.calibration ? withCalibration(base, stored.manifest.calibration) : base
@@ -167,7 +184,7 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
   }
 
   return {
-    async register(manifest, files) {
+    async register(manifest, files, by) {
       resolved.clear()
       const parsed = ModelManifestSchema.safeParse(manifest)
       if (!parsed.success) {
@@ -179,7 +196,10 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
       if (manifest.files) await checkFiles(`${manifest.name}@${manifest.version}`, manifest.files, files)
       const withHashes: ModelManifest = { ...manifest, files: await hashFiles(files) }
       await store.putVersion(withHashes, files, new Date(clock.now()).toISOString())
-      return getVersion(manifest.name, manifest.version)
+      const stored = await getVersion(manifest.name, manifest.version)
+      if (by)
+        await options.record?.({ action: 'model.register', actor: by, model: stored.name, version: stored.version, context: { kind: stored.manifest.kind } })
+      return stored
     },
     async list() {
       return Promise.all((await store.listModels()).map(summary))
@@ -194,7 +214,7 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
       resolved.set(key, { stored, expires: clock.now() + ttl })
       return stored
     },
-    async promote(name, version, stage) {
+    async promote(name, version, stage, by) {
       resolved.clear()
       const target = await getVersion(name, version)
       if (target.stage === 'archived') throw new NexoraError('model.version_archived', { detail: `${safeName(name)}@${safeName(version)}` })
@@ -202,8 +222,9 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
       if (previous && previous !== version) await store.setStage(name, previous, 'none')
       await store.setAlias(name, stage, version)
       await store.setStage(name, version, stage)
+      if (by) await options.record?.({ action: 'model.promote', actor: by, model: name, version, context: { stage, previous: previous ?? null } })
     },
-    async archive(name, version) {
+    async archive(name, version, by) {
       resolved.clear()
       await getVersion(name, version)
       for (const [alias, pointed] of Object.entries(await store.getAliases(name))) {
@@ -211,12 +232,16 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
       }
       await store.setStage(name, version, 'archived')
       cache.delete(`${name}@${version}`)
+      if (by) await options.record?.({ action: 'model.archive', actor: by, model: name, version, context: {} })
     },
     async load(stored) {
       if (stored.stage === 'archived') throw new NexoraError('model.version_archived', { detail: `${stored.name}@${stored.version}` })
       const model = await cache.fetch(`${stored.name}@${stored.version}`, { context: stored })
       if (!model) throw new NexoraError('model.load_failed', { detail: `${stored.name}@${stored.version}` })
       return model
+    },
+    async check(manifest, purpose) {
+      await options.verify?.(manifest, purpose)
     },
     evict(name, version) {
       cache.delete(`${name}@${version}`)

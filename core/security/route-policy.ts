@@ -51,9 +51,17 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /models': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
   'GET /models/:name': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
   'GET /models/:name/versions/:version': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
+  'GET /models/:name/source-attributes': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
   // Changing what every patient is scored with is not a one-patient action.
   'POST /models/:name/versions/:version/promote': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
   'POST /models/:name/versions/:version/archive': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
+  'GET /models/:name/lifecycle': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
+  'GET /models/:name/timeline': { access: read, rate: 'read', audit: 'middleware', patientContext: 'any' },
+  'POST /models/:name/versions/:version/approve': { access: { anyOf: [SCOPES.modelsApprove] }, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
+  'POST /models/:name/versions/:version/shadow': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
+  'POST /models/:name/versions/:version/canary': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
+  'POST /models/:name/canary/advance': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
+  'POST /models/:name/canary/rollback': { access: { anyOf: [SCOPES.modelsWrite] }, rate: 'write', audit: 'middleware', patientContext: 'refuse' },
   // The pipeline checks that every row names the launch patient.
   'POST /predict': { access: { anyOf: PREDICT_ACCESS }, rate: 'predict', audit: 'handler', patientContext: 'own' },
   // The launch patient's events only; the report, verify and checkpoint span every patient.

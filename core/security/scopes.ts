@@ -7,6 +7,8 @@ export const SCOPES = {
   predict: 'nexora/predict',
   modelsRead: 'nexora/models.read',
   modelsWrite: 'nexora/models.write',
+  /** The second person of two-person approval: may approve a version another principal will promote. */
+  modelsApprove: 'nexora/models.approve',
   auditRead: 'nexora/audit.read',
   deid: 'nexora/deid',
   metrics: 'nexora/metrics',

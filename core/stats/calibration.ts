@@ -65,7 +65,7 @@ export function expectedCalibrationError(
 
 /**
  * Calibration intercept a and slope b from the unpenalised logistic fit y ~ a + b·logit(p),
- * by Newton–Raphson (IRLS). A perfectly calibrated model has a = 0, b = 1; b < 1 means
+ * by Newton–Raphson (IRLS) with step-halving. A perfectly calibrated model has a = 0, b = 1; b < 1 means
  * over-confident predictions. Probabilities are clipped to [eps, 1 − eps] so logit is finite.
  * Returns NaN for both when the fit does not converge (e.g. separable data).
  * @example calibrationSlopeIntercept(y, p) // { intercept: 0.02, slope: 0.95, iterations: 6 }
@@ -75,8 +75,18 @@ export function calibrationSlopeIntercept(labels: ArrayLike<number>, probs: Arra
     const q = Math.min(1 - eps, Math.max(eps, p))
     return Math.log(q / (1 - q))
   })
+  // The log-likelihood Σ y·z − log(1 + e^z), z = a + b·x, with log(1 + e^z) written so it cannot overflow.
+  const logLik = (a: number, b: number) => {
+    let s = 0
+    for (let i = 0; i < x.length; i++) {
+      const z = a + b * x[i]!
+      s += labels[i]! * z - (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))))
+    }
+    return s
+  }
   let a = 0
   let b = 1
+  let current = logLik(a, b)
   for (let it = 1; it <= maxIter; it++) {
     let g0 = 0,
       g1 = 0,
@@ -97,9 +107,20 @@ export function calibrationSlopeIntercept(labels: ArrayLike<number>, probs: Arra
     if (!(det > 0)) break
     const da = (h11 * g0 - h01 * g1) / det
     const db = (h00 * g1 - h01 * g0) / det
-    a += da
-    b += db
-    if (Math.abs(da) < 1e-12 * (1 + Math.abs(a)) && Math.abs(db) < 1e-12 * (1 + Math.abs(b))) return { intercept: a, slope: b, iterations: it }
+    // Step-halving: from the start (0, 1) a full Newton step can overshoot when some scores sit at
+    // 0 or 1 (an isotonic map's output), and then diverge although the fit exists. The
+    // log-likelihood is concave, so a shorter step along the Newton direction gains; near the
+    // optimum the full step always passes (the slack covers rounding), so the answer is Newton's.
+    let t = 1
+    let next = logLik(a + da, b + db)
+    while (!(next >= current - 1e-10 * (1 + Math.abs(current))) && t > 1e-12) {
+      t /= 2
+      next = logLik(a + t * da, b + t * db)
+    }
+    a += t * da
+    b += t * db
+    current = next
+    if (t === 1 && Math.abs(da) < 1e-12 * (1 + Math.abs(a)) && Math.abs(db) < 1e-12 * (1 + Math.abs(b))) return { intercept: a, slope: b, iterations: it }
   }
   return { intercept: Number.NaN, slope: Number.NaN, iterations: maxIter }
 }

@@ -10,3 +10,6 @@ export { auroc, averagePrecision, brierScore, logLoss, calibration, classifierMe
 export { calibrationCurve, expectedCalibrationError, calibrationSlopeIntercept, percentileSorted, type BinnedCalibration } from './calibration.ts'
 export { chi2Sf, gammaIncUpper, logGamma } from './special.ts'
 export { quantileSorted, searchsorted } from './sorted.ts'
+export { tagMetrics, pickMetrics, type MetricTag } from './metric-tags.ts'
+export { stratifiedHoldout, stratifiedKFold, type SplitIndices } from './split.ts'
+export { clippedLogit, isotonicRecalibrated, logisticRecalibrated, RECALIBRATION_EPS } from './recalibration.ts'

@@ -4,10 +4,11 @@
  * Run: `npx tsx models/mortality-transformer/train.ts` (deterministic: same cohort, same seed,
  * same bytes on the same backend).
  */
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { calibration, classifierMetrics, hashFiles, type Row } from '../../core/index.ts'
 import { transformerModelPlugin, type TransformerTrainOptions } from '../../plugins/model-transformer/index.ts'
 import { generateSequenceCohort, INPUTS, type CohortPatient } from './cohort.ts'
+import { fixedHoldout } from '../holdout-split.ts'
 
 const here = (file: string) => new URL(file, import.meta.url)
 const round = (x: number) => Number(x.toFixed(4))
@@ -103,7 +104,17 @@ const manifest = {
   description: '1-year mortality risk from the clinical event sequence (demo; synthetic data only)',
   labels: ['low', 'high'],
   metrics: Object.fromEntries(Object.entries(heldOut).map(([k, v]) => [`heldout_${k}`, Number(v.toFixed(6))])),
-  training: { ...artifact.manifest.training, data: `generateSequenceCohort(${COHORT.n}, ${COHORT.seed}) rows 1-${cut} (synthetic)` },
+  training: {
+    ...artifact.manifest.training,
+    data: `generateSequenceCohort(${COHORT.n}, ${COHORT.seed}) rows 1-${cut} (synthetic)`,
+    split: fixedHoldout(
+      `rows ${cut + 1}-${cohort.length}`,
+      train.map((p) => p.label),
+      test.map((p) => p.label),
+    ),
+  },
+  // HTI-1 source attributes: written by hand (and models/cohort-figures.ts), kept in their own file so retraining keeps them.
+  sourceAttributes: JSON.parse(readFileSync(here('source-attributes.json'), 'utf8')),
   files: await hashFiles(artifact.files),
 }
 writeFileSync(here('manifest.json'), JSON.stringify(manifest, null, 2) + '\n')

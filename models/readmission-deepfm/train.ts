@@ -10,6 +10,7 @@ import Papa from 'papaparse'
 import { auroc, calibration, hashFiles, type FeatureDef, type Row } from '../../core/index.ts'
 import { deepfmModelPlugin, type DeepfmTrainOptions } from '../../plugins/model-deepfm/index.ts'
 import { FEATURES, type CohortRow } from '../readmission-risk/cohort.ts'
+import { fixedHoldout } from '../holdout-split.ts'
 
 const here = (file: string) => new URL(file, import.meta.url)
 const cohort = Papa.parse<CohortRow>(readFileSync(here('../readmission-risk/cohort.csv'), 'utf8'), {
@@ -78,7 +79,17 @@ const manifest = {
   description: '30-day readmission risk after discharge, DeepFM (demo; synthetic data only)',
   labels: ['low', 'high'],
   metrics: Object.fromEntries(Object.entries(heldOut).map(([k, v]) => [`heldout_${k}`, round(v)])),
-  training: { ...artifact.manifest.training, data: 'models/readmission-risk/cohort.csv rows 1-3200 (synthetic, seed 20261126); held out: rows 3201-4000' },
+  training: {
+    ...artifact.manifest.training,
+    data: 'models/readmission-risk/cohort.csv rows 1-3200 (synthetic, seed 20261126); held out: rows 3201-4000',
+    split: fixedHoldout(
+      'cohort.csv rows 3201-4000',
+      train.map((r) => r.readmitted_30d),
+      test.map((r) => r.readmitted_30d),
+    ),
+  },
+  // HTI-1 source attributes: written by hand (and models/cohort-figures.ts), kept in their own file so retraining keeps them.
+  sourceAttributes: JSON.parse(readFileSync(here('source-attributes.json'), 'utf8')),
   files: await hashFiles(artifact.files),
 }
 writeFileSync(here('manifest.json'), JSON.stringify(manifest, null, 2) + '\n')

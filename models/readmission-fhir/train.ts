@@ -9,6 +9,7 @@ import { hashFiles } from '../../core/index.ts'
 import { generateFhirCohort } from '../../devtools/fhir-server/index.ts'
 import { ClinicalETL, type ExtractedRow } from '../../plugins/etl/index.ts'
 import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
+import { fixedHoldout } from '../holdout-split.ts'
 
 const here = (file: string) => new URL(file, import.meta.url)
 const spec = JSON.parse(readFileSync(here('feature-spec.json'), 'utf8'))
@@ -55,7 +56,10 @@ const manifest = {
     ...artifact.manifest.training,
     data: `generateFhirCohort({ patients: ${PATIENTS}, seed: ${SEED} }), first 80 % of patients; index time = index discharge`,
     etl: report.skipped,
+    split: fixedHoldout(`patients ${cut + 1}-${rows.length} in cohort order`, train.map(label), test.map(label)),
   },
+  // HTI-1 source attributes: written by hand (and models/cohort-figures.ts), kept in their own file so retraining keeps them.
+  sourceAttributes: JSON.parse(readFileSync(here('source-attributes.json'), 'utf8')),
   files: await hashFiles(artifact.files),
 }
 writeFileSync(here('manifest.json'), JSON.stringify(manifest, null, 2) + '\n')

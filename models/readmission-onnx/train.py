@@ -206,6 +206,15 @@ def main():
             "architecture": f"standardise (in graph) -> Linear({len(COLUMNS)}, {HIDDEN}) -> ReLU -> Linear({HIDDEN}, 1)",
             "rows": len(train_rows),
             "positives": int(y_train.sum().item()),
+            # The same record models/holdout-split.ts writes for the TypeScript demo models.
+            "split": {
+                "method": "fixed-holdout",
+                "heldOut": "cohort.csv rows 3201-4000",
+                "trainRows": len(train_rows),
+                "testRows": len(test_rows),
+                "trainPositives": int(y_train.sum().item()),
+                "testPositives": sum(y_test),
+            },
             "seed": SEED,
             "epochs": EPOCHS,
             "batchSize": BATCH,
@@ -216,6 +225,8 @@ def main():
             "data": "models/readmission-risk/cohort.csv rows 1-3200 (synthetic, seed 20261126); held out: rows 3201-4000",
         },
         "metrics": {f"heldout_{k}": v if k == "n" else round(float(v), 6) for k, v in held_out.items()},
+        # HTI-1 source attributes: written by hand (and models/cohort-figures.ts), kept in their own file so retraining keeps them.
+        "sourceAttributes": json.load(open(os.path.join(HERE, "source-attributes.json"), encoding="utf-8")),
         "files": {"model.onnx": hashlib.sha256(onnx_bytes).hexdigest()},
     }
     with open(os.path.join(HERE, "manifest.json"), "w") as fh:

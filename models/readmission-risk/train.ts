@@ -9,6 +9,7 @@ import { hashFiles, type FeatureDef, type Row } from '../../core/index.ts'
 import { linearModelPlugin } from '../../plugins/model-linear/index.ts'
 import { buildProfile, PROFILE_FILE } from '../../plugins/monitoring/index.ts'
 import { FEATURES, generateCohort, type CohortRow } from './cohort.ts'
+import { fixedHoldout } from '../holdout-split.ts'
 
 const here = (file: string) => new URL(file, import.meta.url)
 const cohortCsv = here('cohort.csv')
@@ -46,7 +47,17 @@ const manifest = {
   description: '30-day readmission risk after discharge (demo; synthetic data only)',
   labels: ['low', 'high'],
   metrics: Object.fromEntries(Object.entries(heldOut).map(([k, v]) => [`heldout_${k}`, Number(v.toFixed(6))])),
-  training: { ...artifact.manifest.training, data: 'models/readmission-risk/cohort.csv rows 1-3200 (synthetic, seed 20261126)' },
+  training: {
+    ...artifact.manifest.training,
+    data: 'models/readmission-risk/cohort.csv rows 1-3200 (synthetic, seed 20261126)',
+    split: fixedHoldout(
+      'cohort.csv rows 3201-4000',
+      train.map((r) => r.readmitted_30d),
+      test.map((r) => r.readmitted_30d),
+    ),
+  },
+  // HTI-1 source attributes: written by hand (and models/cohort-figures.ts), kept in their own file so retraining keeps them.
+  sourceAttributes: JSON.parse(readFileSync(here('source-attributes.json'), 'utf8')),
   files: await hashFiles(files),
 }
 writeFileSync(here('manifest.json'), JSON.stringify(manifest, null, 2) + '\n')

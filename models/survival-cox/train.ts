@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { hashFiles, type FeatureDef, type Row } from '../../core/index.ts'
 import { coxModelPlugin, decodeArtifact } from '../../plugins/model-survival/index.ts'
+import { fixedHoldout } from '../holdout-split.ts'
 
 const here = (file: string) => new URL(file, import.meta.url)
 const HORIZON = 365
@@ -61,7 +62,15 @@ const manifest = {
     ...artifact.manifest.training,
     data: 'models/survival-cox/lung.csv (R survival 3.5.3 `lung`, complete cases) minus every 5th row',
     baselineAtHorizon: decodeArtifact(artifact.files['model.json']).baselineAtHorizon,
+    // The event indicator counts as the positive: deaths on each side of the split.
+    split: fixedHoldout(
+      'every 5th row of lung.csv (rows 5, 10, …)',
+      train.map((p) => p.status),
+      test.map((p) => p.status),
+    ),
   },
+  // HTI-1 source attributes: written by hand (and models/cohort-figures.ts), kept in their own file so retraining keeps them.
+  sourceAttributes: JSON.parse(readFileSync(here('source-attributes.json'), 'utf8')),
   files: await hashFiles(artifact.files),
 }
 writeFileSync(here('manifest.json'), JSON.stringify(manifest, null, 2) + '\n')

@@ -83,3 +83,23 @@ export async function loadOrCreateDevIdentity(dir: string, now = Date.now()): Pr
   }
   return { jwks: { keys: [stored.publicJwk] }, token, tokenFile }
 }
+
+/**
+ * A dev-mode token for another principal, signed with the dev key (made if missing): the second
+ * person of two-person approval in a demo (`nexora keys token --sub reviewer --scope nexora/models.approve`).
+ * Never used in production: it is only as trusted as the dev key.
+ */
+export async function issueDevToken(dir: string, subject: string, scope: string, now = Date.now(), days = 1): Promise<string> {
+  await loadOrCreateDevIdentity(dir, now)
+  const stored = await readJson<{ kid: string; privateJwk: JWK }>(join(dir, 'dev-keys.json'))
+  if (!stored) throw new Error(`cannot read the dev key pair in ${dir}`)
+  return new SignJWT({ scope })
+    .setProtectedHeader({ alg: 'ES384', kid: stored.kid, typ: 'JWT' })
+    .setIssuer(DEV_ISSUER)
+    .setAudience(DEV_AUDIENCE)
+    .setSubject(subject)
+    .setJti(crypto.randomUUID())
+    .setIssuedAt(Math.floor(now / 1000))
+    .setExpirationTime(Math.floor(now / 1000) + days * 86_400)
+    .sign(await importJWK(stored.privateJwk, 'ES384'))
+}

@@ -18,7 +18,7 @@ export interface AssessInput {
    * part of the pipeline, so a refused `fhirServer` (`cds.fhir_server_refused`) is recorded too.
    */
   access: () => FhirReader | { unavailable: string }
-  links: { modelCard: string; launch: string }
+  links: { modelCard: string; launch: string; sourceAttributes: string }
 }
 
 /**

@@ -15,16 +15,16 @@ export interface CardInput {
   features: Record<string, FeatureValue>
   basis: string[]
   patientId: string
-  /** Where the model card is read, and the SMART app that shows the patient's assessment. */
-  links: { modelCard: string; launch: string }
+  /** Where the model card and the source attributes are read, and the SMART app that shows the patient's assessment. */
+  links: { modelCard: string; launch: string; sourceAttributes: string }
   occurrence: string
 }
 
 /**
  * One card for one assessed outcome, or none when the score is below the manifest's
  * `reportAt`: the risk in the summary, the indicator from the thresholds, the factors and the
- * model version in the detail, the model card as the source, suggestions as FHIR actions and
- * a SMART link to the assessment.
+ * model version in the detail, the model card as the source, suggestions as FHIR actions, a
+ * SMART link to the assessment and a link to the model version's source attributes.
  */
 export function riskCard(input: CardInput): Card | undefined {
   const { section, prediction, manifest } = input
@@ -75,6 +75,9 @@ export function riskCard(input: CardInput): Card | undefined {
         // Handed to the app in the SMART token response: which assessment to show, no PHI.
         appContext: JSON.stringify({ card: input.card, model: manifest.name, version: manifest.version }),
       },
+      // ONC HTI-1 has a user able to review a predictive DSI's source attributes (§ 170.315(b)(11)(v)):
+      // the card links to this version's, as a plain (absolute) link the EHR opens as it is.
+      { label: 'Source attributes of this model (ONC HTI-1)', url: input.links.sourceAttributes, type: 'absolute' },
     ],
   }
 }

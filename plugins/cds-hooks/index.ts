@@ -15,6 +15,12 @@ export interface CdsHooksOptions {
   launchUrl?: string
   /** Where a card's source links for the model card. Default the registry API's version page. */
   modelCardUrl?: (name: string, version: string) => string
+  /**
+   * Where a card's link to the version's ONC HTI-1 source attributes points. Default the registry
+   * API's `/models/{name}/source-attributes?version=…` (which needs a bearer token with a read
+   * scope): give a page your clinicians can open from the EHR, e.g. the web UI's model page.
+   */
+  sourceAttributesUrl?: (name: string, version: string) => string
   /** Discovery needs a client JWT like every other call (the spec's default), or is public. Default `authenticated`. */
   discovery?: 'authenticated' | 'public'
   /** For JWKS and FHIR reads (tests inject one). Default the global fetch. */
@@ -67,6 +73,9 @@ export function cdsHooks(options: CdsHooksOptions) {
             },
             links: {
               modelCard: options.modelCardUrl ?? ((name, version) => `${base}/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`),
+              sourceAttributes:
+                options.sourceAttributesUrl ??
+                ((name, version) => `${base}/models/${encodeURIComponent(name)}/source-attributes?version=${encodeURIComponent(version)}`),
               launch: options.launchUrl ?? `${base}/launch`,
             },
           }),

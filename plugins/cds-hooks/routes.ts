@@ -58,7 +58,7 @@ export interface RouteDeps {
   catalog: ServiceCatalog
   clients: Map<string, TrustedClient>
   fhir: FhirAccessOptions
-  links: { modelCard(name: string, version: string): string; launch: string }
+  links: { modelCard(name: string, version: string): string; sourceAttributes(name: string, version: string): string; launch: string }
 }
 
 /** The CDS Hooks 2.0 endpoints: discovery, service calls and feedback. */
@@ -88,7 +88,11 @@ export function cdsHooksRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext, 
       caller,
       requestId,
       access: () => fhirAccess(request, deps.clients.get(caller.subject), deps.fhir),
-      links: { modelCard: deps.links.modelCard(found.manifest.name, found.manifest.version), launch: deps.links.launch },
+      links: {
+        modelCard: deps.links.modelCard(found.manifest.name, found.manifest.version),
+        sourceAttributes: deps.links.sourceAttributes(found.manifest.name, found.manifest.version),
+        launch: deps.links.launch,
+      },
     })
     return c.json({ cards }, 200)
   })

@@ -1,4 +1,4 @@
-import { definePlugin, NexoraError, type Dataset, type ModelPlugin } from '../../core/index.ts'
+import { definePlugin, NexoraError, tagMetrics, type Dataset, type ModelPlugin } from '../../core/index.ts'
 import { readArtifactFiles, writeArtifactFiles } from './artifact.ts'
 import { loadEngine } from './engine.ts'
 import { encodeRow, fitPreprocess } from './fields.ts'
@@ -58,7 +58,7 @@ export const deepfmModelPlugin: ModelPlugin = {
       },
     }
     const model = createDeepfmModel(manifest, preprocess, fit.weights)
-    return { manifest: { ...manifest, metrics: await model.evaluate(dataset) }, files }
+    return { manifest: { ...manifest, metrics: tagMetrics('insample', await model.evaluate(dataset)) }, files }
   },
 }
 

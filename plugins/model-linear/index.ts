@@ -1,4 +1,4 @@
-import { definePlugin, NexoraError, type Dataset, type ModelPlugin, type TrainOptions } from '../../core/index.ts'
+import { definePlugin, NexoraError, tagMetrics, type Dataset, type ModelPlugin, type TrainOptions } from '../../core/index.ts'
 import { ARTIFACT_FILE, decodeArtifact, encodeArtifact, type LinearArtifact } from './artifact.ts'
 import { createLinearModel } from './model.ts'
 import { fitLogistic } from './newton.ts'
@@ -49,7 +49,7 @@ export const linearModelPlugin: ModelPlugin = {
       },
     }
     const model = createLinearModel(manifest, artifact)
-    return { manifest: { ...manifest, metrics: await model.evaluate(dataset) }, files: { [ARTIFACT_FILE]: encodeArtifact(artifact) } }
+    return { manifest: { ...manifest, metrics: tagMetrics('insample', await model.evaluate(dataset)) }, files: { [ARTIFACT_FILE]: encodeArtifact(artifact) } }
   },
 }
 

@@ -1,4 +1,4 @@
-import { definePlugin, NexoraError, type Dataset, type ModelPlugin, type TrainOptions } from '../../core/index.ts'
+import { definePlugin, NexoraError, tagMetrics, type Dataset, type ModelPlugin, type TrainOptions } from '../../core/index.ts'
 import { ARTIFACT_FILE, decodeArtifact, encodeArtifact, type CoxArtifact } from './artifact.ts'
 import { columnName, columnsFor, encodeRows } from './columns.ts'
 import { fitCox } from './cox.ts'
@@ -81,7 +81,7 @@ export const coxModelPlugin: ModelPlugin = {
       },
     }
     const model = createCoxModel(manifest, artifact)
-    return { manifest: { ...manifest, metrics: await model.evaluate(dataset) }, files: { [ARTIFACT_FILE]: encodeArtifact(artifact) } }
+    return { manifest: { ...manifest, metrics: tagMetrics('insample', await model.evaluate(dataset)) }, files: { [ARTIFACT_FILE]: encodeArtifact(artifact) } }
   },
 }
 

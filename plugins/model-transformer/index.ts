@@ -1,4 +1,4 @@
-import { definePlugin, NexoraError, seededRandom, type Dataset, type ModelManifest, type ModelPlugin, type TrainOptions } from '../../core/index.ts'
+import { definePlugin, NexoraError, seededRandom, tagMetrics, type Dataset, type ModelManifest, type ModelPlugin, type TrainOptions } from '../../core/index.ts'
 import { decodeArtifact, encodeArtifact, type TransformerArtifact } from './artifact.ts'
 import { resolveConfig, type TransformerConfig } from './config.ts'
 import { fitScaler } from './encode.ts'
@@ -74,7 +74,7 @@ export const transformerModelPlugin: ModelPlugin = {
     }
     const model = await createTransformerModel(tf, manifest, { format: 'nexora-transformer-v1', ...meta, weights: [] }, weights)
     try {
-      return { manifest: { ...manifest, metrics: await model.evaluate(dataset) }, files }
+      return { manifest: { ...manifest, metrics: tagMetrics('insample', await model.evaluate(dataset)) }, files }
     } finally {
       await model.dispose?.()
     }

@@ -13,7 +13,10 @@ import { createMonitor } from './service/monitor.ts'
 import { pullOutcomes, recordOutcomes, type OutcomeRule } from './service/outcomes.ts'
 import { createPseudonyms } from './service/pseudonym.ts'
 import { predictionRecorder } from './service/recorder.ts'
+import { ADVERSE_EVENT_RULE, canaryGuard } from './service/rollback.ts'
+import { overrideObservations, readOverrideRates } from './service/overrides.ts'
 import { monitoringPolicies, monitoringRoutes } from './service/routes.ts'
+import { recalibrationPolicies, recalibrationRoutes } from './service/recalibrate-route.ts'
 import { scoreWatch } from './service/score-watch.ts'
 import { webhookDelivery, type WebhookOptions } from './service/webhooks.ts'
 
@@ -32,6 +35,8 @@ export interface MonitoringOptions {
   alerts?: AlertRule[]
   /** Webhooks told about severe adverse events. */
   adverseEventHooks?: string[]
+  /** Webhooks told when a canary is rolled back (`model.rollback`), beside the firing rule's own webhook. */
+  lifecycleHooks?: string[]
   /** Severities that alert. Default severe, life-threatening, death. */
   alertAt?: AdverseSeverity[]
   /** Delivery settings shared by every webhook (retries, timeout, signing secret). */
@@ -118,7 +123,7 @@ export function monitoring(options: MonitoringOptions) {
         const store = ctx.get('adverseEventStore')
         return {
           name: 'monitoring',
-          policies: monitoringPolicies,
+          policies: { ...monitoringPolicies, ...recalibrationPolicies },
           register(app, door) {
             s.webhooks.attach(door.audit)
             const monitor = createMonitor({
@@ -129,7 +134,11 @@ export function monitoring(options: MonitoringOptions) {
               clock: s.clock,
               horizonDays: options.horizonDays,
               fairnessAttributes: options.fairnessAttributes,
+              canaryOf: async (model) => (await door.lifecycle.state(model)).canary?.version,
             })
+            // A canary's rollback rules: an alert rule by id, or a severe adverse event against the model.
+            const guard = canaryGuard({ lifecycle: door.lifecycle, webhooks: s.webhooks, hooks: options.lifecycleHooks ?? [], logger: s.logger })
+            s.alerts.onFiring((rule, o) => guard.trip(o.model, rule.id, rule.webhook))
             const now = () => s.clock.now()
             const pull = async () => {
               // The FHIR source is optional: read it when the rules run, after every plugin is set up.
@@ -144,7 +153,11 @@ export function monitoring(options: MonitoringOptions) {
             const evaluate = async () => {
               const pulled = ctx.get('fhirSource') ? await pull().catch(() => []) : []
               const result = await monitor.evaluate()
+              // Override rates come from the audit trail (CDS Hooks feedback), over the same window.
+              const rates = await readOverrideRates(door, { from: result.from, to: new Date(now() + 1).toISOString() }).catch(() => undefined)
+              for (const { n, observation } of overrideObservations(rates?.models ?? [])) monitor.observe(n, [observation])
               s.watch.settle()
+              await guard.settle()
               return { ...result, outcomes: pulled }
             }
             if (options.evaluateEveryMs) {
@@ -153,11 +166,22 @@ export function monitoring(options: MonitoringOptions) {
               }, options.evaluateEveryMs)
               ;(timer as { unref?: () => void }).unref?.()
             }
+            recalibrationRoutes(app, door, { log, store: ctx.get('modelStore'), horizonMs: monitor.horizonMs })
             monitoringRoutes(app, door, {
               monitor: { ...monitor, evaluate },
+              log,
               alerts: s.alerts,
               store,
-              events: adverseEventService({ store, clock: s.clock, webhooks: s.webhooks, hooks: options.adverseEventHooks ?? [], alertAt: options.alertAt }),
+              events: adverseEventService({
+                store,
+                clock: s.clock,
+                webhooks: s.webhooks,
+                hooks: options.adverseEventHooks ?? [],
+                alertAt: options.alertAt,
+                onAlert: (e) => {
+                  if (e.model) guard.trip(e.model, ADVERSE_EVENT_RULE)
+                },
+              }),
               recordOutcomes: (inputs) => recordOutcomes(inputs, { log, pseudonyms: s.pseudonyms, now }),
               pullOutcomes: pull,
               stages: () => ctx.getAll('complianceStage'),
@@ -172,6 +196,14 @@ export function monitoring(options: MonitoringOptions) {
 export { buildProfile, parseProfile, PROFILE_FILE, type TrainingProfile } from './service/profile.ts'
 export { performanceReport, fairnessReport } from './service/reports.ts'
 export { overrideRates, type OverrideRate } from './service/overrides.ts'
+export {
+  recalibrate,
+  recalibrateAudited,
+  type RecalibrationActor,
+  type RecalibrationDeps,
+  type RecalibrationRequest,
+  type RecalibrationResult,
+} from './service/recalibrate.ts'
 export { toFhirAdverseEvent } from './service/adverse-events.ts'
 export { QUANTITIES, type AlertRule, type Quantity } from './service/alerts.ts'
 export { webhookDelivery, type WebhookDelivery, type WebhookOptions } from './service/webhooks.ts'
@@ -180,6 +212,7 @@ export type { OutcomeRule, OutcomeInput } from './service/outcomes.ts'
 export * from './drift/index.ts'
 export * from './fairness/index.ts'
 export * from './metrics/index.ts'
+export * from './recalibration/index.ts'
 export * from './streaming/index.ts'
 /** The codes this plugin raises (registered on import); docs/api.md lists them with core's. */
 export { MONITORING_ERRORS } from './errors.ts'

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { NexoraError, type ModelManifest, type ModelStore, type Stage, type StoredVersion } from '../../core/index.ts'
+import { EMPTY_LIFECYCLE, NexoraError, type LifecycleState, type ModelManifest, type ModelStore, type Stage, type StoredVersion } from '../../core/index.ts'
 import type { SqlExecutor } from './executor.ts'
 
 interface VersionRow {
@@ -74,6 +74,28 @@ export function sqlModelStore(db: SqlExecutor): ModelStore {
     async setStage(name, version, stage) {
       const updated = await db.run(sql`UPDATE model_versions SET stage = ${stage} WHERE name = ${name} AND version = ${version}`)
       if (updated === 0) throw new NexoraError('model.version_not_found', { detail: `${name}@${version}` })
+    },
+    async getLifecycle(name) {
+      const [row] = await db.all<{ state: string; revision: number }>(sql`SELECT state, revision FROM model_lifecycle WHERE name = ${name}`)
+      return row ? { state: JSON.parse(row.state) as LifecycleState, revision: Number(row.revision) } : { state: structuredClone(EMPTY_LIFECYCLE), revision: 0 }
+    },
+    async putLifecycle(name, state, revision, updatedAt) {
+      const json = JSON.stringify(state)
+      // Compare-and-set: the first write inserts (a racing first write hits the primary key), later
+      // ones update only the revision they read.
+      if (revision === 0) {
+        try {
+          await db.run(sql`INSERT INTO model_lifecycle (name, state, revision, updated_at) VALUES (${name}, ${json}, 1, ${updatedAt})`)
+          return true
+        } catch (error) {
+          if (isConstraint(error)) return false
+          throw error
+        }
+      }
+      const updated = await db.run(
+        sql`UPDATE model_lifecycle SET state = ${json}, revision = ${revision + 1}, updated_at = ${updatedAt} WHERE name = ${name} AND revision = ${revision}`,
+      )
+      return updated === 1
     },
   }
 }

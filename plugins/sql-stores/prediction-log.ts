@@ -12,6 +12,8 @@ interface LogRow {
   score: number
   label: string | null
   features: string | null
+  shadow_of: string | null
+  champion_score: number | null
 }
 interface OutcomeRow {
   model: string
@@ -22,7 +24,7 @@ interface OutcomeRow {
   source: string
 }
 
-const COLUMNS = ['id', 'ts', 'model', 'version', 'subject_key', 'features_hash', 'score', 'label', 'features'] as const
+const COLUMNS = ['id', 'ts', 'model', 'version', 'subject_key', 'features_hash', 'score', 'label', 'features', 'shadow_of', 'champion_score'] as const
 const OUTCOME_COLUMNS = ['model', 'subject_key', 'prediction_id', 'value', 'observed_at', 'source'] as const
 
 const toLogged = (r: LogRow): LoggedPrediction => ({
@@ -35,6 +37,7 @@ const toLogged = (r: LogRow): LoggedPrediction => ({
   score: Number(r.score),
   label: r.label,
   features: r.features === null ? null : (JSON.parse(r.features) as Record<string, FeatureValue>),
+  ...(r.shadow_of ? { shadowOf: r.shadow_of, championScore: r.champion_score === null ? null : Number(r.champion_score) } : {}),
 })
 
 /**
@@ -59,6 +62,8 @@ export function sqlPredictionLog(db: SqlExecutor): PredictionLog {
           r.score,
           r.label,
           r.features === null ? null : JSON.stringify(r.features),
+          r.shadowOf ?? null,
+          r.championScore ?? null,
         ]),
       )
     },
@@ -72,7 +77,7 @@ export function sqlPredictionLog(db: SqlExecutor): PredictionLog {
     },
     async window(q, horizonMs) {
       const rows = await db.all<LogRow>(sql`SELECT ${sql.raw(COLUMNS.join(', '))} FROM prediction_log WHERE model = ${q.model}
-        ${q.version ? sql`AND version = ${q.version}` : sql``} ${q.from ? sql`AND ts >= ${q.from}` : sql``} ${q.to ? sql`AND ts < ${q.to}` : sql``}
+        AND shadow_of IS ${q.shadow ? sql`NOT NULL` : sql`NULL`} ${q.version ? sql`AND version = ${q.version}` : sql``} ${q.from ? sql`AND ts >= ${q.from}` : sql``} ${q.to ? sql`AND ts < ${q.to}` : sql``}
         ORDER BY ts, id ${q.limit !== undefined ? sql`LIMIT ${q.limit}` : sql``}`)
       if (rows.length === 0) return []
       const first = rows[0]!.ts

@@ -57,4 +57,12 @@ export const SQLITE_MIGRATIONS: readonly D1Migration[] = [
       "CREATE INDEX `risk_scores_rank` ON `risk_scores` (`job`,`score`);",
     ],
   },
+  {
+    name: "0006_lifecycle.sql",
+    statements: [
+      "CREATE TABLE `model_lifecycle` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`state` text NOT NULL,\n\t`revision` integer NOT NULL,\n\t`updated_at` text NOT NULL\n);",
+      "ALTER TABLE `prediction_log` ADD `shadow_of` text;",
+      "ALTER TABLE `prediction_log` ADD `champion_score` real;",
+    ],
+  },
 ]

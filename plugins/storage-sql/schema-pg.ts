@@ -37,6 +37,14 @@ export const modelAliases = pgTable(
   (t) => [primaryKey({ columns: [t.name, t.alias] })],
 )
 
+/** See schema.ts. */
+export const modelLifecycle = pgTable('model_lifecycle', {
+  name: text('name').primaryKey(),
+  state: text('state').notNull(),
+  revision: integer('revision').notNull(),
+  updatedAt: text('updated_at').notNull(),
+})
+
 export const auditEvents = pgTable(
   'audit_events',
   {
@@ -89,6 +97,10 @@ export const predictionLog = pgTable(
     score: doublePrecision('score').notNull(),
     label: text('label'),
     features: text('features'),
+    /** A shadow prediction (issue 20): the champion version it ran beside; null for served predictions. */
+    shadowOf: text('shadow_of'),
+    /** A shadow prediction: the champion's score for the same row. */
+    championScore: doublePrecision('champion_score'),
   },
   (t) => [index('prediction_log_model_ts').on(t.model, t.ts), index('prediction_log_subject').on(t.model, t.subjectKey)],
 )

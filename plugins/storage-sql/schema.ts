@@ -36,6 +36,17 @@ export const modelAliases = sqliteTable(
   (t) => [primaryKey({ columns: [t.name, t.alias] })],
 )
 
+/**
+ * A model's lifecycle state (shadows, canary, approvals) as one JSON document, replaced whole by
+ * compare-and-set on `revision` so two replicas' changes cannot overwrite each other unseen.
+ */
+export const modelLifecycle = sqliteTable('model_lifecycle', {
+  name: text('name').primaryKey(),
+  state: text('state').notNull(),
+  revision: integer('revision').notNull(),
+  updatedAt: text('updated_at').notNull(),
+})
+
 /** The hash-chained audit trail. `seq` is the chain position; a duplicate seq fails the batch. */
 export const auditEvents = sqliteTable(
   'audit_events',
@@ -92,6 +103,10 @@ export const predictionLog = sqliteTable(
     score: real('score').notNull(),
     label: text('label'),
     features: text('features'),
+    /** A shadow prediction (issue 20): the champion version it ran beside; null for served predictions. */
+    shadowOf: text('shadow_of'),
+    /** A shadow prediction: the champion's score for the same row. */
+    championScore: real('champion_score'),
   },
   (t) => [index('prediction_log_model_ts').on(t.model, t.ts), index('prediction_log_subject').on(t.model, t.subjectKey)],
 )

@@ -50,8 +50,8 @@ describe('POST /cds-services/{id} with full prefetch', () => {
   })
 
   it(
-    'builds the card from the score: summary under 140 characters, factors and model version in the Markdown detail, model card source, FHIR suggestions ' +
-      'and a SMART link',
+    'builds the card from the score: summary under 140 characters, factors and model version in the Markdown detail, model card source, FHIR suggestions, ' +
+      'a SMART link and a link to the source attributes',
     async () => {
       const {
         cards: [card],
@@ -85,7 +85,16 @@ describe('POST /cds-services/{id} with full prefetch', () => {
           type: 'smart',
           appContext: JSON.stringify({ card: card!.uuid, model: MODEL, version: '1.0.0' }),
         },
+        {
+          label: 'Source attributes of this model (ONC HTI-1)',
+          url: `${BASE}/models/${MODEL}/source-attributes?version=1.0.0`,
+          type: 'absolute',
+        },
       ])
+      // The link answers: this very version's attributes, all 31 present.
+      const link = new URL(card!.links[1].url)
+      const attributes = await (await b.nexora.app.request(`${link.pathname}${link.search}`)).json()
+      expect(attributes).toMatchObject({ model: { name: MODEL, version: '1.0.0' }, complete: true, missing: [] })
       expect(card!.overrideReasons.map((r: { code: string }) => r.code)).toContain('need-more-info')
     },
   )

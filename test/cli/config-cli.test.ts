@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { decodeJwt } from 'jose'
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose'
+import { loadOrCreateDevIdentity } from '../../bin/dev-identity.ts'
 import { afterAll, describe, expect, it } from 'vitest'
 import { cliRunner } from '../../testkit/cli.ts'
 
@@ -105,5 +106,18 @@ describe('nexora keys dev', () => {
     expect(decodeJwt(token)).toMatchObject({ iss: 'urn:nexora:dev', aud: 'nexora', sub: 'dev-user' })
     const again = await nexora()('keys', 'dev', '--data-dir', data, '--print')
     expect([again.code, again.stdout.trim()]).toEqual([0, token])
+  })
+})
+
+describe('nexora keys token', () => {
+  it('signs a token for another principal with the dev key, which the dev key set verifies', { timeout: 60_000 }, async () => {
+    const data = join(dir, 'token-data')
+    const run = await nexora({ NEXORA_DATA_DIR: data })('keys', 'token', '--sub', 'reviewer', '--scope', 'nexora/models.approve')
+    expect(run.code).toBe(0)
+    const token = run.stdout.trim()
+    const { jwks } = await loadOrCreateDevIdentity(data)
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: 'urn:nexora:dev', audience: 'nexora' })
+    expect(payload).toMatchObject({ sub: 'reviewer', scope: 'nexora/models.approve' })
+    expect((await nexora({ NEXORA_DATA_DIR: data })('keys', 'token', '--sub', 'reviewer')).code).toBe(2)
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { definePlugin, memoryAuditSink, memoryModelStore, createNexora } from '../../core/index.ts'
 import { post, toyNexora } from '../../testkit/nexora.ts'
+import { servableManifest } from '../../testkit/servable.ts'
 
 describe('models routes', () => {
   it('lists models, one model, and one version with its manifest', async () => {
@@ -24,7 +25,14 @@ describe('models routes', () => {
   it('promotes and archives versions', async () => {
     const { nexora } = await toyNexora()
     const { toyFiles, toyManifest } = await import('../../testkit/models.ts')
-    await nexora.registry.register(toyManifest('1.1.0'), toyFiles())
+    await nexora.registry.register(servableManifest(toyManifest('1.1.0')), toyFiles())
+    // Production needs a second principal's approval: the dev caller asking may not be the one who approves.
+    const unapproved = await nexora.app.request('/models/toy/versions/1.1.0/promote', post('', { stage: 'production' }))
+    expect([unapproved.status, (await unapproved.json()).code]).toEqual([409, 'model.approval_required'])
+    await nexora.lifecycle.approve('toy', '1.1.0', 'dev', 'my own change')
+    const self = await nexora.app.request('/models/toy/versions/1.1.0/promote', post('', { stage: 'production' }))
+    expect([self.status, (await self.json()).code]).toEqual([403, 'model.self_approval'])
+    await nexora.lifecycle.approve('toy', '1.1.0', 'reviewer', 'validated on our patients')
     const promoted = await nexora.app.request('/models/toy/versions/1.1.0/promote', post('', { stage: 'production' }))
     expect((await promoted.json()).aliases.production).toBe('1.1.0')
     const archived = await nexora.app.request('/models/toy/versions/1.1.0/archive', { method: 'POST' })
@@ -80,9 +88,17 @@ describe('system routes', () => {
       '/metrics',
       '/models',
       '/models/{name}',
+      '/models/{name}/canary/advance',
+      '/models/{name}/canary/rollback',
+      '/models/{name}/lifecycle',
+      '/models/{name}/source-attributes',
+      '/models/{name}/timeline',
       '/models/{name}/versions/{version}',
+      '/models/{name}/versions/{version}/approve',
       '/models/{name}/versions/{version}/archive',
+      '/models/{name}/versions/{version}/canary',
       '/models/{name}/versions/{version}/promote',
+      '/models/{name}/versions/{version}/shadow',
       '/predict',
     ])
     expect(doc.paths['/predict'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/PredictRequest')

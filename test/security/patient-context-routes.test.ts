@@ -163,10 +163,27 @@ const RECIPES: Record<string, () => Recipe> = {
   'GET /models': () => ({ any: [{ path: '/models' }] }),
   'GET /models/:name': () => ({ any: [{ path: '/models/readmission-risk' }] }),
   'GET /models/:name/versions/:version': () => ({ any: [{ path: '/models/readmission-risk/versions/1.0.0' }] }),
+  'GET /models/:name/source-attributes': () => ({ any: [{ path: '/models/readmission-risk/source-attributes?version=1.0.0' }] }),
   'POST /models/:name/versions/:version/promote': () => ({
     refuse: [{ method: 'POST', path: '/models/readmission-risk/versions/1.0.0/promote', init: json({ stage: 'staging' }) }],
   }),
   'POST /models/:name/versions/:version/archive': () => ({ refuse: [{ method: 'POST', path: '/models/readmission-risk/versions/1.0.0/archive' }] }),
+  'GET /models/:name/lifecycle': () => ({ any: [{ path: '/models/readmission-risk/lifecycle' }] }),
+  'GET /models/:name/timeline': () => ({ any: [{ path: '/models/readmission-risk/timeline' }] }),
+  'POST /models/:name/versions/:version/approve': () => ({
+    refuse: [{ method: 'POST', path: '/models/readmission-risk/versions/1.0.0/approve', init: json({ reason: 'looks right' }) }],
+  }),
+  'POST /models/:name/versions/:version/shadow': () => ({
+    refuse: [{ method: 'POST', path: '/models/readmission-risk/versions/1.0.0/shadow', init: json({ enabled: true }) }],
+  }),
+  'POST /models/:name/versions/:version/canary': () => ({
+    refuse: [{ method: 'POST', path: '/models/readmission-risk/versions/1.0.0/canary', init: json({ steps: [10] }) }],
+  }),
+  'POST /models/:name/canary/advance': () => ({ refuse: [{ method: 'POST', path: '/models/readmission-risk/canary/advance' }] }),
+  'POST /models/:name/canary/rollback': () => ({
+    refuse: [{ method: 'POST', path: '/models/readmission-risk/canary/rollback', init: json({ reason: 'testing' }) }],
+  }),
+  'GET /monitoring/compare': () => ({ refuse: [{ path: '/monitoring/compare?model=readmission-risk&challenger=1.0.0' }] }),
   'POST /predict': () => ({
     own: [{ method: 'POST', path: '/predict', init: json(predictRow(OWN)) }],
     other: [{ method: 'POST', path: '/predict', init: json(predictRow(OTHER)) }],
@@ -214,7 +231,11 @@ const RECIPES: Record<string, () => Recipe> = {
   'GET /monitoring/drift': () => ({ refuse: [{ path: '/monitoring/drift?model=readmission-risk' }] }),
   'GET /monitoring/alerts': () => ({ refuse: [{ path: '/monitoring/alerts' }] }),
   'POST /monitoring/evaluate': () => ({ refuse: [{ method: 'POST', path: '/monitoring/evaluate' }] }),
+  'POST /monitoring/recalibrate': () => ({
+    refuse: [{ method: 'POST', path: '/monitoring/recalibrate', init: json({ model: 'readmission-risk', version: '1.0.0', method: 'logistic' }) }],
+  }),
   'GET /monitoring/overrides': () => ({ refuse: [{ path: '/monitoring/overrides' }] }),
+  'GET /monitoring/estimated-performance': () => ({ refuse: [{ path: '/monitoring/estimated-performance?model=readmission-risk' }] }),
   'POST /adverse-events': () => ({
     own: [{ method: 'POST', path: '/adverse-events', init: json(adverse(OWN)) }],
     other: [

@@ -106,6 +106,7 @@ describe('D1 specifics (in workerd)', () => {
       'feature_values',
       'model_aliases',
       'model_files',
+      'model_lifecycle',
       'model_versions',
       'population_jobs',
       'population_staging',

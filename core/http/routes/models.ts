@@ -67,7 +67,7 @@ const promote = createRoute({
     200: json(ModelSummarySchema, 'The model after promotion'),
     403: problem('Needs nexora/models.write'),
     404: problem('No such model or version'),
-    409: problem('The version is archived'),
+    409: problem('Archived, or production refused by governance: no approval by another principal, an incomplete card, no trusted signature'),
   },
 })
 const archive = createRoute({
@@ -91,15 +91,17 @@ export function modelRoutes(app: OpenAPIHono<AppEnv>, deps: HttpDeps) {
     return c.json(await deps.registry.getVersion(name, v), 200)
   })
   app.openapi(promote, async (c) => {
-    requireScope(c.get('caller'), SCOPES.modelsWrite)
+    const caller = c.get('caller')
+    requireScope(caller, SCOPES.modelsWrite)
     const { name, version: v } = c.req.valid('param')
-    await deps.registry.promote(name, v, c.req.valid('json').stage)
+    await deps.lifecycle.promote(name, v, c.req.valid('json').stage, caller.subject)
     return c.json(await deps.registry.get(name), 200)
   })
   app.openapi(archive, async (c) => {
-    requireScope(c.get('caller'), SCOPES.modelsWrite)
+    const caller = c.get('caller')
+    requireScope(caller, SCOPES.modelsWrite)
     const { name, version: v } = c.req.valid('param')
-    await deps.registry.archive(name, v)
+    await deps.lifecycle.archive(name, v, caller.subject)
     return c.json(await deps.registry.get(name), 200)
   })
 }

@@ -21,7 +21,7 @@ export interface BootstrapResult {
  * @example bootstrapCI(y, p, auroc, { n: 1000, seed: 7, level: 0.95 }) // { estimate, lower, upper, … }
  */
 /** The (1−level)/2 and (1+level)/2 percentiles (numpy's linear rule) of the finite resample values. */
-function summarise(estimate: number, values: number[], level: number, n: number, skipped: number): BootstrapResult {
+export function summarise(estimate: number, values: number[], level: number, n: number, skipped: number): BootstrapResult {
   values.sort((a, b) => a - b)
   const q = (p: number) => {
     if (values.length === 0) return Number.NaN

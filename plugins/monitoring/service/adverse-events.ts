@@ -69,6 +69,8 @@ export interface AdverseEventServiceOptions {
   hooks: string[]
   /** Default: severe, life-threatening and death. */
   alertAt?: AdverseSeverity[]
+  /** Told about each event at or above `alertAt` (a canary's `adverse_event` rollback rule). */
+  onAlert?: (event: AdverseEvent) => void
   newId?: () => string
 }
 
@@ -104,6 +106,7 @@ export function adverseEventService(o: AdverseEventServiceOptions) {
   const newId = o.newId ?? (() => crypto.randomUUID())
   const alert = (e: AdverseEvent) => {
     if (!alertAt.has(e.severity)) return
+    o.onAlert?.(e)
     for (const url of o.hooks) {
       void o.webhooks.send(url, 'adverse-event', adverseEventAlert(e))
     }

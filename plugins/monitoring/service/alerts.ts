@@ -1,8 +1,25 @@
 import type { Gauge, MetricsRegistry } from '../../../core/index.ts'
 import type { WebhookDelivery } from './webhooks.ts'
 
-/** Monitored quantities. `score_drift` is 1 when the streaming detector on scores has fired. */
-export const QUANTITIES = ['auroc', 'auprc', 'brier', 'ece', 'psi', 'fairness_gap', 'score_drift'] as const
+/**
+ * Monitored quantities. `score_drift` is 1 when the streaming detector on scores has fired; the
+ * `estimated_*` ones are CBPE estimates (service/estimated.ts), known before the outcomes are.
+ */
+export const QUANTITIES = [
+  'auroc',
+  'auprc',
+  'brier',
+  'ece',
+  'psi',
+  'fairness_gap',
+  'score_drift',
+  'calibration_slope',
+  'override_rate',
+  'estimated_auroc',
+  'estimated_ppv',
+  'estimated_sensitivity',
+  'estimated_brier',
+] as const
 export type Quantity = (typeof QUANTITIES)[number]
 
 export interface AlertRule {
@@ -53,6 +70,18 @@ const GAUGES: Record<Quantity, { name: string; help: string }> = {
   psi: { name: 'nexora_feature_psi', help: 'PSI of a feature (or of the score) against the training profile' },
   fairness_gap: { name: 'nexora_fairness_gap', help: 'Largest between-group gap of a fairness measure' },
   score_drift: { name: 'nexora_score_drift_detected', help: '1 when the ADWIN detector on the score stream has detected a change' },
+  calibration_slope: {
+    name: 'nexora_model_calibration_slope',
+    help: 'Calibration slope (logistic recalibration of the outcome on logit(score)) in the last evaluation window',
+  },
+  override_rate: { name: 'nexora_model_override_rate', help: 'Share of predictions clinicians overrode (feedback) in the last evaluation window' },
+  estimated_auroc: { name: 'nexora_model_estimated_auroc', help: 'AUROC estimated from the scores (CBPE) over the last evaluation window, outcomes or not' },
+  estimated_ppv: { name: 'nexora_model_estimated_ppv', help: 'PPV at the model threshold estimated from the scores (CBPE) over the last evaluation window' },
+  estimated_sensitivity: {
+    name: 'nexora_model_estimated_sensitivity',
+    help: 'Sensitivity at the model threshold estimated from the scores (CBPE) over the last evaluation window',
+  },
+  estimated_brier: { name: 'nexora_model_estimated_brier', help: 'Brier score estimated from the scores (CBPE) over the last evaluation window' },
 }
 
 const labelsOf = (o: Observation) => ({
@@ -81,6 +110,7 @@ export function alertEngine(rules: AlertRule[], deps: { metrics: MetricsRegistry
   const gauge = (q: Quantity) => gauges.get(q) ?? gauges.set(q, deps.metrics.gauge(GAUGES[q].name, GAUGES[q].help)).get(q)!
   const firingGauge = deps.metrics.gauge('nexora_alert_firing', 'Alert rules firing (1) or not (0), per rule, model and version')
   const states = new Map<string, AlertState>()
+  const listeners: ((rule: AlertRule, o: Observation) => void)[] = []
 
   function observe(observations: Observation[]) {
     for (const o of observations) {
@@ -94,6 +124,7 @@ export function alertEngine(rules: AlertRule[], deps: { metrics: MetricsRegistry
         const since = before && before.firing === firing ? before.since : new Date(deps.now()).toISOString()
         states.set(key, { rule: rule.id, ...labelsOf(o), firing, value: o.value, since })
         firingGauge.set({ rule: rule.id, model: o.model, version: o.version }, firing ? 1 : 0)
+        if (firing && !(before?.firing ?? false)) for (const listener of listeners) listener(rule, o)
         if ((before?.firing ?? false) !== firing && rule.webhook) {
           void deps.webhooks.send(rule.webhook, firing ? 'alert.firing' : 'alert.resolved', {
             rule: rule.id,
@@ -108,7 +139,12 @@ export function alertEngine(rules: AlertRule[], deps: { metrics: MetricsRegistry
     }
   }
 
-  return { rules, observe, states: () => [...states.values()] }
+  /** Be told when a rule starts firing (a canary's rollback rule). */
+  const onFiring = (listener: (rule: AlertRule, o: Observation) => void) => {
+    listeners.push(listener)
+  }
+
+  return { rules, observe, onFiring, states: () => [...states.values()] }
 }
 
 export type AlertEngine = ReturnType<typeof alertEngine>

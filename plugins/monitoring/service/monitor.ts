@@ -10,6 +10,7 @@ import {
 } from '../../../core/index.ts'
 import '../errors.ts'
 import type { AlertEngine, Observation } from './alerts.ts'
+import { estimatedPerformanceReport, type EstimatedQuery } from './estimated.ts'
 import { parseProfile, PROFILE_FILE } from './profile.ts'
 import { driftFromColumns, fairnessReport, logColumns, performanceReport, type ReportOptions } from './reports.ts'
 
@@ -34,6 +35,8 @@ export interface MonitorOptions {
   evaluationWindowDays?: number
   /** Rows read per report at most (the oldest in the window). Default 200 000. */
   maxRows?: number
+  /** The version a model's canary serves, if any (evaluated beside the serving one). */
+  canaryOf?: (model: string) => Promise<string | undefined>
   /** Reports on fewer rows (labelled rows for performance and fairness) set no gauge and fire no rule. Default 50. */
   minSamples?: number
 }
@@ -69,6 +72,7 @@ export function createMonitor(o: MonitorOptions) {
       { quantity: 'auprc', ...labels, value: report.auprc?.estimate ?? Number.NaN },
       { quantity: 'brier', ...labels, value: report.brier?.estimate ?? Number.NaN },
       { quantity: 'ece', ...labels, value: report.ece ?? Number.NaN },
+      { quantity: 'calibration_slope', ...labels, value: report.calibration?.slope ?? Number.NaN },
     ])
     return { model: q.model, version: q.version ?? null, window: { from: q.from ?? null, to: q.to ?? null }, horizonDays: horizonMs(q.model) / DAY, ...report }
   }
@@ -127,37 +131,58 @@ export function createMonitor(o: MonitorOptions) {
     return { model: q.model, version, reference, window: { from: q.from ?? null, to: q.to ?? null }, n: current.length, featuresLogged: logged, ...report }
   }
 
+  /** CBPE: performance estimated from the scores, beside the realised values where outcomes are in (estimated.ts). */
+  const estimatedPerformance = (q: EstimatedQuery) =>
+    estimatedPerformanceReport(
+      { rows, serving, observe, now: () => o.clock.now(), horizonMs, minSamples: o.minSamples ?? 50, windowDays: o.evaluationWindowDays ?? 30 },
+      q,
+    )
+
   /** Run every report for each model's serving version over the evaluation window; errors per model are counted, not thrown. */
+  /** Every report for one version over [from, to); errors per report are collected as codes. */
+  async function evaluateVersion(model: string, version: string, from: string, to: string) {
+    const errors: string[] = []
+    const failed = (e: unknown) => {
+      errors.push((e as NexoraError).code ?? 'internal')
+    }
+    const stored = await o.registry.getVersion(model, version)
+    const q = { model, version, from, to }
+    const n = (await performance(q, { bootstrap: 0 })).n
+    await drift(q, 'training').catch(failed)
+    await estimatedPerformance({ ...q, chunks: 1 }).catch(failed)
+    const inputs = new Set(stored.manifest.inputs.map((i) => i.name))
+    const attributes = (o.fairnessAttributes ?? []).filter((a) => inputs.has(a))
+    if (attributes.length) await fairness(q, attributes).catch(failed)
+    return { version, n, errors }
+  }
+
+  /**
+   * Run every report for each model's serving version, and its canary's, over the evaluation
+   * window; errors per model are counted, not thrown. A rule that fires on either may roll the canary back.
+   */
   async function evaluate() {
     const now = o.clock.now()
     const from = new Date(now - (o.evaluationWindowDays ?? 30) * DAY).toISOString()
     const to = new Date(now + 1).toISOString()
-    const results: Record<string, { version: string; n: number; errors: string[] }> = {}
+    const results: Record<string, { version: string; n: number; errors: string[]; canary?: { version: string; n: number; errors: string[] } }> = {}
     for (const summary of await o.registry.list()) {
-      const errors: string[] = []
-      let version = ''
-      let n = 0
       try {
-        const stored = await o.registry.resolve(summary.name)
-        version = stored.version
-        const q = { model: summary.name, version, from, to }
-        const failed = (e: unknown) => {
-          errors.push((e as NexoraError).code ?? 'internal')
-        }
-        n = (await performance(q, { bootstrap: 0 })).n
-        await drift(q, 'training').catch(failed)
-        const inputs = new Set(stored.manifest.inputs.map((i) => i.name))
-        const attributes = (o.fairnessAttributes ?? []).filter((a) => inputs.has(a))
-        if (attributes.length) await fairness(q, attributes).catch(failed)
+        const serving = (await o.registry.resolve(summary.name)).version
+        results[summary.name] = await evaluateVersion(summary.name, serving, from, to)
+        const canary = await o.canaryOf?.(summary.name)
+        if (canary && canary !== serving) results[summary.name]!.canary = await evaluateVersion(summary.name, canary, from, to)
       } catch (e) {
-        errors.push((e as NexoraError).code ?? 'internal')
+        results[summary.name] = {
+          version: results[summary.name]?.version ?? '',
+          n: results[summary.name]?.n ?? 0,
+          errors: [(e as NexoraError).code ?? 'internal'],
+        }
       }
-      results[summary.name] = { version, n, errors }
     }
     return { evaluatedAt: new Date(now).toISOString(), from, models: results }
   }
 
-  return { performance, fairness, drift, evaluate, horizonMs }
+  return { performance, fairness, drift, estimatedPerformance, evaluate, horizonMs, observe }
 }
 
 export type Monitor = ReturnType<typeof createMonitor>

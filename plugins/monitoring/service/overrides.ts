@@ -9,6 +9,7 @@ import {
   type FrontDoorContext,
   type RoutePolicy,
 } from '../../../core/index.ts'
+import type { Observation } from './alerts.ts'
 
 export interface OverrideRate {
   model: string
@@ -95,32 +96,45 @@ const route = createRoute({
   },
 })
 
-/** `GET /monitoring/overrides`: the override report, read from the audit trail page by page. */
-export function overrideRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext) {
+/** Override rates over [from, to), read from the audit trail page by page (at most MAX_EVENTS of each kind). */
+export async function readOverrideRates(ctx: Pick<FrontDoorContext, 'audit'>, q: { from: string; to: string; model?: string; version?: string }) {
+  let truncated = false
+  const read = async (filter: Omit<AuditFilter, 'from' | 'to'>) => {
+    const out: AuditEvent[] = []
+    for (let after: number | undefined; ; ) {
+      const page = await ctx.audit.queryLogs(q.from, q.to, filter, { limit: 1000, afterSeq: after })
+      out.push(...page.events)
+      if (page.nextAfterSeq === undefined || page.events.length === 0) return out
+      if (out.length >= MAX_EVENTS) {
+        truncated = true
+        return out
+      }
+      after = page.nextAfterSeq
+    }
+  }
+  const [feedback, responses] = await Promise.all([
+    read({ action: FEEDBACK_ACTION }),
+    read({ action: 'predict.response', ...(q.model ? { model: q.model } : {}) }),
+  ])
+  const models = overrideRates(feedback, responses).filter((r) => (!q.model || r.model === q.model) && (!q.version || r.version === q.version))
+  return { truncated, models }
+}
+
+/** Override rates as alert observations (quantity `override_rate`), counted by cards with feedback. */
+export const overrideObservations = (rates: OverrideRate[]) =>
+  rates
+    .filter((r) => r.version !== null && r.overrideRate !== null)
+    .map((r) => ({ n: r.cards, observation: { quantity: 'override_rate' as const, model: r.model, version: r.version!, value: r.overrideRate! } }))
+
+/** `GET /monitoring/overrides`: the override report; each rate is also an `override_rate` observation for the alert rules. */
+export function overrideRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext, observe?: (n: number, list: Observation[]) => void) {
   app.openapi(route, async (c) => {
     const q = c.req.valid('query')
     // [from, to): by default up to and including now.
     const to = q.to ?? new Date(ctx.clock.now() + 1).toISOString()
     const from = q.from ?? new Date(Date.parse(to) - 30 * 86_400_000).toISOString()
-    let truncated = false
-    const read = async (filter: Omit<AuditFilter, 'from' | 'to'>) => {
-      const out: AuditEvent[] = []
-      for (let after: number | undefined; ; ) {
-        const page = await ctx.audit.queryLogs(from, to, filter, { limit: 1000, afterSeq: after })
-        out.push(...page.events)
-        if (page.nextAfterSeq === undefined || page.events.length === 0) return out
-        if (out.length >= MAX_EVENTS) {
-          truncated = true
-          return out
-        }
-        after = page.nextAfterSeq
-      }
-    }
-    const [feedback, responses] = await Promise.all([
-      read({ action: FEEDBACK_ACTION }),
-      read({ action: 'predict.response', ...(q.model ? { model: q.model } : {}) }),
-    ])
-    const models = overrideRates(feedback, responses).filter((r) => (!q.model || r.model === q.model) && (!q.version || r.version === q.version))
+    const { truncated, models } = await readOverrideRates(ctx, { from, to, model: q.model, version: q.version })
+    for (const { n, observation } of overrideObservations(models)) observe?.(n, [observation])
     return c.json({ from, to, truncated, models: models as unknown as Record<string, unknown>[] }, 200)
   })
 }

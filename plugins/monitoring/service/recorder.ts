@@ -9,6 +9,7 @@ import {
   type PredictionLog,
   type PredictionObserver,
   type Sha256,
+  type ShadowEvent,
 } from '../../../core/index.ts'
 import type { Pseudonyms } from './pseudonym.ts'
 
@@ -33,7 +34,7 @@ export interface RecorderOptions {
  * and counted; monitoring is best effort, the audit trail is the record of access.
  */
 export function predictionRecorder(o: RecorderOptions): PredictionObserver {
-  const queue: PredictedEvent[] = []
+  const queue: (PredictedEvent | ShadowEvent)[] = []
   let queued = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   const inOrder = serial()
@@ -41,15 +42,17 @@ export function predictionRecorder(o: RecorderOptions): PredictionObserver {
   const dropped = o.metrics.counter('nexora_prediction_log_dropped_total', 'Predictions not written to the monitoring log (queue full or write failed)')
   const written = o.metrics.counter('nexora_prediction_log_rows_total', 'Predictions written to the monitoring log')
 
-  async function toRecords(events: PredictedEvent[]): Promise<LoggedPrediction[]> {
+  async function toRecords(events: (PredictedEvent | ShadowEvent)[]): Promise<LoggedPrediction[]> {
     const keys = await o.pseudonyms.keys(events.flatMap((e) => e.rows.map((r) => r.patientRef).filter((p): p is string => Boolean(p))))
     const out: LoggedPrediction[] = []
     for (const e of events) {
       for (let i = 0; i < e.predictions.length; i++) {
         const row = e.rows[i]!
         const p = e.predictions[i]!
+        const served = 'served' in e ? e.served[i]! : undefined
         out.push({
-          id: `${e.requestId}#${i}`,
+          // A shadow row is the served row's id plus its version: outcomes posted for the served row reach both.
+          id: served ? `${e.requestId}#${i}~${e.version}` : `${e.requestId}#${i}`,
           ts: e.ts,
           model: e.model,
           version: e.version,
@@ -58,6 +61,7 @@ export function predictionRecorder(o: RecorderOptions): PredictionObserver {
           score: p.score,
           label: p.label ?? null,
           features: o.storeFeatures === false ? null : row.features,
+          ...(served ? { shadowOf: served.version, championScore: served.score } : {}),
         })
       }
     }
@@ -112,19 +116,22 @@ export function predictionRecorder(o: RecorderOptions): PredictionObserver {
     return attempt(records)
   }
 
+  const enqueue = (event: PredictedEvent | ShadowEvent) => {
+    if (queued + event.predictions.length > maxQueue) {
+      dropped.inc({ reason: 'queue_full' }, event.predictions.length)
+      return
+    }
+    queue.push(event)
+    queued += event.predictions.length
+    timer ??= setTimeout(() => {
+      flush().catch(() => {})
+    }, o.flushMs ?? 25)
+  }
+
   return {
     name: 'prediction-log',
-    observe(event) {
-      if (queued + event.predictions.length > maxQueue) {
-        dropped.inc({ reason: 'queue_full' }, event.predictions.length)
-        return
-      }
-      queue.push(event)
-      queued += event.predictions.length
-      timer ??= setTimeout(() => {
-        flush().catch(() => {})
-      }, o.flushMs ?? 25)
-    },
+    observe: enqueue,
+    observeShadow: enqueue,
     async flush() {
       if (timer !== undefined) clearTimeout(timer)
       await flush()

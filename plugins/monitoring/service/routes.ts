@@ -10,12 +10,15 @@ import {
   type AppEnv,
   type ComplianceStage,
   type FrontDoorContext,
+  type PredictionLog,
   type RoutePolicy,
 } from '../../../core/index.ts'
 import '../errors.ts'
 import { denyPatientContext, launchPatientRef, requireLaunchPatient } from '../../../core/security/patient-context.ts'
 import { toFhirAdverseEvent, type adverseEventService } from './adverse-events.ts'
 import type { AlertEngine } from './alerts.ts'
+import { comparePolicies, compareRoutes } from './compare-routes.ts'
+import { estimatedPolicies, estimatedRoutes } from './estimated-routes.ts'
 import type { Monitor } from './monitor.ts'
 import { CODE_FIELDS } from './codes.ts'
 import type { OutcomeInput } from './outcomes.ts'
@@ -226,6 +229,7 @@ const routes = {
 
 export interface MonitoringRouteDeps {
   monitor: Monitor
+  log: PredictionLog
   alerts: AlertEngine
   events: ReturnType<typeof adverseEventService>
   store: AdverseEventStore
@@ -303,7 +307,9 @@ export function monitoringRoutes(app: OpenAPIHono<AppEnv>, ctx: FrontDoorContext
     c.json({ rules: d.alerts.rules as unknown as Record<string, unknown>[], states: d.alerts.states() as unknown as Record<string, unknown>[] }, 200),
   )
   app.openapi(routes.evaluate, async (c) => c.json(await d.monitor.evaluate(), 200))
-  overrideRoutes(app, ctx)
+  overrideRoutes(app, ctx, d.monitor.observe)
+  estimatedRoutes(app, d.monitor)
+  compareRoutes(app, ctx, { log: d.log, horizonMs: d.monitor.horizonMs })
 
   app.openapi(routes.report, async (c) => {
     await requireLaunchPatient(c, ctx.audit, c.req.valid('json').patientRef)
@@ -349,4 +355,6 @@ export const monitoringPolicies: Record<string, RoutePolicy> = {
   'PATCH /adverse-events/:id': { access: monitor, rate: 'write', audit: 'handler', patientContext: 'own' },
   'GET /adverse-events/:id/fhir': { access: readEvents, rate: 'read', audit: 'middleware', patientContext: 'own' },
   ...overridePolicies,
+  ...estimatedPolicies,
+  ...comparePolicies,
 }

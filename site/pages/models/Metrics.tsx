@@ -19,22 +19,72 @@ const NAMES: Record<string, string> = {
   f1: 'F1',
 }
 
-/** `heldout_auroc` → { group: 'Held-out', name: 'AUROC' }. */
-export function metricLabel(key: string): { group: string; name: string } {
-  const m = /^(heldout|validation|train|training|test)_(.+)$/.exec(key)
-  const group = m
-    ? ({ heldout: 'Held-out', validation: 'Validation', train: 'Training', training: 'Training', test: 'Test' } as Record<string, string>)[m[1]!]!
-    : ''
-  const rest = m ? m[2]! : key
-  return { group, name: NAMES[rest] ?? rest.replace(/_/g, ' ') }
+const GROUPS: Record<string, string> = {
+  heldout: 'Held-out',
+  insample: 'In-sample',
+  validation: 'Validation',
+  train: 'Training',
+  training: 'Training',
+  test: 'Test',
 }
 
+/** `heldout_auroc` → { group: 'Held-out', name: 'AUROC' }; `insample_auroc` → { group: 'In-sample', … }; a bare key has no group. */
+export function metricLabel(key: string): { group: string; name: string } {
+  const m = /^(heldout|insample|validation|train|training|test)_(.+)$/.exec(key)
+  const rest = m ? m[2]! : key
+  return { group: m ? GROUPS[m[1]!]! : '', name: NAMES[rest] ?? rest.replace(/_/g, ' ') }
+}
+
+/** `training.split` as `nexora train` records it (bin/honest-metrics.ts). */
+interface Split {
+  method?: string
+  fraction?: number
+  folds?: number
+  seed?: number
+  trainRows?: number
+  testRows?: number
+}
+
+/** One sentence on how the held-out rows were chosen; undefined when the manifest does not say. */
+export function splitNote(split: unknown): string | undefined {
+  if (!split || typeof split !== 'object') return undefined
+  const s = split as Split
+  if (s.method === 'stratified-holdout')
+    return `Held-out: ${s.testRows} rows (a seeded stratified ${Math.round((s.fraction ?? 0) * 100)}% hold-out, seed ${s.seed}) the model never trained on.`
+  if (s.method === 'kfold')
+    return `Held-out: mean ± SD over ${s.folds}-fold stratified cross-validation (seed ${s.seed}); the registered model was then trained on every row.`
+  if (s.method === 'none') return 'No rows were held out: there are no held-out figures for this version.'
+  return undefined
+}
+
+/**
+ * How a row says where its figure was measured. Held-out carries its n; in-sample (the model
+ * scored on its own training rows) is flagged as optimistic; a bare key from before the
+ * convention could be either, and says so.
+ */
+function qualifier(group: string, n: number | undefined) {
+  if (group === 'Held-out') return n !== undefined ? `held-out, n=${n.toLocaleString()}` : 'held-out'
+  if (group === 'In-sample') return 'in-sample, optimistic'
+  return group ? group.toLowerCase() : 'not labelled: may be in-sample'
+}
+
+const ORDER: Record<string, number> = { 'Held-out': 0, Validation: 1, Test: 1, '': 2, Training: 3, 'In-sample': 3 }
 const format = (v: number) => (Number.isInteger(v) ? v.toLocaleString() : Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(3))
 
-/** The manifest's metrics (minus calibration bins, which the plot shows) and the decision threshold. */
-export function Metrics({ metrics, threshold }: { metrics?: Record<string, number>; threshold?: number }) {
-  const rows = Object.entries(metrics ?? {}).filter(([k]) => !/_(predicted|pred|observed|obs)$/.test(k))
+/**
+ * The manifest's metrics and the decision threshold: held-out first (with its n, and ± SD under
+ * cross-validation), in-sample last and flagged as optimistic. Calibration bins are left to the
+ * plot, and `<tag>_n` and `<metric>_sd` are folded into the rows they qualify.
+ */
+export function Metrics({ metrics, threshold, split }: { metrics?: Record<string, number>; threshold?: number; split?: unknown }) {
+  const all = metrics ?? {}
+  const rows = Object.entries(all)
+    .filter(([k]) => !/_(predicted|pred|observed|obs|sd)$/.test(k) && !/^(heldout|insample)_n$/.test(k))
+    .map(([k, v]) => ({ key: k, value: v, sd: all[`${k}_sd`], ...metricLabel(k) }))
+    .sort((a, b) => ORDER[a.group]! - ORDER[b.group]!)
   if (rows.length === 0 && threshold === undefined) return <Empty>This version records no metrics.</Empty>
+  const note = splitNote(split)
+  const inSample = rows.some((r) => r.group === 'In-sample')
   return (
     <div className="table-wrap">
       <table className="metrics">
@@ -51,20 +101,24 @@ export function Metrics({ metrics, threshold }: { metrics?: Record<string, numbe
               <td>{threshold}</td>
             </tr>
           ) : null}
-          {rows.map(([k, v]) => {
-            const { group, name } = metricLabel(k)
-            return (
-              <tr key={k}>
-                <th scope="row">
-                  {name}
-                  {group ? <span className="muted"> ({group.toLowerCase()})</span> : null}
-                </th>
-                <td>{format(v)}</td>
-              </tr>
-            )
-          })}
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">
+                {r.name}
+                <span className="muted"> ({qualifier(r.group, all.heldout_n)})</span>
+              </th>
+              <td>
+                {format(r.value)}
+                {r.sd !== undefined ? <span className="muted"> ± {format(r.sd)}</span> : null}
+              </td>
+            </tr>
+          ))}
         </tbody>
       </table>
+      {note ? <p className="muted">{note}</p> : null}
+      {inSample ? (
+        <p className="muted">In-sample figures score the model on the rows it trained on, so they overstate how it will do on new patients.</p>
+      ) : null}
     </div>
   )
 }

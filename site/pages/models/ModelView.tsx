@@ -4,6 +4,7 @@ import type { Session } from '../../session.ts'
 import { Empty, ErrorState, Loading } from '../../ui/states.tsx'
 import { useApi } from '../../ui/use-api.ts'
 import { formatDate, modelPath, StageBadge, type ModelSummary } from './types.tsx'
+import { Lifecycle } from './Lifecycle.tsx'
 import { VersionDetail } from './VersionDetail.tsx'
 
 /** A model: its versions (stage, aliases) and the selected version in detail. */
@@ -76,7 +77,10 @@ export function ModelView({ session, name, version }: { session: Session; name: 
         </div>
       </section>
       {entry ? (
-        <VersionDetail key={entry.version} session={session} name={name} version={entry.version} stage={entry.stage} onChanged={setUpdated} />
+        <>
+          <VersionDetail key={entry.version} session={session} name={name} version={entry.version} stage={entry.stage} onChanged={setUpdated} />
+          <Lifecycle key={`lifecycle-${entry.version}`} session={session} name={name} version={entry.version} />
+        </>
       ) : (
         <Empty>{selected ? `${name} has no version ${selected}.` : `${name} has no versions.`}</Empty>
       )}

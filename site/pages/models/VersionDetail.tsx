@@ -6,10 +6,11 @@ import { useApi } from '../../ui/use-api.ts'
 import { calibrationFromMetrics, calibrationFromPerformance, type Calibration, type PerformanceReport } from './calibration.ts'
 import { CalibrationPlot } from './CalibrationPlot.tsx'
 import { Metrics } from './Metrics.tsx'
+import { SourceAttributes } from './SourceAttributes.tsx'
 import { StageActions } from './StageActions.tsx'
 import { formatDate, modelPath, StageBadge, type ModelSummary, type ModelVersion, type Stage } from './types.tsx'
 
-/** One version: stage (and the admin's stage actions), metrics, calibration and the model card. */
+/** One version: stage (and the admin's stage actions), metrics, calibration, the model card and the ONC HTI-1 source attributes. */
 export function VersionDetail({
   session,
   name,
@@ -48,7 +49,7 @@ export function VersionDetail({
       <div className="grid">
         <section className="card" aria-labelledby="metrics-h">
           <h3 id="metrics-h">Metrics</h3>
-          <Metrics metrics={m.metrics} threshold={m.threshold} />
+          <Metrics metrics={m.metrics} threshold={m.threshold} split={m.training?.split} />
         </section>
         <section className="card" aria-labelledby="calibration-h">
           <h3 id="calibration-h">Calibration</h3>
@@ -64,6 +65,10 @@ export function VersionDetail({
         ) : (
           <Empty>This version has no model card.</Empty>
         )}
+      </section>
+      <section aria-labelledby="source-attributes-h">
+        <h3 id="source-attributes-h">Source attributes (ONC HTI-1)</h3>
+        <SourceAttributes name={name} version={version} />
       </section>
     </section>
   )

@@ -12,25 +12,35 @@ export interface Calibration {
   intercept?: number | null
 }
 
+const SOURCES = [
+  { tag: 'heldout_', source: 'Held-out evaluation (model manifest)' },
+  { tag: '', source: 'Model manifest (where measured not recorded)' },
+  { tag: 'insample_', source: 'In-sample: the training rows themselves, optimistic (model manifest)' },
+]
+
 /**
  * Calibration from a manifest's metrics, where the training wrote it: pairs of numbers named
  * `<bin>_predicted` and `<bin>_observed` (e.g. `heldout_third1_predicted` /
- * `heldout_third1_observed`), optionally with `<bin>_n`. Undefined when there are none.
+ * `heldout_third1_observed`), optionally with `<bin>_n`. Held-out bins are preferred; in-sample
+ * ones (`insample_…`) are shown only when there are no others, and say so. Undefined when there are none.
  */
 export function calibrationFromMetrics(metrics: Record<string, number> | undefined): Calibration | undefined {
   if (!metrics) return undefined
-  const points: CalibrationPoint[] = []
-  for (const [key, predicted] of Object.entries(metrics)) {
-    const m = /^(.+)_(predicted|pred)$/.exec(key)
-    if (!m) continue
-    const observed = metrics[`${m[1]}_observed`] ?? metrics[`${m[1]}_obs`]
-    if (!Number.isFinite(predicted) || observed === undefined || !Number.isFinite(observed)) continue
-    const count = metrics[`${m[1]}_n`]
-    points.push({ label: m[1]!.replace(/^heldout_/, '').replace(/_/g, ' '), predicted, observed, ...(count !== undefined ? { count } : {}) })
+  for (const { tag, source } of SOURCES) {
+    const points: CalibrationPoint[] = []
+    for (const [key, predicted] of Object.entries(metrics)) {
+      const m = /^(.+)_(predicted|pred)$/.exec(key)
+      if (!m || (tag ? !m[1]!.startsWith(tag) : /^(heldout|insample)_/.test(m[1]!))) continue
+      const observed = metrics[`${m[1]}_observed`] ?? metrics[`${m[1]}_obs`]
+      if (!Number.isFinite(predicted) || observed === undefined || !Number.isFinite(observed)) continue
+      const count = metrics[`${m[1]}_n`]
+      points.push({ label: m[1]!.slice(tag.length).replace(/_/g, ' '), predicted, observed, ...(count !== undefined ? { count } : {}) })
+    }
+    if (points.length < 2) continue
+    points.sort((a, b) => a.predicted - b.predicted)
+    return { source, points }
   }
-  if (points.length < 2) return undefined
-  points.sort((a, b) => a.predicted - b.predicted)
-  return { source: 'Held-out evaluation (model manifest)', points }
+  return undefined
 }
 
 /** The shape of GET /monitoring/performance that the plot needs. */

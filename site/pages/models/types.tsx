@@ -22,6 +22,8 @@ export interface ModelVersion {
     inputs: { name: string; type: string; unit?: string; description?: string }[]
     outputs: { name: string; type: string; description?: string }[]
     metrics?: Record<string, number>
+    /** How it was trained; `split` says how the held-out rows were chosen (bin/honest-metrics.ts). */
+    training?: { split?: unknown; [key: string]: unknown }
     card?: string
     explanationMethod?: string
   }

@@ -6,6 +6,7 @@ import { useApi } from '../../ui/use-api.ts'
 import { AdverseEvents } from './adverse-events.tsx'
 import { AlertStatus } from './alerts.tsx'
 import { DriftSection } from './drift.tsx'
+import { EstimatedSection } from './estimated.tsx'
 import { FairnessSection } from './fairness.tsx'
 import { PerformanceSection } from './performance.tsx'
 import type { Alerts, ModelInput, ModelSummary, Window } from './types.ts'
@@ -111,6 +112,7 @@ export default function MonitoringPage({ params, navigate }: PageProps) {
       </form>
       <AlertStatus model={model.name} alerts={alerts} />
       <PerformanceSection model={model.name} version={version} window={window} />
+      <EstimatedSection model={model.name} version={version} window={window} />
       <FairnessSection model={model.name} version={version} window={window} inputs={inputs} />
       {manifest.data ? (
         <DriftSection

@@ -128,3 +128,23 @@ export interface Window {
   to: string
   days: number
 }
+
+/** `GET /monitoring/estimated-performance` (CBPE): estimates from the scores, realised values where outcomes are in. */
+export type EstimatedMetrics = Record<
+  'auroc' | 'sensitivity' | 'specificity' | 'ppv' | 'npv' | 'f1' | 'accuracy' | 'prevalence' | 'brier' | 'ece',
+  number | null
+>
+export interface EstimatedPart {
+  n: number
+  pending: number
+  estimated: EstimatedMetrics | null
+  realised: (EstimatedMetrics & { labelled: number }) | null
+}
+export interface EstimatedReport {
+  model: string
+  version: string
+  threshold: number
+  reference: { from: string | null; to: string; n: number; positives: number; calibrated: boolean }
+  overall: EstimatedPart
+  chunks: (EstimatedPart & { from: string; to: string; horizonPassed: boolean })[]
+}
