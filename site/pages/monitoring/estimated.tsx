@@ -6,6 +6,8 @@ import { useApi } from '../../ui/use-api.ts'
 import type { EstimatedReport, Window } from './types.ts'
 
 const day = (iso: string) => iso.slice(0, 10)
+/** The server's `minSamples`: fewer labelled reference predictions and it answers `monitoring.reference_too_small`. */
+const MIN_REFERENCE = 50
 
 /**
  * Estimated AUROC (CBPE: from the scores, before outcomes arrive) beside the realised AUROC, per
@@ -13,12 +15,15 @@ const day = (iso: string) => iso.slice(0, 10)
  * window; without them the section says so rather than showing an error.
  */
 export function EstimatedSection({ model, version, window }: { model: string; version: string; window: Window }) {
-  const est = useApi(
-    () => api.get<EstimatedReport>('/monitoring/estimated-performance', { model, version: version || undefined, from: window.from, to: window.to }),
-    [model, version, window],
-  )
-  const r = est.data
-  const noReference = est.error instanceof ApiError && est.error.code === 'monitoring.reference_too_small'
+  const est = useApi(async () => {
+    // Count the labelled reference first: asking for an estimate without one is a 422, which the
+    // browser logs as a failed resource on every visit to a new deployment.
+    const reference = await api.get<{ n: number }>('/monitoring/performance', { model, version: version || undefined, to: window.from, bootstrap: '0' })
+    if (reference.n < MIN_REFERENCE) return null
+    return api.get<EstimatedReport>('/monitoring/estimated-performance', { model, version: version || undefined, from: window.from, to: window.to })
+  }, [model, version, window])
+  const r = est.data ?? undefined
+  const noReference = est.data === null || (est.error instanceof ApiError && est.error.code === 'monitoring.reference_too_small')
   return (
     <section className="card" aria-labelledby="mon-est">
       <h2 id="mon-est">Estimated performance</h2>
