@@ -1,79 +1,12 @@
 /**
- * The calibrator behind performance estimation (cbpe.ts): isotonic regression by pool-adjacent-
- * violators, and NannyML's test of whether calibrating helps at all. Private to CBPE: the
- * recalibration of a model's own output is a separate feature with its own module.
+ * NannyML's test of whether calibrating helps at all, for performance estimation (cbpe.ts). The
+ * isotonic fit itself is the recalibration's (scikit-learn's `IsotonicRegression`, one implementation).
  */
-import { auroc } from '../../../core/index.ts'
+import { auroc, isotonicRecalibrated } from '../../../core/index.ts'
+import { isotonicKnots, type IsotonicKnots } from '../recalibration/isotonic.ts'
 
-/** A fitted isotonic map: the distinct reference scores, ascending, and the fitted value at each. */
-export interface IsotonicMap {
-  x: number[]
-  y: number[]
-}
-
-/**
- * Increasing isotonic regression of 0/1 labels on scores, as scikit-learn's
- * `IsotonicRegression(increasing=True)` fits it: tied scores merge into their mean (weighted by
- * count), then adjacent blocks that violate the order are pooled into their weighted mean.
- * @example fitIsotonic([0.1, 0.2, 0.3], [0, 1, 0]) // { x: [0.1, 0.2, 0.3], y: [0, 0.5, 0.5] }
- */
-export function fitIsotonic(scores: ArrayLike<number>, labels: ArrayLike<number>): IsotonicMap {
-  if (scores.length !== labels.length) throw new RangeError('scores and labels differ in length')
-  if (scores.length === 0) throw new RangeError('no samples')
-  const order = Array.from(scores, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!)
-  const x: number[] = []
-  const sums: number[] = []
-  const counts: number[] = []
-  for (const i of order) {
-    if (x.length > 0 && x[x.length - 1] === scores[i]) {
-      sums[sums.length - 1]! += labels[i]!
-      counts[counts.length - 1]!++
-    } else {
-      x.push(scores[i]!)
-      sums.push(labels[i]!)
-      counts.push(1)
-    }
-  }
-  // Blocks hold Σw·y and Σw (w = count) so that pooling is exact sums, not means of means.
-  const blocks: { wy: number; w: number; size: number }[] = []
-  for (let k = 0; k < x.length; k++) {
-    const mean = sums[k]! / counts[k]!
-    blocks.push({ wy: mean * counts[k]!, w: counts[k]!, size: 1 })
-    while (blocks.length > 1) {
-      const b = blocks[blocks.length - 1]!
-      const a = blocks[blocks.length - 2]!
-      if (a.wy / a.w < b.wy / b.w) break
-      blocks.pop()
-      a.wy += b.wy
-      a.w += b.w
-      a.size += b.size
-    }
-  }
-  const y: number[] = []
-  for (const b of blocks) for (let k = 0; k < b.size; k++) y.push(b.wy / b.w)
-  return { x, y }
-}
-
-/**
- * The map at t: clipped to the fitted range (`out_of_bounds='clip'`), linear between fitted
- * points (numpy `interp`, which scikit-learn's `predict` uses).
- */
-export function applyIsotonic(map: IsotonicMap, t: number): number {
-  const { x, y } = map
-  const last = x.length - 1
-  if (t <= x[0]! || last === 0) return y[0]!
-  if (t >= x[last]!) return y[last]!
-  let lo = 0
-  let hi = last
-  // Largest j with x[j] <= t (x is strictly increasing).
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1
-    if (x[mid]! <= t) lo = mid
-    else hi = mid
-  }
-  if (t === x[lo]) return y[lo]!
-  return ((y[lo + 1]! - y[lo]!) / (x[lo + 1]! - x[lo]!)) * (t - x[lo]!) + y[lo]!
-}
+/** A fitted isotonic map (the recalibration's knots: scikit-learn's, clipped to the fitted range when applied). */
+export type IsotonicMap = IsotonicKnots
 
 /**
  * NannyML's expected calibration error for the calibration check: rows sorted by probability
@@ -136,14 +69,14 @@ export function checkCalibration(labels: ArrayLike<number>, scores: ArrayLike<nu
     const train = fold.flatMap((g, i) => (g === f ? [] : [i]))
     const test = fold.flatMap((g, i) => (g === f ? [i] : []))
     if (test.length === 0 || train.length === 0) continue
-    const map = fitIsotonic(
-      train.map((i) => scores[i]!),
+    const map = isotonicKnots(
       train.map((i) => labels[i]!),
+      train.map((i) => scores[i]!),
     )
     for (const i of test) {
       y.push(labels[i]!)
       raw.push(scores[i]!)
-      calibrated.push(applyIsotonic(map, scores[i]!))
+      calibrated.push(isotonicRecalibrated(map.x, map.y, scores[i]!))
     }
   }
   const eceBefore = equalCountEce(y, raw, bins)

@@ -7,8 +7,9 @@
  * as P(outcome | score) stays what the reference saw: concept drift is invisible to it.
  * Checked against test/monitoring/fixtures/cbpe/make_reference.py.
  */
-import { auroc, brierScore, expectedCalibrationError } from '../../../core/index.ts'
-import { applyIsotonic, checkCalibration, fitIsotonic, type IsotonicMap } from './cbpe-calibration.ts'
+import { auroc, brierScore, expectedCalibrationError, isotonicRecalibrated } from '../../../core/index.ts'
+import { isotonicKnots } from '../recalibration/isotonic.ts'
+import { checkCalibration, type IsotonicMap } from './cbpe-calibration.ts'
 import { thresholdMetrics, type Confusion } from './threshold.ts'
 
 /** `auto` (NannyML's default): calibrate when it lowers the out-of-fold ECE; `always`; `never` (scores are probabilities already). */
@@ -68,7 +69,7 @@ export function fitCbpe(labels: ArrayLike<number>, scores: ArrayLike<number>, o:
   return {
     threshold: o.threshold ?? 0.5,
     bins: o.bins ?? 10,
-    map: check.helps ? fitIsotonic(scores, labels) : null,
+    map: check.helps ? isotonicKnots(labels, scores) : null,
     eceBefore: check.eceBefore,
     eceAfter: check.eceAfter,
     reference: { n: labels.length, positives },
@@ -78,7 +79,7 @@ export function fitCbpe(labels: ArrayLike<number>, scores: ArrayLike<number>, o:
 /** The calibrated probability of each score under a fit (the raw score when the fit has no map). */
 export function calibrateScores(fit: CbpeFit, scores: ArrayLike<number>): number[] {
   const map = fit.map
-  return map ? Array.from(scores, (s) => applyIsotonic(map, s)) : Array.from(scores)
+  return map ? Array.from(scores, (s) => isotonicRecalibrated(map.x, map.y, s)) : Array.from(scores)
 }
 
 /**
