@@ -117,7 +117,7 @@ async function verifyWith(store: Map<string, TrustedKey>, manifest: ModelManifes
   }
   if (trusted.alg !== signature.alg) invalid(manifest, `the trusted key "${safeName(signature.kid)}" does not sign with ${signature.alg}`)
   trusted.key ??= importJWK(trusted.jwk, trusted.alg).then(
-    (key) => key as CryptoKey,
+    (key) => key as unknown as CryptoKey,
     () => badKey(`the trusted model key "${safeName(signature.kid)}" does not import`),
   )
   const key = await trusted.key

@@ -77,7 +77,8 @@ export function sqlPredictionLog(db: SqlExecutor): PredictionLog {
     },
     async window(q, horizonMs) {
       const rows = await db.all<LogRow>(sql`SELECT ${sql.raw(COLUMNS.join(', '))} FROM prediction_log WHERE model = ${q.model}
-        AND shadow_of IS ${q.shadow ? sql`NOT NULL` : sql`NULL`} ${q.version ? sql`AND version = ${q.version}` : sql``} ${q.from ? sql`AND ts >= ${q.from}` : sql``} ${q.to ? sql`AND ts < ${q.to}` : sql``}
+        AND shadow_of IS ${q.shadow ? sql`NOT NULL` : sql`NULL`} ${q.version ? sql`AND version = ${q.version}` : sql``}
+        ${q.from ? sql`AND ts >= ${q.from}` : sql``} ${q.to ? sql`AND ts < ${q.to}` : sql``}
         ORDER BY ts, id ${q.limit !== undefined ? sql`LIMIT ${q.limit}` : sql``}`)
       if (rows.length === 0) return []
       const first = rows[0]!.ts

@@ -1,4 +1,4 @@
-import { NexoraError, type ModelStore } from '../../core/index.ts'
+import { EMPTY_LIFECYCLE, NexoraError, type ModelStore } from '../../core/index.ts'
 import type { Db } from './database.ts'
 
 const range = (name: string, version?: string) =>
@@ -48,6 +48,21 @@ export function idbModelStore(db: Db): ModelStore {
       const found = await tx.store.get([name, version])
       if (!found) throw new NexoraError('model.version_not_found', { detail: `${name}@${version}` })
       await Promise.all([tx.store.put({ ...found, stage }), tx.done])
+    },
+    async getLifecycle(name) {
+      const row = await db.get('modelLifecycle', name)
+      return row ? { state: row.state, revision: row.revision } : { state: structuredClone(EMPTY_LIFECYCLE), revision: 0 }
+    },
+    async putLifecycle(name, state, revision, updatedAt) {
+      // Compare-and-set inside one readwrite transaction: IndexedDB runs overlapping ones on a store one after another.
+      const tx = db.transaction('modelLifecycle', 'readwrite')
+      const current = (await tx.store.get(name))?.revision ?? 0
+      if (current !== revision) {
+        await tx.done
+        return false
+      }
+      await Promise.all([tx.store.put({ name, state: structuredClone(state), revision: revision + 1, updatedAt }), tx.done])
+      return true
     },
     async health() {
       return { ok: true }

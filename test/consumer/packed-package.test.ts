@@ -33,7 +33,7 @@ const project = (name: string) => {
 
 /** Budgets (docs/embedding.md): the core install in bytes of files, and the core entry minified and gzipped. */
 const CORE_INSTALL_BUDGET = 30_000_000
-const CORE_BUNDLE_BUDGET = 180_000
+const CORE_BUNDLE_BUDGET = 200_000
 
 /** The README's embedding example, exactly as printed (the first js block under "## Embedding"). */
 const readmeExample = () => {
@@ -218,7 +218,7 @@ export { score, wrong, detectPhi, indexedDbStorage, toFhirAdverseEvent, NexoraEr
     const { stdout } = await run(process.execPath, ['--no-warnings', 'score.cjs'], { cwd: full, env: nodeEnv })
     const out = JSON.parse(stdout) as { score: number; verify: { ok: boolean; events: number } }
     expect(out.score).toBe(await sourceScore())
-    expect(out.verify).toMatchObject({ ok: true, events: 2 })
+    expect(out.verify).toMatchObject({ ok: true, events: 4 })
   })
 
   it('runs on Deno through an npm: specifier', async () => {
@@ -316,7 +316,7 @@ window.result = { score: r.predictions[0].score, verify: await nexora.audit.veri
         verify: { ok: boolean; events: number }
       }
       expect(result.score).toBe(await sourceScore())
-      expect(result.verify).toMatchObject({ ok: true, events: 2 })
+      expect(result.verify).toMatchObject({ ok: true, events: 4 })
     } finally {
       await browser.close()
       await server.close()

@@ -27,14 +27,15 @@ describe('the audit writer thread (storage.auditThread)', () => {
     await ensureRegistered(nexora.registry, readmissionRisk.manifest, readmissionRisk.files)
     const rows = (i: number) => [{ patientRef: `Patient/t-${i}`, features: DEMO_FEATURES }]
     await Promise.all(Array.from({ length: 200 }, (_, i) => nexora.predict({ model: 'readmission-risk', rows: rows(i) }, caller)))
-    expect(await nexora.audit.verify()).toMatchObject({ ok: true, events: 400 })
+    // 400 prediction events, and the model's registration and promotion before them.
+    expect(await nexora.audit.verify()).toMatchObject({ ok: true, events: 402 })
     await nexora.close()
 
     // A new process (a new thread, a new connection) continues the same chain.
     nexora = await open()
     await nexora.predict({ model: 'readmission-risk', rows: rows(200) }, caller)
     const verified = await nexora.audit.verify()
-    expect(verified).toMatchObject({ ok: true, events: 402 })
+    expect(verified).toMatchObject({ ok: true, events: 404 })
     const { events } = await nexora.audit.queryLogs('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z', { patientRef: 'Patient/t-200' })
     expect(events.map((e) => e.action).sort()).toEqual(['predict.request', 'predict.response'])
     await nexora.close()

@@ -54,7 +54,8 @@ function ShadowComparison({ name, version }: { name: string; version: string }) 
       <dt>AUROC served → shadow (with outcomes)</dt>
       <dd>
         {data.outcomes
-          ? `${fmt(data.outcomes.champion.auroc)} → ${fmt(data.outcomes.challenger.auroc)}; Δ ${fmt(d?.estimate)} (95 % CI ${fmt(d?.lower)} to ${fmt(d?.upper)}, n = ${data.outcomes.n})`
+          ? `${fmt(data.outcomes.champion.auroc)} → ${fmt(data.outcomes.challenger.auroc)}; ` +
+            `Δ ${fmt(d?.estimate)} (95 % CI ${fmt(d?.lower)} to ${fmt(d?.upper)}, n = ${data.outcomes.n})`
           : 'no outcomes yet'}
       </dd>
     </dl>
@@ -102,7 +103,8 @@ export function Lifecycle({ session, name, version }: { session: Session; name: 
           <dt>Canary</dt>
           <dd>
             {s.canary
-              ? `${s.canary.version} scores ${s.canary.percentNow} % of patients (steps ${s.canary.steps.join(' → ')} %; rolls back on ${s.canary.rollbackOn.join(', ') || 'nothing'})`
+              ? `${s.canary.version} scores ${s.canary.percentNow} % of patients ` +
+                `(steps ${s.canary.steps.join(' → ')} %; rolls back on ${s.canary.rollbackOn.join(', ') || 'nothing'})`
               : 'none'}
           </dd>
           <dt>Approvals</dt>
