@@ -17,6 +17,8 @@ const ARROWS = {
   etl: ['fhir'],
   'fhir-predict': ['etl', 'fhir'],
   grpc: ['oip'],
+  // The OIP gRPC client's generated service descriptor (GRPCInferenceService) lives in grpc.
+  'model-remote': ['grpc'],
   monitoring: ['deid', 'etl'],
   population: ['etl', 'fhir'],
   'storage-d1': ['sql-stores'],

@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config'
 // Inside the repository, the package's own name ('nexora', 'nexora/testing') resolves to the
 // TypeScript sources, not to dist/ (which only `npm run build` and `npm pack` make).
 const conditions = ['nexora-source', ...defaultServerConditions]
+// What test workers resolve natively with (vitest passes these as --conditions): as Node itself does, without `module`,
+// which some packages (the OpenTelemetry SDK) map to ESM builds only a bundler can load (imports without extensions).
+const nodeConditions = conditions.filter((c) => c !== 'module')
 
 /**
  * Two projects. `unit` needs nothing but Node (`npm run test:unit`, the inner loop). `integration`
@@ -24,6 +27,8 @@ const INTEGRATION = [
   'test/site/**/*.test.ts',
   // promtool
   'test/monitoring/deploy.test.ts',
+  // kubectl (kustomize renders deploy/k8s)
+  'test/deploy/k8s-manifests.test.ts',
   // Deno, Bun and workerd binaries, and bundles built for them
   'test/runtimes/**/*.test.ts',
   'test/storage/d1.test.ts',
@@ -32,6 +37,7 @@ const INTEGRATION = [
   'test/population/workers-e2e.test.ts',
   'test/grpc/workers.test.ts',
   'test/plugins/model-onnx-workerd.test.ts',
+  'test/otel/worker.test.ts',
   // needs a module graph of its own (it must be the first to start ORT), which the shared unit workers do not give
   'test/plugins/model-onnx-precompiled.test.ts',
   'test/bundle-budget.test.ts',
@@ -55,7 +61,7 @@ const INTEGRATION = [
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions } },
+  ssr: { resolve: { conditions: nodeConditions } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

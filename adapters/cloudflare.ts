@@ -128,15 +128,16 @@ export function createWorker(options: WorkerOptions = {}): NexoraWorker {
         return problemResponse(problem)
       }
       const response = await instance.fetch(request, env, ctx)
-      // The prediction log batches rows in memory; write them before the isolate may be evicted.
+      // The prediction log batches rows, a tracing SDK spans, in memory: write them (spans last) before the isolate may be evicted.
       const observers = instance.ports.getAll('predictionObserver')
-      if (observers.length > 0) ctx.waitUntil(Promise.allSettled(observers.map((o) => o.flush?.())))
+      const telemetry = instance.ports.has('telemetry') ? instance.ports.get('telemetry') : undefined
+      if (observers.length > 0 || telemetry) ctx.waitUntil(Promise.allSettled(observers.map((o) => o.flush?.())).then(() => telemetry?.flush()))
       return response
     },
-    // A Cron Trigger records an audit checkpoint (an isolate has no lifetime to run a timer in),
-    // so a later truncation of the trail is detected.
-    async scheduled(_controller, env, ctx) {
-      ctx.waitUntil(nexora(env).then((instance) => instance.audit.checkpoint()))
+    // A Cron Trigger records an audit checkpoint (an isolate has no timer), so a later truncation is
+    // detected. Awaited, not waitUntil: a failure is then the cron run's outcome, not an unseen rejection.
+    async scheduled(_controller, env) {
+      await (await nexora(env)).audit.checkpoint()
     },
     // A Queues consumer batch: the cloudflareJobs plugin runs its jobs on the handlers onStart registered (a throw retries the batch).
     async queue(batch, env) {

@@ -3,6 +3,7 @@ import { auditAppend } from './audit-append.ts'
 import { cdsHooksBench } from './cds-hooks.ts'
 import { fhirFeatures } from './fhir-features.ts'
 import { modelPlugins } from './model-plugins.ts'
+import { modelRemoteBench } from './model-remote.ts'
 import { monitoringBench } from './monitoring.ts'
 import { phiDeid } from './phi-deid.ts'
 import { phiReal } from './phi-real.ts'
@@ -11,6 +12,7 @@ import { predictVsBare } from './predict-vs-bare.ts'
 import { profilePredict } from './profile-predict.ts'
 import { runtimesBench } from './runtimes.ts'
 import { serveStart } from './serve-start.ts'
+import { tracingBench } from './tracing.ts'
 import { vsSeed } from './vs-seed.ts'
 import { workersBench } from './workers.ts'
 
@@ -19,6 +21,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'audit-append': auditAppend,
   'fhir-features': fhirFeatures,
   'model-plugins': modelPlugins,
+  'model-remote': modelRemoteBench,
   'phi-deid': phiDeid,
   'phi-real': phiReal,
   monitoring: monitoringBench,
@@ -27,6 +30,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'serve-start': serveStart,
   workers: workersBench,
   population: populationBench,
+  tracing: tracingBench,
 }
 // Opt-in: named on the command line only (the seed's Python stack; a profiling run).
 const optIn: Record<string, () => Promise<Record<string, unknown>>> = { 'vs-seed': vsSeed, profile: profilePredict }

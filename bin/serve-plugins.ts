@@ -7,6 +7,7 @@ import type { JSONWebKeySet } from 'jose'
 import type { ServerConfig } from '../core/index.ts'
 import { cdsHooks, type CdsHooksOptions } from '../plugins/cds-hooks/index.ts'
 import { monitoring, type MonitoringOptions } from '../plugins/monitoring/index.ts'
+import { otelNode, otelRequested, otelSettings } from '../plugins/otel/node.ts'
 import { webUi } from '../plugins/web-ui/index.ts'
 import { folderFiles } from '../plugins/web-ui/node.ts'
 import { UsageError } from './args.ts'
@@ -93,4 +94,16 @@ export function webUiPlugins(config: ServerConfig, devToken: string | undefined,
   }
   io.err('the web UI is off: set NEXORA_OIDC_ISSUER and NEXORA_OIDC_CLIENT_ID to serve it in production')
   return []
+}
+
+/**
+ * Tracing (docs/tracing.md) when an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_ENDPOINT` or
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, with the other `OTEL_*` variables as the specification
+ * defines them. The SDK packages load only then.
+ */
+export function tracingPlugins(env: Record<string, unknown>, io: Err) {
+  if (!otelRequested(env)) return []
+  // The collector's origin only: a path or query could carry a credential.
+  io.err(`tracing: spans go to ${new URL(otelSettings(env).url).origin} (OpenTelemetry, OTLP/HTTP)`)
+  return [otelNode({ env })]
 }

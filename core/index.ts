@@ -24,6 +24,17 @@ export {
   type FieldIssue,
 } from './errors.ts'
 export { lazy } from './lazy.ts'
+export {
+  withSpan,
+  traceHeaders,
+  extractTraceContext,
+  activeTraceIds,
+  activeSpanContext,
+  type SpanAttributes,
+  type SpanOptions,
+  type TraceSpan,
+  type TraceContext,
+} from './tracing.ts'
 export { importOptional } from './optional-dependency.ts'
 export { VERSION } from './version.ts'
 export { findIllFormed, isStorableText, requireWellFormed } from './well-formed.ts'

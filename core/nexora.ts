@@ -317,6 +317,8 @@ export async function createNexora(options: NexoraOptions): Promise<Nexora> {
       await registry.close()
       for (const port of storePorts()) if (ports.has(port)) await (ports.get(port) as { close?: () => Promise<void> }).close?.()
       await Promise.allSettled(ports.getAll('checkpointWitness').map((w) => w.close?.()))
+      // Last: the spans of everything above are exported before the SDK stops.
+      if (ports.has('telemetry')) await ports.get('telemetry').close()
     },
   }
 }

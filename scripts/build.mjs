@@ -7,7 +7,7 @@
  * Plain Node: it must run before anything is built.
  */
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -16,6 +16,16 @@ const out = resolve(process.argv[2] ?? join(root, 'dist'))
 rmSync(out, { recursive: true, force: true })
 for (const project of ['tsconfig.build.json', 'tsconfig.bin.json']) {
   execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, project), '--outDir', out], { cwd: root, stdio: 'inherit' })
+}
+
+// tsc rewrites `./x.ts` to `./x.js` in the JavaScript (rewriteRelativeImportExtensions) but not in the
+// declarations; Deno (and any resolver that does not map .ts to .d.ts as tsc does) then cannot follow them.
+for (const file of readdirSync(out, { recursive: true })) {
+  if (!String(file).endsWith('.d.ts')) continue
+  const path = join(out, String(file))
+  const text = readFileSync(path, 'utf8')
+  const fixed = text.replace(/((?:from|import)\s*\(?\s*['"])(\.{1,2}\/[^'"]+)\.ts(['"])/g, '$1$2.js$3')
+  if (fixed !== text) writeFileSync(path, fixed)
 }
 
 cpSync(join(root, 'plugins/storage-sql/migrations'), join(out, 'plugins/storage-sql/migrations'), { recursive: true })

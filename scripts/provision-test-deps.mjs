@@ -21,6 +21,10 @@ const needs = {
   chromium: () => existsSync('/usr/bin/chromium'),
 }
 
+// kubectl renders deploy/k8s (test/deploy/k8s-manifests.test.ts). No Debian package can stand in: bookworm's
+// kubernetes-client is 1.20, too old for the kustomization. CI images carry kubectl; elsewhere that test skips, said here.
+if (!onPath('kubectl')) console.error('kubectl not found: test/deploy/k8s-manifests.test.ts will skip (install kubectl 1.22 or later)')
+
 const missing = Object.entries(needs)
   .filter(([, present]) => !present())
   .map(([pkg]) => pkg)

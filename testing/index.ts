@@ -9,7 +9,12 @@
  */
 export { datasetFromCsv, inferInputs, type TabularDataset } from './dataset.ts'
 export { auditEvent, type AuditHarness, auditSinkConformance } from './audit-sink.suite.ts'
-export { type ModelPluginHarness, modelPluginConformance } from './model-plugin.suite.ts'
+export {
+  type ModelPluginHarness,
+  modelPluginConformance,
+  type RemoteModelPluginHarness,
+  remoteModelPluginConformance,
+} from './model-plugin.suite.ts'
 export { modelStoreConformance } from './model-store.suite.ts'
 export { adverseEventStoreConformance, predictionLogConformance } from './monitoring-stores.suite.ts'
 export { rateLimitConformance } from './rate-limit.suite.ts'

@@ -21,13 +21,22 @@ export interface ModelPluginHarness {
   score: Row[]
   options: TrainOptions
   /** Tolerances: batch vs single rows, and additivity of explanations. */
-  tolerance?: { batch?: number; additivity?: number }
+  tolerance?: { batch?: number; additivity?: number; expected?: number }
   /** The output in additivity units (default: the logit of the score). */
   output?: (score: number) => number
   /** Metrics `evaluate` must report. */
   metrics: string[]
   /** For plugins without `train` (models trained elsewhere, e.g. ONNX): the artifact to check. */
   artifact?: ModelArtifact
+  /**
+   * An artifact `load` must refuse with a NexoraError. Default: the artifact with every file's bytes
+   * replaced by garbage; a plugin whose manifest is the whole artifact (model-remote) gives a broken manifest.
+   */
+  broken?: ModelArtifact
+  /** False for a model that declares it cannot explain: `explain` must then refuse with a NexoraError, never invent contributions. Default true. */
+  explains?: boolean
+  /** The scores the `score` rows must get (e.g. from the model served directly), within `tolerance.expected` (default 1e-12). */
+  expected?: number[]
 }
 
 const logit = (p: number) => Math.log(p / (1 - p))
@@ -108,7 +117,10 @@ export function modelPluginConformance(label: string, harness: () => Promise<Mod
       const numeric = artifact.manifest.inputs.find((i) => i.type === 'number')
       if (numeric) expect(await code([{ ...first, features: { ...first.features, [numeric.name]: Number.NaN } }])).toBe('features.invalid')
       expect(await code([])).toBe('batch.empty')
-      const broken = { ...artifact, files: Object.fromEntries(Object.keys(artifact.files).map((f) => [f, new TextEncoder().encode('{ not a model')])) }
+      const broken = h.broken ?? {
+        ...artifact,
+        files: Object.fromEntries(Object.keys(artifact.files).map((f) => [f, new TextEncoder().encode('{ not a model')])),
+      }
       const error = await h.plugin.load(broken).then(
         () => undefined,
         (e: unknown) => e,
@@ -121,6 +133,10 @@ export function modelPluginConformance(label: string, harness: () => Promise<Mod
       const model = await h.plugin.load(artifact)
       const description = model.describe()
       expect(description.explanationMethod.length).toBeGreaterThan(0)
+      if (h.explains === false) {
+        await expect(model.explain(h.score)).rejects.toBeInstanceOf(NexoraError)
+        return
+      }
       const [scores, explanations] = [await model.predict(h.score), await model.explain(h.score)]
       expect(explanations).toHaveLength(h.score.length)
       if (description.additivity && description.additivity !== 'none') {
@@ -131,6 +147,14 @@ export function modelPluginConformance(label: string, harness: () => Promise<Mod
           expect(Math.abs(total - (output - description.baseline!))).toBeLessThanOrEqual(h.tolerance?.additivity ?? 1e-6)
         })
       }
+    })
+
+    it('scores the rows as expected (a remote model: as the model served directly)', { timeout: 120_000 }, async () => {
+      const { h, artifact } = await setup()
+      if (!h.expected) return
+      const scores = await (await h.plugin.load(artifact)).predict(h.score)
+      expect(scores).toHaveLength(h.expected.length)
+      scores.forEach((p, i) => expect(Math.abs(p.score - h.expected![i]!), `row ${i}`).toBeLessThanOrEqual(h.tolerance?.expected ?? 1e-12))
     })
 
     it('evaluates with its documented metrics', { timeout: 120_000 }, async () => {
@@ -147,4 +171,31 @@ export function modelPluginConformance(label: string, harness: () => Promise<Mod
     })
   })
   return { setup }
+}
+
+/** The remote variant's harness: nothing to train, an artifact that is its manifest, the scores the served model gives directly. */
+export interface RemoteModelPluginHarness extends Omit<ModelPluginHarness, 'train' | 'options' | 'artifact' | 'broken' | 'expected'> {
+  /** The manifest (with its `remote` section) and no files, or whatever files the plugin reads. */
+  artifact: ModelArtifact
+  /** A manifest `load` must refuse (an endpoint off the allowlist, a malformed section). */
+  broken: ModelArtifact
+  /** Labelled rows for `evaluate`. */
+  evaluate: Dataset
+  /** What the model served directly scores for `score`. */
+  expected: number[]
+}
+
+/**
+ * The conformance suite for a plugin that fronts a model served elsewhere (model-remote): every
+ * check above but training, plus scores equal to the directly served model's, and explanations
+ * only where the manifest declares them (`explains`).
+ * @example
+ * remoteModelPluginConformance('remote over REST', async () => ({ plugin, artifact, broken, score, evaluate, expected, metrics: ['auroc'], explains: true }))
+ */
+export function remoteModelPluginConformance(label: string, harness: () => Promise<RemoteModelPluginHarness>) {
+  return modelPluginConformance(label, async () => {
+    const h = await harness()
+    const m = h.artifact.manifest
+    return { ...h, train: h.evaluate, options: { name: m.name, version: m.version, inputs: m.inputs } }
+  })
 }

@@ -16,7 +16,7 @@ import { fhirSetup } from '../fhir-source.ts'
 import { jobPlugins, serverWorks, startMllp, startWorker, subscribeFeeds } from '../jobs.ts'
 import { allModelPlugins } from '../model-kinds.ts'
 import { loadPluginModules } from '../plugin-modules.ts'
-import { cdsHooksPlugins, monitoringPlugins, smartTrust, webUiPlugins } from '../serve-plugins.ts'
+import { cdsHooksPlugins, monitoringPlugins, smartTrust, tracingPlugins, webUiPlugins } from '../serve-plugins.ts'
 
 const portFlag = (value: string | undefined, flag: string) => {
   if (value === undefined) return undefined
@@ -168,6 +168,7 @@ export const serveCommand: Command = {
         ...(await cdsHooksPlugins(config)),
         ...webUiPlugins(config, auth.token, io, smart),
         ...(await jobPlugins(config)),
+        ...tracingPlugins(process.env, io),
       ],
       ...(config.grpcPort !== undefined ? { grpc: { port: config.grpcPort } } : {}),
       ...(role && writesThroughPrimary(config.storage.url) ? { writer: primaryWriter() } : {}),

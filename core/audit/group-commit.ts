@@ -1,5 +1,7 @@
 import { NexoraError } from '../errors.ts'
 import type { AuditEventInput, AuditReceipt, AuditSink } from '../ports/audit.ts'
+import { activeSpanContext, withSpan, type TraceSpan } from '../tracing.ts'
+import type { SpanContext } from '@opentelemetry/api'
 
 interface Waiter {
   events: AuditEventInput[]
@@ -9,6 +11,8 @@ interface Waiter {
   failed?: boolean
   /** The earlier write this one must not outlive (see `WriteOptions.after`). */
   after?: Waiter
+  /** The span that wrote it: a commit carrying other requests' events links to their spans. */
+  span?: SpanContext
 }
 
 export interface WriteOptions {
@@ -85,6 +89,17 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
     }
     const live = batch.filter((w) => !w.failed)
     if (live.length === 0) return
+    // The commit runs in the trace of the request that started it; the others' spans are linked.
+    const mine = activeSpanContext()
+    const links = new Map<string, SpanContext>()
+    for (const { span } of live) if (span && span.spanId !== mine?.spanId) links.set(span.spanId, span)
+    const events = live.reduce((n, w) => n + w.events.length, 0)
+    await withSpan('audit.commit', { 'nexora.audit.events': events, 'nexora.audit.writes': live.length }, (span) => commit(live, span), {
+      links: [...links.values()],
+    })
+  }
+
+  async function commit(live: Waiter[], span: TraceSpan) {
     try {
       const started = performance.now()
       const receipts = await sink.append(live.flatMap((w) => w.events))
@@ -96,6 +111,7 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
         offset += waiter.events.length
       }
     } catch (cause) {
+      span.fail('audit.write_failed')
       failingSince ??= Date.now()
       const error = new NexoraError('audit.write_failed', { cause })
       for (const waiter of live) {
@@ -132,6 +148,7 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
             reject(e)
           },
           after: options.after && waiters.get(options.after),
+          span: activeSpanContext(),
         }
         queue.push(waiter)
       })

@@ -8,5 +8,7 @@ export interface AppEnv {
     /** The client's own id, when it sent a well-formed one. */
     correlationId?: string
     caller: Caller
+    /** The code of the error the request was answered with (for its trace span). */
+    errorCode?: string
   }
 }

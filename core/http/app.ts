@@ -10,6 +10,7 @@ import { requireWellFormed } from '../well-formed.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { problemResponse } from './problem.ts'
 import { requestIds } from './request-id.ts'
+import { traceRequests } from './trace-requests.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { docsRoutes } from './routes/docs.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -46,6 +47,8 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   })
 
   app.use('*', requestIds())
+  // Before the access log, so its line carries the request's trace id.
+  app.use('*', traceRequests())
   const requests = deps.metrics.counter('nexora_http_requests_total', 'HTTP requests by route pattern, method and status')
   const latency = deps.metrics.histogram('nexora_http_request_duration_seconds', 'HTTP request latency by route pattern and method')
   app.use('*', async (c, next) => {
@@ -121,6 +124,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
 
   app.onError((thrown, c) => {
     const error = thrown instanceof HTTPException ? fromHttpException(thrown) : toNexoraError(thrown)
+    c.set('errorCode', error.code)
     const format = deps.frontDoors.find((d) => d.errors && c.req.path.startsWith(d.errors.prefix))?.errors
     // Log only the code and the error's class: a message or stack could carry request data.
     if (error.status >= 500) deps.logger.error('http.error', { requestId: c.get('requestId'), code: error.code, route: c.req.routePath, status: error.status })

@@ -1,4 +1,5 @@
 import type { Clock, LogFields, Logger, Random } from '../ports/runtime.ts'
+import { activeTraceIds } from '../tracing.ts'
 
 /** The wall clock. */
 export const systemClock: Clock = { now: () => Date.now() }
@@ -67,7 +68,8 @@ export interface LoggerOptions {
 const LEVELS = { info: 0, warn: 1, error: 2, silent: 3 } as const
 
 /**
- * A JSON-lines logger that drops every field outside the allowlist.
+ * A JSON-lines logger that drops every field outside the allowlist. A line written inside a
+ * traced span carries its `traceId` and `spanId` (random W3C ids, never PHI), so logs and traces join.
  * @example
  * createLogger().info('server.listening', { port: 8000 })
  */
@@ -82,7 +84,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       if (LEVELS[level] < threshold) return
       const safe: LogFields = {}
       for (const [k, v] of Object.entries(fields)) if (allow.has(k) && v !== undefined) safe[k] = v
-      write(JSON.stringify({ ts: new Date(clock.now()).toISOString(), level, event, ...safe }))
+      // Set after the caller's fields: a caller cannot forge the ids of another trace.
+      write(JSON.stringify({ ts: new Date(clock.now()).toISOString(), level, event, ...safe, ...activeTraceIds() }))
     }
   return { info: emit('info'), warn: emit('warn'), error: emit('error') }
 }

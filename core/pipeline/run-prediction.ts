@@ -12,6 +12,7 @@ import { PREDICT_ACCESS, requireAny } from '../security/scopes.ts'
 import type { Lifecycle } from '../registry/lifecycle.ts'
 import { scoreRows } from './score-rows.ts'
 import type { ShadowRunner } from './shadow-runner.ts'
+import { withSpan, type TraceSpan } from '../tracing.ts'
 
 /** Everything the pipeline needs, resolved once by createNexora. */
 export interface PipelineDeps {
@@ -49,11 +50,13 @@ function distinctPatients(rows: Row[]): string[] {
 }
 
 async function runStages(deps: PipelineDeps, ctx: PipelineContext, order: 'pre' | 'post', payload: unknown) {
-  let current = payload
-  for (const stage of deps.stages) {
-    if (stage.order === order && (stage.appliesTo?.(ctx.route) ?? true)) current = await stage.process({ ...ctx }, current)
-  }
-  return current
+  const stages = deps.stages.filter((stage) => stage.order === order && (stage.appliesTo?.(ctx.route) ?? true))
+  if (stages.length === 0) return payload
+  return withSpan(`compliance.${order}`, { 'nexora.stages': stages.length }, async () => {
+    let current = payload
+    for (const stage of stages) current = await stage.process({ ...ctx }, current)
+    return current
+  })
 }
 
 /**
@@ -64,6 +67,13 @@ async function runStages(deps: PipelineDeps, ctx: PipelineContext, order: 'pre' 
  * A response event commits only if its request event did: both events of a request, or neither.
  */
 export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, request: PredictionRequest): Promise<PredictionResult> {
+  // Counts, codes and registered names only: the model is named once the registry has resolved it
+  // (a request's own `model` string is user input), and no row, patient or feature is ever named.
+  const attributes = { 'nexora.request_id': ctx.requestId, 'nexora.route': ctx.route, 'nexora.via': ctx.caller.via, 'nexora.rows': request.rows.length }
+  return withSpan('pipeline.predict', attributes, (span) => predict(deps, ctx, request, span))
+}
+
+async function predict(deps: PipelineDeps, ctx: PipelineContext, request: PredictionRequest, span: TraceSpan): Promise<PredictionResult> {
   const started = deps.clock.now()
   requireAny(ctx.caller, PREDICT_ACCESS)
   const patients = distinctPatients(request.rows)
@@ -107,6 +117,7 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
       throw new NexoraError('request.invalid', { detail: 'give the version in "name@version" or in version/alias, not both' })
     const stored = await deps.registry.resolve(ref.name, { version: ref.version ?? request.version, alias: request.alias })
     version = stored.version
+    span.set({ 'nexora.model': stored.name, 'nexora.model_version': stored.version, 'nexora.rows': rows.length })
     // A canary and shadows apply to requests for the serving version; a pinned version or alias is what it says.
     const routed = !ref.version && !request.version && (!request.alias || request.alias === 'production')
     const plan = routed && deps.lifecycle ? await deps.lifecycle.plan(ref.name, stored.version) : undefined
@@ -146,6 +157,7 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     // when the request's commit failed and the database came back before the response's.
     const [[req], [res]] = await Promise.all([requestReceipt, deps.audit.write([responseEvent], { after: requestReceipt })])
     record(deps, ref.name, version, released, started, 'success')
+    span.set({ 'nexora.model_version': version, 'nexora.outcome': 'success', 'nexora.explain': Boolean(request.explain) })
     for (const v of groups) {
       const mine = assigned.flatMap((a, i) => (a === v ? [i] : []))
       const only = mine.length === rows.length
@@ -165,6 +177,7 @@ export async function runPrediction(deps: PipelineDeps, ctx: PipelineContext, re
     return { model: { name: stored.name, version }, predictions: released, requestId: ctx.requestId, auditIds: [req!.seq, res!.seq] }
   } catch (thrown) {
     const error = toNexoraError(thrown)
+    span.set({ 'nexora.outcome': error.code })
     if (error.code === 'audit.write_failed') throw error
     const failure: AuditEventInput = {
       ...base,

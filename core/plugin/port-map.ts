@@ -11,7 +11,7 @@ import type { ModelPlugin } from '../ports/model.ts'
 import type { ModelStore } from '../ports/model-store.ts'
 import type { AdverseEventStore, PredictionLog, PredictionObserver } from '../ports/monitoring.ts'
 import type { RateLimitStore } from '../ports/rate-limit.ts'
-import type { Clock, Logger, MetricsRegistry, Random } from '../ports/runtime.ts'
+import type { Clock, Logger, MetricsRegistry, Random, Telemetry } from '../ports/runtime.ts'
 
 declare const contract: unique symbol
 
@@ -57,6 +57,8 @@ export const CORE_PORTS = {
   jobQueue: single<JobQueue>({ store: true }),
   /** Population jobs, their staged records and their risk scores. */
   populationStore: single<PopulationStore>({ store: true }),
+  /** A tracing SDK (OpenTelemetry): flushed after each Worker request, closed last on `close()`. */
+  telemetry: single<Telemetry>(),
 }
 
 type CoreSpecs = typeof CORE_PORTS

@@ -39,3 +39,14 @@ export interface MetricsRegistry {
   histogram(name: string, help: string, buckets?: number[]): Histogram
   expose(): string
 }
+
+/**
+ * A tracing SDK a plugin set up (`nexora/plugins/otel`): spans are batched in memory, so a host
+ * whose work may be frozen after the answer (a Worker) flushes them, and `close()` shuts it down.
+ */
+export interface Telemetry {
+  /** Export every span ended so far. Never rejects: telemetry must not fail a request. */
+  flush(): Promise<void>
+  /** Flush, then stop exporting. */
+  close(): Promise<void>
+}

@@ -8,6 +8,7 @@ import { codedModelStore } from './coded-store.ts'
 import { withCalibration } from './calibrated-model.ts'
 import { checkFiles, hashFiles } from './integrity.ts'
 import { ModelManifestSchema } from './manifest-schema.ts'
+import { withSpan } from '../tracing.ts'
 
 /** Aliases a caller may name. `latest` is derived (highest non-archived release), the others are stored. */
 export const ALIASES = ['production', 'staging', 'latest'] as const
@@ -207,12 +208,20 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
     get: summary,
     getVersion,
     async resolve(name, ref = {}) {
-      const key = `${name}\u0000${ref.version ?? ''}\u0000${ref.alias ?? ''}`
-      const hit = resolved.get(key)
-      if (hit && hit.expires > clock.now()) return hit.stored
-      const stored = await resolveUncached(name, ref)
-      resolved.set(key, { stored, expires: clock.now() + ttl })
-      return stored
+      // The name is the caller's until the store knows it: only a resolved version names its model.
+      return withSpan(
+        'registry.resolve',
+        { 'nexora.alias': ref.alias && (ALIASES as readonly string[]).includes(ref.alias) ? ref.alias : undefined },
+        async (span) => {
+          const key = `${name}\u0000${ref.version ?? ''}\u0000${ref.alias ?? ''}`
+          const hit = resolved.get(key)
+          const fresh = hit && hit.expires > clock.now()
+          const stored = fresh ? hit.stored : await resolveUncached(name, ref)
+          if (!fresh) resolved.set(key, { stored, expires: clock.now() + ttl })
+          span.set({ 'nexora.model': stored.name, 'nexora.model_version': stored.version, 'nexora.cache_hit': Boolean(fresh) })
+          return stored
+        },
+      )
     },
     async promote(name, version, stage, by) {
       resolved.clear()
@@ -235,10 +244,14 @@ export function createRegistry(options: RegistryOptions): ModelRegistry {
       if (by) await options.record?.({ action: 'model.archive', actor: by, model: name, version, context: {} })
     },
     async load(stored) {
-      if (stored.stage === 'archived') throw new NexoraError('model.version_archived', { detail: `${stored.name}@${stored.version}` })
-      const model = await cache.fetch(`${stored.name}@${stored.version}`, { context: stored })
-      if (!model) throw new NexoraError('model.load_failed', { detail: `${stored.name}@${stored.version}` })
-      return model
+      const key = `${stored.name}@${stored.version}`
+      const attributes = { 'nexora.model': stored.name, 'nexora.model_version': stored.version, 'nexora.model_kind': stored.manifest.kind }
+      return withSpan('model.load', { ...attributes, 'nexora.cache_hit': cache.has(key) }, async () => {
+        if (stored.stage === 'archived') throw new NexoraError('model.version_archived', { detail: key })
+        const model = await cache.fetch(key, { context: stored })
+        if (!model) throw new NexoraError('model.load_failed', { detail: key })
+        return model
+      })
     },
     async check(manifest, purpose) {
       await options.verify?.(manifest, purpose)

@@ -10,6 +10,7 @@ import { PATIENT_CONTEXT_REASON, patientContextRefusal } from './patient-context
 import type { RefusalAudit } from './refusal-audit.ts'
 import type { RateClass, RoutePolicy } from './route-policy.ts'
 import { satisfies } from './scopes.ts'
+import { withSpan } from '../tracing.ts'
 
 /** Rate buckets: one per route class and principal, plus `unauthenticated`, per client address. */
 export type RateLimits = Record<RateClass | 'unauthenticated', RateLimitRule>
@@ -71,6 +72,17 @@ const ANONYMOUS: AuthenticatedCaller = { subject: 'anonymous', scopes: [], roles
  * decision. Refusals go through the refusal audit, so a flood leaves a count, not a row per request.
  */
 export function createAdmission(deps: AdmissionDeps): (request: AdmissionRequest) => Promise<Admission> {
+  const decide = admission(deps)
+  // The route pattern and the transport only: the caller's subject and the patient stay in the audit trail.
+  return async (request) =>
+    withSpan('security.admit', { 'nexora.route': request.route, 'nexora.via': request.via }, async (span) => {
+      const admitted = await decide(request)
+      span.set({ 'nexora.outcome': 'admitted' })
+      return admitted
+    })
+}
+
+function admission(deps: AdmissionDeps): (request: AdmissionRequest) => Promise<Admission> {
   return async (request) => {
     const { policy, route } = request
     const address = addressKey(request.ip)

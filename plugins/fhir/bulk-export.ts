@@ -134,7 +134,7 @@ export async function bulkExport(
   if (request.types?.length) params.set('_type', request.types.join(','))
   if (request.since) params.set('_since', request.since)
   for (const f of request.typeFilters ?? []) params.append('_typeFilter', f)
-  const kick = await deps.request('GET', `${levelPath(request)}?${params}`, { headers: { prefer: 'respond-async' } })
+  const kick = await deps.request('GET', `${levelPath(request)}?${params}`, { headers: { prefer: 'respond-async' }, operation: 'export' })
   const location = kick.headers.get('content-location')
   if (kick.status !== 202 || !location) throw new NexoraError('fhir.request_failed', { detail: '$export: the server did not answer 202 with Content-Location' })
   return attachBulkExport(deps, location, options)
@@ -154,7 +154,7 @@ export async function attachBulkExport(
   let manifest: BulkManifest | undefined
   for (let polls = 1; !manifest; polls++) {
     options.signal?.throwIfAborted()
-    const res = await deps.request('GET', statusUrl, { anyPathOnHost: true })
+    const res = await deps.request('GET', statusUrl, { anyPathOnHost: true, operation: 'export_status' })
     if (res.status === 200) manifest = checkManifest(res.body)
     else {
       options.onProgress?.({ progress: res.headers.get('x-progress') ?? undefined, polls })
@@ -168,7 +168,12 @@ export async function attachBulkExport(
   const open = async (url: string) => {
     if (manifest!.requiresAccessToken) {
       const file = onBase(deps.base, url, 'an export file', undefined, 'origin')
-      const res = await deps.request('GET', file, { stream: true, anyPathOnHost: true, headers: { accept: 'application/fhir+ndjson' } })
+      const res = await deps.request('GET', file, {
+        stream: true,
+        anyPathOnHost: true,
+        headers: { accept: 'application/fhir+ndjson' },
+        operation: 'export_file',
+      })
       return res.stream
     }
     // No token asked for: fetch it bare, wherever it is (https only, or the server's own origin).
@@ -200,7 +205,7 @@ export async function attachBulkExport(
       return out
     },
     async remove() {
-      await deps.request('DELETE', statusUrl, { accept: [202, 404], anyPathOnHost: true })
+      await deps.request('DELETE', statusUrl, { accept: [202, 404], anyPathOnHost: true, operation: 'export_cancel' })
     },
   }
 }

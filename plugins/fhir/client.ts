@@ -80,14 +80,14 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
     return link === undefined ? undefined : onBase(base, link, 'a next link')
   }
 
-  async function* pages(first: string): AsyncIterable<FhirResource> {
+  async function* pages(first: string, operation = 'search'): AsyncIterable<FhirResource> {
     let next: string | undefined = first
     const seen = new Set<string>()
     while (next) {
       // A server that links a page to itself would loop forever; stop instead.
       if (seen.has(next)) throw new NexoraError('fhir.request_failed', { detail: 'search paging loops back to a page already read' })
       seen.add(next)
-      const page: FhirResponse = await request('GET', next)
+      const page: FhirResponse = await request('GET', next, { operation })
       const bundle = parseResource<SearchBundle>(page.body)
       for (const entry of bundle.entry ?? []) {
         if (entry.resource && entry.search?.mode !== 'outcome') yield parseResource(entry.resource)
@@ -100,20 +100,20 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
 
   return {
     async read(type, id) {
-      return parseResource((await request('GET', `${segment(type)}/${segment(id)}`)).body)
+      return parseResource((await request('GET', `${segment(type)}/${segment(id)}`, { operation: 'read' })).body)
     },
     async vread(type, id, versionId) {
-      return parseResource((await request('GET', `${segment(type)}/${segment(id)}/_history/${segment(versionId)}`)).body)
+      return parseResource((await request('GET', `${segment(type)}/${segment(id)}/_history/${segment(versionId)}`, { operation: 'vread' })).body)
     },
     search(type, params) {
       return pages(`${segment(type)}?${query(params)}`)
     },
     async everything(patientId) {
-      const probe = await request('GET', `Patient/${segment(patientId)}/$everything`, { accept: [400, 404, 405, 501] })
+      const probe = await request('GET', `Patient/${segment(patientId)}/$everything`, { accept: [400, 404, 405, 501], operation: 'everything' })
       if (probe.status < 300) {
         const out = bundleResources(parseResource(probe.body) as never).map((r) => parseResource(r))
         const next = nextOf(probe.body as { link?: { relation: string; url: string }[] })
-        if (next) for await (const r of pages(next)) out.push(r)
+        if (next) for await (const r of pages(next, 'everything')) out.push(r)
         return out
       }
       // No $everything here: the patient plus a search per type gathers the same record.
@@ -124,19 +124,20 @@ export function createFhirClient(options: FhirClientOptions): FhirClient {
       return out
     },
     async create(resource) {
-      return parseResource((await request('POST', segment(resource.resourceType), { body: resource })).body)
+      return parseResource((await request('POST', segment(resource.resourceType), { body: resource, operation: 'create' })).body)
     },
     async update(resource) {
       if (!resource.id) throw new NexoraError('request.invalid', { detail: 'update needs a resource id' })
-      return parseResource((await request('PUT', `${segment(resource.resourceType)}/${segment(resource.id)}`, { body: resource })).body)
+      const path = `${segment(resource.resourceType)}/${segment(resource.id)}`
+      return parseResource((await request('PUT', path, { body: resource, operation: 'update' })).body)
     },
     async transaction(bundle) {
-      return parseResource((await request('POST', '', { body: { ...bundle, type: 'transaction' } })).body)
+      return parseResource((await request('POST', '', { body: { ...bundle, type: 'transaction' }, operation: 'transaction' })).body)
     },
     bulkExport: (exportRequest, exportOptions) => bulkExport(exportDeps, exportRequest, exportOptions),
     bulkExportAt: (statusUrl, exportOptions) => attachBulkExport(exportDeps, statusUrl, exportOptions),
     async batch(bundle) {
-      return parseResource((await request('POST', '', { body: { ...bundle, type: 'batch' } })).body)
+      return parseResource((await request('POST', '', { body: { ...bundle, type: 'batch' }, operation: 'batch' })).body)
     },
   }
 }

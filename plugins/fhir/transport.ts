@@ -1,4 +1,4 @@
-import { NexoraError, type Clock } from '../../core/index.ts'
+import { NexoraError, traceHeaders, withSpan, type Clock, type TraceSpan } from '../../core/index.ts'
 import { baseUrl, onBase } from './base-url.ts'
 import { fhirError } from './outcome.ts'
 import { RETRYABLE_STATUS, retryDelayMs } from './retry.ts'
@@ -37,7 +37,12 @@ export interface RequestOptions {
   stream?: boolean
   /** Any path on the base URL's host, not only under the base path (Bulk Data status URLs and files). */
   anyPathOnHost?: boolean
+  /** What the call is (`read`, `search`, `everything`…): its span is `fhir.<operation>`. Default `request`. */
+  operation?: string
 }
+
+/** A resource type (or `$operation`) may name a span; anything else in a path could be an id. */
+const SPAN_SAFE_SEGMENT = /^\$?[A-Za-z][A-Za-z-]{0,63}$/
 
 /** Redirects followed per request at most (each one is checked against the base URL). */
 const MAX_REDIRECTS = 5
@@ -83,6 +88,8 @@ export function createTransport(options: TransportOptions) {
           accept: 'application/fhir+json',
           ...(body !== undefined ? { 'content-type': 'application/fhir+json' } : {}),
           ...init.headers,
+          // W3C trace context, so the EHR's own traces join this request's (ids only, never PHI).
+          ...traceHeaders(),
           ...(token ? { authorization: token } : {}),
         },
         ...(body !== undefined ? { body } : {}),
@@ -107,7 +114,16 @@ export function createTransport(options: TransportOptions) {
     }
   }
 
-  return async function request(method: string, path: string, init: RequestOptions = {}): Promise<FhirResponse> {
+  /**
+   * Each call is one client span: the operation, the resource type, the server's host and the final
+   * status and attempts. Never the URL's path or query, which carry patient ids and search values.
+   */
+  async function request(method: string, path: string, init: RequestOptions = {}): Promise<FhirResponse> {
+    const attributes = { 'http.request.method': method, 'server.address': new URL(base.href).host }
+    return withSpan(`fhir.${init.operation ?? 'request'}`, attributes, (span) => call(method, path, init, span), { kind: 'client' })
+  }
+
+  async function call(method: string, path: string, init: RequestOptions, span: TraceSpan): Promise<FhirResponse> {
     const url = onBase(
       base,
       /^[a-z][a-z0-9+.-]*:|^\/\//i.test(path) ? path : `${base.href}/${path.replace(/^\//, '')}`,
@@ -117,6 +133,8 @@ export function createTransport(options: TransportOptions) {
     )
     const idempotent = init.idempotent ?? method !== 'POST'
     let context = contextOf(method, url)
+    const type = context.slice(method.length + 1)
+    if (SPAN_SAFE_SEGMENT.test(type)) span.set({ 'fhir.resource_type': type })
     let refreshed = false
     for (let attempt = 0; ; attempt++) {
       let response: Response
@@ -134,6 +152,7 @@ export function createTransport(options: TransportOptions) {
         await sleep(retryDelayMs(attempt, null, options.clock.now(), options.random))
         continue
       }
+      span.set({ 'http.response.status_code': response.status, 'nexora.fhir.attempts': attempt + 1 })
       if (response.status === 401 && options.auth?.type === 'provider' && !refreshed) {
         refreshed = true
         options.auth.provider.invalidate()
@@ -158,6 +177,8 @@ export function createTransport(options: TransportOptions) {
       throw fhirError(response.status, body, context)
     }
   }
+
+  return request
 }
 
 export type Request = ReturnType<typeof createTransport>

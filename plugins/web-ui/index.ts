@@ -6,6 +6,7 @@
  * Node/Deno/Bun, the static-assets binding on Workers).
  */
 import { definePlugin, type FrontDoor, type RoutePolicy } from '../../core/index.ts'
+import { acceptedCodings, PRECOMPRESSED } from './encoding.ts'
 import { isLoopbackRequest } from './loopback.ts'
 
 export interface WebUiOptions {
@@ -88,10 +89,26 @@ export function webUi(options: WebUiOptions) {
       name: 'web-ui',
       policies: webUiPolicies,
       register(app) {
-        const file = async (path: string, cache: string, extra: Record<string, string> = {}) => {
+        const respond = (bytes: Uint8Array, path: string, cache: string, extra: Record<string, string>) =>
+          // encodeBody 'manual' (workerd): the body is already encoded as content-encoding says, so
+          // the runtime must not compress it again. Other runtimes ignore the member.
+          new Response(
+            bytes as Uint8Array<ArrayBuffer>,
+            {
+              headers: { 'content-type': type(path), 'cache-control': cache, ...ISOLATION, ...extra },
+              encodeBody: 'manual',
+            } as ResponseInit,
+          )
+        /** A file of the build; with `accept` (the request's Accept-Encoding), its precompressed copy where one is allowed. */
+        const file = async (path: string, cache: string, extra: Record<string, string> = {}, accept?: string | null) => {
+          const negotiated = accept !== undefined && PRECOMPRESSED.test(path)
+          const vary: Record<string, string> = negotiated ? { vary: 'accept-encoding' } : {}
+          for (const [coding, suffix] of negotiated ? acceptedCodings(accept ?? undefined) : []) {
+            const bytes = await options.files(path + suffix)
+            if (bytes) return respond(bytes, path, cache, { ...extra, ...vary, 'content-encoding': coding })
+          }
           const bytes = await options.files(path)
-          if (!bytes) return undefined
-          return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type(path), 'cache-control': cache, ...ISOLATION, ...extra } })
+          return bytes && respond(bytes, path, cache, { ...extra, ...vary })
         }
         const connectSrc =
           options.connectSrc ??
@@ -107,10 +124,15 @@ export function webUi(options: WebUiOptions) {
           new Response('The web UI is not built: run `npm run build:site`.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } })
         for (const path of SHELL_PATHS) app.get(path, shell)
         // Hashed file names: cache for a year; a new build gets new names.
-        app.get('/app/:file{.+}', async (c) => (await file(`app/${c.req.param('file')}`, 'public, max-age=31536000, immutable')) ?? c.notFound())
+        app.get('/app/:file{.+}', async (c) => {
+          const path = `app/${c.req.param('file')}`
+          // The copies are the build's own: asked for by name they would be served without their coding.
+          if (/\.(br|gz)$/.test(path)) return c.notFound()
+          return (await file(path, 'public, max-age=31536000, immutable', {}, c.req.header('accept-encoding') ?? null)) ?? c.notFound()
+        })
         app.get('/manifest.webmanifest', async (c) => (await file('manifest.webmanifest', 'no-cache')) ?? c.notFound())
         // The service worker must be served from the root to control the whole app, and never cached stale.
-        app.get('/sw.js', async (c) => (await file('sw.js', 'no-cache')) ?? c.notFound())
+        app.get('/sw.js', async (c) => (await file('sw.js', 'no-cache', {}, c.req.header('accept-encoding') ?? null)) ?? c.notFound())
         app.get('/ui/config', (c) =>
           c.json(
             options.signIn.mode === 'dev'

@@ -221,10 +221,25 @@ export { score, wrong, detectPhi, indexedDbStorage, toFhirAdverseEvent, NexoraEr
     expect(out.verify).toMatchObject({ ok: true, events: 4 })
   })
 
-  it('runs on Deno through an npm: specifier', async () => {
+  it('runs on Deno through an npm: specifier, and type-checks against the packed declarations', async () => {
     const deno = findBinary('deno', [join(ROOT, 'node_modules/.bin/deno')], 'run npm install')
     writeFileSync(join(full, 'deno.json'), JSON.stringify({ nodeModulesDir: 'manual' }))
     writeFileSync(join(full, 'deno-score.ts'), readmeExample().replaceAll("from 'nexora", "from 'npm:nexora").replace('./data/nexora.db', './data/deno.db'))
+    // The declarations' relative specifiers end in .js (scripts/build.mjs rewrites them), so Deno can follow them.
+    writeFileSync(
+      join(full, 'deno-typed.ts'),
+      [
+        "import { createNexora, type Caller, type PredictionResult } from 'npm:nexora'",
+        "import { linearModel } from 'npm:nexora/plugins/model-linear'",
+        "import { sqlStorage } from 'npm:nexora/plugins/storage-sql'",
+        "const caller: Caller = { subject: 'deno-check', scopes: ['nexora/predict'], roles: [], via: 'in-process' }",
+        'export const score = async (): Promise<PredictionResult> => {',
+        "  const nexora = await createNexora({ plugins: [sqlStorage({ url: 'file:./data/check.db' }), linearModel()] })",
+        "  return nexora.predict({ model: 'readmission-risk', rows: [{ patientRef: 'Patient/1', features: { age: 70 } }] }, caller)",
+        '}',
+      ].join('\n'),
+    )
+    await run(deno, ['check', 'deno-typed.ts'], { cwd: full, env: { ...nodeEnv, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' } })
     const { stdout } = await run(deno, ['run', '--no-prompt', '-A', 'deno-score.ts'], { cwd: full, env: { ...nodeEnv, DENO_NO_UPDATE_CHECK: '1' } })
     expect(Number(stdout.split(' ')[0])).toBe(await sourceScore())
     expect(stdout).toContain('ok: true')

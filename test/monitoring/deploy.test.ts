@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 
 const run = promisify(execFile)
 const deploy = (file: string) => new URL(`../../docs/deploy/${file}`, import.meta.url).pathname
@@ -32,5 +33,23 @@ describe('docs/deploy monitoring files', () => {
     const names = [...exprs, rules].flatMap((e) => e.match(/nexora_[a-z_]+/g) ?? []).map((n) => n.replace(/_(bucket|count|sum)$/, ''))
     expect(names.length).toBeGreaterThan(8)
     expect([...new Set(names.filter((n) => !registered.has(n)))]).toEqual([])
+  })
+
+  it('every alert rule has a runbook in docs/deploy/README.md, and every runbook an alert', () => {
+    const rules = parse(readFileSync(deploy('alerts.yml'), 'utf8')) as { groups: { rules: { alert: string }[] }[] }
+    const alerts = rules.groups.flatMap((g) => g.rules.map((r) => r.alert))
+    expect(alerts.length).toBeGreaterThan(5)
+    const readme = readFileSync(deploy('README.md'), 'utf8')
+    const start = readme.indexOf('\n## Runbooks\n')
+    expect(start).toBeGreaterThan(0)
+    const end = readme.indexOf('\n## ', start + 1)
+    const runbooks = readme.slice(start, end < 0 ? undefined : end)
+    const sections = runbooks.split(/^### /m).slice(1)
+    expect(sections.map((s) => s.slice(0, s.indexOf('\n'))).sort()).toEqual([...alerts].sort())
+    // Each says what the alert means and gives commands to run first.
+    for (const section of sections) {
+      expect(section, section.slice(0, 40)).toContain('**Means**')
+      expect(section, section.slice(0, 40)).toMatch(/```sh\n.+\n/)
+    }
   })
 })

@@ -1,4 +1,4 @@
-import type { AuditLogger, Clock, Logger, MetricsRegistry } from '../../../core/index.ts'
+import { traceHeaders, withSpan, type AuditLogger, type Clock, type Logger, type MetricsRegistry, type TraceSpan } from '../../../core/index.ts'
 
 export interface WebhookOptions {
   fetch?: typeof fetch
@@ -26,6 +26,15 @@ export interface WebhookDelivery {
   drain(): Promise<void>
 }
 
+/** The target's host for a span; an unusable URL fails its delivery later, not the caller now. */
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'invalid'
+  }
+}
+
 const hex = (buf: ArrayBuffer) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('')
 
 async function sign(secret: string, body: string): Promise<string> {
@@ -47,9 +56,16 @@ export function webhookDelivery(o: WebhookOptions): WebhookDelivery {
   const outcomes = o.metrics.counter('nexora_webhook_deliveries_total', 'Alert webhook deliveries, by kind and result')
   let audit: AuditLogger | undefined
 
-  async function deliver(url: string, kind: string, payload: Record<string, unknown>) {
+  // One client span per delivery: the target's host (a URL's path or query may hold a token), the kind, attempts and status.
+  const deliver = (url: string, kind: string, payload: Record<string, unknown>) =>
+    withSpan('webhook.delivery', { 'server.address': hostOf(url), 'nexora.webhook.kind': kind }, (span) => attempt(url, kind, payload, span), {
+      kind: 'client',
+    })
+
+  async function attempt(url: string, kind: string, payload: Record<string, unknown>, span: TraceSpan) {
     const body = JSON.stringify({ kind, sentAt: new Date(o.clock.now()).toISOString(), ...payload })
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'nexora-webhook/1' }
+    // The trace context lets the receiver join its own trace to the alert's (ids only).
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'nexora-webhook/1', ...traceHeaders() }
     if (o.secret) headers['x-nexora-signature'] = await sign(o.secret, body)
     let status: number | undefined
     let tried = 0
@@ -68,6 +84,8 @@ export function webhookDelivery(o: WebhookOptions): WebhookDelivery {
       }
     }
     const ok = status !== undefined && status >= 200 && status < 300
+    span.set({ 'http.response.status_code': status, 'nexora.webhook.attempts': tried })
+    if (!ok) span.fail('webhook.failed')
     outcomes.inc({ kind, result: ok ? 'delivered' : 'failed' })
     if (!ok) o.logger.warn('webhook.failed', { code: kind, count: tried, status })
     await audit
