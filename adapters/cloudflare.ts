@@ -113,8 +113,7 @@ async function boot(env: WorkerEnv, options: WorkerOptions): Promise<Nexora> {
  * export default createWorker({ bundledModels: [{ manifest, files: { 'model.json': model } }] })
  */
 export function createWorker(options: WorkerOptions = {}): NexoraWorker {
-  // One Nexora per isolate, built on the first event (bindings arrive with it); a failed start is
-  // not cached, so the next event tries again.
+  // One Nexora per isolate, built on the first event (bindings arrive with it); a failed start is not cached.
   let load: (() => Promise<Nexora>) | undefined
   const nexora = (env: WorkerEnv) => (load ??= lazy(() => boot(env, options)))()
   return {

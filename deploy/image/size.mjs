@@ -62,7 +62,8 @@ async function main() {
     .sort((a, b) => b[1] - a[1])
   const mb = (n) => `${(n / 1e6).toFixed(1)} MB`
   console.log(
-    `image tree ${mb(parts.total)} (budget ${mb(IMAGE_BUDGET_BYTES)}): Node and its libraries ${mb(parts.node)}, nexora ${mb(parts.app)}, node_modules ${mb(parts.node_modules)} in ${packages.length} packages`,
+    `image tree ${mb(parts.total)} (budget ${mb(IMAGE_BUDGET_BYTES)}): Node and its libraries ${mb(parts.node)}, ` +
+      `nexora ${mb(parts.app)}, node_modules ${mb(parts.node_modules)} in ${packages.length} packages`,
   )
   console.log(
     `largest: ${packages

@@ -375,7 +375,7 @@ describe('plugin authors outside this repository', () => {
     for (const f of ['cohort.csv', 'manifest.json']) copyFileSync(join(ROOT, 'models/readmission-risk', f), join(dir, 'models/readmission-risk', f))
     linkDevDependencies()
     const tested = await vitest(dir)
-    expect(plain(tested.stdout)).toMatch(/Tests\s+8 passed \(8\)/)
+    expect(plain(tested.stdout)).toMatch(/Tests\s+9 passed \(9\)/)
   })
 
   it('nexora plugin new, from the installed bin: the scaffold passes the conformance suite, and nexora train loads it', async () => {
@@ -385,7 +385,7 @@ describe('plugin authors outside this repository', () => {
     expect(plugin).toBe(join(full, 'ward-risk'))
     expect(JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8'))).toMatchObject({ peerDependencies: { nexora: '>=0.1.0' } })
     linkDevDependencies()
-    expect(plain((await vitest(plugin)).stdout)).toMatch(/Tests\s+8 passed \(8\)/)
+    expect(plain((await vitest(plugin)).stdout)).toMatch(/Tests\s+9 passed \(9\)/)
     const args = ['train', '--plugin', './index.ts', '--model-type', 'ward-risk', '--data', 'train.csv', '--target', 'outcome', '--name', 'ward-model']
     const trained = await run(bin, [...args, '--db', `file:${join(plugin, 'nexora.db')}`], { cwd: plugin, env: nodeEnv })
     expect(JSON.parse(trained.stdout)).toMatchObject({ kind: 'ward-risk', rows: 400 })
