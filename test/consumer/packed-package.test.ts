@@ -391,16 +391,3 @@ describe('plugin authors outside this repository', () => {
     expect(JSON.parse(trained.stdout)).toMatchObject({ kind: 'ward-risk', rows: 400 })
   })
 })
-
-describe('JSR', () => {
-  it('passes deno publish --dry-run against deno.json (the sources, with slow types allowed)', async () => {
-    const deno = findBinary('deno', [join(ROOT, 'node_modules/.bin/deno')], 'run npm install')
-    const { stderr } = await run(deno, ['publish', '--dry-run', '--allow-dirty', '--allow-slow-types'], {
-      cwd: ROOT,
-      env: { ...nodeEnv, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
-      maxBuffer: 64 * 1024 * 1024,
-    })
-    expect(stderr).toContain('Dry run complete')
-    expect(stderr).not.toMatch(/file:\/\/\/[^\s]*\/(test|testkit|bench|scripts)\//)
-  })
-})
